@@ -1,0 +1,32 @@
+// Checksums that survive a checkout on another OS: the text is normalized before hashing, and the
+// algorithm carries a version so that a future change to normalization never reports false drift.
+import { createHash } from 'node:crypto';
+
+/** Version of `normalizeForChecksum` + sha256; stored beside every checksum in the history table. */
+export const CHECKSUM_VERSION = 1;
+
+/** Drops a byte-order mark, turns CRLF/CR into LF, strips trailing whitespace per line and at the end. */
+export function normalizeForChecksum(text: string): string {
+  return text
+    .replace(/^\uFEFF/, '')
+    .replace(/\r\n?/g, '\n')
+    .replace(/[ \t\f\v]+$/gm, '')
+    .replace(/\n+$/, '');
+}
+
+/** Hex sha256 of the normalized text. */
+export function checksum(text: string): string {
+  return createHash('sha256').update(normalizeForChecksum(text)).digest('hex');
+}
+
+/** Hex sha256 of one statement's normalized text: what the history table keeps per statement. */
+export function statementHash(sql: string): string {
+  return checksum(sql).slice(0, 16);
+}
+
+/** One checksum over several named parts, order-sensitive, so renaming or reordering files counts. */
+export function combinedChecksum(parts: { name: string; checksum: string }[]): string {
+  const h = createHash('sha256');
+  for (const p of parts) h.update(`${p.name}\0${p.checksum}\n`);
+  return h.digest('hex');
+}

@@ -1,0 +1,162 @@
+// The shapes every part of changegate shares. Pure data: no driver, no SDK, no I/O.
+
+/** How bad a finding is; `error` fails `validate`/`lint` with exit 1. */
+export type Severity = 'error' | 'warning' | 'notice';
+
+/** One finding about a file: from YAML parsing, schema validation, references or lint. */
+export interface Diagnostic {
+  /** Stable code: `CG0xx` validation, `CG1xx` destructive lint, `CG2xx` safety lint, `CG3xx` notes. */
+  code: string;
+  severity: Severity;
+  /** Path relative to the repository root, with `/` separators. */
+  file: string;
+  /** 1-based line and column of the node or statement the finding is about. */
+  line: number;
+  column: number;
+  /** Dotted field path inside a YAML file (`verify[0].expect`), absent for SQL findings. */
+  field?: string;
+  message: string;
+  /** True when the finding is the reason a statement counts as destructive. */
+  destructive: boolean;
+}
+
+/** One SQL statement as split from a file, without its terminating delimiter. */
+export interface Statement {
+  /** Repository-relative path of the SQL file. */
+  file: string;
+  /** 1-based position of the statement's first non-blank, non-comment character. */
+  line: number;
+  column: number;
+  /** The statement text as written (comments inside it kept), trimmed. */
+  sql: string;
+}
+
+/** Whether a statement is replayed inside a transaction or commits on its own. */
+export type StatementKind = 'dml' | 'ddl';
+
+/** The snapshot policy of an environment. */
+export type SnapshotPolicy = 'never' | 'destructive' | 'always';
+
+/** One configured environment, in promotion order. */
+export interface EnvironmentConfig {
+  name: string;
+  /** Aurora cluster identifier; with `region` and `secret` the target is reached through AWS. */
+  cluster?: string;
+  region?: string;
+  /** Secrets Manager id of the admin credentials. */
+  secret?: string;
+  /** The schema changes run in; for a URL target it may come from the URL's path. */
+  schema?: string;
+  /** Name of the environment variable that holds a connection URL (local targets). */
+  url_env?: string;
+  /** A literal connection URL (local targets; never one with a password in a committed file). */
+  url?: string;
+  /** The environment a change must have succeeded in before this one runs it. */
+  after?: string;
+  approval?: 'required' | 'none';
+  snapshot: SnapshotPolicy;
+  tls?: { ca_file: string };
+  /** Seconds a DDL waits for a metadata lock before it fails (session `lock_wait_timeout`). */
+  lock_wait_timeout: number;
+  /** How many times a statement that hit a lock wait timeout is retried before the run stops. */
+  lock_retries: number;
+  /** Seconds `apply` waits for another runner's advisory lock. */
+  lock_timeout: number;
+  /** Seconds to wait for a snapshot to become `available`. */
+  snapshot_timeout: number;
+  /** 1-based line of the environment's key in `changegate.yaml`, for messages. */
+  line: number;
+}
+
+/** The repository's `changegate.yaml`, with defaults filled in. */
+export interface Config {
+  /** Absolute path of the repository root (the folder holding `changegate.yaml`). */
+  root: string;
+  /** Repository-relative path of the config file. */
+  file: string;
+  database: string;
+  server: { min_version: string };
+  ticket_pattern?: string;
+  protected_clusters: string[];
+  /** In promotion order, as declared. */
+  environments: EnvironmentConfig[];
+  notify?: { slack?: { webhook_env: string; channel?: string } };
+}
+
+/** A SQL file referenced by a change, read and checksummed. */
+export interface SqlFile {
+  /** Repository-relative path. */
+  path: string;
+  content: string;
+  /** Normalized checksum of the content (see `checksum.ts`). */
+  checksum: string;
+}
+
+/** A `verify:` query and the value its first column of its first row must equal. */
+export interface Verify {
+  name: string;
+  sql: string;
+  expect: number | string | boolean | null;
+  line: number;
+}
+
+/** A change manifest from `changes/`, with its SQL read and split. */
+export interface Change {
+  /** The manifest file name without `.yaml`; sorts by its date prefix. */
+  id: string;
+  /** Repository-relative path of the manifest. */
+  file: string;
+  title: string;
+  ticket: string;
+  owner?: string;
+  /** What the author declared. */
+  destructive: boolean;
+  apply: SqlFile[];
+  rollback: SqlFile[];
+  verify: Verify[];
+  depends_on: string[];
+  /** Environments the change is for; undefined means every configured one. */
+  environments?: string[];
+  lint: { ignore: string[] };
+  /** The statements of `apply`, in file order; numbered 1..n in history and messages. */
+  statements: Statement[];
+  rollbackStatements: Statement[];
+  /** Normalized checksum over the manifest and every apply file (see `checksum.ts`). */
+  checksum: string;
+}
+
+/** Status of a change in one target's history table. */
+export type HistoryStatus = 'running' | 'applied' | 'failed' | 'in-doubt' | 'rolled-back';
+
+/** One row of a target's history table: the durable record of a change in that target. */
+export interface HistoryRecord {
+  changeId: string;
+  status: HistoryStatus;
+  checksum: string;
+  /** Version of the checksum algorithm that produced `checksum`, so upgrades never fake drift. */
+  checksumVersion: number;
+  /** Per-file checksums, so drift can name the file that changed. */
+  fileChecksums: Record<string, string>;
+  statementsTotal: number;
+  /** Statements 1..statementsApplied are applied, durably. */
+  statementsApplied: number;
+  /** One hash per statement, in order. */
+  statementHashes: string[];
+  /** The statement that was sent or about to be sent (1-based) when the row was last written. */
+  inFlight: number | null;
+  /** `CONNECTION_ID()` of the session that ran (or runs) `inFlight`. */
+  connectionId: number | null;
+  startedAt: Date;
+  finishedAt: Date | null;
+  durationMs: number | null;
+  operator: string;
+  gitCommit: string | null;
+  runUrl: string | null;
+  approver: string | null;
+  snapshotId: string | null;
+  /** 1-based statement that failed, with its error (credentials redacted). */
+  failedStatement: number | null;
+  error: string | null;
+  /** Who decided an in-doubt statement, and what, when `resolve` was used. */
+  resolvedBy: string | null;
+}

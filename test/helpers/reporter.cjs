@@ -1,0 +1,17 @@
+// Mocha's spec output plus the closing line CI reads: "N passed, N failed".
+// CommonJS because mocha loads reporters with require().
+'use strict';
+const Mocha = require('mocha');
+const { EVENT_RUN_END, EVENT_TEST_PASS, EVENT_TEST_FAIL } = Mocha.Runner.constants;
+
+class PassedFailed extends Mocha.reporters.Spec {
+  constructor(runner, options) {
+    super(runner, options);
+    let passed = 0;
+    let failed = 0;
+    runner.on(EVENT_TEST_PASS, () => { passed++; });
+    runner.on(EVENT_TEST_FAIL, () => { failed++; });
+    runner.once(EVENT_RUN_END, () => { process.stdout.write(`\n${passed} passed, ${failed} failed\n`); });
+  }
+}
+module.exports = PassedFailed;
