@@ -1,0 +1,54 @@
+// What `plan` prints and `apply` executes: one object, so the reviewer approves exactly what runs.
+import type { Diagnostic, HistoryStatus } from './types.js';
+
+/** A statement as shown in a plan (DESIGN.md's JSON shape) plus its number within the change. */
+export interface PlannedStatement {
+  /** 1-based number of the statement within its change. */
+  n: number;
+  file: string;
+  line: number;
+  sql: string;
+}
+
+/** One change the plan will run (or resume) in the environment. */
+export interface PlannedChange {
+  id: string;
+  title: string;
+  ticket: string;
+  file: string;
+  /** Declared or found by lint. */
+  destructive: boolean;
+  /** Every statement of the change; `resumeFrom` says where the run starts. */
+  statements: PlannedStatement[];
+  /** 1-based statement the run starts at: 1 for a new change, later when resuming. */
+  resumeFrom: number;
+  /** The history status that made it pending: undefined (new), `running`, `failed`. */
+  previous?: HistoryStatus;
+  diagnostics: Diagnostic[];
+}
+
+/** The snapshot decision for an environment. */
+export interface SnapshotDecision {
+  required: boolean;
+  /** One sentence a reviewer reads: why a snapshot is or is not taken. */
+  reason: string;
+}
+
+/** What would run in one environment, computed from (changes, history, environment) alone. */
+export interface Plan {
+  environment: string;
+  snapshot: SnapshotDecision;
+  changes: PlannedChange[];
+  /** Changes already applied there, for status and the promotion diagram. */
+  applied: string[];
+}
+
+/** The outcome of one change in an `apply` run. */
+export type ChangeResult = 'applied' | 'failed' | 'not-run';
+
+/** `apply`'s report: the plan's changes, each with its result and duration. */
+export interface ApplyReport {
+  environment: string;
+  snapshot: SnapshotDecision & { id?: string };
+  changes: (PlannedChange & { result: ChangeResult; durationMs: number; error?: string })[];
+}
