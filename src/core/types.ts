@@ -123,6 +123,8 @@ export interface Change {
   rollbackStatements: Statement[];
   /** Normalized checksum over the manifest and every apply file (see `checksum.ts`). */
   checksum: string;
+  /** Per-file normalized checksums of the manifest and each apply file, keyed by repository path. */
+  fileChecksums: Record<string, string>;
 }
 
 /** Status of a change in one target's history table. */

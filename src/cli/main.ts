@@ -1,0 +1,106 @@
+// The only place that prints and exits: parses the command line, runs one command, and maps what
+// went wrong to DESIGN.md's exit codes (1 a check failed, 2 usage or configuration, else a bug).
+import { Command, CommanderError, Option } from 'commander';
+import path from 'node:path';
+import { ChangegateError } from '../core/errors.js';
+import { redact } from '../core/redact.js';
+import { Output, type Format, type GithubSurface } from './output.js';
+import type { CommandContext } from './context.js';
+
+/** Runs the CLI with `argv` (without node and script) and resolves with the exit code. */
+export async function run(argv: string[], io: { stdout?: (s: string) => void; stderr?: (s: string) => void; env?: NodeJS.ProcessEnv; cwd?: string } = {}): Promise<number> {
+  const stdout = io.stdout ?? ((s: string) => void process.stdout.write(s));
+  const stderr = io.stderr ?? ((s: string) => void process.stderr.write(s));
+  const env = io.env ?? process.env;
+  const cwd = io.cwd ?? process.cwd();
+  let exitCode = 0;
+  let out: Output | undefined;
+
+  const program = new Command('changegate')
+    .description('Declarative, gated database changes for MySQL 8 / Aurora MySQL')
+    .addOption(new Option('--format <format>', 'output format').choices(['text', 'json', 'github']).default('text'))
+    .option('--config <path>', 'path of changegate.yaml', 'changegate.yaml')
+    .exitOverride()
+    .configureOutput({ writeOut: stdout, writeErr: stderr })
+    .showHelpAfterError(false);
+
+  const context = async (): Promise<CommandContext> => {
+    const opts = program.opts<{ format: Format; config: string }>();
+    const configPath = path.resolve(cwd, opts.config);
+    let gh: GithubSurface | undefined;
+    if (opts.format === 'github') gh = (await import('../adapters/github/surface.js')).githubSurface();
+    out = new Output(opts.format, stdout, stderr, gh);
+    return { root: path.dirname(configPath), configFile: path.basename(configPath), out, env, now: () => new Date() };
+  };
+  const action = (load: () => Promise<{ default: (ctx: CommandContext, ...args: never[]) => Promise<number> }>) =>
+    async (...args: unknown[]) => {
+      const ctx = await context();
+      const mod = await load();
+      exitCode = await mod.default(ctx, ...(args.slice(0, -1) as never[]));
+    };
+
+  program.command('validate').description('check manifests, SQL and lint without a database (--shadow replays them)')
+    .option('--shadow', 'also replay every change into a throwaway schema')
+    .option('--shadow-url <url>', 'server for the shadow replay (default: the first URL environment)')
+    .action(action(() => import('./commands/validate.js')));
+  program.command('lint').argument('[files...]', 'SQL files (default: every change)').description('run the SQL rules alone')
+    .action(action(() => import('./commands/lint.js')));
+  program.command('plan').description('what would run in an environment').requiredOption('--env <name>', 'environment')
+    .action(action(() => import('./commands/plan.js')));
+  program.command('apply').description('apply pending changes to an environment').requiredOption('--env <name>', 'environment')
+    .option('--dry-run', 'print what would run and stop')
+    .option('--approved-by <name>', 'who approved this run (workstation runs of approval: required environments)')
+    .action(action(() => import('./commands/apply.js')));
+  program.command('status').description('applied, pending, failed, in-doubt and drifted changes').requiredOption('--env <name>', 'environment')
+    .action(action(() => import('./commands/status.js')));
+  program.command('snapshot').description('take the cluster snapshot the plan requires').requiredOption('--env <name>', 'environment')
+    .action(action(() => import('./commands/snapshot.js')));
+  program.command('drift').description('files and live schema against what the applied changes produce').requiredOption('--env <name>', 'environment')
+    .option('--shadow-url <url>', 'server for the replay (default: the target server)')
+    .action(action(() => import('./commands/drift.js')));
+  program.command('envs').description('environments in promotion order').option('--json', 'a GitHub Actions matrix')
+    .action(action(() => import('./commands/envs.js')));
+  program.command('new').argument('<slug>', 'lowercase words joined by hyphens').requiredOption('--ticket <ticket>', 'work ticket')
+    .description('write a change manifest and its SQL files from a template')
+    .action(action(() => import('./commands/new.js')));
+  program.command('resolve').argument('<change>', 'change id').requiredOption('--env <name>', 'environment')
+    .requiredOption('--statement <n>', 'the in-doubt statement number')
+    .option('--applied', 'the statement took effect').option('--not-applied', 'the statement did not take effect')
+    .description('record the outcome of an in-doubt statement')
+    .action(action(() => import('./commands/resolve.js')));
+  program.command('rollback').argument('<change>', 'change id').requiredOption('--env <name>', 'environment')
+    .option('--approved-by <name>', 'who approved this run')
+    .description("run a change's rollback files")
+    .action(action(() => import('./commands/rollback.js')));
+  program.command('comment').requiredOption('--pr <number>', 'pull request number')
+    .option('--env <name...>', 'environments whose plan to show (default: all)')
+    .description('create or update the plan comment on a pull request')
+    .action(action(() => import('./commands/comment.js')));
+
+  try {
+    await program.parseAsync(argv, { from: 'user' });
+  } catch (err) {
+    exitCode = failure(err, out, stderr);
+  }
+  try {
+    await out?.finish();
+  } catch (err) {
+    stderr(`warning: could not write the job summary: ${redact(String(err))}\n`);
+  }
+  return exitCode;
+}
+
+function failure(err: unknown, out: Output | undefined, stderr: (s: string) => void): number {
+  if (err instanceof CommanderError) {
+    if (err.code === 'commander.helpDisplayed' || err.code === 'commander.version' || err.exitCode === 0) return 0;
+    return 2; // commander already printed the usage problem
+  }
+  if (err instanceof ChangegateError) {
+    if (out) out.error(err.message);
+    else stderr(`error: ${redact(err.message)}\n`);
+    return err.exitCode;
+  }
+  const stack = err instanceof Error ? (err.stack ?? err.message) : String(err);
+  stderr(`changegate: this is a bug, please report it with the text below\n${redact(stack)}\n`);
+  return 70;
+}

@@ -1,0 +1,106 @@
+// Where everything a user reads goes. Only the CLI prints; commands hand this object what to say.
+// text: lines on stdout; json: one document on stdout, progress on stderr; github: @actions/core
+// annotations, groups, summary and outputs, loaded only in that format to keep start-up fast.
+import type { Diagnostic } from '../core/types.js';
+import { redact } from '../core/redact.js';
+
+/** The `--format` values every command accepts. */
+export type Format = 'text' | 'json' | 'github';
+
+/** Writes a line somewhere; tests pass recorders, the CLI passes process streams. */
+export type Sink = (text: string) => void;
+
+/** The @actions/core surface the github format uses (see src/adapters/github/actions.ts). */
+export interface GithubSurface {
+  annotate(diagnostics: Diagnostic[]): void;
+  info(line: string): void;
+  warning(line: string): void;
+  error(line: string): void;
+  startGroup(name: string): void;
+  endGroup(): void;
+  setOutput(name: string, value: string): void;
+  setFailed(message: string): void;
+  setSecret(value: string): void;
+  appendSummary(markdown: string): Promise<void>;
+}
+
+/** One command's output channel in the chosen format. */
+export class Output {
+  private doc: unknown;
+  private summaryParts: string[] = [];
+
+  constructor(
+    readonly format: Format,
+    private readonly stdout: Sink,
+    private readonly stderr: Sink,
+    private readonly gh?: GithubSurface,
+  ) {}
+
+  /** A human line: progress, results. In json it goes to stderr so stdout stays one document. */
+  info(line: string): void {
+    const text = redact(line);
+    if (this.format === 'json') this.stderr(text + '\n');
+    else if (this.gh) this.gh.info(text);
+    else this.stdout(text + '\n');
+  }
+
+  /** A warning that does not fail the command (a Slack outage, say). */
+  warn(line: string): void {
+    const text = redact(line);
+    if (this.gh) this.gh.warning(text);
+    else this.stderr(`warning: ${text}\n`);
+  }
+
+  /** The message of a failed command. */
+  error(line: string): void {
+    const text = redact(line);
+    if (this.gh) this.gh.setFailed(text);
+    else this.stderr(`error: ${text}\n`);
+  }
+
+  /** Findings: text lines, or workflow annotations with file and line in github format. */
+  diagnostics(diagnostics: Diagnostic[], render: (d: Diagnostic) => string): void {
+    if (this.format === 'json') return;
+    if (this.gh) this.gh.annotate(diagnostics);
+    for (const d of diagnostics) {
+      if (this.gh) this.gh.info(render(d));
+      else this.stdout(render(d) + '\n');
+    }
+  }
+
+  /** Groups the lines of one change in the github log; plain headings elsewhere. */
+  group(name: string): { end(): void } {
+    if (this.gh) {
+      this.gh.startGroup(name);
+      return { end: () => this.gh!.endGroup() };
+    }
+    this.info(name);
+    return { end: () => undefined };
+  }
+
+  /** The machine-readable result: printed by `finish()` in json format, ignored otherwise. */
+  setDocument(doc: unknown): void {
+    this.doc = doc;
+  }
+
+  /** Markdown for the job summary (github format only). */
+  summary(markdown: string): void {
+    this.summaryParts.push(markdown);
+  }
+
+  /** A step output for later steps (github format only). */
+  output(name: string, value: string): void {
+    this.gh?.setOutput(name, value);
+  }
+
+  /** Registers a credential so the github log masks it. */
+  secret(value: string | undefined | null): void {
+    if (value) this.gh?.setSecret(value);
+  }
+
+  /** Flushes the json document and the job summary. */
+  async finish(): Promise<void> {
+    if (this.format === 'json' && this.doc !== undefined) this.stdout(redact(JSON.stringify(this.doc, null, 2)) + '\n');
+    if (this.gh && this.summaryParts.length > 0) await this.gh.appendSummary(redact(this.summaryParts.join('\n\n')));
+  }
+}

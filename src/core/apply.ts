@@ -1,0 +1,359 @@
+// The apply loop: runs a plan statement by statement on one session, so that no statement ever runs
+// twice and none is skipped, although MySQL commits DDL implicitly.
+//
+// The protocol, per statement k of a change (autocommit is off on the session):
+//   1. progress(applied = k-1, inFlight = k): one history write, in the open transaction. It is also
+//      the write that records statement k-1 as applied.
+//   2. dml: COMMIT now. The marker is durable alone and statement k's effect joins the next write,
+//      so both commit together: a durable marker on a dml statement proves the statement did not commit.
+//      ddl: no COMMIT. MySQL commits implicitly before a DDL statement starts, which makes the marker
+//      (and the previous dml statement with it) durable exactly when statement k begins.
+//   3. run statement k.
+// After the last statement: progress(applied = n, inFlight = null) + COMMIT, then the verify queries.
+// On a rerun, a durable marker on a ddl statement means "it started": if its connection is still in
+// the processlist we wait for it, otherwise the change is in-doubt until a person resolves it.
+import { ApplyError, RefusedError } from './errors.js';
+import { CHECKSUM_VERSION, statementHash } from './checksum.js';
+import { statementKind } from './lint/index.js';
+import { inFlightMayHaveRun, inDoubtProblem } from './plan.js';
+import type { ProcessInfo, ServerInspector, TargetSession } from './ports.js';
+import { StatementError } from './ports.js';
+import type { ApplyReport, Plan, PlannedChange } from './plan-types.js';
+import type { Change, HistoryRecord, Verify } from './types.js';
+
+/** Who runs the change, recorded in every history row it writes. */
+export interface Operator {
+  user: string;
+  gitCommit: string | null;
+  runUrl: string | null;
+  approver: string | null;
+}
+
+/** What the loop tells its caller as it goes; the CLI turns these into progress lines. */
+export interface ApplyEvents {
+  changeStarted?(change: PlannedChange): void;
+  statementStarted?(change: PlannedChange, n: number, total: number, elapsedMs: number): void;
+  statementRetry?(change: PlannedChange, n: number, attempt: number, error: string): void;
+  verified?(change: PlannedChange, verify: Verify, actual: unknown, ok: boolean): void;
+  changeFinished?(change: PlannedChange, result: 'applied' | 'failed', durationMs: number): void;
+  waitingForInFlight?(changeId: string, statement: number, process: ProcessInfo): void;
+}
+
+/** Everything the loop needs from the outside world. */
+export interface ApplyContext {
+  session: TargetSession;
+  inspector: ServerInspector;
+  operator: Operator;
+  /** Snapshot protecting this run, recorded on every change it protects. */
+  snapshotId: string | null;
+  /** How many times a statement that hit a lock wait timeout is retried. */
+  lockRetries: number;
+  /** How long to wait for an in-flight statement of a dead runner that still runs on the server. */
+  inFlightWaitMs: number;
+  /** Poll interval for that wait. */
+  pollMs: number;
+  now?: () => Date;
+  sleep?: (ms: number) => Promise<void>;
+  events?: ApplyEvents;
+}
+
+// MySQL/MariaDB error numbers that mean "waited for a lock and gave up": safe to retry as the
+// statement did not run (DDL is atomic; a timed-out DML statement is rolled back on its own).
+const LOCK_WAIT_ERRNOS = new Set([1205]);
+const SAVEPOINT = 'changegate_statement';
+
+/** A fresh `running` history row for a change about to start. */
+export function newRecord(change: Change, op: Operator, snapshotId: string | null, now: Date): HistoryRecord {
+  return {
+    changeId: change.id,
+    status: 'running',
+    checksum: change.checksum,
+    checksumVersion: CHECKSUM_VERSION,
+    fileChecksums: change.fileChecksums,
+    statementsTotal: change.statements.length,
+    statementsApplied: 0,
+    statementHashes: change.statements.map((s) => statementHash(s.sql)),
+    inFlight: null,
+    connectionId: null,
+    startedAt: now,
+    finishedAt: null,
+    durationMs: null,
+    operator: op.user,
+    gitCommit: op.gitCommit,
+    runUrl: op.runUrl,
+    approver: op.approver,
+    snapshotId,
+    failedStatement: null,
+    error: null,
+    resolvedBy: null,
+  };
+}
+
+/**
+ * Settles rows left `running` by a runner that died (the caller holds the run lock, so no live
+ * runner owns them): waits while the in-flight statement still runs on the server, marks it
+ * in-doubt once it has ended, and leaves resumable rows alone. Returns the refreshed history.
+ */
+export async function reconcileInterrupted(
+  changes: Map<string, Change>,
+  history: HistoryRecord[],
+  env: string,
+  ctx: ApplyContext,
+): Promise<HistoryRecord[]> {
+  const sleep = ctx.sleep ?? ((ms: number) => new Promise<void>((r) => setTimeout(r, ms)));
+  const now = ctx.now ?? (() => new Date());
+  let touched = false;
+  for (const rec of history) {
+    if (rec.status !== 'running' || !inFlightMayHaveRun(changes.get(rec.changeId), rec)) continue;
+    const started = Date.now();
+    for (;;) {
+      const proc = rec.connectionId === null ? { alive: false } : await ctx.inspector.process(rec.connectionId);
+      if (!proc.alive) break;
+      if (Date.now() - started >= ctx.inFlightWaitMs) {
+        throw new RefusedError(
+          `refused: statement ${rec.inFlight} of ${rec.changeId} from an interrupted run is still executing in ${env} ` +
+            `on connection ${rec.connectionId} (${proc.seconds ?? '?'} s so far); starting it again would run it twice. ` +
+            `Wait for it to finish (or KILL ${rec.connectionId} on the server), then run apply again`,
+        );
+      }
+      ctx.events?.waitingForInFlight?.(rec.changeId, rec.inFlight!, proc);
+      await sleep(ctx.pollMs);
+    }
+    rec.status = 'in-doubt';
+    rec.finishedAt = now();
+    rec.error = `connection ${rec.connectionId} was lost while statement ${rec.inFlight} was in flight`;
+    await ctx.session.history.put(rec);
+    touched = true;
+  }
+  if (touched) await ctx.session.commit();
+  return touched ? ctx.session.history.load() : history;
+}
+
+/**
+ * Runs every change of the plan in order, stopping at the first failure. Resolves with the report;
+ * rejects with an ApplyError (after recording it) when a statement or verify query fails.
+ */
+export async function applyPlan(
+  plan: Plan,
+  changes: Map<string, Change>,
+  history: HistoryRecord[],
+  ctx: ApplyContext,
+): Promise<ApplyReport> {
+  const report: ApplyReport = {
+    environment: plan.environment,
+    snapshot: { ...plan.snapshot, ...(ctx.snapshotId ? { id: ctx.snapshotId } : {}) },
+    changes: plan.changes.map((c) => ({ ...c, result: 'not-run' as const, durationMs: 0 })),
+  };
+  const byId = new Map(history.map((r) => [r.changeId, r]));
+  for (const entry of report.changes) {
+    const change = changes.get(entry.id);
+    if (!change) throw new Error(`plan names ${entry.id}, which was not loaded`);
+    const started = Date.now();
+    try {
+      await applyChange(change, entry, byId.get(entry.id), ctx);
+      entry.result = 'applied';
+    } catch (err) {
+      entry.result = 'failed';
+      entry.error = err instanceof Error ? err.message : String(err);
+      entry.durationMs = Date.now() - started;
+      ctx.events?.changeFinished?.(entry, 'failed', entry.durationMs);
+      (err as { report?: ApplyReport }).report = report;
+      throw err;
+    }
+    entry.durationMs = Date.now() - started;
+    ctx.events?.changeFinished?.(entry, 'applied', entry.durationMs);
+  }
+  return report;
+}
+
+async function applyChange(
+  change: Change,
+  planned: PlannedChange,
+  previous: HistoryRecord | undefined,
+  ctx: ApplyContext,
+): Promise<void> {
+  const { session } = ctx;
+  const now = ctx.now ?? (() => new Date());
+  const t0 = Date.now();
+  const rec = newRecord(change, ctx.operator, ctx.snapshotId, now());
+  if (previous) {
+    // Resuming: applied statements keep their record; the rest may have been edited since.
+    rec.statementsApplied = previous.statementsApplied;
+    rec.snapshotId = ctx.snapshotId ?? previous.snapshotId;
+    rec.approver = ctx.operator.approver ?? previous.approver;
+    rec.resolvedBy = previous.resolvedBy;
+  }
+  if (rec.statementsApplied !== planned.resumeFrom - 1) {
+    throw new Error(`${change.id}: plan resumes at ${planned.resumeFrom} but history has ${rec.statementsApplied} applied`);
+  }
+  ctx.events?.changeStarted?.(planned);
+  await session.history.put(rec);
+  await session.commit();
+
+  const total = change.statements.length;
+  for (let k = planned.resumeFrom; k <= total; k++) {
+    const stmt = change.statements[k - 1]!;
+    const kind = statementKind(stmt.sql);
+    for (let attempt = 1; ; attempt++) {
+      await session.history.progress(change.id, k - 1, k, session.connectionId);
+      // A dml marker is made durable alone; a ddl one by the statement's implicit commit. The
+      // savepoint lets a ddl statement that fails before that commit (a syntax error, say) be undone
+      // without losing the previous dml statement that shares its transaction.
+      if (kind === 'dml') await session.commit();
+      else await session.run(`SAVEPOINT ${SAVEPOINT}`);
+      ctx.events?.statementStarted?.(planned, k, total, Date.now() - t0);
+      try {
+        await session.run(stmt.sql);
+        break;
+      } catch (err) {
+        const e = err instanceof StatementError ? err : new StatementError(String(err), undefined, undefined, false);
+        if (e.connectionLost) {
+          // The history cannot be written on a dead session; the durable marker already tells the
+          // next run that statement k was in flight, and that run decides with the processlist.
+          throw new ApplyError(
+            `${change.id}: the connection was lost while statement ${k} (${stmt.file}:${stmt.line}) was in flight: ${e.message}. ` +
+              `Run apply again: it checks whether the statement is still running and stops for a decision if its outcome is unknown`,
+            change.id, stmt.file, stmt.line, k, { cause: err },
+          );
+        }
+        await undoStatement(session, kind);
+        if (e.errno !== undefined && LOCK_WAIT_ERRNOS.has(e.errno) && attempt <= ctx.lockRetries) {
+          ctx.events?.statementRetry?.(planned, k, attempt, e.message);
+          continue;
+        }
+        rec.statementsApplied = k - 1;
+        await recordFailure(rec, k, e.message, t0, ctx);
+        throw new ApplyError(
+          `${change.id}: statement ${k} of ${total} failed at ${stmt.file}:${stmt.line}: ${e.message}. ` +
+            `Statements 1-${k - 1} are applied and recorded; nothing after them ran. To go on, fix forward with a new change, ` +
+            `or edit statements ${k}-${total} of this change (applied ones must stay as they are) and run apply again`,
+          change.id, stmt.file, stmt.line, k, { cause: err },
+        );
+      }
+    }
+  }
+  await session.history.progress(change.id, total, null, session.connectionId);
+  await session.commit();
+  rec.statementsApplied = total;
+
+  for (const v of change.verify) {
+    let actual: unknown;
+    try {
+      const res = await session.run(v.sql);
+      actual = res.rows && res.rows.length > 0 ? res.rows[0]![0] : undefined;
+    } catch (err) {
+      const msg = err instanceof Error ? err.message : String(err);
+      await session.rollback();
+      await recordFailure(rec, null, `verify "${v.name}" failed: ${msg}`, t0, ctx);
+      throw new ApplyError(`${change.id}: verify "${v.name}" failed to run: ${msg}`, change.id, change.file, v.line, undefined, { cause: err });
+    }
+    const ok = matches(v.expect, actual);
+    ctx.events?.verified?.(planned, v, actual, ok);
+    if (!ok) {
+      await session.rollback();
+      const text = `verify "${v.name}" expected ${show(v.expect)}, got ${actual === undefined ? 'no rows' : show(actual)}`;
+      await recordFailure(rec, null, text, t0, ctx);
+      throw new ApplyError(
+        `${change.id}: ${text}. All ${total} statements are applied; fix the data or the verify query, then run apply again to re-check`,
+        change.id, change.file, v.line, undefined,
+      );
+    }
+  }
+  await session.rollback(); // verify queries read only; end their snapshot
+  rec.status = 'applied';
+  rec.inFlight = null;
+  rec.failedStatement = null;
+  rec.error = null;
+  rec.connectionId = session.connectionId;
+  rec.finishedAt = now();
+  rec.durationMs = Date.now() - t0;
+  await session.history.put(rec);
+  await session.commit();
+}
+
+// Undoes a failed statement and nothing before it. For ddl, ROLLBACK TO SAVEPOINT fails when the
+// statement's implicit commit already ended the transaction (error 1305): nothing is left to keep.
+async function undoStatement(session: TargetSession, kind: 'dml' | 'ddl'): Promise<void> {
+  if (kind === 'ddl') {
+    try {
+      await session.run(`ROLLBACK TO SAVEPOINT ${SAVEPOINT}`);
+      return;
+    } catch {
+      // fall through: the savepoint went with the implicit commit
+    }
+  }
+  await session.rollback();
+}
+
+async function recordFailure(rec: HistoryRecord, statement: number | null, error: string, t0: number, ctx: ApplyContext): Promise<void> {
+  rec.status = 'failed';
+  rec.inFlight = null;
+  rec.failedStatement = statement;
+  rec.error = error;
+  rec.connectionId = ctx.session.connectionId;
+  rec.finishedAt = (ctx.now ?? (() => new Date()))();
+  rec.durationMs = Date.now() - t0;
+  await ctx.session.history.put(rec);
+  await ctx.session.commit();
+}
+
+/** Compares a verify result with its `expect`, the way a person reading both would. */
+export function matches(expect: Verify['expect'], actual: unknown): boolean {
+  if (actual === undefined) return false;
+  if (expect === null) return actual === null;
+  if (actual === null) return false;
+  if (typeof expect === 'boolean') return Number(actual) === (expect ? 1 : 0);
+  if (typeof expect === 'number') {
+    const n = typeof actual === 'bigint' ? Number(actual) : Number(String(actual));
+    return Number.isFinite(n) && n === expect;
+  }
+  const text = actual instanceof Date ? actual.toISOString() : Buffer.isBuffer(actual) ? actual.toString('utf8') : String(actual);
+  return text === expect;
+}
+
+function show(v: unknown): string {
+  if (v === null) return 'NULL';
+  if (typeof v === 'string') return JSON.stringify(v);
+  if (Buffer.isBuffer(v)) return JSON.stringify(v.toString('utf8'));
+  return String(v);
+}
+
+/** Re-exported so the CLI can phrase an in-doubt stop the same way `plan` does. */
+export { inDoubtProblem };
+
+/**
+ * Records a person's decision about an in-doubt statement: `applied` counts it as done, otherwise
+ * it will run again. The change becomes `failed` at the next statement, which `apply` resumes.
+ */
+export async function resolveInDoubt(
+  session: TargetSession,
+  changeId: string,
+  env: string,
+  statement: number,
+  applied: boolean,
+  decidedBy: string,
+  now: Date,
+): Promise<HistoryRecord> {
+  const rec = (await session.history.load()).find((r) => r.changeId === changeId);
+  if (!rec) throw new RefusedError(`refused: ${changeId} has no history in ${env}; there is nothing to resolve`);
+  const inFlight = rec.inFlight ?? rec.statementsApplied + 1;
+  if (rec.status !== 'in-doubt') {
+    throw new RefusedError(
+      `refused: ${changeId} is ${rec.status} in ${env}, not in-doubt; resolve only records the outcome of a statement whose outcome is unknown` +
+        (rec.status === 'running' ? ' (run apply first: it marks an interrupted statement in-doubt once its connection has ended)' : ''),
+    );
+  }
+  if (statement !== inFlight) {
+    throw new RefusedError(`refused: statement ${statement} is not the in-doubt statement of ${changeId} in ${env}; statement ${inFlight} is`);
+  }
+  rec.statementsApplied = applied ? inFlight : inFlight - 1;
+  rec.status = 'failed';
+  rec.inFlight = null;
+  rec.failedStatement = applied ? null : inFlight;
+  rec.error = `statement ${inFlight} was in doubt; ${decidedBy} recorded it as ${applied ? 'applied' : 'not applied'}`;
+  rec.resolvedBy = `${decidedBy} at ${now.toISOString()}: statement ${inFlight} ${applied ? 'applied' : 'not applied'}`;
+  rec.finishedAt = now;
+  await session.history.put(rec);
+  await session.commit();
+  return rec;
+}

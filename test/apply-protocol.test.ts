@@ -1,0 +1,164 @@
+// The apply loop's exactly-once protocol, exhaustively: a runner dies at every single operation of a
+// run, against a double that keeps MySQL's commit rules; the rerun (and a person's resolve where the
+// outcome is unknown) must leave every statement applied exactly once. The same property is tested
+// against a real server, with real SIGKILLs, in apply-crash.test.ts.
+import { strict as assert } from 'node:assert';
+import { applyPlan, reconcileInterrupted, resolveInDoubt, type ApplyContext } from '../src/core/apply.js';
+import { combinedChecksum, checksum } from '../src/core/checksum.js';
+import { planEnvironment } from '../src/core/plan.js';
+import type { Change, EnvironmentConfig } from '../src/core/types.js';
+import { Crash, MemoryServer, type MemorySession } from './helpers/memory-target.js';
+
+const env: EnvironmentConfig = {
+  name: 'qa', snapshot: 'never', lock_wait_timeout: 5, lock_retries: 0, lock_timeout: 10, snapshot_timeout: 60, line: 1,
+};
+
+function change(id: string, sqls: string[], verify: Change['verify'] = []): Change {
+  const statements = sqls.map((sql, i) => ({ file: `migrations/${id}/up.sql`, line: i + 1, column: 1, sql }));
+  const body = sqls.join(';\n');
+  const fileChecksums = { [`changes/${id}.yaml`]: checksum(id), [`migrations/${id}/up.sql`]: checksum(body) };
+  return {
+    id, file: `changes/${id}.yaml`, title: id, ticket: 'INV-1', destructive: false,
+    apply: [{ path: `migrations/${id}/up.sql`, content: body, checksum: checksum(body) }], rollback: [], verify,
+    depends_on: [], lint: { ignore: [] }, statements, rollbackStatements: [],
+    checksum: combinedChecksum(Object.entries(fileChecksums).map(([name, c]) => ({ name, checksum: c }))), fileChecksums,
+  };
+}
+
+// DDL and DML interleaved in every order: dml->dml, dml->ddl, ddl->ddl, ddl->dml.
+const changes = [
+  change('2026-11-01-a', ["INSERT INTO trace VALUES ('a1')", "INSERT INTO trace VALUES ('a2')", 'CREATE TABLE a3 (id INT)', 'CREATE TABLE a4 (id INT)', "INSERT INTO trace VALUES ('a5')"]),
+  change('2026-11-02-b', ['CREATE TABLE b1 (id INT)', "INSERT INTO trace VALUES ('b2')"], [{ name: 'b2 once', sql: "SELECT COUNT(*) FROM trace WHERE v = 'b2'", expect: 1, line: 1 }]),
+];
+const marks = ['a1', 'a2', 'a3', 'a4', 'a5', 'b1', 'b2'];
+
+function context(session: MemorySession, server: MemoryServer): ApplyContext {
+  return {
+    session, inspector: server, snapshotId: null, lockRetries: 0, inFlightWaitMs: 0, pollMs: 0,
+    operator: { user: 'test', gitCommit: null, runUrl: null, approver: null },
+  };
+}
+
+async function runOnce(server: MemoryServer): Promise<void> {
+  const session = server.connect();
+  const ctx = context(session, server);
+  const byId = new Map(changes.map((c) => [c.id, c]));
+  const history = await reconcileInterrupted(byId, await session.history.load(), env.name, ctx);
+  const { plan, problems } = planEnvironment(changes, history, env);
+  if (problems.length > 0) throw new Error(problems.map((p) => p.message).join('\n'));
+  await applyPlan(plan, byId, history, ctx);
+}
+
+describe('apply protocol (in-memory MySQL rules)', () => {
+  it('applies every statement once without crashes', async () => {
+    const server = new MemoryServer();
+    await runOnce(server);
+    assert.deepEqual(server.committed.trace, marks);
+    assert.deepEqual([...server.committed.history.values()].map((r) => [r.changeId, r.status, r.statementsApplied]), [
+      ['2026-11-01-a', 'applied', 5],
+      ['2026-11-02-b', 'applied', 2],
+    ]);
+  });
+
+  it('survives a crash at every operation, resolving in-doubt statements by looking', async () => {
+    const clean = new MemoryServer();
+    await runOnce(clean);
+    const totalOps = clean.ops;
+    assert.ok(totalOps > 20, `a run has ${totalOps} operations`);
+    let inDoubt = 0;
+    for (const ddlCompletes of [true, false]) {
+      for (let at = 1; at <= totalOps; at++) {
+        const server = new MemoryServer();
+        server.ddlCompletesOnCrash = ddlCompletes;
+        server.crashAt = at;
+        await assert.rejects(runOnce(server), Crash, `crash at ${at}`);
+        server.crashAt = 0;
+        try {
+          await runOnce(server);
+        } catch (err) {
+          assert.match(String(err), /may or may not have been applied/, `crash at ${at}: ${err}`);
+          inDoubt++;
+          const session = server.connect();
+          const rec = (await session.history.load()).find((r) => r.status === 'in-doubt')!;
+          const stmt = changes.find((c) => c.id === rec.changeId)!.statements[rec.inFlight! - 1]!;
+          const mark = /CREATE TABLE (\w+)/.exec(stmt.sql)![1]!;
+          await resolveInDoubt(session, rec.changeId, 'qa', rec.inFlight!, server.committed.trace.includes(mark), 'tester', new Date());
+          await runOnce(server);
+        }
+        assert.deepEqual(server.committed.trace, marks, `crash at ${at} (ddl completes: ${ddlCompletes})`);
+        const statuses = [...server.committed.history.values()].map((r) => r.status);
+        assert.deepEqual(statuses, ['applied', 'applied'], `crash at ${at}`);
+      }
+    }
+    // Only a crash while a DDL statement runs leaves its outcome unknown; everything else resumes.
+    assert.ok(inDoubt > 0 && inDoubt <= 2 * 3, `in-doubt ${inDoubt} times`);
+  });
+
+  it('records a failed statement and keeps the dml statement before it', async () => {
+    const server = new MemoryServer();
+    const bad = change('2026-11-03-c', ["INSERT INTO trace VALUES ('c1')", 'CREATE TABLE SYNTAX ERROR', "INSERT INTO trace VALUES ('c3')"]);
+    const session = server.connect();
+    const ctx = context(session, server);
+    const { plan } = planEnvironment([bad], [], env);
+    await assert.rejects(applyPlan(plan, new Map([[bad.id, bad]]), [], ctx), (err: Error) => {
+      assert.equal(
+        err.message,
+        "2026-11-03-c: statement 2 of 3 failed at migrations/2026-11-03-c/up.sql:2: You have an error in your SQL syntax near 'SYNTAX ERROR'. " +
+          'Statements 1-1 are applied and recorded; nothing after them ran. To go on, fix forward with a new change, ' +
+          'or edit statements 2-3 of this change (applied ones must stay as they are) and run apply again',
+      );
+      return true;
+    });
+    assert.deepEqual(server.committed.trace, ['c1']);
+    const rec = server.committed.history.get(bad.id)!;
+    assert.deepEqual([rec.status, rec.statementsApplied, rec.failedStatement], ['failed', 1, 2]);
+
+    // Editing the failed statement is allowed; the rerun resumes at it.
+    const fixed = change('2026-11-03-c', ["INSERT INTO trace VALUES ('c1')", 'CREATE TABLE c2 (id INT)', "INSERT INTO trace VALUES ('c3')"]);
+    const s2 = server.connect();
+    const history = await s2.history.load();
+    const { plan: p2, problems } = planEnvironment([fixed], history, env);
+    assert.deepEqual(problems, []);
+    assert.equal(p2.changes[0]!.resumeFrom, 2);
+    await applyPlan(p2, new Map([[fixed.id, fixed]]), history, context(s2, server));
+    assert.deepEqual(server.committed.trace, ['c1', 'c2', 'c3']);
+  });
+
+  it('refuses to resume when an applied statement was edited', async () => {
+    const server = new MemoryServer();
+    const bad = change('2026-11-03-c', ["INSERT INTO trace VALUES ('c1')", 'CREATE TABLE SYNTAX ERROR']);
+    const s1 = server.connect();
+    await assert.rejects(applyPlan(planEnvironment([bad], [], env).plan, new Map([[bad.id, bad]]), [], context(s1, server)));
+    const edited = change('2026-11-03-c', ["INSERT INTO trace VALUES ('c1-edited')", 'CREATE TABLE c2 (id INT)']);
+    const { problems } = planEnvironment([edited], await server.connect().history.load(), env);
+    assert.deepEqual(problems.map((p) => p.message), [
+      '2026-11-03-c: statement 1 (migrations/2026-11-03-c/up.sql:1) was already applied in qa but its text changed; only statements not yet applied may be edited: restore it',
+    ]);
+  });
+
+  it('marks a change failed when verify does not match, and re-checks on the next run', async () => {
+    const server = new MemoryServer();
+    const c = change('2026-11-04-d', ["INSERT INTO trace VALUES ('d1')"], [{ name: 'two d1', sql: "SELECT COUNT(*) FROM trace WHERE v = 'd1'", expect: 2, line: 7 }]);
+    const s1 = server.connect();
+    await assert.rejects(applyPlan(planEnvironment([c], [], env).plan, new Map([[c.id, c]]), [], context(s1, server)), {
+      message: '2026-11-04-d: verify "two d1" expected 2, got 1. All 1 statements are applied; fix the data or the verify query, then run apply again to re-check',
+    });
+    const rec = server.committed.history.get(c.id)!;
+    assert.deepEqual([rec.status, rec.statementsApplied, rec.error], ['failed', 1, 'verify "two d1" expected 2, got 1']);
+    const { plan } = planEnvironment([c], await server.connect().history.load(), env);
+    assert.equal(plan.changes[0]!.resumeFrom, 2, 'no statement runs again, only the verify');
+  });
+
+  it('reports checksum drift of an applied change and never re-runs it', async () => {
+    const server = new MemoryServer();
+    const c = change('2026-11-05-e', ["INSERT INTO trace VALUES ('e1')"]);
+    await applyPlan(planEnvironment([c], [], env).plan, new Map([[c.id, c]]), [], context(server.connect(), server));
+    const edited = change('2026-11-05-e', ["INSERT INTO trace VALUES ('e1-edited')"]);
+    const { plan, problems } = planEnvironment([edited], await server.connect().history.load(), env);
+    assert.deepEqual(plan.changes, []);
+    assert.deepEqual(problems.map((p) => [p.kind, p.file, p.message]), [[
+      'drift', 'migrations/2026-11-05-e/up.sql',
+      '2026-11-05-e was applied in qa but migrations/2026-11-05-e/up.sql changed since; an applied change is never re-run: revert the edit and put the new work in a new change',
+    ]]);
+  });
+});
