@@ -195,3 +195,31 @@ export function snapshotDecision(env: EnvironmentConfig, pending: PlannedChange[
   if (destructive.length === 0) return { required: false, reason: 'no pending change is destructive' };
   return { required: true, reason: `destructive: ${destructive.join(', ')}` };
 }
+
+/**
+ * Invariant 4's promotion gate: every change about to run must be `applied` in the `after`
+ * environment with the same checksum, i.e. the very files that are about to run here.
+ */
+export function promotionProblems(plan: Plan, changes: Map<string, Change>, afterHistory: HistoryRecord[], afterEnv: string): IntegrityProblem[] {
+  const byId = new Map(afterHistory.map((r) => [r.changeId, r]));
+  const problems: IntegrityProblem[] = [];
+  for (const planned of plan.changes) {
+    const change = changes.get(planned.id);
+    const rec = byId.get(planned.id);
+    let why: string | undefined;
+    if (!rec) why = `has not run in ${afterEnv}`;
+    else if (rec.status !== 'applied') why = `is ${rec.status} in ${afterEnv}`;
+    else if (change && rec.checksum !== change.checksum) {
+      const files = changedFiles(change, rec);
+      why = `was applied in ${afterEnv} with different files (${files.join(', ') || change.file} changed since)`;
+    }
+    if (why) {
+      problems.push({
+        changeId: planned.id,
+        kind: 'dependency',
+        message: `refused: ${planned.id} ${why}; ${plan.environment} runs only what succeeded in ${afterEnv} first (after: ${afterEnv})`,
+      });
+    }
+  }
+  return problems;
+}

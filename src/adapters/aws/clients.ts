@@ -68,3 +68,8 @@ function retryConfig(options: AwsClientOptions): object {
   }
   return maxAttempts !== undefined ? { maxAttempts, retryMode: 'standard' } : { retryMode: 'standard' };
 }
+
+/** The region a client is bound to (for messages). */
+export async function clientRegion(client: { config: { region: () => Promise<string> } }): Promise<string> {
+  return client.config.region();
+}

@@ -1,6 +1,7 @@
 // Where a run connects: the cluster's writer endpoint, and only when it is safe to write there.
 import { DescribeDBClustersCommand, type DBCluster, type RDSClient } from '@aws-sdk/client-rds';
 import { ChangegateError, RefusedError } from '../../core/errors.js';
+import { clientRegion } from './clients.js';
 import { awsCall, awsErrorMessage } from './errors.js';
 
 /** The writer of an Aurora (or RDS Multi-AZ) cluster, as DescribeDBClusters reports it. */
@@ -21,11 +22,6 @@ export interface ClusterTarget {
 
 /** Engines whose writer speaks MySQL; an Aurora PostgreSQL cluster is refused before connecting. */
 const MYSQL_ENGINES = new Set(['aurora-mysql', 'mysql', 'aurora']);
-
-/** The region a client is bound to. */
-export async function clientRegion(client: { config: { region: () => Promise<string> } }): Promise<string> {
-  return client.config.region();
-}
 
 /** Looks up `clusterId` and returns its writer endpoint; refuses a cluster that is not safe to write to. */
 export async function resolveCluster(rds: RDSClient, clusterId: string): Promise<ClusterTarget> {

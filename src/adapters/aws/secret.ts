@@ -3,7 +3,7 @@
 import { GetSecretValueCommand, type SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { ChangegateError } from '../../core/errors.js';
 import { registerSecret } from '../../core/redact.js';
-import { clientRegion } from './cluster.js';
+import { clientRegion } from './clients.js';
 import { awsCall } from './errors.js';
 
 /** The RDS secret JSON's fields that a connection needs. */

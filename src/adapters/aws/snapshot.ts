@@ -10,8 +10,8 @@ import {
 } from '@aws-sdk/client-rds';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { ChangegateError } from '../../core/errors.js';
-import { clientRegion } from './cluster.js';
-import { awsCall, awsErrorCode, type AwsCallContext } from './errors.js';
+import { clientRegion } from './clients.js';
+import { awsCall, awsError, awsErrorCode, type AwsCallContext } from './errors.js';
 
 /** Every snapshot changegate takes has an id starting with this; `latestChangegateSnapshot` relies on it. */
 export const SNAPSHOT_PREFIX = 'changegate';
@@ -215,7 +215,7 @@ async function describeOne(rds: RDSClient, id: string, region: string): Promise<
     return s ? info(s) : null;
   } catch (err) {
     if (awsErrorCode(err) === 'DBClusterSnapshotNotFoundFault') return null;
-    return awsCall(ctx, () => Promise.reject(err));
+    throw awsError(err, ctx);
   }
 }
 

@@ -1,0 +1,189 @@
+// Reaching a target: URL parsing, TLS, and the guards that run before any statement (invariant 6):
+// version floor, read-only server, missing schema. Only then is the apply session set up.
+import { RefusedError, UsageError } from '../../core/errors.js';
+import type { ServerInspector, TargetSession } from '../../core/ports.js';
+import { registerSecret } from '../../core/redact.js';
+import { openConnection, useSchema, type MysqlConnection, type TargetSpec, type TlsMode } from './connection.js';
+import { MysqlHistory } from './history.js';
+import { acquireRunLock, type RunLock } from './lock.js';
+import { MysqlInspector } from './processlist.js';
+import { MysqlSession } from './session.js';
+import { compareVersions, describeVersion, isVersionFloor, parseServerVersion, type ServerVersion } from './version.js';
+
+export type { TargetSpec, TlsMode } from './connection.js';
+
+/** Default MySQL port when a URL names none. */
+export const DEFAULT_PORT = 3306;
+
+const SSL_VERIFY = new Set(['true', '1', 'required', 'verify', 'verify_ca', 'verify_identity']);
+const SSL_OFF = new Set(['false', '0', 'disabled', 'off']);
+
+/**
+ * Parses `mysql://user:pass@host:port/schema?ssl=true&ssl-ca=/path` (or `mariadb://`). TLS is on only
+ * when the URL asks (`ssl=true|required|verify`, all verified; `ssl-ca` replaces the system roots).
+ * `?socket=/path` connects through a Unix socket. The password is registered for redaction at once;
+ * errors never quote the URL.
+ */
+export function parseTargetUrl(url: string, label = 'the target'): TargetSpec {
+  let u: URL;
+  try {
+    u = new URL(url);
+  } catch {
+    throw new UsageError(`the connection URL of ${label} is not a URL; expected mysql://user:password@host:port/schema`);
+  }
+  const password = safeDecode(u.password);
+  registerSecret(password);
+  if (u.protocol !== 'mysql:' && u.protocol !== 'mariadb:') {
+    throw new UsageError(`the connection URL of ${label} must start with mysql:// or mariadb://, not ${u.protocol}//`);
+  }
+  const schema = safeDecode(u.pathname.replace(/^\//, ''));
+  if (!schema || schema.includes('/')) {
+    throw new UsageError(`the connection URL of ${label} names no schema; expected mysql://user:password@host:port/schema`);
+  }
+  let tls: TlsMode = { mode: 'off' };
+  let socketPath: string | undefined;
+  let caFile: string | undefined;
+  for (const [key, value] of u.searchParams) {
+    if (key === 'ssl') {
+      const v = value.toLowerCase();
+      if (SSL_VERIFY.has(v)) tls = { mode: 'verify' };
+      else if (!SSL_OFF.has(v)) {
+        throw new UsageError(`the connection URL of ${label} has ssl=${value}; use ssl=true (verified) or leave it out`);
+      }
+    } else if (key === 'ssl-ca') caFile = value;
+    else if (key === 'socket') socketPath = value;
+    else throw new UsageError(`the connection URL of ${label} has an unknown parameter ${key}; known: ssl, ssl-ca, socket`);
+  }
+  if (caFile) {
+    if (tls.mode === 'off') throw new UsageError(`the connection URL of ${label} has ssl-ca without ssl=true`);
+    tls = { mode: 'verify', caFile };
+  }
+  const port = u.port ? Number(u.port) : DEFAULT_PORT;
+  return {
+    host: u.hostname.replace(/^\[(.*)\]$/, '$1') || 'localhost',
+    port,
+    user: safeDecode(u.username),
+    password,
+    schema,
+    tls,
+    ...(socketPath ? { socketPath } : {}),
+  };
+}
+
+function safeDecode(s: string): string {
+  try {
+    return decodeURIComponent(s);
+  } catch {
+    return s;
+  }
+}
+
+/** What the server said about itself on connect. */
+export interface ServerInfo {
+  version: ServerVersion;
+  /** `@@version_comment` (`MySQL Community Server - GPL`, `Debian 12`, ...). */
+  comment: string;
+  /** `MySQL 8.0.36`, `MariaDB 10.11.6`, `Aurora MySQL 3.05.2 (MySQL 8.0.28)`. */
+  display: string;
+}
+
+/** Options for `connectTarget`. */
+export interface ConnectOptions {
+  /** `server.min_version`: a server below it is refused. */
+  minVersion: string;
+  /** Seconds a statement waits for a metadata lock (session `lock_wait_timeout`). */
+  lockWaitTimeout: number;
+  /** How messages name the target: the environment's name, never a host. */
+  label: string;
+}
+
+/** A checked, connected target: the apply session, its history, the processlist and the run lock. */
+export interface Target {
+  readonly label: string;
+  readonly schema: string;
+  readonly server: ServerInfo;
+  /** The apply session: autocommit off, `lock_wait_timeout` set, schema selected. */
+  readonly session: TargetSession & { readonly history: MysqlHistory };
+  /** Processlist queries, on the session's connection. */
+  readonly inspector: ServerInspector;
+  /** The session's connection, for introspection and shadow schemas. */
+  readonly connection: MysqlConnection;
+  /** Takes the run lock on a dedicated connection with the same credentials (see `acquireRunLock`). */
+  lock(timeoutSec: number): Promise<RunLock>;
+  close(): Promise<void>;
+}
+
+const GUARD_VARIABLES = ['version', 'version_comment', 'read_only', 'super_read_only', 'innodb_read_only', 'aurora_version'];
+const READ_ONLY_VARIABLES = ['read_only', 'super_read_only', 'innodb_read_only'];
+
+/**
+ * Connects and runs the guards before anything else: a server below `minVersion`, a read-only server
+ * and a missing schema are refused (RefusedError, exit 1). The session then gets `SET NAMES utf8mb4`,
+ * the bounded `lock_wait_timeout` and autocommit off. `sql_mode` is left as the server sets it: a
+ * change must behave as it does from any other client of that server (QA and PROD share parameter
+ * groups), and replay into a shadow schema on the same server sees the same mode.
+ */
+export async function connectTarget(spec: TargetSpec, opts: ConnectOptions): Promise<Target> {
+  if (!isVersionFloor(opts.minVersion)) {
+    throw new UsageError(`server.min_version must be a dotted version such as 8.0, not "${opts.minVersion}"`);
+  }
+  if (!Number.isInteger(opts.lockWaitTimeout) || opts.lockWaitTimeout < 1) {
+    throw new UsageError(`lock_wait_timeout of ${opts.label} must be a whole number of seconds, at least 1`);
+  }
+  const conn = await openConnection(spec, opts.label);
+  try {
+    const server = await checkServer(conn, opts);
+    await conn.exec(`SET NAMES utf8mb4, SESSION lock_wait_timeout = ${opts.lockWaitTimeout}, SESSION autocommit = 0`);
+    await useSchema(conn, spec.schema);
+    const [row] = await conn.query<{ id: number }>('SELECT CONNECTION_ID() AS id');
+    const history = new MysqlHistory(conn);
+    const session = new MysqlSession(conn, Number(row!.id), history);
+    const inspector = new MysqlInspector(conn);
+    return {
+      label: opts.label,
+      schema: spec.schema,
+      server,
+      session,
+      inspector,
+      connection: conn,
+      lock: (timeoutSec) => acquireRunLock(spec, spec.schema, timeoutSec, opts.label),
+      close: () => conn.close(),
+    };
+  } catch (e) {
+    await conn.close().catch(() => undefined);
+    throw e;
+  }
+}
+
+/** Reads the version and read-only variables in one round trip and applies the floor and read-only guards. */
+async function checkServer(conn: MysqlConnection, opts: ConnectOptions): Promise<ServerInfo> {
+  // SHOW ... WHERE tolerates variables a flavor lacks (super_read_only, aurora_version on MariaDB).
+  const rows = await conn.query<{ Variable_name: string; Value: string | null }>(
+    `SHOW GLOBAL VARIABLES WHERE Variable_name IN (${GUARD_VARIABLES.map(() => '?').join(', ')})`,
+    GUARD_VARIABLES,
+  );
+  const vars = new Map(rows.map((r) => [r.Variable_name.toLowerCase(), r.Value ?? '']));
+  let version: ServerVersion;
+  try {
+    version = parseServerVersion(vars.get('version') ?? '', vars.get('aurora_version'));
+  } catch {
+    throw new RefusedError(`refused: cannot tell which version ${opts.label} runs (VERSION() is "${vars.get('version') ?? ''}")`);
+  }
+  const display = describeVersion(version);
+  if (compareVersions(version.version, opts.minVersion) < 0) {
+    throw new RefusedError(
+      `refused: ${opts.label} runs ${display}, below the configured floor ${opts.minVersion} (server.min_version)`,
+    );
+  }
+  const on = READ_ONLY_VARIABLES.filter((v) => isOn(vars.get(v)));
+  if (on.length) {
+    throw new RefusedError(
+      `refused: ${opts.label} is read-only (${on.map((v) => `${v}=ON`).join(', ')}): it looks like a reader endpoint or a replica; point the environment at the writer`,
+    );
+  }
+  return { version, comment: vars.get('version_comment') ?? '', display };
+}
+
+function isOn(value: string | undefined): boolean {
+  return value !== undefined && /^(on|1|true)$/i.test(value.trim());
+}

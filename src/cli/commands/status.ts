@@ -1,0 +1,59 @@
+// `changegate status --env E`: every change of the environment with its state, from history and files.
+import { CHECKSUM_VERSION } from '../../core/checksum.js';
+import { inFlightMayHaveRun, targetsEnvironment } from '../../core/plan.js';
+import type { HistoryRecord } from '../../core/types.js';
+import type { CommandContext } from '../context.js';
+import { readTarget, scope } from '../flow.js';
+
+/** One row of `status`, in DESIGN.md's JSON shape. */
+export interface StatusRow {
+  id: string;
+  status: 'pending' | 'running' | 'applied' | 'failed' | 'in-doubt' | 'drifted' | 'rolled-back';
+  statements_applied: number;
+  statements_total: number;
+  checksum: string | null;
+  snapshot: string | null;
+  applied_at: string | null;
+}
+
+/** Prints the table; 1 when anything is failed, in-doubt or drifted. */
+export default async function status(ctx: CommandContext, opts: { env: string }): Promise<number> {
+  const s = scope(ctx, opts.env);
+  const { open, history } = await readTarget(ctx, s);
+  await open.close();
+  const byId = new Map(history.map((r) => [r.changeId, r]));
+  const rows: StatusRow[] = [];
+  for (const change of s.changes) {
+    if (!targetsEnvironment(change, s.env.name)) continue;
+    const rec = byId.get(change.id);
+    rows.push(row(change.id, rec, rec ? stateOf(rec, change.checksum, s.byId.get(change.id)) : 'pending', change.statements.length));
+  }
+  for (const rec of history) {
+    if (!s.byId.has(rec.changeId) && !rec.changeId.includes(':')) rows.push(row(rec.changeId, rec, rec.status === 'applied' ? 'drifted' : rec.status, rec.statementsTotal));
+  }
+  ctx.out.setDocument({ environment: s.env.name, changes: rows });
+  ctx.out.info(`status of ${s.env.name}:`);
+  for (const r of rows) {
+    const when = r.applied_at ? `  ${r.applied_at}` : '';
+    ctx.out.info(`  ${r.status.padEnd(11)} ${r.id}  ${r.statements_applied}/${r.statements_total}${r.snapshot ? `  snapshot ${r.snapshot}` : ''}${when}`);
+  }
+  return rows.some((r) => r.status === 'failed' || r.status === 'in-doubt' || r.status === 'drifted') ? 1 : 0;
+}
+
+function stateOf(rec: HistoryRecord, checksum: string, change: Parameters<typeof inFlightMayHaveRun>[0]): StatusRow['status'] {
+  if (rec.status === 'applied') return rec.checksumVersion === CHECKSUM_VERSION && rec.checksum !== checksum ? 'drifted' : 'applied';
+  if (rec.status === 'running' && inFlightMayHaveRun(change, rec)) return 'running';
+  return rec.status;
+}
+
+function row(id: string, rec: HistoryRecord | undefined, st: StatusRow['status'], total: number): StatusRow {
+  return {
+    id,
+    status: st,
+    statements_applied: rec?.statementsApplied ?? 0,
+    statements_total: rec?.statementsTotal ?? total,
+    checksum: rec?.checksum ?? null,
+    snapshot: rec?.snapshotId ?? null,
+    applied_at: rec?.status === 'applied' && rec.finishedAt ? rec.finishedAt.toISOString() : null,
+  };
+}

@@ -1,0 +1,117 @@
+// The steps commands that touch a target share: load and validate, gate, connect, lock, read history,
+// plan. Each command composes them; the order is the guards' order and never changes.
+import { execFileSync } from 'node:child_process';
+import os from 'node:os';
+import { ChangegateError, RefusedError } from '../core/errors.js';
+import type { Operator } from '../core/apply.js';
+import { planEnvironment, promotionProblems, type IntegrityProblem, type PlanResult } from '../core/plan.js';
+import type { Change, Config, EnvironmentConfig, HistoryRecord } from '../core/types.js';
+import type { RunLock } from '../adapters/mysql/lock.js';
+import type { CommandContext } from './context.js';
+import { environment, loadRepoOrFail } from './load.js';
+import { openEnvironment, type OpenEnvironment } from './target.js';
+
+/** A loaded repository and one environment of it. */
+export interface Scope {
+  config: Config;
+  changes: Change[];
+  byId: Map<string, Change>;
+  env: EnvironmentConfig;
+}
+
+/** Loads and validates the repository and picks the environment: nothing has connected yet. */
+export function scope(ctx: CommandContext, envName: string): Scope {
+  const { config, changes } = loadRepoOrFail(ctx);
+  return { config, changes, byId: new Map(changes.map((c) => [c.id, c])), env: environment(config, envName) };
+}
+
+/** Connects read-only and reads the history (none yet when the table does not exist). */
+export async function readTarget(ctx: CommandContext, s: Scope): Promise<{ open: OpenEnvironment; history: HistoryRecord[] }> {
+  const open = await openEnvironment(ctx, s.config, s.env);
+  try {
+    const { readHistory } = await import('../adapters/mysql/history.js');
+    return { open, history: await readHistory(open.target) };
+  } catch (e) {
+    await open.close();
+    throw e;
+  }
+}
+
+/** Connects, takes the run lock, creates or upgrades the history table and reads it. */
+export async function lockTarget(
+  ctx: CommandContext,
+  s: Scope,
+): Promise<{ open: OpenEnvironment; lock: RunLock; history: HistoryRecord[]; close(): Promise<void> }> {
+  const open = await openEnvironment(ctx, s.config, s.env);
+  let lock: RunLock | undefined;
+  try {
+    lock = await open.target.lock(s.env.lock_timeout);
+    const session = open.target.session;
+    await session.history.ensure();
+    await session.rollback(); // a fresh read view: see what the previous runner committed
+    const history = await session.history.load();
+    const held = lock;
+    return {
+      open,
+      lock: held,
+      history,
+      close: async () => {
+        await held.release().catch(() => undefined);
+        await open.close();
+      },
+    };
+  } catch (e) {
+    await lock?.release().catch(() => undefined);
+    await open.close();
+    throw e;
+  }
+}
+
+/** Plans and adds the promotion gate's problems when the environment comes `after` another. */
+export async function planWithGates(ctx: CommandContext, s: Scope, history: HistoryRecord[]): Promise<PlanResult> {
+  const result = planEnvironment(s.changes, history, s.env);
+  if (s.env.after && result.plan.changes.length > 0) {
+    const afterEnv = environment(s.config, s.env.after);
+    const { open, history: afterHistory } = await readTarget(ctx, { ...s, env: afterEnv });
+    await open.close();
+    result.problems.push(...promotionProblems(result.plan, s.byId, afterHistory, afterEnv.name));
+  }
+  return result;
+}
+
+/** Stops with exit 1 listing every problem, when there is any. */
+export function refuseProblems(env: string, problems: IntegrityProblem[]): void {
+  if (problems.length === 0) return;
+  const lines = problems.map((p) => `  ${p.message}`).join('\n');
+  throw new RefusedError(`${env}: ${problems.length} problem(s) stop this run before anything executes:\n${lines}`);
+}
+
+/** Who runs this: from GitHub Actions' variables in CI, from the OS and git on a workstation. */
+export function operator(ctx: CommandContext, approver: string | null): Operator {
+  const e = ctx.env;
+  const runUrl = e.GITHUB_RUN_ID && e.GITHUB_REPOSITORY
+    ? `${e.GITHUB_SERVER_URL ?? 'https://github.com'}/${e.GITHUB_REPOSITORY}/actions/runs/${e.GITHUB_RUN_ID}`
+    : null;
+  let user = e.GITHUB_ACTOR;
+  if (!user) {
+    try {
+      user = os.userInfo().username;
+    } catch {
+      user = 'unknown';
+    }
+  }
+  return { user, gitCommit: e.GITHUB_SHA ?? gitHead(ctx.root), runUrl, approver };
+}
+
+function gitHead(root: string): string | null {
+  try {
+    return execFileSync('git', ['rev-parse', 'HEAD'], { cwd: root, stdio: ['ignore', 'pipe', 'ignore'] }).toString().trim() || null;
+  } catch {
+    return null;
+  }
+}
+
+/** Wraps an unexpected adapter failure so the run ends with exit 1 and a message, not a stack. */
+export function failed(message: string, cause: unknown): ChangegateError {
+  return new ChangegateError(message, 1, { cause });
+}

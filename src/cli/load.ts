@@ -1,0 +1,43 @@
+// Loading the repository for commands that act on a target: any invalid input stops here, before
+// anything connects (invariant 7), with the same findings `validate` prints.
+import { ChangegateError, UsageError } from '../core/errors.js';
+import { loadConfig } from '../core/manifest/index.js';
+import { validateRepository } from '../core/validate.js';
+import type { Change, Config, EnvironmentConfig } from '../core/types.js';
+import type { CommandContext } from './context.js';
+import { diagnosticLine } from './render.js';
+
+/** The config, or exit 2 with its problems printed. */
+export function loadConfigOrFail(ctx: CommandContext): Config {
+  const { config, diagnostics } = loadConfig(ctx.root, ctx.configFile);
+  const errors = diagnostics.filter((d) => d.severity === 'error');
+  if (!config || errors.length > 0) {
+    ctx.out.diagnostics(errors, diagnosticLine);
+    throw new UsageError(`${ctx.configFile} is not valid (${errors.length} problem(s)); nothing was done`);
+  }
+  return config;
+}
+
+/** Config and validated changes, or exit 2 (config) / 1 (changes, lint errors included) with every problem printed. */
+export function loadRepoOrFail(ctx: CommandContext): { config: Config; changes: Change[] } {
+  const repo = validateRepository(ctx.root, { configFile: ctx.configFile });
+  const errors = repo.diagnostics.filter((d) => d.severity === 'error');
+  if (!repo.config || repo.exitCode === 2) {
+    ctx.out.diagnostics(errors, diagnosticLine);
+    throw new UsageError(`${ctx.configFile} is not valid (${errors.length} problem(s)); nothing was done`);
+  }
+  if (errors.length > 0) {
+    ctx.out.diagnostics(errors, diagnosticLine);
+    throw new ChangegateError(`the changes have ${errors.length} problem(s) (run changegate validate); nothing was done`, 1);
+  }
+  return { config: repo.config, changes: repo.changes };
+}
+
+/** The named environment, or exit 2 listing the configured ones. */
+export function environment(config: Config, name: string): EnvironmentConfig {
+  const env = config.environments.find((e) => e.name === name);
+  if (!env) {
+    throw new UsageError(`unknown environment "${name}"; ${config.file} configures ${config.environments.map((e) => e.name).join(', ')}`);
+  }
+  return env;
+}

@@ -1,0 +1,44 @@
+// Text renderings of plans, reports and status: what a person reads in a terminal or a CI log.
+import type { ApplyReport, Plan } from '../core/plan-types.js';
+import type { IntegrityProblem } from '../core/plan.js';
+import type { Diagnostic } from '../core/types.js';
+
+/** `file:line:column  CODE  message` for a finding, the format of `lint` and `validate` too. */
+export function diagnosticLine(d: Diagnostic): string {
+  return `${d.file}:${d.line}:${d.column}  ${d.field ?? d.code}  ${d.severity === 'error' ? '' : `${d.severity}: `}${d.message}`;
+}
+
+/** The plan as the reviewer reads it. */
+export function planText(plan: Plan, problems: IntegrityProblem[]): string[] {
+  const lines: string[] = [];
+  lines.push(`plan for ${plan.environment}: ${plan.changes.length === 0 ? 'nothing to apply' : `${plan.changes.length} change(s) to apply`}`);
+  for (const c of plan.changes) {
+    const resume = c.resumeFrom > 1 ? `, resumes at statement ${c.resumeFrom} (was ${c.previous})` : c.previous ? ` (was ${c.previous})` : '';
+    lines.push(`  ${c.id}  ${c.ticket}  ${c.statements.length} statement(s)${c.destructive ? ', DESTRUCTIVE' : ''}${resume}`);
+    lines.push(`    ${c.title}`);
+    for (const s of c.statements) {
+      const mark = s.n < c.resumeFrom ? 'done' : `${s.n}`.padStart(4);
+      lines.push(`    ${mark}  ${s.file}:${s.line}  ${oneLine(s.sql)}`);
+    }
+    for (const d of c.diagnostics) lines.push(`    ${d.severity} ${d.code} ${d.file}:${d.line}: ${d.message}`);
+  }
+  lines.push(`snapshot: ${plan.snapshot.required ? 'required' : 'not required'} (${plan.snapshot.reason})`);
+  for (const p of problems) lines.push(`blocked: ${p.message}`);
+  return lines;
+}
+
+/** The result of an `apply` run, one line per change. */
+export function reportText(report: ApplyReport): string[] {
+  const lines = [`apply to ${report.environment}:`];
+  for (const c of report.changes) {
+    lines.push(`  ${c.result.padEnd(7)}  ${c.id}  ${c.ticket}  ${(c.durationMs / 1000).toFixed(1)} s${c.error ? `  ${c.error}` : ''}`);
+  }
+  if (report.snapshot.id) lines.push(`snapshot: ${report.snapshot.id}`);
+  return lines;
+}
+
+/** A statement folded to one line and cut, for plan listings. */
+export function oneLine(sql: string, max = 100): string {
+  const flat = sql.replace(/\s+/g, ' ').trim();
+  return flat.length > max ? flat.slice(0, max - 1) + '…' : flat;
+}

@@ -1,0 +1,14 @@
+// The job summary's table, built by the GitHub adapter's pure markdown helper. Text and json formats
+// ignore summaries (Output.summary is a no-op there), so the import cost is paid only when rendered.
+import type { ApplyReport, Plan } from '../core/plan-types.js';
+import { summaryMarkdown } from '../adapters/github/actions.js';
+
+/** Markdown for an apply run's report. */
+export function reportSummary(report: ApplyReport): string {
+  return summaryMarkdown({ environments: [{ report }] });
+}
+
+/** Markdown for a plan. */
+export function planSummary(plan: Plan): string {
+  return summaryMarkdown({ environments: [{ plan }] });
+}

@@ -1,0 +1,243 @@
+// changegate.yaml: schema-checked, then the rules a schema cannot say (the `after` chain, protected
+// clusters, AWS-or-URL), then defaults filled in. No environment variable is read here: the config
+// only names them.
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import type { Config, Diagnostic, EnvironmentConfig, SnapshotPolicy } from '../types.js';
+import { CODES, diagnostic } from './codes.js';
+import { decodeUtf8, notUtf8Diagnostic } from './paths.js';
+import { validateAgainstSchema } from './schema.js';
+import { YamlSource } from './yaml.js';
+
+/** Defaults for an environment's optional numbers; part of the contract the schema documents. */
+export const ENVIRONMENT_DEFAULTS = {
+  lock_wait_timeout: 5,
+  lock_retries: 2,
+  lock_timeout: 10,
+  snapshot_timeout: 3600,
+} as const;
+
+/** The server version floor when `server.min_version` is absent. */
+export const DEFAULT_MIN_VERSION = '8.0';
+
+/** What changes can still be checked against when the config itself has errors. */
+export interface ConfigFacts {
+  /** Environment names as declared (when `environments` is a mapping). */
+  environments?: Map<string, { after?: string }>;
+  /** The compiled ticket_pattern, when present and valid. */
+  ticketPattern?: RegExp;
+  /** The source text of ticket_pattern, for messages. */
+  ticketPatternSource?: string;
+}
+
+/** Result of reading `changegate.yaml`: the config when it is valid, and every finding about it. */
+export interface LoadedConfig {
+  /** Present only when the file has no errors. */
+  config?: Config;
+  diagnostics: Diagnostic[];
+  /** What the changes can be checked against even when `config` is absent. */
+  facts: ConfigFacts;
+}
+
+/**
+ * Reads and checks `changegate.yaml` under `root`. Every problem is a diagnostic (never an exception);
+ * `config` is returned only when there is none of severity error.
+ */
+export function loadConfig(root: string, file = 'changegate.yaml'): { config?: Config; diagnostics: Diagnostic[] } {
+  const { config, diagnostics } = readConfig(root, file);
+  return config ? { config, diagnostics } : { diagnostics };
+}
+
+/** `loadConfig` plus the facts that change checks can use when the config is invalid. */
+export function readConfig(root: string, file = 'changegate.yaml'): LoadedConfig {
+  const rel = file.split(path.sep).join('/');
+  let bytes: Buffer;
+  try {
+    bytes = readFileSync(path.resolve(root, file));
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    const message = code === 'ENOENT'
+      ? 'not found; run changegate in the repository root or pass --config'
+      : `cannot be read (${code ?? (err as Error).message})`;
+    return { diagnostics: [diagnostic(CODES.configMissing, rel, { line: 1, column: 1 }, undefined, message)], facts: {} };
+  }
+  const text = decodeUtf8(bytes);
+  if (typeof text !== 'string') return { diagnostics: [notUtf8Diagnostic(rel, text)], facts: {} };
+  const source = YamlSource.parse(rel, text);
+  const diagnostics = [...source.diagnostics];
+  if (!source.ok) return { diagnostics, facts: {} };
+  diagnostics.push(...validateAgainstSchema('changegate', source));
+  const schemaOk = !diagnostics.some((d) => d.severity === 'error');
+  const raw = (source.data ?? {}) as RawConfig;
+  const facts = collectFacts(raw, source, diagnostics);
+  diagnostics.push(...checkEnvironments(raw, source));
+  if (!schemaOk || diagnostics.some((d) => d.severity === 'error')) return { diagnostics, facts };
+  return { config: build(raw, source, root, rel), diagnostics, facts };
+}
+
+interface RawEnvironment {
+  cluster?: string;
+  region?: string;
+  secret?: string;
+  schema?: string;
+  url_env?: string;
+  url?: string;
+  after?: string;
+  approval?: 'required' | 'none';
+  snapshot?: SnapshotPolicy;
+  tls?: { ca_file: string };
+  lock_wait_timeout?: number;
+  lock_retries?: number;
+  lock_timeout?: number;
+  snapshot_timeout?: number;
+}
+
+interface RawConfig {
+  database: string;
+  server?: { min_version?: string };
+  ticket_pattern?: string;
+  protected_clusters?: string[];
+  environments: Record<string, RawEnvironment>;
+  notify?: { slack?: { webhook_env: string; channel?: string } };
+}
+
+const isObject = (v: unknown): v is Record<string, unknown> => v !== null && typeof v === 'object' && !Array.isArray(v);
+
+function collectFacts(raw: RawConfig, source: YamlSource, out: Diagnostic[]): ConfigFacts {
+  const facts: ConfigFacts = {};
+  if (isObject(raw.environments)) {
+    facts.environments = new Map();
+    for (const [name, env] of Object.entries(raw.environments)) {
+      facts.environments.set(name, isObject(env) && typeof env['after'] === 'string' ? { after: env['after'] } : {});
+    }
+  }
+  if (typeof raw.ticket_pattern === 'string') {
+    try {
+      facts.ticketPattern = new RegExp(raw.ticket_pattern);
+      facts.ticketPatternSource = raw.ticket_pattern;
+    } catch (err) {
+      const why = (err as Error).message.replace(/^Invalid regular expression: /, '');
+      out.push(diagnostic(CODES.badTicketPattern, source.file, source.position(['ticket_pattern']), 'ticket_pattern', `is not a valid regular expression: ${why}`));
+    }
+  }
+  return facts;
+}
+
+// The rules between fields and between environments. They run even when the schema found errors
+// elsewhere, on whatever parts have the right shape, so that one pass reports everything.
+function checkEnvironments(raw: RawConfig, source: YamlSource): Diagnostic[] {
+  const out: Diagnostic[] = [];
+  if (!isObject(raw.environments)) return out;
+  const envs = raw.environments as Record<string, unknown>;
+  const file = source.file;
+  const protectedClusters = new Set(
+    (Array.isArray(raw.protected_clusters) ? raw.protected_clusters : []).filter((c): c is string => typeof c === 'string').map((c) => c.toLowerCase()),
+  );
+
+  for (const [name, env] of Object.entries(envs)) {
+    if (!isObject(env)) continue;
+    const at = (field: string) => source.position(['environments', name, field]);
+    const field = (f: string) => `environments.${name}.${f}`;
+    const isUrl = env['url_env'] !== undefined || env['url'] !== undefined;
+
+    if (env['url_env'] !== undefined && env['url'] !== undefined) {
+      out.push(diagnostic(CODES.envShape, file, at('url'), field('url'), 'give either url_env or url, not both'));
+    }
+    if (isUrl) {
+      for (const f of ['cluster', 'region', 'secret']) {
+        if (env[f] !== undefined) {
+          out.push(diagnostic(CODES.envShape, file, at(f), field(f), `is an AWS setting, but this environment connects through ${env['url_env'] !== undefined ? 'url_env' : 'url'}; use one or the other`));
+        }
+      }
+      if (env['snapshot'] === 'destructive' || env['snapshot'] === 'always') {
+        out.push(diagnostic(CODES.envShape, file, at('snapshot'), field('snapshot'), `cannot be ${env['snapshot']} for a URL environment: only an AWS cluster can be snapshotted; use never`));
+      }
+    }
+    if (typeof env['url'] === 'string') {
+      let parsed: URL | undefined;
+      try {
+        parsed = new URL(env['url']);
+      } catch {
+        out.push(diagnostic(CODES.envShape, file, at('url'), field('url'), 'is not a valid URL'));
+      }
+      if (parsed && parsed.password !== '') {
+        // The message must not echo the URL: it holds the password.
+        out.push(diagnostic(CODES.urlPassword, file, at('url'), field('url'), 'contains a password; put the URL in an environment variable and name it in url_env'));
+      }
+    }
+    if (typeof env['cluster'] === 'string' && protectedClusters.has(env['cluster'].toLowerCase())) {
+      out.push(diagnostic(CODES.protectedCluster, file, at('cluster'), field('cluster'), `"${env['cluster']}" is in protected_clusters; changegate never connects to it`));
+    }
+    if (typeof env['after'] === 'string') {
+      const after = env['after'];
+      if (after === name) {
+        out.push(diagnostic(CODES.afterCycle, file, at('after'), field('after'), `names the environment itself; the after chain is ${name} -> ${name}`));
+      } else if (!Object.prototype.hasOwnProperty.call(envs, after)) {
+        const known = Object.keys(envs).filter((n) => n !== name);
+        out.push(diagnostic(CODES.unknownAfter, file, at('after'), field('after'), `"${after}" is not an environment${known.length ? `; environments: ${known.join(', ')}` : ''}`));
+      }
+    }
+  }
+
+  // Cycles longer than one: report each once, at the first environment of the cycle in declared order.
+  const afterOf = (n: string): string | undefined => {
+    const e = envs[n];
+    return isObject(e) && typeof e['after'] === 'string' && e['after'] !== n && Object.prototype.hasOwnProperty.call(envs, e['after']) ? e['after'] : undefined;
+  };
+  // Each environment has at most one `after`, so walking from every start with a shared "done" set
+  // visits each environment once, however long the chains of a large fleet are.
+  const done = new Set<string>();
+  const order = Object.keys(envs);
+  const rank = new Map(order.map((n, i) => [n, i]));
+  for (const start of order) {
+    const onPath = new Map<string, number>();
+    const walk: string[] = [];
+    let cur: string | undefined = start;
+    while (cur !== undefined && !done.has(cur) && !onPath.has(cur)) {
+      onPath.set(cur, walk.length);
+      walk.push(cur);
+      cur = afterOf(cur);
+    }
+    if (cur !== undefined && onPath.has(cur)) {
+      const cycle = walk.slice(onPath.get(cur));
+      const first = cycle.reduce((a, b) => (rank.get(a)! <= rank.get(b)! ? a : b));
+      const i = cycle.indexOf(first);
+      const shown = [...cycle.slice(i), ...cycle.slice(0, i), first];
+      out.push(diagnostic(CODES.afterCycle, file, source.position(['environments', first, 'after']), `environments.${first}.after`, `the after chain is a cycle: ${shown.join(' -> ')}`));
+    }
+    walk.forEach((n) => done.add(n));
+  }
+  return out;
+}
+
+function build(raw: RawConfig, source: YamlSource, root: string, rel: string): Config {
+  const environments: EnvironmentConfig[] = Object.entries(raw.environments).map(([name, e]) => {
+    const isUrl = e.url_env !== undefined || e.url !== undefined;
+    const env: EnvironmentConfig = {
+      name,
+      snapshot: e.snapshot ?? (isUrl ? 'never' : 'destructive'),
+      approval: e.approval ?? 'none',
+      lock_wait_timeout: e.lock_wait_timeout ?? ENVIRONMENT_DEFAULTS.lock_wait_timeout,
+      lock_retries: e.lock_retries ?? ENVIRONMENT_DEFAULTS.lock_retries,
+      lock_timeout: e.lock_timeout ?? ENVIRONMENT_DEFAULTS.lock_timeout,
+      snapshot_timeout: e.snapshot_timeout ?? ENVIRONMENT_DEFAULTS.snapshot_timeout,
+      line: source.position(['environments', name], true).line,
+    };
+    for (const k of ['cluster', 'region', 'secret', 'schema', 'url_env', 'url', 'after'] as const) {
+      if (e[k] !== undefined) env[k] = e[k];
+    }
+    if (e.tls) env.tls = { ca_file: e.tls.ca_file };
+    return env;
+  });
+  const config: Config = {
+    root: path.resolve(root),
+    file: rel,
+    database: raw.database,
+    server: { min_version: raw.server?.min_version ?? DEFAULT_MIN_VERSION },
+    protected_clusters: raw.protected_clusters ?? [],
+    environments,
+  };
+  if (raw.ticket_pattern !== undefined) config.ticket_pattern = raw.ticket_pattern;
+  if (raw.notify) config.notify = raw.notify;
+  return config;
+}

@@ -1,0 +1,12 @@
+// The text form of a finding. Two spaces between parts so that the location stays clickable in
+// terminals and editors, and the middle part says which field (YAML) or which rule (SQL) it is about.
+import type { Diagnostic } from '../types.js';
+
+/**
+ * `file:line:column  field.path  message` for findings about a YAML field, and
+ * `file:line:column  CODE  message` for findings without a field (SQL, whole files).
+ * Severity is left to the caller, which groups or colours by it.
+ */
+export function formatDiagnostic(d: Diagnostic): string {
+  return `${d.file}:${d.line}:${d.column}  ${d.field ?? d.code}  ${d.message}`;
+}

@@ -1,0 +1,325 @@
+// A throwaway MySQL-compatible server for tests and the demo: fresh datadir under the OS temp folder,
+// a free loopback port, a socket beside the datadir, TLS with a CA made for this run (when openssl is
+// there), torn down at exit even when tests fail. Or the server in CHANGEGATE_TEST_MYSQL_URL.
+// No mocha here: scripts/demo imports it too.
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { accessSync, constants, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { delimiter, join } from 'node:path';
+import mysql from 'mysql2/promise';
+
+/** A running server the tests may do anything to. */
+export interface TestServer {
+  host: string;
+  port: number;
+  /** Unix socket of a server started here; undefined for CHANGEGATE_TEST_MYSQL_URL. */
+  socket?: string;
+  /** Admin credentials (all privileges). */
+  user: string;
+  password: string;
+  /** `VERSION()`. */
+  version: string;
+  /** CA that signed the server's TLS certificate (for `?ssl=true&ssl-ca=`), when TLS is set up. */
+  caFile?: string;
+  /** `mysql://admin:pw@host:port/schema`. */
+  url(schema?: string): string;
+  /** A new empty schema with a unique name, for one test. */
+  freshSchema(prefix: string): Promise<{ name: string; url: string; drop(): Promise<void> }>;
+  /** One statement as admin; rows as objects. */
+  adminQuery<T = Record<string, unknown>>(sql: string, values?: unknown[]): Promise<T[]>;
+  /**
+   * (Re)creates `'name'@'%'` with the password and grants, e.g. `['SELECT, INSERT ON `db`.*']`; returns
+   * a URL factory for it.
+   */
+  createUser(name: string, password: string, grants: string[]): Promise<{ url(schema?: string): string }>;
+  stop(): Promise<void>;
+}
+
+const DIR_PREFIX = 'changegate-mysql-';
+
+/** Finds `mariadbd` or `mysqld` on PATH or in the sbin folders Debian and others use. */
+export function findServerBinary(): string | undefined {
+  const dirs = [...(process.env.PATH ?? '').split(delimiter), '/usr/sbin', '/usr/local/sbin', '/usr/libexec', '/usr/local/mysql/bin'];
+  for (const name of ['mariadbd', 'mysqld']) {
+    for (const d of dirs) {
+      if (!d) continue;
+      const p = join(d, name);
+      try {
+        accessSync(p, constants.X_OK);
+        return p;
+      } catch {
+        // next
+      }
+    }
+  }
+  return undefined;
+}
+
+function findNear(binary: string, names: string[]): string | undefined {
+  const dirs = [join(binary, '..'), join(binary, '..', '..', 'bin'), '/usr/bin', '/usr/local/bin', ...(process.env.PATH ?? '').split(delimiter)];
+  for (const name of names) for (const d of dirs) if (d && existsSync(join(d, name))) return join(d, name);
+  return undefined;
+}
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const srv = createServer();
+    srv.unref();
+    srv.on('error', reject);
+    srv.listen(0, '127.0.0.1', () => {
+      const addr = srv.address();
+      srv.close(() => (typeof addr === 'object' && addr ? resolve(addr.port) : reject(new Error('no port'))));
+    });
+  });
+}
+
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** Kills servers and removes datadirs left by test runs that were themselves killed (SIGKILL skips exit handlers). */
+function reapOrphans(): void {
+  for (const entry of readdirSync(tmpdir())) {
+    if (!entry.startsWith(DIR_PREFIX)) continue;
+    const dir = join(tmpdir(), entry);
+    try {
+      const owner = JSON.parse(readFileSync(join(dir, 'owner.json'), 'utf8')) as { owner: number; server?: number };
+      if (alive(owner.owner)) continue;
+      // Only a process whose command line names this datadir: the PID may have been reused.
+      if (owner.server && alive(owner.server)) {
+        const cmd = readFileSync(`/proc/${owner.server}/cmdline`, 'utf8');
+        if (cmd.includes(dir)) process.kill(owner.server, 'SIGKILL');
+      }
+      rmSync(dir, { recursive: true, force: true });
+    } catch {
+      // Not ours, or half-written: leave it.
+    }
+  }
+}
+
+/** Makes a CA and a server certificate for 127.0.0.1/localhost with openssl; false when openssl is missing. */
+function makeCerts(dir: string): boolean {
+  const openssl = findNear('/usr/bin/openssl', ['openssl']);
+  if (!openssl) return false;
+  const run = (args: string[]) => execFileSync(openssl, args, { cwd: dir, stdio: 'ignore' });
+  try {
+    writeFileSync(join(dir, 'san.cnf'), 'subjectAltName=IP:127.0.0.1,DNS:localhost\n');
+    run(['ecparam', '-name', 'prime256v1', '-genkey', '-noout', '-out', 'ca-key.pem']);
+    run(['req', '-x509', '-new', '-key', 'ca-key.pem', '-days', '2', '-subj', '/CN=changegate test CA', '-out', 'ca.pem']);
+    run(['ecparam', '-name', 'prime256v1', '-genkey', '-noout', '-out', 'server-key.pem']);
+    run(['req', '-new', '-key', 'server-key.pem', '-subj', '/CN=localhost', '-out', 'server.csr']);
+    run(['x509', '-req', '-in', 'server.csr', '-CA', 'ca.pem', '-CAkey', 'ca-key.pem', '-CAcreateserial', '-days', '2', '-extfile', 'san.cnf', '-out', 'server.pem']);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+async function waitForServer(socket: string, child: ChildProcess, log: string): Promise<mysql.Connection> {
+  const deadline = Date.now() + 60_000;
+  let last: unknown;
+  while (Date.now() < deadline) {
+    if (child.exitCode !== null) break;
+    try {
+      return await mysql.createConnection({ socketPath: socket, user: 'root' });
+    } catch (e) {
+      last = e;
+      await new Promise((r) => setTimeout(r, 100));
+    }
+  }
+  const tail = existsSync(log) ? readFileSync(log, 'utf8').split('\n').slice(-15).join('\n') : '';
+  throw new Error(`test server did not start: ${String((last as Error)?.message ?? last)}\n${tail}`);
+}
+
+interface Admin {
+  conn: mysql.Connection;
+  host: string;
+  port: number;
+  user: string;
+  password: string;
+}
+
+function buildServer(admin: Admin, extra: Partial<TestServer>, teardown: () => Promise<void>, version: string): TestServer {
+  let counter = 0;
+  const enc = encodeURIComponent;
+  const urlFor = (user: string, password: string, schema = '') =>
+    `mysql://${enc(user)}${password ? `:${enc(password)}` : ''}@${admin.host}:${admin.port}/${enc(schema)}`;
+  const adminQuery = async <T,>(sql: string, values?: unknown[]): Promise<T[]> => {
+    const [rows] = await admin.conn.query({ sql, values });
+    return (Array.isArray(rows) ? rows : []) as T[];
+  };
+  const server: TestServer = {
+    host: admin.host,
+    port: admin.port,
+    user: admin.user,
+    password: admin.password,
+    version,
+    ...extra,
+    url: (schema) => urlFor(admin.user, admin.password, schema),
+    async freshSchema(prefix) {
+      const stem = prefix.toLowerCase().replace(/[^a-z0-9_]/g, '_').slice(0, 40);
+      const name = `${stem}_${++counter}_${randomBytes(3).toString('hex')}`;
+      await adminQuery(`CREATE DATABASE \`${name}\``);
+      return { name, url: urlFor(admin.user, admin.password, name), drop: async () => void (await adminQuery(`DROP DATABASE IF EXISTS \`${name}\``)) };
+    },
+    adminQuery,
+    async createUser(name, password, grants) {
+      await adminQuery('DROP USER IF EXISTS ?@?', [name, '%']);
+      await adminQuery('CREATE USER ?@? IDENTIFIED BY ?', [name, '%', password]);
+      for (const g of grants) await adminQuery(`GRANT ${g} TO ?@?`, [name, '%']);
+      return { url: (schema?: string) => urlFor(name, password, schema) };
+    },
+    stop: teardown,
+  };
+  return server;
+}
+
+/** Uses the server in CHANGEGATE_TEST_MYSQL_URL (its user must be allowed to create schemas and users). */
+async function useExternal(url: string): Promise<TestServer> {
+  const u = new URL(url);
+  const admin: Admin = {
+    host: u.hostname,
+    port: Number(u.port || 3306),
+    user: decodeURIComponent(u.username),
+    password: decodeURIComponent(u.password),
+    conn: undefined as unknown as mysql.Connection,
+  };
+  admin.conn = await mysql.createConnection({ host: admin.host, port: admin.port, user: admin.user, password: admin.password });
+  const [[row]] = (await admin.conn.query('SELECT VERSION() AS v')) as unknown as [[{ v: string }]];
+  return buildServer(admin, {}, async () => void (await admin.conn.end().catch(() => undefined)), row!.v);
+}
+
+/**
+ * Starts one throwaway server (or connects to CHANGEGATE_TEST_MYSQL_URL). The caller owns it; most
+ * callers want `getServer()`, which shares one per process.
+ */
+export async function startServer(): Promise<TestServer> {
+  const external = process.env.CHANGEGATE_TEST_MYSQL_URL;
+  if (external) return useExternal(external);
+  const binary = findServerBinary();
+  if (!binary) throw new Error('no mariadbd or mysqld found: run scripts/ensure-mysql.sh');
+  reapOrphans();
+  const dir = mkdtempSync(join(tmpdir(), DIR_PREFIX));
+  const datadir = join(dir, 'data');
+  const socket = join(dir, 'mysql.sock');
+  const log = join(dir, 'server.log');
+  writeFileSync(join(dir, 'owner.json'), JSON.stringify({ owner: process.pid }));
+  const isMaria = /mariadb/i.test(execFileSync(binary, ['--version'], { encoding: 'utf8' }));
+  const asRoot = process.getuid?.() === 0 ? ['--user=root'] : [];
+  let child: ChildProcess | undefined;
+
+  const killNow = () => {
+    if (child?.pid && child.exitCode === null) {
+      try {
+        process.kill(child.pid, 'SIGKILL');
+      } catch {
+        // gone already
+      }
+    }
+    rmSync(dir, { recursive: true, force: true });
+  };
+  const onExit = () => killNow();
+  const onSignal = (sig: NodeJS.Signals) => {
+    killNow();
+    // Let the default action (or another handler) end the process as the signal intended.
+    if (process.listenerCount(sig) === 0) process.kill(process.pid, sig);
+  };
+  process.once('exit', onExit);
+  for (const sig of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) process.once(sig, onSignal);
+
+  try {
+    if (isMaria) {
+      const install = findNear(binary, ['mariadb-install-db', 'mysql_install_db']);
+      if (!install) throw new Error(`mariadb-install-db not found next to ${binary}`);
+      execFileSync(
+        install,
+        ['--no-defaults', '--auth-root-authentication-method=normal', '--skip-test-db', `--datadir=${datadir}`, ...asRoot],
+        { stdio: 'ignore' },
+      );
+    } else {
+      mkdirSync(datadir);
+      execFileSync(binary, ['--no-defaults', '--initialize-insecure', `--datadir=${datadir}`, ...asRoot], { stdio: 'ignore' });
+    }
+    const tls = makeCerts(dir);
+    const port = await freePort();
+    const args = [
+      '--no-defaults',
+      `--datadir=${datadir}`,
+      '--bind-address=127.0.0.1',
+      `--port=${port}`,
+      `--socket=${socket}`,
+      `--pid-file=${join(dir, 'mysqld.pid')}`,
+      `--log-error=${log}`,
+      ...asRoot,
+      '--skip-log-bin',
+      // 'x'@'%' must match loopback clients; name resolution would also let ''@'localhost' shadow them.
+      '--skip-name-resolve',
+      '--character-set-server=utf8mb4',
+      '--innodb-buffer-pool-size=64M',
+      '--innodb-log-file-size=48M',
+      // The tests kill clients, never this server: durability against an OS crash buys nothing here.
+      '--innodb-flush-log-at-trx-commit=2',
+      '--innodb-doublewrite=0',
+      '--performance-schema=OFF',
+      '--max-connections=300',
+      ...(isMaria ? [] : ['--mysqlx=OFF']),
+      ...(tls ? [`--ssl-ca=${join(dir, 'ca.pem')}`, `--ssl-cert=${join(dir, 'server.pem')}`, `--ssl-key=${join(dir, 'server-key.pem')}`] : []),
+    ];
+    child = spawn(binary, args, { stdio: 'ignore' });
+    child.unref();
+    writeFileSync(join(dir, 'owner.json'), JSON.stringify({ owner: process.pid, server: child.pid }));
+    const root = await waitForServer(socket, child, log);
+    const password = `cg-${randomBytes(8).toString('hex')}`;
+    // With skip-name-resolve, root@localhost only matches the socket; tests connect over TCP as root@127.0.0.1.
+    await root.query("CREATE USER IF NOT EXISTS 'root'@'127.0.0.1'");
+    await root.query("ALTER USER 'root'@'127.0.0.1' IDENTIFIED BY ?", [password]);
+    await root.query("GRANT ALL PRIVILEGES ON *.* TO 'root'@'127.0.0.1' WITH GRANT OPTION");
+    const [[row]] = (await root.query('SELECT VERSION() AS v')) as unknown as [[{ v: string }]];
+    const admin: Admin = { conn: root, host: '127.0.0.1', port, user: 'root', password };
+    let stopped = false;
+    const stop = async () => {
+      if (stopped) return;
+      stopped = true;
+      await root.end().catch(() => undefined);
+      const c = child!;
+      if (c.exitCode === null) {
+        const exited = new Promise<void>((r) => c.once('exit', () => r()));
+        c.kill('SIGTERM');
+        const timer = setTimeout(() => c.kill('SIGKILL'), 15_000);
+        await exited;
+        clearTimeout(timer);
+      }
+      rmSync(dir, { recursive: true, force: true });
+      process.removeListener('exit', onExit);
+      for (const sig of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) process.removeListener(sig, onSignal);
+    };
+    return buildServer(admin, { socket, ...(tls ? { caFile: join(dir, 'ca.pem') } : {}) }, stop, row!.v);
+  } catch (e) {
+    killNow();
+    process.removeListener('exit', onExit);
+    throw e;
+  }
+}
+
+let shared: Promise<TestServer> | undefined;
+
+/** The one server of this process, started on first use; stopped by `stopSharedServer` (the mocha root hook). */
+export function getServer(): Promise<TestServer> {
+  shared ??= startServer();
+  return shared;
+}
+
+/** Stops the shared server if one was started. */
+export async function stopSharedServer(): Promise<void> {
+  if (!shared) return;
+  const s = shared;
+  shared = undefined;
+  await (await s.catch(() => undefined))?.stop();
+}
