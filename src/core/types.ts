@@ -29,6 +29,8 @@ export interface Statement {
   column: number;
   /** The statement text as written (comments inside it kept), trimmed. */
   sql: string;
+  /** Comments directly before the statement, where `-- changegate:nolint CODE` markers live. */
+  leadingComments?: string;
 }
 
 /** Whether a statement is replayed inside a transaction or commits on its own. */

@@ -6,7 +6,7 @@ import type { Octokit } from './client.js';
 export interface ApprovalRecord {
   /** Login of whoever approved this run's deployment most recently, or null when nobody had to. */
   approver: string | null;
-  /** Logins whose latest decisive review of the commit's pull request is an approval, in the order of those reviews. */
+  /** Logins whose latest decisive review of the commit's pull request is an approval, in the order they first reviewed. */
   reviewers: string[];
 }
 
@@ -49,7 +49,6 @@ export async function findApprovals(
   for (const r of reviews) {
     const login = r.user?.login;
     if (!login || r.state === 'COMMENTED' || r.state === 'PENDING') continue;
-    latest.delete(login);
     latest.set(login, r.state);
   }
   const reviewers = [...latest].filter(([, state]) => state === 'APPROVED').map(([login]) => login);

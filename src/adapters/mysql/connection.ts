@@ -210,7 +210,11 @@ export async function openConnection(spec: TargetSpec, label: string, options: O
     return new MysqlConnection(raw, label, scrub);
   } catch (e) {
     const d = (e ?? {}) as DriverError;
-    throw new ChangegateError(`cannot connect to ${label}: ${redact(d.message || d.code || String(e), scrub)}`, 1);
+    // mysql2 reports every TLS failure as HANDSHAKE_SSL_ERROR with Node's text; certificate trouble is the usual one.
+    const hint = /certificate|altnames/i.test(d.message ?? '')
+      ? " (the server's TLS certificate did not verify; trust its CA with tls.ca_file, or ssl-ca in a URL)"
+      : '';
+    throw new ChangegateError(`cannot connect to ${label}: ${redact(d.message || d.code || String(e), scrub)}${hint}`, 1);
   }
 }
 

@@ -93,7 +93,7 @@ export function historyLayoutSql(upTo: number = HISTORY_LAYOUT): string[] {
   return LAYOUT_STEPS.filter((s) => s.layout <= upTo).map((s) => s.sql);
 }
 
-/** Column → HistoryRecord field, in the order `put` binds them. */
+/** The columns of a HistoryRecord (layout 2 adds `updated_at`, which only the server writes). */
 const COLUMNS = [
   'change_id', 'status', 'checksum', 'checksum_version', 'file_checksums', 'statements_total',
   'statements_applied', 'statement_hashes', 'in_flight', 'connection_id', 'started_at', 'finished_at',
@@ -103,11 +103,14 @@ const COLUMNS = [
 type Column = (typeof COLUMNS)[number];
 type Row = Record<Column, unknown>;
 
-const PUT_SQL = sqlgen(HISTORY_TABLE)
-  .insert({ ...Object.fromEntries(COLUMNS.map((c) => [c, null])), updated_at: sqlgen.raw('UTC_TIMESTAMP(3)') })
+// knex orders an insert's columns itself; binding each column's own name reveals that order once.
+const PUT = sqlgen(HISTORY_TABLE)
+  .insert({ ...Object.fromEntries(COLUMNS.map((c) => [c, c])), updated_at: sqlgen.raw('UTC_TIMESTAMP(3)') })
   .onConflict()
   .merge()
-  .toSQL().sql;
+  .toSQL();
+const PUT_SQL = PUT.sql;
+const PUT_ORDER = PUT.bindings as readonly Column[];
 // Built once: this runs before every statement of every change, so it is one small UPDATE, one round trip.
 const PROGRESS_SQL = sqlgen(HISTORY_TABLE)
   .update({ statements_applied: 0, in_flight: 0, connection_id: 0, updated_at: sqlgen.raw('UTC_TIMESTAMP(3)') })
@@ -154,7 +157,7 @@ function toRow(rec: HistoryRecord): unknown[] {
     error: clip(rec.error, LIMITS.error),
     resolved_by: clip(rec.resolvedBy, LIMITS.resolved_by),
   };
-  return COLUMNS.map((c) => row[c]);
+  return PUT_ORDER.map((c) => row[c]);
 }
 
 function num(v: unknown): number {

@@ -137,6 +137,25 @@ export function normalizeSql(text: string, schema: string): string {
   return out.replace(/\s+/g, ' ').trim();
 }
 
+/** Drops parentheses around a whole expression: MySQL stores `(a > 0)` where MariaDB stores `a > 0`. */
+function unwrap(expr: string): string {
+  while (expr.startsWith('(') && expr.endsWith(')')) {
+    let depth = 0;
+    let wraps = true;
+    for (let i = 0; i < expr.length - 1; i++) {
+      if (expr[i] === '(') depth++;
+      else if (expr[i] === ')') depth--;
+      if (depth === 0) {
+        wraps = false;
+        break;
+      }
+    }
+    if (!wraps) break;
+    expr = expr.slice(1, -1).trim();
+  }
+  return expr;
+}
+
 /** Upper-cases the type name of a COLUMN_TYPE (`decimal(10,2) unsigned` → `DECIMAL(10,2) UNSIGNED`), leaving enum values alone. */
 function typeName(columnType: string): string {
   const m = /^([a-z ]+)(\(.*\))?([a-z ]*)$/is.exec(columnType);
@@ -204,7 +223,7 @@ export async function describeSchema(conn: MysqlConnection, schema: string): Pro
       charset: strOrNull(r.CHARACTER_SET_NAME),
       collation: strOrNull(r.COLLATION_NAME),
       extra,
-      generated: gen ? norm(gen) : null,
+      generated: gen ? unwrap(norm(gen)) : null,
       comment: str(r.COLUMN_COMMENT),
     });
   }
@@ -284,7 +303,7 @@ export async function describeSchema(conn: MysqlConnection, schema: string): Pro
     }
     for (const r of checkRows) {
       const t = tables.get(r.TABLE_NAME != null ? str(r.TABLE_NAME) : (owner.get(str(r.CONSTRAINT_NAME)) ?? ''));
-      if (t) t.checks.push({ name: str(r.CONSTRAINT_NAME), clause: norm(r.CHECK_CLAUSE) });
+      if (t) t.checks.push({ name: str(r.CONSTRAINT_NAME), clause: unwrap(norm(r.CHECK_CLAUSE)) });
     }
   }
 

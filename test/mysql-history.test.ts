@@ -1,0 +1,231 @@
+// The history table on the real server: create, upgrade, round-trip, transactions, concurrent creation.
+import assert from 'node:assert/strict';
+import { CHECKSUM_VERSION } from '../src/core/checksum.js';
+import { RefusedError } from '../src/core/errors.js';
+import type { HistoryRecord } from '../src/core/types.js';
+import { connectTarget, parseTargetUrl, type Target } from '../src/adapters/mysql/connect.js';
+import {
+  ensureHistory,
+  HISTORY_LAYOUT,
+  HISTORY_TABLE,
+  historyLayout,
+  historyLayoutSql,
+  readHistory,
+} from '../src/adapters/mysql/history.js';
+import { getServer, type TestServer } from './helpers/mysql-server.js';
+
+const opts = { minVersion: '5.0', lockWaitTimeout: 3, label: 'local' };
+
+function record(id: string, over: Partial<HistoryRecord> = {}): HistoryRecord {
+  return {
+    changeId: id,
+    status: 'running',
+    checksum: 'c'.repeat(64),
+    checksumVersion: CHECKSUM_VERSION,
+    fileChecksums: { 'changes/x.yaml': 'a'.repeat(64), 'migrations/x/up.sql': 'b'.repeat(64) },
+    statementsTotal: 3,
+    statementsApplied: 0,
+    statementHashes: ['1111111111111111', '2222222222222222', '3333333333333333'],
+    inFlight: null,
+    connectionId: null,
+    startedAt: new Date('2026-11-24T10:00:00.123Z'),
+    finishedAt: null,
+    durationMs: null,
+    operator: 'jdoe',
+    gitCommit: null,
+    runUrl: null,
+    approver: null,
+    snapshotId: null,
+    failedStatement: null,
+    error: null,
+    resolvedBy: null,
+    ...over,
+  };
+}
+
+describe('mysql adapter: history table', function () {
+  let server: TestServer;
+  let schema: { name: string; url: string; drop(): Promise<void> };
+  let t: Target;
+
+  before(async () => {
+    server = await getServer();
+  });
+  beforeEach(async () => {
+    schema = await server.freshSchema('history');
+    t = await connectTarget(parseTargetUrl(schema.url), opts);
+  });
+  afterEach(async () => {
+    await t?.close();
+    await schema?.drop();
+  });
+
+  async function adminRows(sql: string) {
+    return server.adminQuery(sql.replaceAll('$S', `\`${schema.name}\``));
+  }
+
+  it('is created once, InnoDB, with its layout in the comment; ensure is idempotent', async () => {
+    await ensureHistory(t.connection);
+    await t.session.history.ensure();
+    const [row] = await server.adminQuery<{ ENGINE: string; TABLE_COMMENT: string; TABLE_COLLATION: string }>(
+      'SELECT ENGINE, TABLE_COMMENT, TABLE_COLLATION FROM information_schema.TABLES WHERE TABLE_SCHEMA = ? AND TABLE_NAME = ?',
+      [schema.name, HISTORY_TABLE],
+    );
+    assert.deepEqual({ ...row }, { ENGINE: 'InnoDB', TABLE_COMMENT: `changegate history, layout ${HISTORY_LAYOUT}`, TABLE_COLLATION: 'utf8mb4_bin' });
+    assert.equal(await historyLayout(t.connection), HISTORY_LAYOUT);
+    assert.deepEqual(await t.session.history.load(), []);
+  });
+
+  it('round-trips every field of a record, with millisecond UTC times', async () => {
+    const h = t.session.history;
+    await h.ensure();
+    const full = record('2026-11-24-full', {
+      status: 'failed',
+      statementsApplied: 2,
+      inFlight: 3,
+      connectionId: 4294967301, // above 32 bits
+      finishedAt: new Date('2026-11-24T10:00:05.999Z'),
+      durationMs: 5876,
+      gitCommit: '0123456789abcdef0123456789abcdef01234567',
+      runUrl: 'https://github.com/acme/db/actions/runs/1',
+      approver: 'alice',
+      snapshotId: 'changegate-prod-2026-11-24-full',
+      failedStatement: 3,
+      error: "Duplicate column name 'due_date' — ünïcode kept",
+      resolvedBy: 'bob: applied',
+    });
+    await h.put(full);
+    await h.put(record('2026-11-23-earlier', { startedAt: new Date('2026-11-23T08:00:00.000Z') }));
+    await t.session.commit();
+    const loaded = await h.load();
+    assert.deepEqual(loaded, [record('2026-11-23-earlier', { startedAt: new Date('2026-11-23T08:00:00.000Z') }), full]);
+    // Another connection sees the same, through the read-only path.
+    assert.deepEqual(await readHistory(parseTargetUrl(schema.url)), loaded);
+    const [raw] = await adminRows("SELECT CAST(started_at AS CHAR) AS s FROM $S.changegate_history WHERE change_id = '2026-11-24-full'");
+    assert.equal(raw!.s, '2026-11-24 10:00:00.123');
+  });
+
+  it('put replaces the whole row; progress is one small update', async () => {
+    const h = t.session.history;
+    await h.ensure();
+    await h.put(record('c1', { error: 'old', approver: 'x' }));
+    await h.put(record('c1', { status: 'running', statementsApplied: 1 }));
+    await h.progress('c1', 2, 3, 77);
+    await t.session.commit();
+    const [rec] = await h.load();
+    assert.deepEqual(rec, record('c1', { statementsApplied: 2, inFlight: 3, connectionId: 77 }));
+    await h.progress('c1', 3, null, 77);
+    assert.deepEqual((await h.load())[0]!.inFlight, null);
+  });
+
+  it('progress on a change without a row is an error', async () => {
+    await t.session.history.ensure();
+    await assert.rejects(t.session.history.progress('nope', 1, 2, 3), {
+      message: 'history: no row for change nope to record progress on (put it first)',
+    });
+  });
+
+  it('never commits by itself: the session transaction decides', async () => {
+    const h = t.session.history;
+    await h.ensure();
+    await h.put(record('c-rolled'));
+    await h.progress('c-rolled', 1, 2, 9);
+    assert.deepEqual(await readHistory(parseTargetUrl(schema.url)), []);
+    await t.session.rollback();
+    assert.deepEqual(await h.load(), []);
+    await h.put(record('c-kept'));
+    await t.session.run(`CREATE TABLE after_put (id INT)`); // DDL commits implicitly, as the apply loop relies on
+    assert.deepEqual((await readHistory(parseTargetUrl(schema.url))).map((r) => r.changeId), ['c-kept']);
+  });
+
+  it('clips text that would not fit its column instead of failing the history write', async () => {
+    const h = t.session.history;
+    await h.ensure();
+    await h.put(record('c-long', { operator: 'o'.repeat(300), error: 'e'.repeat(70000) }));
+    const [rec] = await h.load();
+    assert.equal(rec!.operator.length, 255);
+    assert.ok(rec!.operator.endsWith('…'));
+    assert.equal(rec!.error!.length, 60000);
+  });
+
+  it('upgrades a layout-1 table in place, keeping its rows', async () => {
+    const [layout1] = historyLayoutSql(1);
+    await t.connection.exec(layout1!);
+    await t.connection.exec(
+      `INSERT INTO ${HISTORY_TABLE} (change_id, status, checksum, checksum_version, file_checksums, statements_total,
+        statements_applied, statement_hashes, started_at, operator)
+       VALUES ('old-change', 'applied', 'abc', 1, '{}', 1, 1, '["1111111111111111"]', '2025-01-02 03:04:05.006', 'ci')`,
+    );
+    await t.session.commit();
+    assert.equal(await historyLayout(t.connection), 1);
+    // A reader copes with the old layout before anyone upgrades it.
+    const before = await readHistory(parseTargetUrl(schema.url));
+    assert.equal(before[0]!.resolvedBy, null);
+    await ensureHistory(t.connection);
+    assert.equal(await historyLayout(t.connection), 2);
+    const [rec] = await t.session.history.load();
+    assert.deepEqual(rec, {
+      ...record('old-change'),
+      status: 'applied',
+      checksum: 'abc',
+      checksumVersion: 1,
+      fileChecksums: {},
+      statementsTotal: 1,
+      statementsApplied: 1,
+      statementHashes: ['1111111111111111'],
+      startedAt: new Date('2025-01-02T03:04:05.006Z'),
+      operator: 'ci',
+    });
+  });
+
+  it('two runners creating the table at once both succeed', async () => {
+    const other = await connectTarget(parseTargetUrl(schema.url), opts);
+    try {
+      await Promise.all([ensureHistory(t.connection), ensureHistory(other.connection), ensureHistory(t.connection).catch(() => undefined)]);
+      assert.equal(await historyLayout(t.connection), HISTORY_LAYOUT);
+    } finally {
+      await other.close();
+    }
+  });
+
+  it('two runners upgrading the same old table at once both succeed', async () => {
+    await t.connection.exec(historyLayoutSql(1)[0]!);
+    const other = await connectTarget(parseTargetUrl(schema.url), opts);
+    try {
+      await Promise.all([ensureHistory(t.connection), ensureHistory(other.connection)]);
+      assert.equal(await historyLayout(other.connection), HISTORY_LAYOUT);
+    } finally {
+      await other.close();
+    }
+  });
+
+  it('refuses a layout newer than this version knows', async () => {
+    await ensureHistory(t.connection);
+    await t.connection.exec(`ALTER TABLE ${HISTORY_TABLE} COMMENT = 'changegate history, layout 9'`);
+    await assert.rejects(ensureHistory(t.connection), (e: unknown) => {
+      assert.ok(e instanceof RefusedError);
+      assert.equal(
+        e.message,
+        `refused: the history table changegate_history on local has layout 9, newer than this changegate knows (${HISTORY_LAYOUT}); upgrade changegate`,
+      );
+      return true;
+    });
+  });
+
+  it('refuses a table of the same name that changegate did not create', async () => {
+    await t.connection.exec(`CREATE TABLE ${HISTORY_TABLE} (id INT) COMMENT = 'ours'`);
+    await assert.rejects(ensureHistory(t.connection), {
+      name: 'RefusedError',
+      message: 'refused: the table changegate_history on local was not created by changegate (its comment is "ours"); rename it',
+    });
+  });
+
+  it('reads an empty history where there is no table yet, and refuses a missing schema', async () => {
+    assert.deepEqual(await readHistory(parseTargetUrl(schema.url)), []);
+    assert.deepEqual(await readHistory(t), []);
+    await assert.rejects(readHistory(parseTargetUrl(server.url('missing_schema_x')), 'qa'), {
+      name: 'RefusedError',
+      message: 'refused: schema missing_schema_x does not exist on qa (or this user cannot see it); create it first',
+    });
+  });
+});
