@@ -153,7 +153,8 @@ Last checked by [this run](https://github.com/acme/invoicing/actions/runs/9).
     chmodSync(join(bin, 'changegate'), 0o755);
     const output = join(dir, 'github_output');
     writeFileSync(output, '');
-    const log = execFileSync('bash', ['-e', '-c', script], {
+    // The shell GitHub runs `run:` steps with.
+    const log = execFileSync('bash', ['--noprofile', '--norc', '-eo', 'pipefail', '-c', script], {
       env: {
         PATH: `${bin}:${process.env.PATH}`,
         RUNNER_TEMP: dir,

@@ -29,7 +29,11 @@ export interface Statement {
   column: number;
   /** The statement text as written (comments inside it kept), trimmed. */
   sql: string;
-  /** Comments directly before the statement, where `-- changegate:nolint CODE` markers live. */
+  /**
+   * Comments that annotate the statement from outside its text, where `-- changegate:nolint CODE`
+   * markers live: those between the previous statement and this one, and any after its delimiter
+   * on the same line.
+   */
   leadingComments?: string;
 }
 
