@@ -10,7 +10,7 @@ import type { Change, EnvironmentConfig } from '../src/core/types.js';
 import { Crash, MemoryServer, type MemorySession } from './helpers/memory-target.js';
 
 const env: EnvironmentConfig = {
-  name: 'qa', snapshot: 'never', lock_wait_timeout: 5, lock_retries: 0, lock_timeout: 10, snapshot_timeout: 60, line: 1,
+  name: 'qa', snapshot: 'never', lock_wait_timeout: 5, lock_retries: 0, lock_timeout: 10, snapshot_timeout: 60, snapshot_poll_seconds: 1, line: 1,
 };
 
 function change(id: string, sqls: string[], verify: Change['verify'] = []): Change {

@@ -123,8 +123,8 @@ describe('mysql adapter: schema introspection and diff', function () {
     assert.ok(!lines[view]!.includes(a.name) && !lines[view]!.includes(b.name));
     lines.splice(view, 1);
     assert.deepEqual(lines, [
-      "~ table audit: comment '' -> 'kept'",
       '~ table audit: engine InnoDB -> MyISAM',
+      "~ table audit: comment '' -> 'kept'",
       '~ table customers: column order id, name, code -> code, id, name',
       '~ column customers.name: VARCHAR(100) NOT NULL -> VARCHAR(100) NOT NULL COLLATE latin1_bin',
       '~ column invoices.amount: DECIMAL(10,2) NOT NULL DEFAULT 0.00 -> DECIMAL(12,2) NOT NULL DEFAULT 0.00',

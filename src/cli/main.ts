@@ -50,6 +50,7 @@ export async function run(argv: string[], io: { stdout?: (s: string) => void; st
   program.command('apply').description('apply pending changes to an environment').requiredOption('--env <name>', 'environment')
     .option('--dry-run', 'print what would run and stop')
     .option('--approved-by <name>', 'who approved this run (workstation runs of approval: required environments)')
+    .option('--in-flight-wait <seconds>', 'how long to wait for a statement of an interrupted run that still executes', '600')
     .action(action(() => import('./commands/apply.js')));
   program.command('status').description('applied, pending, failed, in-doubt and drifted changes').requiredOption('--env <name>', 'environment')
     .action(action(() => import('./commands/status.js')));

@@ -8,12 +8,6 @@ import type { CommandContext } from './context.js';
 import type { Scope } from './flow.js';
 import type { OpenEnvironment } from './target.js';
 
-/** How long polls wait; tests shorten them through CHANGEGATE_SNAPSHOT_POLL_SECONDS. */
-function pollSeconds(ctx: CommandContext): { minDelaySec: number; maxDelaySec: number } {
-  const s = Number(ctx.env.CHANGEGATE_SNAPSHOT_POLL_SECONDS);
-  return Number.isFinite(s) && s > 0 ? { minDelaySec: s, maxDelaySec: s } : { minDelaySec: 10, maxDelaySec: 60 };
-}
-
 /**
  * Returns the id of an `available` snapshot taken after the last change applied in this environment,
  * reusing one when it exists and taking one otherwise. Stops (exit 1) on failure or timeout.
@@ -40,7 +34,8 @@ export async function ensureSnapshot(
     .filter((r) => r.status === 'applied' && r.finishedAt)
     .reduce<Date | undefined>((max, r) => (!max || r.finishedAt! > max ? r.finishedAt! : max), undefined);
   const progress = (status: string, percent: number) => ctx.out.info(`snapshot: ${status} ${percent}%`);
-  const timing = { timeoutSec: s.env.snapshot_timeout, ...pollSeconds(ctx), onProgress: progress };
+  const poll = s.env.snapshot_poll_seconds;
+  const timing = { timeoutSec: s.env.snapshot_timeout, minDelaySec: poll, maxDelaySec: poll * 6, onProgress: progress };
 
   const existing = await snap.latestChangegateSnapshot(rds, clusterId, lastApplied);
   let taken: { id: string; createdAt: Date };

@@ -31,7 +31,7 @@ export async function resolveEnvironment(
     const { awsClients } = await import('../adapters/aws/clients.js');
     const { resolveCluster } = await import('../adapters/aws/cluster.js');
     const { fetchAdminSecret } = await import('../adapters/aws/secret.js');
-    const clients = awsClients(env.region!, awsRetryOptions(ctx));
+    const clients = awsClients(env.region!);
     const cluster = await resolveCluster(clients.rds, env.cluster);
     refuseProtected(config, env, cluster.endpoint, 'resolves to endpoint');
     const secret = await fetchAdminSecret(clients.sm, env.secret!);
@@ -73,10 +73,4 @@ export async function openEnvironment(ctx: CommandContext, config: Config, env: 
     label: env.name,
   });
   return { env, target, ...(aws ? { aws } : {}), close: () => target.close() };
-}
-
-// Tests make the SDK's retries quick through this variable; production leaves it unset.
-function awsRetryOptions(ctx: CommandContext): { retryDelayMs?: number } {
-  const ms = Number(ctx.env.CHANGEGATE_AWS_RETRY_DELAY_MS);
-  return Number.isFinite(ms) && ms > 0 ? { retryDelayMs: ms } : {};
 }

@@ -70,6 +70,8 @@ export interface EnvironmentConfig {
   lock_timeout: number;
   /** Seconds to wait for a snapshot to become `available`. */
   snapshot_timeout: number;
+  /** First wait between snapshot polls in seconds; doubles up to six times this. */
+  snapshot_poll_seconds: number;
   /** 1-based line of the environment's key in `changegate.yaml`, for messages. */
   line: number;
 }

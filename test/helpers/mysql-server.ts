@@ -14,8 +14,10 @@ import mysql from 'mysql2/promise';
 export interface TestServer {
   host: string;
   port: number;
-  /** Unix socket of a server started here; undefined for CHANGEGATE_TEST_MYSQL_URL. */
+  /** Unix socket, PID and temp folder of a server started here; undefined for CHANGEGATE_TEST_MYSQL_URL. */
   socket?: string;
+  pid?: number;
+  dir?: string;
   /** Admin credentials (all privileges). */
   user: string;
   password: string;
@@ -85,7 +87,7 @@ function alive(pid: number): boolean {
 }
 
 /** Kills servers and removes datadirs left by test runs that were themselves killed (SIGKILL skips exit handlers). */
-function reapOrphans(): void {
+export function reapOrphans(): void {
   for (const entry of readdirSync(tmpdir())) {
     if (!entry.startsWith(DIR_PREFIX)) continue;
     const dir = join(tmpdir(), entry);
@@ -300,7 +302,7 @@ export async function startServer(): Promise<TestServer> {
       process.removeListener('exit', onExit);
       for (const sig of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) process.removeListener(sig, onSignal);
     };
-    return buildServer(admin, { socket, ...(tls ? { caFile: join(dir, 'ca.pem') } : {}) }, stop, row!.v);
+    return buildServer(admin, { socket, pid: child.pid!, dir, ...(tls ? { caFile: join(dir, 'ca.pem') } : {}) }, stop, row!.v);
   } catch (e) {
     killNow();
     process.removeListener('exit', onExit);

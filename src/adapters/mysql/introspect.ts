@@ -551,10 +551,11 @@ export function diffSchemas(expected: SchemaShape, actual: SchemaShape): string[
     else if (a && !e) lines.push([sortKey(id), `+ ${id}${a.summary ? ` ${a.summary}` : ''}`]);
     else if (e && a) {
       const av = new Map(a.attrs);
-      for (const [attr, ev] of e.attrs) {
+      // Attributes in their declared order (engine before collation, timing before statement).
+      e.attrs.forEach(([attr, ev], i) => {
         const v = av.get(attr) ?? '';
-        if (v !== ev) lines.push([sortKey(id) + `\0${attr}`, `~ ${id}: ${attr ? `${attr} ` : ''}${ev} -> ${v}`]);
-      }
+        if (v !== ev) lines.push([sortKey(id) + `\0${i}`, `~ ${id}: ${attr ? `${attr} ` : ''}${ev} -> ${v}`]);
+      });
     }
   }
   // Same columns in another order (a column moved with AFTER/FIRST) is drift too.
@@ -566,7 +567,7 @@ export function diffSchemas(expected: SchemaShape, actual: SchemaShape): string[
     const e1 = ecols.filter((c) => common.has(c));
     const a1 = acols.filter((c) => common.has(c));
     if (e1.join(',') !== a1.join(',')) {
-      lines.push([sortKey(`table ${table}`) + '\0order', `~ table ${table}: column order ${e1.join(', ')} -> ${a1.join(', ')}`]);
+      lines.push([sortKey(`table ${table}`) + '\0~order', `~ table ${table}: column order ${e1.join(', ')} -> ${a1.join(', ')}`]);
     }
   }
   return lines.sort((x, y) => (x[0] < y[0] ? -1 : x[0] > y[0] ? 1 : 0)).map(([, l]) => l);

@@ -1,6 +1,6 @@
 // `changegate apply --env E`: every guard, then the plan, the snapshot when needed, the statements.
 import { applyPlan, reconcileInterrupted, type ApplyContext } from '../../core/apply.js';
-import { ApplyError } from '../../core/errors.js';
+import { ApplyError, UsageError } from '../../core/errors.js';
 import { approvalGate } from '../../core/guards.js';
 import type { ApplyReport } from '../../core/plan-types.js';
 import type { CommandContext } from '../context.js';
@@ -11,7 +11,7 @@ import { ensureSnapshot } from '../snapshot-step.js';
 import { reportSummary } from '../summary.js';
 
 /** Applies pending changes; 0 when everything applied (or nothing was pending), 1 when a check failed. */
-export default async function apply(ctx: CommandContext, opts: { env: string; dryRun?: boolean; approvedBy?: string }): Promise<number> {
+export default async function apply(ctx: CommandContext, opts: { env: string; dryRun?: boolean; approvedBy?: string; inFlightWait?: string }): Promise<number> {
   const s = scope(ctx, opts.env);
   let approver = approvalGate(s.env, {
     inActions: ctx.env.GITHUB_ACTIONS === 'true',
@@ -27,7 +27,7 @@ export default async function apply(ctx: CommandContext, opts: { env: string; dr
       operator: operator(ctx, approver),
       snapshotId: null,
       lockRetries: s.env.lock_retries,
-      inFlightWaitMs: inFlightWaitSeconds(ctx) * 1000,
+      inFlightWaitMs: seconds(opts.inFlightWait, 600) * 1000,
       pollMs: 2000,
       events: {
         changeStarted: (c) => ctx.out.info(`${c.id}: ${c.resumeFrom > 1 ? `resuming at statement ${c.resumeFrom}` : 'starting'} (${c.ticket}, ${c.statements.length} statement(s))`),
@@ -81,8 +81,10 @@ function finish(ctx: CommandContext, report: ApplyReport): void {
   ctx.out.summary(reportSummary(report));
 }
 
-// How long to wait for a dead runner's statement that still executes on the server.
-function inFlightWaitSeconds(ctx: CommandContext): number {
-  const n = Number(ctx.env.CHANGEGATE_INFLIGHT_WAIT_SECONDS);
-  return Number.isFinite(n) && n >= 0 ? n : 600;
+// `--in-flight-wait`: how long to wait for a dead runner's statement that still executes on the server.
+function seconds(value: string | undefined, fallback: number): number {
+  if (value === undefined) return fallback;
+  const n = Number(value);
+  if (!Number.isFinite(n) || n < 0) throw new UsageError(`--in-flight-wait must be a number of seconds, not "${value}"`);
+  return n;
 }

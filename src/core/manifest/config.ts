@@ -15,6 +15,7 @@ export const ENVIRONMENT_DEFAULTS = {
   lock_retries: 2,
   lock_timeout: 10,
   snapshot_timeout: 3600,
+  snapshot_poll_seconds: 10,
 } as const;
 
 /** The server version floor when `server.min_version` is absent. */
@@ -90,6 +91,7 @@ interface RawEnvironment {
   lock_retries?: number;
   lock_timeout?: number;
   snapshot_timeout?: number;
+  snapshot_poll_seconds?: number;
 }
 
 interface RawConfig {
@@ -221,6 +223,7 @@ function build(raw: RawConfig, source: YamlSource, root: string, rel: string): C
       lock_retries: e.lock_retries ?? ENVIRONMENT_DEFAULTS.lock_retries,
       lock_timeout: e.lock_timeout ?? ENVIRONMENT_DEFAULTS.lock_timeout,
       snapshot_timeout: e.snapshot_timeout ?? ENVIRONMENT_DEFAULTS.snapshot_timeout,
+      snapshot_poll_seconds: e.snapshot_poll_seconds ?? ENVIRONMENT_DEFAULTS.snapshot_poll_seconds,
       line: source.position(['environments', name], true).line,
     };
     for (const k of ['cluster', 'region', 'secret', 'schema', 'url_env', 'url', 'after'] as const) {
