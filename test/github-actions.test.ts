@@ -96,7 +96,7 @@ Approved by: erin · PR reviewers: frank, grace
 
 describe('github actions output', () => {
   let dir: string;
-  const saved = { ...process.env };
+  const saved = { summary: process.env.GITHUB_STEP_SUMMARY, output: process.env.GITHUB_OUTPUT };
   before(() => {
     dir = mkdtempSync(join(tmpdir(), 'changegate-gh-'));
     process.env.GITHUB_STEP_SUMMARY = join(dir, 'summary.md');
@@ -107,7 +107,10 @@ describe('github actions output', () => {
     writeFileSync(join(dir, 'output'), '');
   });
   after(() => {
-    process.env = saved;
+    for (const [k, v] of [['GITHUB_STEP_SUMMARY', saved.summary], ['GITHUB_OUTPUT', saved.output]] as const) {
+      if (v === undefined) delete process.env[k];
+      else process.env[k] = v;
+    }
     process.exitCode = undefined;
     rmSync(dir, { recursive: true, force: true });
   });

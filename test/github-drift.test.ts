@@ -111,13 +111,13 @@ Last checked by [this run](https://github.com/acme/invoicing/actions/runs/9).
     const step = workflow.jobs.issue.steps.find((x) => x.uses?.startsWith('actions/github-script@'))!;
     assert.deepEqual(Object.keys(step.env ?? {}), ['DRIFT_MODULE', 'DRIFT_DIR', 'DRIFT_MATRIX', 'RUN_URL']);
     write('prod', 1, { drifted: ['invoices'] });
-    const saved = { ...process.env };
-    Object.assign(process.env, {
+    const stepEnv = {
       DRIFT_MODULE: join(root, 'dist/src/adapters/github/drift-issue.js'),
       DRIFT_DIR: dir,
       DRIFT_MATRIX: JSON.stringify({ include: [{ environment: 'qa', role: 'arn:a' }, { environment: 'prod', role: 'arn:b' }] }),
       RUN_URL: 'https://github.com/acme/invoicing/actions/runs/9',
-    });
+    };
+    Object.assign(process.env, stepEnv);
     const logged: string[] = [];
     try {
       // github-script runs the script as the body of an async function with these names in scope.
@@ -125,7 +125,7 @@ Last checked by [this run](https://github.com/acme/invoicing/actions/runs/9).
       const fn = new AsyncFunction('github', 'context', 'core', step.with!.script!);
       await fn(octokit(), { repo: { owner: 'acme', repo: 'invoicing' } }, { info: (l: string) => logged.push(l) });
     } finally {
-      process.env = saved;
+      for (const k of Object.keys(stepEnv)) delete process.env[k];
     }
     assert.deepEqual(logged, ['drift issue: created #1']);
     assert.ok(rec.issues[0].body.includes('| `qa` | not checked (the job failed before reporting) |'));

@@ -251,6 +251,10 @@ describe('mysql adapter: the apply session', function () {
       assert.equal(e.errno, 1205);
       assert.equal(e.connectionLost, false);
       assert.ok(Date.now() - started < 5000);
+      assert.match(
+        e.message,
+        new RegExp(`^Lock wait timeout exceeded; try restarting transaction \\(sessions that may hold the lock: .*connection ${blocker.session.connectionId}, idle in a transaction for \\d+ s`),
+      );
     } finally {
       await blocker.close();
     }

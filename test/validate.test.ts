@@ -109,7 +109,7 @@ describe('validate: results', () => {
     write('changegate.yaml', 'database: x\nenvironments:\n  local: { url_env: X, snapshot: always }\n');
     const r = validateRepository(root);
     assert.deepEqual(r.diagnostics.map(formatDiagnostic), [
-      'changegate.yaml:3:37  environments.local.snapshot  cannot be always for a URL environment: only an AWS cluster can be snapshotted; use never',
+      'changegate.yaml:3:34  environments.local.snapshot  cannot be always for a URL environment: only an AWS cluster can be snapshotted; use never',
       'changes/2026-11-08-a.yaml:5:1  extra  unknown field; expected one of title, ticket, owner, destructive, apply, verify, rollback, depends_on, environments, lint',
       'changes/2026-11-09-b.yaml:4:9  apply[0]  missing.sql does not exist',
     ]);

@@ -8,7 +8,7 @@ import { planEnvironment, promotionProblems, type IntegrityProblem, type PlanRes
 import type { Change, Config, EnvironmentConfig, HistoryRecord } from '../core/types.js';
 import type { RunLock } from '../adapters/mysql/lock.js';
 import type { CommandContext } from './context.js';
-import { environment, loadRepoOrFail } from './load.js';
+import { environment, loadRepoOrFail, refuseProtectedEarly } from './load.js';
 import { openEnvironment, type OpenEnvironment } from './target.js';
 
 /** A loaded repository and one environment of it. */
@@ -21,6 +21,7 @@ export interface Scope {
 
 /** Loads and validates the repository and picks the environment: nothing has connected yet. */
 export function scope(ctx: CommandContext, envName: string): Scope {
+  refuseProtectedEarly(ctx, envName);
   const { config, changes } = loadRepoOrFail(ctx);
   return { config, changes, byId: new Map(changes.map((c) => [c.id, c])), env: environment(config, envName) };
 }

@@ -1,6 +1,10 @@
 // Loading the repository for commands that act on a target: any invalid input stops here, before
 // anything connects (invariant 7), with the same findings `validate` prints.
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { parse } from 'yaml';
 import { ChangegateError, UsageError } from '../core/errors.js';
+import { refuseProtected } from '../core/guards.js';
 import { loadConfig } from '../core/manifest/index.js';
 import { validateRepository } from '../core/validate.js';
 import type { Change, Config, EnvironmentConfig } from '../core/types.js';
@@ -40,4 +44,25 @@ export function environment(config: Config, name: string): EnvironmentConfig {
     throw new UsageError(`unknown environment "${name}"; ${config.file} configures ${config.environments.map((e) => e.name).join(', ')}`);
   }
   return env;
+}
+
+/**
+ * Invariant 6 before anything else, even before validation: a run whose environment names a protected
+ * cluster (as its cluster or inside its secret id) is refused with exit 1, although `validate` also
+ * reports the same config as invalid (CG023). A config that does not parse is left to validation.
+ */
+export function refuseProtectedEarly(ctx: CommandContext, envName: string): void {
+  let raw: unknown;
+  try {
+    raw = parse(readFileSync(path.resolve(ctx.root, ctx.configFile), 'utf8'));
+  } catch {
+    return;
+  }
+  const doc = raw as { protected_clusters?: unknown; environments?: Record<string, { cluster?: unknown; secret?: unknown }> };
+  const env = doc?.environments?.[envName];
+  if (!Array.isArray(doc?.protected_clusters) || !env || typeof env !== 'object') return;
+  const config = { protected_clusters: doc.protected_clusters.filter((p): p is string => typeof p === 'string'), file: ctx.configFile } as Config;
+  const named = { name: envName } as EnvironmentConfig;
+  if (typeof env.cluster === 'string') refuseProtected(config, named, env.cluster, 'targets cluster');
+  if (typeof env.secret === 'string') refuseProtected(config, named, env.secret, 'uses secret');
 }

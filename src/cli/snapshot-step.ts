@@ -8,6 +8,9 @@ import type { CommandContext } from './context.js';
 import type { Scope } from './flow.js';
 import type { OpenEnvironment } from './target.js';
 
+/** A snapshot older than this is never reused, however well it matches. */
+const REUSE_WINDOW_MS = 6 * 3600 * 1000;
+
 /**
  * Returns the id of an `available` snapshot taken after the last change applied in this environment,
  * reusing one when it exists and taking one otherwise. Stops (exit 1) on failure or timeout.
@@ -38,8 +41,17 @@ export async function ensureSnapshot(
   const timing = { timeoutSec: s.env.snapshot_timeout, minDelaySec: poll, maxDelaySec: poll * 6, onProgress: progress };
 
   const existing = await snap.latestChangegateSnapshot(rds, clusterId, lastApplied);
+  // Reuse only what the `snapshot` step of this same deployment took: same environment, taken for
+  // this plan's first change, recently. Anything else may predate writes a restore would lose.
+  const reusable =
+    existing &&
+    (existing.status === 'available' || existing.status === 'creating') &&
+    existing.tags[snap.SNAPSHOT_TAGS.environment] === s.env.name &&
+    (existing.tags[snap.SNAPSHOT_TAGS.changes] ?? '').split(' ').includes(plan.changes[0]!.id) &&
+    existing.createdAt !== null &&
+    ctx.now().getTime() - existing.createdAt.getTime() < REUSE_WINDOW_MS;
   let taken: { id: string; createdAt: Date };
-  if (existing && (existing.status === 'available' || existing.status === 'creating')) {
+  if (existing && reusable) {
     ctx.out.info(`snapshot: reusing ${existing.id}, taken after the last change applied in ${s.env.name}`);
     taken = await snap.waitForSnapshot(rds, { clusterId, snapshotId: existing.id, ...timing });
   } else {

@@ -224,9 +224,7 @@ async function applyChange(
         rec.statementsApplied = k - 1;
         await recordFailure(rec, k, e.message, t0, ctx);
         throw new ApplyError(
-          `${change.id}: statement ${k} of ${total} failed at ${stmt.file}:${stmt.line}: ${e.message}. ` +
-            `Statements 1-${k - 1} are applied and recorded; nothing after them ran. To go on, fix forward with a new change, ` +
-            `or edit statements ${k}-${total} of this change (applied ones must stay as they are) and run apply again`,
+          `${change.id}: statement ${k} of ${total} failed at ${stmt.file}:${stmt.line}: ${e.message}. ${goOn(k, total)}`,
           change.id, stmt.file, stmt.line, k, { cause: err },
         );
       }
@@ -283,6 +281,14 @@ async function undoStatement(session: TargetSession, kind: 'dml' | 'ddl'): Promi
     }
   }
   await session.rollback();
+}
+
+// What the user can do after statement k of total failed; statements before k stay as they are.
+function goOn(k: number, total: number): string {
+  const done = k === 1 ? 'No statement of this change is applied' : `Statements 1-${k - 1} are applied and recorded`;
+  const rest = k === total ? `statement ${k}` : `statements ${k}-${total}`;
+  return `${done}; nothing after them ran. To go on, fix forward with a new change, or edit ${rest} of this change` +
+    `${k === 1 ? '' : ' (applied ones must stay as they are)'} and run apply again`;
 }
 
 async function recordFailure(rec: HistoryRecord, statement: number | null, error: string, t0: number, ctx: ApplyContext): Promise<void> {

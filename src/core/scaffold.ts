@@ -4,6 +4,7 @@ import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { UsageError } from './errors.js';
 import { readConfig } from './manifest/config.js';
+import { formatDiagnostic } from './manifest/format.js';
 import { formatDate, SLUG_PATTERN } from './manifest/ids.js';
 
 /** Paths (repository-relative) of what `scaffoldChange` wrote. */
@@ -26,7 +27,7 @@ export function scaffoldChange(root: string, slug: string, ticket: string, today
   const loaded = readConfig(root);
   if (!loaded.config) {
     const first = loaded.diagnostics.find((d) => d.severity === 'error');
-    throw new UsageError(`changegate.yaml has errors; run changegate validate${first ? ` (${first.file}:${first.line}:${first.column} ${first.message})` : ''}`);
+    throw new UsageError(`changegate.yaml has errors; run changegate validate${first ? ` (first: ${formatDiagnostic(first)})` : ''}`);
   }
   const pattern = loaded.config.ticket_pattern;
   if (pattern !== undefined && !new RegExp(pattern).test(ticket)) {

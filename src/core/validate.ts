@@ -4,7 +4,8 @@
 //
 // Validation codes CG000-CG099 (the table with severities lives in manifest/codes.ts):
 //   CG001 config missing · CG002 YAML syntax · CG003 YAML warning · CG004 not UTF-8 · CG005 not a mapping
-//   CG010 required · CG011 unknown field · CG012 wrong type · CG013 value not allowed
+//   CG010 (the splitter's: unterminated quote/comment) · CG011 unknown field · CG012 wrong type
+//   CG013 value not allowed · CG014 required
 //   CG020 bad ticket_pattern · CG021 unknown `after` · CG022 `after` cycle · CG023 protected cluster
 //   CG024 AWS/URL shape · CG025 password in url
 //   CG030 bad id · CG031 not a real date · CG032 duplicate id
@@ -15,6 +16,7 @@
 //   CG070 undeclared destructive statement · CG071 declared destructive, none found (warning)
 import { lintStatements } from './lint/index.js';
 import { CODES, diagnostic } from './manifest/codes.js';
+import { compareDiagnostics } from './manifest/format.js';
 import { loadRepositoryDetail, type RepositoryOptions } from './manifest/repository.js';
 import type { Change, Config, Diagnostic } from './types.js';
 
@@ -47,15 +49,12 @@ export function validateRepository(root: string, options: RepositoryOptions = {}
     if (!source) continue;
     const at = source.position(['destructive']);
 
-    // One error per destructive statement, in statement order, naming the first reason lint gives.
-    const reasons = new Map<string, Diagnostic>();
-    for (const f of findings) {
-      const key = `${f.file}:${f.line}:${f.column}`;
-      if (f.destructive && !reasons.has(key)) reasons.set(key, f);
-    }
+    // A finding may sit inside its statement (the DROP clause of an ALTER TABLE), so each one is
+    // attributed to the last statement starting at or before it in the same file.
+    const reasons = destructiveReasons(change, findings);
     if (!change.destructive) {
-      for (const s of change.statements) {
-        const reason = reasons.get(`${s.file}:${s.line}:${s.column}`);
+      for (const [i, s] of change.statements.entries()) {
+        const reason = reasons.get(i);
         if (!reason) continue;
         diagnostics.push(diagnostic(CODES.undeclaredDestructive, change.file, at, 'destructive',
           `is false, but the statement at ${s.file}:${s.line} is destructive (${reason.code}); set destructive: true`));
@@ -66,13 +65,46 @@ export function validateRepository(root: string, options: RepositoryOptions = {}
     }
   }
 
-  const unique = dedupe(diagnostics).sort(byLocation);
+  const unique = dedupe(diagnostics).sort(compareDiagnostics);
   const errors = unique.filter((d) => d.severity === 'error').length;
   const warnings = unique.filter((d) => d.severity === 'warning').length;
   const exitCode = repo.configFailed ? 2 : errors > 0 ? 1 : 0;
   const result: ValidationResult = { diagnostics: unique, errors, warnings, exitCode, changes: repo.changes };
   if (repo.config) result.config = repo.config;
   return result;
+}
+
+/** The first destructive finding of each statement, by statement index. */
+function destructiveReasons(change: Change, findings: Diagnostic[]): Map<number, Diagnostic> {
+  const byFile = new Map<string, number[]>();
+  change.statements.forEach((s, i) => {
+    let list = byFile.get(s.file);
+    if (!list) byFile.set(s.file, (list = []));
+    list.push(i);
+  });
+  const before = (s: { line: number; column: number }, d: { line: number; column: number }) =>
+    s.line < d.line || (s.line === d.line && s.column <= d.column);
+  const out = new Map<number, Diagnostic>();
+  for (const f of findings) {
+    if (!f.destructive) continue;
+    const indexes = byFile.get(f.file);
+    if (!indexes) continue;
+    // Binary search: statements of one file are in file order.
+    let lo = 0;
+    let hi = indexes.length - 1;
+    let hit = -1;
+    while (lo <= hi) {
+      const mid = (lo + hi) >> 1;
+      if (before(change.statements[indexes[mid]!]!, f)) {
+        hit = indexes[mid]!;
+        lo = mid + 1;
+      } else {
+        hi = mid - 1;
+      }
+    }
+    if (hit >= 0 && !out.has(hit)) out.set(hit, f);
+  }
+  return out;
 }
 
 // A SQL file shared by two changes is linted twice; say each finding once.
@@ -84,11 +116,4 @@ function dedupe(ds: Diagnostic[]): Diagnostic[] {
     seen.add(key);
     return true;
   });
-}
-
-function byLocation(a: Diagnostic, b: Diagnostic): number {
-  if (a.file !== b.file) return a.file < b.file ? -1 : 1;
-  if (a.line !== b.line) return a.line - b.line;
-  if (a.column !== b.column) return a.column - b.column;
-  return a.code < b.code ? -1 : a.code > b.code ? 1 : 0;
 }

@@ -153,9 +153,18 @@ function buildServer(admin: Admin, extra: Partial<TestServer>, teardown: () => P
   const enc = encodeURIComponent;
   const urlFor = (user: string, password: string, schema = '') =>
     `mysql://${enc(user)}${password ? `:${enc(password)}` : ''}@${admin.host}:${admin.port}/${enc(schema)}`;
+  const stream = (admin.conn as unknown as { connection?: { stream?: { ref?(): void; unref?(): void } } }).connection?.stream;
+  // The idle admin connection must not keep the process alive: a run without the root hook then still
+  // ends, and the exit handler removes the server. It is held only while a query is in flight.
+  stream?.unref?.();
   const adminQuery = async <T,>(sql: string, values?: unknown[]): Promise<T[]> => {
-    const [rows] = await admin.conn.query({ sql, values });
-    return (Array.isArray(rows) ? rows : []) as T[];
+    stream?.ref?.();
+    try {
+      const [rows] = await admin.conn.query({ sql, values });
+      return (Array.isArray(rows) ? rows : []) as T[];
+    } finally {
+      stream?.unref?.();
+    }
   };
   const server: TestServer = {
     host: admin.host,
@@ -268,7 +277,7 @@ export async function startServer(): Promise<TestServer> {
       '--innodb-log-file-size=48M',
       // The tests kill clients, never this server: durability against an OS crash buys nothing here.
       '--innodb-flush-log-at-trx-commit=2',
-      '--innodb-doublewrite=0',
+      '--innodb-doublewrite=OFF',
       '--performance-schema=OFF',
       '--max-connections=300',
       ...(isMaria ? [] : ['--mysqlx=OFF']),

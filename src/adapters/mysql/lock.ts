@@ -41,15 +41,17 @@ export async function acquireRunLock(spec: TargetSpec, schema: string, timeoutSe
     // An idle lock connection must not be reaped by the server's wait_timeout during a long statement.
     await conn.exec('SET SESSION wait_timeout = 604800');
     const name = lockName(schema);
+    // GET_LOCK treats a negative timeout as "wait forever"; a run must never hang on a stuck holder.
+    const wait = Math.max(0, timeoutSec);
     const [got] = await conn.query<{ got: number | null; id: number }>('SELECT GET_LOCK(?, ?) AS got, CONNECTION_ID() AS id', [
       name,
-      timeoutSec,
+      wait,
     ]);
     if (got!.got === 1 || (got!.got as unknown) === '1') return new HeldLock(conn, name, Number(got!.id));
     if (got!.got === null) {
       throw new ChangegateError(`could not take the run lock on schema ${schema}: GET_LOCK returned NULL (the server refused it); try again`, 1);
     }
-    throw new RefusedError(`refused: another changegate run holds the lock on schema ${schema} (${await describeHolder(conn, name)}); waited ${timeoutSec} s`);
+    throw new RefusedError(`refused: another changegate run holds the lock on schema ${schema} (${await describeHolder(conn, name)}); waited ${wait} s`);
   } catch (e) {
     await conn.close().catch(() => undefined);
     throw e;

@@ -26,3 +26,31 @@ export class MysqlInspector implements ServerInspector {
     };
   }
 }
+
+/**
+ * Other sessions that may hold the lock a statement gave up on (error 1205): open transactions, oldest
+ * first, and statements running longer than `minSeconds`. A best guess, since the server no longer says
+ * what the statement waited for once the wait has ended; empty when the user may not look (PROCESS).
+ */
+export async function lockHolders(conn: MysqlConnection, minSeconds: number): Promise<string[]> {
+  try {
+    const rows = await conn.query<{ id: number; command: string; time: number; info: string | null; trx: number | null }>(
+      `SELECT p.ID AS id, p.COMMAND AS command, p.TIME AS time, p.INFO AS info,
+              TIMESTAMPDIFF(SECOND, t.trx_started, NOW()) AS trx
+       FROM information_schema.PROCESSLIST p
+       LEFT JOIN information_schema.INNODB_TRX t ON t.trx_mysql_thread_id = p.ID
+       WHERE p.ID <> CONNECTION_ID()
+         AND (t.trx_started IS NOT NULL OR (p.COMMAND NOT IN ('Sleep', 'Daemon', 'Binlog Dump') AND p.TIME >= ?))
+       ORDER BY GREATEST(COALESCE(TIMESTAMPDIFF(SECOND, t.trx_started, NOW()), 0), p.TIME) DESC, p.ID
+       LIMIT 3`,
+      [minSeconds],
+    );
+    return rows.map((r) => {
+      if (r.command === 'Sleep') return `connection ${r.id}, idle in a transaction for ${Number(r.trx ?? r.time)} s`;
+      const what = conn.redact((r.info ?? r.command).replace(/\s+/g, ' ').trim());
+      return `connection ${r.id}, running for ${Number(r.time)} s: ${what.length > 80 ? `${what.slice(0, 79)}…` : what}`;
+    });
+  } catch {
+    return [];
+  }
+}

@@ -1,20 +1,105 @@
-// PLACEHOLDER: lint is being written (issue 3). Signatures are the contract.
+// The lint runner: lexes each statement once, runs every analyzer, applies suppressions once.
 import type { Diagnostic, Statement, StatementKind } from '../types.js';
+import { tokenize, type Token } from '../sql/lexer.js';
+import type { Finding, RuleInfo, StatementContext } from './analyzer.js';
+import { kindOfSql, kindOfTokens } from './kind.js';
+import { buildRegistry } from './registry.js';
+import { isSuppressible, nolintMarkers } from './suppression.js';
+import { verbIndex } from './syntax.js';
+import { ANALYZERS, setRegistry } from './rules/index.js';
+
+export type { Analyzer, Finding, RuleInfo, StatementContext } from './analyzer.js';
+
+/** Every lint code, keyed by code. Built at load; a code registered twice throws there. */
+export const RULES: Readonly<Record<string, RuleInfo>> = buildRegistry(ANALYZERS);
+setRegistry(RULES);
+
+const OWNER = new Map(ANALYZERS.flatMap((a) => a.rules.map((r) => [r.code, a] as const)));
 
 /** Options for one lint run over the statements of a change (or loose files). */
 export interface LintOptions {
-  /** Codes suppressed by the manifest's `lint.ignore`. */
+  /**
+   * Codes suppressed by the manifest's `lint.ignore`. Destructive (`CG1xx`) codes cannot be
+   * suppressed, here or by a `changegate:nolint` comment: declare `destructive: true` instead.
+   */
   ignore?: string[];
 }
 
-/** Runs every registered analyzer over the statements, applying suppressions once. */
-export function lintStatements(statements: Statement[], options: LintOptions = {}): Diagnostic[] {
-  void statements; void options;
-  throw new Error('lintStatements: not implemented yet');
+/** Lexes a statement once for all analyzers. */
+export function statementContext(statement: Statement, index: number): StatementContext {
+  const tokens: Token[] = [];
+  const comments: Token[] = [];
+  for (const t of tokenize(statement.sql)) (t.type === 'comment' ? comments : tokens).push(t);
+  const verb = verbIndex(tokens);
+  const v = verb >= 0 ? tokens[verb] : undefined;
+  return {
+    statement,
+    index,
+    tokens,
+    comments,
+    verb,
+    verbWord: v && v.type === 'word' ? v.value : '',
+    kind: kindOfTokens(tokens),
+  };
 }
 
-/** Whether a statement runs in a transaction (`dml`) or commits implicitly / is unknown (`ddl`). */
+/**
+ * Runs every registered analyzer over the statements of one change (they may come from several
+ * files, so rules about the change as a whole see all of them), applying suppressions once:
+ * `options.ignore`, and `changegate:nolint CODE[,CODE]` in a comment before the statement, after
+ * it on its line, or inside it. Findings come back in statement order.
+ */
+export function lintStatements(statements: Statement[], options: LintOptions = {}): Diagnostic[] {
+  const contexts = statements.map(statementContext);
+  const ignored = new Set((options.ignore ?? []).map((c) => c.toUpperCase()).filter(isSuppressible));
+  const markers = contexts.map((c) => {
+    const codes = new Set<string>();
+    for (const m of nolintMarkers(c)) for (const code of m.codes) if (isSuppressible(code)) codes.add(code);
+    return codes;
+  });
+  const findings: Finding[] = [];
+  for (const analyzer of ANALYZERS) {
+    analyzer.analyze(contexts, (f) => {
+      if (OWNER.get(f.code) !== analyzer) {
+        throw new Error(`lint analyzer ${analyzer.name} reported ${f.code}, which it did not register`);
+      }
+      if (ignored.has(f.code) || markers[f.statement.index]!.has(f.code)) return;
+      findings.push(f);
+    });
+  }
+  findings.sort(
+    (a, b) =>
+      a.statement.index - b.statement.index ||
+      (a.token?.start ?? 0) - (b.token?.start ?? 0) ||
+      (a.code < b.code ? -1 : a.code > b.code ? 1 : 0),
+  );
+  return findings.map(toDiagnostic);
+}
+
+function toDiagnostic(f: Finding): Diagnostic {
+  const rule = RULES[f.code]!;
+  const s = f.statement.statement;
+  const { line, column } = f.token ? offsetPosition(s, f.token.start) : { line: s.line, column: s.column };
+  return { code: f.code, severity: rule.severity, file: s.file, line, column, message: f.message, destructive: rule.destructive };
+}
+
+/** File position of an offset inside a statement's text. */
+function offsetPosition(s: Statement, offset: number): { line: number; column: number } {
+  let line = s.line;
+  let lineStart = -1;
+  for (let k = s.sql.indexOf('\n'); k >= 0 && k < offset; k = s.sql.indexOf('\n', k + 1)) {
+    line++;
+    lineStart = k;
+  }
+  return { line, column: lineStart < 0 ? s.column + offset : offset - lineStart };
+}
+
+/** Whether a statement runs in a transaction (`dml`) or commits implicitly / is unknown (`ddl`). See `kind.ts` for why unknown is `ddl`. */
 export function statementKind(sql: string): StatementKind {
-  void sql;
-  throw new Error('statementKind: not implemented yet');
+  return kindOfSql(sql);
+}
+
+/** Whether any finding makes its statement destructive (what the snapshot decision and the manifest check use). */
+export function isDestructive(diags: Diagnostic[]): boolean {
+  return diags.some((d) => d.destructive);
 }

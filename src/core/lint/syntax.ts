@@ -77,3 +77,42 @@ export function readName(tokens: Token[], k: number): { name: string; parts: str
 export function nameOf(t: Token): string {
   return t.type === 'word' ? t.text : t.value;
 }
+
+/** An `ALTER TABLE` statement cut into its comma-separated clauses, as token index ranges [start, end). */
+export interface AlterTable {
+  table: { name: string; parts: string[]; next: number } | undefined;
+  /** Index of the table name token. */
+  at: number;
+  clauses: Array<[number, number]>;
+}
+
+/** Parses `ALTER [ONLINE|OFFLINE|IGNORE] TABLE name clause, clause ...` from the verb at `k`; undefined for other ALTERs. */
+export function parseAlterTable(tokens: Token[], k: number): AlterTable | undefined {
+  if (!isWord(tokens[k], 'ALTER')) return undefined;
+  let j = k + 1;
+  while (isWord(tokens[j], 'ONLINE', 'OFFLINE', 'IGNORE')) j++;
+  if (!isWord(tokens[j], 'TABLE')) return undefined;
+  j++;
+  const table = readName(tokens, j);
+  const d = tokens[k]!.depth;
+  const clauses: Array<[number, number]> = [];
+  let start = table ? table.next : j;
+  for (let m = start; m <= tokens.length; m++) {
+    if (m === tokens.length || (tokens[m]!.depth === d && isPunct(tokens[m], ','))) {
+      const prev = clauses[clauses.length - 1];
+      // Partition operations take comma-separated partition names (DROP PARTITION p0, p1): the
+      // items after such a clause are its names, not clauses, unless they are online DDL options.
+      if (prev && isPartitionOp(tokens, prev[0]) && !isWord(tokens[start], 'ALGORITHM', 'LOCK')) prev[1] = m;
+      else if (m > start) clauses.push([start, m]);
+      start = m + 1;
+    }
+  }
+  return { table, at: j, clauses };
+}
+
+function isPartitionOp(tokens: Token[], s: number): boolean {
+  return (
+    isWord(tokens[s], 'DROP', 'TRUNCATE', 'DISCARD', 'IMPORT', 'REORGANIZE', 'COALESCE', 'ANALYZE', 'CHECK', 'OPTIMIZE', 'REBUILD', 'REPAIR') &&
+    isWord(tokens[s + 1], 'PARTITION')
+  );
+}

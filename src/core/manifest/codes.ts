@@ -1,5 +1,6 @@
 // The validation codes (CG000-CG099). A code is part of the product once released: never renumber
-// one, never reuse a retired one. CG080-CG099 are left free (the SQL splitter may claim them).
+// one, never reuse a retired one. CG010 belongs to the SQL splitter (src/core/sql/split.ts);
+// CG080-CG099 are free.
 import type { Diagnostic, Severity } from '../types.js';
 
 /**
@@ -12,10 +13,11 @@ import type { Diagnostic, Severity } from '../types.js';
  * | CG003 | warning  | YAML the parser accepted with a warning (an unknown tag, for example) |
  * | CG004 | error    | a file is not valid UTF-8 (position of the first bad byte) |
  * | CG005 | error    | a YAML file is empty or is not a mapping of fields |
- * | CG010 | error    | a required field is missing |
+ * | CG010 | error    | (the SQL splitter's: an unterminated quote or comment, a bad DELIMITER line) |
  * | CG011 | error    | a field the schema does not know |
  * | CG012 | error    | a field has the wrong type |
  * | CG013 | error    | a field's value is not allowed (enum, pattern, range, empty, repeated item) |
+ * | CG014 | error    | a required field is missing |
  * | CG020 | error    | ticket_pattern is not a valid regular expression |
  * | CG021 | error    | an environment's `after` names no environment |
  * | CG022 | error    | the `after` chain of environments has a cycle |
@@ -48,10 +50,10 @@ export const CODES = {
   yamlWarning: 'CG003',
   notUtf8: 'CG004',
   notMapping: 'CG005',
-  required: 'CG010',
   unknownField: 'CG011',
   wrongType: 'CG012',
   badValue: 'CG013',
+  required: 'CG014',
   badTicketPattern: 'CG020',
   unknownAfter: 'CG021',
   afterCycle: 'CG022',

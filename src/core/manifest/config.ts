@@ -5,6 +5,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import type { Config, Diagnostic, EnvironmentConfig, SnapshotPolicy } from '../types.js';
 import { CODES, diagnostic } from './codes.js';
+import { compareDiagnostics } from './format.js';
 import { decodeUtf8, notUtf8Diagnostic } from './paths.js';
 import { validateAgainstSchema } from './schema.js';
 import { YamlSource } from './yaml.js';
@@ -46,6 +47,7 @@ export interface LoadedConfig {
  */
 export function loadConfig(root: string, file = 'changegate.yaml'): { config?: Config; diagnostics: Diagnostic[] } {
   const { config, diagnostics } = readConfig(root, file);
+  diagnostics.sort(compareDiagnostics);
   return config ? { config, diagnostics } : { diagnostics };
 }
 

@@ -101,19 +101,22 @@ function toDiagnostic(e: ErrorObject, source: YamlSource): Diagnostic | undefine
       return diagnostic(CODES.badValue, file, source.position(path), fieldPath(path), `must be one of ${allowed.join(', ')}, not ${describe(e.data)}`);
     }
     case 'uniqueItems': {
-      const { j } = e.params as { i: number; j: number };
-      const items = e.data as unknown[];
-      const at = [...path, j];
-      return diagnostic(CODES.badValue, file, source.position(at), fieldPath(at), `repeats ${describe(items[j])}`);
+      // ajv names the two equal items in either order; the repeat is the later one.
+      const { i, j } = e.params as { i: number; j: number };
+      const later = Math.max(i, j);
+      const at = [...path, later];
+      return diagnostic(CODES.badValue, file, source.position(at), fieldPath(at), `repeats ${describe((e.data as unknown[])[later])}`);
     }
     case 'minItems':
     case 'minProperties':
     case 'minLength':
       return diagnostic(CODES.badValue, file, source.position(path), fieldPath(path), 'must not be empty');
     case 'minimum':
-    case 'maximum': {
+    case 'maximum':
+    case 'exclusiveMinimum':
+    case 'exclusiveMaximum': {
       const { limit } = e.params as { limit: number };
-      const word = e.keyword === 'minimum' ? 'at least' : 'at most';
+      const word = { minimum: 'at least', maximum: 'at most', exclusiveMinimum: 'more than', exclusiveMaximum: 'less than' }[e.keyword];
       return diagnostic(CODES.badValue, file, source.position(path), fieldPath(path), `must be ${word} ${limit}, not ${describe(e.data)}`);
     }
     default:
@@ -170,13 +173,16 @@ function unknownFieldMessage(extra: string, allowed: string[]): string {
   return allowed.length > 0 ? `unknown field; expected one of ${allowed.join(', ')}` : 'unknown field';
 }
 
-// A typo is at most two edits away, or a different spelling of the same words (dependsOn, depends-on).
+// A typo is at most two edits away, a different spelling of the same words (dependsOn, depends-on),
+// or a shortening of a field (depends, env).
 function nearest(word: string, candidates: string[]): string | undefined {
   const squash = (s: string) => s.toLowerCase().replace(/[-_ ]/g, '');
+  const w = squash(word);
   let best: string | undefined;
   let bestDistance = 3;
   for (const c of candidates) {
-    const d = squash(c) === squash(word) ? 0 : editDistance(word.toLowerCase(), c.toLowerCase());
+    const sc = squash(c);
+    const d = sc === w || (w.length >= 3 && sc.startsWith(w)) ? 0 : editDistance(word.toLowerCase(), c.toLowerCase());
     if (d < bestDistance) {
       best = c;
       bestDistance = d;

@@ -30,7 +30,10 @@ export class YamlSource {
       const p = lines.linePos(offset);
       return { line: p.line, column: p.col };
     };
-    for (const e of doc.errors) {
+    // After the first syntax error the parser's further errors are mostly echoes of it (one tab can
+    // produce ten); keep the first, and every duplicate key, which stands on its own.
+    for (const [i, e] of doc.errors.entries()) {
+      if (i > 0 && e.code !== 'DUPLICATE_KEY') continue;
       diagnostics.push(diagnostic(CODES.yamlSyntax, file, at(e.pos[0]), undefined, syntaxMessage(e.code, e.message, text, e.pos)));
     }
     for (const w of doc.warnings) {

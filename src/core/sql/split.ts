@@ -85,7 +85,7 @@ export function splitSql(file: string, text: string): { statements: Statement[];
   };
   const comment = (from: number, to: number): void => {
     if (start >= 0) return; // inside a statement: part of its text
-    const body = text.slice(from, to);
+    const body = text.slice(from, to).trimEnd();
     if (trailing) {
       trailing.push(body);
       if (body.includes('\n')) attachTrailing();

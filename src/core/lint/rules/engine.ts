@@ -1,0 +1,44 @@
+// Tables in a storage engine other than InnoDB: no transactions, so no exactly-once apply.
+import type { Analyzer } from '../analyzer.js';
+import { isPunct, isWord, nameOf, parseAlterTable, readName } from '../syntax.js';
+
+const rule = { code: 'CG208', severity: 'error', destructive: false, summary: 'a table in a storage engine other than InnoDB' } as const;
+
+export const engineAnalyzer: Analyzer = {
+  name: 'engine',
+  rules: [rule],
+  analyze(statements, report) {
+    for (const st of statements) {
+      const tokens = st.tokens;
+      let subject: string;
+      if (st.verbWord === 'CREATE') {
+        let j = st.verb + 1;
+        if (isWord(tokens[j], 'TEMPORARY')) j++;
+        if (!isWord(tokens[j], 'TABLE')) continue;
+        j++;
+        if (isWord(tokens[j], 'IF') && isWord(tokens[j + 1], 'NOT') && isWord(tokens[j + 2], 'EXISTS')) j += 3;
+        const n = readName(tokens, j);
+        subject = `CREATE TABLE ${n ? n.name : ''} uses`;
+      } else {
+        const alter = parseAlterTable(tokens, st.verb);
+        if (!alter) continue;
+        subject = `ALTER TABLE ${alter.table ? alter.table.name : ''} moves the table to`;
+      }
+      for (let j = st.verb + 1; j < tokens.length; j++) {
+        if (!isWord(tokens[j], 'ENGINE') || isPunct(tokens[j - 1], '=')) continue;
+        const v = isPunct(tokens[j + 1], '=') ? j + 2 : j + 1;
+        const value = tokens[v];
+        if (!value) continue;
+        const engine = value.type === 'string' ? value.value : nameOf(value);
+        if (engine.toLowerCase() === 'innodb') continue;
+        report({
+          code: rule.code,
+          statement: st,
+          token: tokens[j]!,
+          message: `${subject} ENGINE=${engine}, which has no transactions (and Aurora MySQL supports only InnoDB): a data statement on it cannot be rolled back, so changegate cannot apply it exactly once; use ENGINE=InnoDB or leave ENGINE out`,
+        });
+        break;
+      }
+    }
+  },
+};
