@@ -145,7 +145,7 @@ describe('apply against a real server (CLI)', function () {
   });
 
   it('refuses a protected cluster before connecting', async () => {
-    writeFiles(repo, { 'changegate.yaml': localConfig() + '  corp:\n    url: mysql://u:p@prodinvoicingco.cluster-abc.us-east-2.rds.amazonaws.com/invoicing\n' });
+    writeFiles(repo, { 'changegate.yaml': localConfig() + '  corp:\n    url: mysql://u@prodinvoicingco.cluster-abc.us-east-2.rds.amazonaws.com/invoicing\n' });
     const r = await runCli(['apply', '--env', 'corp'], { cwd: repo, env: env() });
     assert.equal(r.code, 1);
     assert.equal(r.stderr.trim(), 'error: refused: environment corp points at host prodinvoicingco.cluster-abc.us-east-2.rds.amazonaws.com, which is the protected cluster prodinvoicingco (protected_clusters in changegate.yaml); nothing was contacted');

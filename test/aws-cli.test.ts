@@ -303,10 +303,16 @@ describe('AWS environments end to end (CLI, fake AWS, throwaway server)', functi
       writeFiles(repo, { 'changegate.yaml': config({ extra: { corp: { cluster: 'prodinvoicingco', schema: prod.name } } }) });
       const before = await connections();
       const r = await cli(['apply', '--env', 'corp']);
-      // changegate.yaml itself is refused (CG023), so the run stops before it even picks the environment.
-      assert.equal(r.code, 2, r.stdout + r.stderr);
-      assert.match(r.stdout, /^changegate\.yaml:\d+:\d+  environments\.corp\.cluster  "prodinvoicingco" is in protected_clusters; changegate never connects to it$/m);
-      assert.equal(r.stderr.trim(), 'error: changegate.yaml is not valid (1 problem(s)); nothing was done');
+      // A guard, not a config error: exit 1 with the refusal, before validation and before anything connects.
+      assert.equal(r.code, 1, r.stdout + r.stderr);
+      assert.equal(
+        r.stderr.trim(),
+        'error: refused: environment corp targets cluster prodinvoicingco, which is the protected cluster prodinvoicingco (protected_clusters in changegate.yaml); nothing was contacted',
+      );
+      // validate still reports the same config as invalid (CG023), exit 2.
+      const v = await cli(['validate']);
+      assert.equal(v.code, 2);
+      assert.match(v.stdout, /^changegate\.yaml:\d+:\d+  environments\.corp\.cluster  "prodinvoicingco" is in protected_clusters; changegate never connects to it$/m);
       assert.deepEqual(fake.calls, [], 'no AWS call');
       assert.equal(await connections(), before, 'no connection');
     });

@@ -79,6 +79,9 @@ describe('validate: the example change set', () => {
     const result = validateRepository(repoRoot);
     assert.equal(result.errors, 0, result.diagnostics.map(formatDiagnostic).join('\n'));
     assert.equal(result.exitCode, 0);
+    // The declared destructive change's lint findings are acknowledged: notices, not warnings.
+    assert.equal(result.warnings, 0);
+    assert.ok(result.diagnostics.some((d) => d.destructive && d.severity === 'notice' && d.file === 'migrations/2026-11-17-drop-customer-email/up.sql'));
     assert.deepEqual(result.changes.map((c) => c.id), [
       '2026-11-03-create-invoicing-tables',
       '2026-11-10-create-customer-contacts',
@@ -132,6 +135,13 @@ describe('validate: results', () => {
     const r = validateRepository(root, { configFile: 'db.yaml', changesDir: 'db/changes' });
     assert.deepEqual(r.diagnostics.map(formatDiagnostic), ['db/changes/2026-11-08-a.yaml:4:9  apply[0]  gone.sql does not exist']);
     assert.equal(r.exitCode, 1);
+  });
+
+  it('keeps the destructive check when a nolint comment names a destructive code (lint does not suppress those)', () => {
+    write('m.sql', '-- changegate:nolint CG101\nDROP TABLE old_t;\n');
+    write('changes/2026-11-08-a.yaml', 'title: a\nticket: T\ndestructive: false\napply: [m.sql]\n');
+    const codes = validateRepository(root).diagnostics.map((d) => `${d.code} ${d.severity}`);
+    assert.ok(codes.includes('CG070 error') && codes.includes('CG101 warning'), codes.join(', '));
   });
 
   it('reports a SQL file shared by two changes once', () => {

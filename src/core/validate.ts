@@ -43,7 +43,10 @@ export function validateRepository(root: string, options: RepositoryOptions = {}
 
   for (const change of repo.changes) {
     if (change.statements.length === 0) continue;
-    const findings = lintStatements(change.statements, { ignore: change.lint.ignore });
+    // A destructive finding the author has acknowledged (destructive: true) is information, not a
+    // warning to act on: it stays in the output, as a notice.
+    const findings = lintStatements(change.statements, { ignore: change.lint.ignore }).map((f) =>
+      change.destructive && f.destructive && f.severity === 'warning' ? { ...f, severity: 'notice' as const } : f);
     diagnostics.push(...findings);
     const source = repo.sources.get(change.id);
     if (!source) continue;

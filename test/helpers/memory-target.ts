@@ -84,7 +84,7 @@ export class MemorySession implements TargetSession {
   }
 
   private guard(): void {
-    if (this.dead) throw new Error('session is dead');
+    if (this.dead) throw new Crash('the runner is dead');
   }
 
   private step(): void {

@@ -29,12 +29,18 @@ export default async function comment(ctx: CommandContext, opts: { pr: string; e
   }
   const { renderPlanComment, upsertPlanComment } = await import('../../adapters/github/comment.js');
   const { githubClient } = await import('../../adapters/github/client.js');
+  const octokit = githubClient(token, ctx.env.GITHUB_API_URL);
+  const [owner, repo] = repository.split('/') as [string, string];
+  // The PR's own changes: the diagram follows them through the environments even after QA applied them.
+  const files = await octokit.paginate(octokit.rest.pulls.listFiles, { owner, repo, pull_number: pr, per_page: 100 });
+  const focus = files
+    .map((f) => /^changes\/(.+)\.ya?ml$/.exec(f.filename)?.[1])
+    .filter((id): id is string => !!id);
   const body = renderPlanComment({
-    repository, prNumber: pr, environments,
+    repository, prNumber: pr, environments, focus,
     ...(ctx.env.GITHUB_RUN_ID ? { runUrl: `${ctx.env.GITHUB_SERVER_URL ?? 'https://github.com'}/${repository}/actions/runs/${ctx.env.GITHUB_RUN_ID}` } : {}),
   });
-  const [owner, repo] = repository.split('/') as [string, string];
-  const result = await upsertPlanComment(githubClient(token, ctx.env.GITHUB_API_URL), { owner, repo, prNumber: pr, body });
+  const result = await upsertPlanComment(octokit, { owner, repo, prNumber: pr, body });
   ctx.out.info(`plan comment ${result.action} on pull request #${pr}`);
   ctx.out.setDocument({ pr, result });
   return 0;

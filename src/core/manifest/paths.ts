@@ -1,6 +1,6 @@
 // Paths in manifests are data from a pull request: they must name regular files inside the repository,
 // written in one normal form, so that a checksum, a history row and a review all mean the same file.
-import { readFileSync, realpathSync, statSync } from 'node:fs';
+import { lstatSync, readFileSync, realpathSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { checksum } from '../checksum.js';
 import { splitSql } from '../sql/split.js';
@@ -53,6 +53,7 @@ export class SqlFiles {
   readonly diagnostics: Diagnostic[] = [];
   private readonly cache = new Map<string, SqlRead>();
   private realRoot: string | undefined;
+  private readonly dirs = new Map<string, string | undefined>();
 
   constructor(private readonly root: string) {}
 
@@ -79,17 +80,8 @@ export class SqlFiles {
   readBytes(rel: string): Buffer | PathProblem {
     const spelling = checkRelativePath(rel);
     if (spelling) return spelling;
-    // One realpath per file: it both follows every symlink on the way and tells us where we landed.
-    this.realRoot ??= realpathSync.native(this.root);
-    let real: string;
-    try {
-      real = realpathSync.native(path.join(this.root, rel));
-    } catch (err) {
-      return fsProblem(rel, err);
-    }
-    if (real !== this.realRoot && !real.startsWith(this.realRoot + path.sep)) {
-      return { code: CODES.symlinkEscape, message: `${rel} is a symbolic link that resolves outside the repository` };
-    }
+    const real = this.realPath(rel);
+    if (typeof real !== 'string') return real;
     try {
       const st = statSync(real);
       if (!st.isFile()) {
@@ -99,6 +91,51 @@ export class SqlFiles {
     } catch (err) {
       return fsProblem(rel, err);
     }
+  }
+
+  /**
+   * Where `rel` really is, refusing anything that resolves outside the repository. realpath costs
+   * one lstat per path component, for every file; instead each directory is resolved once (memoized)
+   * and each file costs one lstat, with a real realpath only where a symlink actually is.
+   */
+  private realPath(rel: string): string | PathProblem {
+    this.realRoot ??= realpathSync.native(this.root);
+    const slash = rel.lastIndexOf('/');
+    const dir = slash < 0 ? this.realRoot : this.realDir(rel.slice(0, slash));
+    if (dir === undefined) return { code: CODES.missingFile, message: `${rel} does not exist` };
+    if (!this.inside(dir)) return escapes(rel);
+    const abs = path.join(dir, rel.slice(slash + 1));
+    try {
+      if (!lstatSync(abs).isSymbolicLink()) return abs;
+      const real = realpathSync.native(abs);
+      return this.inside(real) ? real : escapes(rel);
+    } catch (err) {
+      return fsProblem(rel, err);
+    }
+  }
+
+  // undefined when the directory does not exist (or is not a directory).
+  private realDir(relDir: string): string | undefined {
+    if (this.dirs.has(relDir)) return this.dirs.get(relDir);
+    const slash = relDir.lastIndexOf('/');
+    const parent = slash < 0 ? this.realRoot! : this.realDir(relDir.slice(0, slash));
+    let real: string | undefined;
+    if (parent !== undefined) {
+      const abs = path.join(parent, relDir.slice(slash + 1));
+      try {
+        const st = lstatSync(abs);
+        if (st.isSymbolicLink()) real = realpathSync.native(abs);
+        else if (st.isDirectory()) real = abs;
+      } catch {
+        real = undefined;
+      }
+    }
+    this.dirs.set(relDir, real);
+    return real;
+  }
+
+  private inside(real: string): boolean {
+    return real === this.realRoot || real.startsWith(this.realRoot + path.sep);
   }
 
   private parse(rel: string, bytes: Buffer): { file: SqlFile; statements: Statement[]; usable: boolean } {
@@ -135,6 +172,10 @@ export function decodeUtf8(bytes: Uint8Array): string | Position {
 /** The CG004 finding for a file that is not UTF-8, at its first bad byte. */
 export function notUtf8Diagnostic(rel: string, at: Position): Diagnostic {
   return diagnostic(CODES.notUtf8, rel, at, undefined, `is not valid UTF-8 (first bad byte at line ${at.line}, column ${at.column}); save it as UTF-8`);
+}
+
+function escapes(rel: string): PathProblem {
+  return { code: CODES.symlinkEscape, message: `${rel} resolves outside the repository through a symbolic link` };
 }
 
 function fsProblem(rel: string, err: unknown): PathProblem {

@@ -1,40 +1,26 @@
-// The shipped JSON Schemas, compiled once per process, and ajv's errors turned into diagnostics at the
-// YAML node they are about. The schemas are the single source of field rules: editors read the
-// same files through yaml-language-server, including `patternErrorMessage`.
-import { readFileSync } from 'node:fs';
-import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
+// The shipped JSON Schemas, as validation functions compiled ahead of time (see schema-codegen.ts),
+// and their errors turned into diagnostics at the YAML node they are about. The schemas are the
+// single source of field rules: editors read the same files through yaml-language-server,
+// including `patternErrorMessage`.
+import type { ErrorObject } from 'ajv';
 import type { Diagnostic } from '../types.js';
 import { CODES, diagnostic } from './codes.js';
+import * as generated from './schema-validators.generated.js';
 import { fieldPath, type DataPath, type YamlSource } from './yaml.js';
 
 /** Which shipped schema: `changegate.yaml` or a change manifest. */
 export type SchemaName = 'changegate' | 'change';
 
-const compiled = new Map<SchemaName, ValidateFunction>();
-let ajv: Ajv | undefined;
+interface Validator {
+  (data: unknown): boolean;
+  errors?: ErrorObject[] | null;
+}
+
+const validators = generated as unknown as Record<SchemaName, Validator>;
 
 /** Absolute URL of a shipped schema file (`schema/` beside `dist/` in the repo and in the package). */
 export function schemaUrl(name: SchemaName): URL {
   return new URL(`../../../../schema/${name}.schema.json`, import.meta.url);
-}
-
-function validator(name: SchemaName): ValidateFunction {
-  let v = compiled.get(name);
-  if (!v) {
-    ajv ??= createAjv();
-    v = ajv.compile(JSON.parse(readFileSync(schemaUrl(name), 'utf8')) as object);
-    compiled.set(name, v);
-  }
-  return v;
-}
-
-function createAjv(): Ajv {
-  // allErrors: a user fixing a file wants every problem at once. verbose: the error carries its
-  // schema, where `patternErrorMessage` lives. strictRequired off: the environment's if/else names
-  // fields declared in `properties`, which strict mode cannot see through `if`.
-  const a = new Ajv({ allErrors: true, verbose: true, strict: true, strictRequired: false, allowUnionTypes: true });
-  a.addKeyword({ keyword: 'patternErrorMessage', schemaType: 'string' });
-  return a;
 }
 
 /** Validates the source's data against a shipped schema; every error becomes a diagnostic at its node. */
@@ -44,7 +30,7 @@ export function validateAgainstSchema(name: SchemaName, source: YamlSource): Dia
     const what = data === null || data === undefined ? 'is empty' : `holds ${describe(data)}`;
     return [diagnostic(CODES.notMapping, source.file, source.position([]), undefined, `${what}; expected a mapping of fields`)];
   }
-  const validate = validator(name);
+  const validate = validators[name];
   if (validate(data)) return [];
   const out: Diagnostic[] = [];
   for (const e of validate.errors ?? []) {
