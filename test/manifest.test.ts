@@ -46,6 +46,18 @@ describe('YamlSource', () => {
     ]);
   });
 
+  it('keeps parser warnings as CG003 warnings and still gives the data', () => {
+    const w = YamlSource.parse('c.yaml', 'a: !custom 1\n');
+    assert.deepEqual(w.diagnostics.map((d) => `${d.severity} ${formatDiagnostic(d)}`), ['warning c.yaml:1:4  CG003  Unresolved tag: !custom']);
+    assert.deepEqual(w.data, { a: '1' });
+    assert.ok(w.ok);
+  });
+
+  it('names a second document instead of the parser API', () => {
+    const m = YamlSource.parse('c.yaml', 'a: 1\n---\nb: 2\n');
+    assert.deepEqual(m.diagnostics.map(formatDiagnostic), ['c.yaml:2:1  CG002  holds more than one YAML document (a second "---" line); keep one document per file']);
+  });
+
   it('formats field paths with dots and indexes', () => {
     assert.equal(fieldPath(['verify', 0, 'expect']), 'verify[0].expect');
     assert.equal(fieldPath(['environments', 'prod', 'after']), 'environments.prod.after');

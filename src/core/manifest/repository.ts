@@ -6,6 +6,7 @@ import type { Change, Config, Diagnostic } from '../types.js';
 import { loadChange } from './change.js';
 import { CODES, diagnostic } from './codes.js';
 import { readConfig } from './config.js';
+import { compareDiagnostics } from './format.js';
 import { checkDependencies, dependencyOrder } from './graph.js';
 import { idProblem, MANIFEST_EXTENSIONS } from './ids.js';
 import { decodeUtf8, notUtf8Diagnostic, SqlFiles } from './paths.js';
@@ -95,6 +96,7 @@ export function loadRepositoryDetail(root: string, options: RepositoryOptions = 
   }
   diagnostics.push(...files.diagnostics);
   diagnostics.push(...checkDependencies(loadedChanges, sources));
+  diagnostics.sort(compareDiagnostics);
 
   const out: RepositoryDetail = { changes: dependencyOrder(loadedChanges), diagnostics, configFailed, sources, complete };
   if (loaded.config) out.config = loaded.config;
