@@ -2,19 +2,23 @@
 // twice and none is skipped, although MySQL commits DDL implicitly.
 //
 // The protocol, per statement k of a change (autocommit is off on the session):
-//   1. progress(applied = k-1, inFlight = k): one history write, in the open transaction. It is also
-//      the write that records statement k-1 as applied.
-//   2. dml: COMMIT now. The marker is durable alone and statement k's effect joins the next write,
-//      so both commit together: a durable marker on a dml statement proves the statement did not commit.
-//      ddl: no COMMIT. MySQL commits implicitly before a DDL statement starts, which makes the marker
-//      (and the previous dml statement with it) durable exactly when statement k begins.
-//   3. run statement k.
+//   1. progress(applied = k-1, inFlight = k): one history write in the open transaction. It is both
+//      the record that statement k-1 is applied and the marker that k is about to run.
+//   2. run statement k.
+//      - dml: its effect and the next statement's write commit together, so "k applied" is durable
+//        exactly when k's effect is. DML statements batch in one transaction until the next DDL
+//        statement (or BATCH_MAX / BATCH_MS, when a plain COMMIT makes a marker on a dml statement
+//        that has not run durable).
+//      - ddl: MySQL commits implicitly right before it starts, which makes the marker durable
+//        exactly when statement k begins. Before a statement that may not commit implicitly (SET,
+//        CALL) a savepoint protects the uncommitted statements before it.
 // After the last statement: progress(applied = n, inFlight = null) + COMMIT, then the verify queries.
-// On a rerun, a durable marker on a ddl statement means "it started": if its connection is still in
-// the processlist we wait for it, otherwise the change is in-doubt until a person resolves it.
+// So a durable marker on a dml statement proves it did not commit (resume there), and a durable
+// marker on a ddl statement means it started: on a rerun, if its connection is still in the
+// processlist we wait for it, otherwise the change is in-doubt until a person resolves it.
 import { ApplyError, RefusedError } from './errors.js';
 import { CHECKSUM_VERSION, statementHash } from './checksum.js';
-import { statementKind } from './lint/index.js';
+import { commitsImplicitly, statementKind } from './lint/index.js';
 import { inFlightMayHaveRun, inDoubtProblem } from './plan.js';
 import type { ProcessInfo, ServerInspector, TargetSession } from './ports.js';
 import { StatementError } from './ports.js';
@@ -61,6 +65,9 @@ export interface ApplyContext {
 // statement did not run (DDL is atomic; a timed-out DML statement is rolled back on its own).
 const LOCK_WAIT_ERRNOS = new Set([1205]);
 const SAVEPOINT = 'changegate_statement';
+// Bounds of a batch of DML statements in one transaction: row locks are held no longer than this.
+const BATCH_MAX = 500;
+const BATCH_MS = 1000;
 
 /** A fresh `running` history row for a change about to start. */
 export function newRecord(change: Change, op: Operator, snapshotId: string | null, now: Date): HistoryRecord {
@@ -191,44 +198,79 @@ async function applyChange(
   await session.commit();
 
   const total = change.statements.length;
-  for (let k = planned.resumeFrom; k <= total; k++) {
+  // dirty: the open transaction holds effects of statements that are not committed yet.
+  let dirty = false;
+  let batchStart = 0;
+  let batchOpened = 0;
+  let attempt = 1;
+  let k = planned.resumeFrom;
+  while (k <= total) {
     const stmt = change.statements[k - 1]!;
     const kind = statementKind(stmt.sql);
-    for (let attempt = 1; ; attempt++) {
-      await session.history.progress(change.id, k - 1, k, session.connectionId);
-      // A dml marker is made durable alone; a ddl one by the statement's implicit commit. The
-      // savepoint lets a ddl statement that fails before that commit (a syntax error, say) be undone
-      // without losing the previous dml statement that shares its transaction.
-      if (kind === 'dml') await session.commit();
-      else await session.run(`SAVEPOINT ${SAVEPOINT}`);
-      ctx.events?.statementStarted?.(planned, k, total, Date.now() - t0);
-      try {
-        await session.run(stmt.sql);
-        break;
-      } catch (err) {
-        const e = err instanceof StatementError ? err : new StatementError(String(err), undefined, undefined, false);
-        if (e.connectionLost) {
-          // The history cannot be written on a dead session; the durable marker already tells the
-          // next run that statement k was in flight, and that run decides with the processlist.
-          throw new ApplyError(
-            `${change.id}: the connection was lost while statement ${k} (${stmt.file}:${stmt.line}) was in flight: ${e.message}. ` +
-              `Run apply again: it checks whether the statement is still running and stops for a decision if its outcome is unknown`,
-            change.id, stmt.file, stmt.line, k, { cause: err },
-          );
-        }
-        await undoStatement(session, kind);
-        if (e.errno !== undefined && LOCK_WAIT_ERRNOS.has(e.errno) && attempt <= ctx.lockRetries) {
-          ctx.events?.statementRetry?.(planned, k, attempt, e.message);
-          continue;
-        }
-        rec.statementsApplied = k - 1;
-        await recordFailure(rec, k, e.message, t0, ctx);
+    const implicit = kind === 'ddl' && commitsImplicitly(stmt.sql);
+    await session.history.progress(change.id, k - 1, k, session.connectionId);
+    if (kind === 'dml') {
+      // DML statements share a transaction until the next DDL statement commits it implicitly, or
+      // until the batch is big or old enough; such a commit makes a marker on a dml statement that
+      // has not run durable, which a rerun resumes at.
+      if (dirty && (k - batchStart >= BATCH_MAX || Date.now() - batchOpened >= BATCH_MS)) {
+        await session.commit();
+        dirty = false;
+      }
+      if (!dirty) {
+        batchStart = k;
+        batchOpened = Date.now();
+      }
+    } else if (dirty && !implicit) {
+      await session.run(`SAVEPOINT ${SAVEPOINT}`);
+    }
+    ctx.events?.statementStarted?.(planned, k, total, Date.now() - t0);
+    try {
+      await session.run(stmt.sql);
+    } catch (err) {
+      const e = err instanceof StatementError ? err : new StatementError(String(err), undefined, undefined, false);
+      if (e.connectionLost) {
+        // The history cannot be written on a dead session; the durable marker already tells the
+        // next run that statement k was in flight, and that run decides with the processlist.
         throw new ApplyError(
-          `${change.id}: statement ${k} of ${total} failed at ${stmt.file}:${stmt.line}: ${e.message}. ${goOn(k, total)}`,
+          `${change.id}: the connection was lost while statement ${k} (${stmt.file}:${stmt.line}) was in flight: ${e.message}. ` +
+            `Run apply again: it checks whether the statement is still running and stops for a decision if its outcome is unknown`,
           change.id, stmt.file, stmt.line, k, { cause: err },
         );
       }
+      let applied = k - 1;
+      if (kind === 'dml') {
+        // The server undid the statement; a deadlock (or a timeout with innodb_rollback_on_timeout)
+        // undid the whole batch. Our own uncommitted marker tells which.
+        const row = (await session.history.load()).find((r) => r.changeId === change.id);
+        if (!row || row.statementsApplied !== k - 1 || row.inFlight !== k) {
+          await session.rollback();
+          const durable = (await session.history.load()).find((r) => r.changeId === change.id);
+          applied = durable?.statementsApplied ?? 0;
+          dirty = false;
+        }
+      } else if (!implicit) {
+        await undoStatement(session, dirty);
+      }
+      // A schema DDL statement that failed left nothing behind (atomic DDL), and the transaction
+      // before it is kept either way: nothing to undo.
+      if (e.errno !== undefined && LOCK_WAIT_ERRNOS.has(e.errno) && attempt <= ctx.lockRetries) {
+        ctx.events?.statementRetry?.(planned, k, attempt, e.message);
+        attempt++;
+        k = applied + 1;
+        continue;
+      }
+      rec.statementsApplied = applied;
+      await recordFailure(rec, k, e.message, t0, ctx);
+      throw new ApplyError(
+        `${change.id}: statement ${k} of ${total} failed at ${stmt.file}:${stmt.line}: ${e.message}. ${goOn(total, applied)}`,
+        change.id, stmt.file, stmt.line, k, { cause: err },
+      );
     }
+    // Schema DDL committed everything; any other statement may have left effects in the transaction.
+    dirty = !implicit;
+    attempt = 1;
+    k++;
   }
   await session.history.progress(change.id, total, null, session.connectionId);
   await session.commit();
@@ -269,10 +311,10 @@ async function applyChange(
   await session.commit();
 }
 
-// Undoes a failed statement and nothing before it. For ddl, ROLLBACK TO SAVEPOINT fails when the
-// statement's implicit commit already ended the transaction (error 1305): nothing is left to keep.
-async function undoStatement(session: TargetSession, kind: 'dml' | 'ddl'): Promise<void> {
-  if (kind === 'ddl') {
+// Undoes a failed statement and nothing before it. ROLLBACK TO SAVEPOINT fails when the statement
+// committed on its way (error 1305); then nothing before it is left to keep.
+async function undoStatement(session: TargetSession, savepointSet: boolean): Promise<void> {
+  if (savepointSet) {
     try {
       await session.run(`ROLLBACK TO SAVEPOINT ${SAVEPOINT}`);
       return;
@@ -283,12 +325,12 @@ async function undoStatement(session: TargetSession, kind: 'dml' | 'ddl'): Promi
   await session.rollback();
 }
 
-// What the user can do after statement k of total failed; statements before k stay as they are.
-function goOn(k: number, total: number): string {
-  const done = k === 1 ? 'No statement of this change is applied' : `Statements 1-${k - 1} are applied and recorded`;
-  const rest = k === total ? `statement ${k}` : `statements ${k}-${total}`;
+// What the user can do after statement k of total failed with statements 1..applied durable.
+function goOn(total: number, applied: number): string {
+  const done = applied === 0 ? 'No statement of this change is applied' : `Statements 1-${applied} are applied and recorded`;
+  const rest = applied + 1 === total ? `statement ${total}` : `statements ${applied + 1}-${total}`;
   return `${done}; nothing after them ran. To go on, fix forward with a new change, or edit ${rest} of this change` +
-    `${k === 1 ? '' : ' (applied ones must stay as they are)'} and run apply again`;
+    `${applied === 0 ? '' : ' (applied ones must stay as they are)'} and run apply again`;
 }
 
 async function recordFailure(rec: HistoryRecord, statement: number | null, error: string, t0: number, ctx: ApplyContext): Promise<void> {

@@ -2,7 +2,7 @@
 import type { Diagnostic, Statement, StatementKind } from '../types.js';
 import { tokenize, type Token } from '../sql/lexer.js';
 import type { Finding, RuleInfo, StatementContext } from './analyzer.js';
-import { kindOfSql, kindOfTokens } from './kind.js';
+import { commitsImplicitly, kindOfSql, kindOfTokens } from './kind.js';
 import { buildRegistry } from './registry.js';
 import { isSuppressible, nolintMarkers } from './suppression.js';
 import { verbIndex } from './syntax.js';
@@ -103,3 +103,4 @@ export function statementKind(sql: string): StatementKind {
 export function isDestructive(diags: Diagnostic[]): boolean {
   return diags.some((d) => d.destructive);
 }
+export { commitsImplicitly };

@@ -31,3 +31,20 @@ export function kindOfTokens(code: Token[]): StatementKind {
 export function kindOfSql(sql: string): StatementKind {
   return kindOfTokens(tokenize(sql).filter((t) => t.type !== 'comment'));
 }
+
+// Statements that MySQL always commits around, on every engine: CREATE/ALTER/DROP/RENAME/TRUNCATE,
+// except the TEMPORARY forms, which commit nothing.
+const IMPLICIT_COMMIT_VERBS = new Set(['CREATE', 'ALTER', 'DROP', 'RENAME', 'TRUNCATE']);
+
+/**
+ * True only for statements known to commit implicitly before they run (schema DDL). The apply loop
+ * then needs no savepoint before them: whatever they fail on, the transaction before them is kept.
+ */
+export function commitsImplicitly(sql: string): boolean {
+  const code = tokenize(sql).filter((t) => t.type !== 'comment');
+  const k = verbIndex(code);
+  if (k < 0) return false;
+  const verb = code[k]!;
+  if (verb.type !== 'word' || !IMPLICIT_COMMIT_VERBS.has(verb.value)) return false;
+  return !code.slice(k + 1, k + 4).some((t) => isWord(t, 'TEMPORARY'));
+}
