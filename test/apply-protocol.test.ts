@@ -162,4 +162,35 @@ describe('apply protocol (in-memory MySQL rules)', () => {
       '2026-11-05-e was applied in qa but migrations/2026-11-05-e/up.sql changed since; an applied change is never re-run: revert the edit and put the new work in a new change',
     ]]);
   });
+
+  it('keeps the statements before a failed DML statement in its batch', async () => {
+    const server = new MemoryServer();
+    const c = change('2026-11-06-f', ['CREATE TABLE f1 (id INT)', "INSERT INTO trace VALUES ('f2')", "INSERT INTO trace VALUES ('f3')", "INSERT INTO trace VALUES ('FAIL')"]);
+    await assert.rejects(applyPlan(planEnvironment([c], [], env).plan, new Map([[c.id, c]]), [], context(server.connect(), server)), {
+      message: "2026-11-06-f: statement 4 of 4 failed at migrations/2026-11-06-f/up.sql:4: Duplicate entry 'FAIL' for key 'PRIMARY'. " +
+        'Statements 1-3 are applied and recorded; nothing after them ran. To go on, fix forward with a new change, or edit statement 4 of this change (applied ones must stay as they are) and run apply again',
+    });
+    assert.deepEqual(server.committed.trace, ['f1', 'f2', 'f3']);
+    const rec = server.committed.history.get(c.id)!;
+    assert.deepEqual([rec.status, rec.statementsApplied, rec.failedStatement], ['failed', 3, 4]);
+  });
+
+  it('replays the whole batch after a deadlock undid it, and records what is really applied when it gives up', async () => {
+    const server = new MemoryServer();
+    server.deadlocks = 1;
+    const c = change('2026-11-06-g', ['CREATE TABLE g1 (id INT)', "INSERT INTO trace VALUES ('g2')", "INSERT INTO trace VALUES ('DEADLOCK')", "INSERT INTO trace VALUES ('g4')"]);
+    const retries = { ...context(server.connect(), server), lockRetries: 1 };
+    await applyPlan(planEnvironment([c], [], env).plan, new Map([[c.id, c]]), [], retries);
+    assert.deepEqual(server.committed.trace, ['g1', 'g2', 'DEADLOCK', 'g4'], 'g2 ran again only because the deadlock undid it');
+
+    const again = new MemoryServer();
+    again.deadlocks = 1;
+    const noRetry = context(again.connect(), again);
+    await assert.rejects(applyPlan(planEnvironment([c], [], env).plan, new Map([[c.id, c]]), [], noRetry), {
+      message: '2026-11-06-g: statement 3 of 4 failed at migrations/2026-11-06-g/up.sql:3: Deadlock found when trying to get lock; try restarting transaction. ' +
+        'Statements 1-1 are applied and recorded; nothing after them ran. To go on, fix forward with a new change, or edit statements 2-4 of this change (applied ones must stay as they are) and run apply again',
+    });
+    assert.deepEqual(again.committed.trace, ['g1']);
+    assert.equal(again.committed.history.get(c.id)!.statementsApplied, 1);
+  });
 });

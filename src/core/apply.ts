@@ -61,9 +61,10 @@ export interface ApplyContext {
   events?: ApplyEvents;
 }
 
-// MySQL/MariaDB error numbers that mean "waited for a lock and gave up": safe to retry as the
-// statement did not run (DDL is atomic; a timed-out DML statement is rolled back on its own).
-const LOCK_WAIT_ERRNOS = new Set([1205]);
+// MySQL/MariaDB error numbers that mean "gave up on a lock": 1205 lock wait timeout (a metadata lock
+// for DDL), 1213 deadlock. Safe to retry: the statement (or, for a deadlock, the transaction, which
+// the loop then replays from its first statement) left nothing behind.
+const LOCK_WAIT_ERRNOS = new Set([1205, 1213]);
 const SAVEPOINT = 'changegate_statement';
 // Bounds of a batch of DML statements in one transaction: row locks are held no longer than this.
 const BATCH_MAX = 500;
@@ -198,31 +199,42 @@ async function applyChange(
   await session.commit();
 
   const total = change.statements.length;
-  // dirty: the open transaction holds effects of statements that are not committed yet.
+  // dirty: the open transaction holds effects of statements that are not committed yet, from
+  // statement batchStart on; lastWrite: the last history write in it, visible only to this session.
   let dirty = false;
   let batchStart = 0;
   let batchOpened = 0;
+  let lastWrite: string | null = null;
+  const write = async (applied: number, inFlight: number | null) => {
+    await session.history.progress(change.id, applied, inFlight, session.connectionId);
+    lastWrite = `${applied}/${inFlight}`;
+  };
   let attempt = 1;
   let k = planned.resumeFrom;
   while (k <= total) {
     const stmt = change.statements[k - 1]!;
     const kind = statementKind(stmt.sql);
     const implicit = kind === 'ddl' && commitsImplicitly(stmt.sql);
-    await session.history.progress(change.id, k - 1, k, session.connectionId);
     if (kind === 'dml') {
       // DML statements share a transaction until the next DDL statement commits it implicitly, or
-      // until the batch is big or old enough; such a commit makes a marker on a dml statement that
-      // has not run durable, which a rerun resumes at.
+      // until the batch is big or old enough for a COMMIT of its own; only the write before a commit
+      // point can become durable, so the others are skipped. The one exception is a marker before
+      // the batch's second statement: if a later one fails, it shows whether the server kept the
+      // batch (statement rollback) or undid all of it (a deadlock).
       if (dirty && (k - batchStart >= BATCH_MAX || Date.now() - batchOpened >= BATCH_MS)) {
+        await write(k - 1, k);
         await session.commit();
         dirty = false;
+        lastWrite = null;
       }
-      if (!dirty) {
-        batchStart = k;
-        batchOpened = Date.now();
-      }
-    } else if (dirty && !implicit) {
-      await session.run(`SAVEPOINT ${SAVEPOINT}`);
+      if (dirty && lastWrite === null) await write(k - 1, k);
+    } else {
+      await write(k - 1, k);
+      if (dirty && !implicit) await session.run(`SAVEPOINT ${SAVEPOINT}`);
+    }
+    if (!dirty && !implicit) {
+      batchStart = k;
+      batchOpened = Date.now();
     }
     ctx.events?.statementStarted?.(planned, k, total, Date.now() - t0);
     try {
@@ -240,17 +252,22 @@ async function applyChange(
       }
       let applied = k - 1;
       if (kind === 'dml') {
-        // The server undid the statement; a deadlock (or a timeout with innodb_rollback_on_timeout)
-        // undid the whole batch. Our own uncommitted marker tells which.
-        const row = (await session.history.load()).find((r) => r.changeId === change.id);
-        if (!row || row.statementsApplied !== k - 1 || row.inFlight !== k) {
+        // The server undid the statement, or (a deadlock, a timeout with innodb_rollback_on_timeout)
+        // the whole transaction: our last write, visible only inside it, tells which.
+        let intact = false;
+        if (lastWrite !== null) {
+          const row = (await session.history.load()).find((r) => r.changeId === change.id);
+          intact = `${row?.statementsApplied}/${row?.inFlight}` === lastWrite;
+        }
+        if (!intact) {
           await session.rollback();
-          const durable = (await session.history.load()).find((r) => r.changeId === change.id);
-          applied = durable?.statementsApplied ?? 0;
+          applied = batchStart - 1;
           dirty = false;
+          lastWrite = null;
         }
       } else if (!implicit) {
         await undoStatement(session, dirty);
+        if (!dirty) lastWrite = null;
       }
       // A schema DDL statement that failed left nothing behind (atomic DDL), and the transaction
       // before it is kept either way: nothing to undo.
@@ -269,6 +286,9 @@ async function applyChange(
     }
     // Schema DDL committed everything; any other statement may have left effects in the transaction.
     dirty = !implicit;
+    // After anything but DML, the next DML statement writes a fresh marker: a statement such as
+    // CALL may have committed on its own, and the marker must belong to the open transaction.
+    if (kind === 'ddl') lastWrite = null;
     attempt = 1;
     k++;
   }

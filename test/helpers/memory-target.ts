@@ -27,6 +27,8 @@ export class MemoryServer implements ServerInspector {
   crashAt = 0;
   /** When the crash hits a DDL statement: true = the server finishes it although the client died. */
   ddlCompletesOnCrash = true;
+  /** How many more times an INSERT of 'DEADLOCK' deadlocks. */
+  deadlocks = 0;
   ops = 0;
   private nextId = 1;
   /** Connection ids the "processlist" still shows. */
@@ -127,6 +129,19 @@ export class MemorySession implements TargetSession {
       throw new StatementError("You have an error in your SQL syntax near 'SYNTAX ERROR'", 1064, '42000', false);
     }
     const dml = /^INSERT INTO trace VALUES \('([^']*)'\)$/i.exec(text);
+    if (dml && dml[1] === 'FAIL') {
+      this.step();
+      // InnoDB undoes the failed statement only; the transaction goes on.
+      throw new StatementError("Duplicate entry 'FAIL' for key 'PRIMARY'", 1062, '23000', false);
+    }
+    if (dml && dml[1] === 'DEADLOCK' && this.server.deadlocks > 0) {
+      this.step();
+      // A deadlock undoes the whole transaction.
+      this.server.deadlocks--;
+      this.tx = clone(this.server.committed);
+      this.savepoint = null;
+      throw new StatementError('Deadlock found when trying to get lock; try restarting transaction', 1213, '40001', false);
+    }
     if (dml) {
       this.step();
       this.tx.trace.push(dml[1]!);

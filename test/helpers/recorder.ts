@@ -44,6 +44,8 @@ export class Recorder {
   readonly commitPulls = new Map<string, { number: number; merge_commit_sha: string | null; merged_at: string | null }[]>();
   /** Pull number → reviews of GET /pulls/{n}/reviews. */
   readonly reviews = new Map<number, { id: number; user: { login: string }; state: string }[]>();
+  /** Pull number → files of GET /pulls/{n}/files (a pull request not seeded here lists no files). */
+  readonly pullFiles = new Map<number, { filename: string; status?: string }[]>();
   /** Status the Slack route answers with; 200 answers "ok". */
   slackStatus = 200;
   /** Page size the list routes use when the client does not ask for one (small, to exercise pagination). */
@@ -200,6 +202,17 @@ export class Recorder {
     }
     if ((g = p.match(/^\/repos\/[^/]+\/[^/]+\/pulls\/(\d+)\/reviews$/)) && m === 'GET') {
       return this.page(res, rec, this.reviews.get(Number(g[1])) ?? []);
+    }
+    if ((g = p.match(/^\/repos\/[^/]+\/[^/]+\/pulls\/(\d+)\/files$/)) && m === 'GET') {
+      const files = (this.pullFiles.get(Number(g[1])) ?? []).map((f, i) => ({
+        sha: String(i + 1).padStart(40, '0'),
+        filename: f.filename,
+        status: f.status ?? 'added',
+        additions: 1,
+        deletions: 0,
+        changes: 1,
+      }));
+      return this.page(res, rec, files);
     }
     if (p.match(/^\/repos\/[^/]+\/[^/]+\/issues$/)) {
       if (m === 'GET') {

@@ -1,0 +1,465 @@
+// The pipeline as GitHub Actions runs it (issue 6, "How it is checked"): the repository's own workflow
+// files are parsed and their `changegate` steps replayed in order (test/helpers/replay.ts) with the
+// GITHUB_* variables, step summary and output files the runner sets, against the throwaway MySQL-compatible
+// server, the loopback AWS fake (through the simulated aws-actions/configure-aws-credentials) and a
+// loopback recorder standing in for the GitHub API and the Slack webhook.
+//
+// Simulated vs skipped: actions/checkout (the workspace is the test repository) and
+// configure-aws-credentials (the fake's static keys and CHANGEGATE_AWS_ENDPOINT, after checking the job
+// may mint an OIDC token) are simulated; setup-node and the install step (`npm ci && npm run build &&
+// npm link`) are skipped, a `changegate` shim on PATH runs the built CLI instead. The `mysql:8.0`
+// service container of the validate job is the throwaway server: the shadow step's literal
+// `mysql://root@127.0.0.1:3306/` is rewritten to that server's URL (recorded on the step).
+import { strict as assert } from 'node:assert';
+import { randomBytes } from 'node:crypto';
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { AwsFake, TEST_CREDENTIALS } from './helpers/aws-fake.js';
+import { awsConfig, fakeAwsChildEnv, filesUnder } from './helpers/aws-env.js';
+import { BIN, makeRepo, writeFiles } from './helpers/cli.js';
+import { getServer, type TestServer } from './helpers/mysql-server.js';
+import { Recorder } from './helpers/recorder.js';
+import { fakeSha, replayWorkflow, type ReplayEvent, type StepRecord, type WorkflowRun } from './helpers/replay.js';
+
+const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
+const REPO = 'acme/invoicing';
+const TOKEN = `ghs_replay${randomBytes(12).toString('hex')}`;
+const PR = 7;
+
+const CREATE = '2026-11-01-create-invoices';
+const DUE = '2026-11-02-add-invoice-due-date';
+const DROP = '2026-11-03-drop-legacy-note';
+const BAD = '2026-11-04-add-invoice-lines';
+
+function change(id: string, c: { title: string; ticket: string; destructive?: boolean; sql: string; verify?: string }): Record<string, string> {
+  return {
+    [`changes/${id}.yaml`]: [
+      `title: ${JSON.stringify(c.title)}`,
+      `ticket: ${c.ticket}`,
+      'owner: "@jdoe"',
+      `destructive: ${c.destructive ?? false}`,
+      'apply:',
+      `  - migrations/${id}/up.sql`,
+      ...(c.verify ? [c.verify] : []),
+    ].join('\n') + '\n',
+    [`migrations/${id}/up.sql`]: c.sql,
+  };
+}
+
+const createFiles = change(CREATE, {
+  title: 'Create invoices',
+  ticket: 'T-101',
+  sql: 'CREATE TABLE invoices (\n  id BIGINT NOT NULL PRIMARY KEY,\n  legacy_note VARCHAR(200) NULL\n) ENGINE=InnoDB;\n',
+});
+const dueFiles = change(DUE, {
+  title: 'Add due_date to invoices',
+  ticket: 'T-102',
+  sql: 'ALTER TABLE invoices ADD COLUMN due_date DATE NULL;\n',
+  verify: [
+    'verify:',
+    '  - name: due_date exists',
+    '    sql: >-',
+    '      SELECT COUNT(*) FROM information_schema.COLUMNS',
+    "      WHERE TABLE_SCHEMA = DATABASE() AND TABLE_NAME = 'invoices' AND COLUMN_NAME = 'due_date'",
+    '    expect: 1',
+  ].join('\n'),
+});
+const dropFiles = change(DROP, {
+  title: 'Drop invoices.legacy_note',
+  ticket: 'T-103',
+  destructive: true,
+  sql: 'ALTER TABLE invoices DROP COLUMN legacy_note;\n',
+});
+// Statement 2, on line 3 of its file, fails on the server.
+const badFiles = change(BAD, {
+  title: 'Add invoice_lines',
+  ticket: 'T-104',
+  sql: 'CREATE TABLE invoice_lines (id BIGINT NOT NULL PRIMARY KEY);\n\nINSERT INTO invoice_lines (id, no_such_column) VALUES (1, 2);\n',
+});
+
+const filesOf = (...sets: Record<string, string>[]) => sets.flatMap((s) => Object.keys(s)).map((filename) => ({ filename }));
+
+describe('workflow replay: the pipeline as GitHub Actions runs it', function () {
+  this.timeout(120_000);
+  let server: TestServer;
+  let caFile: string;
+  let fake: AwsFake;
+  let stopFake: () => Promise<void>;
+  let fakeUrl: string;
+  let rec: Recorder;
+  let qa: { name: string; drop(): Promise<void> };
+  let prod: { name: string; drop(): Promise<void> };
+  let repo: string;
+  let scratch: string;
+  let username: string;
+  let password: string;
+  let runId = 9000;
+  const host = 'localhost';
+  const runs: WorkflowRun[] = [];
+
+  before(async function () {
+    server = await getServer();
+    if (!server.caFile) this.skip(); // AWS environments always use TLS
+    caFile = server.caFile;
+  });
+
+  beforeEach(async () => {
+    runs.length = 0;
+    qa = await server.freshSchema('cgreplay_qa');
+    prod = await server.freshSchema('cgreplay_prod');
+    username = `cg_replay_${randomBytes(4).toString('hex')}`;
+    password = `Rp9-${randomBytes(12).toString('hex')}-xQ`;
+    await server.createUser(username, password, [`ALL PRIVILEGES ON \`${qa.name}\`.*`, `ALL PRIVILEGES ON \`${prod.name}\`.*`, 'PROCESS ON *.*']);
+    fake = new AwsFake({
+      clusters: [
+        { id: 'qainvoicingdb', host, port: server.port },
+        { id: 'prodinvoicingdb', host, port: server.port },
+      ],
+    });
+    for (const c of ['qainvoicingdb', 'prodinvoicingdb']) {
+      fake.setSecret(`rds-admin-credentials-${c}`, JSON.stringify({ username, password, host, port: server.port, engine: 'mysql' }));
+    }
+    const started = await fake.start();
+    fakeUrl = started.url;
+    stopFake = started.stop;
+    rec = await new Recorder().start();
+    scratch = mkdtempSync(path.join(tmpdir(), 'changegate-replay-'));
+    mkdirSync(path.join(scratch, 'home'));
+    mkdirSync(path.join(scratch, 'tmp'));
+    repo = makeRepo({ 'changegate.yaml': config() });
+  });
+
+  afterEach(async () => {
+    await stopFake?.();
+    await rec?.close();
+    await qa?.drop();
+    await prod?.drop();
+    await server.adminQuery('DROP USER IF EXISTS ?@?', [username, '%']);
+    rmSync(repo, { recursive: true, force: true });
+    rmSync(scratch, { recursive: true, force: true });
+  });
+
+  /** qa and prod as in DESIGN.md, pointing at the fake, with Slack from SLACK_WEBHOOK_URL. */
+  function config(): string {
+    return (
+      awsConfig(caFile, {
+        qa: { cluster: 'qainvoicingdb', schema: qa.name, snapshot: 'never' },
+        prod: { cluster: 'prodinvoicingdb', schema: prod.name, after: 'qa', approval: 'required', snapshot: 'destructive' },
+      }) + 'notify:\n  slack: { webhook_env: SLACK_WEBHOOK_URL, channel: "#invoicing-dev" }\n'
+    );
+  }
+
+  function prEvent(sha: string, headRepo = REPO): ReplayEvent {
+    return {
+      name: 'pull_request',
+      ref: `refs/pull/${PR}/merge`,
+      sha,
+      actor: 'jdoe',
+      payload: {
+        action: 'synchronize',
+        number: PR,
+        pull_request: {
+          number: PR,
+          head: { ref: 'inv-101', sha: fakeSha(), repo: { full_name: headRepo } },
+          base: { ref: 'main', sha: fakeSha(), repo: { full_name: REPO } },
+        },
+        repository: { full_name: REPO, default_branch: 'main' },
+      },
+    };
+  }
+
+  function pushEvent(sha: string): ReplayEvent {
+    return {
+      name: 'push',
+      ref: 'refs/heads/main',
+      sha,
+      actor: 'jdoe',
+      payload: { ref: 'refs/heads/main', before: fakeSha(), after: sha, head_commit: { id: sha }, repository: { full_name: REPO, default_branch: 'main' } },
+    };
+  }
+
+  async function replay(file: string, event: ReplayEvent, id = ++runId): Promise<WorkflowRun> {
+    const base = fakeAwsChildEnv(fakeUrl);
+    const run = await replayWorkflow(file, {
+      workflowsRoot: ROOT,
+      workspace: repo,
+      cli: BIN,
+      repository: REPO,
+      event,
+      runId: id,
+      apiUrl: rec.url,
+      token: TOKEN,
+      secrets: { SLACK_WEBHOOK_URL: rec.slackUrl },
+      vars: { AWS_ROLE_QA: 'arn:aws:iam::123456789012:role/changegate-qa', AWS_ROLE_PROD: 'arn:aws:iam::123456789012:role/changegate-prod' },
+      // No AWS credentials until configure-aws-credentials runs.
+      baseEnv: {
+        ...base,
+        AWS_ACCESS_KEY_ID: undefined,
+        AWS_SECRET_ACCESS_KEY: undefined,
+        CHANGEGATE_AWS_ENDPOINT: undefined,
+        HOME: path.join(scratch, 'home'),
+        TMPDIR: path.join(scratch, 'tmp'),
+        NODE_NO_WARNINGS: '1',
+      },
+      awsEnv: { AWS_ACCESS_KEY_ID: TEST_CREDENTIALS.accessKeyId, AWS_SECRET_ACCESS_KEY: TEST_CREDENTIALS.secretAccessKey, CHANGEGATE_AWS_ENDPOINT: fakeUrl },
+      scratch: path.join(scratch, 'runner'),
+      rewriteRun: (script, where) => {
+        if (!where.services.includes('mysql') || !script.includes('--shadow-url')) return { script };
+        const from = 'mysql://root@127.0.0.1:3306/';
+        assert.ok(script.includes(from), `the shadow step no longer targets the service container as expected:\n${script}`);
+        return { script: script.split(from).join(server.url('')), note: 'the mysql service container is the throwaway server' };
+      },
+    });
+    runs.push(run);
+    return run;
+  }
+
+  const ran = (run: WorkflowRun, job: string) => run.job(job).steps.filter((s) => s.status === 'ran').map((s) => s.name);
+  const noMask = (text: string) => text.split('\n').filter((l) => !l.startsWith('::add-mask::')).join('\n');
+  const dump = (s: StepRecord) => `${s.job} / ${s.name} (exit ${s.exitCode})\n${s.stdout}${s.stderr}`;
+
+  async function history(schema: string): Promise<{ change_id: string; status: string; snapshot_id: string | null; approver: string | null }[]> {
+    const exists = await server.adminQuery('SELECT 1 FROM information_schema.TABLES WHERE TABLE_SCHEMA = ? AND TABLE_NAME = ?', [schema, 'changegate_history']);
+    if (exists.length === 0) return [];
+    return server.adminQuery(
+      `SELECT change_id, status, snapshot_id, approver FROM \`${schema}\`.changegate_history WHERE change_id NOT LIKE '%:%' ORDER BY change_id`,
+    );
+  }
+
+  /** Slack payloads the recorder received, in order. */
+  const slack = () => rec.find('/slack/').map((r) => r.body as { text: string; blocks: unknown[]; channel?: string });
+
+  /** Nothing recorded anywhere holds a credential. */
+  function assertNoCredentials(): void {
+    const secrets: [string, string][] = [
+      ['the secret\'s password', password],
+      ['the secret\'s username', username],
+      ['the secret\'s host', host],
+      ['the AWS secret key', TEST_CREDENTIALS.secretAccessKey],
+      ['the GitHub token', TOKEN],
+      ['the Slack webhook path', new URL(rec.slackUrl).pathname],
+    ];
+    const texts: [string, string][] = [];
+    for (const run of runs) {
+      for (const s of run.steps) {
+        const where = `${run.workflow} ${s.job} / ${s.name}`;
+        texts.push([`${where} stdout`, noMask(s.stdout)], [`${where} stderr`, s.stderr], [`${where} summary`, s.summary], [`${where} outputs`, JSON.stringify(s.outputs)]);
+      }
+      for (const j of run.jobs) texts.push([`${run.workflow} ${j.key} outputs`, JSON.stringify(j.outputs)]);
+    }
+    for (const r of rec.requests) {
+      // The webhook path is where Slack requests go, and the token is their Authorization header: both
+      // belong there; neither may appear in a body.
+      texts.push([`${r.method} ${r.path} body`, r.raw]);
+      if (!r.path.startsWith('/slack/')) texts.push([`${r.method} path`, r.path]);
+    }
+    for (const c of rec.comments) texts.push([`comment ${c.id}`, c.body]);
+    for (const f of [...filesUnder(repo), ...filesUnder(scratch)]) texts.push([f.file, f.content]);
+    assert.ok(texts.some(([, t]) => t.length > 0), 'something was recorded');
+    for (const [what, text] of texts) {
+      for (const [name, value] of secrets) assert.ok(!text.includes(value), `${what} holds ${name}:\n${text}`);
+    }
+  }
+
+  it('pull request from this repository: validate, apply to qa, one plan comment updated in place', async () => {
+    writeFiles(repo, { ...createFiles, ...dueFiles });
+    rec.pullFiles.set(PR, filesOf(createFiles, dueFiles));
+    const first = await replay('pull-request.yml', prEvent(fakeSha()));
+
+    assert.equal(first.job('validate/validate').result, 'success', first.steps.map(dump).join('\n'));
+    assert.deepEqual(ran(first, 'validate/validate'), ['Validate', 'Validate with a shadow replay on MySQL 8.0']);
+    const shadow = first.step('validate/validate', 'Validate with a shadow replay on MySQL 8.0');
+    assert.match(shadow.stdout, /^shadow: all 2 change\(s\) replayed cleanly$/m, dump(shadow));
+    assert.equal(first.step('validate/validate', 'Install changegate').status, 'skipped');
+    assert.deepEqual([first.job('validate/deploy').result, first.job('validate/drift').result], ['skipped', 'skipped']);
+
+    const deploy = first.job('qa/deploy');
+    assert.equal(deploy.result, 'success', deploy.steps.map(dump).join('\n'));
+    assert.equal(deploy.environment, 'qa');
+    assert.deepEqual(deploy.concurrency, { group: 'changegate-qa', cancelInProgress: false });
+    assert.deepEqual(ran(first, 'qa/deploy'), ['Plan', 'Snapshot (when the plan requires one)', 'Apply', 'Report status', 'Plan comment on the pull request']);
+    assert.equal(first.step('qa/deploy', 'AWS credentials (OIDC)').status, 'simulated');
+    assert.deepEqual((await history(qa.name)).map((r) => [r.change_id, r.status]), [[CREATE, 'applied'], [DUE, 'applied']]);
+    assert.deepEqual(await history(prod.name), [], 'a pull request never touches prod');
+
+    assert.equal(rec.commentsOn(PR).length, 1);
+    const comment = rec.commentsOn(PR)[0]!;
+    const posts = () => rec.requests.filter((r) => r.method === 'POST' && r.path.startsWith(`/repos/${REPO}/issues/${PR}/comments`));
+    const patches = () => rec.requests.filter((r) => r.method === 'PATCH' && r.path.startsWith(`/repos/${REPO}/issues/comments/`));
+    assert.equal(posts().length, 1);
+    assert.equal(patches().length, 0);
+    assert.match(first.step('qa/deploy', 'Plan comment on the pull request').stdout, new RegExp(`^plan comment created on pull request #${PR}$`, 'm'));
+    const body1 = comment.body;
+    assert.ok(body1.startsWith('<!-- changegate:plan -->\n## changegate plan\n'), body1);
+    assert.ok(body1.includes('Promotion order: **qa** → **prod**'), body1);
+    assert.ok(body1.includes(`[workflow run](https://github.com/${REPO}/actions/runs/${runId})`), body1);
+
+    // A new commit adds the destructive change: QA applies it, the same comment is updated.
+    writeFiles(repo, dropFiles);
+    rec.pullFiles.set(PR, filesOf(createFiles, dueFiles, dropFiles));
+    const second = await replay('pull-request.yml', prEvent(fakeSha()));
+    assert.equal(second.job('qa/deploy').result, 'success', second.job('qa/deploy').steps.map(dump).join('\n'));
+    assert.deepEqual((await history(qa.name)).map((r) => [r.change_id, r.status]), [[CREATE, 'applied'], [DUE, 'applied'], [DROP, 'applied']]);
+    assert.equal(rec.commentsOn(PR).length, 1, 'still one comment');
+    assert.equal(rec.commentsOn(PR)[0]!.id, comment.id, 'the same comment');
+    assert.equal(posts().length, 1, 'never created again');
+    assert.equal(patches().length, 1, 'updated in place');
+    assert.match(second.step('qa/deploy', 'Plan comment on the pull request').stdout, new RegExp(`^plan comment updated on pull request #${PR}$`, 'm'));
+    const body2 = rec.commentsOn(PR)[0]!.body;
+    console.log(body2); console.log(second.job('qa/deploy').summary); console.log(second.step('qa/deploy','apply').stdout);
+    assert.notEqual(body2, body1);
+    assert.ok(body2.startsWith('<!-- changegate:plan -->\n'), body2);
+    assert.ok(body2.includes(DROP), body2);
+    for (const hostish of [/localhost/, /127\.0\.0\.1/, /rds\.amazonaws\.com/, /cluster-/]) assert.doesNotMatch(body2, hostish, body2);
+
+    assertNoCredentials();
+  });
+
+  it('pull request from a fork: validate runs, the qa job does not, qa stays empty', async () => {
+    writeFiles(repo, { ...createFiles, ...dueFiles });
+    rec.pullFiles.set(PR, filesOf(createFiles, dueFiles));
+    const run = await replay('pull-request.yml', prEvent(fakeSha(), 'mallory/invoicing'));
+    assert.equal(run.job('validate/validate').result, 'success', run.steps.map(dump).join('\n'));
+    const job = run.job('qa');
+    assert.equal(job.result, 'skipped');
+    assert.match(job.reason ?? '', /github\.event\.pull_request\.head\.repo\.full_name == github\.repository/);
+    assert.ok(!run.jobs.some((j) => j.key.startsWith('qa/')), 'no job of the qa call ran');
+    assert.deepEqual(await history(qa.name), []);
+    assert.deepEqual(fake.calls, [], 'no AWS call');
+    assert.deepEqual(rec.requests, [], 'no comment, no Slack message');
+  });
+
+  it('push to main: qa, then prod behind its environment: plan, one snapshot, apply; summary, outputs, approver, Slack', async () => {
+    writeFiles(repo, { ...createFiles, ...dueFiles, ...dropFiles });
+    const sha = fakeSha();
+    const id = ++runId;
+    rec.runApprovals.set(id, [{ state: 'approved', user: { login: 'alice' }, environments: [{ name: 'prod' }], comment: 'verified on qa' }]);
+    rec.commitPulls.set(sha, [{ number: PR, merge_commit_sha: sha, merged_at: '2026-11-24T10:00:00Z' }]);
+    rec.reviews.set(PR, [{ id: 1, user: { login: 'bob' }, state: 'APPROVED' }]);
+    fake.snapshotCreatingPolls(2);
+    const run = await replay('deploy.yml', pushEvent(sha), id);
+
+    assert.equal(run.result, 'success', run.steps.map(dump).join('\n'));
+    assert.deepEqual(run.jobs.map((j) => [j.key, j.result]), [
+      ['qa/validate', 'skipped'], ['qa/deploy', 'success'], ['qa/drift', 'skipped'],
+      ['prod/validate', 'skipped'], ['prod/deploy', 'success'], ['prod/drift', 'skipped'],
+    ]);
+    assert.equal(run.job('prod/deploy').environment, 'prod');
+    assert.deepEqual(run.job('prod/deploy').concurrency, { group: 'changegate-prod', cancelInProgress: false });
+    assert.deepEqual(ran(run, 'prod/deploy'), ['Plan', 'Snapshot (when the plan requires one)', 'Apply', 'Report status']);
+    assert.match(run.step('prod/deploy', 'Plan comment on the pull request').reason ?? '', /is false/);
+
+    // Exactly one snapshot, by the snapshot step; apply reused it.
+    const creates = fake.callsTo('CreateDBClusterSnapshot');
+    assert.equal(creates.length, 1);
+    assert.equal(creates[0]!.params['DBClusterIdentifier'], 'prodinvoicingdb');
+    const snap = String(creates[0]!.params['DBClusterSnapshotIdentifier']);
+    assert.match(snap, new RegExp(`^changegate-prod-${CREATE}-\\d{14}$`));
+    const apply = run.step('prod/deploy', 'apply');
+    assert.match(apply.stdout, new RegExp(`^snapshot: reusing ${snap}, taken after the last change applied in prod$`, 'm'), dump(apply));
+
+    // Step outputs.
+    assert.deepEqual(run.step('prod/deploy', 'plan').outputs, { pending: '3', 'snapshot-required': 'true' });
+    assert.deepEqual(run.step('prod/deploy', 'snapshot').outputs, { 'snapshot-id': snap });
+    assert.equal(apply.outputs['applied'], '3');
+    assert.equal(apply.outputs['snapshot-id'], snap);
+    assert.equal(run.job('prod/deploy').outputs['applied'], '3');
+    assert.equal(run.job('prod/deploy').outputs['snapshot-id'], snap);
+
+    // The job summary's table rows, word for word (durations vary).
+    const rows = apply.summary.split('\n').filter((l) => l.startsWith('| `')).map((l) => l.replace(/ \| [^|]+ \|$/, ' | <duration> |'));
+    assert.deepEqual(rows, [
+      `| \`${CREATE}\` Create invoices | T-101 | 1 | no | \`${snap}\` | ✅ applied | <duration> |`,
+      `| \`${DUE}\` Add due\\_date to invoices | T-102 | 1 | no | \`${snap}\` | ✅ applied | <duration> |`,
+      `| \`${DROP}\` Drop invoices.legacy\\_note | T-103 | 1 | ⚠️ yes | \`${snap}\` | ✅ applied | <duration> |`,
+    ], apply.summary);
+    assert.ok(apply.summary.includes('| change | ticket | statements | destructive | snapshot | result | duration |'), apply.summary);
+    const planRows = run.step('prod/deploy', 'plan').summary.split('\n').filter((l) => l.startsWith('| `'));
+    assert.equal(planRows.length, 3, run.step('prod/deploy', 'plan').summary);
+
+    // The approver (the deployment's reviewer) and the PR's reviewer, in prod's history.
+    const rowsProd = await history(prod.name);
+    assert.deepEqual(rowsProd.map((r) => [r.change_id, r.status, r.snapshot_id]), [[CREATE, 'applied', snap], [DUE, 'applied', snap], [DROP, 'applied', snap]]);
+    for (const r of rowsProd) {
+      assert.ok((r.approver ?? '').split(', ').includes('alice'), `approver of ${r.change_id}: ${r.approver}`);
+      assert.equal(r.approver, 'alice, reviewer:bob');
+    }
+    assert.match(apply.stdout, /^approvals: deployment approved by alice; PR reviewed by bob$/m);
+
+    // Slack: qa start and success, then prod start and success.
+    const runUrl = `https://github.com/${REPO}/actions/runs/${id}`;
+    const list = [
+      `• \`${CREATE}\` T-101 Create invoices`,
+      `• \`${DUE}\` T-102 Add due_date to invoices`,
+      `• \`${DROP}\` T-103 Drop invoices.legacy_note`,
+    ].join('\n');
+    const payloads = slack();
+    assert.deepEqual(payloads.map((p) => p.text), [
+      'changegate: applying 3 changes to qa (invoicingdb) (T-101, T-102, T-103)',
+      'changegate: applied 3 changes to qa (invoicingdb) (T-101, T-102, T-103)',
+      'changegate: applying 3 changes to prod (invoicingdb) (T-101, T-102, T-103)',
+      'changegate: applied 3 changes to prod (invoicingdb) (T-101, T-102, T-103)',
+    ]);
+    assert.deepEqual(payloads[2], {
+      text: 'changegate: applying 3 changes to prod (invoicingdb) (T-101, T-102, T-103)',
+      channel: '#invoicing-dev',
+      blocks: [
+        { type: 'section', text: { type: 'mrkdwn', text: ':arrow_forward: *changegate: applying 3 changes to prod (invoicingdb)*' } },
+        { type: 'section', text: { type: 'mrkdwn', text: list } },
+        { type: 'section', fields: [{ type: 'mrkdwn', text: '*Approved by*\nalice, reviewer:bob' }] },
+        { type: 'context', elements: [{ type: 'mrkdwn', text: `<${runUrl}|Workflow run>` }] },
+      ],
+    });
+    assert.deepEqual(payloads[3], {
+      text: 'changegate: applied 3 changes to prod (invoicingdb) (T-101, T-102, T-103)',
+      channel: '#invoicing-dev',
+      blocks: [
+        { type: 'section', text: { type: 'mrkdwn', text: ':white_check_mark: *changegate: applied 3 changes to prod (invoicingdb)*' } },
+        { type: 'section', text: { type: 'mrkdwn', text: list } },
+        { type: 'section', fields: [{ type: 'mrkdwn', text: '*Approved by*\nalice, reviewer:bob' }, { type: 'mrkdwn', text: `*Snapshot*\n\`${snap}\`` }] },
+        { type: 'context', elements: [{ type: 'mrkdwn', text: `<${runUrl}|Workflow run>` }] },
+      ],
+    });
+
+    assertNoCredentials();
+  });
+
+  it('push to main with a failing statement: qa fails with an annotation on the SQL line, Slack hears it, prod never starts', async () => {
+    writeFiles(repo, { ...createFiles, ...badFiles });
+    const run = await replay('deploy.yml', pushEvent(fakeSha()));
+    assert.equal(run.result, 'failure');
+    assert.equal(run.job('qa/deploy').result, 'failure');
+    const apply = run.step('qa/deploy', 'apply');
+    assert.equal(apply.outcome, 'failure');
+    assert.equal(apply.exitCode, 1, dump(apply));
+    const annotation = apply.commands.find((c) => c.command === 'error' && c.properties['file'] === `migrations/${BAD}/up.sql`);
+    assert.ok(annotation, `an error annotation on the SQL file:\n${apply.stdout}`);
+    assert.equal(annotation.properties['line'], '3', JSON.stringify(annotation));
+    assert.match(apply.stdout, new RegExp(`^::error [^:]*file=migrations/${BAD}/up\\.sql,line=3\\b`, 'm'));
+    assert.equal(run.step('qa/deploy', 'Report status').status, 'ran', 'status still reports (always())');
+    console.log(dump(apply)); console.log(run.job('qa/deploy').summary); console.log(JSON.stringify(slack()[1], null, 1)); console.log(dump(run.step('qa/deploy','Report status')));
+
+    // Prod: the job is skipped because it needs qa; nothing happened there.
+    const prodJob = run.job('prod');
+    assert.equal(prodJob.result, 'skipped');
+    assert.match(prodJob.reason ?? '', /needed job did not succeed \(qa\)/);
+    assert.ok(!run.jobs.some((j) => j.key.startsWith('prod/')));
+    assert.deepEqual(await history(prod.name), []);
+    assert.deepEqual(fake.calls.filter((c) => JSON.stringify(c.params).includes('prod')), [], 'no AWS call about prod');
+
+    const payloads = slack();
+    assert.deepEqual(payloads.map((p) => p.text), [
+      'changegate: applying 2 changes to qa (invoicingdb) (T-101, T-104)',
+      'changegate: FAILED applying to qa (invoicingdb) (T-101, T-104)',
+    ]);
+    const failure = JSON.stringify(payloads[1]!.blocks);
+    assert.ok(failure.includes(':x: *changegate: FAILED applying to qa (invoicingdb)*'), failure);
+    assert.ok(failure.includes('*Error*'), failure);
+    assert.ok(failure.includes(BAD), failure);
+    assert.deepEqual((await history(qa.name)).map((r) => [r.change_id, r.status]), [[CREATE, 'applied'], [BAD, 'failed']]);
+
+    assertNoCredentials();
+  });
+});
