@@ -193,4 +193,46 @@ describe('apply against a real server (CLI)', function () {
     const rows = await query<{ changeId: string; n: number }>('SELECT change_id AS changeId FROM changegate_history ORDER BY change_id');
     assert.deepEqual(rows.map((x) => x.changeId), ['2026-11-01-create-invoices', '2026-11-02-seed', '2026-11-03-slow']);
   });
+
+  it('prints what would run with --dry-run and executes nothing', async () => {
+    const r = await runCli(['apply', '--env', 'local', '--dry-run'], { cwd: repo, env: env() });
+    assert.equal(r.code, 0, r.stderr);
+    assert.match(r.stdout, /^plan for local: 2 change\(s\) to apply$/m);
+    assert.match(r.stdout, /^dry run: nothing was executed$/m);
+    const tables = await query<{ t: string }>("SELECT TABLE_NAME AS t FROM information_schema.TABLES WHERE TABLE_SCHEMA = DATABASE() AND TABLE_NAME = 'invoices'");
+    assert.deepEqual(tables, []);
+  });
+
+  it('rolls a change back explicitly, records it, and never re-runs it', async () => {
+    writeFiles(repo, {
+      'changes/2026-11-03-note.yaml': 'title: note column\nticket: T-2\ndestructive: false\napply:\n  - migrations/2026-11-03-note/up.sql\nrollback:\n  - migrations/2026-11-03-note/down.sql\n',
+      'migrations/2026-11-03-note/up.sql': 'ALTER TABLE invoices ADD COLUMN note VARCHAR(200) NULL;\n',
+      'migrations/2026-11-03-note/down.sql': 'ALTER TABLE invoices DROP COLUMN note;\n',
+    });
+    assert.equal((await runCli(['apply', '--env', 'local'], { cwd: repo, env: env() })).code, 0);
+    const r = await runCli(['rollback', '2026-11-03-note', '--env', 'local'], { cwd: repo, env: env() });
+    assert.equal(r.code, 0, r.stderr);
+    assert.match(r.stdout, /^2026-11-03-note is rolled back in local; apply will not run it again \(put new work in a new change\)$/m);
+    const cols = await query<{ c: string }>("SELECT COLUMN_NAME AS c FROM information_schema.COLUMNS WHERE TABLE_SCHEMA = DATABASE() AND TABLE_NAME = 'invoices' AND COLUMN_NAME = 'note'");
+    assert.deepEqual(cols, []);
+    const status = JSON.parse((await runCli(['--format', 'json', 'status', '--env', 'local'], { cwd: repo, env: env() })).stdout);
+    assert.equal(status.changes.find((c: { id: string }) => c.id === '2026-11-03-note').status, 'rolled-back');
+    const again = await runCli(['apply', '--env', 'local'], { cwd: repo, env: env() });
+    assert.match(again.stdout, /^plan for local: nothing to apply$/m);
+    const twice = await runCli(['rollback', '2026-11-03-note', '--env', 'local'], { cwd: repo, env: env() });
+    assert.equal(twice.code, 1);
+    assert.match(twice.stderr, /^error: refused: 2026-11-03-note is rolled-back in local; only an applied or failed change can be rolled back$/m);
+  });
+
+  it('replays every change into a throwaway schema with validate --shadow, and drops it', async () => {
+    const ok = await runCli(['validate', '--shadow', '--shadow-url', server.url(schema.name)], { cwd: repo, env: env() });
+    assert.equal(ok.code, 0, ok.stdout + ok.stderr);
+    assert.match(ok.stdout, /^shadow: all 2 change\(s\) replayed cleanly$/m);
+    writeFiles(repo, { ...manifest('2026-11-03-bad-ref'), 'migrations/2026-11-03-bad-ref/up.sql': 'CREATE INDEX idx_missing ON no_such_table (id);\n' });
+    const bad = await runCli(['validate', '--shadow', '--shadow-url', server.url(schema.name)], { cwd: repo, env: env() });
+    assert.equal(bad.code, 1);
+    assert.match(bad.stdout, /^migrations\/2026-11-03-bad-ref\/up\.sql:1:1  CG090  shadow replay of 2026-11-03-bad-ref failed: Table '.*no_such_table' doesn't exist$/m);
+    const left = await server.adminQuery<{ s: string }>("SELECT SCHEMA_NAME AS s FROM information_schema.SCHEMATA WHERE SCHEMA_NAME LIKE 'cg\\_shadow\\_%'");
+    assert.deepEqual(left, []);
+  });
 });

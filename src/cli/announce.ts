@@ -38,11 +38,23 @@ export async function announce(ctx: CommandContext, config: Config, a: Announcem
   if (warning) ctx.out.warn(warning);
 }
 
+/** Who approved a run: the deployment approver and the PR's reviewers (GitHub's ApprovalRecord). */
+export interface Approvals {
+  approver: string | null;
+  reviewers: string[];
+}
+
+/** The approvals as one history value: `alice, reviewer:bob`; null when nobody is known. */
+export function approverText(found: Approvals): string | null {
+  const parts = [found.approver, ...found.reviewers.filter((r) => r !== found.approver).map((r) => `reviewer:${r}`)].filter(Boolean);
+  return parts.length > 0 ? parts.join(', ') : null;
+}
+
 /**
- * In a GitHub Actions job with a token: who approved this run's deployment (and the PR's reviewers),
- * for the history. Null outside Actions or when GitHub cannot tell; a lookup failure is a warning.
+ * In a GitHub Actions job with a token: who approved this run's deployment and the PR's reviewers,
+ * for the history and the summary. Null outside Actions or when the lookup fails (a warning).
  */
-export async function ciApprover(ctx: CommandContext): Promise<string | null> {
+export async function ciApprovals(ctx: CommandContext): Promise<Approvals | null> {
   const e = ctx.env;
   if (e.GITHUB_ACTIONS !== 'true' || !e.GITHUB_TOKEN || !e.GITHUB_REPOSITORY || !e.GITHUB_RUN_ID || !e.GITHUB_SHA) return null;
   const [owner, repo] = e.GITHUB_REPOSITORY.split('/') as [string, string];
@@ -54,8 +66,7 @@ export async function ciApprover(ctx: CommandContext): Promise<string | null> {
     });
     const parts = [found.approver ? `deployment approved by ${found.approver}` : null, found.reviewers.length ? `PR reviewed by ${found.reviewers.join(', ')}` : null].filter(Boolean);
     if (parts.length) ctx.out.info(`approvals: ${parts.join('; ')}`);
-    if (!found.approver && found.reviewers.length === 0) return null;
-    return [found.approver, ...found.reviewers.filter((r) => r !== found.approver).map((r) => `reviewer:${r}`)].filter(Boolean).join(', ');
+    return found;
   } catch (err) {
     ctx.out.warn(`could not read this run's approvals from GitHub: ${err instanceof Error ? err.message : String(err)}`);
     return null;

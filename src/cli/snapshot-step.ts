@@ -77,6 +77,9 @@ export async function ensureSnapshot(
   ctx.out.info(`to restore it: ${restore}`);
   ctx.out.info(`then: ${snap.restoreNote(taken, clusterId, region)}`);
   ctx.out.output('snapshot-id', taken.id);
-  ctx.out.summary(`### Snapshot of ${clusterId}\n\n\`${taken.id}\` is available. To restore it:\n\n\`\`\`sh\n${restore}\n\`\`\``);
+  // The step that took the snapshot puts the restore command in the summary; a reuse only names it.
+  ctx.out.summary(reusable
+    ? `Snapshot \`${taken.id}\` (taken earlier in this deployment) protects this run.`
+    : `### Snapshot of ${clusterId}\n\n\`${taken.id}\` is available. To restore it:\n\n\`\`\`sh\n${restore}\n\`\`\``);
   return taken.id;
 }

@@ -26,9 +26,13 @@ export function targetsEnvironment(change: Change, env: string): boolean {
   return !change.environments || change.environments.includes(env);
 }
 
-/** The lint findings of a change with its own suppressions applied. */
+/**
+ * The lint findings of a change with its own suppressions applied. A destructive finding the author
+ * has acknowledged (destructive: true) is information, not a warning to act on: it stays, as a notice.
+ */
 export function lintChange(change: Change): Diagnostic[] {
-  return lintStatements(change.statements, { ignore: change.lint.ignore });
+  return lintStatements(change.statements, { ignore: change.lint.ignore }).map((f) =>
+    change.destructive && f.destructive && f.severity === 'warning' ? { ...f, severity: 'notice' as const } : f);
 }
 
 /** A change is destructive when its author says so or lint finds any destructive statement. */

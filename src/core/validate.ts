@@ -14,7 +14,7 @@
 //   CG054 symlink outside the repo · CG055 unreadable · CG056 no statements
 //   CG060 unknown dependency · CG061 dependency cycle · CG062 depends on a later change
 //   CG070 undeclared destructive statement · CG071 declared destructive, none found (warning)
-import { lintStatements } from './lint/index.js';
+import { lintChange } from './plan.js';
 import { CODES, diagnostic } from './manifest/codes.js';
 import { compareDiagnostics } from './manifest/format.js';
 import { loadRepositoryDetail, type RepositoryOptions } from './manifest/repository.js';
@@ -43,10 +43,7 @@ export function validateRepository(root: string, options: RepositoryOptions = {}
 
   for (const change of repo.changes) {
     if (change.statements.length === 0) continue;
-    // A destructive finding the author has acknowledged (destructive: true) is information, not a
-    // warning to act on: it stays in the output, as a notice.
-    const findings = lintStatements(change.statements, { ignore: change.lint.ignore }).map((f) =>
-      change.destructive && f.destructive && f.severity === 'warning' ? { ...f, severity: 'notice' as const } : f);
+    const findings = lintChange(change);
     diagnostics.push(...findings);
     const source = repo.sources.get(change.id);
     if (!source) continue;

@@ -84,7 +84,7 @@ function tokenize(src: string): string[] {
       i += 2;
       continue;
     }
-    if ('!<>()[].,'.includes(c)) {
+    if ('!<>()[].,*'.includes(c)) {
       out.push(c);
       i++;
       continue;
@@ -589,7 +589,8 @@ export async function replayWorkflow(file: string, opts: ReplayOptions): Promise
   };
   const state: RunState = { opts, dir, bin, eventPath, github, records: [], steps: [], workflowName: String(wf['name'] ?? file) };
   const inputs = (opts.event.inputs ?? {}) as Value;
-  await runJobs(state, wf, { prefix: '', inputs, secrets: (opts.secrets ?? {}) as Value, callerPermissions: undefined });
+  // `secrets.GITHUB_TOKEN` exists in every workflow, called ones included.
+  await runJobs(state, wf, { prefix: '', inputs, secrets: { GITHUB_TOKEN: opts.token, ...opts.secrets }, callerPermissions: undefined });
   const run: WorkflowRun = {
     workflow: file,
     jobs: state.records,
@@ -652,7 +653,7 @@ async function runJobs(state: RunState, wf: Yaml, call: Call): Promise<Record<st
       done[ready] = await runCalledWorkflow(state, key, job, scope);
       continue;
     }
-    done[ready] = await runJob(state, key, name, job, scope, workflowEnv, call);
+    done[ready] = await runJob(state, key, name, job, scope, workflowEnv, wf['permissions'], call);
   }
   return done;
 }
@@ -686,9 +687,9 @@ async function runCalledWorkflow(state: RunState, key: string, job: Yaml, scope:
     } else v = asString(v);
     inputs[k] = v;
   }
-  let secrets: Record<string, Value> = {};
+  let secrets: Record<string, Value> = { GITHUB_TOKEN: state.opts.token };
   const s = job['secrets'];
-  if (s === 'inherit') secrets = { ...(state.opts.secrets ?? {}) };
+  if (s === 'inherit') secrets = { ...secrets, ...(state.opts.secrets ?? {}) };
   else {
     const declared = obj(obj(on['workflow_call'])['secrets']);
     for (const [k, v] of Object.entries(obj(s))) {
@@ -733,12 +734,15 @@ async function runJob(
   job: Yaml,
   scope: ExprScope,
   workflowEnv: Yaml,
+  workflowPermissions: unknown,
   call: Call,
 ): Promise<{ result: string; outputs: Record<string, string> }> {
   const { opts } = state;
   const record: JobRecord = { key, name, result: 'success', steps: [], outputs: {}, summary: '' };
   state.records.push(record);
-  record.permissions = effectivePermissions(job['permissions'] !== undefined ? permissionMap(job['permissions']) : undefined, call.callerPermissions);
+  // The job's permissions, else the workflow's; a called job's are capped by the caller job's.
+  const own = job['permissions'] ?? workflowPermissions;
+  record.permissions = effectivePermissions(own !== undefined ? permissionMap(own) : undefined, call.callerPermissions);
   const env0 = job['environment'];
   if (env0 !== undefined) {
     const envName = expandString(typeof env0 === 'object' ? obj(env0)['name'] : env0, scope);

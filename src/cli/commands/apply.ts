@@ -4,7 +4,7 @@ import { ApplyError, UsageError } from '../../core/errors.js';
 import { approvalGate } from '../../core/guards.js';
 import type { ApplyReport } from '../../core/plan-types.js';
 import type { CommandContext } from '../context.js';
-import { announce, ciApprover } from '../announce.js';
+import { announce, approverText, ciApprovals, type Approvals } from '../announce.js';
 import { lockTarget, operator, planWithGates, refuseProblems, scope } from '../flow.js';
 import { planText, reportText } from '../render.js';
 import { ensureSnapshot } from '../snapshot-step.js';
@@ -48,8 +48,10 @@ export default async function apply(ctx: CommandContext, opts: { env: string; dr
       if (opts.dryRun) ctx.out.info('dry run: nothing was executed');
       return 0;
     }
-    approver = approver ?? (await ciApprover(ctx));
+    const approvals: Approvals | null = await ciApprovals(ctx);
+    approver = approver ?? (approvals ? approverText(approvals) : null);
     applyCtx.operator.approver = approver;
+    const done = (r: ApplyReport) => finish(ctx, r, approvals, applyCtx.operator.runUrl);
     await announce(ctx, s.config, { phase: 'start', environment: s.env.name, plan, approver, runUrl: applyCtx.operator.runUrl });
     let report: ApplyReport;
     try {
@@ -57,7 +59,7 @@ export default async function apply(ctx: CommandContext, opts: { env: string; dr
       report = await applyPlan(plan, s.byId, history, applyCtx);
     } catch (err) {
       const failedReport = (err as { report?: ApplyReport }).report;
-      if (failedReport) finish(ctx, failedReport);
+      if (failedReport) done(failedReport);
       await announce(ctx, s.config, {
         phase: 'failure', environment: s.env.name, plan, approver, runUrl: applyCtx.operator.runUrl,
         snapshotId: applyCtx.snapshotId, error: err instanceof Error ? err.message : String(err),
@@ -66,7 +68,7 @@ export default async function apply(ctx: CommandContext, opts: { env: string; dr
       if (err instanceof ApplyError && err.file) ctx.out.diagnostics([{ code: 'CG900', severity: 'error', file: err.file, line: err.line ?? 1, column: 1, message: err.message, destructive: false }], () => '');
       throw err;
     }
-    finish(ctx, report);
+    done(report);
     await announce(ctx, s.config, { phase: 'success', environment: s.env.name, plan, approver, runUrl: applyCtx.operator.runUrl, snapshotId: applyCtx.snapshotId });
     return 0;
   } finally {
@@ -74,11 +76,14 @@ export default async function apply(ctx: CommandContext, opts: { env: string; dr
   }
 }
 
-function finish(ctx: CommandContext, report: ApplyReport): void {
+function finish(ctx: CommandContext, report: ApplyReport, approvals: Approvals | null, runUrl: string | null): void {
   for (const line of reportText(report)) ctx.out.info(line);
   ctx.out.setDocument(report);
-  ctx.out.output('applied', String(report.changes.filter((c) => c.result === 'applied').length));
-  ctx.out.summary(reportSummary(report));
+  const applied = report.changes.filter((c) => c.result === 'applied').length;
+  ctx.out.output('applied', String(applied));
+  // Still pending after the run: later steps read the last value written.
+  ctx.out.output('pending', String(report.changes.length - applied));
+  ctx.out.summary(reportSummary(report, approvals, runUrl));
 }
 
 // `--in-flight-wait`: how long to wait for a dead runner's statement that still executes on the server.

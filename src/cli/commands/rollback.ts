@@ -44,7 +44,7 @@ export default async function rollback(ctx: CommandContext, changeId: string, op
       fileChecksums,
       checksum: combinedChecksum(Object.entries(fileChecksums).map(([name, checksum]) => ({ name, checksum }))),
     };
-    const { plan, problems } = planEnvironment([undo], t.history, s.env);
+    const { plan, problems } = planEnvironment([undo], t.history.filter((r) => r.changeId === undo.id), s.env);
     for (const line of planText(plan, problems)) ctx.out.info(line);
     refuseProblems(s.env.name, problems);
     if (plan.changes.length === 0) throw new RefusedError(`refused: the rollback of ${changeId} already ran in ${s.env.name}`);
