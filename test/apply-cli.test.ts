@@ -199,6 +199,15 @@ describe('apply against a real server (CLI)', function () {
     assert.equal(r.code, 0, r.stderr);
     assert.match(r.stdout, /^plan for local: 2 change\(s\) to apply$/m);
     assert.match(r.stdout, /^dry run: nothing was executed$/m);
+    const json = await runCli(['--format', 'json', 'apply', '--env', 'local', '--dry-run'], { cwd: repo, env: env() });
+    const doc = JSON.parse(json.stdout);
+    assert.deepEqual(Object.keys(doc), ['environment', 'snapshot', 'changes']);
+    assert.deepEqual(doc.snapshot, { required: false, reason: 'local is configured with snapshot: never' });
+    assert.deepEqual(doc.changes.map((c: { id: string; result: string; duration_ms: number; statements: unknown[] }) => [c.id, c.result, c.duration_ms, c.statements.length]), [
+      ['2026-11-01-create-invoices', 'not-run', 0, 2],
+      ['2026-11-02-seed', 'not-run', 0, 2],
+    ]);
+    assert.deepEqual(doc.changes[0].statements[1], { file: 'migrations/2026-11-01-create-invoices/up.sql', line: 6, sql: 'CREATE INDEX idx_amount ON invoices (amount)' });
     const tables = await query<{ t: string }>("SELECT TABLE_NAME AS t FROM information_schema.TABLES WHERE TABLE_SCHEMA = DATABASE() AND TABLE_NAME = 'invoices'");
     assert.deepEqual(tables, []);
   });

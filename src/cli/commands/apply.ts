@@ -9,6 +9,7 @@ import { lockTarget, operator, planWithGates, refuseProblems, scope } from '../f
 import { planText, reportText } from '../render.js';
 import { ensureSnapshot } from '../snapshot-step.js';
 import { reportSummary } from '../summary.js';
+import { planJson } from './plan.js';
 
 /** Applies pending changes; 0 when everything applied (or nothing was pending), 1 when a check failed. */
 export default async function apply(ctx: CommandContext, opts: { env: string; dryRun?: boolean; approvedBy?: string; inFlightWait?: string }): Promise<number> {
@@ -43,7 +44,7 @@ export default async function apply(ctx: CommandContext, opts: { env: string; dr
     refuseProblems(s.env.name, problems);
     ctx.out.output('pending', String(plan.changes.length));
     if (opts.dryRun || plan.changes.length === 0) {
-      ctx.out.setDocument({ environment: plan.environment, snapshot: plan.snapshot, changes: plan.changes.map((c) => ({ ...c, result: 'not-run', durationMs: 0 })) });
+      ctx.out.setDocument(applyJson({ environment: plan.environment, snapshot: plan.snapshot, changes: plan.changes.map((c) => ({ ...c, result: 'not-run' as const, durationMs: 0 })) }));
       ctx.out.output('applied', '0');
       if (opts.dryRun) ctx.out.info('dry run: nothing was executed');
       return 0;
@@ -78,7 +79,7 @@ export default async function apply(ctx: CommandContext, opts: { env: string; dr
 
 function finish(ctx: CommandContext, report: ApplyReport, approvals: Approvals | null, runUrl: string | null): void {
   for (const line of reportText(report)) ctx.out.info(line);
-  ctx.out.setDocument(report);
+  ctx.out.setDocument(applyJson(report));
   const applied = report.changes.filter((c) => c.result === 'applied').length;
   ctx.out.output('applied', String(applied));
   // Still pending after the run: later steps read the last value written.
@@ -92,4 +93,13 @@ function seconds(value: string | undefined, fallback: number): number {
   const n = Number(value);
   if (!Number.isFinite(n) || n < 0) throw new UsageError(`--in-flight-wait must be a number of seconds, not "${value}"`);
   return n;
+}
+
+/** DESIGN.md's apply shape: the plan's changes, each with its result and duration. */
+export function applyJson(report: ApplyReport): object {
+  return {
+    environment: report.environment,
+    snapshot: report.snapshot,
+    changes: report.changes.map((c) => ({ ...planJson(c), result: c.result, duration_ms: c.durationMs, ...(c.error ? { error: c.error } : {}) })),
+  };
 }

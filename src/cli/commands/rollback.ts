@@ -11,6 +11,7 @@ import type { CommandContext } from '../context.js';
 import { lockTarget, operator, refuseProblems, scope } from '../flow.js';
 import { planText, reportText } from '../render.js';
 import { ensureSnapshot } from '../snapshot-step.js';
+import { applyJson } from './apply.js';
 
 /** The id under which a rollback's own progress is recorded. */
 export function rollbackId(changeId: string): string {
@@ -63,7 +64,7 @@ export default async function rollback(ctx: CommandContext, changeId: string, op
     await t.open.target.session.commit();
     for (const line of reportText(report)) ctx.out.info(line);
     ctx.out.info(`${changeId} is rolled back in ${s.env.name}; apply will not run it again (put new work in a new change)`);
-    ctx.out.setDocument(report);
+    ctx.out.setDocument(applyJson(report));
     return 0;
   } finally {
     await t.close();
