@@ -244,4 +244,28 @@ describe('apply against a real server (CLI)', function () {
     const left = await server.adminQuery<{ s: string }>("SELECT SCHEMA_NAME AS s FROM information_schema.SCHEMATA WHERE SCHEMA_NAME LIKE 'cg\\_shadow\\_%'");
     assert.deepEqual(left, []);
   });
+
+  it('fails a DDL statement fast behind a long transaction, names the blocker, retries, then stops', async () => {
+    assert.equal((await runCli(['apply', '--env', 'local'], { cwd: repo, env: env() })).code, 0);
+    writeFiles(repo, {
+      'changegate.yaml': localConfig('    lock_wait_timeout: 1\n    lock_retries: 1'),
+      ...manifest('2026-11-03-add-note'),
+      'migrations/2026-11-03-add-note/up.sql': 'ALTER TABLE invoices ADD COLUMN note VARCHAR(200) NULL;\n',
+    });
+    const blocker = await mysql.createConnection(schema.url);
+    try {
+      await blocker.query('BEGIN');
+      await blocker.query('SELECT COUNT(*) FROM invoices'); // holds a metadata lock until the transaction ends
+      const [[{ id }]] = (await blocker.query('SELECT CONNECTION_ID() AS id')) as unknown as [[{ id: number }]];
+      const r = await runCli(['apply', '--env', 'local'], { cwd: repo, env: env() });
+      assert.equal(r.code, 1, r.stdout + r.stderr);
+      assert.match(r.stderr, /^warning: 2026-11-03-add-note: statement 1 hit a lock wait timeout \(Lock wait timeout exceeded; try restarting transaction.*\); retry 1 of 1$/m);
+      assert.match(r.stderr, new RegExp(`^error: 2026-11-03-add-note: statement 1 of 1 failed at migrations/2026-11-03-add-note/up\\.sql:1: Lock wait timeout exceeded; try restarting transaction \\(sessions that may hold the lock: connection ${id}, .*\\)\\. No statement of this change is applied`, 'm'));
+    } finally {
+      await blocker.end();
+    }
+    const again = await runCli(['apply', '--env', 'local'], { cwd: repo, env: env() });
+    assert.equal(again.code, 0, again.stderr);
+  });
 });
+
