@@ -58,10 +58,14 @@ export class Output {
     else this.stderr(`error: ${text}\n`);
   }
 
-  /** Findings: text lines, or workflow annotations with file and line in github format. */
-  diagnostics(diagnostics: Diagnostic[], render: (d: Diagnostic) => string): void {
+  /**
+   * Findings: workflow annotations with file and line in github format, and a line each when `render`
+   * is given (commands that already listed them in their own text pass none).
+   */
+  diagnostics(diagnostics: Diagnostic[], render?: (d: Diagnostic) => string): void {
     if (this.format === 'json') return;
     if (this.gh) this.gh.annotate(diagnostics);
+    if (!render) return;
     for (const d of diagnostics) {
       if (this.gh) this.gh.info(render(d));
       else this.stdout(render(d) + '\n');

@@ -66,7 +66,7 @@ export default async function apply(ctx: CommandContext, opts: { env: string; dr
         snapshotId: applyCtx.snapshotId, error: err instanceof Error ? err.message : String(err),
         ...(err instanceof ApplyError ? { changeId: err.changeId } : {}),
       });
-      if (err instanceof ApplyError && err.file) ctx.out.diagnostics([{ code: 'CG900', severity: 'error', file: err.file, line: err.line ?? 1, column: 1, message: err.message, destructive: false }], () => '');
+      if (err instanceof ApplyError && err.file) ctx.out.diagnostics([{ code: 'CG900', severity: 'error', file: err.file, line: err.line ?? 1, column: 1, message: err.message, destructive: false }]);
       throw err;
     }
     done(report);

@@ -11,7 +11,7 @@ export default async function plan(ctx: CommandContext, opts: { env: string }): 
   await open.close();
   const { plan: p, problems } = await planWithGates(ctx, s, history);
   for (const line of planText(p, problems)) ctx.out.info(line);
-  ctx.out.diagnostics(p.changes.flatMap((c) => c.diagnostics), () => '');
+  ctx.out.diagnostics(p.changes.flatMap((c) => c.diagnostics));
   ctx.out.setDocument({ environment: p.environment, snapshot: p.snapshot, changes: p.changes.map(planJson), problems: problems.map((x) => x.message) });
   ctx.out.output('pending', String(p.changes.length));
   ctx.out.output('snapshot-required', String(p.snapshot.required));
