@@ -44,5 +44,6 @@ describe('validate through the CLI: bad-input corpus', function () {
     const r = await runCli(['--format', 'github', 'validate'], { cwd: path.join(corpus, name), env: { GITHUB_STEP_SUMMARY: undefined } });
     assert.equal(r.code, 1);
     assert.match(r.stdout, /^::error title=CG040,file=changes\/2026-11-03-create-customers\.yaml,line=2,col=9::"JIRA-12" does not match ticket_pattern \^INV-\[0-9\]\+\$$/m);
+    assert.match(r.stdout, /^::error::changegate validate failed \(exit 1\); see the annotations above$/m);
   });
 });

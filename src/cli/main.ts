@@ -80,6 +80,8 @@ export async function run(argv: string[], io: { stdout?: (s: string) => void; st
 
   try {
     await program.parseAsync(argv, { from: 'user' });
+    // A command that found problems returns 1 without throwing; the github format still marks the step.
+    if (exitCode !== 0 && out?.format === 'github') out.error(`changegate ${program.args[0] ?? ''} failed (exit ${exitCode}); see the annotations above`);
   } catch (err) {
     exitCode = failure(err, out, stderr);
   }

@@ -38,5 +38,6 @@ export default async function lint(ctx: CommandContext, files: string[]): Promis
   }
   ctx.out.diagnostics(diagnostics, diagnosticLine);
   ctx.out.setDocument({ diagnostics });
+  if (ctx.out.format === 'github') ctx.out.summary((await import('../summary.js')).findingsSummary('lint', diagnostics));
   return diagnostics.some((d) => d.severity === 'error') ? 1 : 0;
 }
