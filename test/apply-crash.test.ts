@@ -16,7 +16,8 @@ const KILL_AT = [3, 5, 8, 11, 14, 15, 18, 21, 24, 25, 28, 31, 34, 35, 38, 41, 44
 function statement(k: number): string {
   if (k === 1) return 'CREATE TABLE trace (k INT NOT NULL)';
   if (SLOW.has(k)) return `CREATE TABLE slow_${k} AS SELECT SLEEP(1) AS s`;
-  return k % 2 === 0 ? `INSERT INTO trace (k) VALUES (${k})` : `CREATE TABLE t_${k} (id INT)`;
+  // A short pause in every DML statement gives the test time to see progress and land its kill.
+  return k % 2 === 0 ? `INSERT INTO trace (k) SELECT ${k} FROM (SELECT SLEEP(0.05) AS pause) AS p` : `CREATE TABLE t_${k} (id INT)`;
 }
 
 describe('crash injection against a real server', function () {
@@ -98,6 +99,7 @@ describe('crash injection against a real server', function () {
           kills++;
           break;
         }
+        if (r.code === 0) break; // it finished before this kill point came up
         // The run stopped by itself: an in-doubt statement from the previous kill.
         assert.equal(r.code, 1, r.stdout + r.stderr);
         assert.ok(await resolveIfInDoubt(r), `unexpected stop: ${r.stderr}`);
