@@ -1,7 +1,9 @@
 // apply, status, drift, resolve and the guards, through the real executable against the throwaway
 // server: the messages a database engineer reads, word for word.
 import { strict as assert } from 'node:assert';
-import { rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import mysql from 'mysql2/promise';
 import { getServer, type TestServer } from './helpers/mysql-server.js';
 import { localConfig, makeRepo, manifest, runCli, startCli, writeFiles } from './helpers/cli.js';
@@ -266,6 +268,26 @@ describe('apply against a real server (CLI)', function () {
     }
     const again = await runCli(['apply', '--env', 'local'], { cwd: repo, env: env() });
     assert.equal(again.code, 0, again.stderr);
+  });
+
+  it('folds each change into a group and writes step outputs in the github format', async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'changegate-gh-'));
+    const output = path.join(dir, 'output');
+    const summary = path.join(dir, 'summary');
+    writeFileSync(output, '');
+    writeFileSync(summary, '');
+    try {
+      const r = await runCli(['--format', 'github', 'apply', '--env', 'local'], { cwd: repo, env: { ...env(), GITHUB_OUTPUT: output, GITHUB_STEP_SUMMARY: summary } });
+      assert.equal(r.code, 0, r.stdout + r.stderr);
+      assert.match(r.stdout, /^::group::2026-11-01-create-invoices \(T-1\)\n2026-11-01-create-invoices: starting \(T-1, 2 statement\(s\)\)$/m);
+      assert.equal(r.stdout.split('\n').filter((l) => l === '::endgroup::').length, 2);
+      const outputs = readFileSync(output, 'utf8');
+      assert.match(outputs, /^applied<<(ghadelimiter_[0-9a-f-]+)\n2\n\1$/m);
+      assert.match(outputs, /^pending<<(ghadelimiter_[0-9a-f-]+)\n0\n\1$/m);
+      assert.match(readFileSync(summary, 'utf8'), /^\| `2026-11-02-seed` 2026-11-02-seed \| T-1 \| 2 \| no \| — \| ✅ applied \| \d+ ms \|$/m);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
 

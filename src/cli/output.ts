@@ -72,13 +72,12 @@ export class Output {
     }
   }
 
-  /** Groups the lines of one change in the github log; plain headings elsewhere. */
+  /** Folds the lines of one change into a group in the github log; the text formats need no fold. */
   group(name: string): { end(): void } {
     if (this.gh) {
       this.gh.startGroup(name);
       return { end: () => this.gh!.endGroup() };
     }
-    this.info(name);
     return { end: () => undefined };
   }
 

@@ -22,6 +22,7 @@ export default async function apply(ctx: CommandContext, opts: { env: string; dr
   const t = await lockTarget(ctx, s);
   try {
     const session = t.open.target.session;
+    let group: { end(): void } | undefined;
     const applyCtx: ApplyContext = {
       session,
       inspector: t.open.target.inspector,
@@ -31,7 +32,11 @@ export default async function apply(ctx: CommandContext, opts: { env: string; dr
       inFlightWaitMs: seconds(opts.inFlightWait, 600) * 1000,
       pollMs: 2000,
       events: {
-        changeStarted: (c) => ctx.out.info(`${c.id}: ${c.resumeFrom > 1 ? `resuming at statement ${c.resumeFrom}` : 'starting'} (${c.ticket}, ${c.statements.length} statement(s))`),
+        changeStarted: (c) => {
+          group = ctx.out.group(`${c.id} (${c.ticket})`);
+          ctx.out.info(`${c.id}: ${c.resumeFrom > 1 ? `resuming at statement ${c.resumeFrom}` : 'starting'} (${c.ticket}, ${c.statements.length} statement(s))`);
+        },
+        changeFinished: () => group?.end(),
         statementStarted: (c, n, total, ms) => ctx.out.info(`${c.id}: ${n}/${total} ${(ms / 1000).toFixed(1)} s  ${c.statements[n - 1]!.file}:${c.statements[n - 1]!.line}`),
         statementRetry: (c, n, attempt, err) => ctx.out.warn(`${c.id}: statement ${n} hit a lock wait timeout (${err}); retry ${attempt} of ${s.env.lock_retries}`),
         verified: (c, v, actual, ok) => ctx.out.info(`${c.id}: verify "${v.name}" ${ok ? 'ok' : 'FAILED'} (expected ${JSON.stringify(v.expect)}, got ${JSON.stringify(actual ?? null)})`),
