@@ -2,7 +2,7 @@
 // plan. Each command composes them; the order is the guards' order and never changes.
 import { execFileSync } from 'node:child_process';
 import os from 'node:os';
-import { ChangegateError, RefusedError } from '../core/errors.js';
+import { RefusedError } from '../core/errors.js';
 import type { Operator } from '../core/apply.js';
 import { planEnvironment, promotionProblems, type IntegrityProblem, type PlanResult } from '../core/plan.js';
 import type { Change, Config, EnvironmentConfig, HistoryRecord } from '../core/types.js';
@@ -110,9 +110,4 @@ function gitHead(root: string): string | null {
   } catch {
     return null;
   }
-}
-
-/** Wraps an unexpected adapter failure so the run ends with exit 1 and a message, not a stack. */
-export function failed(message: string, cause: unknown): ChangegateError {
-  return new ChangegateError(message, 1, { cause });
 }

@@ -19,7 +19,7 @@
 import { ApplyError, RefusedError } from './errors.js';
 import { CHECKSUM_VERSION, statementHash } from './checksum.js';
 import { commitsImplicitly, statementKind } from './lint/index.js';
-import { inFlightMayHaveRun, inDoubtProblem } from './plan.js';
+import { inFlightMayHaveRun } from './plan.js';
 import type { ProcessInfo, ServerInspector, TargetSession } from './ports.js';
 import { StatementError } from './ports.js';
 import type { ApplyReport, Plan, PlannedChange } from './plan-types.js';
@@ -386,8 +386,6 @@ function show(v: unknown): string {
   return String(v);
 }
 
-/** Re-exported so the CLI can phrase an in-doubt stop the same way `plan` does. */
-export { inDoubtProblem };
 
 /**
  * Records a person's decision about an in-doubt statement: `applied` counts it as done, otherwise

@@ -1,7 +1,7 @@
 // `changegate rollback <change> --env E`: runs the change's rollback files, explicitly only, under
 // the same rules as apply (lock, per-statement history, snapshot policy, approval), then marks the
 // change rolled-back so apply never re-runs it silently.
-import { applyPlan, type ApplyContext } from '../../core/apply.js';
+import { applyPlan, reconcileInterrupted, type ApplyContext } from '../../core/apply.js';
 import { combinedChecksum } from '../../core/checksum.js';
 import { RefusedError, UsageError } from '../../core/errors.js';
 import { approvalGate } from '../../core/guards.js';
@@ -45,18 +45,21 @@ export default async function rollback(ctx: CommandContext, changeId: string, op
       fileChecksums,
       checksum: combinedChecksum(Object.entries(fileChecksums).map(([name, checksum]) => ({ name, checksum }))),
     };
-    const { plan, problems } = planEnvironment([undo], t.history.filter((r) => r.changeId === undo.id), s.env);
-    for (const line of planText(plan, problems)) ctx.out.info(line);
-    refuseProblems(s.env.name, problems);
-    if (plan.changes.length === 0) throw new RefusedError(`refused: the rollback of ${changeId} already ran in ${s.env.name}`);
     const op = operator(ctx, approver);
     const applyCtx: ApplyContext = {
       session: t.open.target.session, inspector: t.open.target.inspector, operator: op, snapshotId: null,
       lockRetries: s.env.lock_retries, inFlightWaitMs: 0, pollMs: 1000,
       events: { statementStarted: (c, n, total, ms) => ctx.out.info(`${c.id}: ${n}/${total} ${(ms / 1000).toFixed(1)} s`) },
     };
+    // An earlier rollback that died mid-statement is settled first, as apply does.
+    const own = t.history.filter((r) => r.changeId === undo.id);
+    const history = await reconcileInterrupted(new Map([[undo.id, undo]]), own, s.env.name, applyCtx);
+    const { plan, problems } = planEnvironment([undo], history.filter((r) => r.changeId === undo.id), s.env);
+    for (const line of planText(plan, problems)) ctx.out.info(line);
+    refuseProblems(s.env.name, problems);
+    if (plan.changes.length === 0) throw new RefusedError(`refused: the rollback of ${changeId} already ran in ${s.env.name}`);
     if (plan.snapshot.required) applyCtx.snapshotId = await ensureSnapshot(ctx, s, t.open, plan, t.history, op.runUrl);
-    const report = await applyPlan(plan, new Map([[undo.id, undo]]), t.history, applyCtx);
+    const report = await applyPlan(plan, new Map([[undo.id, undo]]), history, applyCtx);
     main.status = 'rolled-back';
     main.finishedAt = ctx.now();
     main.error = `rolled back by ${op.user}`;
