@@ -8,7 +8,7 @@ import { loadConfig } from '../src/core/manifest/config.js';
 import { envMatrix, environmentsInOrder } from '../src/core/manifest/environments.js';
 import { formatDiagnostic } from '../src/core/manifest/format.js';
 import { schemaUrl } from '../src/core/manifest/schema.js';
-import { GENERATED_FILE, validatorSource } from '../src/core/manifest/schema-codegen.js';
+import { GENERATED_FILE, validatorSource } from '../scripts/schema-codegen.js';
 import type { EnvironmentConfig } from '../src/core/types.js';
 
 const repoRoot = path.resolve(fileURLToPath(import.meta.url), '../../..');
@@ -131,8 +131,8 @@ describe('environmentsInOrder and envMatrix', () => {
 });
 
 describe('shipped JSON Schemas', () => {
-  it('match the validators compiled ahead of time (else: node dist/src/core/manifest/schema-codegen.js)', () => {
-    assert.ok(readFileSync(GENERATED_FILE, 'utf8') === validatorSource(), 'schema-validators.generated.ts is stale: run node dist/src/core/manifest/schema-codegen.js');
+  it('match the validators compiled ahead of time (else: npm run schemas)', () => {
+    assert.ok(readFileSync(GENERATED_FILE, 'utf8') === validatorSource(), 'schema-validators.generated.ts is stale: run npm run schemas');
   });
 
   for (const name of ['changegate', 'change'] as const) {

@@ -1,4 +1,4 @@
-// The shipped JSON Schemas, as validation functions compiled ahead of time (see schema-codegen.ts),
+// The shipped JSON Schemas, as validation functions compiled ahead of time (see scripts/schema-codegen.ts),
 // and their errors turned into diagnostics at the YAML node they are about. The schemas are the
 // single source of field rules: editors read the same files through yaml-language-server,
 // including `patternErrorMessage`.
