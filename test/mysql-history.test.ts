@@ -1,8 +1,6 @@
 // The history table on the real server: create, upgrade, round-trip, transactions, concurrent creation.
 import assert from 'node:assert/strict';
-import { CHECKSUM_VERSION } from '../src/core/checksum.js';
 import { RefusedError } from '../src/core/errors.js';
-import type { HistoryRecord } from '../src/core/types.js';
 import { connectTarget, parseTargetUrl, type Target } from '../src/adapters/mysql/connect.js';
 import {
   ensureHistory,
@@ -13,35 +11,11 @@ import {
   readHistory,
 } from '../src/adapters/mysql/history.js';
 import { getServer, type TestServer } from './helpers/mysql-server.js';
+import { historyRecord } from './helpers/records.js';
 
 const opts = { minVersion: '5.0', lockWaitTimeout: 3, label: 'local' };
 
-function record(id: string, over: Partial<HistoryRecord> = {}): HistoryRecord {
-  return {
-    changeId: id,
-    status: 'running',
-    checksum: 'c'.repeat(64),
-    checksumVersion: CHECKSUM_VERSION,
-    fileChecksums: { 'changes/x.yaml': 'a'.repeat(64), 'migrations/x/up.sql': 'b'.repeat(64) },
-    statementsTotal: 3,
-    statementsApplied: 0,
-    statementHashes: ['1111111111111111', '2222222222222222', '3333333333333333'],
-    inFlight: null,
-    connectionId: null,
-    startedAt: new Date('2026-11-24T10:00:00.123Z'),
-    finishedAt: null,
-    durationMs: null,
-    operator: 'jdoe',
-    gitCommit: null,
-    runUrl: null,
-    approver: null,
-    snapshotId: null,
-    failedStatement: null,
-    error: null,
-    resolvedBy: null,
-    ...over,
-  };
-}
+const record = historyRecord;
 
 describe('mysql adapter: history table', function () {
   let server: TestServer;

@@ -1,10 +1,10 @@
 // The run lock on the real server: exclusion, the message naming the holder, release, and a dead
 // runner's lock dying with its connection.
 import assert from 'node:assert/strict';
-import { CHECKSUM_VERSION } from '../src/core/checksum.js';
 import { RefusedError } from '../src/core/errors.js';
 import { connectTarget, parseTargetUrl, type Target } from '../src/adapters/mysql/connect.js';
 import { acquireRunLock, lockName, type RunLock } from '../src/adapters/mysql/lock.js';
+import { historyRecord } from './helpers/records.js';
 import { getServer, type TestServer } from './helpers/mysql-server.js';
 
 const opts = { minVersion: '5.0', lockWaitTimeout: 3, label: 'local' };
@@ -63,29 +63,18 @@ describe('mysql adapter: run lock', function () {
     const t: Target = await connectTarget(parseTargetUrl(schema.url), opts);
     try {
       await t.session.history.ensure();
-      await t.session.history.put({
-        changeId: '2026-11-24-add-invoice-due-date',
-        status: 'running',
-        checksum: 'c',
-        checksumVersion: CHECKSUM_VERSION,
-        fileChecksums: {},
-        statementsTotal: 2,
-        statementsApplied: 1,
-        statementHashes: ['a', 'b'],
-        inFlight: 2,
-        connectionId: t.session.connectionId,
-        startedAt: new Date('2026-11-24T10:00:00.250Z'),
-        finishedAt: null,
-        durationMs: null,
-        operator: 'jdoe',
-        gitCommit: null,
-        runUrl: null,
-        approver: null,
-        snapshotId: null,
-        failedStatement: null,
-        error: null,
-        resolvedBy: null,
-      });
+      await t.session.history.put(
+        historyRecord('2026-11-24-add-invoice-due-date', {
+          checksum: 'c',
+          fileChecksums: {},
+          statementsTotal: 2,
+          statementsApplied: 1,
+          statementHashes: ['a', 'b'],
+          inFlight: 2,
+          connectionId: t.session.connectionId,
+          startedAt: new Date('2026-11-24T10:00:00.250Z'),
+        }),
+      );
       await t.session.commit();
       const first = await t.lock(1);
       locks.push(first);
