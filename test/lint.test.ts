@@ -1,6 +1,6 @@
 import { strict as assert } from 'node:assert';
 import type { Analyzer } from '../src/core/lint/analyzer.js';
-import { isDestructive, lintStatements, RULES, statementKind } from '../src/core/lint/index.js';
+import { commitsImplicitly, isDestructive, lintStatements, RULES, statementKind } from '../src/core/lint/index.js';
 import { buildRegistry } from '../src/core/lint/registry.js';
 import { splitSql } from '../src/core/sql/split.js';
 import type { Statement } from '../src/core/types.js';
@@ -407,4 +407,28 @@ describe('lint speed', () => {
     // A guard against a quadratic rule, not a timing assertion.
     assert.ok(ms < 10000, `took ${ms} ms`);
   });
+});
+
+describe('commitsImplicitly (the apply loop skips a savepoint only for these)', () => {
+  const cases: [string, boolean][] = [
+    ['CREATE TABLE t (id INT)', true],
+    ['create or replace view v as select 1', true],
+    ['CREATE DEFINER=`app`@`%` TRIGGER trg BEFORE INSERT ON t FOR EACH ROW SET NEW.a = 1', true],
+    ['ALTER TABLE t ADD COLUMN c INT', true],
+    ['ALTER ONLINE TABLE t ADD COLUMN c INT', true],
+    ['/* why */ DROP INDEX i ON t', true],
+    ['RENAME TABLE a TO b', true],
+    ['TRUNCATE TABLE t', true],
+    ['CREATE USER u', true],
+    ['CREATE TEMPORARY TABLE tmp (id INT)', false],
+    ['DROP TEMPORARY TABLE IF EXISTS tmp', false],
+    ['DROP PREPARE stmt', false],
+    ['ALTER INSTANCE ROTATE INNODB MASTER KEY', false],
+    ['INSERT INTO t VALUES (1)', false],
+    ['SET @a = 1', false],
+    ['CALL p()', false],
+  ];
+  for (const [sql, expected] of cases) {
+    it(`${sql} -> ${expected}`, () => assert.equal(commitsImplicitly(sql), expected));
+  }
 });

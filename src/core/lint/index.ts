@@ -103,4 +103,5 @@ export function statementKind(sql: string): StatementKind {
 export function isDestructive(diags: Diagnostic[]): boolean {
   return diags.some((d) => d.destructive);
 }
+/** Whether a statement is known to commit implicitly (see kind.ts); the apply loop's savepoint decision. */
 export { commitsImplicitly };

@@ -32,19 +32,35 @@ export function kindOfSql(sql: string): StatementKind {
   return kindOfTokens(tokenize(sql).filter((t) => t.type !== 'comment'));
 }
 
-// Statements that MySQL always commits around, on every engine: CREATE/ALTER/DROP/RENAME/TRUNCATE,
-// except the TEMPORARY forms, which commit nothing.
-const IMPLICIT_COMMIT_VERBS = new Set(['CREATE', 'ALTER', 'DROP', 'RENAME', 'TRUNCATE']);
+// The objects whose CREATE/ALTER/DROP commits implicitly on every engine (MySQL's "Statements That
+// Cause an Implicit Commit", MariaDB's too). DROP PREPARE, ALTER INSTANCE and the TEMPORARY forms
+// commit nothing, so they are not here.
+const IMPLICIT_COMMIT_OBJECTS = new Set([
+  'TABLE', 'INDEX', 'VIEW', 'PROCEDURE', 'FUNCTION', 'TRIGGER', 'EVENT', 'DATABASE', 'SCHEMA', 'USER', 'ROLE',
+  'TABLESPACE', 'SERVER', 'SEQUENCE',
+]);
+const OBJECT_VERBS = new Set(['CREATE', 'ALTER', 'DROP', 'RENAME']);
+// How far past the verb the object word may stand (OR REPLACE, DEFINER = x@y, ALGORITHM = x, ...).
+const OBJECT_LOOKAHEAD = 12;
 
 /**
- * True only for statements known to commit implicitly before they run (schema DDL). The apply loop
- * then needs no savepoint before them: whatever they fail on, the transaction before them is kept.
+ * True only for statements known to commit implicitly before they run (schema DDL, TRUNCATE). The
+ * apply loop then needs no savepoint before them and treats the transaction as committed after
+ * them, so a false `true` could lose uncommitted work: when unsure, say false (a savepoint costs
+ * one round trip).
  */
 export function commitsImplicitly(sql: string): boolean {
   const code = tokenize(sql).filter((t) => t.type !== 'comment');
   const k = verbIndex(code);
   if (k < 0) return false;
   const verb = code[k]!;
-  if (verb.type !== 'word' || !IMPLICIT_COMMIT_VERBS.has(verb.value)) return false;
-  return !code.slice(k + 1, k + 4).some((t) => isWord(t, 'TEMPORARY'));
+  if (verb.type !== 'word') return false;
+  if (verb.value === 'TRUNCATE') return true;
+  if (!OBJECT_VERBS.has(verb.value)) return false;
+  for (const t of code.slice(k + 1, k + 1 + OBJECT_LOOKAHEAD)) {
+    if (t.type !== 'word') continue;
+    if (t.value === 'TEMPORARY' || t.value === 'PREPARE') return false;
+    if (IMPLICIT_COMMIT_OBJECTS.has(t.value)) return true;
+  }
+  return false;
 }
