@@ -3,7 +3,7 @@
 // only names them.
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import type { Config, Diagnostic, EnvironmentConfig, SnapshotPolicy } from '../types.js';
+import type { Config, Diagnostic, EnvironmentConfig } from '../types.js';
 import { CODES, diagnostic } from './codes.js';
 import { compareDiagnostics } from './format.js';
 import { decodeUtf8, notUtf8Diagnostic } from './paths.js';
@@ -78,23 +78,8 @@ export function readConfig(root: string, file = 'changegate.yaml'): LoadedConfig
   return { config: build(raw, source, root, rel), diagnostics, facts };
 }
 
-interface RawEnvironment {
-  cluster?: string;
-  region?: string;
-  secret?: string;
-  schema?: string;
-  url_env?: string;
-  url?: string;
-  after?: string;
-  approval?: 'required' | 'none';
-  snapshot?: SnapshotPolicy;
-  tls?: { ca_file: string };
-  lock_wait_timeout?: number;
-  lock_retries?: number;
-  lock_timeout?: number;
-  snapshot_timeout?: number;
-  snapshot_poll_seconds?: number;
-}
+// An environment as written: every field of EnvironmentConfig optional, before defaults are filled in.
+type RawEnvironment = Partial<Omit<EnvironmentConfig, 'name' | 'line'>>;
 
 interface RawConfig {
   database: string;
