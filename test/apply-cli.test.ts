@@ -289,5 +289,40 @@ describe('apply against a real server (CLI)', function () {
       rmSync(dir, { recursive: true, force: true });
     }
   });
+
+  it('after a runner dies mid-DDL: status says running, then in-doubt; apply stops until resolve', async () => {
+    assert.equal((await runCli(['apply', '--env', 'local'], { cwd: repo, env: env() })).code, 0);
+    writeFiles(repo, { ...manifest('2026-11-03-slow-copy'), 'migrations/2026-11-03-slow-copy/up.sql': 'CREATE TABLE invoices_copy AS SELECT id, SLEEP(2) AS s FROM invoices LIMIT 1;\nCREATE INDEX idx_copy ON invoices_copy (id);\n' });
+    const run = startCli(['apply', '--env', 'local'], { cwd: repo, env: env() });
+    for (let i = 0; i < 200; i++) {
+      const rows = await query<{ n: number }>("SELECT COUNT(*) AS n FROM changegate_history WHERE change_id = '2026-11-03-slow-copy' AND in_flight = 1");
+      if (Number(rows[0]!.n) === 1) break;
+      await new Promise((r) => setTimeout(r, 20));
+    }
+    await new Promise((r) => setTimeout(r, 300));
+    run.child.kill('SIGKILL');
+    await run.done;
+    const stateOf = async () => {
+      const doc = JSON.parse((await runCli(['--format', 'json', 'status', '--env', 'local'], { cwd: repo, env: env() })).stdout);
+      return doc.changes.find((c: { id: string }) => c.id === '2026-11-03-slow-copy').status as string;
+    };
+    assert.equal(await stateOf(), 'running', 'the server still runs the killed client\'s statement');
+    await new Promise((r) => setTimeout(r, 2500));
+    assert.equal(await stateOf(), 'in-doubt');
+    const stopped = await runCli(['apply', '--env', 'local'], { cwd: repo, env: env() });
+    assert.equal(stopped.code, 1);
+    assert.match(stopped.stderr, /2026-11-03-slow-copy: statement 1 of 2 was in flight in local when its connection \d+ was lost, and it may or may not have been applied\. Check the schema, then record what happened: changegate resolve 2026-11-03-slow-copy --env local --statement 1 --applied \(or --not-applied\)/);
+    const exists = await query<{ t: string }>("SELECT TABLE_NAME AS t FROM information_schema.TABLES WHERE TABLE_SCHEMA = DATABASE() AND TABLE_NAME = 'invoices_copy'");
+    assert.equal(exists.length, 1, 'the statement completed on the server after its client died');
+    const resolved = await runCli(['resolve', '2026-11-03-slow-copy', '--env', 'local', '--statement', '1', '--applied'], { cwd: repo, env: env() });
+    assert.equal(resolved.code, 0, resolved.stderr);
+    assert.match(resolved.stdout, /^2026-11-03-slow-copy: statement 1 recorded as applied by .+; apply resumes at statement 2$/m);
+    const done = await runCli(['apply', '--env', 'local'], { cwd: repo, env: env() });
+    assert.equal(done.code, 0, done.stderr);
+    assert.match(done.stdout, /^2026-11-03-slow-copy: resuming at statement 2 /m);
+    const hist = await query<{ resolved_by: string; status: string }>("SELECT resolved_by, status FROM changegate_history WHERE change_id = '2026-11-03-slow-copy'");
+    assert.equal(hist[0]!.status, 'applied');
+    assert.match(hist[0]!.resolved_by, /: statement 1 applied$/);
+  });
 });
 

@@ -20,7 +20,18 @@ export interface StatusRow {
 export default async function status(ctx: CommandContext, opts: { env: string }): Promise<number> {
   const s = scope(ctx, opts.env);
   const { open, history } = await readTarget(ctx, s);
-  await open.close();
+  // A `running` row whose statement may have started, on a connection the server no longer has,
+  // is in doubt already: say so now rather than at the next apply.
+  const gone = new Set<string>();
+  try {
+    for (const rec of history) {
+      if (rec.status !== 'running' || !inFlightMayHaveRun(s.byId.get(rec.changeId), rec) || rec.connectionId === null) continue;
+      if (!(await open.target.inspector.process(rec.connectionId)).alive) gone.add(rec.changeId);
+    }
+  } finally {
+    await open.close();
+  }
+  for (const rec of history) if (gone.has(rec.changeId)) rec.status = 'in-doubt';
   const byId = new Map(history.map((r) => [r.changeId, r]));
   const rows: StatusRow[] = [];
   for (const change of s.changes) {
