@@ -115,7 +115,10 @@ export async function reconcileInterrupted(
     if (rec.status !== 'running' || !inFlightMayHaveRun(changes.get(rec.changeId), rec)) continue;
     const started = Date.now();
     for (;;) {
-      const proc = rec.connectionId === null ? { alive: false } : await ctx.inspector.process(rec.connectionId);
+      // After a server restart, connection ids start again: our own id is never the dead runner's.
+      const proc = rec.connectionId === null || rec.connectionId === ctx.session.connectionId
+        ? { alive: false }
+        : await ctx.inspector.process(rec.connectionId);
       if (!proc.alive) break;
       if (Date.now() - started >= ctx.inFlightWaitMs) {
         throw new RefusedError(
