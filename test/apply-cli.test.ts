@@ -186,7 +186,15 @@ describe('apply against a real server (CLI)', function () {
   it('lets exactly one of two concurrent runs apply; the other names the holder', async () => {
     writeFiles(repo, { ...manifest('2026-11-03-slow'), 'migrations/2026-11-03-slow/up.sql': 'CREATE TABLE slow AS SELECT SLEEP(3) AS s;\n' });
     const a = startCli(['apply', '--env', 'local'], { cwd: repo, env: env() });
-    await new Promise((r) => setTimeout(r, 800));
+    // Start the second run once the first is inside its slow statement (and so holds the lock).
+    for (let i = 0; i < 500; i++) {
+      const rows = await query<{ n: number }>("SELECT COUNT(*) AS n FROM information_schema.TABLES WHERE TABLE_SCHEMA = DATABASE() AND TABLE_NAME = 'changegate_history'");
+      if (Number(rows[0]!.n) === 1) {
+        const running = await query<{ n: number }>("SELECT COUNT(*) AS n FROM changegate_history WHERE change_id = '2026-11-03-slow' AND in_flight = 1");
+        if (Number(running[0]!.n) === 1) break;
+      }
+      await new Promise((r) => setTimeout(r, 20));
+    }
     const b = await runCli(['apply', '--env', 'local'], { cwd: repo, env: env() });
     const ra = await a.done;
     assert.equal(ra.code, 0, ra.stderr);
@@ -292,7 +300,7 @@ describe('apply against a real server (CLI)', function () {
 
   it('after a runner dies mid-DDL: status says running, then in-doubt; apply stops until resolve', async () => {
     assert.equal((await runCli(['apply', '--env', 'local'], { cwd: repo, env: env() })).code, 0);
-    writeFiles(repo, { ...manifest('2026-11-03-slow-copy'), 'migrations/2026-11-03-slow-copy/up.sql': 'CREATE TABLE invoices_copy AS SELECT id, SLEEP(2) AS s FROM invoices LIMIT 1;\nCREATE INDEX idx_copy ON invoices_copy (id);\n' });
+    writeFiles(repo, { ...manifest('2026-11-03-slow-copy'), 'migrations/2026-11-03-slow-copy/up.sql': 'CREATE TABLE invoices_copy AS SELECT id, SLEEP(4) AS s FROM invoices LIMIT 1;\nCREATE INDEX idx_copy ON invoices_copy (id);\n' });
     const run = startCli(['apply', '--env', 'local'], { cwd: repo, env: env() });
     for (let i = 0; i < 200; i++) {
       const rows = await query<{ n: number }>("SELECT COUNT(*) AS n FROM changegate_history WHERE change_id = '2026-11-03-slow-copy' AND in_flight = 1");
@@ -307,7 +315,7 @@ describe('apply against a real server (CLI)', function () {
       return doc.changes.find((c: { id: string }) => c.id === '2026-11-03-slow-copy').status as string;
     };
     assert.equal(await stateOf(), 'running', 'the server still runs the killed client\'s statement');
-    await new Promise((r) => setTimeout(r, 2500));
+    for (let i = 0; i < 100 && (await stateOf()) === 'running'; i++) await new Promise((r) => setTimeout(r, 200));
     assert.equal(await stateOf(), 'in-doubt');
     const stopped = await runCli(['apply', '--env', 'local'], { cwd: repo, env: env() });
     assert.equal(stopped.code, 1);
