@@ -281,11 +281,11 @@ describe('mysql adapter: the apply session', function () {
   it('tells whether a connection is alive from the processlist', async () => {
     const other = await connectTarget(parseTargetUrl(schema.url), opts);
     const id = other.session.connectionId;
-    const sleeping = other.session.run('SELECT SLEEP(2)');
+    const sleeping = other.session.run('SELECT SLEEP(4)');
     await new Promise((r) => setTimeout(r, 1200));
     const busy = await t.inspector.process(id);
     assert.equal(busy.alive, true);
-    assert.equal(busy.info, 'SELECT SLEEP(2)');
+    assert.equal(busy.info, 'SELECT SLEEP(4)');
     assert.ok(busy.seconds! >= 1, String(busy.seconds));
     await sleeping;
     const idle = await t.inspector.process(id);
