@@ -193,4 +193,51 @@ describe('apply protocol (in-memory MySQL rules)', () => {
     assert.deepEqual(again.committed.trace, ['g1']);
     assert.equal(again.committed.history.get(c.id)!.statementsApplied, 1);
   });
+
+  it('never lets a deadlock in a CALL undo the statements recorded before it', async () => {
+    const server = new MemoryServer();
+    server.deadlocks = 1;
+    const c = change('2026-11-07-h', ["INSERT INTO trace VALUES ('h1')", 'CALL deadlock()']);
+    await applyPlan(planEnvironment([c], [], env).plan, new Map([[c.id, c]]), [], { ...context(server.connect(), server), lockRetries: 1 });
+    assert.deepEqual(server.committed.trace, ['h1', 'call deadlock()']);
+    assert.equal(server.committed.history.get(c.id)!.statementsApplied, 2);
+  });
+
+  it('never replays a statement that committed on its own when a later batch deadlocks', async () => {
+    const server = new MemoryServer();
+    server.deadlocks = 1;
+    const c = change('2026-11-07-i', ["INSERT INTO trace VALUES ('i1')", 'ANALYZE TABLE t', "INSERT INTO trace VALUES ('i3')", "INSERT INTO trace VALUES ('DEADLOCK')"]);
+    await applyPlan(planEnvironment([c], [], env).plan, new Map([[c.id, c]]), [], { ...context(server.connect(), server), lockRetries: 1 });
+    assert.deepEqual(server.committed.trace, ['i1', 'analyze t', 'i3', 'DEADLOCK'], 'only i3 ran again, because the deadlock undid it');
+  });
+
+  it('stops after lock_retries attempts at one statement, although the replay before it succeeds', async () => {
+    const server = new MemoryServer();
+    server.deadlocks = 50;
+    const c = change('2026-11-07-j', ["INSERT INTO trace VALUES ('j1')", "INSERT INTO trace VALUES ('DEADLOCK')"]);
+    await assert.rejects(applyPlan(planEnvironment([c], [], env).plan, new Map([[c.id, c]]), [], { ...context(server.connect(), server), lockRetries: 3 }), /statement 2 of 2 failed/);
+    assert.equal(server.deadlocks, 46, 'one attempt and three retries');
+    assert.deepEqual(server.committed.trace, []);
+    assert.equal(server.committed.history.get(c.id)!.statementsApplied, 0);
+  });
+
+  it('refuses to resume in a new session without the session state applied statements set', async () => {
+    const server = new MemoryServer();
+    const bad = change('2026-11-08-k', ['SET @batch = 100', "INSERT INTO trace VALUES ('k2')", 'CREATE TABLE SYNTAX ERROR']);
+    await assert.rejects(applyPlan(planEnvironment([bad], [], env).plan, new Map([[bad.id, bad]]), [], context(server.connect(), server)));
+    const fixed = change('2026-11-08-k', ['SET @batch = 100', "INSERT INTO trace VALUES ('k2')", 'CREATE TABLE k3 (id INT)']);
+    const { problems } = planEnvironment([fixed], await server.connect().history.load(), env);
+    assert.deepEqual(problems.map((p) => [p.kind, p.message]), [[
+      'session-state',
+      '2026-11-08-k would resume at statement 3 in a new session, without the session state that statement 1 set (SET @batch = 100); ' +
+        'repeat it right before statement 3, or fix forward with a new change',
+    ]]);
+    const repeated = change('2026-11-08-k', ['SET @batch = 100', "INSERT INTO trace VALUES ('k2')", 'SET @batch = 100', 'CREATE TABLE k3 (id INT)']);
+    const history = await server.connect().history.load();
+    const again = planEnvironment([repeated], history, env);
+    assert.deepEqual(again.problems, []);
+    await applyPlan(again.plan, new Map([[repeated.id, repeated]]), history, context(server.connect(), server));
+    assert.deepEqual(server.committed.trace, ['k2', 'k3']);
+  });
 });
+

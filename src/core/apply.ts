@@ -10,8 +10,9 @@
 //        statement (or BATCH_MAX / BATCH_MS, when a plain COMMIT makes a marker on a dml statement
 //        that has not run durable).
 //      - ddl: MySQL commits implicitly right before it starts, which makes the marker durable
-//        exactly when statement k begins. Before a statement that may not commit implicitly (SET,
-//        CALL) a savepoint protects the uncommitted statements before it.
+//        exactly when statement k begins.
+//      - anything else (SET, CALL, ANALYZE...), which may or may not commit on its own: the marker
+//        is committed before it and its record after it, so no batch ever spans it.
 // After the last statement: progress(applied = n, inFlight = null) + COMMIT, then the verify queries.
 // So a durable marker on a dml statement proves it did not commit (resume there), and a durable
 // marker on a ddl statement means it started: on a rerun, if its connection is still in the
@@ -65,7 +66,6 @@ export interface ApplyContext {
 // for DDL), 1213 deadlock. Safe to retry: the statement (or, for a deadlock, the transaction, which
 // the loop then replays from its first statement) left nothing behind.
 const LOCK_WAIT_ERRNOS = new Set([1205, 1213]);
-const SAVEPOINT = 'changegate_statement';
 // Bounds of a batch of DML statements in one transaction: row locks are held no longer than this.
 const BATCH_MAX = 500;
 const BATCH_MS = 1000;
@@ -202,8 +202,8 @@ async function applyChange(
   await session.commit();
 
   const total = change.statements.length;
-  // dirty: the open transaction holds effects of statements that are not committed yet, from
-  // statement batchStart on; lastWrite: the last history write in it, visible only to this session.
+  // dirty: the open transaction holds DML statements not committed yet, from batchStart on;
+  // lastWrite: the last history write in it, visible only to this session.
   let dirty = false;
   let batchStart = 0;
   let batchOpened = 0;
@@ -212,7 +212,13 @@ async function applyChange(
     await session.history.progress(change.id, applied, inFlight, session.connectionId);
     lastWrite = `${applied}/${inFlight}`;
   };
+  const commitPoint = async () => {
+    await session.commit();
+    dirty = false;
+    lastWrite = null;
+  };
   let attempt = 1;
+  let retryAt = 0; // the statement a retry started from: attempts count until the run gets past it
   let k = planned.resumeFrom;
   while (k <= total) {
     const stmt = change.statements[k - 1]!;
@@ -226,18 +232,22 @@ async function applyChange(
       // batch (statement rollback) or undid all of it (a deadlock).
       if (dirty && (k - batchStart >= BATCH_MAX || Date.now() - batchOpened >= BATCH_MS)) {
         await write(k - 1, k);
-        await session.commit();
-        dirty = false;
-        lastWrite = null;
+        await commitPoint();
       }
-      if (dirty && lastWrite === null) await write(k - 1, k);
-    } else {
+      if (!dirty) {
+        batchStart = k;
+        batchOpened = Date.now();
+      } else if (lastWrite === null) {
+        await write(k - 1, k);
+      }
+    } else if (implicit) {
       await write(k - 1, k);
-      if (dirty && !implicit) await session.run(`SAVEPOINT ${SAVEPOINT}`);
-    }
-    if (!dirty && !implicit) {
-      batchStart = k;
-      batchOpened = Date.now();
+    } else {
+      // A statement that may or may not commit on its own (SET, CALL, ANALYZE, GRANT...) runs
+      // between two commit points of its own, so no batch ever spans it: whatever it commits
+      // inside, what was recorded before it is durable and nothing before it can be undone.
+      await write(k - 1, k);
+      await commitPoint();
     }
     ctx.events?.statementStarted?.(planned, k, total, Date.now() - t0);
     try {
@@ -269,14 +279,16 @@ async function applyChange(
           lastWrite = null;
         }
       } else if (!implicit) {
-        await undoStatement(session, dirty);
-        if (!dirty) lastWrite = null;
+        // Only the failed statement's own effects can be in the transaction.
+        await session.rollback();
+        lastWrite = null;
       }
       // A schema DDL statement that failed left nothing behind (atomic DDL), and the transaction
       // before it is kept either way: nothing to undo.
       if (e.errno !== undefined && LOCK_WAIT_ERRNOS.has(e.errno) && attempt <= ctx.lockRetries) {
         ctx.events?.statementRetry?.(planned, k, attempt, e.message);
         attempt++;
+        retryAt = Math.max(retryAt, k);
         k = applied + 1;
         continue;
       }
@@ -287,12 +299,17 @@ async function applyChange(
         change.id, stmt.file, stmt.line, k, { cause: err },
       );
     }
-    // Schema DDL committed everything; any other statement may have left effects in the transaction.
-    dirty = !implicit;
-    // After anything but DML, the next DML statement writes a fresh marker: a statement such as
-    // CALL may have committed on its own, and the marker must belong to the open transaction.
-    if (kind === 'ddl') lastWrite = null;
-    attempt = 1;
+    if (kind === 'dml') {
+      dirty = true;
+    } else if (implicit) {
+      // Schema DDL committed everything, the marker of the next statement starts a new transaction.
+      dirty = false;
+      lastWrite = null;
+    } else {
+      await write(k, null);
+      await commitPoint();
+    }
+    if (k >= retryAt) attempt = 1;
     k++;
   }
   await session.history.progress(change.id, total, null, session.connectionId);
@@ -332,20 +349,6 @@ async function applyChange(
   rec.durationMs = Date.now() - t0;
   await session.history.put(rec);
   await session.commit();
-}
-
-// Undoes a failed statement and nothing before it. ROLLBACK TO SAVEPOINT fails when the statement
-// committed on its way (error 1305); then nothing before it is left to keep.
-async function undoStatement(session: TargetSession, savepointSet: boolean): Promise<void> {
-  if (savepointSet) {
-    try {
-      await session.run(`ROLLBACK TO SAVEPOINT ${SAVEPOINT}`);
-      return;
-    } catch {
-      // fall through: the savepoint went with the implicit commit
-    }
-  }
-  await session.rollback();
 }
 
 // What the user can do after statement k of total failed with statements 1..applied durable.

@@ -1,14 +1,14 @@
 // The pure planning step: (changes, history, environment) -> what would run. `plan` prints this object
 // and `apply` executes the very same one, so what a reviewer approves is what runs.
 import { CHECKSUM_VERSION, statementHash } from './checksum.js';
-import { lintStatements, statementKind } from './lint/index.js';
+import { lintStatements, setsSessionState, statementKind } from './lint/index.js';
 import type { Plan, PlannedChange, SnapshotDecision } from './plan-types.js';
 import type { Change, Diagnostic, EnvironmentConfig, HistoryRecord } from './types.js';
 
 /** Something in the history that forbids running anything until a person decides (exit 1). */
 export interface IntegrityProblem {
   changeId: string;
-  kind: 'drift' | 'missing' | 'in-doubt' | 'edited-applied' | 'checksum-version' | 'dependency' | 'running';
+  kind: 'drift' | 'missing' | 'in-doubt' | 'edited-applied' | 'checksum-version' | 'dependency' | 'running' | 'session-state';
   /** Full sentence for the user: what is wrong, where, and what to do. */
   message: string;
   /** The file that changed, when there is one. */
@@ -136,6 +136,20 @@ export function planEnvironment(changes: Change[], history: HistoryRecord[], env
         });
         continue;
       }
+      const lost = lostSessionState(change, rec.statementsApplied);
+      if (lost.length > 0) {
+        const first = change.statements[rec.statementsApplied];
+        problems.push({
+          changeId: change.id,
+          kind: 'session-state',
+          file: first?.file ?? change.file,
+          message:
+            `${change.id} would resume at statement ${rec.statementsApplied + 1} in a new session, without the session state that ` +
+            `${lost.map((n) => `statement ${n}`).join(', ')} set (${lost.map((n) => oneLine(change.statements[n - 1]!.sql)).join('; ')}); ` +
+            `repeat ${lost.length === 1 ? 'it' : 'them'} right before statement ${rec.statementsApplied + 1}, or fix forward with a new change`,
+        });
+        continue;
+      }
       if (rec.status === 'running' && inFlightMayHaveRun(change, rec)) {
         problems.push({
           changeId: change.id,
@@ -226,4 +240,30 @@ export function promotionProblems(plan: Plan, changes: Map<string, Change>, afte
     }
   }
   return problems;
+}
+
+/**
+ * The applied statements (1-based) that set session state a resumed run would not have: a new
+ * session starts without them unless the statements not yet applied begin by setting them again.
+ */
+export function lostSessionState(change: Change, applied: number): number[] {
+  const repeated = new Set<string>();
+  for (let i = applied; i < change.statements.length && setsSessionState(change.statements[i]!.sql); i++) {
+    repeated.add(normalizeSql(change.statements[i]!.sql));
+  }
+  const lost: number[] = [];
+  for (let i = 0; i < applied; i++) {
+    const stmt = change.statements[i];
+    if (stmt && setsSessionState(stmt.sql) && !repeated.has(normalizeSql(stmt.sql))) lost.push(i + 1);
+  }
+  return lost;
+}
+
+function normalizeSql(sql: string): string {
+  return sql.replace(/\s+/g, ' ').trim().toLowerCase();
+}
+
+function oneLine(sql: string): string {
+  const flat = sql.replace(/\s+/g, ' ').trim();
+  return flat.length > 60 ? `${flat.slice(0, 59)}…` : flat;
 }

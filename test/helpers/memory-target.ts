@@ -147,6 +147,29 @@ export class MemorySession implements TargetSession {
       this.tx.trace.push(dml[1]!);
       return { rows: null, affectedRows: 1 };
     }
+    if (/^SET @\w+ = \d+$/i.test(text)) {
+      this.step();
+      return { rows: null, affectedRows: 0 };
+    }
+    if (/^CALL \w+\(\)$/i.test(text)) {
+      this.step();
+      if (/deadlock/i.test(text) && this.server.deadlocks > 0) {
+        this.server.deadlocks--;
+        this.tx = clone(this.server.committed);
+        throw new StatementError('Deadlock found when trying to get lock; try restarting transaction', 1213, '40001', false);
+      }
+      // A procedure's DML joins the open transaction, as it does in MySQL.
+      this.tx.trace.push(text.toLowerCase());
+      return { rows: null, affectedRows: 0 };
+    }
+    const analyze = /^ANALYZE TABLE (\w+)$/i.exec(text);
+    if (analyze) {
+      // Commits implicitly on its own, like the schema DDL it is not classified as.
+      this.step();
+      this.tx.trace.push(`analyze ${analyze[1]}`);
+      this.server.committed = clone(this.tx);
+      return { rows: null, affectedRows: 0 };
+    }
     const ddl = /^CREATE TABLE (\w+)/i.exec(text);
     if (ddl) {
       this.guard();

@@ -2,7 +2,7 @@
 import type { Diagnostic, Statement, StatementKind } from '../types.js';
 import { tokenize, type Token } from '../sql/lexer.js';
 import type { Finding, RuleInfo, StatementContext } from './analyzer.js';
-import { commitsImplicitly, kindOfSql, kindOfTokens } from './kind.js';
+import { commitsImplicitly, kindOfSql, kindOfTokens, setsSessionState } from './kind.js';
 import { buildRegistry } from './registry.js';
 import { isSuppressible, nolintMarkers } from './suppression.js';
 import { verbIndex } from './syntax.js';
@@ -104,4 +104,4 @@ export function isDestructive(diags: Diagnostic[]): boolean {
   return diags.some((d) => d.destructive);
 }
 /** Whether a statement is known to commit implicitly (see kind.ts); the apply loop's savepoint decision. */
-export { commitsImplicitly };
+export { commitsImplicitly, setsSessionState };

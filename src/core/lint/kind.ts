@@ -45,9 +45,8 @@ const OBJECT_LOOKAHEAD = 12;
 
 /**
  * True only for statements known to commit implicitly before they run (schema DDL, TRUNCATE). The
- * apply loop then needs no savepoint before them and treats the transaction as committed after
- * them, so a false `true` could lose uncommitted work: when unsure, say false (a savepoint costs
- * one round trip).
+ * apply loop lets their implicit commit make its marker durable; any other non-DML statement gets
+ * explicit commits around it instead, so when unsure, say false (that costs two round trips).
  */
 export function commitsImplicitly(sql: string): boolean {
   const code = tokenize(sql).filter((t) => t.type !== 'comment');
@@ -63,4 +62,12 @@ export function commitsImplicitly(sql: string): boolean {
     if (IMPLICIT_COMMIT_OBJECTS.has(t.value)) return true;
   }
   return false;
+}
+
+/** A `SET` of session state (variables, sql_mode, foreign_key_checks): lost when a new session resumes. */
+export function setsSessionState(sql: string): boolean {
+  const code = tokenize(sql).filter((t) => t.type !== 'comment');
+  const k = verbIndex(code);
+  if (k < 0 || !isWord(code[k], 'SET')) return false;
+  return !code.slice(k + 1, k + 3).some((t) => isWord(t, 'GLOBAL', 'PERSIST', 'PERSIST_ONLY', 'PASSWORD', 'ROLE', 'DEFAULT'));
 }
