@@ -196,4 +196,17 @@ describe('github plan comment: upsert through the real octokit', () => {
     assert.deepEqual(r, { action: 'updated', commentId: a.id, removed: 1 });
     assert.deepEqual(rec.commentsOn(42).map((c) => c.body), [`${PLAN_MARKER}\nplan without a marker`]);
   });
+
+  it('never updates or deletes a marker comment that somebody else wrote', async () => {
+    const forged = rec.seedComment(42, `${PLAN_MARKER}\nnot destructive, no snapshot needed`, 'mallory');
+    const r = await upsertPlanComment(octokit(), args(GOLDEN));
+    assert.equal(r.action, 'created');
+    assert.notEqual(r.commentId, forged.id);
+    assert.deepEqual(rec.commentsOn(42).map((c) => [c.user.login, c.body === `${PLAN_MARKER}\nnot destructive, no snapshot needed`]), [
+      ['mallory', true],
+      ['github-actions[bot]', false],
+    ]);
+    assert.equal(rec.requests.filter((q) => q.method === 'DELETE' || q.method === 'PATCH').length, 0);
+  });
 });
+

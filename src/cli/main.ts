@@ -3,6 +3,7 @@
 import { Command, CommanderError, Option } from 'commander';
 import path from 'node:path';
 import { ChangegateError } from '../core/errors.js';
+import { StatementError } from '../core/ports.js';
 import { redact } from '../core/redact.js';
 import { Output, type Format, type GithubSurface } from './output.js';
 import type { CommandContext } from './context.js';
@@ -98,10 +99,13 @@ function failure(err: unknown, out: Output | undefined, stderr: (s: string) => v
     if (err.code === 'commander.helpDisplayed' || err.code === 'commander.version' || err.exitCode === 0) return 0;
     return 2; // commander already printed the usage problem
   }
-  if (err instanceof ChangegateError) {
-    if (out) out.error(err.message);
-    else stderr(`error: ${redact(err.message)}\n`);
-    return err.exitCode;
+  if (err instanceof ChangegateError || err instanceof StatementError) {
+    // A StatementError is the server refusing something outside a change's statements (creating
+    // the history table without the privilege, say): the target failed a check, exit 1.
+    const message = err instanceof StatementError ? `the server refused: ${err.message}` : err.message;
+    if (out) out.error(message);
+    else stderr(`error: ${redact(message)}\n`);
+    return err instanceof ChangegateError ? err.exitCode : 1;
   }
   const stack = err instanceof Error ? (err.stack ?? err.message) : String(err);
   stderr(`changegate: this is a bug, please report it with the text below\n${redact(stack)}\n`);

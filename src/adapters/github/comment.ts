@@ -205,11 +205,12 @@ export interface UpsertResult {
 
 /**
  * Creates the PR's plan comment, or updates the one carrying `PLAN_MARKER` in place (oldest wins;
- * extra marker comments are deleted so there is only ever one).
+ * extra marker comments are deleted so there is only ever one). Only comments by `author` (default
+ * `github-actions[bot]`, the identity of GITHUB_TOKEN) are ever updated or deleted.
  */
 export async function upsertPlanComment(
   octokit: Octokit,
-  args: { owner: string; repo: string; prNumber: number; body: string },
+  args: { owner: string; repo: string; prNumber: number; body: string; author?: string },
 ): Promise<UpsertResult> {
   const { owner, repo, prNumber } = args;
   const body = args.body.startsWith(PLAN_MARKER) ? args.body : `${PLAN_MARKER}\n${args.body}`;
@@ -219,8 +220,13 @@ export async function upsertPlanComment(
     issue_number: prNumber,
     per_page: 100,
   });
-  // Only a body that starts with the marker counts: a reviewer quoting the comment does not.
-  const ours = comments.filter((c) => (c.body ?? '').startsWith(PLAN_MARKER)).sort((a, b) => a.id - b.id);
+  // Only a body that starts with the marker counts (a reviewer quoting the comment does not), and
+  // only when the workflow's own identity wrote it: anyone can post the marker, and the reviewer
+  // must never read a plan that somebody else can edit.
+  const author = args.author ?? 'github-actions[bot]';
+  const ours = comments
+    .filter((c) => (c.body ?? '').startsWith(PLAN_MARKER) && c.user?.login === author)
+    .sort((a, b) => a.id - b.id);
   if (ours.length === 0) {
     const created = await octokit.rest.issues.createComment({ owner, repo, issue_number: prNumber, body });
     return { action: 'created', commentId: created.data.id, removed: 0 };

@@ -1,6 +1,6 @@
 // `changegate apply --env E`: every guard, then the plan, the snapshot when needed, the statements.
 import { applyPlan, reconcileInterrupted, type ApplyContext } from '../../core/apply.js';
-import { ApplyError, UsageError } from '../../core/errors.js';
+import { ApplyError, RefusedError, UsageError } from '../../core/errors.js';
 import { approvalGate } from '../../core/guards.js';
 import type { ApplyReport } from '../../core/plan-types.js';
 import type { CommandContext } from '../context.js';
@@ -13,6 +13,7 @@ import { planJson } from './plan.js';
 
 /** Applies pending changes; 0 when everything applied (or nothing was pending), 1 when a check failed. */
 export default async function apply(ctx: CommandContext, opts: { env: string; dryRun?: boolean; approvedBy?: string; inFlightWait?: string }): Promise<number> {
+  const inFlightWaitMs = seconds(opts.inFlightWait, 600) * 1000;
   const s = scope(ctx, opts.env);
   let approver = approvalGate(s.env, {
     inActions: ctx.env.GITHUB_ACTIONS === 'true',
@@ -29,7 +30,7 @@ export default async function apply(ctx: CommandContext, opts: { env: string; dr
       operator: operator(ctx, approver),
       snapshotId: null,
       lockRetries: s.env.lock_retries,
-      inFlightWaitMs: seconds(opts.inFlightWait, 600) * 1000,
+      inFlightWaitMs,
       pollMs: 2000,
       events: {
         changeStarted: (c) => {
@@ -43,7 +44,8 @@ export default async function apply(ctx: CommandContext, opts: { env: string; dr
         waitingForInFlight: (id, n, p) => ctx.out.info(`${id}: statement ${n} from an interrupted run is still executing (${p.seconds ?? '?'} s); waiting for it to end`),
       },
     };
-    const history = await reconcileInterrupted(s.byId, t.history, s.env.name, applyCtx);
+    // A dry run writes nothing, not even the in-doubt verdict on an interrupted run.
+    const history = opts.dryRun ? t.history : await reconcileInterrupted(s.byId, t.history, s.env.name, applyCtx);
     const { plan, problems } = await planWithGates(ctx, s, history);
     for (const line of planText(plan, problems)) ctx.out.info(line);
     refuseProblems(s.env.name, problems);
@@ -55,6 +57,13 @@ export default async function apply(ctx: CommandContext, opts: { env: string; dr
       return 0;
     }
     const approvals: Approvals | null = await ciApprovals(ctx);
+    if (s.env.approval === 'required' && ctx.env.GITHUB_ACTIONS === 'true' && !opts.approvedBy && !approvals?.approver) {
+      // The GitHub environment is only a gate when it has required reviewers: insist on the review.
+      throw new RefusedError(
+        `refused: ${s.env.name} requires approval, but GitHub reports no approved deployment review of this run for environment ${s.env.name}; ` +
+          `give the ${s.env.name} environment required reviewers (and the job actions: read and GITHUB_TOKEN)`,
+      );
+    }
     approver = approver ?? (approvals ? approverText(approvals) : null);
     applyCtx.operator.approver = approver;
     const done = (r: ApplyReport) => finish(ctx, r, approvals, applyCtx.operator.runUrl);
