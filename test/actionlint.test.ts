@@ -40,8 +40,8 @@ type Workflow = { on: Record<string, unknown>; permissions?: unknown; jobs: Reco
 const wf = (f: string) => parse(read(f)) as Workflow;
 
 describe('workflows', () => {
-  it('exist: the reusable workflow and its four callers', () => {
-    assert.deepEqual(files, ['changegate.yml', 'deploy.yml', 'dispatch.yml', 'drift.yml', 'pull-request.yml']);
+  it('exist: a reusable workflow per kind of job, and the four callers', () => {
+    assert.deepEqual(files, ['changegate-drift.yml', 'changegate-validate.yml', 'changegate.yml', 'deploy.yml', 'dispatch.yml', 'drift.yml', 'pull-request.yml']);
   });
 
   for (const f of files) {
@@ -70,7 +70,8 @@ describe('workflows', () => {
         assert.ok(job.permissions, `${f}/${name} declares permissions`);
         const usesAws =
           job.steps?.some((s) => s.uses?.startsWith('aws-actions/configure-aws-credentials@')) ||
-          (job.uses === './.github/workflows/changegate.yml' && job.with?.command !== 'validate');
+          job.uses === './.github/workflows/changegate.yml' ||
+          job.uses === './.github/workflows/changegate-drift.yml';
         assert.equal(job.permissions['id-token'] === 'write', !!usesAws, `${f}/${name} id-token`);
         const writes = Object.entries(job.permissions).filter(([, v]) => v === 'write').map(([k]) => k);
         for (const k of writes) assert.ok(['id-token', 'pull-requests', 'issues'].includes(k), `${f}/${name} writes ${k}`);
@@ -88,24 +89,44 @@ describe('workflows', () => {
     }
   });
 
-  it('queue runs per environment and never cancel one in progress', () => {
-    const jobs = wf('changegate.yml').jobs;
-    assert.deepEqual(jobs.deploy.concurrency, { group: 'changegate-${{ inputs.environment }}', 'cancel-in-progress': false });
-    assert.equal(jobs.deploy.environment, '${{ inputs.environment }}');
-    assert.deepEqual(jobs.drift.concurrency, { group: 'changegate-drift-${{ inputs.environment }}', 'cancel-in-progress': false });
-    assert.equal(jobs.drift.environment, undefined, 'drift must not wait for PROD reviewers every night');
+  it('queue runs per environment, apart per pull request and for plans, and never cancel one in progress', () => {
+    const deploy = wf('changegate.yml').jobs.deploy;
+    assert.deepEqual(deploy.concurrency, {
+      group: "changegate-${{ inputs.environment }}${{ inputs.pr-number > 0 && format('-pr-{0}', inputs.pr-number) || inputs.command == 'plan' && '-plan' || '' }}",
+      'cancel-in-progress': false,
+    });
+    assert.equal(deploy.environment, '${{ inputs.environment }}');
+    const drift = wf('changegate-drift.yml').jobs.drift;
+    assert.deepEqual(drift.concurrency, { group: 'changegate-drift-${{ inputs.environment }}', 'cancel-in-progress': false });
+    assert.equal(drift.environment, undefined, 'drift must not wait for PROD reviewers every night');
+  });
+
+  it('keep within its callers\' grant every job a reusable workflow holds (GitHub checks all of them, run or not)', () => {
+    const level = { none: 0, read: 1, write: 2 } as Record<string, number>;
+    for (const f of files) {
+      for (const [name, job] of Object.entries(wf(f).jobs)) {
+        if (!job.uses) continue;
+        const called = wf(job.uses.replace('./.github/workflows/', ''));
+        for (const [cname, cjob] of Object.entries(called.jobs)) {
+          for (const [perm, want] of Object.entries(cjob.permissions ?? {})) {
+            const granted = job.permissions?.[perm] ?? 'none';
+            assert.ok(level[granted]! >= level[want]!, `${f}/${name} grants ${perm}: ${granted}, but ${job.uses}/${cname} asks for ${want}`);
+          }
+        }
+      }
+    }
   });
 
   it('call the reusable workflow with declared inputs only, and every required one', () => {
-    const call = wf('changegate.yml').on.workflow_call as {
-      inputs: Record<string, { required?: boolean; type: string }>;
-      secrets: Record<string, unknown>;
-    };
     let calls = 0;
     for (const f of files) {
       for (const [name, job] of Object.entries(wf(f).jobs)) {
         if (!job.uses) continue;
-        assert.equal(job.uses, './.github/workflows/changegate.yml', `${f}/${name}`);
+        assert.match(job.uses, /^\.\/\.github\/workflows\/changegate(-validate|-drift)?\.yml$/, `${f}/${name}`);
+        const call = wf(job.uses.replace('./.github/workflows/', '')).on.workflow_call as {
+          inputs: Record<string, { required?: boolean; type: string }>;
+          secrets?: Record<string, unknown>;
+        };
         calls++;
         const given = Object.keys(job.with ?? {});
         for (const k of given) assert.ok(k in call.inputs, `${f}/${name} passes undeclared input ${k}`);
@@ -113,7 +134,7 @@ describe('workflows', () => {
           if (spec.required) assert.ok(given.includes(k), `${f}/${name} misses required input ${k}`);
         }
         for (const k of Object.keys((job as { secrets?: Record<string, unknown> }).secrets ?? {})) {
-          assert.ok(k in call.secrets, `${f}/${name} passes undeclared secret ${k}`);
+          assert.ok(k in (call.secrets ?? {}), `${f}/${name} passes undeclared secret ${k}`);
         }
       }
     }
@@ -123,7 +144,7 @@ describe('workflows', () => {
   it('pull requests: validate everyone, apply to QA only from this repository, then comment', () => {
     const w = wf('pull-request.yml');
     assert.deepEqual((w.on.pull_request as { paths: string[] }).paths, ['changes/**', 'migrations/**', 'changegate.yaml']);
-    assert.equal(w.jobs.validate.with?.command, 'validate');
+    assert.equal(w.jobs.validate.uses, './.github/workflows/changegate-validate.yml');
     assert.equal(w.jobs.qa.needs, 'validate');
     assert.equal(w.jobs.qa.if, 'github.event.pull_request.head.repo.full_name == github.repository');
     assert.equal(w.jobs.qa.with?.environment, 'qa');

@@ -42,11 +42,12 @@ export async function readTarget(ctx: CommandContext, s: Scope): Promise<{ open:
 export async function lockTarget(
   ctx: CommandContext,
   s: Scope,
+  lockTimeoutSec: number = s.env.lock_timeout,
 ): Promise<{ open: OpenEnvironment; lock: RunLock; history: HistoryRecord[]; close(): Promise<void> }> {
   const open = await openEnvironment(ctx, s.config, s.env);
   let lock: RunLock | undefined;
   try {
-    lock = await open.target.lock(s.env.lock_timeout);
+    lock = await open.target.lock(lockTimeoutSec);
     const session = open.target.session;
     await session.history.ensure();
     await session.rollback(); // a fresh read view: see what the previous runner committed
@@ -56,9 +57,10 @@ export async function lockTarget(
       open,
       lock: held,
       history,
+      // The session first: its transaction must be over before another run may take the lock.
       close: async () => {
+        await open.close().catch(() => undefined);
         await held.release().catch(() => undefined);
-        await open.close();
       },
     };
   } catch (e) {

@@ -52,6 +52,7 @@ export async function run(argv: string[], io: { stdout?: (s: string) => void; st
     .option('--dry-run', 'print what would run and stop')
     .option('--approved-by <name>', 'who approved this run (workstation runs of approval: required environments)')
     .option('--in-flight-wait <seconds>', 'how long to wait for a statement of an interrupted run that still executes', '600')
+    .option('--lock-timeout <seconds>', "how long to wait for another run's lock (default: the environment's lock_timeout)")
     .action(action(() => import('./commands/apply.js')));
   program.command('status').description('applied, pending, failed, in-doubt and drifted changes').requiredOption('--env <name>', 'environment')
     .action(action(() => import('./commands/status.js')));

@@ -12,15 +12,16 @@ import { reportSummary } from '../summary.js';
 import { planJson } from './plan.js';
 
 /** Applies pending changes; 0 when everything applied (or nothing was pending), 1 when a check failed. */
-export default async function apply(ctx: CommandContext, opts: { env: string; dryRun?: boolean; approvedBy?: string; inFlightWait?: string }): Promise<number> {
-  const inFlightWaitMs = seconds(opts.inFlightWait, 600) * 1000;
+export default async function apply(ctx: CommandContext, opts: { env: string; dryRun?: boolean; approvedBy?: string; inFlightWait?: string; lockTimeout?: string }): Promise<number> {
+  const inFlightWaitMs = seconds('--in-flight-wait', opts.inFlightWait, 600) * 1000;
   const s = scope(ctx, opts.env);
+  const lockTimeout = seconds('--lock-timeout', opts.lockTimeout, s.env.lock_timeout);
   let approver = approvalGate(s.env, {
     inActions: ctx.env.GITHUB_ACTIONS === 'true',
     deploymentEnvironment: ctx.env.CHANGEGATE_ENVIRONMENT,
     approvedBy: opts.approvedBy,
   });
-  const t = await lockTarget(ctx, s);
+  const t = await lockTarget(ctx, s, lockTimeout);
   try {
     const session = t.open.target.session;
     let group: { end(): void } | undefined;
@@ -101,11 +102,11 @@ function finish(ctx: CommandContext, report: ApplyReport, approvals: Approvals |
   ctx.out.summary(reportSummary(report, approvals, runUrl));
 }
 
-// `--in-flight-wait`: how long to wait for a dead runner's statement that still executes on the server.
-function seconds(value: string | undefined, fallback: number): number {
+// A number of seconds from the command line, or exit 2 naming the flag.
+function seconds(flag: string, value: string | undefined, fallback: number): number {
   if (value === undefined) return fallback;
   const n = Number(value);
-  if (!Number.isFinite(n) || n < 0) throw new UsageError(`--in-flight-wait must be a number of seconds, not "${value}"`);
+  if (!Number.isFinite(n) || n < 0) throw new UsageError(`${flag} must be a number of seconds, not "${value}"`);
   return n;
 }
 
