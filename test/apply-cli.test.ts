@@ -109,7 +109,7 @@ describe('apply against a real server (CLI)', function () {
     });
     const r = await runCli(['apply', '--env', 'local'], { cwd: repo, env: env() });
     assert.equal(r.code, 1);
-    assert.match(r.stderr, /^error: 2026-11-03-broken: statement 2 of 3 failed at migrations\/2026-11-03-broken\/up\.sql:2: You have an error in your SQL syntax; .*\. Statements 1-1 are applied and recorded; nothing after them ran\. To go on, fix forward with a new change, or edit statements 2-3 of this change \(applied ones must stay as they are\) and run apply again$/m);
+    assert.match(r.stderr, /^error: 2026-11-03-broken: statement 2 of 3 failed at migrations\/2026-11-03-broken\/up\.sql:2: You have an error in your SQL syntax; .*\. Statement 1 is applied and recorded; nothing after it ran\. To go on, fix forward with a new change, or edit statements 2-3 of this change \(applied ones must stay as they are\) and run apply again$/m);
     const tables = await query<{ t: string }>("SELECT TABLE_NAME AS t FROM information_schema.TABLES WHERE TABLE_SCHEMA = DATABASE() AND TABLE_NAME IN ('ok_before', 'never_run')");
     assert.deepEqual(tables.map((x) => x.t), ['ok_before']);
     // Fix the failed statement and go on: statement 1 is not run again.
@@ -331,6 +331,33 @@ describe('apply against a real server (CLI)', function () {
     const hist = await query<{ resolved_by: string; status: string }>("SELECT resolved_by, status FROM changegate_history WHERE change_id = '2026-11-03-slow-copy'");
     assert.equal(hist[0]!.status, 'applied');
     assert.match(hist[0]!.resolved_by, /: statement 1 applied$/);
+  });
+
+  it('stops before the next change when the run lock is lost mid-run', async () => {
+    writeFiles(repo, {
+      ...manifest('2026-11-01-create-invoices'),
+      'migrations/2026-11-01-create-invoices/up.sql': 'CREATE TABLE invoices (id BIGINT NOT NULL PRIMARY KEY, amount DECIMAL(10,2) NOT NULL DEFAULT 0) AS SELECT 99 AS id FROM (SELECT SLEEP(2)) AS pause;\n',
+    });
+    const run = startCli(['apply', '--env', 'local'], { cwd: repo, env: env() });
+    // Kill the lock's connection while the first change's slow statement runs.
+    for (let i = 0; i < 300; i++) {
+      const tables = await query<{ n: number }>("SELECT COUNT(*) AS n FROM information_schema.TABLES WHERE TABLE_SCHEMA = DATABASE() AND TABLE_NAME = 'changegate_history'");
+      if (Number(tables[0]!.n) === 1) {
+        const rows = await query<{ n: number }>("SELECT COUNT(*) AS n FROM changegate_history WHERE change_id = '2026-11-01-create-invoices' AND in_flight = 1");
+        if (Number(rows[0]!.n) === 1) break;
+      }
+      await new Promise((r) => setTimeout(r, 20));
+    }
+    const rows = await query<{ h: number | null }>(`SELECT IS_USED_LOCK('changegate:${schema.name}') AS h`);
+    const holder = rows[0]!.h === null ? null : Number(rows[0]!.h);
+    assert.ok(holder !== null, 'the run took its lock');
+    await server.adminQuery(`KILL ${holder}`);
+    const r = await run.done;
+    assert.equal(r.code, 1, r.stdout + r.stderr);
+    assert.match(r.stderr, /^error: refused: the run lock on local was lost \(its connection ended\); stopping before 2026-11-02-seed, with everything before it recorded\. Run apply again$/m);
+    const again = await runCli(['apply', '--env', 'local'], { cwd: repo, env: env() });
+    assert.equal(again.code, 0, again.stderr);
+    assert.match(again.stdout, /^plan for local: 1 change\(s\) to apply$/m);
   });
 });
 

@@ -105,7 +105,7 @@ describe('apply protocol (in-memory MySQL rules)', () => {
       assert.equal(
         err.message,
         "2026-11-03-c: statement 2 of 3 failed at migrations/2026-11-03-c/up.sql:2: You have an error in your SQL syntax near 'SYNTAX ERROR'. " +
-          'Statements 1-1 are applied and recorded; nothing after them ran. To go on, fix forward with a new change, ' +
+          'Statement 1 is applied and recorded; nothing after it ran. To go on, fix forward with a new change, ' +
           'or edit statements 2-3 of this change (applied ones must stay as they are) and run apply again',
       );
       return true;
@@ -188,7 +188,7 @@ describe('apply protocol (in-memory MySQL rules)', () => {
     const noRetry = context(again.connect(), again);
     await assert.rejects(applyPlan(planEnvironment([c], [], env).plan, new Map([[c.id, c]]), [], noRetry), {
       message: '2026-11-06-g: statement 3 of 4 failed at migrations/2026-11-06-g/up.sql:3: Deadlock found when trying to get lock; try restarting transaction. ' +
-        'Statements 1-1 are applied and recorded; nothing after them ran. To go on, fix forward with a new change, or edit statements 2-4 of this change (applied ones must stay as they are) and run apply again',
+        'Statement 1 is applied and recorded; nothing after it ran. To go on, fix forward with a new change, or edit statements 2-4 of this change (applied ones must stay as they are) and run apply again',
     });
     assert.deepEqual(again.committed.trace, ['g1']);
     assert.equal(again.committed.history.get(c.id)!.statementsApplied, 1);

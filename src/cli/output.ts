@@ -81,6 +81,11 @@ export class Output {
     return { end: () => undefined };
   }
 
+  /** Output that is the command's result in every format (a matrix for a workflow to read): stdout. */
+  raw(text: string): void {
+    this.stdout(text + '\n');
+  }
+
   /** The machine-readable result: printed by `finish()` in json format, ignored otherwise. */
   setDocument(doc: unknown): void {
     this.doc = doc;

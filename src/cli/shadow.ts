@@ -2,7 +2,8 @@
 // result with the live schema. The shadow schema is always dropped afterwards.
 import { UsageError } from '../core/errors.js';
 import { StatementError } from '../core/ports.js';
-import type { Change, Config, Diagnostic } from '../core/types.js';
+import { refuseProtected } from '../core/guards.js';
+import type { Change, Config, Diagnostic, EnvironmentConfig } from '../core/types.js';
 import type { MysqlConnection, TargetSpec } from '../adapters/mysql/connection.js';
 import type { CommandContext } from './context.js';
 import { diagnosticLine } from './render.js';
@@ -53,6 +54,7 @@ export async function shadowReplay(ctx: CommandContext, config: Config, changes:
   }
   const spec = parseTargetUrl(source, 'the shadow server');
   ctx.out.secret(spec.password);
+  refuseProtected(config, { name: 'shadow' } as EnvironmentConfig, spec.host, 'points at host');
   const failure = await withShadow(spec, config.database, 'the shadow server', async (conn, name) => {
     ctx.out.info(`shadow: replaying ${changes.length} change(s) into ${name}`);
     return replay(conn, changes);

@@ -60,6 +60,8 @@ export interface ApplyContext {
   now?: () => Date;
   sleep?: (ms: number) => Promise<void>;
   events?: ApplyEvents;
+  /** Whether the run lock is still held; checked before each change (invariant 2). */
+  lockHeld?: () => Promise<boolean>;
 }
 
 // MySQL/MariaDB error numbers that mean "gave up on a lock": 1205 lock wait timeout (a metadata lock
@@ -159,6 +161,13 @@ export async function applyPlan(
   for (const entry of report.changes) {
     const change = changes.get(entry.id);
     if (!change) throw new Error(`plan names ${entry.id}, which was not loaded`);
+    if (ctx.lockHeld && !(await ctx.lockHeld())) {
+      // Its connection ended (killed, or dropped by a proxy): another run could take it now.
+      throw new RefusedError(
+        `refused: the run lock on ${plan.environment} was lost (its connection ended); stopping before ${entry.id}, ` +
+          'with everything before it recorded. Run apply again',
+      );
+    }
     const started = Date.now();
     try {
       await applyChange(change, entry, byId.get(entry.id), ctx);
@@ -353,9 +362,12 @@ async function applyChange(
 
 // What the user can do after statement k of total failed with statements 1..applied durable.
 function goOn(total: number, applied: number): string {
-  const done = applied === 0 ? 'No statement of this change is applied' : `Statements 1-${applied} are applied and recorded`;
+  const done =
+    applied === 0 ? 'No statement of this change is applied'
+    : applied === 1 ? 'Statement 1 is applied and recorded; nothing after it ran'
+    : `Statements 1-${applied} are applied and recorded; nothing after them ran`;
   const rest = applied + 1 === total ? `statement ${total}` : `statements ${applied + 1}-${total}`;
-  return `${done}; nothing after them ran. To go on, fix forward with a new change, or edit ${rest} of this change` +
+  return `${done}. To go on, fix forward with a new change, or edit ${rest} of this change` +
     `${applied === 0 ? '' : ' (applied ones must stay as they are)'} and run apply again`;
 }
 

@@ -184,6 +184,8 @@ async function checkServer(conn: MysqlConnection, opts: ConnectOptions): Promise
   return { version, comment: vars.get('version_comment') ?? '', display };
 }
 
+// Fails closed: any value but an explicit off counts as read-only (MariaDB 11 adds NO_LOCK and
+// NO_LOCK_NO_ADMIN to read_only, both of which refuse writes).
 function isOn(value: string | undefined): boolean {
-  return value !== undefined && /^(on|1|true)$/i.test(value.trim());
+  return value !== undefined && !/^(off|0|false|)$/i.test(value.trim());
 }

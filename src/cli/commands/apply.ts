@@ -28,6 +28,7 @@ export default async function apply(ctx: CommandContext, opts: { env: string; dr
     const applyCtx: ApplyContext = {
       session,
       inspector: t.open.target.inspector,
+      lockHeld: () => t.lock.held(),
       operator: operator(ctx, approver),
       snapshotId: null,
       lockRetries: s.env.lock_retries,

@@ -1,5 +1,6 @@
 // `changegate drift --env E`: files changed after they were applied (checksum drift), and the live
 // schema against what replaying the applied changes produces (schema drift).
+import { refuseProtected } from '../../core/guards.js';
 import { planEnvironment } from '../../core/plan.js';
 import type { CommandContext } from '../context.js';
 import { readTarget, scope } from '../flow.js';
@@ -19,6 +20,7 @@ export default async function drift(ctx: CommandContext, opts: { env: string; sh
     const shadowSpec = opts.shadowUrl
       ? (await import('../../adapters/mysql/connect.js')).parseTargetUrl(opts.shadowUrl, 'the shadow server')
       : (await (await import('../target.js')).resolveEnvironment(ctx, s.config, s.env)).spec;
+    refuseProtected(s.config, s.env, shadowSpec.host, 'has a shadow server at host');
     const result = await withShadow(shadowSpec, open.target.schema, `${s.env.name} (shadow)`, async (conn, name) => {
       const failure = await replay(conn, applied);
       if (failure) return { failure: `${failure.file}:${failure.line}: ${failure.message}`, diff: [] as string[] };

@@ -8,7 +8,7 @@ export default async function envs(ctx: CommandContext, opts: { json?: boolean }
   const config = loadConfigOrFail(ctx);
   const ordered = environmentsInOrder(config);
   if (opts.json) {
-    ctx.out.info(JSON.stringify(envMatrix(config)));
+    ctx.out.raw(JSON.stringify(envMatrix(config)));
     return 0;
   }
   ctx.out.setDocument({ environments: ordered.map((e) => ({ name: e.name, after: e.after ?? null, target: e.cluster ?? 'url', snapshot: e.snapshot, approval: e.approval ?? 'none' })) });

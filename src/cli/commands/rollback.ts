@@ -6,7 +6,8 @@ import { combinedChecksum } from '../../core/checksum.js';
 import { RefusedError, UsageError } from '../../core/errors.js';
 import { approvalGate } from '../../core/guards.js';
 import { planEnvironment } from '../../core/plan.js';
-import type { Change } from '../../core/types.js';
+import type { Change, HistoryRecord } from '../../core/types.js';
+import type { TargetSession } from '../../core/ports.js';
 import type { CommandContext } from '../context.js';
 import { lockTarget, operator, refuseProblems, scope } from '../flow.js';
 import { planText, reportText } from '../render.js';
@@ -47,7 +48,7 @@ export default async function rollback(ctx: CommandContext, changeId: string, op
     };
     const op = operator(ctx, approver);
     const applyCtx: ApplyContext = {
-      session: t.open.target.session, inspector: t.open.target.inspector, operator: op, snapshotId: null,
+      session: t.open.target.session, inspector: t.open.target.inspector, operator: op, snapshotId: null, lockHeld: () => t.lock.held(),
       lockRetries: s.env.lock_retries, inFlightWaitMs: 0, pollMs: 1000,
       events: { statementStarted: (c, n, total, ms) => ctx.out.info(`${c.id}: ${n}/${total} ${(ms / 1000).toFixed(1)} s`) },
     };
@@ -57,14 +58,15 @@ export default async function rollback(ctx: CommandContext, changeId: string, op
     const { plan, problems } = planEnvironment([undo], history.filter((r) => r.changeId === undo.id), s.env);
     for (const line of planText(plan, problems)) ctx.out.info(line);
     refuseProblems(s.env.name, problems);
-    if (plan.changes.length === 0) throw new RefusedError(`refused: the rollback of ${changeId} already ran in ${s.env.name}`);
+    if (plan.changes.length === 0) {
+      // The rollback ran but its run stopped before marking the change: finish that record now.
+      await markRolledBack(main, op.user, ctx.now(), t.open.target.session);
+      ctx.out.info(`${changeId}: its rollback had already run in ${s.env.name}; the change is now recorded as rolled back`);
+      return 0;
+    }
     if (plan.snapshot.required) applyCtx.snapshotId = await ensureSnapshot(ctx, s, t.open, plan, t.history, op.runUrl);
     const report = await applyPlan(plan, new Map([[undo.id, undo]]), history, applyCtx);
-    main.status = 'rolled-back';
-    main.finishedAt = ctx.now();
-    main.error = `rolled back by ${op.user}`;
-    await t.open.target.session.history.put(main);
-    await t.open.target.session.commit();
+    await markRolledBack(main, op.user, ctx.now(), t.open.target.session);
     for (const line of reportText(report)) ctx.out.info(line);
     ctx.out.info(`${changeId} is rolled back in ${s.env.name}; apply will not run it again (put new work in a new change)`);
     ctx.out.setDocument(applyJson(report));
@@ -72,4 +74,12 @@ export default async function rollback(ctx: CommandContext, changeId: string, op
   } finally {
     await t.close();
   }
+}
+
+async function markRolledBack(main: HistoryRecord, user: string, now: Date, session: TargetSession): Promise<void> {
+  main.status = 'rolled-back';
+  main.finishedAt = now;
+  main.error = `rolled back by ${user}`;
+  await session.history.put(main);
+  await session.commit();
 }
