@@ -195,6 +195,15 @@ describe('aws adapter: taking a snapshot', () => {
     assert.deepEqual(o.progress.map(([s]) => s), ['creating', 'creating', 'failed']);
   });
 
+  it('waits for a new snapshot that DescribeDBClusterSnapshots does not list yet', async () => {
+    fake.snapshotCreatingPolls(1).snapshotListedLate(2);
+    const o = options();
+    const taken = await createClusterSnapshot(rds(), o);
+    assert.equal(taken.id, SNAP);
+    assert.deepEqual(o.progress.map(([s]) => s), ['creating', 'available']);
+    assert.equal(fake.callsTo('DescribeDBClusterSnapshots').length, 4, 'two answered "not found", then two polls');
+  });
+
   it('stops when the snapshot is not available in time', async () => {
     fake.snapshotCreatingPolls(1_000_000);
     const o = options({ timeoutSec: 0.15 });

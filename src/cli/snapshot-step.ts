@@ -72,6 +72,7 @@ export async function ensureSnapshot(
   const restore = snap.restoreCommand(taken, clusterId, region, {
     subnetGroup: open.aws.cluster.subnetGroup,
     securityGroupIds: open.aws.cluster.securityGroupIds,
+    engine: open.aws.cluster.engine,
   });
   ctx.out.info(`snapshot: ${taken.id} is available`);
   ctx.out.info(`to restore it: ${restore}`);

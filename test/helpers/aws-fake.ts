@@ -56,6 +56,8 @@ export interface FakeSnapshot {
   creatingPollsTotal: number;
   /** Ends `failed` instead of `available` once the creating polls are used up. */
   fails: boolean;
+  /** Describe calls by id that still answer "not found" (RDS's eventual consistency). */
+  unlistedPolls: number;
 }
 
 /** One request the fake received. */
@@ -111,6 +113,7 @@ export class AwsFake {
   private throttles = new Map<string, number>();
   private denied = new Set<string>();
   private creatingPolls = 0;
+  private unlisted = 0;
   private failing = false;
   private expired = false;
 
@@ -147,6 +150,7 @@ export class AwsFake {
       creatingPollsTotal: forever,
       fails: false,
       ...s,
+      unlistedPolls: s.unlistedPolls ?? 0,
     });
     return this;
   }
@@ -160,6 +164,12 @@ export class AwsFake {
   /** Snapshots created from now on report `creating` for `n` describe polls, with rising PercentProgress. */
   snapshotCreatingPolls(n: number): this {
     this.creatingPolls = n;
+    return this;
+  }
+
+  /** Snapshots created from now on are missing from describe-by-id for their first `n` polls. */
+  snapshotListedLate(n: number): this {
+    this.unlisted = n;
     return this;
   }
 
@@ -355,6 +365,7 @@ export class AwsFake {
           creatingPollsLeft: this.creatingPolls,
           creatingPollsTotal: this.creatingPolls,
           fails: this.failing,
+          unlistedPolls: this.unlisted,
         };
         this.snapshots.set(snap.id, snap);
         return rdsOk(action, this.snapshotXml(snap));
@@ -366,6 +377,10 @@ export class AwsFake {
         let list = [...this.snapshots.values()].filter((s) => s.region === region);
         if (id) {
           list = list.filter((s) => s.id === id.toLowerCase());
+          if (list.length === 1 && list[0]!.unlistedPolls > 0) {
+            list[0]!.unlistedPolls--;
+            list = [];
+          }
           if (list.length === 0) throw new Fault(404, 'DBClusterSnapshotNotFoundFault', `DBClusterSnapshot ${id} not found.`);
         }
         if (clusterId) list = list.filter((s) => s.clusterId === clusterId);

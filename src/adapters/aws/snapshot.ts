@@ -145,6 +145,9 @@ function info(s: DBClusterSnapshot): SnapshotInfo {
   };
 }
 
+// How long after its creation a snapshot may still be missing from DescribeDBClusterSnapshots.
+const NOT_YET_LISTED_MS = 60_000;
+
 // While AWS reports one of these the snapshot may still become available; anything else is final.
 const IN_PROGRESS = new Set(['creating', 'copying', 'pending']);
 
@@ -179,6 +182,12 @@ export async function waitForSnapshot(
   const where = `snapshot ${o.snapshotId} of cluster ${o.clusterId} in ${region}`;
   for (;;) {
     const s = await describeOne(rds, o.snapshotId, region);
+    // RDS reads are eventually consistent: a snapshot created a moment ago may not be listed yet.
+    if (!s && Date.now() - t0 < NOT_YET_LISTED_MS && Date.now() < deadline) {
+      await sleep(Math.min(delay, Math.max(0, deadline - Date.now())));
+      delay = Math.min(delay * 2, maxDelay);
+      continue;
+    }
     if (!s) {
       throw new ChangegateError(
         `${where} disappeared while it was being created; stopping before any statement: check the cluster's events in the RDS console and re-run`,
@@ -253,6 +262,8 @@ export async function latestChangegateSnapshot(rds: RDSClient, clusterId: string
 export interface RestoreNetwork {
   subnetGroup?: string;
   securityGroupIds?: string[];
+  /** The cluster's engine (`aurora-mysql`, or `mysql` for a Multi-AZ DB cluster); default aurora-mysql. */
+  engine?: string;
 }
 
 function shellWord(s: string): string {
@@ -280,7 +291,7 @@ export function restoreCommand(
     `--region ${shellWord(region)}`,
     `--db-cluster-identifier ${restoredClusterId(snapshot, clusterId)}`,
     `--snapshot-identifier ${shellWord(snapshot.id)}`,
-    '--engine aurora-mysql',
+    `--engine ${shellWord(network.engine ?? 'aurora-mysql')}`,
   ];
   if (network.subnetGroup) words.push(`--db-subnet-group-name ${shellWord(network.subnetGroup)}`);
   if (network.securityGroupIds?.length) words.push(`--vpc-security-group-ids ${network.securityGroupIds.map(shellWord).join(' ')}`);
