@@ -239,5 +239,29 @@ describe('apply protocol (in-memory MySQL rules)', () => {
     await applyPlan(again.plan, new Map([[repeated.id, repeated]]), history, context(server.connect(), server));
     assert.deepEqual(server.committed.trace, ['k2', 'k3']);
   });
+
+  it('resumes without doubt after a crash in the DML that follows a finished DDL statement', async () => {
+    const c = change('2026-11-09-l', ['CREATE TABLE l1 (id INT)', "INSERT INTO trace VALUES ('l2')", "INSERT INTO trace VALUES ('l3')"]);
+    const run = async (server: MemoryServer) => {
+      const session = server.connect();
+      const ctx = context(session, server);
+      const history = await reconcileInterrupted(new Map([[c.id, c]]), await session.history.load(), env.name, ctx);
+      const { plan, problems } = planEnvironment([c], history, env);
+      if (problems.length > 0) throw new Error(problems.map((p) => p.message).join('\n'));
+      await applyPlan(plan, new Map([[c.id, c]]), history, ctx);
+    };
+    const clean = new MemoryServer();
+    await run(clean);
+    // Operations 1-6: start record, marker, CREATE, and the commit that records it applied. A crash
+    // at any later one (inside the DML batch and after) must resume on its own.
+    for (let at = 7; at <= clean.ops; at++) {
+      const server = new MemoryServer();
+      server.crashAt = at;
+      await assert.rejects(run(server), Crash);
+      server.crashAt = 0;
+      await run(server);
+      assert.deepEqual(server.committed.trace, ['l1', 'l2', 'l3'], `crash at ${at}`);
+    }
+  });
 });
 

@@ -226,6 +226,7 @@ async function applyChange(
     dirty = false;
     lastWrite = null;
   };
+  let afterDdl = false; // the statement before ran as schema DDL in this run
   let attempt = 1;
   let retryAt = 0; // the statement a retry started from: attempts count until the run gets past it
   let k = planned.resumeFrom;
@@ -240,6 +241,12 @@ async function applyChange(
       // the batch's second statement: if a later one fails, it shows whether the server kept the
       // batch (statement rollback) or undid all of it (a deadlock).
       if (dirty && (k - batchStart >= BATCH_MAX || Date.now() - batchOpened >= BATCH_MS)) {
+        await write(k - 1, k);
+        await commitPoint();
+      }
+      if (!dirty && afterDdl) {
+        // Record the DDL statement before it as applied now: else a crash anywhere in this batch
+        // would leave that finished statement in doubt until the batch's commit point.
         await write(k - 1, k);
         await commitPoint();
       }
@@ -318,6 +325,7 @@ async function applyChange(
       await write(k, null);
       await commitPoint();
     }
+    afterDdl = implicit;
     if (k >= retryAt) attempt = 1;
     k++;
   }
