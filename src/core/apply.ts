@@ -8,7 +8,8 @@
 //      - dml: its effect and the next statement's write commit together, so "k applied" is durable
 //        exactly when k's effect is. DML statements batch in one transaction until the next DDL
 //        statement (or BATCH_MAX / BATCH_MS, when a plain COMMIT makes a marker on a dml statement
-//        that has not run durable).
+//        that has not run durable). A batch that follows a DDL statement first commits the write
+//        recording that statement applied, so a crash inside the batch never puts it in doubt.
 //      - ddl: MySQL commits implicitly right before it starts, which makes the marker durable
 //        exactly when statement k begins.
 //      - anything else (SET, CALL, ANALYZE...), which may or may not commit on its own: the marker
