@@ -359,5 +359,29 @@ describe('apply against a real server (CLI)', function () {
     assert.equal(again.code, 0, again.stderr);
     assert.match(again.stdout, /^plan for local: 1 change\(s\) to apply$/m);
   });
+
+  it('resumes without asking after a runner dies in the DML right after a finished DDL statement', async () => {
+    assert.equal((await runCli(['apply', '--env', 'local'], { cwd: repo, env: env() })).code, 0);
+    writeFiles(repo, {
+      ...manifest('2026-11-03-notes'),
+      'migrations/2026-11-03-notes/up.sql': 'CREATE TABLE notes (id INT NOT NULL PRIMARY KEY);\nINSERT INTO notes (id) SELECT 1 FROM (SELECT SLEEP(3)) AS pause;\n',
+    });
+    const run = startCli(['apply', '--env', 'local'], { cwd: repo, env: env() });
+    // Wait until the CREATE TABLE is recorded applied (through the lock's connection), then kill
+    // the runner in the middle of the INSERT.
+    for (let i = 0; i < 300; i++) {
+      const rows = await query<{ n: number }>("SELECT COUNT(*) AS n FROM changegate_history WHERE change_id = '2026-11-03-notes' AND statements_applied = 1");
+      if (Number(rows[0]!.n) === 1) break;
+      await new Promise((r) => setTimeout(r, 20));
+    }
+    run.child.kill('SIGKILL');
+    await run.done;
+    // A durable marker on a DML statement means it did not commit: no question, resume there.
+    const again = await runCli(['apply', '--env', 'local'], { cwd: repo, env: env() });
+    assert.equal(again.code, 0, again.stdout + again.stderr);
+    assert.match(again.stdout, /^2026-11-03-notes: resuming at statement 2 /m);
+    const rows = await query<{ n: number }>('SELECT COUNT(*) AS n FROM notes');
+    assert.equal(Number(rows[0]!.n), 1);
+  });
 });
 

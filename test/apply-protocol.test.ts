@@ -32,16 +32,19 @@ const changes = [
 ];
 const marks = ['a1', 'a2', 'a3', 'a4', 'a5', 'b1', 'b2'];
 
-function context(session: MemorySession, server: MemoryServer): ApplyContext {
+// `aside`: the run records a finished DDL statement through another connection (as the CLI does
+// through its lock's connection) instead of a commit of its own.
+function context(session: MemorySession, server: MemoryServer, aside = false): ApplyContext {
   return {
     session, inspector: server, snapshotId: null, lockRetries: 0, inFlightWaitMs: 0, pollMs: 0,
     operator: { user: 'test', gitCommit: null, runUrl: null, approver: null },
+    ...(aside ? { recordApplied: server.recordAside(session) } : {}),
   };
 }
 
-async function runOnce(server: MemoryServer): Promise<void> {
+async function runOnce(server: MemoryServer, aside = false): Promise<void> {
   const session = server.connect();
-  const ctx = context(session, server);
+  const ctx = context(session, server, aside);
   const byId = new Map(changes.map((c) => [c.id, c]));
   const history = await reconcileInterrupted(byId, await session.history.load(), env.name, ctx);
   const { plan, problems } = planEnvironment(changes, history, env);
@@ -60,40 +63,42 @@ describe('apply protocol (in-memory MySQL rules)', () => {
     ]);
   });
 
-  it('survives a crash at every operation, resolving in-doubt statements by looking', async () => {
-    const clean = new MemoryServer();
-    await runOnce(clean);
-    const totalOps = clean.ops;
-    assert.ok(totalOps > 20, `a run has ${totalOps} operations`);
-    let inDoubt = 0;
-    for (const ddlCompletes of [true, false]) {
-      for (let at = 1; at <= totalOps; at++) {
-        const server = new MemoryServer();
-        server.ddlCompletesOnCrash = ddlCompletes;
-        server.crashAt = at;
-        await assert.rejects(runOnce(server), Crash, `crash at ${at}`);
-        server.crashAt = 0;
-        try {
-          await runOnce(server);
-        } catch (err) {
-          assert.match(String(err), /may or may not have been applied/, `crash at ${at}: ${err}`);
-          inDoubt++;
-          const session = server.connect();
-          const rec = (await session.history.load()).find((r) => r.status === 'in-doubt')!;
-          const stmt = changes.find((c) => c.id === rec.changeId)!.statements[rec.inFlight! - 1]!;
-          const mark = /CREATE TABLE (\w+)/.exec(stmt.sql)![1]!;
-          await resolveInDoubt(session, rec.changeId, 'qa', rec.inFlight!, server.committed.trace.includes(mark), 'tester', new Date());
-          await runOnce(server);
+  for (const aside of [false, true]) {
+    it(`survives a crash at every operation, resolving in-doubt statements by looking${aside ? ' (DDL recorded through another connection)' : ''}`, async () => {
+      const clean = new MemoryServer();
+      await runOnce(clean, aside);
+      const totalOps = clean.ops;
+      assert.ok(totalOps > 20, `a run has ${totalOps} operations`);
+      let inDoubt = 0;
+      for (const ddlCompletes of [true, false]) {
+        for (let at = 1; at <= totalOps; at++) {
+          const server = new MemoryServer();
+          server.ddlCompletesOnCrash = ddlCompletes;
+          server.crashAt = at;
+          await assert.rejects(runOnce(server, aside), Crash, `crash at ${at}`);
+          server.crashAt = 0;
+          try {
+            await runOnce(server, aside);
+          } catch (err) {
+            assert.match(String(err), /may or may not have been applied/, `crash at ${at}: ${err}`);
+            inDoubt++;
+            const session = server.connect();
+            const rec = (await session.history.load()).find((r) => r.status === 'in-doubt')!;
+            const stmt = changes.find((c) => c.id === rec.changeId)!.statements[rec.inFlight! - 1]!;
+            const mark = /CREATE TABLE (\w+)/.exec(stmt.sql)![1]!;
+            await resolveInDoubt(session, rec.changeId, 'qa', rec.inFlight!, server.committed.trace.includes(mark), 'tester', new Date());
+            await runOnce(server, aside);
+          }
+          assert.deepEqual(server.committed.trace, marks, `crash at ${at} (ddl completes: ${ddlCompletes})`);
+          const statuses = [...server.committed.history.values()].map((r) => r.status);
+          assert.deepEqual(statuses, ['applied', 'applied'], `crash at ${at}`);
         }
-        assert.deepEqual(server.committed.trace, marks, `crash at ${at} (ddl completes: ${ddlCompletes})`);
-        const statuses = [...server.committed.history.values()].map((r) => r.status);
-        assert.deepEqual(statuses, ['applied', 'applied'], `crash at ${at}`);
       }
-    }
-    // Only a crash from a DDL statement's start until the next durable write leaves its outcome
-    // unknown (the statement, plus the few round trips after it); every other crash point resumes.
-    assert.ok(inDoubt > 0 && inDoubt < totalOps, `in-doubt ${inDoubt} times of ${2 * totalOps}`);
-  });
+      // Only a crash from a DDL statement's start until its record is durable leaves its outcome
+      // unknown (the statement and one write after it); every other crash point resumes.
+      assert.ok(inDoubt > 0 && inDoubt < totalOps, `in-doubt ${inDoubt} times of ${2 * totalOps}`);
+    });
+  }
 
   it('records a failed statement and keeps the dml statement before it', async () => {
     const server = new MemoryServer();
@@ -240,28 +245,30 @@ describe('apply protocol (in-memory MySQL rules)', () => {
     assert.deepEqual(server.committed.trace, ['k2', 'k3']);
   });
 
-  it('resumes without doubt after a crash in the DML that follows a finished DDL statement', async () => {
-    const c = change('2026-11-09-l', ['CREATE TABLE l1 (id INT)', "INSERT INTO trace VALUES ('l2')", "INSERT INTO trace VALUES ('l3')"]);
-    const run = async (server: MemoryServer) => {
-      const session = server.connect();
-      const ctx = context(session, server);
-      const history = await reconcileInterrupted(new Map([[c.id, c]]), await session.history.load(), env.name, ctx);
-      const { plan, problems } = planEnvironment([c], history, env);
-      if (problems.length > 0) throw new Error(problems.map((p) => p.message).join('\n'));
-      await applyPlan(plan, new Map([[c.id, c]]), history, ctx);
-    };
-    const clean = new MemoryServer();
-    await run(clean);
-    // Operations 1-6: start record, marker, CREATE, and the commit that records it applied. A crash
-    // at any later one (inside the DML batch and after) must resume on its own.
-    for (let at = 7; at <= clean.ops; at++) {
-      const server = new MemoryServer();
-      server.crashAt = at;
-      await assert.rejects(run(server), Crash);
-      server.crashAt = 0;
-      await run(server);
-      assert.deepEqual(server.committed.trace, ['l1', 'l2', 'l3'], `crash at ${at}`);
-    }
-  });
+  for (const aside of [false, true]) {
+    it(`resumes without doubt after a crash in the DML that follows a finished DDL statement${aside ? ' (recorded through another connection)' : ''}`, async () => {
+      const c = change('2026-11-09-l', ['CREATE TABLE l1 (id INT)', "INSERT INTO trace VALUES ('l2')", "INSERT INTO trace VALUES ('l3')"]);
+      const run = async (server: MemoryServer) => {
+        const session = server.connect();
+        const ctx = context(session, server, aside);
+        const history = await reconcileInterrupted(new Map([[c.id, c]]), await session.history.load(), env.name, ctx);
+        const { plan, problems } = planEnvironment([c], history, env);
+        if (problems.length > 0) throw new Error(problems.map((p) => p.message).join('\n'));
+        await applyPlan(plan, new Map([[c.id, c]]), history, ctx);
+      };
+      const clean = new MemoryServer();
+      await run(clean);
+      // Operations 1-4: start record, commit, marker, CREATE. Then the record of l1 as applied: a
+      // write and a commit here, or one write through the other connection. A crash at any later
+      // operation (inside the DML batch and after) must resume on its own.
+      for (let at = aside ? 6 : 7; at <= clean.ops; at++) {
+        const server = new MemoryServer();
+        server.crashAt = at;
+        await assert.rejects(run(server), Crash);
+        server.crashAt = 0;
+        await run(server);
+        assert.deepEqual(server.committed.trace, ['l1', 'l2', 'l3'], `crash at ${at}`);
+      }
+    });
+  }
 });
-

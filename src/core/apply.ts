@@ -8,8 +8,9 @@
 //      - dml: its effect and the next statement's write commit together, so "k applied" is durable
 //        exactly when k's effect is. DML statements batch in one transaction until the next DDL
 //        statement (or BATCH_MAX / BATCH_MS, when a plain COMMIT makes a marker on a dml statement
-//        that has not run durable). A batch that follows a DDL statement first commits the write
-//        recording that statement applied, so a crash inside the batch never puts it in doubt.
+//        that has not run durable). A batch that follows a DDL statement does not start before
+//        that statement is recorded applied: by a write on the lock's connection (recordApplied,
+//        not waited for) or else a commit here, so a crash inside the batch never puts it in doubt.
 //      - ddl: MySQL commits implicitly right before it starts, which makes the marker durable
 //        exactly when statement k begins.
 //      - anything else (SET, CALL, ANALYZE...), which may or may not commit on its own: the marker
@@ -63,6 +64,12 @@ export interface ApplyContext {
   events?: ApplyEvents;
   /** Whether the run lock is still held; checked before each change (invariant 2). */
   lockHeld?: () => Promise<boolean>;
+  /**
+   * Records "statement `applied` is done, `inFlight` next" on another connection, committed there at
+   * once and not waited for, when the row still shows `applied` in flight. Lets a finished DDL
+   * statement be recorded before the DML batch after it without a commit in the apply session.
+   */
+  recordApplied?: (changeId: string, applied: number, inFlight: number | null, connectionId: number) => void;
 }
 
 // MySQL/MariaDB error numbers that mean "gave up on a lock": 1205 lock wait timeout (a metadata lock
@@ -227,7 +234,8 @@ async function applyChange(
     dirty = false;
     lastWrite = null;
   };
-  let afterDdl = false; // the statement before ran as schema DDL in this run
+  let afterDdl = false; // the statement before ran as schema DDL in this run, not yet recorded applied
+  let recordedAside = false;
   let attempt = 1;
   let retryAt = 0; // the statement a retry started from: attempts count until the run gets past it
   let k = planned.resumeFrom;
@@ -322,11 +330,17 @@ async function applyChange(
       // Schema DDL committed everything, the marker of the next statement starts a new transaction.
       dirty = false;
       lastWrite = null;
+      const next = change.statements[k];
+      if (next && ctx.recordApplied && statementKind(next.sql) === 'dml') {
+        ctx.recordApplied(change.id, k, k + 1, session.connectionId);
+        recordedAside = true;
+      }
     } else {
       await write(k, null);
       await commitPoint();
     }
-    afterDdl = implicit;
+    afterDdl = implicit && !recordedAside;
+    recordedAside = false;
     if (k >= retryAt) attempt = 1;
     k++;
   }

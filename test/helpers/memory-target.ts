@@ -1,8 +1,10 @@
 // An in-memory target that keeps MySQL's commit rules, for pure tests of the apply loop's protocol:
-// autocommit off, DDL commits implicitly before it runs and on its own after, SAVEPOINT is lost
-// with that commit, and a crash discards whatever was not committed. Statements leave a trace
-// (INSERT INTO trace VALUES ('x') or CREATE TABLE x) so a test can count how often each ran.
-// The real adapter is tested against a real server; this double only models the rules above.
+// autocommit off, a transaction's writes are its own until COMMIT (row by row, so another
+// connection's committed write to a row it did not touch survives), DDL commits implicitly before
+// it runs and on its own after, a deadlock undoes the whole transaction, and a crash discards
+// whatever was not committed. Statements leave a trace (INSERT INTO trace VALUES ('x') or
+// CREATE TABLE x) so a test can count how often each ran. The real adapter is tested against a real
+// server; this double only models the rules above.
 import type { HistoryWriter, ProcessInfo, RunResult, ServerInspector, TargetSession } from '../../src/core/ports.js';
 import { StatementError } from '../../src/core/ports.js';
 import type { HistoryRecord } from '../../src/core/types.js';
@@ -15,11 +17,6 @@ interface State {
   trace: string[];
 }
 
-const clone = (s: State): State => ({
-  history: new Map([...s.history].map(([k, v]) => [k, structuredClone(v)])),
-  trace: [...s.trace],
-});
-
 /** The "server": committed state plus a count of every operation sessions perform. */
 export class MemoryServer implements ServerInspector {
   committed: State = { history: new Map(), trace: [] };
@@ -27,7 +24,7 @@ export class MemoryServer implements ServerInspector {
   crashAt = 0;
   /** When the crash hits a DDL statement: true = the server finishes it although the client died. */
   ddlCompletesOnCrash = true;
-  /** How many more times an INSERT of 'DEADLOCK' deadlocks. */
+  /** How many more times an INSERT of 'DEADLOCK' (or CALL deadlock()) deadlocks. */
   deadlocks = 0;
   ops = 0;
   private nextId = 1;
@@ -46,6 +43,22 @@ export class MemoryServer implements ServerInspector {
     return { alive: this.alive.has(connectionId), seconds: 0 };
   }
 
+  /**
+   * The apply loop's `recordApplied`, as another autocommit connection runs it: a guarded update of
+   * the committed row. A row the runner's open transaction holds would make it wait and then find
+   * the row moved on, so it changes nothing then. Counts as an operation (a crash there loses it).
+   */
+  recordAside(session: MemorySession) {
+    return (changeId: string, applied: number, inFlight: number | null, connectionId: number): void => {
+      this.tick(session);
+      const row = this.committed.history.get(changeId);
+      if (!row || session.holds(changeId)) return;
+      if (row.statementsApplied === applied - 1 && row.inFlight === applied) {
+        this.committed.history.set(changeId, { ...structuredClone(row), statementsApplied: applied, inFlight, connectionId });
+      }
+    };
+  }
+
   /** Counts an operation and crashes when the test says so. */
   tick(session: MemorySession): void {
     this.ops++;
@@ -60,29 +73,36 @@ export class MemoryServer implements ServerInspector {
 /** One connection with MySQL's transaction rules. */
 export class MemorySession implements TargetSession {
   dead = false;
-  private tx: State;
-  private savepoint: State | null = null;
+  // The open transaction: rows it wrote, and trace entries it added.
+  private rows = new Map<string, HistoryRecord>();
+  private traced: string[] = [];
   readonly history: HistoryWriter;
 
   constructor(private readonly server: MemoryServer, readonly connectionId: number) {
-    this.tx = clone(server.committed);
     const self = this;
     this.history = {
       async load() {
         self.guard();
-        return [...self.tx.history.values()].map((r) => structuredClone(r));
+        const all = new Map(self.server.committed.history);
+        for (const [k, v] of self.rows) all.set(k, v);
+        return [...all.values()].map((r) => structuredClone(r));
       },
       async put(rec) {
         self.step();
-        self.tx.history.set(rec.changeId, structuredClone(rec));
+        self.rows.set(rec.changeId, structuredClone(rec));
       },
       async progress(changeId, applied, inFlight, connectionId) {
         self.step();
-        const rec = self.tx.history.get(changeId);
+        const rec = self.rows.get(changeId) ?? self.server.committed.history.get(changeId);
         if (!rec) throw new Error(`no history row for ${changeId}`);
-        Object.assign(rec, { statementsApplied: applied, inFlight, connectionId });
+        self.rows.set(changeId, { ...structuredClone(rec), statementsApplied: applied, inFlight, connectionId });
       },
     };
+  }
+
+  /** Whether the open transaction has written the history row of `changeId`. */
+  holds(changeId: string): boolean {
+    return this.rows.has(changeId);
   }
 
   private guard(): void {
@@ -94,35 +114,34 @@ export class MemorySession implements TargetSession {
     this.server.tick(this);
   }
 
+  private commitNow(): void {
+    for (const [k, v] of this.rows) this.server.committed.history.set(k, structuredClone(v));
+    this.server.committed.trace.push(...this.traced);
+    this.discard();
+  }
+
+  private discard(): void {
+    this.rows = new Map();
+    this.traced = [];
+  }
+
   async commit(): Promise<void> {
     this.step();
-    this.server.committed = clone(this.tx);
-    this.savepoint = null;
+    this.commitNow();
   }
 
   async rollback(): Promise<void> {
     this.step();
-    this.tx = clone(this.server.committed);
-    this.savepoint = null;
+    this.discard();
   }
 
   async run(sql: string): Promise<RunResult> {
     const text = sql.trim();
-    if (/^SAVEPOINT /i.test(text)) {
-      this.step();
-      this.savepoint = clone(this.tx);
-      return { rows: null, affectedRows: 0 };
-    }
-    if (/^ROLLBACK TO SAVEPOINT /i.test(text)) {
-      this.step();
-      if (!this.savepoint) throw new StatementError('SAVEPOINT changegate_statement does not exist', 1305, '42000', false);
-      this.tx = clone(this.savepoint);
-      return { rows: null, affectedRows: 0 };
-    }
     if (/^SELECT /i.test(text)) {
       this.step();
       const m = /^SELECT COUNT\(\*\) FROM trace WHERE v = '([^']*)'/i.exec(text);
-      return { rows: [[m ? this.tx.trace.filter((t) => t === m[1]).length : 1]], affectedRows: 0 };
+      const seen = [...this.server.committed.trace, ...this.traced];
+      return { rows: [[m ? seen.filter((t) => t === m[1]).length : 1]], affectedRows: 0 };
     }
     if (/SYNTAX ERROR/i.test(text)) {
       this.step();
@@ -136,15 +155,13 @@ export class MemorySession implements TargetSession {
     }
     if (dml && dml[1] === 'DEADLOCK' && this.server.deadlocks > 0) {
       this.step();
-      // A deadlock undoes the whole transaction.
       this.server.deadlocks--;
-      this.tx = clone(this.server.committed);
-      this.savepoint = null;
+      this.discard(); // a deadlock undoes the whole transaction
       throw new StatementError('Deadlock found when trying to get lock; try restarting transaction', 1213, '40001', false);
     }
     if (dml) {
       this.step();
-      this.tx.trace.push(dml[1]!);
+      this.traced.push(dml[1]!);
       return { rows: null, affectedRows: 1 };
     }
     if (/^SET @\w+ = \d+$/i.test(text)) {
@@ -155,35 +172,33 @@ export class MemorySession implements TargetSession {
       this.step();
       if (/deadlock/i.test(text) && this.server.deadlocks > 0) {
         this.server.deadlocks--;
-        this.tx = clone(this.server.committed);
+        this.discard();
         throw new StatementError('Deadlock found when trying to get lock; try restarting transaction', 1213, '40001', false);
       }
       // A procedure's DML joins the open transaction, as it does in MySQL.
-      this.tx.trace.push(text.toLowerCase());
+      this.traced.push(text.toLowerCase());
       return { rows: null, affectedRows: 0 };
     }
     const analyze = /^ANALYZE TABLE (\w+)$/i.exec(text);
     if (analyze) {
       // Commits implicitly on its own, like the schema DDL it is not classified as.
       this.step();
-      this.tx.trace.push(`analyze ${analyze[1]}`);
-      this.server.committed = clone(this.tx);
+      this.traced.push(`analyze ${analyze[1]}`);
+      this.commitNow();
       return { rows: null, affectedRows: 0 };
     }
     const ddl = /^CREATE TABLE (\w+)/i.exec(text);
     if (ddl) {
       this.guard();
       // Implicit commit first, then the statement, which commits on its own.
-      this.server.committed = clone(this.tx);
-      this.savepoint = null;
+      this.commitNow();
       try {
         this.server.tick(this);
       } catch (crash) {
         if (this.server.ddlCompletesOnCrash) this.server.committed.trace.push(ddl[1]!);
         throw crash;
       }
-      this.tx.trace.push(ddl[1]!);
-      this.server.committed = clone(this.tx);
+      this.server.committed.trace.push(ddl[1]!);
       return { rows: null, affectedRows: 0 };
     }
     throw new Error(`memory target does not understand: ${text}`);

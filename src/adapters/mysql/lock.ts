@@ -16,6 +16,12 @@ export interface RunLock {
   held(): Promise<boolean>;
   /** RELEASE_LOCK, then close the connection; safe to call twice and after the connection died. */
   release(): Promise<void>;
+  /**
+   * Records, on this connection (autocommit) and without waiting, that statement `applied` of a
+   * change is done, when the row still shows it in flight. Best effort: a failure leaves the row as
+   * it was, which only means the next run asks about that statement.
+   */
+  recordApplied(changeId: string, applied: number, inFlight: number | null, connectionId: number): void;
 }
 
 /** MySQL's limit on lock names. */
@@ -80,6 +86,7 @@ async function describeHolder(conn: MysqlConnection, name: string): Promise<stri
 
 class HeldLock implements RunLock {
   private released = false;
+  private pending: Promise<void> = Promise.resolve();
 
   constructor(
     private readonly conn: MysqlConnection,
@@ -97,7 +104,23 @@ class HeldLock implements RunLock {
     }
   }
 
+  recordApplied(changeId: string, applied: number, inFlight: number | null, connectionId: number): void {
+    if (this.released || this.conn.lost) return;
+    // Guarded: only the row that still says "applied - 1 done, applied in flight" changes, so a late
+    // arrival can never move the record backwards past what the apply session wrote since.
+    this.pending = this.pending
+      .then(() =>
+        this.conn.exec(
+          `UPDATE ${HISTORY_TABLE} SET statements_applied = ?, in_flight = ?, connection_id = ?, updated_at = UTC_TIMESTAMP(3) ` +
+            'WHERE change_id = ? AND statements_applied = ? AND in_flight = ?',
+          [applied, inFlight, connectionId, changeId, applied - 1, applied],
+        ),
+      )
+      .then(() => undefined, () => undefined);
+  }
+
   async release(): Promise<void> {
+    await this.pending;
     if (this.released) return;
     this.released = true;
     try {

@@ -29,6 +29,7 @@ export default async function apply(ctx: CommandContext, opts: { env: string; dr
       session,
       inspector: t.open.target.inspector,
       lockHeld: () => t.lock.held(),
+      recordApplied: (id, applied, inFlight, conn) => t.lock.recordApplied(id, applied, inFlight, conn),
       operator: operator(ctx, approver),
       snapshotId: null,
       lockRetries: s.env.lock_retries,

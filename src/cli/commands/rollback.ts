@@ -48,7 +48,7 @@ export default async function rollback(ctx: CommandContext, changeId: string, op
     };
     const op = operator(ctx, approver);
     const applyCtx: ApplyContext = {
-      session: t.open.target.session, inspector: t.open.target.inspector, operator: op, snapshotId: null, lockHeld: () => t.lock.held(),
+      session: t.open.target.session, inspector: t.open.target.inspector, operator: op, snapshotId: null, lockHeld: () => t.lock.held(), recordApplied: (id, a, f, c) => t.lock.recordApplied(id, a, f, c),
       lockRetries: s.env.lock_retries, inFlightWaitMs: 0, pollMs: 1000,
       events: { statementStarted: (c, n, total, ms) => ctx.out.info(`${c.id}: ${n}/${total} ${(ms / 1000).toFixed(1)} s`) },
     };
