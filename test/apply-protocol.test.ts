@@ -38,7 +38,7 @@ function context(session: MemorySession, server: MemoryServer, aside = false): A
   return {
     session, inspector: server, snapshotId: null, lockRetries: 0, inFlightWaitMs: 0, pollMs: 0,
     operator: { user: 'test', gitCommit: null, runUrl: null, approver: null },
-    ...(aside ? { recordApplied: server.recordAside(session) } : {}),
+    ...(aside ? { recordApplied: server.recordAside(session), recordAppliedAfterMs: 0 } : {}),
   };
 }
 
@@ -271,4 +271,37 @@ describe('apply protocol (in-memory MySQL rules)', () => {
       }
     });
   }
+
+  it('records a finished DDL statement through the other connection once the batch after it grows', async () => {
+    const c = change('2026-11-09-m', ['CREATE TABLE m1 (id INT)', "INSERT INTO trace VALUES ('m2')", "INSERT INTO trace VALUES ('m3')", "INSERT INTO trace VALUES ('m4')"]);
+    // No timer: only the batch's second statement makes the run record m1 through the other connection.
+    const run = async (server: MemoryServer) => {
+      const session = server.connect();
+      const ctx: ApplyContext = { ...context(session, server), recordApplied: server.recordAside(session), recordAppliedAfterMs: Infinity };
+      const history = await reconcileInterrupted(new Map([[c.id, c]]), await session.history.load(), env.name, ctx);
+      const { plan, problems } = planEnvironment([c], history, env);
+      if (problems.length > 0) throw new Error(problems.map((p) => p.message).join('\n'));
+      await applyPlan(plan, new Map([[c.id, c]]), history, ctx);
+    };
+    const clean = new MemoryServer();
+    await run(clean);
+    assert.deepEqual(clean.committed.trace, ['m1', 'm2', 'm3', 'm4']);
+    // Operations: 1 start record, 2 commit, 3 marker, 4 CREATE, 5 INSERT m2, 6 the record through
+    // the other connection, 7 marker, 8 INSERT m3... From 7 on, every crash resumes on its own.
+    for (let at = 7; at <= clean.ops; at++) {
+      const server = new MemoryServer();
+      server.crashAt = at;
+      await assert.rejects(run(server), Crash);
+      server.crashAt = 0;
+      await run(server);
+      assert.deepEqual(server.committed.trace, ['m1', 'm2', 'm3', 'm4'], `crash at ${at}`);
+    }
+    // Before it, a crash inside the first DML statement leaves m1 in doubt, as the protocol says.
+    const early = new MemoryServer();
+    early.crashAt = 5;
+    await assert.rejects(run(early), Crash);
+    early.crashAt = 0;
+    await assert.rejects(run(early), /statement 1 of 4 was in flight/);
+  });
 });
+

@@ -69,7 +69,12 @@ export interface ApplyContext {
    * once and not waited for, when the row still shows `applied` in flight. Lets a finished DDL
    * statement be recorded before the DML batch after it without a commit in the apply session.
    */
-  recordApplied?: (changeId: string, applied: number, inFlight: number | null, connectionId: number) => void;
+  recordApplied?: (changeId: string, applied: number, inFlight: number | null, connectionId: number) => Promise<void>;
+  /**
+   * How long a DML batch after a DDL statement may run before `recordApplied` records that statement
+   * (default 100 ms; 0 = at once). A short batch reaches its own commit point first and costs nothing.
+   */
+  recordAppliedAfterMs?: number;
 }
 
 // MySQL/MariaDB error numbers that mean "gave up on a lock": 1205 lock wait timeout (a metadata lock
@@ -233,9 +238,22 @@ async function applyChange(
     await session.commit();
     dirty = false;
     lastWrite = null;
+    settleAside();
   };
   let afterDdl = false; // the statement before ran as schema DDL in this run, not yet recorded applied
-  let recordedAside = false;
+  // A finished DDL statement waiting to be recorded through ctx.recordApplied: on a timer, when the
+  // batch after it grows to a second statement, or by the batch's own commit point, whichever is first.
+  let aside: { applied: number; timer: ReturnType<typeof setTimeout> | null; fired: boolean } | null = null;
+  const fireAside = (): Promise<void> => {
+    if (!aside || aside.fired || !ctx.recordApplied) return Promise.resolve();
+    aside.fired = true;
+    if (aside.timer) clearTimeout(aside.timer);
+    return ctx.recordApplied(change.id, aside.applied, aside.applied + 1, session.connectionId).catch(() => undefined);
+  };
+  const settleAside = () => {
+    if (aside?.timer) clearTimeout(aside.timer);
+    aside = null;
+  };
   let attempt = 1;
   let retryAt = 0; // the statement a retry started from: attempts count until the run gets past it
   let k = planned.resumeFrom;
@@ -263,9 +281,14 @@ async function applyChange(
         batchStart = k;
         batchOpened = Date.now();
       } else if (lastWrite === null) {
+        // The batch goes on: record the DDL statement before it first, as our marker is about to
+        // hold that row until the batch commits.
+        await fireAside();
         await write(k - 1, k);
       }
     } else if (implicit) {
+      // This statement's implicit commit records everything before it.
+      settleAside();
       await write(k - 1, k);
     } else {
       // A statement that may or may not commit on its own (SET, CALL, ANALYZE, GRANT...) runs
@@ -332,15 +355,16 @@ async function applyChange(
       lastWrite = null;
       const next = change.statements[k];
       if (next && ctx.recordApplied && statementKind(next.sql) === 'dml') {
-        ctx.recordApplied(change.id, k, k + 1, session.connectionId);
-        recordedAside = true;
+        aside = { applied: k, timer: null, fired: false };
+        const after = ctx.recordAppliedAfterMs ?? 100;
+        if (after <= 0) void fireAside();
+        else if (Number.isFinite(after)) aside.timer = setTimeout(() => void fireAside(), after);
       }
     } else {
       await write(k, null);
       await commitPoint();
     }
-    afterDdl = implicit && !recordedAside;
-    recordedAside = false;
+    afterDdl = implicit && aside === null;
     if (k >= retryAt) attempt = 1;
     k++;
   }

@@ -49,7 +49,7 @@ export class MemoryServer implements ServerInspector {
    * the row moved on, so it changes nothing then. Counts as an operation (a crash there loses it).
    */
   recordAside(session: MemorySession) {
-    return (changeId: string, applied: number, inFlight: number | null, connectionId: number): void => {
+    return async (changeId: string, applied: number, inFlight: number | null, connectionId: number): Promise<void> => {
       this.tick(session);
       const row = this.committed.history.get(changeId);
       if (!row || session.holds(changeId)) return;

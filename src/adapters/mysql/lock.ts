@@ -17,11 +17,11 @@ export interface RunLock {
   /** RELEASE_LOCK, then close the connection; safe to call twice and after the connection died. */
   release(): Promise<void>;
   /**
-   * Records, on this connection (autocommit) and without waiting, that statement `applied` of a
-   * change is done, when the row still shows it in flight. Best effort: a failure leaves the row as
-   * it was, which only means the next run asks about that statement.
+   * Records, on this connection (autocommit), that statement `applied` of a change is done, when
+   * the row still shows it in flight; resolves once written (callers need not wait). Best effort: a
+   * failure leaves the row as it was, which only means the next run asks about that statement.
    */
-  recordApplied(changeId: string, applied: number, inFlight: number | null, connectionId: number): void;
+  recordApplied(changeId: string, applied: number, inFlight: number | null, connectionId: number): Promise<void>;
 }
 
 /** MySQL's limit on lock names. */
@@ -104,8 +104,8 @@ class HeldLock implements RunLock {
     }
   }
 
-  recordApplied(changeId: string, applied: number, inFlight: number | null, connectionId: number): void {
-    if (this.released || this.conn.lost) return;
+  recordApplied(changeId: string, applied: number, inFlight: number | null, connectionId: number): Promise<void> {
+    if (this.released || this.conn.lost) return Promise.resolve();
     // Guarded: only the row that still says "applied - 1 done, applied in flight" changes, so a late
     // arrival can never move the record backwards past what the apply session wrote since.
     this.pending = this.pending
@@ -117,6 +117,7 @@ class HeldLock implements RunLock {
         ),
       )
       .then(() => undefined, () => undefined);
+    return this.pending;
   }
 
   async release(): Promise<void> {
