@@ -8,9 +8,10 @@
 //      - dml: its effect and the next statement's write commit together, so "k applied" is durable
 //        exactly when k's effect is. DML statements batch in one transaction until the next DDL
 //        statement (or BATCH_MAX / BATCH_MS, when a plain COMMIT makes a marker on a dml statement
-//        that has not run durable). A batch that follows a DDL statement does not start before
-//        that statement is recorded applied: by a write on the lock's connection (recordApplied,
-//        not waited for) or else a commit here, so a crash inside the batch never puts it in doubt.
+//        that has not run durable). A DDL statement followed by a batch is recorded applied
+//        through another connection (recordApplied) once the batch outlives 100 ms or grows to a
+//        second statement, or else by a commit here before the batch: a crash inside a batch
+//        never puts a finished DDL statement in doubt beyond those first 100 ms.
 //      - ddl: MySQL commits implicitly right before it starts, which makes the marker durable
 //        exactly when statement k begins.
 //      - anything else (SET, CALL, ANALYZE...), which may or may not commit on its own: the marker
