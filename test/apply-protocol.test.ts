@@ -33,21 +33,24 @@ const changes = [
 const marks = ['a1', 'a2', 'a3', 'a4', 'a5', 'b1', 'b2'];
 
 // `aside`: the run records a finished DDL statement through another connection (as the CLI does
-// through its lock's connection) instead of a commit of its own.
-function context(session: MemorySession, server: MemoryServer, aside = false): ApplyContext {
+// through its lock's connection) instead of a commit of its own, after `asideAfterMs` (0: at once;
+// Infinity: only when the batch after it grows).
+function context(session: MemorySession, server: MemoryServer, aside = false, asideAfterMs = 0): ApplyContext {
   return {
     session, inspector: server, snapshotId: null, lockRetries: 0, inFlightWaitMs: 0, pollMs: 0,
     operator: { user: 'test', gitCommit: null, runUrl: null, approver: null },
-    ...(aside ? { recordApplied: server.recordAside(session), recordAppliedAfterMs: 0 } : {}),
+    ...(aside ? { recordApplied: server.recordAside(session), recordAppliedAfterMs: asideAfterMs } : {}),
   };
 }
 
-async function runOnce(server: MemoryServer, aside = false): Promise<void> {
+/** One apply run as the CLI does it: settle an interrupted run, plan, refuse on problems, apply. */
+async function runOnce(server: MemoryServer, opts: { changes?: Change[]; aside?: boolean; asideAfterMs?: number } = {}): Promise<void> {
+  const list = opts.changes ?? changes;
   const session = server.connect();
-  const ctx = context(session, server, aside);
-  const byId = new Map(changes.map((c) => [c.id, c]));
+  const ctx = context(session, server, opts.aside, opts.asideAfterMs);
+  const byId = new Map(list.map((c) => [c.id, c]));
   const history = await reconcileInterrupted(byId, await session.history.load(), env.name, ctx);
-  const { plan, problems } = planEnvironment(changes, history, env);
+  const { plan, problems } = planEnvironment(list, history, env);
   if (problems.length > 0) throw new Error(problems.map((p) => p.message).join('\n'));
   await applyPlan(plan, byId, history, ctx);
 }
@@ -66,7 +69,7 @@ describe('apply protocol (in-memory MySQL rules)', () => {
   for (const aside of [false, true]) {
     it(`survives a crash at every operation, resolving in-doubt statements by looking${aside ? ' (DDL recorded through another connection)' : ''}`, async () => {
       const clean = new MemoryServer();
-      await runOnce(clean, aside);
+      await runOnce(clean, { aside });
       const totalOps = clean.ops;
       assert.ok(totalOps > 20, `a run has ${totalOps} operations`);
       let inDoubt = 0;
@@ -75,10 +78,10 @@ describe('apply protocol (in-memory MySQL rules)', () => {
           const server = new MemoryServer();
           server.ddlCompletesOnCrash = ddlCompletes;
           server.crashAt = at;
-          await assert.rejects(runOnce(server, aside), Crash, `crash at ${at}`);
+          await assert.rejects(runOnce(server, { aside }), Crash, `crash at ${at}`);
           server.crashAt = 0;
           try {
-            await runOnce(server, aside);
+            await runOnce(server, { aside });
           } catch (err) {
             assert.match(String(err), /may or may not have been applied/, `crash at ${at}: ${err}`);
             inDoubt++;
@@ -87,7 +90,7 @@ describe('apply protocol (in-memory MySQL rules)', () => {
             const stmt = changes.find((c) => c.id === rec.changeId)!.statements[rec.inFlight! - 1]!;
             const mark = /CREATE TABLE (\w+)/.exec(stmt.sql)![1]!;
             await resolveInDoubt(session, rec.changeId, 'qa', rec.inFlight!, server.committed.trace.includes(mark), 'tester', new Date());
-            await runOnce(server, aside);
+            await runOnce(server, { aside });
           }
           assert.deepEqual(server.committed.trace, marks, `crash at ${at} (ddl completes: ${ddlCompletes})`);
           const statuses = [...server.committed.history.values()].map((r) => r.status);
@@ -248,14 +251,7 @@ describe('apply protocol (in-memory MySQL rules)', () => {
   for (const aside of [false, true]) {
     it(`resumes without doubt after a crash in the DML that follows a finished DDL statement${aside ? ' (recorded through another connection)' : ''}`, async () => {
       const c = change('2026-11-09-l', ['CREATE TABLE l1 (id INT)', "INSERT INTO trace VALUES ('l2')", "INSERT INTO trace VALUES ('l3')"]);
-      const run = async (server: MemoryServer) => {
-        const session = server.connect();
-        const ctx = context(session, server, aside);
-        const history = await reconcileInterrupted(new Map([[c.id, c]]), await session.history.load(), env.name, ctx);
-        const { plan, problems } = planEnvironment([c], history, env);
-        if (problems.length > 0) throw new Error(problems.map((p) => p.message).join('\n'));
-        await applyPlan(plan, new Map([[c.id, c]]), history, ctx);
-      };
+      const run = (server: MemoryServer) => runOnce(server, { changes: [c], aside });
       const clean = new MemoryServer();
       await run(clean);
       // Operations 1-4: start record, commit, marker, CREATE. Then the record of l1 as applied: a
@@ -275,14 +271,7 @@ describe('apply protocol (in-memory MySQL rules)', () => {
   it('records a finished DDL statement through the other connection once the batch after it grows', async () => {
     const c = change('2026-11-09-m', ['CREATE TABLE m1 (id INT)', "INSERT INTO trace VALUES ('m2')", "INSERT INTO trace VALUES ('m3')", "INSERT INTO trace VALUES ('m4')"]);
     // No timer: only the batch's second statement makes the run record m1 through the other connection.
-    const run = async (server: MemoryServer) => {
-      const session = server.connect();
-      const ctx: ApplyContext = { ...context(session, server), recordApplied: server.recordAside(session), recordAppliedAfterMs: Infinity };
-      const history = await reconcileInterrupted(new Map([[c.id, c]]), await session.history.load(), env.name, ctx);
-      const { plan, problems } = planEnvironment([c], history, env);
-      if (problems.length > 0) throw new Error(problems.map((p) => p.message).join('\n'));
-      await applyPlan(plan, new Map([[c.id, c]]), history, ctx);
-    };
+    const run = (server: MemoryServer) => runOnce(server, { changes: [c], aside: true, asideAfterMs: Infinity });
     const clean = new MemoryServer();
     await run(clean);
     assert.deepEqual(clean.committed.trace, ['m1', 'm2', 'm3', 'm4']);

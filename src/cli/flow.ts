@@ -3,7 +3,7 @@
 import { execFileSync } from 'node:child_process';
 import os from 'node:os';
 import { RefusedError } from '../core/errors.js';
-import type { Operator } from '../core/apply.js';
+import type { ApplyContext, ApplyEvents, Operator } from '../core/apply.js';
 import { planEnvironment, promotionProblems, type IntegrityProblem, type PlanResult } from '../core/plan.js';
 import type { Change, Config, EnvironmentConfig, HistoryRecord } from '../core/types.js';
 import type { RunLock } from '../adapters/mysql/lock.js';
@@ -112,4 +112,23 @@ function gitHead(root: string): string | null {
   } catch {
     return null;
   }
+}
+
+/** The apply loop's context on a locked target: its session, processlist, run lock and retries. */
+export function lockedApplyContext(
+  t: { open: OpenEnvironment; lock: RunLock },
+  s: Scope,
+  op: Operator,
+  opts: { inFlightWaitMs: number; pollMs: number; events: ApplyEvents },
+): ApplyContext {
+  return {
+    session: t.open.target.session,
+    inspector: t.open.target.inspector,
+    lockHeld: () => t.lock.held(),
+    recordApplied: (id, applied, inFlight, conn) => t.lock.recordApplied(id, applied, inFlight, conn),
+    operator: op,
+    snapshotId: null,
+    lockRetries: s.env.lock_retries,
+    ...opts,
+  };
 }

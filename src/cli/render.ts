@@ -1,6 +1,6 @@
 // Text renderings of plans, reports and status: what a person reads in a terminal or a CI log.
 import type { ApplyReport, Plan } from '../core/plan-types.js';
-import type { IntegrityProblem } from '../core/plan.js';
+import { oneLine, type IntegrityProblem } from '../core/plan.js';
 import type { Diagnostic } from '../core/types.js';
 
 /** `file:line:column  CODE  message` for a finding, the format of `lint` and `validate` too. */
@@ -37,8 +37,3 @@ export function reportText(report: ApplyReport): string[] {
   return lines;
 }
 
-/** A statement folded to one line and cut, for plan listings. */
-export function oneLine(sql: string, max = 100): string {
-  const flat = sql.replace(/\s+/g, ' ').trim();
-  return flat.length > max ? flat.slice(0, max - 1) + '…' : flat;
-}

@@ -113,6 +113,13 @@ export function newRecord(change: Change, op: Operator, snapshotId: string | nul
   };
 }
 
+/** The session that had `rec`'s statement in flight, as the server's processlist shows it now. */
+export async function inFlightProcess(rec: HistoryRecord, inspector: ServerInspector, ownConnectionId: number): Promise<ProcessInfo> {
+  // After a server restart, connection ids start again: our own id is never the dead runner's.
+  if (rec.connectionId === null || rec.connectionId === ownConnectionId) return { alive: false };
+  return inspector.process(rec.connectionId);
+}
+
 /**
  * Settles rows left `running` by a runner that died (the caller holds the run lock, so no live
  * runner owns them): waits while the in-flight statement still runs on the server, marks it
@@ -131,10 +138,7 @@ export async function reconcileInterrupted(
     if (rec.status !== 'running' || !inFlightMayHaveRun(changes.get(rec.changeId), rec)) continue;
     const started = Date.now();
     for (;;) {
-      // After a server restart, connection ids start again: our own id is never the dead runner's.
-      const proc = rec.connectionId === null || rec.connectionId === ctx.session.connectionId
-        ? { alive: false }
-        : await ctx.inspector.process(rec.connectionId);
+      const proc = await inFlightProcess(rec, ctx.inspector, ctx.session.connectionId);
       if (!proc.alive) break;
       if (Date.now() - started >= ctx.inFlightWaitMs) {
         throw new RefusedError(

@@ -145,7 +145,7 @@ export function planEnvironment(changes: Change[], history: HistoryRecord[], env
           file: first?.file ?? change.file,
           message:
             `${change.id} would resume at statement ${rec.statementsApplied + 1} in a new session, without the session state that ` +
-            `${lost.map((n) => `statement ${n}`).join(', ')} set (${lost.map((n) => oneLine(change.statements[n - 1]!.sql)).join('; ')}); ` +
+            `${lost.map((n) => `statement ${n}`).join(', ')} set (${lost.map((n) => oneLine(change.statements[n - 1]!.sql, 60)).join('; ')}); ` +
             `repeat ${lost.length === 1 ? 'it' : 'them'} right before statement ${rec.statementsApplied + 1}, or fix forward with a new change`,
         });
         continue;
@@ -263,7 +263,8 @@ function normalizeSql(sql: string): string {
   return sql.replace(/\s+/g, ' ').trim().toLowerCase();
 }
 
-function oneLine(sql: string): string {
+/** A statement folded to one line and cut to `max` characters, for messages and plan listings. */
+export function oneLine(sql: string, max = 100): string {
   const flat = sql.replace(/\s+/g, ' ').trim();
-  return flat.length > 60 ? `${flat.slice(0, 59)}…` : flat;
+  return flat.length > max ? `${flat.slice(0, max - 1)}…` : flat;
 }

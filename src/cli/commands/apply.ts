@@ -5,7 +5,7 @@ import { approvalGate } from '../../core/guards.js';
 import type { ApplyReport } from '../../core/plan-types.js';
 import type { CommandContext } from '../context.js';
 import { announce, approverText, ciApprovals, type Approvals } from '../announce.js';
-import { lockTarget, operator, planWithGates, refuseProblems, scope } from '../flow.js';
+import { lockedApplyContext, lockTarget, operator, planWithGates, refuseProblems, scope } from '../flow.js';
 import { planText, reportText } from '../render.js';
 import { ensureSnapshot } from '../snapshot-step.js';
 import { reportSummary } from '../summary.js';
@@ -23,16 +23,8 @@ export default async function apply(ctx: CommandContext, opts: { env: string; dr
   });
   const t = await lockTarget(ctx, s, lockTimeout);
   try {
-    const session = t.open.target.session;
     let group: { end(): void } | undefined;
-    const applyCtx: ApplyContext = {
-      session,
-      inspector: t.open.target.inspector,
-      lockHeld: () => t.lock.held(),
-      recordApplied: (id, applied, inFlight, conn) => t.lock.recordApplied(id, applied, inFlight, conn),
-      operator: operator(ctx, approver),
-      snapshotId: null,
-      lockRetries: s.env.lock_retries,
+    const applyCtx: ApplyContext = lockedApplyContext(t, s, operator(ctx, approver), {
       inFlightWaitMs,
       pollMs: 2000,
       events: {
@@ -46,7 +38,7 @@ export default async function apply(ctx: CommandContext, opts: { env: string; dr
         verified: (c, v, actual, ok) => ctx.out.info(`${c.id}: verify "${v.name}" ${ok ? 'ok' : 'FAILED'} (expected ${JSON.stringify(v.expect)}, got ${JSON.stringify(actual ?? null)})`),
         waitingForInFlight: (id, n, p) => ctx.out.info(`${id}: statement ${n} from an interrupted run is still executing (${p.seconds ?? '?'} s); waiting for it to end`),
       },
-    };
+    });
     // A dry run writes nothing, not even the in-doubt verdict on an interrupted run.
     const history = opts.dryRun ? t.history : await reconcileInterrupted(s.byId, t.history, s.env.name, applyCtx);
     const { plan, problems } = await planWithGates(ctx, s, history);

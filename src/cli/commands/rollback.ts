@@ -9,7 +9,7 @@ import { planEnvironment } from '../../core/plan.js';
 import type { Change, HistoryRecord } from '../../core/types.js';
 import type { TargetSession } from '../../core/ports.js';
 import type { CommandContext } from '../context.js';
-import { lockTarget, operator, refuseProblems, scope } from '../flow.js';
+import { lockedApplyContext, lockTarget, operator, refuseProblems, scope } from '../flow.js';
 import { planText, reportText } from '../render.js';
 import { ensureSnapshot } from '../snapshot-step.js';
 import { applyJson } from './apply.js';
@@ -47,11 +47,11 @@ export default async function rollback(ctx: CommandContext, changeId: string, op
       checksum: combinedChecksum(Object.entries(fileChecksums).map(([name, checksum]) => ({ name, checksum }))),
     };
     const op = operator(ctx, approver);
-    const applyCtx: ApplyContext = {
-      session: t.open.target.session, inspector: t.open.target.inspector, operator: op, snapshotId: null, lockHeld: () => t.lock.held(), recordApplied: (id, a, f, c) => t.lock.recordApplied(id, a, f, c),
-      lockRetries: s.env.lock_retries, inFlightWaitMs: 0, pollMs: 1000,
+    const applyCtx: ApplyContext = lockedApplyContext(t, s, op, {
+      inFlightWaitMs: 0,
+      pollMs: 1000,
       events: { statementStarted: (c, n, total, ms) => ctx.out.info(`${c.id}: ${n}/${total} ${(ms / 1000).toFixed(1)} s`) },
-    };
+    });
     // An earlier rollback that died mid-statement is settled first, as apply does.
     const own = t.history.filter((r) => r.changeId === undo.id);
     const history = await reconcileInterrupted(new Map([[undo.id, undo]]), own, s.env.name, applyCtx);

@@ -1,4 +1,5 @@
 // `changegate status --env E`: every change of the environment with its state, from history and files.
+import { inFlightProcess } from '../../core/apply.js';
 import { CHECKSUM_VERSION } from '../../core/checksum.js';
 import { inFlightMayHaveRun, targetsEnvironment } from '../../core/plan.js';
 import type { HistoryRecord } from '../../core/types.js';
@@ -26,7 +27,7 @@ export default async function status(ctx: CommandContext, opts: { env: string })
   try {
     for (const rec of history) {
       if (rec.status !== 'running' || !inFlightMayHaveRun(s.byId.get(rec.changeId), rec) || rec.connectionId === null) continue;
-      if (!(await open.target.inspector.process(rec.connectionId)).alive) gone.add(rec.changeId);
+      if (!(await inFlightProcess(rec, open.target.inspector, open.target.session.connectionId)).alive) gone.add(rec.changeId);
     }
   } finally {
     await open.close();
