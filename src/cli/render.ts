@@ -1,11 +1,12 @@
 // Text renderings of plans, reports and status: what a person reads in a terminal or a CI log.
 import type { ApplyReport, Plan } from '../core/plan-types.js';
 import { oneLine, type IntegrityProblem } from '../core/plan.js';
+import { formatDiagnostic } from '../core/manifest/format.js';
 import type { Diagnostic } from '../core/types.js';
 
-/** `file:line:column  CODE  message` for a finding, the format of `lint` and `validate` too. */
+/** The core's `file:line:column  field-or-CODE  message`, with the severity named unless it is an error. */
 export function diagnosticLine(d: Diagnostic): string {
-  return `${d.file}:${d.line}:${d.column}  ${d.field ?? d.code}  ${d.severity === 'error' ? '' : `${d.severity}: `}${d.message}`;
+  return formatDiagnostic(d.severity === 'error' ? d : { ...d, message: `${d.severity}: ${d.message}` });
 }
 
 /** The plan as the reviewer reads it. */
