@@ -1,6 +1,6 @@
 // The steps commands that touch a target share: load and validate, gate, connect, lock, read history,
 // plan. Each command composes them; the order is the guards' order and never changes.
-import { execFileSync } from 'node:child_process';
+import { execFile } from 'node:child_process';
 import os from 'node:os';
 import { RefusedError } from '../core/errors.js';
 import type { ApplyContext, ApplyEvents, Operator } from '../core/apply.js';
@@ -90,7 +90,7 @@ export function refuseProblems(env: string, problems: IntegrityProblem[]): void 
 }
 
 /** Who runs this: from GitHub Actions' variables in CI, from the OS and git on a workstation. */
-export function operator(ctx: CommandContext, approver: string | null): Operator {
+export async function operator(ctx: CommandContext, approver: string | null): Promise<Operator> {
   const e = ctx.env;
   const runUrl = e.GITHUB_RUN_ID && e.GITHUB_REPOSITORY
     ? `${e.GITHUB_SERVER_URL ?? 'https://github.com'}/${e.GITHUB_REPOSITORY}/actions/runs/${e.GITHUB_RUN_ID}`
@@ -103,15 +103,14 @@ export function operator(ctx: CommandContext, approver: string | null): Operator
       user = 'unknown';
     }
   }
-  return { user, gitCommit: e.GITHUB_SHA ?? gitHead(ctx.root), runUrl, approver };
+  return { user, gitCommit: e.GITHUB_SHA ?? (await gitHead(ctx.root)), runUrl, approver };
 }
 
-function gitHead(root: string): string | null {
-  try {
-    return execFileSync('git', ['rev-parse', 'HEAD'], { cwd: root, stdio: ['ignore', 'pipe', 'ignore'] }).toString().trim() || null;
-  } catch {
-    return null;
-  }
+// Asynchronous, so that callers can start it before connecting and not wait on a process spawn.
+function gitHead(root: string): Promise<string | null> {
+  return new Promise((resolve) => {
+    execFile('git', ['rev-parse', 'HEAD'], { cwd: root }, (err, stdout) => resolve(err ? null : stdout.trim() || null));
+  });
 }
 
 /** The apply loop's context on a locked target: its session, processlist, run lock and retries. */

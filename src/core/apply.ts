@@ -22,7 +22,7 @@
 // processlist we wait for it, otherwise the change is in-doubt until a person resolves it.
 import { ApplyError, RefusedError } from './errors.js';
 import { CHECKSUM_VERSION, statementHash } from './checksum.js';
-import { commitsImplicitly, statementKind } from './lint/index.js';
+import { statementTraits } from './lint/index.js';
 import { inFlightMayHaveRun } from './plan.js';
 import type { ProcessInfo, ServerInspector, TargetSession } from './ports.js';
 import { StatementError } from './ports.js';
@@ -248,130 +248,137 @@ async function applyChange(
   let afterDdl = false; // the statement before ran as schema DDL in this run, not yet recorded applied
   // A finished DDL statement waiting to be recorded through ctx.recordApplied: on a timer, when the
   // batch after it grows to a second statement, or by the batch's own commit point, whichever is first.
-  let aside: { applied: number; timer: ReturnType<typeof setTimeout> | null; fired: boolean } | null = null;
+  let aside: { applied: number; fired: boolean } | null = null;
+  // One timer per change, re-armed for each DDL statement (a timer per statement costs more than the
+  // statement's own bookkeeping); when it fires with nothing aside, it does nothing.
+  let asideTimer: ReturnType<typeof setTimeout> | null = null;
   const fireAside = (): Promise<void> => {
     if (!aside || aside.fired || !ctx.recordApplied) return Promise.resolve();
     aside.fired = true;
-    if (aside.timer) clearTimeout(aside.timer);
     return ctx.recordApplied(change.id, aside.applied, aside.applied + 1, session.connectionId).catch(() => undefined);
   };
   const settleAside = () => {
-    if (aside?.timer) clearTimeout(aside.timer);
     aside = null;
   };
   let attempt = 1;
   let retryAt = 0; // the statement a retry started from: attempts count until the run gets past it
   let k = planned.resumeFrom;
-  while (k <= total) {
-    const stmt = change.statements[k - 1]!;
-    const kind = statementKind(stmt.sql);
-    const implicit = kind === 'ddl' && commitsImplicitly(stmt.sql);
-    if (kind === 'dml') {
-      // DML statements share a transaction until the next DDL statement commits it implicitly, or
-      // until the batch is big or old enough for a COMMIT of its own; only the write before a commit
-      // point can become durable, so the others are skipped. The one exception is a marker before
-      // the batch's second statement: if a later one fails, it shows whether the server kept the
-      // batch (statement rollback) or undid all of it (a deadlock).
-      if (dirty && (k - batchStart >= BATCH_MAX || Date.now() - batchOpened >= BATCH_MS)) {
+  try {
+    while (k <= total) {
+      const stmt = change.statements[k - 1]!;
+      const { kind, implicit } = statementTraits(stmt);
+      if (kind === 'dml') {
+        // DML statements share a transaction until the next DDL statement commits it implicitly, or
+        // until the batch is big or old enough for a COMMIT of its own; only the write before a commit
+        // point can become durable, so the others are skipped. The one exception is a marker before
+        // the batch's second statement: if a later one fails, it shows whether the server kept the
+        // batch (statement rollback) or undid all of it (a deadlock).
+        if (dirty && (k - batchStart >= BATCH_MAX || Date.now() - batchOpened >= BATCH_MS)) {
+          await write(k - 1, k);
+          await commitPoint();
+        }
+        if (!dirty && afterDdl) {
+          // Record the DDL statement before it as applied now: else a crash anywhere in this batch
+          // would leave that finished statement in doubt until the batch's commit point.
+          await write(k - 1, k);
+          await commitPoint();
+        }
+        if (!dirty) {
+          batchStart = k;
+          batchOpened = Date.now();
+        } else if (lastWrite === null) {
+          // The batch goes on: record the DDL statement before it first, as our marker is about to
+          // hold that row until the batch commits.
+          await fireAside();
+          await write(k - 1, k);
+        }
+      } else if (implicit) {
+        // This statement's implicit commit records everything before it.
+        settleAside();
+        await write(k - 1, k);
+      } else {
+        // A statement that may or may not commit on its own (SET, CALL, ANALYZE, GRANT...) runs
+        // between two commit points of its own, so no batch ever spans it: whatever it commits
+        // inside, what was recorded before it is durable and nothing before it can be undone.
         await write(k - 1, k);
         await commitPoint();
       }
-      if (!dirty && afterDdl) {
-        // Record the DDL statement before it as applied now: else a crash anywhere in this batch
-        // would leave that finished statement in doubt until the batch's commit point.
-        await write(k - 1, k);
-        await commitPoint();
-      }
-      if (!dirty) {
-        batchStart = k;
-        batchOpened = Date.now();
-      } else if (lastWrite === null) {
-        // The batch goes on: record the DDL statement before it first, as our marker is about to
-        // hold that row until the batch commits.
-        await fireAside();
-        await write(k - 1, k);
-      }
-    } else if (implicit) {
-      // This statement's implicit commit records everything before it.
-      settleAside();
-      await write(k - 1, k);
-    } else {
-      // A statement that may or may not commit on its own (SET, CALL, ANALYZE, GRANT...) runs
-      // between two commit points of its own, so no batch ever spans it: whatever it commits
-      // inside, what was recorded before it is durable and nothing before it can be undone.
-      await write(k - 1, k);
-      await commitPoint();
-    }
-    ctx.events?.statementStarted?.(planned, k, total, Date.now() - t0);
-    try {
-      await session.run(stmt.sql);
-    } catch (err) {
-      const e = err instanceof StatementError ? err : new StatementError(String(err), undefined, undefined, false);
-      if (e.connectionLost) {
-        // The history cannot be written on a dead session; the durable marker already tells the
-        // next run that statement k was in flight, and that run decides with the processlist.
+      ctx.events?.statementStarted?.(planned, k, total, Date.now() - t0);
+      try {
+        await session.run(stmt.sql);
+      } catch (err) {
+        const e = err instanceof StatementError ? err : new StatementError(String(err), undefined, undefined, false);
+        if (e.connectionLost) {
+          // The history cannot be written on a dead session; the durable marker already tells the
+          // next run that statement k was in flight, and that run decides with the processlist.
+          throw new ApplyError(
+            `${change.id}: the connection was lost while statement ${k} (${stmt.file}:${stmt.line}) was in flight: ${e.message}. ` +
+              `Run apply again: it checks whether the statement is still running and stops for a decision if its outcome is unknown`,
+            change.id, stmt.file, stmt.line, k, { cause: err },
+          );
+        }
+        let applied = k - 1;
+        if (kind === 'dml') {
+          // The server undid the statement, or (a deadlock, a timeout with innodb_rollback_on_timeout)
+          // the whole transaction: our last write, visible only inside it, tells which.
+          let intact = false;
+          if (lastWrite !== null) {
+            const row = (await session.history.load()).find((r) => r.changeId === change.id);
+            intact = `${row?.statementsApplied}/${row?.inFlight}` === lastWrite;
+          }
+          if (!intact) {
+            await session.rollback();
+            applied = batchStart - 1;
+            dirty = false;
+            lastWrite = null;
+          }
+        } else if (!implicit) {
+          // Only the failed statement's own effects can be in the transaction.
+          await session.rollback();
+          lastWrite = null;
+        }
+        // A schema DDL statement that failed left nothing behind (atomic DDL), and the transaction
+        // before it is kept either way: nothing to undo.
+        if (e.errno !== undefined && LOCK_WAIT_ERRNOS.has(e.errno) && attempt <= ctx.lockRetries) {
+          ctx.events?.statementRetry?.(planned, k, attempt, e.message);
+          attempt++;
+          retryAt = Math.max(retryAt, k);
+          k = applied + 1;
+          continue;
+        }
+        rec.statementsApplied = applied;
+        await recordFailure(rec, k, e.message, t0, ctx);
         throw new ApplyError(
-          `${change.id}: the connection was lost while statement ${k} (${stmt.file}:${stmt.line}) was in flight: ${e.message}. ` +
-            `Run apply again: it checks whether the statement is still running and stops for a decision if its outcome is unknown`,
+          `${change.id}: statement ${k} of ${total} failed at ${stmt.file}:${stmt.line}: ${e.message}. ${goOn(total, applied)}`,
           change.id, stmt.file, stmt.line, k, { cause: err },
         );
       }
-      let applied = k - 1;
       if (kind === 'dml') {
-        // The server undid the statement, or (a deadlock, a timeout with innodb_rollback_on_timeout)
-        // the whole transaction: our last write, visible only inside it, tells which.
-        let intact = false;
-        if (lastWrite !== null) {
-          const row = (await session.history.load()).find((r) => r.changeId === change.id);
-          intact = `${row?.statementsApplied}/${row?.inFlight}` === lastWrite;
-        }
-        if (!intact) {
-          await session.rollback();
-          applied = batchStart - 1;
-          dirty = false;
-          lastWrite = null;
-        }
-      } else if (!implicit) {
-        // Only the failed statement's own effects can be in the transaction.
-        await session.rollback();
+        dirty = true;
+      } else if (implicit) {
+        // Schema DDL committed everything, the marker of the next statement starts a new transaction.
+        dirty = false;
         lastWrite = null;
+        const next = change.statements[k];
+        if (next && ctx.recordApplied && statementTraits(next).kind === 'dml') {
+          aside = { applied: k, fired: false };
+          const after = ctx.recordAppliedAfterMs ?? 100;
+          if (after <= 0) void fireAside();
+          else if (asideTimer) asideTimer.refresh();
+          else if (Number.isFinite(after)) asideTimer = setTimeout(() => void fireAside(), after).unref();
+        }
+      } else {
+        await write(k, null);
+        await commitPoint();
       }
-      // A schema DDL statement that failed left nothing behind (atomic DDL), and the transaction
-      // before it is kept either way: nothing to undo.
-      if (e.errno !== undefined && LOCK_WAIT_ERRNOS.has(e.errno) && attempt <= ctx.lockRetries) {
-        ctx.events?.statementRetry?.(planned, k, attempt, e.message);
-        attempt++;
-        retryAt = Math.max(retryAt, k);
-        k = applied + 1;
-        continue;
-      }
-      rec.statementsApplied = applied;
-      await recordFailure(rec, k, e.message, t0, ctx);
-      throw new ApplyError(
-        `${change.id}: statement ${k} of ${total} failed at ${stmt.file}:${stmt.line}: ${e.message}. ${goOn(total, applied)}`,
-        change.id, stmt.file, stmt.line, k, { cause: err },
-      );
+      afterDdl = implicit && aside === null;
+      if (k >= retryAt) attempt = 1;
+      k++;
     }
-    if (kind === 'dml') {
-      dirty = true;
-    } else if (implicit) {
-      // Schema DDL committed everything, the marker of the next statement starts a new transaction.
-      dirty = false;
-      lastWrite = null;
-      const next = change.statements[k];
-      if (next && ctx.recordApplied && statementKind(next.sql) === 'dml') {
-        aside = { applied: k, timer: null, fired: false };
-        const after = ctx.recordAppliedAfterMs ?? 100;
-        if (after <= 0) void fireAside();
-        else if (Number.isFinite(after)) aside.timer = setTimeout(() => void fireAside(), after);
-      }
-    } else {
-      await write(k, null);
-      await commitPoint();
-    }
-    afterDdl = implicit && aside === null;
-    if (k >= retryAt) attempt = 1;
-    k++;
+  } finally {
+    // Whatever ended the loop also ended the batch a pending record was for.
+    if (asideTimer) clearTimeout(asideTimer);
+    aside = null;
   }
   await session.history.progress(change.id, total, null, session.connectionId);
   await session.commit();

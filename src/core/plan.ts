@@ -31,9 +31,16 @@ export function targetsEnvironment(change: Change, env: string): boolean {
  * has acknowledged (destructive: true) is information, not a warning to act on: it stays, as a notice.
  */
 export function lintChange(change: Change): Diagnostic[] {
-  return lintStatements(change.statements, { ignore: change.lint.ignore }).map((f) =>
-    change.destructive && f.destructive && f.severity === 'warning' ? { ...f, severity: 'notice' as const } : f);
+  // A loaded change does not change, and validate, plan and apply each ask for its findings.
+  let found = linted.get(change);
+  if (!found) {
+    found = lintStatements(change.statements, { ignore: change.lint.ignore }).map((f) =>
+      change.destructive && f.destructive && f.severity === 'warning' ? { ...f, severity: 'notice' as const } : f);
+    linted.set(change, found);
+  }
+  return found.map((f) => ({ ...f }));
 }
+const linted = new WeakMap<Change, Diagnostic[]>();
 
 /** A change is destructive when its author says so or lint finds any destructive statement. */
 export function isChangeDestructive(change: Change, diagnostics: Diagnostic[]): boolean {

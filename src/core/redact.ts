@@ -2,21 +2,27 @@
 // text from a driver, the SDK or a URL passes through `redact` with the secrets known to the run.
 
 const registered = new Set<string>();
+// The registered secrets, longest first (so a secret containing another is replaced whole); kept
+// sorted here because every output line goes through redact.
+let longestFirst: string[] = [];
 
 /** Remembers a secret for every later `redact` call in this process (password, user, host). */
 export function registerSecret(value: string | undefined | null): void {
-  if (value && value.length >= 3) registered.add(value);
+  if (!value || value.length < 3 || registered.has(value)) return;
+  registered.add(value);
+  longestFirst = [...registered].sort((a, b) => b.length - a.length);
 }
 
 /** Replaces registered secrets, URL passwords and MySQL `'user'@'host'` pairs with `***`. */
 export function redact(text: string, extra: (string | undefined | null)[] = []): string {
-  let out = text
+  // Both patterns need an @; most lines (a progress line per statement) have none.
+  let out = !text.includes('@') ? text : text
     // scheme://user:password@host → scheme://***@host
     .replace(/([a-z][a-z0-9+.-]*:\/\/)[^/\s:@]*:[^/\s@]*@/gi, '$1***@')
     // Access denied for user 'x'@'y' → user '***'@'***'
     .replace(/'[^'\s]*'@'[^'\s]*'/g, "'***'@'***'");
-  const secrets = [...registered, ...extra.filter((s): s is string => !!s && s.length >= 3)];
-  secrets.sort((a, b) => b.length - a.length);
-  for (const s of secrets) out = out.split(s).join('***');
+  const more = extra.filter((s): s is string => !!s && s.length >= 3);
+  const secrets = more.length === 0 ? longestFirst : [...longestFirst, ...more].sort((a, b) => b.length - a.length);
+  for (const s of secrets) if (out.includes(s)) out = out.split(s).join('***');
   return out;
 }

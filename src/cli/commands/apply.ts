@@ -21,10 +21,11 @@ export default async function apply(ctx: CommandContext, opts: { env: string; dr
     deploymentEnvironment: ctx.env.CHANGEGATE_ENVIRONMENT,
     approvedBy: opts.approvedBy,
   });
+  const who = operator(ctx, approver);
   const t = await lockTarget(ctx, s, lockTimeout);
   try {
     let group: { end(): void } | undefined;
-    const applyCtx: ApplyContext = lockedApplyContext(t, s, operator(ctx, approver), {
+    const applyCtx: ApplyContext = lockedApplyContext(t, s, await who, {
       inFlightWaitMs,
       pollMs: 2000,
       events: {

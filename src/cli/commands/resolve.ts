@@ -13,7 +13,7 @@ export default async function resolve(ctx: CommandContext, change: string, opts:
   const s = scope(ctx, opts.env);
   const t = await lockTarget(ctx, s);
   try {
-    const who = operator(ctx, null).user;
+    const who = (await operator(ctx, null)).user;
     const rec = await resolveInDoubt(t.open.target.session, change, s.env.name, n, !!opts.applied, who, ctx.now());
     ctx.out.info(`${change}: statement ${n} recorded as ${opts.applied ? 'applied' : 'not applied'} by ${who}; apply resumes at statement ${rec.statementsApplied + 1}`);
     ctx.out.setDocument({ environment: s.env.name, change, statement: n, applied: !!opts.applied, resolved_by: who });

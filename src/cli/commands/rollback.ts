@@ -46,7 +46,7 @@ export default async function rollback(ctx: CommandContext, changeId: string, op
       fileChecksums,
       checksum: combinedChecksum(Object.entries(fileChecksums).map(([name, checksum]) => ({ name, checksum }))),
     };
-    const op = operator(ctx, approver);
+    const op = await operator(ctx, approver);
     const applyCtx: ApplyContext = lockedApplyContext(t, s, op, {
       inFlightWaitMs: 0,
       pollMs: 1000,

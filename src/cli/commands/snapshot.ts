@@ -15,7 +15,7 @@ export default async function snapshot(ctx: CommandContext, opts: { env: string 
       ctx.out.setDocument({ environment: s.env.name, snapshot: { required: false, reason: plan.snapshot.reason } });
       return 0;
     }
-    const id = await ensureSnapshot(ctx, s, open, plan, history, operator(ctx, null).runUrl);
+    const id = await ensureSnapshot(ctx, s, open, plan, history, (await operator(ctx, null)).runUrl);
     ctx.out.setDocument({ environment: s.env.name, snapshot: { required: true, reason: plan.snapshot.reason, id } });
     return 0;
   } finally {

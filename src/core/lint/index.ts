@@ -2,7 +2,7 @@
 import type { Diagnostic, Statement, StatementKind } from '../types.js';
 import { tokenize, type Token } from '../sql/lexer.js';
 import type { Finding, RuleInfo, StatementContext } from './analyzer.js';
-import { commitsImplicitly, kindOfSql, kindOfTokens, setsSessionState } from './kind.js';
+import { commitsImplicitly, commitsImplicitlyTokens, kindOfTokens, setsSessionState } from './kind.js';
 import { buildRegistry } from './registry.js';
 import { isSuppressible, nolintMarkers } from './suppression.js';
 import { verbIndex } from './syntax.js';
@@ -32,6 +32,8 @@ export function statementContext(statement: Statement, index: number): Statement
   for (const t of tokenize(statement.sql)) (t.type === 'comment' ? comments : tokens).push(t);
   const verb = verbIndex(tokens);
   const v = verb >= 0 ? tokens[verb] : undefined;
+  const kind = kindOfTokens(tokens);
+  traits.set(statement, { kind, implicit: kind === 'ddl' && commitsImplicitlyTokens(tokens) });
   return {
     statement,
     index,
@@ -39,7 +41,7 @@ export function statementContext(statement: Statement, index: number): Statement
     comments,
     verb,
     verbWord: v && v.type === 'word' ? v.value : '',
-    kind: kindOfTokens(tokens),
+    kind,
   };
 }
 
@@ -96,7 +98,27 @@ function offsetPosition(s: Statement, offset: number): { line: number; column: n
 
 /** Whether a statement runs in a transaction (`dml`) or commits implicitly / is unknown (`ddl`). See `kind.ts` for why unknown is `ddl`. */
 export function statementKind(sql: string): StatementKind {
-  return kindOfSql(sql);
+  return statementTraits({ sql, file: '', line: 1, column: 1 }).kind;
+}
+
+/** What the apply loop needs to know of a statement: its kind, and whether it commits implicitly (schema DDL). */
+export interface StatementTraits {
+  kind: StatementKind;
+  implicit: boolean;
+}
+
+// Filled as a side effect of lexing (lint lexes every statement a run applies), so the apply loop
+// does not lex them again.
+const traits = new WeakMap<Statement, StatementTraits>();
+
+/** The traits of a statement, lexed once per statement object. */
+export function statementTraits(statement: Statement): StatementTraits {
+  let t = traits.get(statement);
+  if (!t) {
+    statementContext(statement, 0);
+    t = traits.get(statement)!;
+  }
+  return t;
 }
 
 /** Whether any finding makes its statement destructive (what the snapshot decision and the manifest check use). */

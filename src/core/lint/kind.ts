@@ -49,7 +49,11 @@ const OBJECT_LOOKAHEAD = 12;
  * explicit commits around it instead, so when unsure, say false (that costs two round trips).
  */
 export function commitsImplicitly(sql: string): boolean {
-  const code = tokenize(sql).filter((t) => t.type !== 'comment');
+  return commitsImplicitlyTokens(tokenize(sql).filter((t) => t.type !== 'comment'));
+}
+
+/** `commitsImplicitly` over a statement's tokens without comments. */
+export function commitsImplicitlyTokens(code: Token[]): boolean {
   const k = verbIndex(code);
   if (k < 0) return false;
   const verb = code[k]!;

@@ -79,7 +79,7 @@ function check(st: StatementContext, flag: (t: Token, message: string) => void):
       continue;
     }
     // A qualified routine call anywhere (`db`.f(...)); three-part names (`db`.`t`.`c`) anywhere.
-    if ((t.type === 'word' || t.type === 'ident') && !isPunct(tokens[j - 1], '.')) {
+    if ((t.type === 'word' || t.type === 'ident') && !isPunct(tokens[j - 1], '.') && isPunct(tokens[j + 1], '.')) {
       const n = readName(tokens, j);
       if (n && ((n.parts.length === 2 && isPunct(tokens[n.next], '(')) || n.parts.length >= 3)) at(j);
     }
