@@ -119,6 +119,22 @@ describe('apply against a real server (CLI)', function () {
     assert.match(again.stdout, /^2026-11-03-broken: resuming at statement 2 /m);
   });
 
+  it('records a failure exactly after a change turned on NO_BACKSLASH_ESCAPES and switched the connection charset', async () => {
+    // History values must not depend on the session's sql_mode or character set, which a change may set.
+    writeFiles(repo, {
+      ...manifest('2026-11-03-modes'),
+      'migrations/2026-11-03-modes/up.sql':
+        "SET SESSION sql_mode = CONCAT(@@SESSION.sql_mode, ',NO_BACKSLASH_ESCAPES');\nSET NAMES latin1;\nINSERT INTO no_such_table (note) VALUES ('it''s a back\\\\slash, café');\n",
+    });
+    const r = await runCli(['apply', '--env', 'local'], { cwd: repo, env: env() });
+    assert.equal(r.code, 1, r.stderr);
+    const message = `Table '${schema.name}.no_such_table' doesn't exist`;
+    assert.ok(r.stderr.includes(`error: 2026-11-03-modes: statement 3 of 3 failed at migrations/2026-11-03-modes/up.sql:3: ${message}. Statements 1-2 are applied and recorded`), r.stderr);
+    const [row] = await query<{ status: string; statements_applied: number; failed_statement: number; error: string }>(
+      "SELECT status, statements_applied, failed_statement, error FROM changegate_history WHERE change_id = '2026-11-03-modes'");
+    assert.deepEqual({ ...row }, { status: 'failed', statements_applied: 2, failed_statement: 3, error: message });
+  });
+
   it('fails a change whose verify query does not match, with expected and actual', async () => {
     writeFiles(repo, {
       ...manifest('2026-11-03-verify', { verify: 'verify:\n  - name: three invoices\n    sql: SELECT COUNT(*) FROM invoices\n    expect: 3' }),

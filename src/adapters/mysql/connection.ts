@@ -79,6 +79,18 @@ export function quoteId(name: string): string {
   return '`' + name.replace(/`/g, '``') + '`';
 }
 
+/**
+ * A string as a hex literal with a character set introducer (`_utf8mb4 X'...'`), other values as
+ * they are. Its meaning depends neither on the session's sql_mode (mysql2 escapes with backslashes,
+ * which NO_BACKSLASH_ESCAPES turns into ordinary characters) nor on its character set: a change may
+ * set both on the very session its history is written through.
+ */
+export function literal(value: unknown): unknown {
+  if (typeof value !== 'string') return value;
+  const sql = `_utf8mb4 X'${Buffer.from(value, 'utf8').toString('hex')}'`;
+  return { toSqlString: () => sql };
+}
+
 /** A connection whose every failure is a redacted StatementError; see `openConnection`. */
 export class MysqlConnection {
   private lostFlag = false;
@@ -115,15 +127,15 @@ export class MysqlConnection {
     return redact(text, this.scrub);
   }
 
-  /** Rows as objects keyed by column name; `values` are escaped client-side into `?` placeholders. */
+  /** Rows as objects keyed by column name; `values` fill `?` placeholders client-side (strings as `literal`). */
   async query<T = Record<string, unknown>>(sql: string, values?: unknown[]): Promise<T[]> {
-    const [rows] = await this.send({ sql, values });
+    const [rows] = await this.send({ sql, values: values?.map(literal) });
     return (Array.isArray(rows) ? rows : []) as T[];
   }
 
   /** A statement without a result set; returns affected (with mysql2's FOUND_ROWS: matched) rows. */
   async exec(sql: string, values?: unknown[]): Promise<number> {
-    const [res] = await this.send({ sql, values });
+    const [res] = await this.send({ sql, values: values?.map(literal) });
     return Array.isArray(res) ? 0 : (res as mysql.ResultSetHeader).affectedRows;
   }
 
