@@ -1,7 +1,9 @@
 // The steps commands that touch a target share: load and validate, gate, connect, lock, read history,
 // plan. Each command composes them; the order is the guards' order and never changes.
 import { execFile } from 'node:child_process';
+import { existsSync, readFileSync, statSync } from 'node:fs';
 import os from 'node:os';
+import path from 'node:path';
 import { RefusedError } from '../core/errors.js';
 import type { ApplyContext, ApplyEvents, Operator } from '../core/apply.js';
 import { planEnvironment, promotionProblems, type IntegrityProblem, type PlanResult } from '../core/plan.js';
@@ -106,11 +108,56 @@ export async function operator(ctx: CommandContext, approver: string | null): Pr
   return { user, gitCommit: e.GITHUB_SHA ?? (await gitHead(ctx.root)), runUrl, approver };
 }
 
-// Asynchronous, so that callers can start it before connecting and not wait on a process spawn.
+// The commit checked out in `root`: read from the repository's files (a process spawn costs more
+// than a whole short apply), with `git rev-parse` for whatever the files do not answer plainly.
 function gitHead(root: string): Promise<string | null> {
+  const fromFiles = headFromFiles(root);
+  if (fromFiles) return Promise.resolve(fromFiles);
   return new Promise((resolve) => {
     execFile('git', ['rev-parse', 'HEAD'], { cwd: root }, (err, stdout) => resolve(err ? null : stdout.trim() || null));
   });
+}
+
+const OBJECT_ID = /^(?:[0-9a-f]{40}|[0-9a-f]{64})$/;
+
+/** HEAD's commit from `.git` (a folder, or a worktree's `gitdir:` file), loose refs and packed-refs; null when unsure. */
+export function headFromFiles(root: string): string | null {
+  try {
+    let dir = path.resolve(root);
+    while (!existsSync(path.join(dir, '.git'))) {
+      const up = path.dirname(dir);
+      if (up === dir) return null;
+      dir = up;
+    }
+    let gitDir = path.join(dir, '.git');
+    if (statSync(gitDir).isFile()) {
+      const m = /^gitdir: (.+)$/m.exec(readFileSync(gitDir, 'utf8'));
+      if (!m) return null;
+      gitDir = path.resolve(dir, m[1]!.trim());
+    }
+    const head = readFileSync(path.join(gitDir, 'HEAD'), 'utf8').trim();
+    if (OBJECT_ID.test(head)) return head;
+    const ref = /^ref: (refs\/\S+)$/.exec(head)?.[1];
+    if (!ref) return null;
+    // A linked worktree keeps its HEAD but shares refs with the main repository.
+    const common = existsSync(path.join(gitDir, 'commondir'))
+      ? path.resolve(gitDir, readFileSync(path.join(gitDir, 'commondir'), 'utf8').trim())
+      : gitDir;
+    const loose = path.join(common, ref);
+    if (existsSync(loose)) {
+      const id = readFileSync(loose, 'utf8').trim();
+      return OBJECT_ID.test(id) ? id : null;
+    }
+    const packed = path.join(common, 'packed-refs');
+    if (!existsSync(packed)) return null;
+    for (const line of readFileSync(packed, 'utf8').split('\n')) {
+      const [id, name] = line.trim().split(' ');
+      if (name === ref && id && OBJECT_ID.test(id)) return id;
+    }
+    return null;
+  } catch {
+    return null;
+  }
 }
 
 /** The apply loop's context on a locked target: its session, processlist, run lock and retries. */
