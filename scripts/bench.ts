@@ -6,7 +6,7 @@
 //      same SQL, against `knex migrate:latest` running the same statements, and against the floor of
 //      changegate's protocol (mysql2 making only the history writes the protocol needs)
 import { execFileSync, spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -139,6 +139,27 @@ async function main(): Promise<void> {
         }
       },
     };
+    // The same tools as their users start them: a process each, as the client always is.
+    writeFileSync(path.join(work, 'knexfile.cjs'), [
+      'module.exports = {',
+      "  client: 'mysql2',",
+      `  connection: { host: '127.0.0.1', port: ${server.port}, user: process.env.BENCH_USER, password: process.env.BENCH_PASSWORD, database: process.env.BENCH_DB },`,
+      `  migrations: { directory: ${JSON.stringify(migrationsDir)}, loadExtensions: ['.cjs'] },`,
+      '};', '',
+    ].join('\n'));
+    const knexCli = path.join(root, 'node_modules', 'knex', 'bin', 'cli.js');
+    // The knex CLI wants a local knex install beside its knexfile.
+    symlinkSync(path.join(root, 'node_modules'), path.join(work, 'node_modules'), 'dir');
+    peers['changegate-command'] = async () => {
+      const db = await fresh();
+      execFileSync(process.execPath, [cli, 'apply', '--env', 'local'], { cwd: work, env: { ...process.env, BENCH_URL: server.url(db) }, stdio: 'ignore' });
+    };
+    peers['knex-command'] = async () => {
+      const db = await fresh();
+      execFileSync(process.execPath, [knexCli, 'migrate:latest', '--knexfile', path.join(work, 'knexfile.cjs')], {
+        cwd: work, env: { ...process.env, BENCH_USER: server.user, BENCH_PASSWORD: server.password, BENCH_DB: db }, stdio: 'ignore',
+      });
+    };
     peers.floor = async () => {
       // The same statements through mysql2 with, before each CREATE TABLE, the one history write the
       // protocol needs there (committed by the statement's implicit commit): no validation, no lint,
@@ -186,14 +207,20 @@ async function main(): Promise<void> {
     const line = (label: string, name: string) =>
       console.log(`  ${label.padEnd(58)} ${times[name] ? `best ${ms(bestOf(name))}, median ${ms(median(times[name]!))}` : 'not found'}`);
     console.log(`apply of 1,000 statements (500 CREATE TABLE + 500 INSERT), ${ROUNDS} interleaved rounds:`);
-    line('changegate apply (per-statement history)', 'changegate');
-    line(`${client ?? 'mariadb'} client on the same SQL`, 'client');
-    line('knex migrate:latest on the same statements', 'knex');
+    line(`${client ?? 'mariadb'} client on the same SQL (a process)`, 'client');
+    line('changegate apply, as a command', 'changegate-command');
+    line('knex migrate:latest, as a command', 'knex-command');
+    line('changegate apply, in this process (run())', 'changegate');
+    line('knex migrate.latest(), in this process', 'knex');
     line('floor: mysql2 + the one history write per DDL statement', 'floor');
-    console.log(`  ratio changegate / raw client: ${ratio('changegate', 'client')} (target <= 1.3)`);
-    console.log(`  ratio changegate / knex:       ${ratio('changegate', 'knex')} (target < 1)`);
-    console.log(`  ratio changegate / floor:      ${ratio('changegate', 'floor')} (what changegate adds to the writes its protocol needs)`);
-    console.log(`  ratio floor / knex:            ${ratio('floor', 'knex')} (what those writes cost against knex)`);
+    console.log('  as commands, the way each is run:');
+    console.log(`    changegate / raw client: ${ratio('changegate-command', 'client')} (target <= 1.3)`);
+    console.log(`    changegate / knex:       ${ratio('changegate-command', 'knex-command')} (target < 1)`);
+    console.log('  in this process (no start-up for changegate and knex; the client still starts a process):');
+    console.log(`    changegate / raw client: ${ratio('changegate', 'client')}`);
+    console.log(`    changegate / knex:       ${ratio('changegate', 'knex')}`);
+    console.log(`    changegate / floor:      ${ratio('changegate', 'floor')} (what changegate adds to the writes its protocol needs)`);
+    console.log(`    floor / knex:            ${ratio('floor', 'knex')} (what those writes cost against knex)`);
   } finally {
     rmSync(work, { recursive: true, force: true });
     await server.stop();

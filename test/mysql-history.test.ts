@@ -1,5 +1,7 @@
 // The history table on the real server: create, upgrade, round-trip, transactions, concurrent creation.
 import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { GENERATED_FILE, historySqlSource } from '../scripts/history-codegen.js';
 import { RefusedError } from '../src/core/errors.js';
 import { connectTarget, parseTargetUrl, type Target } from '../src/adapters/mysql/connect.js';
 import {
@@ -16,6 +18,12 @@ import { historyRecord } from './helpers/records.js';
 const opts = { minVersion: '5.0', lockWaitTimeout: 3, label: 'local' };
 
 const record = historyRecord;
+
+describe('history table SQL, generated ahead of time', () => {
+  it('matches what knex builds from the definition in scripts/history-codegen.ts', () => {
+    assert.ok(readFileSync(GENERATED_FILE, 'utf8') === historySqlSource(), 'history-sql.generated.ts is stale: run npm run codegen');
+  });
+});
 
 describe('mysql adapter: history table', function () {
   let server: TestServer;

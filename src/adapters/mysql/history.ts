@@ -1,123 +1,26 @@
 // Where the history table is written: one row per change in the target schema, the durable record
 // that makes "never twice, never skipped" possible across crashes (DESIGN.md invariants 1 and 3).
-// knex only generates SQL here (no connection); every statement runs on the caller's connection so
-// that history writes join the apply session's transaction.
-import knex from 'knex';
+// Every statement runs on the caller's connection, so that history writes join the apply session's
+// transaction.
 import { RefusedError } from '../../core/errors.js';
 import { StatementError, type HistoryWriter } from '../../core/ports.js';
 import type { HistoryRecord, HistoryStatus } from '../../core/types.js';
 import { openConnection, useSchema, type MysqlConnection, type TargetSpec } from './connection.js';
+import { COLUMNS, HISTORY_LAYOUT, HISTORY_TABLE, LIMITS } from './history-layout.js';
+// The table's definition and the statements below are written with knex's builders in
+// scripts/history-codegen.ts and generated ahead of time: importing knex cost a tenth of a second on
+// every command's start. `npm run codegen` regenerates them; a test fails when they are stale.
+import { LAYOUT_STEPS, LOAD_SQL, PROGRESS_SQL, PUT_ORDER, PUT_SQL } from './history-sql.generated.js';
 
-/** The history table's name, in the target schema. Renaming it later strands every existing history. */
-export const HISTORY_TABLE = 'changegate_history';
+export { HISTORY_LAYOUT, HISTORY_TABLE };
 
-/** The table layout this version writes; recorded in the table comment so a later version can upgrade it. */
-export const HISTORY_LAYOUT = 2;
-
-const COMMENT_PREFIX = 'changegate history, layout ';
-const sqlgen = knex({ client: 'mysql2' });
-
-/** Byte-safe limits for text columns: strict sql_mode would reject a longer value, lax mode would cut it silently. */
-const LIMITS = { operator: 255, git_commit: 64, run_url: 1024, approver: 255, snapshot_id: 255, resolved_by: 255, error: 60000 } as const;
-
-/**
- * Layout steps, oldest first. A fresh table is created at layout 1 and upgraded through every step,
- * so a fresh install and an upgraded one can never differ. A step is one ALTER (comment included) so
- * a crash cannot leave columns added under an old layout number.
- */
-const LAYOUT_STEPS: { layout: number; sql: string }[] = [
-  {
-    layout: 1,
-    sql: ifNotExists(
-      sqlgen.schema
-        .createTable(HISTORY_TABLE, (t) => {
-          t.string('change_id', 191).notNullable().primary();
-          t.string('status', 16).notNullable();
-          t.string('checksum', 128).notNullable();
-          t.integer('checksum_version').notNullable();
-          t.text('file_checksums', 'longtext').notNullable();
-          t.integer('statements_total').notNullable();
-          t.integer('statements_applied').notNullable();
-          t.text('statement_hashes', 'longtext').notNullable();
-          t.integer('in_flight').nullable();
-          t.specificType('connection_id', 'BIGINT UNSIGNED').nullable();
-          t.specificType('started_at', 'DATETIME(3)').notNullable();
-          t.specificType('finished_at', 'DATETIME(3)').nullable();
-          t.bigInteger('duration_ms').nullable();
-          t.string('operator', LIMITS.operator).notNullable();
-          t.string('git_commit', LIMITS.git_commit).nullable();
-          t.string('run_url', LIMITS.run_url).nullable();
-          t.string('approver', LIMITS.approver).nullable();
-          t.string('snapshot_id', LIMITS.snapshot_id).nullable();
-          t.integer('failed_statement').nullable();
-          t.text('error', 'mediumtext').nullable();
-          // InnoDB is essential: a DML statement and its history update must commit together.
-          t.engine('InnoDB');
-          t.charset('utf8mb4');
-          // Binary collation: change ids are file names, and file names are case-sensitive.
-          t.collate('utf8mb4_bin');
-          t.comment(`${COMMENT_PREFIX}1`);
-        })
-        .toSQL(),
-    ),
-  },
-  {
-    // Layout 2: who decided an in-doubt statement, and when the row was last written (for in-doubt reports).
-    layout: 2,
-    sql: oneAlter(
-      sqlgen.schema
-        .alterTable(HISTORY_TABLE, (t) => {
-          t.string('resolved_by', LIMITS.resolved_by).nullable();
-          t.specificType('updated_at', 'DATETIME(3)').nullable();
-          t.comment(`${COMMENT_PREFIX}2`);
-        })
-        .toSQL(),
-    ),
-  },
-];
-
-function ifNotExists(stmts: { sql: string }[]): string {
-  if (stmts.length !== 1 || !/^create table /i.test(stmts[0]!.sql)) throw new Error('history layout: expected one CREATE TABLE');
-  // knex's createTableIfNotExists is deprecated; the statement itself is what we want.
-  return stmts[0]!.sql.replace(/^create table /i, 'create table if not exists ');
-}
-
-function oneAlter(stmts: { sql: string }[]): string {
-  const prefix = /^alter table `[^`]+` /i;
-  const head = prefix.exec(stmts[0]!.sql)![0];
-  return head + stmts.map((s) => s.sql.replace(prefix, '')).join(', ');
-}
+type Column = (typeof COLUMNS)[number];
+type Row = Record<Column, unknown>;
 
 /** The layout SQL up to a layout, in order; tests build an older table with it. */
 export function historyLayoutSql(upTo: number = HISTORY_LAYOUT): string[] {
   return LAYOUT_STEPS.filter((s) => s.layout <= upTo).map((s) => s.sql);
 }
-
-/** The columns of a HistoryRecord (layout 2 adds `updated_at`, which only the server writes). */
-const COLUMNS = [
-  'change_id', 'status', 'checksum', 'checksum_version', 'file_checksums', 'statements_total',
-  'statements_applied', 'statement_hashes', 'in_flight', 'connection_id', 'started_at', 'finished_at',
-  'duration_ms', 'operator', 'git_commit', 'run_url', 'approver', 'snapshot_id', 'failed_statement',
-  'error', 'resolved_by',
-] as const;
-type Column = (typeof COLUMNS)[number];
-type Row = Record<Column, unknown>;
-
-// knex orders an insert's columns itself; binding each column's own name reveals that order once.
-const PUT = sqlgen(HISTORY_TABLE)
-  .insert({ ...Object.fromEntries(COLUMNS.map((c) => [c, c])), updated_at: sqlgen.raw('UTC_TIMESTAMP(3)') })
-  .onConflict()
-  .merge()
-  .toSQL();
-const PUT_SQL = PUT.sql;
-const PUT_ORDER = PUT.bindings as readonly Column[];
-// Built once: this runs before every statement of every change, so it is one small UPDATE, one round trip.
-const PROGRESS_SQL = sqlgen(HISTORY_TABLE)
-  .update({ statements_applied: 0, in_flight: 0, connection_id: 0, updated_at: sqlgen.raw('UTC_TIMESTAMP(3)') })
-  .where('change_id', '')
-  .toSQL().sql;
-// `*`, not the column list: a reader (status, the `after` gate) may meet an older or newer layout.
-const LOAD_SQL = sqlgen(HISTORY_TABLE).select('*').orderBy(['started_at', 'change_id']).toSQL().sql;
 
 /** `2026-11-24 10:00:00.123` in UTC: what DATETIME(3) stores, with no session time zone involved. */
 export function toSqlTime(d: Date): string {
