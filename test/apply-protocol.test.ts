@@ -103,6 +103,19 @@ describe('apply protocol (in-memory MySQL rules)', () => {
     });
   }
 
+  it('records a finished DDL statement when the session is lost in the DML batch right after it', async () => {
+    // The batch is lost with the session, the DDL statement before it is not: the next run resumes
+    // after it instead of asking. The aside timer never fires here, so only the loss records it.
+    const server = new MemoryServer();
+    server.losses = 1;
+    const lost = change('2026-11-05-e', ['CREATE TABLE e1 (id INT)', "INSERT INTO trace VALUES ('LOST')", "INSERT INTO trace VALUES ('e3')"]);
+    await assert.rejects(runOnce(server, { changes: [lost], aside: true, asideAfterMs: Infinity }), /the connection was lost while statement 2 /);
+    const row = server.committed.history.get(lost.id)!;
+    assert.deepEqual([row.status, row.statementsApplied, row.inFlight], ['running', 1, 2]);
+    await runOnce(server, { changes: [lost], aside: true, asideAfterMs: Infinity });
+    assert.deepEqual(server.committed.trace, ['e1', 'LOST', 'e3']);
+  });
+
   it('records a failed statement and keeps the dml statement before it', async () => {
     const server = new MemoryServer();
     const bad = change('2026-11-03-c', ["INSERT INTO trace VALUES ('c1')", 'CREATE TABLE SYNTAX ERROR', "INSERT INTO trace VALUES ('c3')"]);

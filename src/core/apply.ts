@@ -311,6 +311,9 @@ async function applyChange(
         if (e.connectionLost) {
           // The history cannot be written on a dead session; the durable marker already tells the
           // next run that statement k was in flight, and that run decides with the processlist.
+          // A finished DDL statement waiting aside is recorded now (the lost batch after it never
+          // committed), so that the next run resumes after it instead of asking about it.
+          await fireAside();
           throw new ApplyError(
             `${change.id}: the connection was lost while statement ${k} (${stmt.file}:${stmt.line}) was in flight: ${e.message}. ` +
               `Run apply again: it checks whether the statement is still running and stops for a decision if its outcome is unknown`,

@@ -26,6 +26,8 @@ export class MemoryServer implements ServerInspector {
   ddlCompletesOnCrash = true;
   /** How many more times an INSERT of 'DEADLOCK' (or CALL deadlock()) deadlocks. */
   deadlocks = 0;
+  /** How many `INSERT INTO trace VALUES ('LOST')` statements still lose their connection mid-statement. */
+  losses = 0;
   ops = 0;
   private nextId = 1;
   /** Connection ids the "processlist" still shows. */
@@ -152,6 +154,15 @@ export class MemorySession implements TargetSession {
       this.step();
       // InnoDB undoes the failed statement only; the transaction goes on.
       throw new StatementError("Duplicate entry 'FAIL' for key 'PRIMARY'", 1062, '23000', false);
+    }
+    if (dml && dml[1] === 'LOST' && this.server.losses > 0) {
+      this.step();
+      this.server.losses--;
+      // The server rolls back a dead session's transaction; the runner sees the socket close.
+      this.discard();
+      this.dead = true;
+      this.server.alive.delete(this.connectionId);
+      throw new StatementError('Lost connection to server during query', 2013, 'HY000', true);
     }
     if (dml && dml[1] === 'DEADLOCK' && this.server.deadlocks > 0) {
       this.step();
