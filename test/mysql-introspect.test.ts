@@ -142,6 +142,28 @@ describe('mysql adapter: schema introspection and diff', function () {
     ]);
   });
 
+  it('compares partitioning: methods, expressions and each partition in order', async () => {
+    const ledger = 'CREATE TABLE ledger (id INT NOT NULL, booked DATE NOT NULL, PRIMARY KEY (id, booked)) ' +
+      'PARTITION BY RANGE (YEAR(booked)) (PARTITION p2024 VALUES LESS THAN (2025), PARTITION p2025 VALUES LESS THAN (2026))';
+    const regions = "CREATE TABLE regions (id INT NOT NULL, code CHAR(2) NOT NULL) PARTITION BY LIST COLUMNS (code) (PARTITION eu VALUES IN ('DE', 'FR'), PARTITION us VALUES IN ('US'))";
+    for (const sql of [ledger, regions]) {
+      await ta.session.run(sql);
+      await tb.session.run(sql);
+    }
+    assert.deepEqual(diffSchemas(await describeSchema(ta.connection, a.name), await describeSchema(tb.connection, b.name)), []);
+    await tb.session.run('ALTER TABLE ledger ADD PARTITION (PARTITION pmax VALUES LESS THAN MAXVALUE)');
+    await tb.session.run('ALTER TABLE audit PARTITION BY HASH (id) PARTITIONS 2');
+    await tb.session.run("ALTER TABLE regions REORGANIZE PARTITION eu INTO (PARTITION eu VALUES IN ('DE', 'FR', 'NL'))");
+    const lines = diffSchemas(await describeSchema(ta.connection, a.name), await describeSchema(tb.connection, b.name));
+    assert.deepEqual(lines, [
+      '~ table audit: partitioning none -> HASH (`id`) p0, p1',
+      '~ table ledger: partitioning RANGE (year(`booked`)) p2024 VALUES LESS THAN (2025), p2025 VALUES LESS THAN (2026)' +
+        ' -> RANGE (year(`booked`)) p2024 VALUES LESS THAN (2025), p2025 VALUES LESS THAN (2026), pmax VALUES LESS THAN MAXVALUE',
+      "~ table regions: partitioning LIST COLUMNS (`code`) eu VALUES IN ('DE','FR'), us VALUES IN ('US')" +
+        " -> LIST COLUMNS (`code`) eu VALUES IN ('DE','FR','NL'), us VALUES IN ('US')",
+    ]);
+  });
+
   it('reports tables, views, routines and triggers missing from the live schema', async () => {
     for (const sql of ['DROP VIEW open_invoices', 'DROP TRIGGER trg_inv_bi', 'DROP PROCEDURE close_invoice', 'DROP EVENT ev_cleanup', 'DROP TABLE audit']) {
       await tb.session.run(sql);

@@ -64,6 +64,8 @@ export interface TableShape {
   indexes: IndexShape[];
   foreignKeys: ForeignKeyShape[];
   checks: CheckShape[];
+  /** `RANGE (expr) p0 VALUES LESS THAN (10), ...`; empty for a table that is not partitioned. */
+  partitioning: string;
 }
 
 /** One view; `definition` has the schema qualifier stripped. */
@@ -193,7 +195,49 @@ export async function describeSchema(conn: MysqlConnection, schema: string): Pro
       indexes: [],
       foreignKeys: [],
       checks: [],
+      partitioning: '',
     });
+  }
+
+  // Partitions (and subpartitions) in their order; a table that is not partitioned has one row with
+  // no partition name.
+  const partitionRows = await optional(
+    conn,
+    `SELECT TABLE_NAME, PARTITION_NAME, SUBPARTITION_NAME, PARTITION_METHOD, SUBPARTITION_METHOD, PARTITION_EXPRESSION,
+            SUBPARTITION_EXPRESSION, PARTITION_DESCRIPTION
+     FROM information_schema.PARTITIONS WHERE TABLE_SCHEMA = ? AND PARTITION_NAME IS NOT NULL
+     ORDER BY TABLE_NAME, PARTITION_ORDINAL_POSITION, SUBPARTITION_ORDINAL_POSITION`,
+    [schema],
+  );
+  const partitions = new Map<string, { head: string; parts: string[] }>();
+  for (const r of partitionRows) {
+    const t = str(r.TABLE_NAME);
+    let p = partitions.get(t);
+    if (!p) {
+      const sub = strOrNull(r.SUBPARTITION_METHOD);
+      const head = `${str(r.PARTITION_METHOD)} (${norm(r.PARTITION_EXPRESSION)})` +
+        (sub ? ` SUBPARTITION BY ${sub} (${norm(r.SUBPARTITION_EXPRESSION)})` : '');
+      p = { head, parts: [] };
+      partitions.set(t, p);
+    }
+    const name = str(r.PARTITION_NAME);
+    const desc = strOrNull(r.PARTITION_DESCRIPTION);
+    const method = str(r.PARTITION_METHOD);
+    const values = desc === null || desc === '' ? '' : method.startsWith('RANGE') ? ` VALUES LESS THAN (${desc})` : ` VALUES IN (${desc})`;
+    const part = `${name}${values.replace('(MAXVALUE)', 'MAXVALUE')}`;
+    // Subpartitions repeat their partition: name it once, with its subpartitions after it.
+    const subName = strOrNull(r.SUBPARTITION_NAME);
+    if (subName) {
+      const last = p.parts[p.parts.length - 1];
+      if (last?.startsWith(part + ' (')) p.parts[p.parts.length - 1] = `${last.slice(0, -1)}, ${subName})`;
+      else p.parts.push(`${part} (${subName})`);
+    } else {
+      p.parts.push(part);
+    }
+  }
+  for (const [name, p] of partitions) {
+    const t = tables.get(name);
+    if (t) t.partitioning = `${p.head} ${p.parts.join(', ')}`;
   }
 
   const columnRows = await conn.query<Row>(
@@ -438,6 +482,7 @@ function objects(s: SchemaShape): DiffObject[] {
         ['engine', t.engine ?? ''],
         ['collation', t.collation ?? ''],
         ['comment', t.comment ? `'${t.comment}'` : "''"],
+        ['partitioning', t.partitioning || 'none'],
       ],
     });
   }
