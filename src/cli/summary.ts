@@ -1,7 +1,7 @@
 // The job summary's table, built by the GitHub adapter's pure markdown helper. Text and json formats
 // ignore summaries (Output.summary is a no-op there), so the import cost is paid only when rendered.
 import type { ApplyReport, Plan } from '../core/plan-types.js';
-import { summaryMarkdown } from '../adapters/github/actions.js';
+import { summaryMarkdown } from '../adapters/github/job-summary.js';
 import type { ApprovalRecord } from '../adapters/github/approvals.js';
 import { mdInline, mdTable } from '../adapters/github/markdown.js';
 import type { Diagnostic } from '../core/types.js';
