@@ -2,7 +2,7 @@
 import type { Diagnostic, Statement, StatementKind } from '../types.js';
 import { tokenize, type Token } from '../sql/lexer.js';
 import type { Finding, RuleInfo, StatementContext } from './analyzer.js';
-import { commitsImplicitly, commitsImplicitlyTokens, kindOfTokens, setsSessionState } from './kind.js';
+import { commitsImplicitly, commitsImplicitlyTokens, kindOfSql, kindOfTokens, setsSessionState } from './kind.js';
 import { buildRegistry } from './registry.js';
 import { isSuppressible, nolintMarkers } from './suppression.js';
 import { verbIndex } from './syntax.js';
@@ -98,7 +98,7 @@ function offsetPosition(s: Statement, offset: number): { line: number; column: n
 
 /** Whether a statement runs in a transaction (`dml`) or commits implicitly / is unknown (`ddl`). See `kind.ts` for why unknown is `ddl`. */
 export function statementKind(sql: string): StatementKind {
-  return statementTraits({ sql, file: '', line: 1, column: 1 }).kind;
+  return kindOfSql(sql);
 }
 
 /** What the apply loop needs to know of a statement: its kind, and whether it commits implicitly (schema DDL). */
