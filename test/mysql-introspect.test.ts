@@ -146,11 +146,18 @@ describe('mysql adapter: schema introspection and diff', function () {
     const ledger = 'CREATE TABLE ledger (id INT NOT NULL, booked DATE NOT NULL, PRIMARY KEY (id, booked)) ' +
       'PARTITION BY RANGE (YEAR(booked)) (PARTITION p2024 VALUES LESS THAN (2025), PARTITION p2025 VALUES LESS THAN (2026))';
     const regions = "CREATE TABLE regions (id INT NOT NULL, code CHAR(2) NOT NULL) PARTITION BY LIST COLUMNS (code) (PARTITION eu VALUES IN ('DE', 'FR'), PARTITION us VALUES IN ('US'))";
-    for (const sql of [ledger, regions]) {
+    const sales = 'CREATE TABLE sales (id INT NOT NULL, d DATE NOT NULL) PARTITION BY RANGE (YEAR(d)) SUBPARTITION BY HASH (TO_DAYS(d)) SUBPARTITIONS 2 ' +
+      '(PARTITION p0 VALUES LESS THAN (2025), PARTITION p1 VALUES LESS THAN MAXVALUE)';
+    for (const sql of [ledger, regions, sales]) {
       await ta.session.run(sql);
       await tb.session.run(sql);
     }
-    assert.deepEqual(diffSchemas(await describeSchema(ta.connection, a.name), await describeSchema(tb.connection, b.name)), []);
+    const expected = await describeSchema(ta.connection, a.name);
+    assert.deepEqual(diffSchemas(expected, await describeSchema(tb.connection, b.name)), []);
+    assert.equal(
+      expected.tables.find((t) => t.name === 'sales')!.partitioning,
+      'RANGE (year(`d`)) SUBPARTITION BY HASH (to_days(`d`)) p0 VALUES LESS THAN (2025) (p0sp0, p0sp1), p1 VALUES LESS THAN MAXVALUE (p1sp0, p1sp1)',
+    );
     await tb.session.run('ALTER TABLE ledger ADD PARTITION (PARTITION pmax VALUES LESS THAN MAXVALUE)');
     await tb.session.run('ALTER TABLE audit PARTITION BY HASH (id) PARTITIONS 2');
     await tb.session.run("ALTER TABLE regions REORGANIZE PARTITION eu INTO (PARTITION eu VALUES IN ('DE', 'FR', 'NL'))");

@@ -209,7 +209,7 @@ export async function describeSchema(conn: MysqlConnection, schema: string): Pro
      ORDER BY TABLE_NAME, PARTITION_ORDINAL_POSITION, SUBPARTITION_ORDINAL_POSITION`,
     [schema],
   );
-  const partitions = new Map<string, { head: string; parts: string[] }>();
+  const partitions = new Map<string, { head: string; parts: { text: string; subs: string[] }[] }>();
   for (const r of partitionRows) {
     const t = str(r.TABLE_NAME);
     let p = partitions.get(t);
@@ -220,24 +220,18 @@ export async function describeSchema(conn: MysqlConnection, schema: string): Pro
       p = { head, parts: [] };
       partitions.set(t, p);
     }
-    const name = str(r.PARTITION_NAME);
     const desc = strOrNull(r.PARTITION_DESCRIPTION);
-    const method = str(r.PARTITION_METHOD);
-    const values = desc === null || desc === '' ? '' : method.startsWith('RANGE') ? ` VALUES LESS THAN (${desc})` : ` VALUES IN (${desc})`;
-    const part = `${name}${values.replace('(MAXVALUE)', 'MAXVALUE')}`;
-    // Subpartitions repeat their partition: name it once, with its subpartitions after it.
+    const values = desc === null || desc === '' ? '' : str(r.PARTITION_METHOD).startsWith('RANGE') ? ` VALUES LESS THAN (${desc})` : ` VALUES IN (${desc})`;
+    const text = `${str(r.PARTITION_NAME)}${values.replace('(MAXVALUE)', 'MAXVALUE')}`;
+    // Subpartitions repeat their partition's row: name the partition once, its subpartitions after it.
+    let last = p.parts[p.parts.length - 1];
+    if (last?.text !== text) p.parts.push((last = { text, subs: [] }));
     const subName = strOrNull(r.SUBPARTITION_NAME);
-    if (subName) {
-      const last = p.parts[p.parts.length - 1];
-      if (last?.startsWith(part + ' (')) p.parts[p.parts.length - 1] = `${last.slice(0, -1)}, ${subName})`;
-      else p.parts.push(`${part} (${subName})`);
-    } else {
-      p.parts.push(part);
-    }
+    if (subName) last.subs.push(subName);
   }
   for (const [name, p] of partitions) {
     const t = tables.get(name);
-    if (t) t.partitioning = `${p.head} ${p.parts.join(', ')}`;
+    if (t) t.partitioning = `${p.head} ${p.parts.map((x) => (x.subs.length ? `${x.text} (${x.subs.join(', ')})` : x.text)).join(', ')}`;
   }
 
   const columnRows = await conn.query<Row>(
