@@ -1,13 +1,19 @@
 #!/usr/bin/env bash
-# Makes sure a MySQL-compatible server binary is on PATH for the tests and the demo.
-# On a fresh Debian machine that means Debian's mariadb-server, installed with apt.
+# Makes sure the test server that CHANGEGATE_TEST_SERVER names (mariadb, the default, or mysql) is there
+# for the tests, the demo and the bench. MariaDB: Debian's mariadb-server, installed with apt when no
+# mariadbd is found. MySQL: Oracle MySQL unpacked into .cache/ by fetch-oracle-mysql.sh.
 set -euo pipefail
 if [ -n "${CHANGEGATE_TEST_MYSQL_URL:-}" ]; then exit 0; fi
-if command -v mariadbd >/dev/null 2>&1 || command -v mysqld >/dev/null 2>&1; then exit 0; fi
+case "${CHANGEGATE_TEST_SERVER:-mariadb}" in
+  mysql) exec bash "$(dirname "$0")/fetch-oracle-mysql.sh" ;;
+  mariadb) ;;
+  *) echo "changegate: CHANGEGATE_TEST_SERVER must be mariadb or mysql, not '${CHANGEGATE_TEST_SERVER}'" >&2; exit 2 ;;
+esac
+if command -v mariadbd >/dev/null 2>&1; then exit 0; fi
 for d in /usr/sbin /usr/local/sbin /usr/libexec; do
-  if [ -x "$d/mariadbd" ] || [ -x "$d/mysqld" ]; then exit 0; fi
+  if [ -x "$d/mariadbd" ]; then exit 0; fi
 done
-echo "changegate: no mariadbd/mysqld on PATH; installing Debian's mariadb-server" >&2
+echo "changegate: no mariadbd on PATH; installing Debian's mariadb-server" >&2
 SUDO=""
 if [ "$(id -u)" != "0" ]; then SUDO="sudo"; fi
 export DEBIAN_FRONTEND=noninteractive

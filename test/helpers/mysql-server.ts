@@ -8,6 +8,7 @@ import { accessSync, constants, existsSync, mkdirSync, mkdtempSync, readdirSync,
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { delimiter, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import mysql from 'mysql2/promise';
 
 /** A running server the tests may do anything to. */
@@ -41,19 +42,36 @@ export interface TestServer {
 
 const DIR_PREFIX = 'changegate-mysql-';
 
-/** Finds `mariadbd` or `mysqld` on PATH or in the sbin folders Debian and others use. */
+/** Which server the harness starts: CHANGEGATE_TEST_SERVER (`mariadb`, the default, or `mysql`). */
+export function testServerKind(): 'mariadb' | 'mysql' {
+  const v = (process.env.CHANGEGATE_TEST_SERVER ?? 'mariadb').toLowerCase();
+  if (v !== 'mariadb' && v !== 'mysql') throw new Error(`CHANGEGATE_TEST_SERVER must be mariadb or mysql, not '${v}'`);
+  return v;
+}
+
+/** The folder scripts/fetch-oracle-mysql.sh unpacks Oracle MySQL into. */
+export function oracleMysqlCache(): string {
+  return process.env.CHANGEGATE_MYSQL_CACHE ?? fileURLToPath(new URL('../../../.cache/oracle-mysql', import.meta.url));
+}
+
+/**
+ * The server binary CHANGEGATE_TEST_SERVER asks for: Debian's `mariadbd` on PATH or in the sbin
+ * folders, or the Oracle MySQL wrapper that scripts/fetch-oracle-mysql.sh leaves in .cache/.
+ */
 export function findServerBinary(): string | undefined {
-  const dirs = [...(process.env.PATH ?? '').split(delimiter), '/usr/sbin', '/usr/local/sbin', '/usr/libexec', '/usr/local/mysql/bin'];
-  for (const name of ['mariadbd', 'mysqld']) {
-    for (const d of dirs) {
-      if (!d) continue;
-      const p = join(d, name);
-      try {
-        accessSync(p, constants.X_OK);
-        return p;
-      } catch {
-        // next
-      }
+  if (testServerKind() === 'mysql') {
+    const cache = oracleMysqlCache();
+    return existsSync(join(cache, 'READY')) ? join(cache, 'bin', 'mysqld') : undefined;
+  }
+  const dirs = [...(process.env.PATH ?? '').split(delimiter), '/usr/sbin', '/usr/local/sbin', '/usr/libexec'];
+  for (const d of dirs) {
+    if (!d) continue;
+    const p = join(d, 'mariadbd');
+    try {
+      accessSync(p, constants.X_OK);
+      return p;
+    } catch {
+      // next
     }
   }
   return undefined;
@@ -208,21 +226,26 @@ async function useExternal(url: string): Promise<TestServer> {
 }
 
 /**
- * Starts one throwaway server (or connects to CHANGEGATE_TEST_MYSQL_URL). The caller owns it; most
- * callers want `getServer()`, which shares one per process.
+ * Starts one throwaway server (or connects to CHANGEGATE_TEST_MYSQL_URL) with `extraArgs` after the
+ * harness's own options. The caller owns it; most callers want `getServer()`, which shares one per process.
  */
-export async function startServer(): Promise<TestServer> {
+export async function startServer(extraArgs: string[] = []): Promise<TestServer> {
   const external = process.env.CHANGEGATE_TEST_MYSQL_URL;
   if (external) return useExternal(external);
   const binary = findServerBinary();
-  if (!binary) throw new Error('no mariadbd or mysqld found: run scripts/ensure-mysql.sh');
+  if (!binary) throw new Error(`no ${testServerKind() === 'mysql' ? 'Oracle MySQL in .cache/' : 'mariadbd'} found: run scripts/ensure-mysql.sh`);
   reapOrphans();
   const dir = mkdtempSync(join(tmpdir(), DIR_PREFIX));
   const datadir = join(dir, 'data');
   const socket = join(dir, 'mysql.sock');
   const log = join(dir, 'server.log');
   writeFileSync(join(dir, 'owner.json'), JSON.stringify({ owner: process.pid }));
-  const isMaria = /mariadb/i.test(execFileSync(binary, ['--version'], { encoding: 'utf8' }));
+  const isMaria = testServerKind() === 'mariadb';
+  // Oracle MySQL from .cache/ finds its messages, plugins and share files only when told where they are.
+  const mysqlRoot = isMaria ? '' : join(oracleMysqlCache(), 'root');
+  const mysqlPaths = isMaria
+    ? []
+    : [`--basedir=${join(mysqlRoot, 'usr')}`, `--lc-messages-dir=${join(mysqlRoot, 'usr/share/mysql')}`, `--plugin-dir=${join(mysqlRoot, 'usr/lib/mysql/plugin')}`, '--secure-file-priv='];
   const asRoot = process.getuid?.() === 0 ? ['--user=root'] : [];
   let child: ChildProcess | undefined;
 
@@ -256,7 +279,7 @@ export async function startServer(): Promise<TestServer> {
       );
     } else {
       mkdirSync(datadir);
-      execFileSync(binary, ['--no-defaults', '--initialize-insecure', `--datadir=${datadir}`, ...asRoot], { stdio: 'ignore' });
+      execFileSync(binary, ['--no-defaults', '--initialize-insecure', `--datadir=${datadir}`, ...mysqlPaths, ...asRoot], { stdio: 'ignore' });
     }
     const tls = makeCerts(dir);
     const port = await freePort();
@@ -274,13 +297,15 @@ export async function startServer(): Promise<TestServer> {
       '--skip-name-resolve',
       '--character-set-server=utf8mb4',
       '--innodb-buffer-pool-size=64M',
-      '--innodb-log-file-size=48M',
+      // MySQL 8.0.30+ sizes its redo log with innodb_redo_log_capacity; 8.4 and later reject the old option.
+      ...(isMaria ? ['--innodb-log-file-size=48M'] : ['--innodb-redo-log-capacity=96M']),
       // The tests kill clients, never this server: durability against an OS crash buys nothing here.
       '--innodb-flush-log-at-trx-commit=2',
       '--innodb-doublewrite=OFF',
       '--performance-schema=OFF',
       '--max-connections=300',
-      ...(isMaria ? [] : ['--mysqlx=OFF']),
+      ...(isMaria ? [] : ['--mysqlx=OFF', ...mysqlPaths]),
+      ...extraArgs,
       ...(tls ? [`--ssl-ca=${join(dir, 'ca.pem')}`, `--ssl-cert=${join(dir, 'server.pem')}`, `--ssl-key=${join(dir, 'server-key.pem')}`] : []),
     ];
     child = spawn(binary, args, { stdio: 'ignore' });
