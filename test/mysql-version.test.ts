@@ -13,6 +13,11 @@ describe('mysql adapter: server versions', () => {
     ['8.0.36-log', null, 'MySQL 8.0.36', '8.0.36'],
     ['8.0.36-0ubuntu0.22.04.1', null, 'MySQL 8.0.36', '8.0.36'],
     ['5.7.44', null, 'MySQL 5.7.44', '5.7.44'],
+    // Oracle MySQL as Debian packages it, as Oracle's enterprise build and 8.4 LTS name themselves.
+    ['9.7.4-2', null, 'MySQL 9.7.4', '9.7.4'],
+    ['8.4.3-commercial', null, 'MySQL 8.4.3', '8.4.3'],
+    ['8.4.0-debug', null, 'MySQL 8.4.0', '8.4.0'],
+    ['8.0.40-google', null, 'MySQL 8.0.40', '8.0.40'],
     ['10.11.6-MariaDB-0+deb12u1', null, 'MariaDB 10.11.6', '10.11.6'],
     ['5.5.5-10.11.6-MariaDB', null, 'MariaDB 10.11.6', '10.11.6'],
     ['8.0.mysql_aurora.3.05.2', null, 'Aurora MySQL 3.05.2 (MySQL 8.0)', '8.0'],

@@ -340,8 +340,9 @@ async function applyChange(
           await session.rollback();
           lastWrite = null;
         }
-        // A schema DDL statement that failed left nothing behind (atomic DDL), and the transaction
-        // before it is kept either way: nothing to undo.
+        // A schema DDL statement that failed left nothing behind (MySQL 8's atomic DDL; MariaDB's
+        // DROP TABLE of several tables is the exception, and the session's error names what it
+        // dropped), and the transaction before it is kept either way: nothing to undo.
         if (e.errno !== undefined && LOCK_WAIT_ERRNOS.has(e.errno) && attempt <= ctx.lockRetries) {
           ctx.events?.statementRetry?.(planned, k, attempt, e.message);
           attempt++;
@@ -352,7 +353,7 @@ async function applyChange(
         rec.statementsApplied = applied;
         await recordFailure(rec, k, e.message, t0, ctx);
         throw new ApplyError(
-          `${change.id}: statement ${k} of ${total} failed at ${stmt.file}:${stmt.line}: ${e.message}. ${goOn(total, applied)}`,
+          `${change.id}: statement ${k} of ${total} failed at ${stmt.file}:${stmt.line}: ${e.message.replace(/\.$/, '')}. ${goOn(total, applied)}`,
           change.id, stmt.file, stmt.line, k, { cause: err },
         );
       }

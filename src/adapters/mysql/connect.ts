@@ -137,7 +137,7 @@ export async function connectTarget(spec: TargetSpec, opts: ConnectOptions): Pro
     await useSchema(conn, spec.schema);
     const [row] = await conn.query<{ id: number }>('SELECT CONNECTION_ID() AS id');
     const history = new MysqlHistory(conn);
-    const session = new MysqlSession(conn, Number(row!.id), history, opts.lockWaitTimeout);
+    const session = new MysqlSession(conn, Number(row!.id), history, opts.lockWaitTimeout, server.version.flavor === 'mariadb');
     const inspector = new MysqlInspector(conn);
     return {
       label: opts.label,

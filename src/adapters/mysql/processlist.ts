@@ -1,6 +1,7 @@
 // Whether the session that ran an in-flight statement still exists: a killed client's ALTER can keep
 // running on the server, and a second copy must never start while it does.
 import type { ProcessInfo, ServerInspector } from '../../core/ports.js';
+import { tokenize } from '../../core/sql/lexer.js';
 import type { MysqlConnection } from './connection.js';
 
 /**
@@ -28,6 +29,47 @@ export class MysqlInspector implements ServerInspector {
 }
 
 /**
+ * Sessions that hold a granted metadata lock on a table the statement names, from
+ * performance_schema.metadata_locks: certain, where the guess below is not. Empty when the
+ * performance schema is off, its MDL instrument is disabled (MariaDB's default), or the user may not
+ * read it; the caller then falls back to `lockHolders`.
+ */
+export async function metadataLockHolders(conn: MysqlConnection, sql: string): Promise<string[]> {
+  const named = new Set(tokenize(sql).filter((t) => t.type === 'word' || t.type === 'ident').map((t) => (t.type === 'word' ? t.text : t.value).toLowerCase()));
+  try {
+    const rows = await conn.query<{ id: number; type: string; s: string; n: string; command: string | null; time: number | null; info: string | null; trx: number | null }>(
+      `SELECT t.PROCESSLIST_ID AS id, m.LOCK_TYPE AS type, m.OBJECT_SCHEMA AS s, m.OBJECT_NAME AS n,
+              p.COMMAND AS command, p.TIME AS time, p.INFO AS info, TIMESTAMPDIFF(SECOND, x.trx_started, NOW()) AS trx
+       FROM performance_schema.metadata_locks m
+       JOIN performance_schema.threads t ON t.THREAD_ID = m.OWNER_THREAD_ID
+       LEFT JOIN information_schema.PROCESSLIST p ON p.ID = t.PROCESSLIST_ID
+       LEFT JOIN information_schema.INNODB_TRX x ON x.trx_mysql_thread_id = t.PROCESSLIST_ID
+       WHERE m.OBJECT_TYPE = 'TABLE' AND m.LOCK_STATUS = 'GRANTED' AND m.OBJECT_SCHEMA = DATABASE()
+         AND t.PROCESSLIST_ID IS NOT NULL AND t.PROCESSLIST_ID <> CONNECTION_ID()
+       ORDER BY GREATEST(COALESCE(TIMESTAMPDIFF(SECOND, x.trx_started, NOW()), 0), COALESCE(p.TIME, 0)) DESC, t.PROCESSLIST_ID`,
+    );
+    const seen = new Set<number>();
+    const out: string[] = [];
+    for (const r of rows) {
+      if (!named.has(r.n.toLowerCase()) || seen.has(Number(r.id)) || out.length >= 3) continue;
+      seen.add(Number(r.id));
+      const lock = `holds ${r.type} on ${r.s}.${r.n}`;
+      if (r.command === 'Sleep' || r.command === null) out.push(`connection ${r.id}, idle in a transaction for ${Number(r.trx ?? r.time ?? 0)} s, ${lock}`);
+      else out.push(`connection ${r.id}, running for ${Number(r.time)} s: ${shortInfo(conn, r.info ?? r.command)}, ${lock}`);
+    }
+    return out;
+  } catch {
+    return [];
+  }
+}
+
+// One line of what a session runs, credentials redacted, at most 80 characters.
+function shortInfo(conn: MysqlConnection, text: string): string {
+  const what = conn.redact(text.replace(/\s+/g, ' ').trim());
+  return what.length > 80 ? `${what.slice(0, 79)}…` : what;
+}
+
+/**
  * Other sessions that may hold the lock a statement gave up on (error 1205): open transactions, oldest
  * first, and statements running longer than `minSeconds`. A best guess, since the server no longer says
  * what the statement waited for once the wait has ended; empty when the user may not look (PROCESS).
@@ -47,8 +89,7 @@ export async function lockHolders(conn: MysqlConnection, minSeconds: number): Pr
     );
     return rows.map((r) => {
       if (r.command === 'Sleep') return `connection ${r.id}, idle in a transaction for ${Number(r.trx ?? r.time)} s`;
-      const what = conn.redact((r.info ?? r.command).replace(/\s+/g, ' ').trim());
-      return `connection ${r.id}, running for ${Number(r.time)} s: ${what.length > 80 ? `${what.slice(0, 79)}…` : what}`;
+      return `connection ${r.id}, running for ${Number(r.time)} s: ${shortInfo(conn, r.info ?? r.command)}`;
     });
   } catch {
     return [];

@@ -3,7 +3,8 @@
 import { StatementError, type RunResult, type TargetSession } from '../../core/ports.js';
 import type { MysqlConnection } from './connection.js';
 import type { MysqlHistory } from './history.js';
-import { lockHolders } from './processlist.js';
+import { partialDropNote } from './partial-drop.js';
+import { lockHolders, metadataLockHolders } from './processlist.js';
 
 /** TargetSession over one MySQL connection; built by `connectTarget`. */
 export class MysqlSession implements TargetSession {
@@ -15,6 +16,8 @@ export class MysqlSession implements TargetSession {
     readonly history: MysqlHistory,
     /** The session's `lock_wait_timeout`: statements running at least this long are named as possible blockers. */
     private readonly lockWaitTimeout = 1,
+    /** MariaDB's DROP TABLE of several tables is not atomic: a failure may have dropped some. */
+    private readonly mariadb = false,
   ) {}
 
   /**
@@ -25,8 +28,16 @@ export class MysqlSession implements TargetSession {
     try {
       return await this.conn.run(sql);
     } catch (e) {
-      // A lock wait timeout names the sessions that probably hold the lock, so the operator can act.
-      if (!(e instanceof StatementError) || e.errno !== 1205 || e.connectionLost) throw e;
+      if (!(e instanceof StatementError) || e.connectionLost) throw e;
+      if (e.errno === 1051 && this.mariadb) {
+        const note = await partialDropNote(this.conn, sql, e.message);
+        if (note) throw new StatementError(`${e.message}${note}`, e.errno, e.sqlState, false);
+      }
+      if (e.errno !== 1205) throw e;
+      // A lock wait timeout names the sessions holding the lock where the server says (the
+      // performance schema), and otherwise those that probably do, so the operator can act.
+      const certain = await metadataLockHolders(this.conn, sql);
+      if (certain.length) throw new StatementError(`${e.message} (sessions holding a metadata lock it needs: ${certain.join('; ')})`, e.errno, e.sqlState, false);
       const holders = await lockHolders(this.conn, this.lockWaitTimeout);
       if (!holders.length) throw e;
       throw new StatementError(`${e.message} (sessions that may hold the lock: ${holders.join('; ')})`, e.errno, e.sqlState, false);
