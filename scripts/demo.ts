@@ -3,17 +3,18 @@
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { run } from '../src/cli/main.js';
-import { startServer } from '../test/helpers/mysql-server.js';
+import { startServer, testServerKind } from '../test/helpers/mysql-server.js';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 
 async function main(): Promise<number> {
-  process.stdout.write('changegate demo: starting a throwaway MariaDB/MySQL server...\n');
+  const kind = testServerKind() === 'mysql' ? 'Oracle MySQL' : 'MariaDB';
+  process.stdout.write(`changegate demo: starting a throwaway ${kind} server (CHANGEGATE_TEST_SERVER=mariadb|mysql picks it)...\n`);
   const server = await startServer();
   try {
     await server.adminQuery('CREATE DATABASE IF NOT EXISTS invoicing CHARACTER SET utf8mb4');
     const env = { ...process.env, CHANGEGATE_LOCAL_URL: server.url('invoicing') };
-    process.stdout.write(`server ${server.version} on 127.0.0.1:${server.port}\n`);
+    process.stdout.write(`server ${kind} ${server.version} on 127.0.0.1:${server.port}\n`);
     const steps: string[][] = [
       ['validate', '--shadow'],
       ['plan', '--env', 'local'],

@@ -20,6 +20,7 @@ if [ -f "$CACHE/READY" ] && [ -x "$CACHE/bin/mysqld" ]; then exit 0; fi
 
 fail() {
   echo "changegate: Oracle MySQL setup failed at step '$1': $2" >&2
+  rm -rf "$WORK"
   exit 1
 }
 
@@ -47,11 +48,15 @@ APT_OPTS=(
 )
 
 echo "changegate: fetching Oracle MySQL ($PACKAGE from Debian $SUITE at $MIRROR) into $CACHE" >&2
-apt-get "${APT_OPTS[@]}" update >"$WORK/apt-update.log" 2>&1 \
-  || fail "apt-get update" "no index of '$SUITE' from $MIRROR ($(tail -1 "$WORK/apt-update.log"))"
+# apt-get update exits 0 when a mirror cannot be reached (it only warns): the index files are the proof.
+apt-get "${APT_OPTS[@]}" update >"$WORK/apt-update.log" 2>&1
+if ! ls "$WORK"/apt/lists/*_Packages* >/dev/null 2>&1; then
+  fail "apt-get update" "no package index of Debian $SUITE from $MIRROR: $(grep -m1 -E '^(E|W):' "$WORK/apt-update.log" | cut -c1-200)"
+fi
 
-apt-cache "${APT_OPTS[@]}" show "$PACKAGE" >/dev/null 2>&1 \
-  || fail "resolve" "package $PACKAGE is not in Debian $SUITE any more"
+# A name apt only knows as virtual, or not at all, has no version to download.
+[ -n "$(apt-cache "${APT_OPTS[@]}" madison "$PACKAGE" 2>/dev/null)" ] \
+  || fail "resolve" "package $PACKAGE is not in Debian $SUITE (any more)"
 
 # Real package names only: virtual ones print as <name>.
 mapfile -t PKGS < <(apt-cache "${APT_OPTS[@]}" depends --recurse --no-recommends --no-suggests --no-conflicts \
