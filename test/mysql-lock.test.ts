@@ -69,7 +69,7 @@ describe('mysql adapter: run lock', function () {
           fileChecksums: {},
           statementsTotal: 2,
           statementsApplied: 1,
-          statementHashes: ['a', 'b'],
+          statementHashes: ['aaaaaaaaaaaa', 'bbbbbbbbbbbb'],
           inFlight: 2,
           connectionId: t.session.connectionId,
           startedAt: new Date('2026-11-24T10:00:00.250Z'),

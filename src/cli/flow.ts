@@ -12,6 +12,7 @@ import type { RunLock } from '../adapters/mysql/lock.js';
 import type { CommandContext } from './context.js';
 import { environment, loadRepoOrFail, refuseProtectedEarly } from './load.js';
 import { openEnvironment, type OpenEnvironment } from './target.js';
+import { pushAll } from '../core/arrays.js';
 
 /** A loaded repository and one environment of it. */
 export interface Scope {
@@ -79,7 +80,7 @@ export async function planWithGates(ctx: CommandContext, s: Scope, history: Hist
     const afterEnv = environment(s.config, s.env.after);
     const { open, history: afterHistory } = await readTarget(ctx, { ...s, env: afterEnv });
     await open.close();
-    result.problems.push(...promotionProblems(result.plan, s.byId, afterHistory, afterEnv.name));
+    pushAll(result.problems, promotionProblems(result.plan, s.byId, afterHistory, afterEnv.name));
   }
   return result;
 }

@@ -3,6 +3,7 @@ import type { ApplyReport, Plan } from '../core/plan-types.js';
 import { oneLine, type IntegrityProblem } from '../core/plan.js';
 import { formatDiagnostic } from '../core/manifest/format.js';
 import type { Diagnostic } from '../core/types.js';
+import { describeCounts, digestStatements } from '../core/statement-digest.js';
 
 /** The core's `file:line:column  field-or-CODE  message`, with the severity named unless it is an error. */
 export function diagnosticLine(d: Diagnostic): string {
@@ -17,9 +18,14 @@ export function planText(plan: Plan, problems: IntegrityProblem[]): string[] {
     const resume = c.resumeFrom > 1 ? `, resumes at statement ${c.resumeFrom} (was ${c.previous})` : c.previous ? ` (was ${c.previous})` : '';
     lines.push(`  ${c.id}  ${c.ticket}  ${c.statements.length} statement(s)${c.destructive ? ', DESTRUCTIVE' : ''}${resume}`);
     lines.push(`    ${c.title}`);
-    for (const s of c.statements) {
+    const digest = digestStatements(c.statements, c.diagnostics);
+    if (digest) lines.push(`    ${describeCounts(digest)}`);
+    let last = 0;
+    for (const s of digest?.shown ?? c.statements) {
+      if (s.n > last + 1) lines.push(`    ${'…'.padStart(4)}  ${(s.n - last - 1).toLocaleString('en-US')} more statement(s)`);
       const mark = s.n < c.resumeFrom ? 'done' : `${s.n}`.padStart(4);
       lines.push(`    ${mark}  ${s.file}:${s.line}  ${oneLine(s.sql)}`);
+      last = s.n;
     }
     for (const d of c.diagnostics) lines.push(`    ${d.severity} ${d.code} ${d.file}:${d.line}: ${d.message}`);
   }

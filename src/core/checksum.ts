@@ -24,6 +24,16 @@ export function statementHash(sql: string): string {
   return checksum(sql).slice(0, 16);
 }
 
+/**
+ * Whether a statement's text still hashes to what the history recorded for it. The record may keep a
+ * shorter prefix of the hash than `statementHash` gives (a change of 500,000 statements stores 48 bits
+ * each, so that its row fits in one packet); never fewer than 12 hex digits.
+ */
+export function statementMatches(sql: string, recorded: string | undefined): boolean {
+  if (recorded === undefined || recorded.length < 12) return false;
+  return statementHash(sql).startsWith(recorded);
+}
+
 /** One checksum over several named parts, order-sensitive, so renaming or reordering files counts. */
 export function combinedChecksum(parts: { name: string; checksum: string }[]): string {
   const h = createHash('sha256');

@@ -1,6 +1,6 @@
 // The pure planning step: (changes, history, environment) -> what would run. `plan` prints this object
 // and `apply` executes the very same one, so what a reviewer approves is what runs.
-import { CHECKSUM_VERSION, statementHash } from './checksum.js';
+import { CHECKSUM_VERSION, statementMatches } from './checksum.js';
 import { lintStatements, setsSessionState, statementKind } from './lint/index.js';
 import type { Plan, PlannedChange, SnapshotDecision } from './plan-types.js';
 import type { Change, Diagnostic, EnvironmentConfig, HistoryRecord } from './types.js';
@@ -57,7 +57,7 @@ export function changedFiles(change: Change, rec: HistoryRecord): string[] {
 export function firstEditedApplied(change: Change, rec: HistoryRecord): number {
   for (let i = 0; i < rec.statementsApplied; i++) {
     const stmt = change.statements[i];
-    if (!stmt || statementHash(stmt.sql) !== rec.statementHashes[i]) return i + 1;
+    if (!stmt || !statementMatches(stmt.sql, rec.statementHashes[i])) return i + 1;
   }
   return 0;
 }
@@ -71,7 +71,7 @@ export function firstEditedApplied(change: Change, rec: HistoryRecord): number {
 export function inFlightMayHaveRun(change: Change | undefined, rec: HistoryRecord): boolean {
   if (rec.inFlight === null || rec.inFlight !== rec.statementsApplied + 1) return false;
   const stmt = change?.statements[rec.inFlight - 1];
-  if (!stmt || statementHash(stmt.sql) !== rec.statementHashes[rec.inFlight - 1]) return true;
+  if (!stmt || !statementMatches(stmt.sql, rec.statementHashes[rec.inFlight - 1])) return true;
   return statementKind(stmt.sql) === 'ddl';
 }
 

@@ -19,6 +19,7 @@ import { CODES, diagnostic } from './manifest/codes.js';
 import { compareDiagnostics } from './manifest/format.js';
 import { loadRepositoryDetail, type RepositoryOptions } from './manifest/repository.js';
 import type { Change, Config, Diagnostic } from './types.js';
+import { pushAll } from './arrays.js';
 
 export { formatDiagnostic } from './manifest/format.js';
 export { CODES as VALIDATION_CODES } from './manifest/codes.js';
@@ -44,7 +45,7 @@ export function validateRepository(root: string, options: RepositoryOptions = {}
   for (const change of repo.changes) {
     if (change.statements.length === 0) continue;
     const findings = lintChange(change);
-    diagnostics.push(...findings);
+    pushAll(diagnostics, findings);
     const source = repo.sources.get(change.id);
     if (!source) continue;
     const at = source.position(['destructive']);

@@ -12,7 +12,7 @@ export function historyRecord(id: string, over: Partial<HistoryRecord> = {}): Hi
     fileChecksums: { 'changes/x.yaml': 'a'.repeat(64), 'migrations/x/up.sql': 'b'.repeat(64) },
     statementsTotal: 3,
     statementsApplied: 0,
-    statementHashes: ['1111111111111111', '2222222222222222', '3333333333333333'],
+    statementHashes: ['111111111111', '222222222222', '333333333333'],
     inFlight: null,
     connectionId: null,
     startedAt: new Date('2026-11-24T10:00:00.123Z'),

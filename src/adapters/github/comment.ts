@@ -4,6 +4,8 @@ import type { Plan, PlannedChange } from '../../core/plan-types.js';
 import type { Diagnostic } from '../../core/types.js';
 import type { Octokit } from './client.js';
 import { mdCode, mdDetails, mdFence, mdInline, mdTable, scrub } from './markdown.js';
+import { pushAll } from '../../core/arrays.js';
+import { describeCounts, digestStatements } from '../../core/statement-digest.js';
 
 /** The hidden first line that identifies changegate's comment on a pull request. */
 export const PLAN_MARKER = '<!-- changegate:plan -->';
@@ -54,7 +56,7 @@ function render(input: PlanCommentInput, withSql: boolean): string {
       out.push(`_Unavailable: ${mdInline(scrub(env.unavailable ?? 'no plan for this environment'))}_`);
       continue;
     }
-    out.push(...environmentSection(env.plan, withSql));
+    pushAll(out, environmentSection(env.plan, withSql));
   }
   if (!withSql) out.push('', '_SQL omitted: the plan is too long for a comment; see the workflow run._');
   out.push('', `<sub>changegate · ${mdInline(input.repository)}#${input.prNumber} · updated in place on every run</sub>`);
@@ -113,14 +115,21 @@ function findingCount(diagnostics: Diagnostic[]): string {
   return parts.join(', ');
 }
 
+// Past the digest bound, as the text plan: counts by kind and table, then the first and last few
+// statements and every one a finding points at (a comment has room for 65,536 characters).
 function sqlText(c: PlannedChange): string {
-  return c.statements
-    .map((s) => {
-      const done = s.n < c.resumeFrom ? ' (applied by an earlier run)' : '';
-      const body = /;\s*$/.test(s.sql) ? s.sql : `${s.sql};`;
-      return `-- ${s.n} · ${s.file}:${s.line}${done}\n${body}`;
-    })
-    .join('\n\n');
+  const digest = digestStatements(c.statements, c.diagnostics);
+  const parts: string[] = [];
+  if (digest) parts.push(`-- ${describeCounts(digest)}`);
+  let last = 0;
+  for (const s of digest?.shown ?? c.statements) {
+    if (s.n > last + 1) parts.push(`-- … ${(s.n - last - 1).toLocaleString('en-US')} more statement(s)`);
+    const done = s.n < c.resumeFrom ? ' (applied by an earlier run)' : '';
+    const body = /;\s*$/.test(s.sql) ? s.sql : `${s.sql};`;
+    parts.push(`-- ${s.n} · ${s.file}:${s.line}${done}\n${body}`);
+    last = s.n;
+  }
+  return parts.join('\n\n');
 }
 
 type CellState = 'applied' | 'pending' | 'resume' | 'failed' | 'skipped' | 'unknown';

@@ -10,6 +10,7 @@ import { planText, reportText } from '../render.js';
 import { ensureSnapshot } from '../snapshot-step.js';
 import { reportSummary } from '../summary.js';
 import { planJson } from './plan.js';
+import { ProgressLines } from '../progress.js';
 
 /** Applies pending changes; 0 when everything applied (or nothing was pending), 1 when a check failed. */
 export default async function apply(ctx: CommandContext, opts: { env: string; dryRun?: boolean; approvedBy?: string; inFlightWait?: string; lockTimeout?: string }): Promise<number> {
@@ -25,6 +26,7 @@ export default async function apply(ctx: CommandContext, opts: { env: string; dr
   const t = await lockTarget(ctx, s, lockTimeout);
   try {
     let group: { end(): void } | undefined;
+    const progress = new ProgressLines((line) => ctx.out.info(line));
     const applyCtx: ApplyContext = lockedApplyContext(t, s, await who, {
       inFlightWaitMs,
       pollMs: 2000,
@@ -34,7 +36,7 @@ export default async function apply(ctx: CommandContext, opts: { env: string; dr
           ctx.out.info(`${c.id}: ${c.resumeFrom > 1 ? `resuming at statement ${c.resumeFrom}` : 'starting'} (${c.ticket}, ${c.statements.length} statement(s))`);
         },
         changeFinished: () => group?.end(),
-        statementStarted: (c, n, total, ms) => ctx.out.info(`${c.id}: ${n}/${total} ${(ms / 1000).toFixed(1)} s  ${c.statements[n - 1]!.file}:${c.statements[n - 1]!.line}`),
+        statementStarted: (c, n, total, ms) => progress.started(c, n, total, ms),
         statementRetry: (c, n, attempt, err) => ctx.out.warn(`${c.id}: statement ${n} hit a lock wait timeout (${err}); retry ${attempt} of ${s.env.lock_retries}`),
         verified: (c, v, actual, ok) => ctx.out.info(`${c.id}: verify "${v.name}" ${ok ? 'ok' : 'FAILED'} (expected ${JSON.stringify(v.expect)}, got ${JSON.stringify(actual ?? null)})`),
         waitingForInFlight: (id, n, p) => ctx.out.info(`${id}: statement ${n} from an interrupted run is still executing (${p.seconds ?? '?'} s); waiting for it to end`),

@@ -9,6 +9,7 @@ import { loadRepository } from '../../core/manifest/index.js';
 import type { Diagnostic } from '../../core/types.js';
 import type { CommandContext } from '../context.js';
 import { diagnosticLine } from '../render.js';
+import { pushAll } from '../../core/arrays.js';
 
 /** Lints and returns 1 when any error-level finding remains. */
 export default async function lint(ctx: CommandContext, files: string[]): Promise<number> {
@@ -24,7 +25,7 @@ export default async function lint(ctx: CommandContext, files: string[]): Promis
       }
       const rel = path.relative(ctx.root, abs).split(path.sep).join('/');
       const { statements, errors } = splitSql(rel, text);
-      diagnostics.push(...errors, ...lintStatements(statements));
+      pushAll(pushAll(diagnostics, errors), lintStatements(statements));
     }
   } else {
     const repo = loadRepository(ctx.root, { configFile: ctx.configFile });
@@ -34,7 +35,7 @@ export default async function lint(ctx: CommandContext, files: string[]): Promis
       ctx.out.setDocument({ diagnostics: broken });
       return repo.config ? 1 : 2;
     }
-    for (const c of repo.changes) diagnostics.push(...lintChange(c));
+    for (const c of repo.changes) pushAll(diagnostics, lintChange(c));
   }
   ctx.out.diagnostics(diagnostics, diagnosticLine);
   ctx.out.setDocument({ diagnostics });

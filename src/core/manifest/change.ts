@@ -7,6 +7,7 @@ import type { ConfigFacts } from './config.js';
 import type { SqlFiles } from './paths.js';
 import { validateAgainstSchema } from './schema.js';
 import type { YamlSource } from './yaml.js';
+import { pushAll } from '../arrays.js';
 
 interface RawChange {
   title: string;
@@ -34,7 +35,7 @@ export interface LoadedChange {
  */
 export function loadChange(id: string, source: YamlSource, files: SqlFiles, facts: ConfigFacts, out: Diagnostic[]): LoadedChange | undefined {
   const schemaDiagnostics = validateAgainstSchema('change', source);
-  out.push(...schemaDiagnostics);
+  pushAll(out, schemaDiagnostics);
   if (schemaDiagnostics.some((d) => d.severity === 'error')) return undefined;
   const raw = source.data as RawChange;
   const file = source.file;
@@ -60,7 +61,7 @@ export function loadChange(id: string, source: YamlSource, files: SqlFiles, fact
       }
       if (!r.usable) complete = false;
       result.files.push(r.file);
-      result.statements.push(...r.statements);
+      pushAll(result.statements, r.statements);
     });
     return result;
   };

@@ -9,6 +9,7 @@ import { compareDiagnostics } from './format.js';
 import { decodeUtf8, notUtf8Diagnostic } from './paths.js';
 import { validateAgainstSchema } from './schema.js';
 import { YamlSource } from './yaml.js';
+import { pushAll } from '../arrays.js';
 
 /** Defaults for an environment's optional numbers; part of the contract the schema documents. */
 export const ENVIRONMENT_DEFAULTS = {
@@ -69,11 +70,11 @@ export function readConfig(root: string, file = 'changegate.yaml'): LoadedConfig
   const source = YamlSource.parse(rel, text);
   const diagnostics = [...source.diagnostics];
   if (!source.ok) return { diagnostics, facts: {} };
-  diagnostics.push(...validateAgainstSchema('changegate', source));
+  pushAll(diagnostics, validateAgainstSchema('changegate', source));
   const schemaOk = !diagnostics.some((d) => d.severity === 'error');
   const raw = (source.data ?? {}) as RawConfig;
   const facts = collectFacts(raw, source, diagnostics);
-  diagnostics.push(...checkEnvironments(raw, source));
+  pushAll(diagnostics, checkEnvironments(raw, source));
   if (!schemaOk || diagnostics.some((d) => d.severity === 'error')) return { diagnostics, facts };
   return { config: build(raw, source, root, rel), diagnostics, facts };
 }

@@ -4,6 +4,7 @@ import type { Diagnostic } from '../types.js';
 import { CODES, diagnostic } from './codes.js';
 import { idDate } from './ids.js';
 import type { YamlSource } from './yaml.js';
+import { pushAll } from '../arrays.js';
 
 /** What the graph needs of a change. */
 export interface GraphNode {
@@ -158,7 +159,7 @@ export function dependencyOrder<T extends GraphNode>(nodes: T[]): T[] {
     }
   }
   if (out.length < nodes.length) {
-    out.push(...nodes.filter((n) => !placed.has(n.id)).sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0)));
+    pushAll(out, nodes.filter((n) => !placed.has(n.id)).sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0)));
   }
   return out;
 }

@@ -6,6 +6,7 @@ import { checksum } from '../checksum.js';
 import { splitSql } from '../sql/split.js';
 import type { Diagnostic, SqlFile, Statement } from '../types.js';
 import { CODES, diagnostic, type Position, type ValidationCode } from './codes.js';
+import { pushAll } from '../arrays.js';
 
 /** Why a path in a manifest is refused, before or after looking at the disk. */
 export interface PathProblem {
@@ -147,7 +148,7 @@ export class SqlFiles {
     const content = decoded;
     const file: SqlFile = { path: rel, content, checksum: checksum(content) };
     const { statements, errors } = splitSql(rel, content);
-    this.diagnostics.push(...errors);
+    pushAll(this.diagnostics, errors);
     if (errors.length > 0) return { file, statements, usable: false };
     if (statements.length === 0) {
       this.diagnostics.push(diagnostic(CODES.noStatements, rel, { line: 1, column: 1 }, undefined, 'has no SQL statements; a change file must run at least one'));

@@ -11,6 +11,7 @@ import { checkDependencies, dependencyOrder } from './graph.js';
 import { idProblem, MANIFEST_EXTENSIONS } from './ids.js';
 import { decodeUtf8, notUtf8Diagnostic, SqlFiles } from './paths.js';
 import { YamlSource } from './yaml.js';
+import { pushAll } from '../arrays.js';
 
 /** Where to find the config and the manifests, relative to the repository root. */
 export interface RepositoryOptions {
@@ -86,7 +87,7 @@ export function loadRepositoryDetail(root: string, options: RepositoryOptions = 
     const text = readManifest(files, rel, diagnostics);
     if (text === undefined) continue;
     const source = YamlSource.parse(rel, text);
-    diagnostics.push(...source.diagnostics);
+    pushAll(diagnostics, source.diagnostics);
     if (!source.ok) continue;
     const result = loadChange(id, source, files, loaded.facts, diagnostics);
     if (!result) continue;
@@ -94,8 +95,8 @@ export function loadRepositoryDetail(root: string, options: RepositoryOptions = 
     if (result.complete) complete.add(id);
     loadedChanges.push(result.change);
   }
-  diagnostics.push(...files.diagnostics);
-  diagnostics.push(...checkDependencies(loadedChanges, sources));
+  pushAll(diagnostics, files.diagnostics);
+  pushAll(diagnostics, checkDependencies(loadedChanges, sources));
   diagnostics.sort(compareDiagnostics);
 
   const out: RepositoryDetail = { changes: dependencyOrder(loadedChanges), diagnostics, configFailed, sources, complete };

@@ -1,0 +1,141 @@
+// A change of 40,000 statements listed one per line is a plan nobody reads. Past a bound, a plan shows
+// what the statements are (counts by kind and table), the first and last few, and in full every
+// statement a finding points at: what a reviewer must see, and nothing they would scroll past.
+import type { PlannedStatement } from './plan-types.js';
+import type { Diagnostic } from './types.js';
+import { tokenize } from './sql/lexer.js';
+import { isWord, nameOf, verbIndex } from './lint/syntax.js';
+
+/** Plans list every statement of a change up to this many; past it, they show a digest. */
+export const DIGEST_BOUND = 50;
+
+/** What a plan shows of a long change's statements. */
+export interface StatementDigest {
+  /** `INSERT into invoices` → how many, most frequent first (ties by label). */
+  counts: { label: string; count: number }[];
+  /** The statements shown in full, in order: the first and last few and every one with a finding. */
+  shown: PlannedStatement[];
+}
+
+/** A digest of `statements`, or null when there are few enough to list them all. */
+export function digestStatements(statements: PlannedStatement[], diagnostics: Diagnostic[], edge = 5, bound = DIGEST_BOUND): StatementDigest | null {
+  if (statements.length <= bound) return null;
+  const counts = new Map<string, number>();
+  for (const s of statements) {
+    const label = statementLabel(s.sql);
+    counts.set(label, (counts.get(label) ?? 0) + 1);
+  }
+  const keep = new Set<number>();
+  for (let i = 0; i < Math.min(edge, statements.length); i++) keep.add(i);
+  for (let i = Math.max(0, statements.length - edge); i < statements.length; i++) keep.add(i);
+  for (const i of flaggedStatements(statements, diagnostics)) keep.add(i);
+  return {
+    counts: [...counts].map(([label, count]) => ({ label, count })).sort((a, b) => b.count - a.count || (a.label < b.label ? -1 : 1)),
+    shown: [...keep].sort((a, b) => a - b).map((i) => statements[i]!),
+  };
+}
+
+/** `40,000 statements: 39,999 INSERT into big, 1 CREATE TABLE big` (the ten most frequent kinds). */
+export function describeCounts(digest: StatementDigest): string {
+  const total = digest.counts.reduce((a, c) => a + c.count, 0);
+  const top = digest.counts.slice(0, 10).map((c) => `${c.count.toLocaleString('en-US')} ${c.label}`);
+  const rest = digest.counts.length > 10 ? `, ${digest.counts.length - 10} more kind(s)` : '';
+  return `${total.toLocaleString('en-US')} statements: ${top.join(', ')}${rest}`;
+}
+
+// Indexes of the statements a finding points into: the last statement of that file starting at or
+// before the finding's line.
+function flaggedStatements(statements: PlannedStatement[], diagnostics: Diagnostic[]): number[] {
+  const byFile = new Map<string, number[]>();
+  statements.forEach((s, i) => {
+    let list = byFile.get(s.file);
+    if (!list) byFile.set(s.file, (list = []));
+    list.push(i);
+  });
+  const out: number[] = [];
+  for (const d of diagnostics) {
+    const list = byFile.get(d.file);
+    if (!list) continue;
+    let lo = 0;
+    let hi = list.length - 1;
+    let found = -1;
+    while (lo <= hi) {
+      const mid = (lo + hi) >> 1;
+      if (statements[list[mid]!]!.line <= d.line) {
+        found = list[mid]!;
+        lo = mid + 1;
+      } else {
+        hi = mid - 1;
+      }
+    }
+    if (found >= 0) out.push(found);
+  }
+  return out;
+}
+
+// The verbs whose table a label names, and the words that come before it.
+const OBJECT_WORDS = new Set(['TABLE', 'VIEW', 'INDEX', 'TRIGGER', 'PROCEDURE', 'FUNCTION', 'EVENT', 'DATABASE', 'SCHEMA']);
+
+/**
+ * A short label of what a statement does and to which table: `INSERT into invoices`, `ALTER TABLE
+ * invoices`, `UPDATE customers`, `CREATE INDEX on invoices`; the verb alone when no table is named.
+ * Only the statement's head is read: a data load's statements are short, but one may not be.
+ */
+export function statementLabel(sql: string): string {
+  const code = tokenize(sql.length > 400 ? sql.slice(0, 400) : sql).filter((t) => t.type !== 'comment');
+  const k = verbIndex(code);
+  if (k < 0) return 'other';
+  const verb = code[k]!.value.toUpperCase();
+  const name = (i: number) => {
+    const t = code[i];
+    if (!t || (t.type !== 'word' && t.type !== 'ident')) return undefined;
+    // `schema.table`: the table is what counts.
+    if (code[i + 1]?.text === '.' && code[i + 2]) return nameOf(code[i + 2]!);
+    return nameOf(t);
+  };
+  let j = k + 1;
+  const skip = (...words: string[]) => {
+    while (code[j] && isWord(code[j], words[0]!, ...words.slice(1))) j++;
+  };
+  switch (verb) {
+    case 'INSERT':
+    case 'REPLACE': {
+      skip('LOW_PRIORITY', 'DELAYED', 'HIGH_PRIORITY', 'IGNORE', 'INTO');
+      const t = name(j);
+      return t ? `${verb} into ${t}` : verb;
+    }
+    case 'UPDATE': {
+      skip('LOW_PRIORITY', 'IGNORE');
+      const t = name(j);
+      return t ? `UPDATE ${t}` : verb;
+    }
+    case 'DELETE': {
+      skip('LOW_PRIORITY', 'QUICK', 'IGNORE', 'FROM');
+      const t = name(j);
+      return t ? `DELETE from ${t}` : verb;
+    }
+    case 'TRUNCATE': {
+      skip('TABLE');
+      const t = name(j);
+      return t ? `TRUNCATE ${t}` : verb;
+    }
+    case 'CREATE':
+    case 'ALTER':
+    case 'DROP': {
+      skip('OR', 'REPLACE', 'TEMPORARY', 'UNIQUE', 'FULLTEXT', 'SPATIAL', 'ONLINE', 'OFFLINE', 'IGNORE', 'ALGORITHM', 'DEFINER', 'SQL', 'SECURITY');
+      const object = code[j];
+      if (!object || object.type !== 'word' || !OBJECT_WORDS.has(object.value)) return verb;
+      j++;
+      skip('IF', 'NOT', 'EXISTS');
+      if (object.value === 'INDEX') {
+        while (code[j] && !isWord(code[j], 'ON')) j++;
+        const t = name(j + 1);
+        return t ? `${verb} INDEX on ${t}` : `${verb} INDEX`;
+      }
+      const t = name(j);
+      return t ? `${verb} ${object.value} ${t}` : `${verb} ${object.value}`;
+    }
+    default:
+      return verb;
+  }
+}
