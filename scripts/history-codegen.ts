@@ -69,6 +69,20 @@ export function historySqlSource(): string {
           .toSQL(),
       ),
     },
+    {
+      // Layout 3: the server instance and boot of `connection_id`. Ids start again after a restart
+      // and differ per instance (a failover moves the writer): a recorded id alone can name a stranger.
+      layout: 3,
+      sql: oneAlter(
+        sqlgen.schema
+          .alterTable(HISTORY_TABLE, (t) => {
+            t.string('server_uuid', LIMITS.server_uuid).nullable();
+            t.specificType('server_boot', 'DATETIME').nullable();
+            t.comment(`${COMMENT_PREFIX}3`);
+          })
+          .toSQL(),
+      ),
+    },
   ];
 
   // knex orders an insert's columns itself; binding each column's own name reveals that order once.

@@ -116,6 +116,53 @@ describe('apply protocol (in-memory MySQL rules)', () => {
     assert.deepEqual(server.committed.trace, ['e1', 'LOST', 'e3']);
   });
 
+  describe('a statement left in flight, and who holds its connection id now', () => {
+    const ddl = change('2026-11-06-f', ['CREATE TABLE f1 (id INT)', 'CREATE TABLE f2 (id INT)']);
+    // A server whose runner died while statement 1 (DDL) was in flight: its marker is durable.
+    async function interrupted(): Promise<{ server: MemoryServer; id: number }> {
+      for (let at = 1; at < 20; at++) {
+        const server = new MemoryServer();
+        server.crashAt = at;
+        await assert.rejects(runOnce(server, { changes: [ddl] }), Crash);
+        server.crashAt = 0;
+        const row = server.committed.history.get(ddl.id);
+        if (row?.status === 'running' && row.inFlight === 1 && row.statementsApplied === 0) return { server, id: row.connectionId! };
+      }
+      throw new Error('no crash point leaves statement 1 in flight');
+    }
+
+    it('is in doubt, not waited for, when another client holds the id (ids start again after a restart)', async () => {
+      const { server, id } = await interrupted();
+      server.alive.add(id);
+      server.strangers.add(id);
+      await assert.rejects(runOnce(server, { changes: [ddl] }), {
+        message:
+          `2026-11-06-f: statement 1 of 2 was in flight in qa when its connection ${id} was lost, and it may or may not have been applied. ` +
+          'Check the schema, then record what happened: changegate resolve 2026-11-06-f --env qa --statement 1 --applied (or --not-applied)',
+      });
+      assert.equal(server.committed.history.get(ddl.id)!.status, 'in-doubt');
+    });
+
+    it('is in doubt when the id was recorded on an earlier boot of the server, even if the id runs the same text', async () => {
+      const { server, id } = await interrupted();
+      server.alive.add(id);
+      server.identity = { uuid: null, boot: new Date(server.identity.boot.getTime() + 60_000) };
+      await assert.rejects(runOnce(server, { changes: [ddl] }), new RegExp(`when its connection ${id} was lost, and it may or may not have been applied`));
+      assert.equal(server.committed.history.get(ddl.id)!.status, 'in-doubt');
+    });
+
+    it('is waited for while our statement still runs there, and the refusal names what the connection runs', async () => {
+      const { server, id } = await interrupted();
+      server.alive.add(id);
+      await assert.rejects(runOnce(server, { changes: [ddl] }), {
+        message:
+          `refused: statement 1 of 2026-11-06-f from an interrupted run is still executing in qa on connection ${id} (0 s so far), ` +
+          `which runs: our statement. Starting it again would run it twice. Wait for it to finish (or, to stop it, KILL ${id} on the server), then run apply again`,
+      });
+      assert.equal(server.committed.history.get(ddl.id)!.status, 'running');
+    });
+  });
+
   it('records a failed statement and keeps the dml statement before it', async () => {
     const server = new MemoryServer();
     const bad = change('2026-11-03-c', ["INSERT INTO trace VALUES ('c1')", 'CREATE TABLE SYNTAX ERROR', "INSERT INTO trace VALUES ('c3')"]);

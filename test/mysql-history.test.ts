@@ -144,7 +144,7 @@ describe('mysql adapter: history table', function () {
     const before = await readHistory(parseTargetUrl(schema.url));
     assert.equal(before[0]!.resolvedBy, null);
     await ensureHistory(t.connection);
-    assert.equal(await historyLayout(t.connection), 2);
+    assert.equal(await historyLayout(t.connection), HISTORY_LAYOUT);
     const [rec] = await t.session.history.load();
     assert.deepEqual(rec, {
       ...record('old-change'),
@@ -158,6 +158,26 @@ describe('mysql adapter: history table', function () {
       startedAt: new Date('2025-01-02T03:04:05.006Z'),
       operator: 'ci',
     });
+  });
+
+  it('upgrades a layout-2 table to layout 3 (the server identity of connection ids), keeping a running row', async () => {
+    for (const sql of historyLayoutSql(2)) await t.connection.exec(sql);
+    await t.connection.exec(
+      `INSERT INTO ${HISTORY_TABLE} (change_id, status, checksum, checksum_version, file_checksums, statements_total,
+        statements_applied, statement_hashes, in_flight, connection_id, started_at, operator)
+       VALUES ('interrupted', 'running', 'abc', 1, '{}', 2, 1, '["1111111111111111","2222222222222222"]', 2, 7, '2025-01-02 03:04:05.006', 'ci')`,
+    );
+    await t.session.commit();
+    assert.equal(await historyLayout(t.connection), 2);
+    await ensureHistory(t.connection);
+    assert.equal(HISTORY_LAYOUT, 3);
+    assert.equal(await historyLayout(t.connection), 3);
+    const [rec] = await t.session.history.load();
+    assert.deepEqual([rec!.status, rec!.inFlight, rec!.connectionId, rec!.serverUuid, rec!.serverBoot], ['running', 2, 7, null, null]);
+    // A new row records the session's server and boot, to the second.
+    await t.session.history.put(record('fresh', { connectionId: 9, serverUuid: 'u-1', serverBoot: new Date('2026-11-24T09:00:01Z') }));
+    const fresh = (await t.session.history.load()).find((r) => r.changeId === 'fresh')!;
+    assert.deepEqual([fresh.serverUuid, fresh.serverBoot], ['u-1', new Date('2026-11-24T09:00:01Z')]);
   });
 
   it('two runners creating the table at once both succeed', async () => {

@@ -23,8 +23,8 @@
 import { ApplyError, RefusedError } from './errors.js';
 import { CHECKSUM_VERSION, statementHash } from './checksum.js';
 import { statementTraits } from './lint/index.js';
-import { inFlightMayHaveRun } from './plan.js';
-import type { ProcessInfo, ServerInspector, TargetSession } from './ports.js';
+import { inFlightMayHaveRun, oneLine } from './plan.js';
+import type { ProcessInfo, ServerIdentity, ServerInspector, TargetSession } from './ports.js';
 import { StatementError } from './ports.js';
 import type { ApplyReport, Plan, PlannedChange } from './plan-types.js';
 import type { Change, HistoryRecord, Verify } from './types.js';
@@ -99,6 +99,8 @@ export function newRecord(change: Change, op: Operator, snapshotId: string | nul
     statementHashes: change.statements.map((s) => statementHash(s.sql)),
     inFlight: null,
     connectionId: null,
+    serverUuid: null,
+    serverBoot: null,
     startedAt: now,
     finishedAt: null,
     durationMs: null,
@@ -113,11 +115,36 @@ export function newRecord(change: Change, op: Operator, snapshotId: string | nul
   };
 }
 
-/** The session that had `rec`'s statement in flight, as the server's processlist shows it now. */
-export async function inFlightProcess(rec: HistoryRecord, inspector: ServerInspector, ownConnectionId: number): Promise<ProcessInfo> {
-  // After a server restart, connection ids start again: our own id is never the dead runner's.
-  if (rec.connectionId === null || rec.connectionId === ownConnectionId) return { alive: false };
-  return inspector.process(rec.connectionId);
+// Two readings of one boot time (server clock minus Uptime) differ by up to a second of rounding.
+const BOOT_TOLERANCE_MS = 2000;
+
+/** Whether `rec`'s connection id was recorded on the same server instance and boot as `now`. */
+export function sameServerBoot(rec: HistoryRecord, now: ServerIdentity): boolean {
+  // Rows written before the identity was recorded: only the processlist can tell.
+  if (rec.serverBoot === null) return true;
+  if (rec.serverUuid !== null && now.uuid !== null && rec.serverUuid !== now.uuid) return false;
+  return Math.abs(rec.serverBoot.getTime() - now.boot.getTime()) <= BOOT_TOLERANCE_MS;
+}
+
+/**
+ * The session that had `rec`'s statement in flight, as the server shows it now. Gone when the id was
+ * recorded on another server or another boot of it (ids start again after a restart), and when the
+ * session with that id does not run that very statement as our user: a stranger's connection is
+ * never waited for, let alone named for KILL.
+ */
+export async function inFlightProcess(
+  rec: HistoryRecord,
+  inspector: ServerInspector,
+  own: { connectionId: number; identity: ServerIdentity },
+  change: Change | undefined,
+): Promise<ProcessInfo> {
+  if (rec.connectionId === null || rec.connectionId === own.connectionId) return { alive: false };
+  if (!sameServerBoot(rec, own.identity)) return { alive: false };
+  const n = rec.inFlight;
+  const expect = n === null ? {} : { sql: change?.statements[n - 1]?.sql, hash: rec.statementHashes[n - 1] };
+  const proc = await inspector.process(rec.connectionId, expect);
+  if (proc.alive && proc.runs === false) return { alive: false };
+  return proc;
 }
 
 /**
@@ -138,13 +165,14 @@ export async function reconcileInterrupted(
     if (rec.status !== 'running' || !inFlightMayHaveRun(changes.get(rec.changeId), rec)) continue;
     const started = Date.now();
     for (;;) {
-      const proc = await inFlightProcess(rec, ctx.inspector, ctx.session.connectionId);
+      const proc = await inFlightProcess(rec, ctx.inspector, ctx.session, changes.get(rec.changeId));
       if (!proc.alive) break;
       if (Date.now() - started >= ctx.inFlightWaitMs) {
+        // Named with what it runs, so that whoever reads this kills our statement or nothing.
         throw new RefusedError(
           `refused: statement ${rec.inFlight} of ${rec.changeId} from an interrupted run is still executing in ${env} ` +
-            `on connection ${rec.connectionId} (${proc.seconds ?? '?'} s so far); starting it again would run it twice. ` +
-            `Wait for it to finish (or KILL ${rec.connectionId} on the server), then run apply again`,
+            `on connection ${rec.connectionId} (${proc.seconds ?? '?'} s so far), which runs: ${oneLine(proc.info ?? '?')}. ` +
+            `Starting it again would run it twice. Wait for it to finish (or, to stop it, KILL ${rec.connectionId} on the server), then run apply again`,
         );
       }
       ctx.events?.waitingForInFlight?.(rec.changeId, rec.inFlight!, proc);
@@ -225,6 +253,9 @@ async function applyChange(
     throw new Error(`${change.id}: plan resumes at ${planned.resumeFrom} but history has ${rec.statementsApplied} applied`);
   }
   ctx.events?.changeStarted?.(planned);
+  // The connection id the loop records means something only with the server boot it belongs to.
+  rec.serverUuid = session.identity.uuid;
+  rec.serverBoot = session.identity.boot;
   await session.history.put(rec);
   await session.commit();
 

@@ -2,6 +2,18 @@
 // the core in-memory versions from test/helpers/.
 import type { HistoryRecord } from './types.js';
 
+/**
+ * Which server instance, and which boot of it, a session runs on. Connection ids start again after
+ * a restart and differ per instance (an Aurora failover moves the writer), so a recorded connection
+ * id means something only together with this.
+ */
+export interface ServerIdentity {
+  /** `@@server_uuid` (MySQL, Aurora); null where the server has none (MariaDB). */
+  uuid: string | null;
+  /** When the server started: its clock minus `Uptime`, in UTC, to the second. */
+  boot: Date;
+}
+
 /** Result of one statement sent to the target. */
 export interface RunResult {
   /** Rows of the first result set as arrays of column values, or null for a statement without one. */
@@ -17,6 +29,8 @@ export interface RunResult {
 export interface TargetSession {
   /** `CONNECTION_ID()` of this session, recorded with each statement in flight. */
   readonly connectionId: number;
+  /** The server instance and boot this session runs on, recorded with its connection id. */
+  readonly identity: ServerIdentity;
   /** Sends one user statement exactly as written. Rejects with a `StatementError`. */
   run(sql: string): Promise<RunResult>;
   commit(): Promise<void>;
@@ -38,15 +52,26 @@ export interface HistoryWriter {
 /** What the server can tell about another session, for in-doubt decisions. */
 export interface ProcessInfo {
   alive: boolean;
-  /** Seconds the session has been in its current state, and what it runs, when alive. */
+  /** Seconds the session has been in its current state, and what it runs (credentials redacted), when alive. */
   seconds?: number;
   info?: string;
+  /**
+   * When an expected statement was given: whether the session runs exactly that statement, as our
+   * own user. A session that does not is a stranger that happens to have the id.
+   */
+  runs?: boolean;
+}
+
+/** The statement a recorded connection should be running: its text when the files still have it, and its recorded hash. */
+export interface ExpectedStatement {
+  sql?: string;
+  hash?: string;
 }
 
 /** Server facts the apply loop consults. */
 export interface ServerInspector {
-  /** Whether the connection that ran an in-flight statement still exists (processlist). */
-  process(connectionId: number): Promise<ProcessInfo>;
+  /** Whether the connection that ran an in-flight statement still exists (processlist), and whether it runs `expect`. */
+  process(connectionId: number, expect?: ExpectedStatement): Promise<ProcessInfo>;
 }
 
 /** The error a `TargetSession.run` rejects with: the server's code and message, credentials redacted. */

@@ -156,6 +156,10 @@ export interface HistoryRecord {
   inFlight: number | null;
   /** `CONNECTION_ID()` of the session that ran (or runs) `inFlight`. */
   connectionId: number | null;
+  /** `@@server_uuid` of the server that session ran on (null on MariaDB, and in rows of layout 2 and before). */
+  serverUuid: string | null;
+  /** That server's boot time (UTC, to the second); null in rows of layout 2 and before. */
+  serverBoot: Date | null;
   startedAt: Date;
   finishedAt: Date | null;
   durationMs: number | null;

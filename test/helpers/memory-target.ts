@@ -5,7 +5,7 @@
 // whatever was not committed. Statements leave a trace (INSERT INTO trace VALUES ('x') or
 // CREATE TABLE x) so a test can count how often each ran. The real adapter is tested against a real
 // server; this double only models the rules above.
-import type { HistoryWriter, ProcessInfo, RunResult, ServerInspector, TargetSession } from '../../src/core/ports.js';
+import type { ExpectedStatement, HistoryWriter, ProcessInfo, RunResult, ServerIdentity, ServerInspector, TargetSession } from '../../src/core/ports.js';
 import { StatementError } from '../../src/core/ports.js';
 import type { HistoryRecord } from '../../src/core/types.js';
 
@@ -32,6 +32,10 @@ export class MemoryServer implements ServerInspector {
   private nextId = 1;
   /** Connection ids the "processlist" still shows. */
   alive = new Set<number>();
+  /** Of those, the ids an unrelated client holds (after a restart, ids start again): they run something else. */
+  strangers = new Set<number>();
+  /** This server's identity; a restart gives it a new boot time. */
+  identity = { uuid: null as string | null, boot: new Date('2026-11-24T09:00:00Z') };
 
   /** Opens a session with its own transaction. */
   connect(): MemorySession {
@@ -41,8 +45,10 @@ export class MemoryServer implements ServerInspector {
   }
 
   /** The processlist lookup the apply loop uses for in-doubt decisions. */
-  async process(connectionId: number): Promise<ProcessInfo> {
-    return { alive: this.alive.has(connectionId), seconds: 0 };
+  async process(connectionId: number, expect?: ExpectedStatement): Promise<ProcessInfo> {
+    if (!this.alive.has(connectionId)) return { alive: false };
+    const stranger = this.strangers.has(connectionId);
+    return { alive: true, seconds: 0, info: stranger ? 'SELECT SLEEP(8)' : 'our statement', ...(expect ? { runs: !stranger } : {}) };
   }
 
   /**
@@ -80,7 +86,10 @@ export class MemorySession implements TargetSession {
   private traced: string[] = [];
   readonly history: HistoryWriter;
 
+  readonly identity: ServerIdentity;
+
   constructor(private readonly server: MemoryServer, readonly connectionId: number) {
+    this.identity = { ...server.identity };
     const self = this;
     this.history = {
       async load() {

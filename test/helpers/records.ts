@@ -15,6 +15,8 @@ export function historyRecord(id: string, over: Partial<HistoryRecord> = {}): Hi
     statementHashes: ['111111111111', '222222222222', '333333333333'],
     inFlight: null,
     connectionId: null,
+    serverUuid: null,
+    serverBoot: null,
     startedAt: new Date('2026-11-24T10:00:00.123Z'),
     finishedAt: null,
     durationMs: null,

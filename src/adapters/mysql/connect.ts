@@ -85,6 +85,8 @@ export interface ServerInfo {
   comment: string;
   /** `MySQL 8.0.36`, `MariaDB 10.11.6`, `Aurora MySQL 3.05.2 (MySQL 8.0.28)`. */
   display: string;
+  /** `@@server_uuid`, where the server has one (not MariaDB). */
+  uuid: string | null;
 }
 
 /** Options for `connectTarget`. */
@@ -113,7 +115,7 @@ export interface Target {
   close(): Promise<void>;
 }
 
-const GUARD_VARIABLES = ['version', 'version_comment', 'read_only', 'super_read_only', 'innodb_read_only', 'aurora_version'];
+const GUARD_VARIABLES = ['version', 'version_comment', 'read_only', 'super_read_only', 'innodb_read_only', 'aurora_version', 'server_uuid'];
 const READ_ONLY_VARIABLES = ['read_only', 'super_read_only', 'innodb_read_only'];
 
 /**
@@ -135,9 +137,14 @@ export async function connectTarget(spec: TargetSpec, opts: ConnectOptions): Pro
     const server = await checkServer(conn, opts);
     await conn.exec(`SET NAMES utf8mb4, SESSION lock_wait_timeout = ${opts.lockWaitTimeout}, SESSION autocommit = 0`);
     await useSchema(conn, spec.schema);
-    const [row] = await conn.query<{ id: number }>('SELECT CONNECTION_ID() AS id');
+    const [row] = await conn.query<{ id: number; now: string }>("SELECT CONNECTION_ID() AS id, DATE_FORMAT(UTC_TIMESTAMP(), '%Y-%m-%d %H:%i:%s') AS now");
+    // SHOW STATUS needs no privilege on either server, where its tables may (performance_schema).
+    const [uptime] = await conn.query<{ Value: string }>("SHOW GLOBAL STATUS LIKE 'Uptime'");
+    // The boot time from the server's own clock, so that the client's clock plays no part.
+    const boot = new Date(Date.parse(`${row!.now.replace(' ', 'T')}Z`) - Number(uptime?.Value ?? 0) * 1000);
     const history = new MysqlHistory(conn);
-    const session = new MysqlSession(conn, Number(row!.id), history, opts.lockWaitTimeout, server.version.flavor === 'mariadb');
+    const identity = { uuid: server.uuid, boot };
+    const session = new MysqlSession(conn, Number(row!.id), history, opts.lockWaitTimeout, server.version.flavor === 'mariadb', identity);
     const inspector = new MysqlInspector(conn);
     return {
       label: opts.label,
@@ -181,7 +188,7 @@ async function checkServer(conn: MysqlConnection, opts: ConnectOptions): Promise
       `refused: ${opts.label} is read-only (${on.map((v) => `${v}=ON`).join(', ')}): it looks like a reader endpoint or a replica; point the environment at the writer`,
     );
   }
-  return { version, comment: vars.get('version_comment') ?? '', display };
+  return { version, comment: vars.get('version_comment') ?? '', display, uuid: vars.get('server_uuid') || null };
 }
 
 // Fails closed: any value but an explicit off counts as read-only (MariaDB 11 adds NO_LOCK and

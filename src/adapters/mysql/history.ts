@@ -82,6 +82,8 @@ function toRow(rec: HistoryRecord): unknown[] {
     failed_statement: rec.failedStatement,
     error: clip(rec.error, LIMITS.error),
     resolved_by: clip(rec.resolvedBy, LIMITS.resolved_by),
+    server_uuid: clip(rec.serverUuid, LIMITS.server_uuid),
+    server_boot: rec.serverBoot ? toSqlTime(rec.serverBoot).slice(0, 19) : null,
   };
   return PUT_ORDER.map((c) => row[c]);
 }
@@ -121,6 +123,9 @@ function fromRow(r: Row): HistoryRecord {
     failedStatement: numOrNull(r.failed_statement),
     error: strOrNull(r.error),
     resolvedBy: strOrNull(r.resolved_by),
+    // Absent in rows a layout-2 reader loads before anyone upgraded the table.
+    serverUuid: strOrNull(r.server_uuid),
+    serverBoot: r.server_boot === null || r.server_boot === undefined ? null : fromSqlTime(r.server_boot),
   };
 }
 

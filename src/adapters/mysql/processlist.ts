@@ -1,6 +1,7 @@
 // Whether the session that ran an in-flight statement still exists: a killed client's ALTER can keep
 // running on the server, and a second copy must never start while it does.
-import type { ProcessInfo, ServerInspector } from '../../core/ports.js';
+import { statementMatches } from '../../core/checksum.js';
+import type { ExpectedStatement, ProcessInfo, ServerInspector } from '../../core/ports.js';
 import { tokenize } from '../../core/sql/lexer.js';
 import type { MysqlConnection } from './connection.js';
 
@@ -12,9 +13,10 @@ import type { MysqlConnection } from './connection.js';
 export class MysqlInspector implements ServerInspector {
   constructor(private readonly conn: MysqlConnection) {}
 
-  async process(connectionId: number): Promise<ProcessInfo> {
-    const rows = await this.conn.query<{ TIME: number | string | null; INFO: string | null; COMMAND: string }>(
-      'SELECT ID, TIME, INFO, COMMAND FROM information_schema.PROCESSLIST WHERE ID = ?',
+  async process(connectionId: number, expect?: ExpectedStatement): Promise<ProcessInfo> {
+    const rows = await this.conn.query<{ TIME: number | string | null; INFO: string | null; COMMAND: string; ours: number | string }>(
+      // The login user, as the processlist names it: the runner before us logged in as we do.
+      "SELECT TIME, INFO, COMMAND, USER = SUBSTRING_INDEX(USER(), '@', 1) AS ours FROM information_schema.PROCESSLIST WHERE ID = ?",
       [connectionId],
     );
     const row = rows[0];
@@ -24,8 +26,18 @@ export class MysqlInspector implements ServerInspector {
       seconds: Number(row.TIME ?? 0),
       // An idle session has no INFO; its COMMAND (`Sleep`, `Killed`) says more than nothing.
       info: this.conn.redact(row.INFO ?? row.COMMAND),
+      ...(expect ? { runs: Number(row.ours) === 1 && runsStatement(row.INFO, expect) } : {}),
     };
   }
+}
+
+// Whether a processlist INFO is the expected statement: the same text (whitespace aside), or text
+// that hashes to what the history recorded for it when the files no longer have it.
+function runsStatement(info: string | null, expect: ExpectedStatement): boolean {
+  if (info === null) return false;
+  const flat = (t: string) => t.replace(/\s+/g, ' ').trim();
+  if (expect.sql !== undefined && flat(info) === flat(expect.sql)) return true;
+  return statementMatches(info, expect.hash);
 }
 
 /**

@@ -1,6 +1,6 @@
 // The apply loop's one session on a target (ports.ts TargetSession): the text protocol, one statement
 // per call, autocommit off (set by connectTarget), history written through the same connection.
-import { StatementError, type RunResult, type TargetSession } from '../../core/ports.js';
+import { StatementError, type RunResult, type ServerIdentity, type TargetSession } from '../../core/ports.js';
 import type { MysqlConnection } from './connection.js';
 import type { MysqlHistory } from './history.js';
 import { partialDropNote } from './partial-drop.js';
@@ -18,6 +18,8 @@ export class MysqlSession implements TargetSession {
     private readonly lockWaitTimeout = 1,
     /** MariaDB's DROP TABLE of several tables is not atomic: a failure may have dropped some. */
     private readonly mariadb = false,
+    /** The server instance and boot, read on connect. */
+    readonly identity: ServerIdentity = { uuid: null, boot: new Date(0) },
   ) {}
 
   /**

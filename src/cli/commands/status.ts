@@ -27,7 +27,7 @@ export default async function status(ctx: CommandContext, opts: { env: string })
   try {
     for (const rec of history) {
       if (rec.status !== 'running' || !inFlightMayHaveRun(s.byId.get(rec.changeId), rec) || rec.connectionId === null) continue;
-      if (!(await inFlightProcess(rec, open.target.inspector, open.target.session.connectionId)).alive) gone.add(rec.changeId);
+      if (!(await inFlightProcess(rec, open.target.inspector, open.target.session, s.byId.get(rec.changeId))).alive) gone.add(rec.changeId);
     }
   } finally {
     await open.close();
