@@ -71,6 +71,8 @@ describe('AWS environments end to end (CLI, fake AWS, throwaway server)', functi
     });
     for (const c of ['qainvoicingdb', 'prodinvoicingdb', 'corpreportingdb', 'prodinvoicingco']) {
       fake.setSecret(`rds-admin-credentials-${c}`, JSON.stringify({ username, password, host, port: server.port, engine: 'mysql' }));
+      // Rotating, as a secret should: the rotation check's warnings have tests of their own (aws-iam-cli).
+      fake.setSecretRotation(`rds-admin-credentials-${c}`, { rotationEnabled: true });
     }
     const started = await fake.start();
     fakeUrl = started.url;
@@ -530,9 +532,11 @@ describe('AWS environments end to end (CLI, fake AWS, throwaway server)', functi
 
     it('a missing secret', async () => {
       fake.loseSecret('rds-admin-credentials-qainvoicingdb');
+      // The rotation check's DescribeSecret is the first call that needs the secret.
       await failsWith(
-        "aws: GetSecretValue on rds-admin-credentials-qainvoicingdb in us-east-2 failed: no such secret (ResourceNotFoundException); check the environment's secret id and region",
+        "aws: DescribeSecret on rds-admin-credentials-qainvoicingdb in us-east-2 failed: no such secret (ResourceNotFoundException); check the environment's secret id and region",
       );
+      assert.equal(fake.callsTo('GetSecretValue').length, 0);
     });
 
     it('a missing cluster', async () => {
