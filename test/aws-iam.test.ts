@@ -201,6 +201,23 @@ describe('aws adapter: IAM database tokens against a PAM-verified MariaDB (alway
     });
   });
 
+  it('without AWS credentials no token can be signed: the message says what to add', async () => {
+    const saved = [process.env['AWS_ACCESS_KEY_ID'], process.env['AWS_SECRET_ACCESS_KEY']];
+    delete process.env['AWS_ACCESS_KEY_ID'];
+    delete process.env['AWS_SECRET_ACCESS_KEY'];
+    try {
+      const login = iamLogin(cluster, USER, () => assert.fail('no token may be handed over'));
+      await assert.rejects(login.token(), (e: unknown) =>
+        e instanceof ChangegateError &&
+        e.message ===
+          'aws: GenerateDBAuthToken on qainvoicingdb in us-east-2 failed: no AWS credentials were found (CredentialsProviderError); ' +
+            "add an aws-actions/configure-aws-credentials step with the environment's OIDC role before this step (the job needs permissions: id-token: write)");
+    } finally {
+      process.env['AWS_ACCESS_KEY_ID'] = saved[0];
+      process.env['AWS_SECRET_ACCESS_KEY'] = saved[1];
+    }
+  });
+
   it('the verifier itself: accepts what rds-signer makes for this server and nothing else', async () => {
     const config = { host: HOST, port: 3306, region: REGION, ...TEST_CREDENTIALS, log: '/dev/null' };
     const good = await new Signer({ hostname: HOST, port: 3306, username: USER, region: REGION }).getAuthToken();
