@@ -74,9 +74,10 @@ export async function resolveEnvironment(
   return { spec };
 }
 
-// Secrets already checked in this process: a run that resolves an environment twice (drift, a plan
-// that reads its `after` environment) shows each finding once.
-const rotationChecked = new Set<string>();
+// Secrets already checked in a run (keyed by the run's Output): a run that resolves an environment
+// twice (drift, a plan that reads its `after` environment) shows each finding once, and a second
+// in-process run shows them again.
+const rotationChecked = new WeakMap<CommandContext['out'], Set<string>>();
 
 /** The rotation check of `auth: secret`: a refusal stops the run; notes and warnings are shown once per secret. */
 async function rotationCheck(
@@ -85,9 +86,11 @@ async function rotationCheck(
   check: () => Promise<{ notes: string[]; warnings: string[] }>,
 ): Promise<void> {
   const key = `${env.region}/${env.secret}/${env.require_rotation === true}`;
-  if (rotationChecked.has(key)) return;
+  let checked = rotationChecked.get(ctx.out);
+  if (!checked) rotationChecked.set(ctx.out, (checked = new Set()));
+  if (checked.has(key)) return;
   const found = await check();
-  rotationChecked.add(key);
+  checked.add(key);
   for (const n of found.notes) ctx.out.info(n);
   for (const w of found.warnings) ctx.out.warn(w);
 }

@@ -63,6 +63,10 @@ export async function startPamServer(expect: { host: string; region: string }): 
   }
   reapPamFiles();
   const server = await startServer(['--plugin-load-add=auth_pam', '--pam-use-cleartext-plugin=ON'], { kind: 'mariadb' });
+  if (!server.caFile) {
+    await server.stop();
+    throw new Error('the IAM token tests need TLS (a token is never sent without it), and the harness made no certificate: install openssl');
+  }
   const service = `${PAM_PREFIX}${process.pid}-${randomBytes(4).toString('hex')}`;
   const pamFile = path.join(PAM_DIR, service);
   const dir = mkdtempSync(path.join(tmpdir(), 'changegate-pam-'));
