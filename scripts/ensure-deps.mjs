@@ -1,7 +1,12 @@
-// Installs npm dependencies when they are missing, so `npm test` and `npm run demo` work on a fresh clone.
-import { existsSync } from 'node:fs';
+// Installs npm dependencies when any is missing (a fresh clone, or a pull that added one), so `npm test`
+// and `npm run demo` work without a separate install step.
+import { existsSync, readFileSync } from 'node:fs';
 import { execSync } from 'node:child_process';
 
-if (!existsSync(new URL('../node_modules/.bin/tsc', import.meta.url))) {
-  execSync('npm ci --no-audit --no-fund', { stdio: 'inherit', cwd: new URL('..', import.meta.url) });
+const root = new URL('..', import.meta.url);
+const pkg = JSON.parse(readFileSync(new URL('package.json', root), 'utf8'));
+const names = Object.keys({ ...pkg.dependencies, ...pkg.devDependencies });
+const missing = names.filter((n) => !existsSync(new URL(`node_modules/${n}/package.json`, root)));
+if (missing.length > 0) {
+  execSync('npm ci --no-audit --no-fund', { stdio: 'inherit', cwd: root });
 }

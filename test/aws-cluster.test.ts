@@ -59,6 +59,8 @@ describe('aws adapter: clusters and errors', () => {
       arn: 'arn:aws:rds:us-east-2:123456789012:cluster:qainvoicingdb',
       subnetGroup: 'invoicing-private',
       securityGroupIds: ['sg-0aa', 'sg-0bb'],
+      iamAuth: false,
+      resourceId: fake.resourceIdOf(fake.clusters.get('qainvoicingdb')!),
     });
     assert.equal(fake.calls.length, 1);
     const [call] = fake.calls;

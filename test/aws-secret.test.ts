@@ -4,7 +4,9 @@ import assert from 'node:assert/strict';
 import { ChangegateError } from '../src/core/errors.js';
 import { redact } from '../src/core/redact.js';
 import { awsClients } from '../src/adapters/aws/clients.js';
-import { fetchAdminSecret } from '../src/adapters/aws/secret.js';
+import { resolveCluster } from '../src/adapters/aws/cluster.js';
+import { checkRotation, fetchAdminSecret } from '../src/adapters/aws/secret.js';
+import { RefusedError } from '../src/core/errors.js';
 import { AwsFake, useFakeAws } from './helpers/aws-fake.js';
 
 // Distinctive values: registerSecret is process-wide, and common words would be redacted from other suites' messages.
@@ -132,6 +134,61 @@ describe('aws adapter: admin secret', () => {
     fake.setSecret(ID, 'Unparseable-7f3e-Passw0rd');
     await failure();
     assert.equal(redact('leaked Unparseable-7f3e-Passw0rd here'), 'leaked *** here');
+  });
+
+  it('hands every piece to onSecret before any check of its shape', async () => {
+    const seen: string[] = [];
+    await fetchAdminSecret(sm(), ID, (v) => seen.push(v));
+    assert.deepEqual(seen, [GOOD, PASSWORD, USER, HOST]);
+    fake.setSecret(ID, JSON.stringify({ username: 42, password: 'Pw-only-7f3e-malformed' }));
+    seen.length = 0;
+    await assert.rejects(fetchAdminSecret(sm(), ID, (v) => seen.push(v)), /"username" is missing or not a string/);
+    assert.deepEqual(seen, [JSON.stringify({ username: 42, password: 'Pw-only-7f3e-malformed' }), 'Pw-only-7f3e-malformed']);
+  });
+
+  describe('the rotation check (DescribeSecret, which returns no value)', () => {
+    const opts = { require: false, envName: 'qa' };
+
+    it('a rotating secret: no finding, one DescribeSecret and no GetSecretValue', async () => {
+      const last = new Date('2026-11-20T10:00:00Z');
+      fake.setSecretRotation(ID, { rotationEnabled: true, lastRotated: last });
+      const found = await checkRotation(sm(), ID, { ...opts, require: true });
+      assert.deepEqual(found, {
+        rotation: { arn: fake.secretArn(ID), name: ID, rotationEnabled: true, lastRotated: last },
+        notes: [],
+        warnings: [],
+      });
+      assert.deepEqual(fake.calls.map((c) => [c.action, c.params, c.signatureValid]), [['DescribeSecret', { SecretId: ID }, true]]);
+    });
+
+    it('a secret that never rotates: a warning, or a refusal with require', async () => {
+      const found = await checkRotation(sm(), ID, opts);
+      assert.deepEqual(found.warnings, [
+        `secret ${ID} in us-east-2 never rotates (Secrets Manager rotation is not enabled): its password does not expire; ` +
+          'turn on rotation, set require_rotation: true to refuse such a secret, or log in with auth: iam',
+      ]);
+      await assert.rejects(checkRotation(sm(), ID, { ...opts, require: true }), (e: unknown) =>
+        e instanceof RefusedError &&
+        e.message ===
+          `refused: secret ${ID} in us-east-2 never rotates (Secrets Manager rotation is not enabled) and qa sets require_rotation: true; ` +
+            'turn on rotation for the secret, or log in with auth: iam; the secret was not read');
+      assert.equal(fake.callsTo('GetSecretValue').length, 0);
+    });
+
+    it("the cluster's MasterUserSecret: noted when it is the secret in use, warned about when impaired", async () => {
+      fake.addCluster({ id: 'qainvoicingdb', host: '127.0.0.1', port: 3306, masterUserSecret: { secretId: ID, status: 'impaired' } });
+      fake.addCluster({ id: 'otherdb', host: '127.0.0.1', port: 3306, masterUserSecret: { secretId: 'rds!cluster-other' } });
+      fake.setSecretRotation(ID, { rotationEnabled: true });
+      const rds = awsClients('us-east-2').rds;
+      const found = await checkRotation(sm(), ID, { ...opts, cluster: await resolveCluster(rds, 'qainvoicingdb') });
+      assert.deepEqual(found.notes, [`secret ${ID} in us-east-2 is the master user secret of cluster qainvoicingdb: RDS manages and rotates it`]);
+      assert.deepEqual(found.warnings, [
+        `secret ${ID} in us-east-2 is impaired (MasterUserSecret status of cluster qainvoicingdb): RDS can no longer rotate it; ` +
+          "check that RDS may still use the secret and its KMS key, or turn the cluster's managed master password off and on again",
+      ]);
+      const other = await checkRotation(sm(), ID, { ...opts, cluster: await resolveCluster(rds, 'otherdb') });
+      assert.deepEqual([other.notes, other.warnings], [[], []], 'another secret: nothing to say');
+    });
   });
 
   it('never puts the password, username or host in a message, a stack or a cause', () => {

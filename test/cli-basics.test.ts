@@ -1,7 +1,7 @@
 // The commands that need no database, through the real executable: new, envs, lint, and the usage
 // errors every command shares (exit 2, a message, never a stack trace).
 import { strict as assert } from 'node:assert';
-import { cpSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { cpSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -79,6 +79,22 @@ describe('CLI without a database', function () {
       assert.equal(r.code, 2, `${args.join(' ')}: ${r.stderr}`);
       assert.match(r.stderr, message, args.join(' '));
       assert.doesNotMatch(r.stderr, /\n\s+at |this is a bug/, args.join(' '));
+    }
+  });
+});
+
+describe('Node.js versions', () => {
+  it('the workflows run Node 24 (.nvmrc, which every setup-node step reads) while the package still supports Node 20', () => {
+    assert.equal(readFileSync(path.join(root, '.nvmrc'), 'utf8').trim(), '24');
+    const pkg = JSON.parse(readFileSync(path.join(root, 'package.json'), 'utf8')) as { engines: { node: string } };
+    assert.equal(pkg.engines.node, '>=20');
+    const workflows = path.join(root, '.github', 'workflows');
+    for (const f of readdirSync(workflows)) {
+      const text = readFileSync(path.join(workflows, f), 'utf8');
+      assert.doesNotMatch(text, /^\s*node-version:/m, `${f} pins a Node version instead of reading .nvmrc`);
+      for (const m of text.matchAll(/actions\/setup-node@[^\n]*\n\s*with:\n\s*node-version-file: (\S+)/g)) {
+        assert.ok(['.nvmrc', '${{'].some((p) => m[1]!.startsWith(p)), `${f}: ${m[1]}`);
+      }
     }
   });
 });

@@ -36,12 +36,55 @@ describe('loadConfig', () => {
       ticket_pattern: '^INV-[0-9]+$',
       protected_clusters: ['prodinvoicingco'],
       environments: [
-        { name: 'qa', cluster: 'qainvoicingdb', region: 'us-east-2', secret: 'rds-admin-credentials-qainvoicingdb', schema: 'invoicing', snapshot: 'never', approval: 'none', ...defaults, line: 7 },
-        { name: 'prod', cluster: 'prodinvoicingdb', region: 'us-east-2', secret: 'rds-admin-credentials-prodinvoicingdb', schema: 'invoicing', after: 'qa', approval: 'required', snapshot: 'destructive', ...defaults, line: 13 },
+        { name: 'qa', cluster: 'qainvoicingdb', region: 'us-east-2', secret: 'rds-admin-credentials-qainvoicingdb', auth: 'secret', schema: 'invoicing', snapshot: 'never', approval: 'none', ...defaults, line: 7 },
+        { name: 'prod', cluster: 'prodinvoicingdb', region: 'us-east-2', secret: 'rds-admin-credentials-prodinvoicingdb', auth: 'secret', schema: 'invoicing', after: 'qa', approval: 'required', snapshot: 'destructive', ...defaults, line: 13 },
         { name: 'local', url_env: 'CHANGEGATE_LOCAL_URL', snapshot: 'never', approval: 'none', ...defaults, line: 21 },
       ],
       notify: { slack: { webhook_env: 'SLACK_WEBHOOK_URL', channel: '#invoicing-dev' } },
     });
+  });
+
+  it('reads auth: iam with db_user, and require_rotation with auth: secret; URL environments get no auth', () => {
+    const { config, diagnostics } = load(
+      'database: d\nenvironments:\n  a: { cluster: c1, region: eu-west-1, auth: iam, db_user: changegate_deployer, schema: x }\n' +
+        '  b: { cluster: c2, region: eu-west-1, secret: s, require_rotation: true, schema: x }\n  c: { url_env: U }\n',
+    );
+    assert.deepEqual(diagnostics, []);
+    const [a, b, c] = config!.environments as [EnvironmentConfig, EnvironmentConfig, EnvironmentConfig];
+    assert.deepEqual([a.auth, a.db_user, a.secret, a.require_rotation], ['iam', 'changegate_deployer', undefined, undefined]);
+    assert.deepEqual([b.auth, b.db_user, b.secret, b.require_rotation], ['secret', undefined, 's', true]);
+    assert.equal(c.auth, undefined);
+  });
+
+  it('reports each way an environment mixes or misses its login fields, with file, line and field', () => {
+    const { config, diagnostics } = load(
+      [
+        'database: d',
+        'environments:',
+        '  a: { cluster: c1, region: eu-west-1, auth: iam, schema: x }',
+        '  b: { cluster: c2, region: eu-west-1, auth: iam, db_user: u, secret: s, require_rotation: true, schema: x }',
+        '  c: { cluster: c3, region: eu-west-1, schema: x }',
+        '  d: { cluster: c4, region: eu-west-1, secret: s, db_user: u, schema: x }',
+        '  e: { url_env: U, auth: iam, db_user: u }',
+        '  f: { cluster: c6, region: eu-west-1, auth: token, db_user: "u@%", schema: x }',
+        '',
+      ].join('\n'),
+    );
+    assert.equal(config, undefined);
+    assert.deepEqual(
+      diagnostics.map((d) => `${d.code} ${d.line}:${d.column} ${d.field} ${d.message}`),
+      [
+        'CG014 3:3 environments.a.db_user is required with auth: iam: the database user the IAM token logs in as',
+        'CG024 4:71 environments.b.secret is not used with auth: iam, which logs in with a token and no password; remove secret, or use auth: secret',
+        'CG024 4:92 environments.b.require_rotation applies to auth: secret only; an IAM token expires by itself after 15 minutes',
+        'CG014 5:3 environments.c.secret is required for an AWS environment with auth: secret (the default); or log in with auth: iam and db_user',
+        'CG024 6:60 environments.d.db_user applies to auth: iam only; with auth: secret the user comes from the secret',
+        'CG024 7:26 environments.e.auth is an AWS setting, but this environment connects through url_env; use one or the other',
+        'CG024 7:40 environments.e.db_user is an AWS setting, but this environment connects through url_env; use one or the other',
+        'CG013 8:46 environments.f.auth must be one of iam, secret, not the string "token"',
+        'CG013 8:62 environments.f.db_user must be a MySQL user name (letters, digits, _ . $ and -, at most 32), not the string "u@%"',
+      ],
+    );
   });
 
   it('defaults snapshot to destructive for AWS environments and never for URL ones, and min_version to 8.0', () => {

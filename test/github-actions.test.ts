@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { annotate, fail, group, maskSecrets, setOutputs, writeSummary } from '../src/adapters/github/actions.js';
 import { summaryMarkdown } from '../src/adapters/github/job-summary.js';
-import { githubSurface } from '../src/adapters/github/surface.js';
+import { githubSurface, stderrMask, stdoutMask } from '../src/adapters/github/surface.js';
 import type { ApplyReport, Plan, PlannedChange } from '../src/core/plan-types.js';
 import { redact } from '../src/core/redact.js';
 
@@ -182,7 +182,7 @@ describe('github actions output', () => {
   it('gives the CLI a GithubSurface bound to @actions/core', async () => {
     const gh = githubSurface();
     const text = await stdoutOf(async () => {
-      gh.setSecret('An0ther-Secret');
+      stdoutMask('An0ther-Secret');
       gh.info('hello An0ther-Secret');
       gh.startGroup('g');
       gh.warning('careful');
@@ -193,5 +193,13 @@ describe('github actions output', () => {
     assert.equal(text, '::add-mask::An0ther-Secret\nhello An0ther-Secret\n::group::g\n::warning::careful\n::endgroup::\n');
     assert.equal(outputs(join(dir, 'output')).pending, '3');
     assert.equal(readFileSync(join(dir, 'summary.md'), 'utf8'), '| a |\n| --- |\n| b |\n');
+  });
+
+  it('writes the json format\'s mask command to stderr, escaped as @actions/core escapes command data', async () => {
+    let err = '';
+    const viaCore = await stdoutOf(() => stdoutMask('a%b\r\nc-Secret'));
+    stderrMask((t) => (err += t))('a%b\r\nc-Secret');
+    assert.equal(err, '::add-mask::a%25b%0D%0Ac-Secret\n');
+    assert.equal(err, viaCore, 'the same line @actions/core writes to stdout');
   });
 });

@@ -121,6 +121,7 @@ describe('workflow replay: the pipeline as GitHub Actions runs it', function () 
     });
     for (const c of ['qainvoicingdb', 'prodinvoicingdb']) {
       fake.setSecret(`rds-admin-credentials-${c}`, JSON.stringify({ username, password, host, port: server.port, engine: 'mysql' }));
+      fake.setSecretRotation(`rds-admin-credentials-${c}`, { rotationEnabled: true });
     }
     const started = await fake.start();
     fakeUrl = started.url;

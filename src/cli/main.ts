@@ -29,8 +29,15 @@ export async function run(argv: string[], io: { stdout?: (s: string) => void; st
     const opts = program.opts<{ format: Format; config: string }>();
     const configPath = path.resolve(cwd, opts.config);
     let gh: GithubSurface | undefined;
-    if (opts.format === 'github') gh = (await import('../adapters/github/surface.js')).githubSurface();
-    out = new Output(opts.format, stdout, stderr, gh);
+    let mask: ((value: string) => void) | undefined;
+    const inActions = env.GITHUB_ACTIONS === 'true';
+    if (opts.format === 'github' || inActions) {
+      const surface = await import('../adapters/github/surface.js');
+      if (opts.format === 'github') gh = surface.githubSurface();
+      // Only the runner acts on a mask command; anywhere else it would print the value it hides.
+      if (inActions) mask = opts.format === 'json' ? surface.stderrMask(stderr) : surface.stdoutMask;
+    }
+    out = new Output(opts.format, stdout, stderr, gh, mask);
     return { root: path.dirname(configPath), configFile: path.basename(configPath), out, env, now: () => new Date() };
   };
   const action = (load: () => Promise<{ default: (ctx: CommandContext, ...args: never[]) => Promise<number> }>) =>

@@ -2,27 +2,16 @@
 // text: lines on stdout; json: one document on stdout, progress on stderr; github: @actions/core
 // annotations, groups, summary and outputs, loaded only in that format to keep start-up fast.
 import type { Diagnostic } from '../core/types.js';
-import { redact } from '../core/redact.js';
+import { redact, registerSecret } from '../core/redact.js';
+import type { GithubSurface } from '../adapters/github/surface.js';
+
+export type { GithubSurface } from '../adapters/github/surface.js';
 
 /** The `--format` values every command accepts. */
 export type Format = 'text' | 'json' | 'github';
 
 /** Writes a line somewhere; tests pass recorders, the CLI passes process streams. */
 export type Sink = (text: string) => void;
-
-/** The @actions/core surface the github format uses (see src/adapters/github/actions.ts). */
-export interface GithubSurface {
-  annotate(diagnostics: Diagnostic[]): void;
-  info(line: string): void;
-  warning(line: string): void;
-  error(line: string): void;
-  startGroup(name: string): void;
-  endGroup(): void;
-  setOutput(name: string, value: string): void;
-  setFailed(message: string): void;
-  setSecret(value: string): void;
-  appendSummary(markdown: string): Promise<void>;
-}
 
 /** One command's output channel in the chosen format. */
 export class Output {
@@ -34,6 +23,8 @@ export class Output {
     private readonly stdout: Sink,
     private readonly stderr: Sink,
     private readonly gh?: GithubSurface,
+    /** Tells the GitHub Actions runner to mask a value; given only inside Actions (GITHUB_ACTIONS=true). */
+    private readonly mask?: (value: string) => void,
   ) {}
 
   /** A human line: progress, results. In json it goes to stderr so stdout stays one document. */
@@ -101,9 +92,15 @@ export class Output {
     this.gh?.setOutput(name, value);
   }
 
-  /** Registers a credential so the github log masks it. */
+  /**
+   * Registers a credential for redaction and, inside GitHub Actions, has the runner mask it; call it
+   * the moment the value exists. Outside Actions nothing is written: a mask command on a terminal
+   * would print the very value it hides.
+   */
   secret(value: string | undefined | null): void {
-    if (value) this.gh?.setSecret(value);
+    if (!value) return;
+    registerSecret(value);
+    this.mask?.(value);
   }
 
   /** Flushes the json document and the job summary. */

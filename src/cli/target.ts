@@ -1,5 +1,6 @@
 // The edge that turns an environment into a checked connection: protected-cluster guard first (no
-// network), then AWS (writer endpoint, admin secret) or a URL, then the server guards on connect.
+// network), then AWS (writer endpoint, then an IAM token login or the rotation-checked admin secret)
+// or a URL, then the server guards on connect.
 import path from 'node:path';
 import { UsageError } from '../core/errors.js';
 import { refuseProtected } from '../core/guards.js';
@@ -30,12 +31,22 @@ export async function resolveEnvironment(
   if (env.cluster) {
     const { awsClients } = await import('../adapters/aws/clients.js');
     const { resolveCluster } = await import('../adapters/aws/cluster.js');
-    const { fetchAdminSecret } = await import('../adapters/aws/secret.js');
     const clients = awsClients(env.region!);
     const cluster = await resolveCluster(clients.rds, env.cluster);
     refuseProtected(config, env, cluster.endpoint, 'resolves to endpoint');
-    const secret = await fetchAdminSecret(clients.sm, env.secret!);
-    for (const s of [secret.password, secret.username, secret.host]) ctx.out.secret(s);
+    const tls = { mode: 'aws' as const, ...(caFile ? { caFile } : {}) };
+    if (env.auth === 'iam') {
+      const { iamLogin } = await import('../adapters/aws/iam.js');
+      // Each token is masked before mysql2 sends it, so no later line can show it.
+      const login = iamLogin(cluster, env.db_user!, (token) => ctx.out.secret(token));
+      const spec: TargetSpec = { host: cluster.endpoint, port: cluster.port, user: login.user, password: '', tokenLogin: login, schema: env.schema!, tls };
+      return { spec, aws: { clients, cluster } };
+    }
+    const { checkRotation, fetchAdminSecret } = await import('../adapters/aws/secret.js');
+    await rotationCheck(ctx, env, () =>
+      checkRotation(clients.sm, env.secret!, { require: env.require_rotation === true, envName: env.name, cluster }),
+    );
+    const secret = await fetchAdminSecret(clients.sm, env.secret!, (value) => ctx.out.secret(value));
     refuseProtected(config, env, secret.clusterId, 'has a secret for cluster');
     refuseProtected(config, env, secret.host, 'has a secret for host');
     const spec: TargetSpec = {
@@ -44,7 +55,7 @@ export async function resolveEnvironment(
       user: secret.username,
       password: secret.password,
       schema: env.schema!,
-      tls: { mode: 'aws', ...(caFile ? { caFile } : {}) },
+      tls,
     };
     return { spec, aws: { clients, cluster } };
   }
@@ -61,6 +72,27 @@ export async function resolveEnvironment(
   if (!spec.schema) throw new UsageError(`environment ${env.name} names no schema: set schema: or put it in the URL's path`);
   if (caFile && spec.tls.mode !== 'off') spec.tls = { ...spec.tls, caFile };
   return { spec };
+}
+
+// Secrets already checked in a run (keyed by the run's Output): a run that resolves an environment
+// twice (drift, a plan that reads its `after` environment) shows each finding once, and a second
+// in-process run shows them again.
+const rotationChecked = new WeakMap<CommandContext['out'], Set<string>>();
+
+/** The rotation check of `auth: secret`: a refusal stops the run; notes and warnings are shown once per secret. */
+async function rotationCheck(
+  ctx: CommandContext,
+  env: EnvironmentConfig,
+  check: () => Promise<{ notes: string[]; warnings: string[] }>,
+): Promise<void> {
+  const key = `${env.region}/${env.secret}/${env.require_rotation === true}`;
+  let checked = rotationChecked.get(ctx.out);
+  if (!checked) rotationChecked.set(ctx.out, (checked = new Set()));
+  if (checked.has(key)) return;
+  const found = await check();
+  checked.add(key);
+  for (const n of found.notes) ctx.out.info(n);
+  for (const w of found.warnings) ctx.out.warn(w);
 }
 
 /** Resolves and connects with every guard; the caller closes it. */

@@ -49,8 +49,17 @@ export interface EnvironmentConfig {
   /** Aurora cluster identifier; with `region` and `secret` the target is reached through AWS. */
   cluster?: string;
   region?: string;
-  /** Secrets Manager id of the admin credentials. */
+  /** Secrets Manager id of the admin credentials (`auth: secret`). */
   secret?: string;
+  /**
+   * How an AWS environment logs in: `iam` (a 15-minute token per connection, no password anywhere) or
+   * `secret` (the admin secret); filled in for AWS environments, `secret` when absent.
+   */
+  auth?: 'iam' | 'secret';
+  /** The database user an IAM token logs in as (`auth: iam`). */
+  db_user?: string;
+  /** `auth: secret`: refuse a secret that DescribeSecret says never rotates, before it is read. */
+  require_rotation?: boolean;
   /** The schema changes run in; for a URL target it may come from the URL's path. */
   schema?: string;
   /** Name of the environment variable that holds a connection URL (local targets). */

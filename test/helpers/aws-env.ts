@@ -31,6 +31,8 @@ export function fakeAwsChildEnv(url: string): Record<string, string | undefined>
     AWS_ENDPOINT_URL_SECRETS_MANAGER: undefined,
     AWS_MAX_ATTEMPTS: undefined,
     AWS_RETRY_MODE: undefined,
+    // bin.ts must turn the SDK's Node version notice off by itself.
+    AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: undefined,
     // Throttling retries wait 10 ms instead of the SDK's back-off.
     CHANGEGATE_AWS_RETRY_DELAY_MS: '10',
     GITHUB_ACTIONS: undefined,
@@ -53,6 +55,9 @@ export function fakeAwsChildEnv(url: string): Record<string, string | undefined>
 export interface AwsEnvSpec {
   cluster: string;
   secret?: string;
+  /** `auth: iam` with this `db_user` instead of a secret. */
+  iamUser?: string;
+  requireRotation?: boolean;
   schema: string;
   after?: string;
   approval?: 'required' | 'none';
@@ -63,7 +68,7 @@ export interface AwsEnvSpec {
 
 /**
  * changegate.yaml with AWS environments like DESIGN.md's, pointing at the fake (region us-east-2,
- * secret rds-admin-credentials-<cluster>), trusting the test CA, with short snapshot polls and lock
+ * secret rds-admin-credentials-<cluster>, or auth: iam with `iamUser`), trusting the test CA, with short snapshot polls and lock
  * waits, and a version floor the throwaway MariaDB passes.
  */
 export function awsConfig(caFile: string, envs: Record<string, AwsEnvSpec>): string {
@@ -79,7 +84,8 @@ export function awsConfig(caFile: string, envs: Record<string, AwsEnvSpec>): str
       `  ${name}:`,
       `    cluster: ${e.cluster}`,
       '    region: us-east-2',
-      `    secret: ${e.secret ?? `rds-admin-credentials-${e.cluster}`}`,
+      ...(e.iamUser ? ['    auth: iam', `    db_user: ${e.iamUser}`] : [`    secret: ${JSON.stringify(e.secret ?? `rds-admin-credentials-${e.cluster}`)}`]),
+      ...(e.requireRotation !== undefined ? [`    require_rotation: ${e.requireRotation}`] : []),
       `    schema: ${e.schema}`,
       `    tls: { ca_file: ${JSON.stringify(caFile)} }`,
       `    snapshot: ${e.snapshot ?? 'never'}`,

@@ -1,7 +1,8 @@
 // A loopback stand-in for the two AWS APIs changegate calls, speaking their real wire protocols, so the
 // real @aws-sdk clients (signing, serialization, pagination, retries, error parsing) run unchanged
 // against it through CHANGEGATE_AWS_ENDPOINT:
-// - Secrets Manager, JSON 1.1: POST /, `X-Amz-Target: secretsmanager.GetSecretValue`, JSON both ways,
+// - Secrets Manager, JSON 1.1: POST /, `X-Amz-Target: secretsmanager.GetSecretValue` (or
+//   `.DescribeSecret`), JSON both ways,
 //   errors as HTTP 400 with `{"__type": ..., "Message": ...}`.
 // - RDS, Query: POST / form-urlencoded `Action=...&Version=2014-10-31&...`, XML replies in the
 //   2014-10-31 namespace, errors as `<ErrorResponse><Error><Type/><Code/><Message/></Error>` with the
@@ -39,6 +40,18 @@ export interface FakeClusterSpec {
   securityGroupIds?: string[];
   /** Default: the fake's region. Calls signed for another region do not see the cluster. */
   region?: string;
+  /** `IAMDatabaseAuthenticationEnabled` (default false, as AWS creates clusters). */
+  iamAuth?: boolean;
+  /** `DbClusterResourceId`; default `cluster-` and 26 characters derived from the id. */
+  resourceId?: string;
+  /** `MasterUserSecret`: the admin secret RDS manages for the cluster (an id the fake knows, or an ARN). */
+  masterUserSecret?: { secretId: string; status?: string };
+}
+
+/** What DescribeSecret reports about a secret besides its name (default: never rotated). */
+export interface FakeSecretMeta {
+  rotationEnabled?: boolean;
+  lastRotated?: Date;
 }
 
 /** A snapshot seeded or created in the fake. */
@@ -109,6 +122,7 @@ export class AwsFake {
   readonly calls: FakeCall[] = [];
   readonly clusters = new Map<string, FakeClusterSpec>();
   readonly secrets = new Map<string, string | Uint8Array>();
+  readonly secretMeta = new Map<string, FakeSecretMeta>();
   readonly snapshots = new Map<string, FakeSnapshot>();
   private throttles = new Map<string, number>();
   private denied = new Set<string>();
@@ -134,6 +148,23 @@ export class AwsFake {
   setSecret(id: string, value: string | Uint8Array): this {
     this.secrets.set(id, value);
     return this;
+  }
+
+  /** Sets what DescribeSecret says about a secret's rotation. */
+  setSecretRotation(id: string, meta: FakeSecretMeta): this {
+    this.secretMeta.set(id, meta);
+    return this;
+  }
+
+  /** The ARN the fake gives a secret id (a name, or an ARN as it is). */
+  secretArn(id: string, region = this.region): string {
+    if (id.startsWith('arn:')) return id;
+    return `arn:aws:secretsmanager:${region}:${this.accountId}:secret:${id}-AbCdEf`;
+  }
+
+  /** The DbClusterResourceId the fake reports for a cluster. */
+  resourceIdOf(c: FakeClusterSpec): string {
+    return c.resourceId ?? `cluster-${createHash('sha256').update(c.id).digest('hex').slice(0, 26).toUpperCase()}`;
   }
 
   /** Seeds a snapshot (for reuse and pagination cases); a seeded `creating` one stays so unless told otherwise. */
@@ -301,14 +332,34 @@ export class AwsFake {
   }
 
   private secretsManager(action: string, params: Record<string, unknown>, region: string): Reply {
-    if (action !== 'GetSecretValue') throw new Fault(400, 'UnknownOperationException', `Unknown operation ${action}`);
+    if (action !== 'GetSecretValue' && action !== 'DescribeSecret') {
+      throw new Fault(400, 'UnknownOperationException', `Unknown operation ${action}`);
+    }
     const id = params['SecretId'];
     if (typeof id !== 'string' || id === '') throw new Fault(400, 'InvalidParameterException', 'SecretId is required');
     const value = region === this.region ? this.secrets.get(id) : undefined;
     if (value === undefined) throw new Fault(400, 'ResourceNotFoundException', "Secrets Manager can't find the specified secret.");
     const name = id.startsWith('arn:') ? id.split(':').pop()!.replace(/-[A-Za-z0-9]{6}$/, '') : id;
+    if (action === 'DescribeSecret') {
+      // Never the value: DescribeSecret is the call that may be granted without secret access.
+      const meta = this.secretMeta.get(id) ?? {};
+      const out: Record<string, unknown> = {
+        ARN: this.secretArn(id, region),
+        Name: name,
+        CreatedDate: 1732460000.123,
+        LastChangedDate: 1732460000.123,
+        VersionIdsToStages: { '11111111-2222-3333-4444-555555555555': ['AWSCURRENT'] },
+      };
+      if (meta.rotationEnabled !== undefined) out['RotationEnabled'] = meta.rotationEnabled;
+      if (meta.rotationEnabled) {
+        out['RotationLambdaARN'] = `arn:aws:lambda:${region}:${this.accountId}:function:SecretsManagerRDSMySQLRotationSingleUser`;
+        out['RotationRules'] = { AutomaticallyAfterDays: 30 };
+      }
+      if (meta.lastRotated) out['LastRotatedDate'] = meta.lastRotated.getTime() / 1000;
+      return { status: 200, body: JSON.stringify(out), contentType: 'application/x-amz-json-1.1' };
+    }
     const out: Record<string, unknown> = {
-      ARN: `arn:aws:secretsmanager:${region}:${this.accountId}:secret:${name}-AbCdEf`,
+      ARN: this.secretArn(id, region),
       Name: name,
       VersionId: '11111111-2222-3333-4444-555555555555',
       VersionStages: ['AWSCURRENT'],
@@ -418,7 +469,14 @@ export class AwsFake {
       el('VpcSecurityGroups', (c.securityGroupIds ?? []).map((g) =>
         el('VpcSecurityGroupMembership', tag('VpcSecurityGroupId', g) + tag('Status', 'active'))).join('')),
       tag('StorageEncrypted', 'true'),
+      tag('DbClusterResourceId', this.resourceIdOf(c)),
+      tag('IAMDatabaseAuthenticationEnabled', String(c.iamAuth ?? false)),
       tag('ClusterCreateTime', '2024-01-15T10:00:00.000Z'),
+      c.masterUserSecret
+        ? el('MasterUserSecret', tag('SecretArn', this.secretArn(c.masterUserSecret.secretId, region)) +
+          tag('SecretStatus', c.masterUserSecret.status ?? 'active') +
+          tag('KmsKeyId', `arn:aws:kms:${region}:${this.accountId}:key/11111111-2222-3333-4444-555555555555`))
+        : '',
       el('TagList', ''),
     ].join(''));
   }

@@ -58,8 +58,8 @@ export function oracleMysqlCache(): string {
  * The server binary CHANGEGATE_TEST_SERVER asks for: Debian's `mariadbd` on PATH or in the sbin
  * folders, or the Oracle MySQL wrapper that scripts/fetch-oracle-mysql.sh leaves in .cache/.
  */
-export function findServerBinary(): string | undefined {
-  if (testServerKind() === 'mysql') {
+export function findServerBinary(kind: 'mariadb' | 'mysql' = testServerKind()): string | undefined {
+  if (kind === 'mysql') {
     const cache = oracleMysqlCache();
     return existsSync(join(cache, 'READY')) ? join(cache, 'bin', 'mysqld') : undefined;
   }
@@ -225,22 +225,32 @@ async function useExternal(url: string): Promise<TestServer> {
   return buildServer(admin, {}, async () => void (await admin.conn.end().catch(() => undefined)), row!.v);
 }
 
+/** What `startServer` starts. */
+export interface StartOptions {
+  /**
+   * This server whatever CHANGEGATE_TEST_SERVER and CHANGEGATE_TEST_MYSQL_URL say, for a test that needs
+   * one flavour's feature (MariaDB's PAM plugin for the IAM token tests): it is always started here.
+   */
+  kind?: 'mariadb' | 'mysql';
+}
+
 /**
  * Starts one throwaway server (or connects to CHANGEGATE_TEST_MYSQL_URL) with `extraArgs` after the
  * harness's own options. The caller owns it; most callers want `getServer()`, which shares one per process.
  */
-export async function startServer(extraArgs: string[] = []): Promise<TestServer> {
+export async function startServer(extraArgs: string[] = [], options: StartOptions = {}): Promise<TestServer> {
   const external = process.env.CHANGEGATE_TEST_MYSQL_URL;
-  if (external) return useExternal(external);
-  const binary = findServerBinary();
-  if (!binary) throw new Error(`no ${testServerKind() === 'mysql' ? 'Oracle MySQL in .cache/' : 'mariadbd'} found: run scripts/ensure-mysql.sh`);
+  if (external && !options.kind) return useExternal(external);
+  const kind = options.kind ?? testServerKind();
+  const binary = findServerBinary(kind);
+  if (!binary) throw new Error(`no ${kind === 'mysql' ? 'Oracle MySQL in .cache/' : 'mariadbd'} found: run scripts/ensure-mysql.sh`);
   reapOrphans();
   const dir = mkdtempSync(join(tmpdir(), DIR_PREFIX));
   const datadir = join(dir, 'data');
   const socket = join(dir, 'mysql.sock');
   const log = join(dir, 'server.log');
   writeFileSync(join(dir, 'owner.json'), JSON.stringify({ owner: process.pid }));
-  const isMaria = testServerKind() === 'mariadb';
+  const isMaria = kind === 'mariadb';
   // Oracle MySQL from .cache/ finds its messages, plugins and share files only when told where they are.
   const mysqlRoot = isMaria ? '' : join(oracleMysqlCache(), 'root');
   const mysqlPaths = isMaria

@@ -18,6 +18,12 @@ export interface ClusterTarget {
   /** Where a restored copy should go to be reachable like this one (for the restore command). */
   subnetGroup?: string;
   securityGroupIds: string[];
+  /** Whether the cluster accepts IAM database tokens (`IAMDatabaseAuthenticationEnabled`). */
+  iamAuth: boolean;
+  /** `DbClusterResourceId` (`cluster-ABC...`): the id an `rds-db:connect` policy names. */
+  resourceId?: string;
+  /** The admin secret RDS manages for the cluster (`MasterUserSecret`), when it does. */
+  masterUserSecret?: { arn: string; status: string };
 }
 
 /** Engines whose writer speaks MySQL; an Aurora PostgreSQL cluster is refused before connecting. */
@@ -73,5 +79,10 @@ function checkCluster(c: DBCluster, clusterId: string, region: string): ClusterT
     ...(c.DBClusterArn ? { arn: c.DBClusterArn } : {}),
     ...(c.DBSubnetGroup ? { subnetGroup: c.DBSubnetGroup } : {}),
     securityGroupIds: (c.VpcSecurityGroups ?? []).flatMap((g) => (g.VpcSecurityGroupId ? [g.VpcSecurityGroupId] : [])),
+    iamAuth: c.IAMDatabaseAuthenticationEnabled === true,
+    ...(c.DbClusterResourceId ? { resourceId: c.DbClusterResourceId } : {}),
+    ...(c.MasterUserSecret?.SecretArn
+      ? { masterUserSecret: { arn: c.MasterUserSecret.SecretArn, status: c.MasterUserSecret.SecretStatus ?? 'unknown' } }
+      : {}),
   };
 }

@@ -15,12 +15,26 @@ import { redact, registerSecret } from '../../core/redact.js';
  */
 export type TlsMode = { mode: 'off' } | { mode: 'verify'; caFile?: string } | { mode: 'aws'; caFile?: string };
 
+/**
+ * A login without a password (IAM database authentication): the server asks for `mysql_clear_password`
+ * and gets a token made for that one connection. Sent only over TLS.
+ */
+export interface TokenLogin {
+  /** A new token for one connection; it has already been registered for redaction and masking. */
+  token(): Promise<string>;
+  /** The message when the server refuses the login (who, and the grant to check); it names no token. */
+  refused: string;
+}
+
 /** Where and as whom to connect; the password lives only in memory. */
 export interface TargetSpec {
   host: string;
   port: number;
   user: string;
+  /** Empty with `tokenLogin`. */
   password: string;
+  /** Log in with a fresh token per connection instead of `password`. */
+  tokenLogin?: TokenLogin;
   /** The schema changes run in. */
   schema: string;
   tls: TlsMode;
@@ -216,11 +230,17 @@ export async function openConnection(spec: TargetSpec, label: string, options: O
   registerSecret(spec.password);
   const scrub = [spec.user, spec.host, spec.password];
   const ssl = sslOptions(spec.tls, label);
+  const login = spec.tokenLogin;
+  // A token travels as clear text: without TLS anyone on the path could replay it for 15 minutes.
+  if (login && (!ssl || spec.socketPath)) {
+    throw new RefusedError(`refused: ${label} logs in with an IAM token, which is sent as clear text: it needs a verified TLS connection`);
+  }
   try {
     const raw = await mysql.createConnection({
       ...(spec.socketPath ? { socketPath: spec.socketPath } : { host: spec.host, port: spec.port }),
       user: spec.user,
-      password: spec.password,
+      password: login ? '' : spec.password,
+      ...(login ? { authPlugins: { mysql_clear_password: clearTextToken(login, label) } } : {}),
       ...(ssl ? { ssl } : {}),
       connectTimeout: (options.connectTimeoutSec ?? 10) * 1000,
       multipleStatements: false,
@@ -233,13 +253,39 @@ export async function openConnection(spec: TargetSpec, label: string, options: O
     });
     return new MysqlConnection(raw, label, scrub);
   } catch (e) {
+    if (e instanceof ChangegateError) throw e;
     const d = (e ?? {}) as DriverError;
+    if (login && d.errno !== undefined && ACCESS_DENIED_ERRNOS.has(d.errno)) {
+      throw new ChangegateError(`cannot connect to ${label}: ${login.refused}`, 1);
+    }
     // mysql2 reports every TLS failure as HANDSHAKE_SSL_ERROR with Node's text; certificate trouble is the usual one.
     const hint = /certificate|altnames/i.test(d.message ?? '')
       ? " (the server's TLS certificate did not verify; trust its CA with tls.ca_file, or ssl-ca in a URL)"
       : '';
     throw new ChangegateError(`cannot connect to ${label}: ${redact(d.message || d.code || String(e), scrub)}${hint}`, 1);
   }
+}
+
+// ER_ACCESS_DENIED_ERROR and ER_ACCESS_DENIED_NO_PASSWORD_ERROR: Aurora and MariaDB's PAM plugin
+// answer a bad, expired or misdirected token with these, like a wrong password.
+const ACCESS_DENIED_ERRNOS = new Set([1045, 1698]);
+
+// mysql2's typings describe the plugin's `connection` without its socket; the object has one (`stream`).
+type AuthPlugin = NonNullable<mysql.ConnectionOptions['authPlugins']>[string];
+
+/**
+ * mysql2's `mysql_clear_password` plugin answering with a token made for this connection. It checks the
+ * socket itself, not only the options: the token is written only to a socket that is encrypted by then.
+ */
+function clearTextToken(login: TokenLogin, label: string): AuthPlugin {
+  return ({ connection }) => async () => {
+    const socket = (connection as unknown as { stream?: { encrypted?: boolean } }).stream;
+    if (socket?.encrypted !== true) {
+      throw new RefusedError(`refused: ${label} asked for the IAM token before TLS was set up; it was not sent`);
+    }
+    const token = await login.token();
+    return Buffer.from(`${token}\0`, 'utf8');
+  };
 }
 
 /** The refusal for a schema that is not there; shared by every way in. */

@@ -134,7 +134,7 @@ function checkEnvironments(raw: RawConfig, source: YamlSource): Diagnostic[] {
       out.push(diagnostic(CODES.envShape, file, at('url'), field('url'), 'give either url_env or url, not both'));
     }
     if (isUrl) {
-      for (const f of ['cluster', 'region', 'secret']) {
+      for (const f of ['cluster', 'region', 'secret', 'auth', 'db_user', 'require_rotation']) {
         if (env[f] !== undefined) {
           out.push(diagnostic(CODES.envShape, file, at(f), field(f), `is an AWS setting, but this environment connects through ${env['url_env'] !== undefined ? 'url_env' : 'url'}; use one or the other`));
         }
@@ -143,6 +143,7 @@ function checkEnvironments(raw: RawConfig, source: YamlSource): Diagnostic[] {
         out.push(diagnostic(CODES.envShape, file, at('snapshot'), field('snapshot'), `cannot be ${env['snapshot']} for a URL environment: only an AWS cluster can be snapshotted; use never`));
       }
     }
+    if (!isUrl) out.push(...checkAuth(env, name, source));
     if (typeof env['url'] === 'string') {
       let parsed: URL | undefined;
       try {
@@ -200,6 +201,36 @@ function checkEnvironments(raw: RawConfig, source: YamlSource): Diagnostic[] {
   return out;
 }
 
+// An AWS environment logs in one way: an IAM token as db_user, or the admin secret. A field of the
+// other way is an error rather than ignored, so a half-finished switch to IAM cannot silently keep
+// using the long-lived secret.
+function checkAuth(env: Record<string, unknown>, name: string, source: YamlSource): Diagnostic[] {
+  const out: Diagnostic[] = [];
+  const file = source.file;
+  const at = (f: string) => source.position(['environments', name, f]);
+  const field = (f: string) => `environments.${name}.${f}`;
+  const envKey = source.position(['environments', name], true);
+  if (env['auth'] === 'iam') {
+    if (env['db_user'] === undefined) {
+      out.push(diagnostic(CODES.required, file, envKey, field('db_user'), 'is required with auth: iam: the database user the IAM token logs in as'));
+    }
+    if (env['secret'] !== undefined) {
+      out.push(diagnostic(CODES.envShape, file, at('secret'), field('secret'), 'is not used with auth: iam, which logs in with a token and no password; remove secret, or use auth: secret'));
+    }
+    if (env['require_rotation'] !== undefined) {
+      out.push(diagnostic(CODES.envShape, file, at('require_rotation'), field('require_rotation'), 'applies to auth: secret only; an IAM token expires by itself after 15 minutes'));
+    }
+  } else if (env['auth'] === 'secret' || env['auth'] === undefined) {
+    if (env['secret'] === undefined) {
+      out.push(diagnostic(CODES.required, file, envKey, field('secret'), 'is required for an AWS environment with auth: secret (the default); or log in with auth: iam and db_user'));
+    }
+    if (env['db_user'] !== undefined) {
+      out.push(diagnostic(CODES.envShape, file, at('db_user'), field('db_user'), 'applies to auth: iam only; with auth: secret the user comes from the secret'));
+    }
+  }
+  return out;
+}
+
 function build(raw: RawConfig, source: YamlSource, root: string, rel: string): Config {
   const environments: EnvironmentConfig[] = Object.entries(raw.environments).map(([name, e]) => {
     const isUrl = e.url_env !== undefined || e.url !== undefined;
@@ -214,9 +245,11 @@ function build(raw: RawConfig, source: YamlSource, root: string, rel: string): C
       snapshot_poll_seconds: e.snapshot_poll_seconds ?? ENVIRONMENT_DEFAULTS.snapshot_poll_seconds,
       line: source.position(['environments', name], true).line,
     };
-    for (const k of ['cluster', 'region', 'secret', 'schema', 'url_env', 'url', 'after'] as const) {
+    for (const k of ['cluster', 'region', 'secret', 'schema', 'url_env', 'url', 'after', 'db_user'] as const) {
       if (e[k] !== undefined) env[k] = e[k];
     }
+    if (!isUrl) env.auth = e.auth ?? 'secret';
+    if (e.require_rotation !== undefined) env.require_rotation = e.require_rotation;
     if (e.tls) env.tls = { ca_file: e.tls.ca_file };
     return env;
   });

@@ -52,7 +52,7 @@ function toDiagnostic(e: ErrorObject, source: YamlSource): Diagnostic | undefine
       const missing = (e.params as { missingProperty: string }).missingProperty;
       const field = fieldPath([...path, missing]);
       const message = e.schemaPath.includes('/else/')
-        ? 'is required for an AWS environment (cluster, region, secret and schema), unless url_env or url is given'
+        ? 'is required for an AWS environment (cluster, region and schema), unless url_env or url is given'
         : 'is required';
       return diagnostic(CODES.required, file, source.position(path, true), field, message);
     }
