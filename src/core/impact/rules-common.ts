@@ -266,7 +266,8 @@ function typeChange(table: TableFacts, old: ColumnFacts, col: ColumnDef): Column
   if (stringType && charsetSame) {
     // Unstated, the collation is the table's when the character set is the table's; else the set's default (assumed kept).
     const wanted = col.collation?.toLowerCase() ?? (newCs === canonicalCharset(table.charset) ? table.collation.toLowerCase() : old.collation?.toLowerCase());
-    collationSame = wanted === old.collation?.toLowerCase();
+    // A model of a planned table may not know collations: unknown on either side is taken as unchanged.
+    collationSame = !wanted || !old.collation || wanted === old.collation.toLowerCase();
   }
   if (oldType === newType) {
     if (charsetSame && collationSame) return { kind: 'same' };
