@@ -173,7 +173,7 @@ describe('impact pre-checks on live rows', function () {
 
   it('a check that runs out of time is a warning that says so, never a pass', async () => {
     const slow: PreCheck = {
-      code: 'CG501', statement: 3, tables: [], read: 'count', subject: `duplicates in ${schema.name}.dirty (email)`,
+      code: 'CG501', statement: 3, tables: [], columns: [], read: 'count', subject: `duplicates in ${schema.name}.dirty (email)`,
       sql: `SELECT COUNT(*) FROM \`${schema.name}\`.dirty a, \`${schema.name}\`.dirty b, \`${schema.name}\`.dirty c WHERE a.name <> c.email`,
       judge: () => ({ outcome: 'pass', message: 'never' }),
     };

@@ -1,8 +1,11 @@
 // Text renderings of plans, reports and status: what a person reads in a terminal or a CI log.
-import type { ApplyReport, Plan } from '../core/plan-types.js';
+import type { ApplyReport, Plan, PlannedChange } from '../core/plan-types.js';
 import { oneLine, type IntegrityProblem } from '../core/plan.js';
 import { formatDiagnostic } from '../core/manifest/format.js';
 import type { Diagnostic } from '../core/types.js';
+import { blocksWrites } from '../core/impact/assess.js';
+import { byRisk, impactLine } from '../core/impact/present.js';
+import type { CheckResult } from '../core/impact/types.js';
 
 /** The core's `file:line:column  field-or-CODE  message`, with the severity named unless it is an error. */
 export function diagnosticLine(d: Diagnostic): string {
@@ -22,10 +25,29 @@ export function planText(plan: Plan, problems: IntegrityProblem[]): string[] {
       lines.push(`    ${mark}  ${s.file}:${s.line}  ${oneLine(s.sql)}`);
     }
     for (const d of c.diagnostics) lines.push(`    ${d.severity} ${d.code} ${d.file}:${d.line}: ${d.message}`);
+    lines.push(...impactText(c));
   }
   lines.push(`snapshot: ${plan.snapshot.required ? 'required' : 'not required'} (${plan.snapshot.reason})`);
   for (const p of problems) lines.push(`blocked: ${p.message}`);
   return lines;
+}
+
+/** A change's impact, riskiest statement first, and its pre-checks that did not pass; nothing before facts were read. */
+export function impactText(c: PlannedChange): string[] {
+  const lines: string[] = [];
+  const judged = byRisk(c);
+  if (judged.length > 0) lines.push('    impact (riskiest first):');
+  for (const s of judged) {
+    lines.push(`    ${String(s.n).padStart(4)}  ${impactLine(s.impact)}`);
+    if (s.reason && (blocksWrites(s.impact) || s.impact.rebuild !== false)) lines.push(`          ${s.reason}`);
+  }
+  for (const k of c.checks ?? []) if (k.outcome !== 'pass') lines.push(checkLine(k));
+  return lines;
+}
+
+/** `    fail CG501 statement 2: ...`. */
+export function checkLine(k: CheckResult): string {
+  return `    ${k.outcome} ${k.code} statement ${k.statement}: ${k.message}`;
 }
 
 /** The result of an `apply` run, one line per change. */

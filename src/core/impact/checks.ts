@@ -28,6 +28,8 @@ export interface PreCheck {
   statement: number;
   /** `schema.table` keys whose rows the query reads (a change to any of them before it defers it). */
   tables: string[];
+  /** The columns it reads, as `schema.table#column` (lower case): a change to one of them before it defers it too. */
+  columns: string[];
   /** A read-only SELECT; `count`: its first column is the count; `explain`: EXPLAIN it and read the estimated rows. */
   sql: string;
   read: 'count' | 'explain';
@@ -160,6 +162,7 @@ function duplicates(n: number, t: TableFacts, parts: KeyPart[], what: string): P
     code: CHECK_CODES.duplicates,
     statement: n,
     tables: [key(t)],
+    columns: cols_(t, parts.map((p) => p.name).filter((x): x is string => !!x)),
     sql: `SELECT COUNT(*) FROM (SELECT 1 AS one FROM ${qt(t)} WHERE ${notNull} GROUP BY ${exprs.join(', ')} HAVING COUNT(*) > 1) AS duplicate_groups`,
     read: 'count',
     subject: `duplicates in ${key(t)} (${cols})`,
@@ -181,6 +184,7 @@ function nulls(n: number, t: TableFacts, column: string, what: string): PreCheck
     code: CHECK_CODES.nulls,
     statement: n,
     tables: [key(t)],
+    columns: cols_(t, [column]),
     sql: `SELECT COUNT(*) FROM ${qt(t)} WHERE ${q(column)} IS NULL`,
     read: 'count',
     subject: `NULLs in ${key(t)}.${column}`,
@@ -199,7 +203,7 @@ function nulls(n: number, t: TableFacts, column: string, what: string): PreCheck
 function narrowing(n: number, t: TableFacts, col: ColumnFacts, to: ColumnDef): PreCheck | null {
   if (to.type.replace(/\s+/g, ' ') === col.columnType) return null;
   const c = q(col.name);
-  const base = { code: CHECK_CODES.narrowing, statement: n, tables: [key(t)], read: 'count' as const, subject: `values of ${key(t)}.${col.name} against ${to.type}` };
+  const base = { code: CHECK_CODES.narrowing, statement: n, tables: [key(t)], columns: cols_(t, [col.name]), read: 'count' as const, subject: `values of ${key(t)}.${col.name} against ${to.type}` };
   const fail = (count: number, what: string) => ({
     outcome: 'fail' as const,
     message:
@@ -254,6 +258,7 @@ function orphans(n: number, t: TableFacts, parent: TableFacts, name: string | nu
     code: CHECK_CODES.orphans,
     statement: n,
     tables: [key(t), key(parent)],
+    columns: [...cols_(t, columns), ...cols_(parent, refColumns)],
     sql: `SELECT COUNT(*) FROM ${qt(t)} AS c WHERE ${notNull} AND NOT EXISTS (SELECT 1 FROM ${qt(parent)} AS p WHERE ${match})`,
     read: 'count',
     subject: `rows of ${key(t)} without a match in ${key(parent)}`,
@@ -274,6 +279,7 @@ function rowsLost(input: CheckInput, t: TableFacts, verb: string, bound: number)
     code: CHECK_CODES.dataLoss,
     statement: input.statement,
     tables: [key(t)],
+    columns: [],
     sql: `SELECT COUNT(*) FROM (SELECT 1 AS one FROM ${qt(t)} LIMIT ${bound}) AS lost`,
     read: 'count',
     subject: `the rows ${verb} removes from ${key(t)}`,
@@ -294,6 +300,7 @@ function valuesLost(n: number, t: TableFacts, column: string, bound: number): Pr
     code: CHECK_CODES.dataLoss,
     statement: n,
     tables: [key(t)],
+    columns: cols_(t, [column]),
     sql: `SELECT COUNT(*) FROM (SELECT 1 AS one FROM ${qt(t)} WHERE ${q(column)} IS NOT NULL LIMIT ${bound}) AS lost`,
     read: 'count',
     subject: `the values DROP COLUMN removes from ${key(t)}.${column}`,
@@ -320,6 +327,7 @@ function rowsTouched(input: CheckInput): PreCheck | null {
     code: CHECK_CODES.rowsTouched,
     statement: input.statement,
     tables: spec.tables.map((r) => factsOf(input, r)).filter((f): f is TableFacts => !!f).map(key),
+    columns: [],
     sql: select,
     read: 'explain',
     subject: `how many rows the ${verb} on ${key(target)} reaches`,
@@ -408,6 +416,7 @@ function partList(parts: KeyPart[]): string {
 }
 
 const key = (t: TableFacts) => `${t.schema}.${t.name}`;
+const cols_ = (t: TableFacts, names: string[]) => names.map((c) => `${key(t)}#${c}`.toLowerCase());
 const q = (name: string) => '`' + name.replace(/`/g, '``') + '`';
 const qt = (t: TableFacts) => `${q(t.schema)}.${q(t.name)}`;
 

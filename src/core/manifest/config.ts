@@ -217,6 +217,7 @@ function build(raw: RawConfig, source: YamlSource, root: string, rel: string): C
       if (e[k] !== undefined) env[k] = e[k];
     }
     if (e.tls) env.tls = { ca_file: e.tls.ca_file };
+    if (e.max_copy_rows !== undefined) env.max_copy_rows = e.max_copy_rows;
     return env;
   });
   const config: Config = {
