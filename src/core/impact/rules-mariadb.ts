@@ -137,13 +137,19 @@ function changeColumn(clause: Extract<AlterClause, { kind: 'change-column' }>, c
     out.push(why ? verdict(inplaceWays('none', true), `Moving ${c} rebuilds ${t} in place because ${why}.`) : verdict(instantWays(true), `Moving ${c} to another position is instant on MariaDB.`));
   }
   if (ch.nullability === 'to-not-null') {
-    out.push(verdict(inplaceWays('none', true), `Making ${c} NOT NULL rebuilds ${t} in place: writes go on, but every row is rewritten, and a NULL in it makes the statement fail at the end.`));
+    // MariaDB cannot recompute STORED generated columns during an in-place NOT NULL conversion.
+    if (ctx.table.columns.some((x) => generatedKind(x) === 'stored')) {
+      out.push(verdict(copyWays(), `Making ${c} NOT NULL on ${t}, which has STORED generated columns, makes MariaDB copy the table, blocking writes for the whole copy; a NULL in it makes the statement fail at the end.`));
+    } else {
+      out.push(verdict(inplaceWays('none', true), `Making ${c} NOT NULL rebuilds ${t} in place: writes go on, but every row is rewritten, and a NULL in it makes the statement fail at the end.`));
+    }
   }
   if (ch.nullability === 'to-null') {
+    // Only ROW_FORMAT=REDUNDANT keeps room for a NULL flag in every row; the other formats rebuild.
     out.push(
-      extendable
-        ? verdict(instantWays(true), `Making ${c} nullable is instant on MariaDB ${ctx.server.version}.`)
-        : verdict(inplaceWays('none', true), `Making ${c} nullable rebuilds ${t} in place on MariaDB ${ctx.server.version}.`),
+      extendable && redundant
+        ? verdict(instantWays(true), `Making ${c} nullable is instant on a ROW_FORMAT=REDUNDANT table.`)
+        : verdict(inplaceWays('none', true), `Making ${c} nullable rebuilds ${t} in place on MariaDB: writes go on, but every row is rewritten.`),
     );
   }
   return out;
@@ -202,13 +208,13 @@ export function mariadbClause(clause: AlterClause, ctx: ClauseContext): ClauseVe
     case 'add-foreign-key':
       return [addForeignKey(clause, ctx)];
     case 'drop-foreign-key':
-      return [dropForeignKey(clause.name, ctx, false)];
+      return [dropForeignKey(clause.name, ctx, true)];
     case 'add-check':
       return [addCheck(ctx)];
     case 'drop-check':
       return [verdict(null, 'MariaDB has no DROP CHECK: the server refuses the statement (use DROP CONSTRAINT).')];
     case 'drop-constraint':
-      if (ctx.table.foreignKeys.some((f) => f.name.toLowerCase() === clause.name.toLowerCase())) return [dropForeignKey(clause.name, ctx, false)];
+      if (ctx.table.foreignKeys.some((f) => f.name.toLowerCase() === clause.name.toLowerCase())) return [dropForeignKey(clause.name, ctx, true)];
       if (ctx.table.indexes.some((i) => i.name.toLowerCase() === clause.name.toLowerCase())) return [dropIndex(clause.name, ctx)];
       return [verdict(instantWays(false), `Dropping a CHECK constraint only changes metadata: instant.`)];
     case 'table-options':

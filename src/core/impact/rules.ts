@@ -62,7 +62,10 @@ export function decideImpact(spec: DdlSpec, table: TableFacts | undefined, serve
   }
   const ctx = { spec, table, server, clauses: spec.clauses };
   const judge = server.flavor === 'mariadb' ? mariadbClause : mysqlClause;
-  const verdicts = spec.clauses.flatMap((c) => judge(c, ctx));
+  const verdicts = spec.clauses.flatMap((c) => judge(c, ctx)).map((v) => (table.hasFulltext ? fulltextRebuild(v) : v));
+  if (spec.kind === 'drop-index' && server.flavor === 'mariadb' && (spec.algorithm || spec.lock)) {
+    return UNKNOWN('MariaDB takes no ALGORITHM/LOCK on DROP INDEX ... ON (a syntax error): write ALTER TABLE ... DROP INDEX ..., ALGORITHM=... instead.');
+  }
   return combine(verdicts, spec, server);
 }
 
@@ -130,6 +133,16 @@ export function combine(verdicts: ClauseVerdict[], spec: Pick<DdlSpec, 'algorith
 function lockRefusal(stated: Way['lock'], needed: Way['lock'], verdicts: ClauseVerdict[], ways: Way[]): string {
   const i = ways.findIndex((w) => w.lock === needed);
   return `The server refuses this statement: LOCK=${stated.toUpperCase()} is stated but it needs LOCK=${needed.toUpperCase()} (${verdicts[Math.max(0, i)]!.reason}) Drop the LOCK clause or state LOCK=${needed.toUpperCase()}.`;
+}
+
+// Rebuilding a table that has a FULLTEXT index rebuilds that index too, which InnoDB cannot do while
+// writes go on: an in-place rebuild then takes LOCK=SHARED (both servers say "Fulltext index creation
+// requires a lock").
+function fulltextRebuild(v: ClauseVerdict): ClauseVerdict {
+  if (!v.ways) return v;
+  const ways = v.ways.map((w) => (w.algorithm === 'inplace' && w.rebuild && w.lock === 'none' ? { ...w, lock: 'shared' as const } : w));
+  const held = ways.some((w, i) => w !== v.ways![i]) && ways[0]!.algorithm === 'inplace';
+  return { ways, reason: held ? `${v.reason} The table's FULLTEXT index is rebuilt too, which blocks writes (LOCK=SHARED) for the whole rebuild.` : v.reason };
 }
 
 function rank(w: Way): number {
