@@ -62,11 +62,11 @@ export function decideImpact(spec: DdlSpec, table: TableFacts | undefined, serve
   }
   const ctx = { spec, table, server, clauses: spec.clauses };
   const judge = server.flavor === 'mariadb' ? mariadbClause : mysqlClause;
-  const verdicts = spec.clauses.flatMap((c) => judge(c, ctx)).map((v) => (table.hasFulltext ? fulltextRebuild(v) : v));
+  const verdicts = spec.clauses.flatMap((c) => judge(c, ctx)).map((v) => (table.hasFulltext ? fulltextRebuild(v, server) : v));
   if (spec.kind === 'drop-index' && server.flavor === 'mariadb' && (spec.algorithm || spec.lock)) {
     return UNKNOWN('MariaDB takes no ALGORITHM/LOCK on DROP INDEX ... ON (a syntax error): write ALTER TABLE ... DROP INDEX ..., ALGORITHM=... instead.');
   }
-  return combine(verdicts, spec, server);
+  return combine(verdicts, spec, server, table.rows === 0);
 }
 
 /**
@@ -74,7 +74,7 @@ export function decideImpact(spec: DdlSpec, table: TableFacts | undefined, serve
  * strongest lock and any rebuild at that algorithm; a stated ALGORITHM/LOCK narrows the choice or
  * makes the server refuse the statement.
  */
-export function combine(verdicts: ClauseVerdict[], spec: Pick<DdlSpec, 'algorithm' | 'lock'>, server: ServerFacts): ImpactDecision {
+export function combine(verdicts: ClauseVerdict[], spec: Pick<DdlSpec, 'algorithm' | 'lock'>, server: ServerFacts, emptyTable = false): ImpactDecision {
   const unknown = verdicts.find((v) => v.ways === null);
   if (unknown) return UNKNOWN(unknown.reason);
   const maria = server.flavor === 'mariadb';
@@ -89,12 +89,13 @@ export function combine(verdicts: ClauseVerdict[], spec: Pick<DdlSpec, 'algorith
     if (maria) return ['instant', 'inplace'];
     return ['inplace'];
   })();
-  // MySQL accepts no LOCK but DEFAULT beside ALGORITHM=INSTANT, and with LOCK=NONE alone it never picks
-  // INSTANT (it runs in place, rebuilding for an ADD COLUMN); with LOCK=SHARED/EXCLUSIVE alone it still may.
+  // MySQL accepts no LOCK but DEFAULT beside ALGORITHM=INSTANT. With a LOCK clause alone it still runs
+  // an instant change instantly, except on an empty table, which it rebuilds in place instead (seen on
+  // MySQL 9.7: harmless, an empty table rebuilds at once, but it is what the server does).
   if (!maria && stated === 'instant' && statedLock) {
     return UNKNOWN(`MySQL refuses ALGORITHM=INSTANT together with LOCK=${statedLock.toUpperCase()} ("Incorrect usage"): drop the LOCK clause.`);
   }
-  const skipInstant = !maria && !stated && statedLock === 'none';
+  const skipInstant = !maria && !stated && statedLock !== null && emptyTable;
   for (const algorithm of candidates) {
     if (algorithm === 'instant' && skipInstant) continue;
     const ways = verdicts.map((v) => v.ways!.find((w) => w.algorithm === algorithm));
@@ -135,14 +136,22 @@ function lockRefusal(stated: Way['lock'], needed: Way['lock'], verdicts: ClauseV
   return `The server refuses this statement: LOCK=${stated.toUpperCase()} is stated but it needs LOCK=${needed.toUpperCase()} (${verdicts[Math.max(0, i)]!.reason}) Drop the LOCK clause or state LOCK=${needed.toUpperCase()}.`;
 }
 
-// Rebuilding a table that has a FULLTEXT index rebuilds that index too, which InnoDB cannot do while
-// writes go on: an in-place rebuild then takes LOCK=SHARED (both servers say "Fulltext index creation
-// requires a lock").
-function fulltextRebuild(v: ClauseVerdict): ClauseVerdict {
+// Rebuilding a table that has a FULLTEXT index rebuilds that index too. MariaDB does it in place but
+// not while writes go on (LOCK=SHARED: "Fulltext index creation requires a lock"); MySQL does not do
+// it in place at all ("InnoDB presently supports one FULLTEXT index creation at a time") and copies.
+function fulltextRebuild(v: ClauseVerdict, server: ServerFacts): ClauseVerdict {
   if (!v.ways) return v;
-  const ways = v.ways.map((w) => (w.algorithm === 'inplace' && w.rebuild && w.lock === 'none' ? { ...w, lock: 'shared' as const } : w));
-  const held = ways.some((w, i) => w !== v.ways![i]) && ways[0]!.algorithm === 'inplace';
-  return { ways, reason: held ? `${v.reason} The table's FULLTEXT index is rebuilt too, which blocks writes (LOCK=SHARED) for the whole rebuild.` : v.reason };
+  const rebuildsInPlace = (w: Way): boolean => w.algorithm === 'inplace' && w.rebuild;
+  if (!v.ways.some(rebuildsInPlace)) return v;
+  const first = v.ways[0]!;
+  if (server.flavor === 'mysql') {
+    const ways = v.ways.filter((w) => !rebuildsInPlace(w));
+    const note = rebuildsInPlace(first) ? ' With a FULLTEXT index on the table, MySQL cannot rebuild in place: it copies the table and blocks writes for the whole copy.' : '';
+    return { ways, reason: v.reason + note };
+  }
+  const ways = v.ways.map((w) => (rebuildsInPlace(w) && w.lock === 'none' ? { ...w, lock: 'shared' as const } : w));
+  const note = rebuildsInPlace(first) ? " The table's FULLTEXT index is rebuilt too, which blocks writes (LOCK=SHARED) for the whole rebuild." : '';
+  return { ways, reason: v.reason + note };
 }
 
 function rank(w: Way): number {
