@@ -2,10 +2,8 @@
 // connection, judge each statement, run the pre-checks that can run now, and (in apply) run a
 // change's checks right before it starts, refusing it with the numbers when one fails.
 import { RefusedError } from '../core/errors.js';
-import { assessChanges, blocksWrites, type ImpactRules } from '../core/impact/assess.js';
+import { assessChanges, blocksWrites } from '../core/impact/assess.js';
 import { impactLine } from '../core/impact/present.js';
-import { decideImpact, estimateSeconds } from '../core/impact/rules.js';
-import { evolveFacts } from '../core/impact/model.js';
 import type { CheckResult, ServerFacts } from '../core/impact/types.js';
 import type { Plan, PlannedChange } from '../core/plan-types.js';
 import type { Diagnostic } from '../core/types.js';
@@ -17,13 +15,6 @@ import type { OpenEnvironment } from './target.js';
 
 /** The code of the annotation on a statement that blocks writes. */
 export const BLOCKING_CODE = 'CG400';
-
-/** The rules of src/core/impact, bound for the pass. */
-export const impactRules: ImpactRules = {
-  decide: (spec, table, server) => decideImpact(spec, table, server),
-  seconds: (table, decision, spec) => estimateSeconds(table, decision, spec),
-  evolve: (model, spec, schema) => evolveFacts(model, spec, schema),
-};
 
 /** A reader on the target and the server's rules flavour, for one command. */
 export interface ImpactSession {
@@ -56,7 +47,7 @@ export async function assessPlan(ctx: CommandContext, s: Scope, session: ImpactS
   const { tablesToRead } = await import('../core/impact/assess.js');
   const live = await readTableFacts(session.reader, session.server, tablesToRead(plan.changes, session.schema));
   const ready = assessChanges({
-    changes: plan.changes, schema: session.schema, server: session.server, live, environment: s.env.name, rules: impactRules,
+    changes: plan.changes, schema: session.schema, server: session.server, live, environment: s.env.name,
     ...(s.env.max_copy_rows !== undefined ? { maxCopyRows: s.env.max_copy_rows } : {}),
   });
   if (!opts.checks) return;

@@ -7,6 +7,8 @@ import { isWord, verbIndex } from '../lint/syntax.js';
 import type { PlannedChange, PlannedStatement } from '../plan-types.js';
 import { deferred, preChecks, refKey, type PreCheck } from './checks.js';
 import { parseDdl, tablesOf, type DdlSpec } from './ddl.js';
+import { evolveFacts } from './model.js';
+import { decideImpact, estimateSeconds } from './rules.js';
 import type { CheckResult, Impact, ImpactDecision, ServerFacts, TableFacts } from './types.js';
 
 /** The code of the `max_copy_rows` refusal. */
@@ -20,6 +22,13 @@ export interface ImpactRules {
   evolve(model: Map<string, TableFacts>, spec: DdlSpec, schema: string): Map<string, TableFacts>;
 }
 
+/** The rules and model of this folder. */
+export const IMPACT_RULES: ImpactRules = {
+  decide: decideImpact,
+  seconds: estimateSeconds,
+  evolve: evolveFacts,
+};
+
 /** What the pass needs besides the plan. */
 export interface AssessInput {
   /** The changes to judge, in run order; statements before `resumeFrom` are not judged. */
@@ -32,7 +41,8 @@ export interface AssessInput {
   /** The environment's `max_copy_rows`, when set, and its name for messages. */
   maxCopyRows?: number;
   environment: string;
-  rules: ImpactRules;
+  /** Default IMPACT_RULES. */
+  rules?: ImpactRules;
 }
 
 /** Statement kinds whose impact the rules judge: DML, views and the rest get `impact: null`. */
@@ -72,12 +82,15 @@ export function tablesToRead(changes: PlannedChange[], schema: string): { schema
  * returns the pre-checks to run now, per change.
  */
 export function assessChanges(input: AssessInput): Map<PlannedChange, PreCheck[]> {
-  const { schema, server, rules } = input;
+  const { schema, server } = input;
+  const rules = input.rules ?? IMPACT_RULES;
   let model = new Map(input.live);
   // Who changed each table first, of the statements judged so far: `*` for a statement whose writes
   // cannot be told (CALL, say).
   const changedBy = new Map<string, { change: PlannedChange; n: number }>();
   const out = new Map<PlannedChange, PreCheck[]>();
+  // Tables the plan creates empty and no statement has written rows into yet.
+  const empty = new Set<string>();
   for (const change of input.changes) {
     const results: CheckResult[] = [];
     const ready: PreCheck[] = [];
@@ -104,7 +117,11 @@ export function assessChanges(input: AssessInput): Map<PlannedChange, PreCheck[]
       }
 
       for (const check of preChecks({ spec, statement: s.n, schema, facts: model })) {
-        const hit = [...check.tables.map((k) => k.toLowerCase()), ...check.columns, '*'].find((k) => changedBy.has(k));
+        // A table the plan creates and nothing has filled yet holds no row to check.
+        if (check.tables.every((k) => empty.has(k.toLowerCase()))) continue;
+        const hits = [...check.tables.map((k) => k.toLowerCase()), ...check.columns, '*'].filter((k) => changedBy.has(k));
+        // The same change's own earlier statement is the reason that still holds at apply time.
+        const hit = hits.find((k) => changedBy.get(k)!.change === change) ?? hits[0];
         const first = hit ? changedBy.get(hit) : undefined;
         if (!first) {
           // Facts of a table the plan itself creates or rebuilt are a model, not rows to query.
@@ -119,7 +136,14 @@ export function assessChanges(input: AssessInput): Map<PlannedChange, PreCheck[]
         );
       }
 
-      for (const k of written(spec, s.sql, schema)) if (!changedBy.has(k)) changedBy.set(k, { change, n: s.n });
+      const writes = written(spec, s.sql, schema);
+      // Per key, the first writer within the latest change that wrote it.
+      for (const k of writes) if (changedBy.get(k)?.change !== change) changedBy.set(k, { change, n: s.n });
+      if (spec.kind === 'create-table' && target && !spec.create?.asSelect) empty.add(target.toLowerCase());
+      else if (['other', 'update', 'delete', 'rename-table'].includes(spec.kind)) {
+        for (const k of writes) empty.delete(k.split('#')[0]!);
+        if (writes.includes('*')) empty.clear();
+      }
       if (JUDGED.has(spec.kind)) model = rules.evolve(model, spec, schema);
     }
     change.diagnostics = change.diagnostics.filter((d) => !(d.code === 'CG301' && answered.has(`${d.file}:${d.line}`)));
