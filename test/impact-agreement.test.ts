@@ -33,6 +33,8 @@ const BASE = `CREATE TABLE t (
   KEY ka (a)
 ) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4`;
 const GENERATED = 'CREATE TABLE t (id INT NOT NULL PRIMARY KEY, b INT, c INT NOT NULL DEFAULT 0, gs INT AS (c + 1) STORED, gv INT AS (c + 2) VIRTUAL) ENGINE=InnoDB';
+/** The base table after `n` instant ADD COLUMNs: n row versions on MySQL 8.0.29+ (MariaDB has no such count). */
+const versions = (n: number): string[] => [NO_PK, ...Array.from({ length: n }, (_, i) => `ALTER TABLE t ADD COLUMN v${i} INT`)];
 const ONE_ROW = 'INSERT INTO t (id) VALUES (1)';
 const NO_PK = 'CREATE TABLE t (id INT NOT NULL, b INT, c INT NOT NULL DEFAULT 0) ENGINE=InnoDB';
 const FULLTEXT = 'CREATE TABLE t (id INT NOT NULL PRIMARY KEY, a VARCHAR(100), n VARCHAR(100), c INT, FULLTEXT KEY ft1 (a)) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4';
@@ -68,6 +70,11 @@ const LADDER: Case[] = [
   { sql: 'ALTER TABLE t ADD COLUMN z INT UNIQUE' },
   { sql: 'ALTER TABLE t ADD COLUMN z INT', setup: [FULLTEXT] },
   { sql: 'ALTER TABLE t ADD COLUMN z INT', setup: [COMPRESSED] },
+  { sql: 'ALTER TABLE t ADD COLUMN z INT', setup: versions(63) },
+  { sql: 'ALTER TABLE t ADD COLUMN z INT', setup: versions(64) },
+  { sql: 'ALTER TABLE t ADD COLUMN z INT', setup: versions(255) },
+  { sql: "ALTER TABLE t ADD COLUMN z INT NULL COMMENT 'why'" },
+  { sql: "ALTER TABLE t ADD COLUMN z SET('a','b') NOT NULL DEFAULT 'a' AFTER id" },
   // DROP / RENAME / CHANGE COLUMN
   { sql: 'ALTER TABLE t DROP COLUMN si' },
   { sql: 'ALTER TABLE t DROP COLUMN b' },
@@ -122,6 +129,9 @@ const LADDER: Case[] = [
   { sql: "ALTER TABLE t MODIFY e ENUM('x','y','z')" },
   { sql: "ALTER TABLE t MODIFY e ENUM('y','x')" },
   { sql: "ALTER TABLE t MODIFY e ENUM('x')" },
+  { sql: "ALTER TABLE t MODIFY e ENUM('x','y','z') NOT NULL" },
+  { sql: 'ALTER TABLE t CHANGE b b2 BIGINT' },
+  { sql: 'ALTER TABLE t MODIFY d DECIMAL(10,2) NOT NULL DEFAULT 0' },
   { sql: 'ALTER TABLE t MODIFY m VARCHAR(60) CHARACTER SET utf8mb4' },
   { sql: 'ALTER TABLE t MODIFY l VARCHAR(100) CHARACTER SET utf8mb4' },
   { sql: 'ALTER TABLE t MODIFY a VARCHAR(10) CHARACTER SET latin1' },
@@ -205,6 +215,15 @@ const LADDER_STEPS: Array<{ algorithm: Algo; lock: Lock | null }> = [
   { algorithm: 'copy', lock: 'exclusive' },
 ];
 
+/** Names a case's table for the test title. */
+function setupName(setup: string[] | undefined): string {
+  if (!setup) return '';
+  const alters = setup.filter((x) => x.startsWith('ALTER')).length;
+  if (alters) return ` (after ${alters} ADD COLUMNs)`;
+  const t = setup.find((x) => x.startsWith('CREATE TABLE t'))!;
+  return ` (on ${/CREATE TABLE t \(([^,]*,[^,]*)/.exec(t)?.[1]}...)`;
+}
+
 /**
  * The statement with ALGORITHM/LOCK added: after a comma in ALTER TABLE, plain in CREATE/DROP INDEX.
  * MariaDB takes no options on DROP INDEX ... ON (a syntax error), so there the ladder runs the same
@@ -276,7 +295,7 @@ describe('impact rules agree with the server (ALGORITHM ladder on an empty table
   const results: string[] = [];
 
   for (const c of LADDER) {
-    it(`ladder: ${c.sql}${c.setup ? ' (on ' + /CREATE TABLE t \(([^,]*,[^,]*)/.exec(c.setup[c.setup.length - 1]!)?.[1] + '...)' : ''}`, async function () {
+    it(`ladder: ${c.sql}${setupName(c.setup)}`, async function () {
       await build(c.setup ?? [BASE]);
       const decision = await rules(c.sql);
       const before = await tableId();
