@@ -1122,7 +1122,8 @@ class Parser {
           prev !== undefined &&
           isWord(t[prev[0]], 'DROP', 'TRUNCATE', 'DISCARD', 'IMPORT', 'REORGANIZE', 'COALESCE', 'ANALYZE', 'CHECK', 'OPTIMIZE', 'REBUILD', 'REPAIR') &&
           isWord(t[prev[0] + 1], 'PARTITION') &&
-          !isWord(t[start], 'ALGORITHM', 'LOCK', 'ADD', 'DROP');
+          k - start === 1 &&
+          isName(t[start]);
         if (partitionList) prev[1] = k;
         else if (k > start) out.push([start, k]);
         start = k + 1;

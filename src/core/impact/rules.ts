@@ -102,12 +102,13 @@ export function combine(verdicts: ClauseVerdict[], spec: Pick<DdlSpec, 'algorith
     if (ways.some((w) => w === undefined)) continue;
     // NOCOPY refuses a rebuild.
     if (stated === 'nocopy' && algorithm === 'inplace' && ways.some((w) => w!.rebuild)) continue;
-    let lock: Way['lock'] = 'none';
-    for (const w of ways) if (LOCK_RANK[w!.lock] > LOCK_RANK[lock]) lock = w!.lock;
+    let needed: Way['lock'] = 'none';
+    for (const w of ways) if (LOCK_RANK[w!.lock] > LOCK_RANK[needed]) needed = w!.lock;
+    let lock = needed;
     if (statedLock && algorithm !== 'instant') {
-      if (LOCK_RANK[statedLock] < LOCK_RANK[lock]) {
+      if (LOCK_RANK[statedLock] < LOCK_RANK[needed]) {
         if (!stated && algorithm === 'inplace') continue;
-        return UNKNOWN(lockRefusal(statedLock, lock, verdicts, ways as Way[]));
+        return UNKNOWN(lockRefusal(statedLock, needed, verdicts, ways as Way[]));
       }
       lock = statedLock;
     }
@@ -117,11 +118,14 @@ export function combine(verdicts: ClauseVerdict[], spec: Pick<DdlSpec, 'algorith
     for (let i = 1; i < verdicts.length; i++) if (rank(verdicts[i]!.ways![0]!) > rank(verdicts[limiting]!.ways![0]!)) limiting = i;
     let reason = verdicts[limiting]!.reason;
     const best = verdicts[limiting]!.ways![0]!;
-    if (best.algorithm !== algorithm) {
-      reason = stated
-        ? `ALGORITHM=${stated.toUpperCase()} is stated, so the server runs it ${describe(algorithm, lock, rebuild)}. ${reason}`
-        : `${reason} ${describe(algorithm, lock, rebuild, true)}`;
+    if (stated && best.algorithm !== algorithm) {
+      reason = `ALGORITHM=${stated.toUpperCase()} is stated, so the server runs it ${describe(algorithm, needed, rebuild)}. ${reason}`;
+    } else if (!stated && statedLock && best.algorithm === 'instant' && algorithm !== 'instant') {
+      reason = `With LOCK=${statedLock.toUpperCase()} stated on an empty table, MySQL rebuilds it in place instead of changing it instantly (no cost while it is empty). ${reason}`;
+    } else if (verdicts.length > 1 && (best.algorithm !== algorithm || best.rebuild !== rebuild || best.lock !== needed)) {
+      reason = `${reason} ${describe(algorithm, needed, rebuild, true)}`;
     }
+    if (lock !== needed) reason += ` LOCK=${lock.toUpperCase()} is stated, so it blocks ${lock === 'shared' ? 'writes' : 'reads and writes'} for as long as it runs.`;
     return { algorithm, lock: algorithm === 'instant' ? 'none' : lock, rebuild, reason };
   }
   if (stated) {
