@@ -35,6 +35,7 @@ const BASE = `CREATE TABLE t (
 const GENERATED = 'CREATE TABLE t (id INT NOT NULL PRIMARY KEY, b INT, c INT NOT NULL DEFAULT 0, gs INT AS (c + 1) STORED, gv INT AS (c + 2) VIRTUAL) ENGINE=InnoDB';
 /** The base table after `n` instant ADD COLUMNs: n row versions on MySQL 8.0.29+ (MariaDB has no such count). */
 const versions = (n: number): string[] => [NO_PK, ...Array.from({ length: n }, (_, i) => `ALTER TABLE t ADD COLUMN v${i} INT`)];
+const SETS = "CREATE TABLE t (id INT NOT NULL PRIMARY KEY, s SET('a','b','c','d','e','f','g'), vb VARBINARY(100)) ENGINE=InnoDB";
 const ONE_ROW = 'INSERT INTO t (id) VALUES (1)';
 const NO_PK = 'CREATE TABLE t (id INT NOT NULL, b INT, c INT NOT NULL DEFAULT 0) ENGINE=InnoDB';
 const FULLTEXT = 'CREATE TABLE t (id INT NOT NULL PRIMARY KEY, a VARCHAR(100), n VARCHAR(100), c INT, FULLTEXT KEY ft1 (a)) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4';
@@ -43,11 +44,16 @@ const PARENT = 'CREATE TABLE p (id INT NOT NULL PRIMARY KEY) ENGINE=InnoDB';
 const WITH_FK = 'CREATE TABLE t (id INT NOT NULL PRIMARY KEY, b INT, KEY kb (b), CONSTRAINT fk_b FOREIGN KEY (b) REFERENCES p (id)) ENGINE=InnoDB';
 const COMPRESSED = 'CREATE TABLE t (id INT NOT NULL PRIMARY KEY, b INT) ENGINE=InnoDB ROW_FORMAT=COMPRESSED KEY_BLOCK_SIZE=8';
 
-/** One case: the table(s) to build and the statement; `refused` names the servers that refuse it whatever the algorithm. */
+/**
+ * One case: the table(s) to build and the statement; `refused` names the servers that refuse it
+ * whatever the algorithm; `rulesUnknown` marks what the rules deliberately leave unknown (null, which
+ * counts as blocking): the server's answer is recorded, and the rules must say null.
+ */
 interface Case {
   sql: string;
   setup?: string[];
   refused?: Array<'mysql' | 'mariadb'>;
+  rulesUnknown?: boolean;
 }
 
 // Statements without ALGORITHM/LOCK: the ladder finds the truth.
@@ -65,6 +71,8 @@ const LADDER: Case[] = [
   { sql: 'ALTER TABLE t ADD COLUMN z INT AS (b + 1) VIRTUAL' },
   { sql: 'ALTER TABLE t ADD COLUMN z INT AS (b + 1) STORED' },
   { sql: 'ALTER TABLE t ADD COLUMN z DATETIME NOT NULL' },
+  { sql: 'ALTER TABLE t ADD COLUMN z DATE NOT NULL' },
+  { sql: "ALTER TABLE t ADD COLUMN z DATETIME NOT NULL DEFAULT '2000-01-01 00:00:00'" },
   { sql: 'ALTER TABLE t ADD COLUMN z TIMESTAMP NOT NULL DEFAULT CURRENT_TIMESTAMP' },
   { sql: 'ALTER TABLE t ADD COLUMN z INT NOT NULL AUTO_INCREMENT UNIQUE' },
   { sql: 'ALTER TABLE t ADD COLUMN z INT UNIQUE' },
@@ -132,6 +140,14 @@ const LADDER: Case[] = [
   { sql: "ALTER TABLE t MODIFY e ENUM('x','y','z') NOT NULL" },
   { sql: 'ALTER TABLE t CHANGE b b2 BIGINT' },
   { sql: 'ALTER TABLE t MODIFY d DECIMAL(10,2) NOT NULL DEFAULT 0' },
+  { sql: "ALTER TABLE t MODIFY s SET('a','b','c','d','e','f','g','h')", setup: [SETS] },
+  { sql: "ALTER TABLE t MODIFY s SET('a','b','c','d','e','f','g','h','i')", setup: [SETS] },
+  { sql: 'ALTER TABLE t MODIFY vb VARBINARY(200)', setup: [SETS] },
+  { sql: 'ALTER TABLE t MODIFY vb VARBINARY(300)', setup: [SETS] },
+  // What the rules leave unknown on purpose.
+  { sql: 'ALTER TABLE t MODIFY a VARCHAR(10) COLLATE utf8mb4_bin', rulesUnknown: true },
+  { sql: 'ALTER TABLE t MAX_ROWS=1000', rulesUnknown: true },
+  { sql: 'ALTER TABLE t MODIFY gs INT AS (c + 2) STORED', setup: [GENERATED], rulesUnknown: true },
   { sql: 'ALTER TABLE t MODIFY m VARCHAR(60) CHARACTER SET utf8mb4' },
   { sql: 'ALTER TABLE t MODIFY l VARCHAR(100) CHARACTER SET utf8mb4' },
   { sql: 'ALTER TABLE t MODIFY a VARCHAR(10) CHARACTER SET latin1' },
@@ -317,6 +333,10 @@ describe('impact rules agree with the server (ALGORITHM ladder on an empty table
         return;
       }
       assert.ok(!c.refused?.includes(flavor), `the case says ${flavor} refuses it, but it ran ${truth.algorithm}`);
+      if (c.rulesUnknown) {
+        assert.deepEqual(got, { algorithm: null, lock: null, rebuild: null }, `rules: ${decision.reason}`);
+        return;
+      }
       assert.deepEqual(got, truth, `${c.sql}\nrules: ${decision.reason}\nserver errors before: ${errors.join(' | ')}`);
     });
   }
