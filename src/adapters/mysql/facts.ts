@@ -173,9 +173,16 @@ export async function readTableFacts(conn: MysqlConnection, server: ServerFacts,
   // a table with no first row is empty, whatever they say; one with a row has at least one.
   const existing = [...out.values()];
   const branches = existing.map((t, i) => `(SELECT ${i} AS i FROM ${quoteId(t.schema)}.${quoteId(t.name)} LIMIT 1)`);
-  const nonEmpty = new Set(
-    (await conn.query<Row>(bounded(`SELECT i FROM (${branches.join(' UNION ALL ')}) AS first_rows`, server, timeoutSec))).map((r) => Number(r.i)),
-  );
+  let nonEmpty: Set<number>;
+  try {
+    nonEmpty = new Set(
+      (await conn.query<Row>(bounded(`SELECT i FROM (${branches.join(' UNION ALL ')}) AS first_rows`, server, timeoutSec))).map((r) => Number(r.i)),
+    );
+  } catch (e) {
+    // A user that sees a table but may not read it (1142/1143), or a busy server: the statistics stand.
+    if (isTimeout(e) || (e instanceof StatementError && [1142, 1143].includes(e.errno ?? 0))) return out;
+    throw e;
+  }
   existing.forEach((t, i) => {
     t.rows = nonEmpty.has(i) ? Math.max(1, t.rows) : 0;
   });

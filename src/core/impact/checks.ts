@@ -117,7 +117,9 @@ function clauseChecks(input: CheckInput, table: TableFacts, c: AlterClause): Pre
           if (col?.nullable) out.push(nulls(n, table, col.name, 'adding the PRIMARY KEY'));
         }
       }
-      if (c.index.kind === 'primary' || c.index.kind === 'unique') {
+      // A key over a column the same statement adds has no values to compare yet.
+      const known = c.index.columns.every((p) => p.expression || (p.name && columnOf(table, p.name)));
+      if (known && (c.index.kind === 'primary' || c.index.kind === 'unique')) {
         const what = c.index.kind === 'primary' ? 'the PRIMARY KEY' : `UNIQUE index ${c.index.name ?? `on (${partList(c.index.columns)})`}`;
         out.push(duplicates(n, table, c.index.columns, what));
       }
@@ -144,6 +146,7 @@ function clauseChecks(input: CheckInput, table: TableFacts, c: AlterClause): Pre
     case 'add-foreign-key': {
       const parent = factsOf(input, c.foreignKey.refTable);
       if (!parent || c.foreignKey.columns.length === 0 || c.foreignKey.columns.length !== c.foreignKey.refColumns.length) return [];
+      if (!c.foreignKey.columns.every((x) => columnOf(table, x)) || !c.foreignKey.refColumns.every((x) => columnOf(parent, x))) return [];
       return [orphans(n, table, parent, c.foreignKey.name, c.foreignKey.columns, c.foreignKey.refColumns)];
     }
     default:
