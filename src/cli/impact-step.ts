@@ -2,7 +2,7 @@
 // connection, judge each statement, run the pre-checks that can run now, and (in apply) run a
 // change's checks right before it starts, refusing it with the numbers when one fails.
 import { RefusedError } from '../core/errors.js';
-import { assessChanges, blocksWrites } from '../core/impact/assess.js';
+import { assessChanges, blocksWrites, tablesToRead } from '../core/impact/assess.js';
 import { impactLine } from '../core/impact/present.js';
 import type { CheckResult, ServerFacts } from '../core/impact/types.js';
 import type { Plan, PlannedChange } from '../core/plan-types.js';
@@ -44,7 +44,6 @@ function precheckSeconds(ctx: CommandContext): number | undefined {
 export async function assessPlan(ctx: CommandContext, s: Scope, session: ImpactSession, plan: Plan, opts: { checks: boolean }): Promise<void> {
   if (plan.changes.length === 0) return;
   const { readTableFacts } = await import('../adapters/mysql/facts.js');
-  const { tablesToRead } = await import('../core/impact/assess.js');
   const live = await readTableFacts(session.reader, session.server, tablesToRead(plan.changes, session.schema));
   const ready = assessChanges({
     changes: plan.changes, schema: session.schema, server: session.server, live, environment: s.env.name,
