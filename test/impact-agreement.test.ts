@@ -39,6 +39,7 @@ const SETS = "CREATE TABLE t (id INT NOT NULL PRIMARY KEY, s SET('a','b','c','d'
 const ONE_ROW = 'INSERT INTO t (id) VALUES (1)';
 const NO_PK = 'CREATE TABLE t (id INT NOT NULL, b INT, c INT NOT NULL DEFAULT 0) ENGINE=InnoDB';
 const FULLTEXT = 'CREATE TABLE t (id INT NOT NULL PRIMARY KEY, a VARCHAR(100), n VARCHAR(100), c INT, FULLTEXT KEY ft1 (a)) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4';
+const FULLTEXT_SETUP = [FULLTEXT];
 const GEO = 'CREATE TABLE t (id INT NOT NULL PRIMARY KEY, g POINT NOT NULL) ENGINE=InnoDB';
 const PARENT = 'CREATE TABLE p (id INT NOT NULL PRIMARY KEY) ENGINE=InnoDB';
 const WITH_FK = 'CREATE TABLE t (id INT NOT NULL PRIMARY KEY, b INT, KEY kb (b), CONSTRAINT fk_b FOREIGN KEY (b) REFERENCES p (id)) ENGINE=InnoDB';
@@ -155,6 +156,7 @@ const LADDER: Case[] = [
   { sql: 'ALTER TABLE t MODIFY c INT NOT NULL DEFAULT 0 FIRST' },
   { sql: 'ALTER TABLE t MODIFY c INT NOT NULL DEFAULT 0 AFTER b' },
   { sql: "ALTER TABLE t MODIFY c INT NOT NULL DEFAULT 0 COMMENT 'a note'" },
+  { sql: 'ALTER TABLE t MODIFY c INT NOT NULL DEFAULT 0 UNIQUE' },
   { sql: 'ALTER TABLE t MODIFY c INT NOT NULL DEFAULT 9' },
   // table options
   { sql: 'ALTER TABLE t DEFAULT CHARSET=latin1' },
@@ -338,6 +340,17 @@ describe('impact rules agree with the server (ALGORITHM ladder on an empty table
         return;
       }
       assert.deepEqual(got, truth, `${c.sql}\nrules: ${decision.reason}\nserver errors before: ${errors.join(' | ')}`);
+    });
+  }
+
+  // OPTIMIZE takes no ALGORITHM: it runs as written, and the rebuild is what can be checked.
+  for (const setup of [[BASE], FULLTEXT_SETUP]) {
+    it(`OPTIMIZE TABLE t${setupName(setup === FULLTEXT_SETUP ? setup : undefined)}`, async function () {
+      await build(setup);
+      const decision = await rules('OPTIMIZE TABLE t');
+      const before = await tableId();
+      await conn.query('OPTIMIZE TABLE t');
+      assert.deepEqual([decision.rebuild, decision.algorithm === null], [(await tableId()) !== before, false], decision.reason);
     });
   }
 

@@ -183,6 +183,13 @@ describe('impact: parseDdl', function () {
     assert.equal(parseDdl('  -- nothing\n'), null);
   });
 
+  it("skips MariaDB's WAIT n / NOWAIT and reads options in executable comments", function () {
+    assert.deepEqual(spec('ALTER TABLE t WAIT 5 DROP COLUMN a').clauses, [{ kind: 'drop-column', name: 'a' }]);
+    assert.deepEqual(spec('ALTER TABLE t NOWAIT DROP COLUMN a').clauses, [{ kind: 'drop-column', name: 'a' }]);
+    const s = spec('ALTER TABLE t ADD INDEX i (a) /*!50600 , ALGORITHM=INPLACE, LOCK=NONE */');
+    assert.deepEqual([s.algorithm, s.lock, s.clauses.length], ['inplace', 'none', 1]);
+  });
+
   it('keeps a clause it cannot read as unknown, with its text', function () {
     assert.deepEqual(spec('ALTER TABLE t ADD COLUMN c INT WEIRD_OPTION').clauses, [{ kind: 'unknown', text: 'ADD COLUMN c INT WEIRD_OPTION' }]);
     assert.deepEqual(spec('ALTER TABLE t DISCARD TABLESPACE').clauses, [{ kind: 'unknown', text: 'DISCARD TABLESPACE' }]);
@@ -229,6 +236,7 @@ describe('impact: decideImpact, a table of cases per server', function () {
     ['ALTER TABLE t MODIFY l VARCHAR(100)', 'copy shared rebuild', 'copy shared rebuild'],
     ['ALTER TABLE t MODIFY c INT NOT NULL DEFAULT 0 FIRST', 'inplace none rebuild', 'instant none'],
     ["ALTER TABLE t MODIFY c INT NOT NULL DEFAULT 0 COMMENT 'x'", 'instant none', 'instant none'],
+    ['ALTER TABLE t MODIFY c INT NOT NULL DEFAULT 0 UNIQUE', 'inplace none', 'inplace none'],
     ["ALTER TABLE t COMMENT='x'", 'inplace none', 'instant none'],
     ['ALTER TABLE t AUTO_INCREMENT=100', 'inplace none', 'instant none'],
     ['ALTER TABLE t DEFAULT CHARSET=latin1', 'inplace none', 'instant none'],

@@ -248,7 +248,11 @@ class Parser {
     if (!ref) return this.blank('other');
     spec.table = ref.ref;
     spec.tables = [ref.ref];
-    for (const [s, e] of this.clauseRanges(ref.next, t.length)) this.alterClause(spec, s, e);
+    let from = ref.next;
+    // MariaDB's lock-wait options sit between the name and the clauses.
+    if (isWord(t[from], 'WAIT') && t[from + 1]?.type === 'number') from += 2;
+    else if (isWord(t[from], 'NOWAIT')) from++;
+    for (const [s, e] of this.clauseRanges(from, t.length)) this.alterClause(spec, s, e);
     return spec;
   }
 

@@ -183,6 +183,8 @@ function applyClause(t: TableFacts, c: AlterClause): void {
         t.columns = t.columns.filter((x) => x !== col);
         insertColumn(t, col, c.position);
       }
+      if (c.column.primaryKey) addIndex(t, { name: null, kind: 'primary', columns: [{ name: c.column.name, prefix: null }], using: null, invisible: false });
+      else if (c.column.unique) addIndex(t, { name: null, kind: 'unique', columns: [{ name: c.column.name, prefix: null }], using: null, invisible: false });
       return;
     }
     case 'alter-column-default': {

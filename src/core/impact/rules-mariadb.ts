@@ -22,6 +22,7 @@ import {
   type ClauseVerdict,
 } from './rules-common.js';
 import {
+  inlineKey,
   addCheck,
   addForeignKey,
   addIndex,
@@ -187,7 +188,7 @@ export function mariadbClause(clause: AlterClause, ctx: ClauseContext): ClauseVe
       if (!atLeast(ctx.server.version, '10.5.2')) return [verdict(null, `MariaDB ${ctx.server.version} has no RENAME COLUMN (10.5.2+): use CHANGE.`)];
       return [verdict(instantWays(false), `Renaming ${q(clause.from)} only changes metadata: instant. Deploy code that reads both names first.`)];
     case 'change-column':
-      return changeColumn(clause, ctx);
+      return [...changeColumn(clause, ctx), ...inlineKey(clause.column, ctx)];
     case 'alter-column-default':
       if (!findColumn(ctx.table, clause.name)) return [verdict(null, `${t} has no column ${q(clause.name)}: the server refuses the statement.`)];
       return [verdict(instantWays(false), `Changing ${q(clause.name)}'s default only changes metadata: instant. Rows already there keep their values.`)];

@@ -23,6 +23,7 @@ import {
   type ClauseVerdict,
 } from './rules-common.js';
 import {
+  inlineKey,
   addCheck,
   addForeignKey,
   addIndex,
@@ -208,7 +209,7 @@ export function mysqlClause(clause: AlterClause, ctx: ClauseContext): ClauseVerd
     case 'rename-column':
       return [renameColumn(clause.from, ctx)];
     case 'change-column':
-      return changeColumn(clause, ctx);
+      return [...changeColumn(clause, ctx), ...inlineKey(clause.column, ctx)];
     case 'alter-column-default':
       if (!findColumn(ctx.table, clause.name)) return [verdict(null, `${t} has no column ${q(clause.name)}: the server refuses the statement.`)];
       return [verdict(instantWays(false), `Changing ${q(clause.name)}'s default only changes metadata: instant. Rows already there keep their values.`)];

@@ -1,6 +1,6 @@
 // Clause verdicts MySQL and MariaDB agree on: indexes, keys, foreign keys, CHECK constraints, table
 // rebuilds. Each is a flat predicate over the clause and the table, with the one reason a user reads.
-import type { AlterClause, IndexDef } from './ddl.js';
+import type { AlterClause, ColumnDef, IndexDef } from './ddl.js';
 import {
   copyWays,
   findIndex,
@@ -42,6 +42,13 @@ export function addIndex(index: IndexDef, ctx: ClauseContext): ClauseVerdict {
   }
   const unique = index.kind === 'unique' ? ' A duplicate value makes it fail at the end, after all the work.' : '';
   return verdict(inplaceWays('none', false), `Building index ${name} runs in place: reads and writes go on, it scans the table once, and replicas replay it after it ends.${unique}`);
+}
+
+/** The index an inline PRIMARY KEY / UNIQUE in CHANGE or MODIFY adds to the column. */
+export function inlineKey(col: ColumnDef, ctx: ClauseContext): ClauseVerdict[] {
+  if (col.primaryKey) return [addIndex({ name: null, kind: 'primary', columns: [{ name: col.name, prefix: null }], using: null, invisible: false }, ctx)];
+  if (col.unique) return [addIndex({ name: null, kind: 'unique', columns: [{ name: col.name, prefix: null }], using: null, invisible: false }, ctx)];
+  return [];
 }
 
 /** DROP INDEX / DROP KEY. */

@@ -183,6 +183,9 @@ function optimize(table: TableFacts, server: ServerFacts, name: string): ImpactD
   if (table.hasFulltext && server.flavor === 'mysql') {
     return { algorithm: 'copy', lock: 'shared', rebuild: true, reason: `OPTIMIZE TABLE rebuilds ${name}, and with a FULLTEXT index MySQL copies it, blocking writes for the whole copy. Run it in a maintenance window or with an online schema change tool.` };
   }
+  if (table.hasFulltext) {
+    return { algorithm: 'inplace', lock: 'shared', rebuild: true, reason: `OPTIMIZE TABLE rebuilds ${name} in place, and its FULLTEXT index with it, which blocks writes (LOCK=SHARED) for the whole rebuild. Run it in a quiet window.` };
+  }
   return {
     algorithm: 'inplace',
     lock: 'none',
