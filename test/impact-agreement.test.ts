@@ -37,6 +37,7 @@ const GENERATED = 'CREATE TABLE t (id INT NOT NULL PRIMARY KEY, b INT, c INT NOT
 const versions = (n: number): string[] => [NO_PK, ...Array.from({ length: n }, (_, i) => `ALTER TABLE t ADD COLUMN v${i} INT`)];
 const SETS = "CREATE TABLE t (id INT NOT NULL PRIMARY KEY, s SET('a','b','c','d','e','f','g'), vb VARBINARY(100)) ENGINE=InnoDB";
 const ONE_ROW = 'INSERT INTO t (id) VALUES (1)';
+const COMPOSITE = 'CREATE TABLE t (id INT NOT NULL PRIMARY KEY, b INT, c INT, d INT, KEY kbc (b, c)) ENGINE=InnoDB';
 const NO_PK = 'CREATE TABLE t (id INT NOT NULL, b INT, c INT NOT NULL DEFAULT 0) ENGINE=InnoDB';
 const FULLTEXT = 'CREATE TABLE t (id INT NOT NULL PRIMARY KEY, a VARCHAR(100), n VARCHAR(100), c INT, FULLTEXT KEY ft1 (a)) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4';
 const FULLTEXT_SETUP = [FULLTEXT];
@@ -87,6 +88,9 @@ const LADDER: Case[] = [
   // DROP / RENAME / CHANGE COLUMN
   { sql: 'ALTER TABLE t DROP COLUMN si' },
   { sql: 'ALTER TABLE t DROP COLUMN b' },
+  { sql: 'ALTER TABLE t DROP COLUMN c', setup: [COMPOSITE] },
+  { sql: 'ALTER TABLE t RENAME COLUMN c TO c2', setup: [COMPOSITE] },
+  { sql: 'ALTER TABLE t RENAME COLUMN b TO b2', setup: [PARENT, WITH_FK] },
   { sql: 'ALTER TABLE t DROP COLUMN gs', setup: [GENERATED] },
   { sql: 'ALTER TABLE t DROP COLUMN gv', setup: [GENERATED] },
   { sql: 'ALTER TABLE t MODIFY b INT NOT NULL', setup: [GENERATED] },

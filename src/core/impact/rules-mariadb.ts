@@ -72,8 +72,14 @@ function dropColumn(name: string, ctx: ClauseContext): ClauseVerdict {
   const why = noInstantColumn(ctx, 'drop');
   if (why) return verdict(inplaceWays('none', true), `Dropping ${q(name)} rebuilds ${t} in place because ${why}: writes go on, but every row is rewritten.`);
   if (isIndexed(ctx.table, name)) {
-    // The column goes instantly, but the index over it is dropped in place (MariaDB's NOCOPY).
-    return verdict(inplaceWays('none', false), `Dropping ${q(name)}, which an index uses, drops that index too, in place without a rebuild: reads and writes go on. Its values are lost.`);
+    const n = name.toLowerCase();
+    const using = ctx.table.indexes.filter((i) => i.columns.some((p) => p.name?.toLowerCase() === n));
+    // An index of this column alone is dropped with it in place (MariaDB's NOCOPY); an index that
+    // keeps other columns changes shape, which rebuilds the table.
+    if (using.every((i) => i.columns.every((p) => p.name?.toLowerCase() === n))) {
+      return verdict(inplaceWays('none', false), `Dropping ${q(name)}, which an index uses, drops that index too, in place without a rebuild: reads and writes go on. Its values are lost.`);
+    }
+    return verdict(inplaceWays('none', true), `Dropping ${q(name)}, part of a multi-column index, rebuilds ${t} in place to reshape that index: writes go on, but every row is rewritten. Its values are lost.`);
   }
   return verdict(instantWays(true), `Dropping ${q(name)} is instant on MariaDB ${ctx.server.version}: only metadata changes. Its values are lost.`);
 }
