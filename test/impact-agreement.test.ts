@@ -225,6 +225,8 @@ const STATED: Case[] = [
   { sql: 'ALTER TABLE t DROP PRIMARY KEY, LOCK=NONE', refused: ['mysql', 'mariadb'] },
   { sql: 'ALTER TABLE t ADD CONSTRAINT fk_b FOREIGN KEY (b) REFERENCES p (id), ALGORITHM=INPLACE', setup: [PARENT, BASE], refused: ['mysql', 'mariadb'] },
   { sql: 'ALTER TABLE t RENAME COLUMN si TO si2, ALGORITHM=INSTANT' },
+  { sql: 'ALTER ONLINE TABLE t ADD INDEX kc (c)', refused: ['mysql'] },
+  { sql: 'ALTER ONLINE TABLE t MODIFY b BIGINT', refused: ['mysql', 'mariadb'] },
   { sql: 'ALTER TABLE t ALTER COLUMN c SET DEFAULT 1, ALGORITHM=INSTANT' },
 ];
 

@@ -272,6 +272,8 @@ describe('impact: decideImpact, a table of cases per server', function () {
     ['ALTER TABLE t MODIFY b BIGINT, ALGORITHM=INPLACE', 'unknown null null', 'unknown null null'],
     ['ALTER TABLE t MODIFY b BIGINT, LOCK=NONE', 'unknown null null', 'unknown null null'],
     ['DROP INDEX kb ON t ALGORITHM=INPLACE', 'inplace none', 'unknown null null'],
+    ['ALTER ONLINE TABLE t ADD INDEX kc (c)', 'unknown null null', 'inplace none'],
+    ['ALTER ONLINE TABLE t MODIFY b BIGINT', 'unknown null null', 'unknown null null'],
     // statements that are no ALTER
     ['OPTIMIZE TABLE t', 'inplace none rebuild', 'inplace none rebuild'],
     ['CREATE TABLE n (id INT PRIMARY KEY)', 'instant none', 'instant none'],

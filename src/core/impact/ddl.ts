@@ -167,6 +167,8 @@ export interface DdlSpec {
   renames: { from: TableRef; to: TableRef }[];
   /** DROP TABLE IF EXISTS / CREATE TABLE IF NOT EXISTS. */
   ifExists: boolean;
+  /** `ALTER ONLINE TABLE`: MariaDB's spelling of LOCK=NONE (also set in `lock`); MySQL refuses the syntax. */
+  online: boolean;
   /** The statement's text. */
   text: string;
 }
@@ -240,10 +242,16 @@ class Parser {
   private alterTable(v: number): DdlSpec {
     const t = this.t;
     let k = v + 1;
-    while (isWord(t[k], 'ONLINE', 'OFFLINE', 'IGNORE')) k++;
+    const modifiers: Token[] = [];
+    while (isWord(t[k], 'ONLINE', 'OFFLINE', 'IGNORE')) modifiers.push(t[k++]!);
     if (!isWord(t[k], 'TABLE')) return this.blank('other');
     k++;
     const spec = this.blank('alter-table');
+    for (const m of modifiers) {
+      if (m.value === 'ONLINE') spec.online = true;
+      // OFFLINE is no longer accepted by either server.
+      if (m.value === 'OFFLINE') spec.clauses.push({ kind: 'unknown', text: m.text });
+    }
     const ref = this.ref(k);
     if (!ref) return this.blank('other');
     spec.table = ref.ref;
@@ -253,6 +261,7 @@ class Parser {
     if (isWord(t[from], 'WAIT') && t[from + 1]?.type === 'number') from += 2;
     else if (isWord(t[from], 'NOWAIT')) from++;
     for (const [s, e] of this.clauseRanges(from, t.length)) this.alterClause(spec, s, e);
+    if (spec.online && spec.lock === null) spec.lock = 'none';
     return spec;
   }
 
@@ -260,6 +269,7 @@ class Parser {
     const t = this.t;
     let k = v + 1;
     if (isWord(t[k], 'OR') && isWord(t[k + 1], 'REPLACE')) k += 2;
+    const offline = isWord(t[k], 'ONLINE', 'OFFLINE') ? t[k]!.text : null;
     while (isWord(t[k], 'ONLINE', 'OFFLINE')) k++;
     let temporary = false;
     if (isWord(t[k], 'TEMPORARY')) {
@@ -306,6 +316,8 @@ class Parser {
       k++;
     }
     spec.clauses.push({ kind: 'add-index', index });
+    // CREATE ONLINE|OFFLINE INDEX is old syntax both servers refuse today.
+    if (offline) spec.clauses.push({ kind: 'unknown', text: offline });
     return spec;
   }
 
@@ -370,8 +382,10 @@ class Parser {
     }
     if (!isWord(t[k], 'INDEX')) return this.blank('other');
     k++;
+    const online = isWord(t[k], 'ONLINE', 'OFFLINE') ? t[k]!.text : null;
     while (isWord(t[k], 'ONLINE', 'OFFLINE')) k++;
     const spec = this.blank('drop-index');
+    if (online) spec.clauses.push({ kind: 'unknown', text: online });
     if (isWord(t[k], 'IF') && isWord(t[k + 1], 'EXISTS')) {
       spec.ifExists = true;
       k += 2;
@@ -1016,7 +1030,7 @@ class Parser {
   // --- helpers ---------------------------------------------------------------------------------
 
   private blank(kind: DdlKind): DdlSpec {
-    return { kind, table: null, tables: [], clauses: [], algorithm: null, lock: null, create: null, renames: [], ifExists: false, text: this.sql };
+    return { kind, table: null, tables: [], clauses: [], algorithm: null, lock: null, create: null, renames: [], ifExists: false, online: false, text: this.sql };
   }
 
   /** A possibly qualified table name at `k`. */

@@ -60,6 +60,7 @@ export function decideImpact(spec: DdlSpec, table: TableFacts | undefined, serve
   if (spec.clauses.length === 0) {
     return UNKNOWN(spec.algorithm || spec.lock ? 'An ALTER TABLE with only ALGORITHM/LOCK changes nothing the rules know of.' : 'An ALTER TABLE with no clause the rules understand.');
   }
+  if (spec.online && server.flavor === 'mysql') return UNKNOWN('ALTER ONLINE TABLE is MariaDB syntax: MySQL refuses the statement. Write LOCK=NONE instead.');
   const ctx = { spec, table, server, clauses: spec.clauses };
   const judge = server.flavor === 'mariadb' ? mariadbClause : mysqlClause;
   const verdicts = spec.clauses.flatMap((c) => judge(c, ctx)).map((v) => (table.hasFulltext ? fulltextRebuild(v, server) : v));
