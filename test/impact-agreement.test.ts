@@ -38,6 +38,9 @@ const versions = (n: number): string[] => [NO_PK, ...Array.from({ length: n }, (
 const SETS = "CREATE TABLE t (id INT NOT NULL PRIMARY KEY, s SET('a','b','c','d','e','f','g'), vb VARBINARY(100)) ENGINE=InnoDB";
 const ONE_ROW = 'INSERT INTO t (id) VALUES (1)';
 const COMPOSITE = 'CREATE TABLE t (id INT NOT NULL PRIMARY KEY, b INT, c INT, d INT, KEY kbc (b, c)) ENGINE=InnoDB';
+const MEMBERS = (n: number): string => Array.from({ length: n }, (_, i) => `'v${i}'`).join(',');
+const BIG_ENUM = `CREATE TABLE t (id INT NOT NULL PRIMARY KEY, e ENUM(${MEMBERS(255)})) ENGINE=InnoDB`;
+const INDEXED_MB3 = 'CREATE TABLE t (id INT NOT NULL PRIMARY KEY, m VARCHAR(60) CHARACTER SET utf8mb3, KEY km (m)) ENGINE=InnoDB';
 const NO_PK = 'CREATE TABLE t (id INT NOT NULL, b INT, c INT NOT NULL DEFAULT 0) ENGINE=InnoDB';
 const FULLTEXT = 'CREATE TABLE t (id INT NOT NULL PRIMARY KEY, a VARCHAR(100), n VARCHAR(100), c INT, FULLTEXT KEY ft1 (a)) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4';
 const FULLTEXT_SETUP = [FULLTEXT];
@@ -147,6 +150,8 @@ const LADDER: Case[] = [
   { sql: 'ALTER TABLE t MODIFY d DECIMAL(10,2) NOT NULL DEFAULT 0' },
   { sql: "ALTER TABLE t MODIFY s SET('a','b','c','d','e','f','g','h')", setup: [SETS] },
   { sql: "ALTER TABLE t MODIFY s SET('a','b','c','d','e','f','g','h','i')", setup: [SETS] },
+  { sql: `ALTER TABLE t MODIFY e ENUM(${MEMBERS(256)})`, setup: [BIG_ENUM] },
+  { sql: 'ALTER TABLE t MODIFY m VARCHAR(60) CHARACTER SET utf8mb4', setup: [INDEXED_MB3] },
   { sql: 'ALTER TABLE t MODIFY vb VARBINARY(200)', setup: [SETS] },
   { sql: 'ALTER TABLE t MODIFY vb VARBINARY(300)', setup: [SETS] },
   // What the rules leave unknown on purpose.

@@ -121,7 +121,14 @@ function changeColumn(clause: Extract<AlterClause, { kind: 'change-column' }>, c
       );
       break;
     case 'charset':
-      if (extendable && ch.type.from === 'utf8mb3' && ch.type.to === 'utf8mb4' && (ch.type.lengthBytesSame || redundant) && !isIndexed(ctx.table, clause.from)) {
+      // Seen instant for an indexed column on 10.11; older releases are only documented for unindexed ones.
+      if (
+        extendable &&
+        ch.type.from === 'utf8mb3' &&
+        ch.type.to === 'utf8mb4' &&
+        (ch.type.lengthBytesSame || redundant) &&
+        (!isIndexed(ctx.table, clause.from) || atLeast(ctx.server.version, '10.11.0'))
+      ) {
         out.push(verdict(instantWays(false), `Converting ${c} from utf8mb3 to utf8mb4 keeps its stored bytes, so MariaDB does it instantly.`));
       } else {
         out.push(verdict(copyWays(), `Changing ${c}'s character set from ${ch.type.from} to ${ch.type.to} re-encodes every value: MariaDB copies ${t} and blocks writes for the whole copy. Add a new column, backfill it in batches, and switch over instead.`));
