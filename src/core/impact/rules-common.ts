@@ -53,7 +53,11 @@ export function verdict(ways: Way[] | null, reason: string): ClauseVerdict {
   return { ways, reason };
 }
 
-/** Whether `version` is at least `min` (dotted numbers; suffixes such as `-MariaDB` ignored). */
+/**
+ * Whether `version` is at least `min` (dotted numbers; suffixes such as `-MariaDB` ignored). A missing
+ * part counts as 0 (an RDS engine version `8.0` reads as 8.0.0): the older rules are never less
+ * blocking than the newer, so an unknown patch level errs towards warning.
+ */
 export function atLeast(version: string, min: string): boolean {
   const a = versionParts(version);
   const b = versionParts(min);
