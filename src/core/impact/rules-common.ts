@@ -111,8 +111,9 @@ export function hasFtsDocId(table: TableFacts): boolean {
 
 /** Whether a column is generated (virtual or stored) by its EXTRA. */
 export function generatedKind(c: ColumnFacts): 'virtual' | 'stored' | null {
-  if (/virtual generated|virtual/.test(c.extra) && !/stored|persistent/.test(c.extra)) return c.extra.includes('virtual') ? 'virtual' : null;
-  if (/stored generated|persistent generated|stored|persistent/.test(c.extra)) return 'stored';
+  // MySQL says `VIRTUAL GENERATED` / `STORED GENERATED`; older MariaDB says `PERSISTENT GENERATED`.
+  if (/\bvirtual\b/.test(c.extra)) return 'virtual';
+  if (/\b(stored|persistent)\b/.test(c.extra)) return 'stored';
   return null;
 }
 

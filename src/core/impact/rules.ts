@@ -2,7 +2,8 @@
 // the server's flavour and version. Each clause is judged by small flat predicates into the ways the
 // server can run it (best first); the statement gets the best algorithm every clause shares, the
 // strongest lock among them, and the reason of the clause that held it back. MySQL's and MariaDB's
-// rules differ and live in rules-mysql.ts and rules-mariadb.ts; what both share lives here.
+// rules differ and live in rules-mysql.ts and rules-mariadb.ts; the verdicts they agree on live in
+// rules-shared-clauses.ts, the column comparisons in rules-common.ts, and the combining here.
 // The test server is the oracle: test/impact-agreement.test.ts tries each case on MySQL and MariaDB.
 import type { DdlSpec } from './ddl.js';
 import type { ImpactDecision, ServerFacts, TableFacts } from './types.js';
