@@ -17,7 +17,7 @@ const ROWS = 3000;
 
 // `dirty`: 10 duplicate email groups (ids 2991..3000 repeat u1..u10), 30 NULL names (id % 100 = 0),
 // 6 names of 40 characters (id % 250 = 0 but not % 100), scores id*100 (2,673 above SMALLINT's
-// 32,767), org_id = id % 7 against orgs 1..5 (856 rows point at 0 or 6).
+// 32,767), org_id = id % 7 against orgs 1..5 (856 rows point at 0 or 6), state 'done' in 1,000 rows.
 // `clean`: the same shape with none of that.
 function rows(dirty: boolean): string {
   const out: string[] = [];
@@ -26,7 +26,8 @@ function rows(dirty: boolean): string {
     const name = dirty && id % 100 === 0 ? 'NULL' : dirty && id % 250 === 0 ? `'${'x'.repeat(40)}'` : `'n${id}'`;
     const score = dirty ? id * 100 : id;
     const org = dirty ? id % 7 : (id % 5) + 1;
-    out.push(`(${id}, '${email}', ${name}, ${score}, ${org})`);
+    const state = dirty ? ['new', 'open', 'done'][id % 3] : ['new', 'open'][id % 2];
+    out.push(`(${id}, '${email}', ${name}, ${score}, ${org}, '${state}')`);
   }
   return out.join(', ');
 }
@@ -47,8 +48,8 @@ describe('impact pre-checks on live rows', function () {
       await admin.query('CREATE TABLE orgs (id INT NOT NULL PRIMARY KEY)');
       await admin.query('INSERT INTO orgs VALUES (1), (2), (3), (4), (5)');
       for (const t of ['dirty', 'clean']) {
-        await admin.query(`CREATE TABLE ${t} (id INT NOT NULL PRIMARY KEY, email VARCHAR(100) NULL, name VARCHAR(50) NULL, score INT NULL, org_id INT NULL, nokey INT NULL)`);
-        await admin.query(`INSERT INTO ${t} (id, email, name, score, org_id) VALUES ${rows(t === 'dirty')}`);
+        await admin.query(`CREATE TABLE ${t} (id INT NOT NULL PRIMARY KEY, email VARCHAR(100) NULL, name VARCHAR(50) NULL, score INT NULL, org_id INT NULL, nokey INT NULL, state ENUM('new','open','done') NULL)`);
+        await admin.query(`INSERT INTO ${t} (id, email, name, score, org_id, state) VALUES ${rows(t === 'dirty')}`);
         await admin.query(`ANALYZE TABLE ${t}`);
       }
     } finally {
@@ -107,11 +108,16 @@ describe('impact pre-checks on live rows', function () {
       code: 'CG503', statement: 2, outcome: 'fail', count: 2001,
       message: `${S}.dirty.score: 2,001 values lie outside -99999.99 to 99999.99, so changing it to decimal(7,2) fails in strict mode (or cuts them outside it); fix or shorten those rows first, or pick a type that holds them`,
     }]);
+    assert.deepEqual(await check("ALTER TABLE dirty MODIFY state ENUM('new','open') NULL"), [{
+      code: 'CG503', statement: 2, outcome: 'fail', count: 1000,
+      message: `${S}.dirty.state: 1,000 values are not in its list, so changing it to enum('new','open') fails in strict mode (or cuts them outside it); fix or shorten those rows first, or pick a type that holds them`,
+    }]);
     assert.deepEqual(
-      (await check('ALTER TABLE clean MODIFY name VARCHAR(30) NULL, MODIFY score SMALLINT NULL')).map((r) => [r.code, r.outcome, r.count, r.message]),
+      (await check("ALTER TABLE clean MODIFY name VARCHAR(30) NULL, MODIFY score SMALLINT NULL, MODIFY state ENUM('new','open') NULL")).map((r) => [r.code, r.outcome, r.count, r.message]),
       [
         ['CG503', 'pass', 0, `${S}.clean.name: every value fits varchar(30)`],
         ['CG503', 'pass', 0, `${S}.clean.score: every value fits smallint`],
+        ['CG503', 'pass', 0, `${S}.clean.state: every value fits enum('new','open')`],
       ],
     );
   });

@@ -221,6 +221,15 @@ function narrowing(n: number, t: TableFacts, col: ColumnFacts, to: ColumnDef): P
     if (col.maxChars !== null && col.maxChars <= max) return null;
     return { ...base, sql: `SELECT COUNT(*) FROM ${qt(t)} WHERE CHAR_LENGTH(${c}) > ${max}`, judge: (k) => (k === 0 ? pass() : fail(k, `${k === 1 ? 'is' : 'are'} longer than ${max} characters`)) };
   }
+  // An ENUM keeps only the values in its list; the list is written as SQL literals already.
+  const list = /^enum\((.*)\)$/s.exec(to.type);
+  if (list && ['enum', 'varchar', 'char'].includes(col.dataType)) {
+    return {
+      ...base,
+      sql: `SELECT COUNT(*) FROM ${qt(t)} WHERE ${c} IS NOT NULL AND ${c} NOT IN (${list[1]})`,
+      judge: (k) => (k === 0 ? pass() : fail(k, `${k === 1 ? 'is' : 'are'} not in its list`)),
+    };
+  }
   const numeric = ['tinyint', 'smallint', 'mediumint', 'int', 'bigint', 'decimal', 'float', 'double'];
   if (!numeric.includes(col.dataType)) return null;
   const range = numericRange(to.type);
