@@ -332,9 +332,18 @@ describe('impact: decideImpact, a table of cases per server', function () {
     assert.deepEqual([decide(sql, MYSQL_84, ft), decide(sql, MARIADB, ft), decide('ALTER TABLE t ADD FULLTEXT INDEX f2 (n)', MYSQL_84, ft)], ['copy shared rebuild', 'inplace shared rebuild', 'inplace shared']);
   });
 
-  it('says unknown for a table the plan knows nothing of, a partitioned one, or another engine', function () {
+  it('says unknown for a table the plan knows nothing of, or another engine', function () {
     const sql = 'ALTER TABLE t ADD COLUMN z INT';
-    assert.deepEqual([decide(sql, MYSQL_84, null), decide(sql, MYSQL_84, table({ partitioned: true })), decide(sql, MARIADB, table({ engine: 'MyISAM' }))], ['unknown null null', 'unknown null null', 'unknown null null']);
+    assert.deepEqual([decide(sql, MYSQL_84, null), decide(sql, MARIADB, table({ engine: 'MyISAM' }))], ['unknown null null', 'unknown null null']);
+  });
+
+  it('judges a partitioned table like any other, except partition maintenance and MariaDB adding a VIRTUAL column', function () {
+    const p = table({ partitioned: true });
+    const virtual = 'ALTER TABLE t ADD COLUMN v INT AS (c + 1) VIRTUAL';
+    assert.deepEqual(
+      [decide('ALTER TABLE t ADD COLUMN z INT', MYSQL_84, p), decide(virtual, MYSQL_84, p), decide(virtual, MARIADB, p), decide('ALTER TABLE t COALESCE PARTITION 1', MARIADB, p)],
+      ['instant none', 'instant none', 'copy shared rebuild', 'unknown null null'],
+    );
   });
 
   it('MySQL rebuilds an empty table in place when only LOCK is stated', function () {

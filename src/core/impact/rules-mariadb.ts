@@ -57,6 +57,9 @@ function addColumn(col: ColumnDef, position: ColumnPosition, ctx: ClauseContext)
   if (col.generated?.kind === 'stored') {
     return verdict(copyWays(), `Adding STORED (PERSISTENT) generated column ${c} copies ${t} to compute it for every row, blocking writes for the whole copy. A VIRTUAL column is added instantly.`);
   }
+  if (col.generated?.kind === 'virtual' && ctx.table.partitioned) {
+    return verdict(copyWays(), `Adding VIRTUAL column ${c} to partitioned ${t} makes MariaDB copy the table, blocking writes for the whole copy.`);
+  }
   if (col.generated?.kind === 'virtual') return verdict(instantWays(false), `Adding VIRTUAL column ${c} only changes metadata: instant, nothing blocked.`);
   const why = noInstantColumn(ctx, position === null ? 'add-last' : 'add');
   if (why) return verdict(inplaceWays('none', true), `Adding ${c} rebuilds ${t} in place because ${why}: writes go on, but every row is rewritten.`);

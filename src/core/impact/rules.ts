@@ -54,9 +54,8 @@ export function decideImpact(spec: DdlSpec, table: TableFacts | undefined, serve
   if (table.engine.toLowerCase() !== 'innodb') {
     return UNKNOWN(`${name} uses the ${table.engine} engine; these rules know InnoDB only, so how the server runs this is unknown. Most other engines copy the table and block writes.`);
   }
-  if (table.partitioned) {
-    return UNKNOWN(`${name} is partitioned; these rules do not model partitioned tables, so how the server runs this is unknown.`);
-  }
+  // A partitioned table follows the same rules for column and index changes (checked on both servers);
+  // partition maintenance clauses themselves stay unknown.
   if (spec.kind === 'optimize-table') return optimize(table, server, name);
   if (spec.clauses.length === 0) {
     return UNKNOWN(spec.algorithm || spec.lock ? 'An ALTER TABLE with only ALGORITHM/LOCK changes nothing the rules know of.' : 'An ALTER TABLE with no clause the rules understand.');
