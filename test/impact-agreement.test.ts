@@ -159,7 +159,6 @@ const LADDER: Case[] = [
   { sql: 'ALTER TABLE t MODIFY vb VARBINARY(300)', setup: [SETS] },
   // What the rules leave unknown on purpose.
   { sql: 'ALTER TABLE t MODIFY a VARCHAR(10) COLLATE utf8mb4_bin', rulesUnknown: true },
-  { sql: 'ALTER TABLE t MAX_ROWS=1000', rulesUnknown: true },
   { sql: 'ALTER TABLE t MODIFY gs INT AS (c + 2) STORED', setup: [GENERATED], rulesUnknown: true },
   { sql: 'ALTER TABLE t MODIFY m VARCHAR(60) CHARACTER SET utf8mb4' },
   { sql: 'ALTER TABLE t MODIFY l VARCHAR(100) CHARACTER SET utf8mb4' },
@@ -180,6 +179,14 @@ const LADDER: Case[] = [
   { sql: 'ALTER TABLE t ROW_FORMAT=DYNAMIC' },
   { sql: 'ALTER TABLE t AUTO_INCREMENT=100' },
   { sql: 'ALTER TABLE t STATS_PERSISTENT=0' },
+  { sql: 'ALTER TABLE t MAX_ROWS=1000 MIN_ROWS=10 AVG_ROW_LENGTH=100' },
+  { sql: 'ALTER TABLE t PACK_KEYS=1, CHECKSUM=1, DELAY_KEY_WRITE=1' },
+  { sql: 'ALTER TABLE t STATS_SAMPLE_PAGES=10, STATS_AUTO_RECALC=0' },
+  { sql: 'ALTER TABLE t COLLATE=utf8mb4_bin' },
+  { sql: 'ALTER TABLE t KEY_BLOCK_SIZE=8' },
+  { sql: "ALTER TABLE t ENCRYPTION='Y'", rulesUnknown: true, refused: ['mariadb', 'mysql'] },
+  { sql: 'ALTER TABLE t ALTER COLUMN c SET INVISIBLE', refused: ['mariadb'] },
+  { sql: 'ALTER TABLE t MODIFY c INT NOT NULL DEFAULT 0 INVISIBLE' },
   { sql: 'ALTER TABLE t FORCE', setup: [FULLTEXT] },
   // keys and constraints
   { sql: 'ALTER TABLE t ADD PRIMARY KEY (id)', setup: [NO_PK] },

@@ -6,6 +6,7 @@
 // index, and most table options. It has no row-version limit.
 import type { AlterClause, ColumnDef, ColumnPosition } from './ddl.js';
 import {
+  METADATA_OPTIONS,
   atLeast,
   columnChange,
   copyWays,
@@ -185,7 +186,7 @@ function tableOptions(clause: Extract<AlterClause, { kind: 'table-options' }>, c
     out.push(verdict(instantWays(false), `Changing ${t}'s default character set or collation only affects columns added later: instant.`));
   }
   for (const other of o.other ?? []) {
-    if (/^STATS_(PERSISTENT|AUTO_RECALC|SAMPLE_PAGES)=/.test(other)) out.push(verdict(instantWays(false), `${other} changes statistics settings: instant.`));
+    if (METADATA_OPTIONS.test(other)) out.push(verdict(instantWays(false), `${other} only changes metadata: instant.`));
     else out.push(unknownClause(other));
   }
   return out;

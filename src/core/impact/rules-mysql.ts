@@ -5,6 +5,7 @@
 // and at the limit (TOTAL_ROW_VERSIONS 64; 255 from 9.1) the server falls back to a rebuild.
 import type { AlterClause, ColumnDef, ColumnPosition } from './ddl.js';
 import {
+  METADATA_OPTIONS,
   atLeast,
   columnChange,
   copyWays,
@@ -188,7 +189,7 @@ function tableOptions(clause: Extract<AlterClause, { kind: 'table-options' }>, c
     out.push(verdict(inplaceWays('none', false), `Changing ${t}'s default character set or collation only affects columns added later; existing columns keep theirs. In place, nothing blocked.`));
   }
   for (const other of o.other ?? []) {
-    if (/^STATS_(PERSISTENT|AUTO_RECALC|SAMPLE_PAGES)=/.test(other)) out.push(verdict(inplaceWays('none', false), `${other} changes statistics settings in place: nothing blocked.`));
+    if (METADATA_OPTIONS.test(other)) out.push(verdict(inplaceWays('none', false), `${other} changes metadata in place: nothing blocked.`));
     else out.push(unknownClause(other));
   }
   return out;
