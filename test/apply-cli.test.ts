@@ -233,7 +233,12 @@ describe('apply against a real server (CLI)', function () {
       ['2026-11-01-create-invoices', 'not-run', 0, 2],
       ['2026-11-02-seed', 'not-run', 0, 2],
     ]);
-    assert.deepEqual(doc.changes[0].statements[1], { file: 'migrations/2026-11-01-create-invoices/up.sql', line: 6, sql: 'CREATE INDEX idx_amount ON invoices (amount)' });
+    // The index is built on the table statement 1 creates: the plan's own model says it is empty.
+    assert.deepEqual(doc.changes[0].statements[1], {
+      file: 'migrations/2026-11-01-create-invoices/up.sql', line: 6, sql: 'CREATE INDEX idx_amount ON invoices (amount)',
+      impact: { table: `${schema.name}.invoices`, rows: 0, bytes: 0, algorithm: 'inplace', lock: 'none', rebuild: false, seconds: 0 },
+    });
+    assert.deepEqual(doc.changes[0].checks, []);
     const tables = await query<{ t: string }>("SELECT TABLE_NAME AS t FROM information_schema.TABLES WHERE TABLE_SCHEMA = DATABASE() AND TABLE_NAME = 'invoices'");
     assert.deepEqual(tables, []);
   });

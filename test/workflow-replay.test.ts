@@ -369,7 +369,15 @@ describe('workflow replay: the pipeline as GitHub Actions runs it', function () 
     assert.equal(run.job('prod/deploy').outputs['snapshot-id'], snap);
 
     // The job summary's table rows, word for word (durations vary).
-    const rows = apply.summary.split('\n').filter((l) => l.startsWith('| `')).map((l) => l.replace(/ \| [^|]+ \|$/, ' | <duration> |'));
+    const lines = apply.summary.split('\n').filter((l) => l.startsWith('| `'));
+    const rows = lines.slice(0, 3).map((l) => l.replace(/ \| [^|]+ \|$/, ' | <duration> |'));
+    // Then the impact table: each statement as judged right before its change ran (sizes vary by server).
+    const t = `\`${prod.name}.invoices\``;
+    assert.deepEqual(lines.slice(3).map((l) => l.replace(/ \| \d+ (B|KB) \| /, ' | <size> | ')), [
+      `| \`${CREATE}\` 1 | ${t} | 0 rows | <size> | instant, lock none | 0 s | — |`,
+      `| \`${DUE}\` 1 | ${t} | 0 rows | <size> | instant, lock none | 0 s | — |`,
+      `| \`${DROP}\` 1 | ${t} | 0 rows | <size> | instant, lock none | 0 s | — |`,
+    ], apply.summary);
     assert.deepEqual(rows, [
       `| \`${CREATE}\` Create invoices | T-101 | 1 | no | \`${snap}\` | ✅ applied | <duration> |`,
       `| \`${DUE}\` Add due\\_date to invoices | T-102 | 1 | no | \`${snap}\` | ✅ applied | <duration> |`,
@@ -377,7 +385,7 @@ describe('workflow replay: the pipeline as GitHub Actions runs it', function () 
     ], apply.summary);
     assert.ok(apply.summary.includes('| change | ticket | statements | destructive | snapshot | result | duration |'), apply.summary);
     const planRows = run.step('prod/deploy', 'plan').summary.split('\n').filter((l) => l.startsWith('| `'));
-    assert.equal(planRows.length, 3, run.step('prod/deploy', 'plan').summary);
+    assert.equal(planRows.length, 6, run.step('prod/deploy', 'plan').summary);
 
     // The approver (the deployment's reviewer) and the PR's reviewer, in prod's history.
     const rowsProd = await history(prod.name);

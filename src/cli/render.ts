@@ -1,9 +1,13 @@
 // Text renderings of plans, reports and status: what a person reads in a terminal or a CI log.
-import type { ApplyReport, Plan } from '../core/plan-types.js';
+import type { ApplyReport, Plan, PlannedChange } from '../core/plan-types.js';
 import { oneLine, type IntegrityProblem } from '../core/plan.js';
 import { formatDiagnostic } from '../core/manifest/format.js';
 import type { Diagnostic } from '../core/types.js';
-import { describeCounts, digestStatements } from '../core/statement-digest.js';
+import { DIGEST_BOUND, describeCounts, digestStatements } from '../core/statement-digest.js';
+import { pushAll } from '../core/arrays.js';
+import { blocksWrites } from '../core/impact/assess.js';
+import { byRisk, impactLine } from '../core/impact/present.js';
+import type { CheckResult } from '../core/impact/types.js';
 
 /** The core's `file:line:column  field-or-CODE  message`, with the severity named unless it is an error. */
 export function diagnosticLine(d: Diagnostic): string {
@@ -28,10 +32,34 @@ export function planText(plan: Plan, problems: IntegrityProblem[]): string[] {
       last = s.n;
     }
     for (const d of c.diagnostics) lines.push(`    ${d.severity} ${d.code} ${d.file}:${d.line}: ${d.message}`);
+    pushAll(lines, impactText(c));
   }
   lines.push(`snapshot: ${plan.snapshot.required ? 'required' : 'not required'} (${plan.snapshot.reason})`);
   for (const p of problems) lines.push(`blocked: ${p.message}`);
   return lines;
+}
+
+/** A change's impact, riskiest statement first, and its pre-checks that did not pass; nothing before facts were read. */
+export function impactText(c: PlannedChange): string[] {
+  const lines: string[] = [];
+  const judged = byRisk(c);
+  if (judged.length > 0) lines.push('    impact (riskiest first):');
+  // A long change lists every statement that blocks writes and the riskiest others up to the digest
+  // bound; what is left is the least risky, and said as a count.
+  const blocking = judged.filter((s) => blocksWrites(s.impact)).length;
+  const shown = judged.slice(0, Math.max(blocking, DIGEST_BOUND));
+  for (const s of shown) {
+    lines.push(`    ${String(s.n).padStart(4)}  ${impactLine(s.impact)}`);
+    if (s.reason && (blocksWrites(s.impact) || s.impact.rebuild !== false)) lines.push(`          ${s.reason}`);
+  }
+  if (judged.length > shown.length) lines.push(`       …  ${(judged.length - shown.length).toLocaleString('en-US')} more statement(s) that block no writes`);
+  for (const k of c.checks ?? []) if (k.outcome !== 'pass') lines.push(checkLine(k));
+  return lines;
+}
+
+/** `    fail CG501 statement 2: ...`. */
+export function checkLine(k: CheckResult): string {
+  return `    ${k.outcome} ${k.code} statement ${k.statement}: ${k.message}`;
 }
 
 /** The result of an `apply` run, one line per change. */

@@ -76,6 +76,11 @@ export interface ApplyContext {
    * (default 100 ms; 0 = at once). A short batch reaches its own commit point first and costs nothing.
    */
   recordAppliedAfterMs?: number;
+  /**
+   * Runs right before a change starts, after the changes before it: the pre-checks on the live rows.
+   * Rejecting refuses the change before anything is written for it (its result stays `not-run`).
+   */
+  beforeChange?: (change: PlannedChange) => Promise<void>;
 }
 
 // MySQL/MariaDB error numbers that mean "gave up on a lock": 1205 lock wait timeout (a metadata lock
@@ -213,6 +218,15 @@ export async function applyPlan(
         `refused: the run lock on ${plan.environment} was lost (its connection ended); stopping before ${entry.id}, ` +
           'with everything before it recorded. Run apply again',
       );
+    }
+    if (ctx.beforeChange) {
+      try {
+        await ctx.beforeChange(entry);
+      } catch (err) {
+        entry.error = err instanceof Error ? err.message : String(err);
+        (err as { report?: ApplyReport }).report = report;
+        throw err;
+      }
     }
     const started = Date.now();
     try {

@@ -1,4 +1,5 @@
 // What `plan` prints and `apply` executes: one object, so the reviewer approves exactly what runs.
+import type { CheckResult, Impact } from './impact/types.js';
 import type { Diagnostic, HistoryStatus } from './types.js';
 
 /** A statement as shown in a plan (DESIGN.md's JSON shape) plus its number within the change. */
@@ -8,6 +9,13 @@ export interface PlannedStatement {
   file: string;
   line: number;
   sql: string;
+  /**
+   * How the target will run it, once the plan has read the target's facts; null for a statement the
+   * rules do not judge (DML, SET, views and routines). Absent until then.
+   */
+  impact?: Impact | null;
+  /** The rules' one sentence on it (squawk-style), when `impact` is known. */
+  reason?: string;
 }
 
 /** One change the plan will run (or resume) in the environment. */
@@ -25,6 +33,8 @@ export interface PlannedChange {
   /** The history status that made it pending: undefined (new), `running`, `failed`. */
   previous?: HistoryStatus;
   diagnostics: Diagnostic[];
+  /** Pre-checks on the live rows and the `max_copy_rows` bound; absent until the target's facts were read. */
+  checks?: CheckResult[];
 }
 
 /** The snapshot decision for an environment. */

@@ -81,6 +81,8 @@ export interface EnvironmentConfig {
   snapshot_timeout: number;
   /** First wait between snapshot polls in seconds; doubles up to six times this. */
   snapshot_poll_seconds: number;
+  /** Refuse a blocking table copy (or an unknown algorithm) on a table with more rows than this; unset: no bound. */
+  max_copy_rows?: number;
   /** 1-based line of the environment's key in `changegate.yaml`, for messages. */
   line: number;
 }

@@ -38,6 +38,10 @@ export interface TestServer {
    */
   createUser(name: string, password: string, grants: string[]): Promise<{ url(schema?: string): string }>;
   stop(): Promise<void>;
+  /** Started here only: SIGKILL the server process (a crash; a failover as clients see it), waiting until it is gone. */
+  crash?(): Promise<void>;
+  /** Started here only: start it again on the same datadir and port, after `crash`; connection ids start again. */
+  restart?(): Promise<void>;
 }
 
 const DIR_PREFIX = 'changegate-mysql-';
@@ -303,6 +307,8 @@ export async function startServer(extraArgs: string[] = [], options: StartOption
       `--log-error=${log}`,
       ...asRoot,
       '--skip-log-bin',
+      // Its own temp folder: files in the shared /tmp can be cleaned away by anything on the machine.
+      `--tmpdir=${dir}`,
       // 'x'@'%' must match loopback clients; name resolution would also let ''@'localhost' shadow them.
       '--skip-name-resolve',
       '--character-set-server=utf8mb4',
@@ -333,7 +339,7 @@ export async function startServer(extraArgs: string[] = [], options: StartOption
     const stop = async () => {
       if (stopped) return;
       stopped = true;
-      await root.end().catch(() => undefined);
+      await admin.conn.end().catch(() => undefined);
       const c = child!;
       if (c.exitCode === null) {
         const exited = new Promise<void>((r) => c.once('exit', () => r()));
@@ -346,7 +352,25 @@ export async function startServer(extraArgs: string[] = [], options: StartOption
       process.removeListener('exit', onExit);
       for (const sig of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) process.removeListener(sig, onSignal);
     };
-    return buildServer(admin, { socket, pid: child.pid!, dir, ...(tls ? { caFile: join(dir, 'ca.pem') } : {}) }, stop, row!.v);
+    const crash = async () => {
+      const c = child!;
+      if (c.exitCode !== null) return;
+      const exited = new Promise<void>((r) => c.once('exit', () => r()));
+      c.kill('SIGKILL');
+      await exited;
+      admin.conn.destroy();
+    };
+    const restart = async () => {
+      child = spawn(binary, args, { stdio: 'ignore' });
+      child.unref();
+      writeFileSync(join(dir, 'owner.json'), JSON.stringify({ owner: process.pid, server: child.pid }));
+      const again = await waitForServer(socket, child, log);
+      // The admin connection the server had is gone with it; later queries use this one.
+      admin.conn = again;
+      (again as unknown as { connection?: { stream?: { unref?(): void } } }).connection?.stream?.unref?.();
+    };
+    const built = buildServer(admin, { socket, pid: child.pid!, dir, ...(tls ? { caFile: join(dir, 'ca.pem') } : {}) }, stop, row!.v);
+    return Object.assign(built, { crash, restart });
   } catch (e) {
     killNow();
     process.removeListener('exit', onExit);

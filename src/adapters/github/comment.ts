@@ -3,6 +3,7 @@
 import type { Plan, PlannedChange } from '../../core/plan-types.js';
 import type { Diagnostic } from '../../core/types.js';
 import type { Octokit } from './client.js';
+import { impactMarkdown } from './impact-table.js';
 import { mdCode, mdDetails, mdFence, mdInline, mdTable, scrub } from './markdown.js';
 import { pushAll } from '../../core/arrays.js';
 import { describeCounts, digestStatements } from '../../core/statement-digest.js';
@@ -87,6 +88,7 @@ function environmentSection(plan: Plan, withSql: boolean): string[] {
       out.push(`- ${SEVERITY_ICON[d.severity]} ${mdCode(d.code)} ${mdCode(`${d.file}:${d.line}:${d.column}`)} ${mdInline(d.message)}`);
     }
   }
+  out.push(...impactMarkdown(plan.changes));
   if (withSql) {
     for (const c of plan.changes) {
       const n = c.statements.length;

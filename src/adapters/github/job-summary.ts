@@ -2,6 +2,7 @@
 // HTTP client under it) would otherwise load on every command that prints a report, in every format.
 import type { ApplyReport, ChangeResult, Plan, PlannedChange } from '../../core/plan-types.js';
 import type { ApprovalRecord } from './approvals.js';
+import { impactMarkdown } from './impact-table.js';
 import { formatDuration, mdCode, mdFence, mdInline, mdTable, scrub } from './markdown.js';
 
 /** What a job summary shows: per environment either what ran (`report`) or what would run (`plan`). */
@@ -52,6 +53,7 @@ export function summaryMarkdown(input: SummaryInput): string {
       out.push(
         mdTable(['change', 'ticket', 'statements', 'destructive', 'snapshot', 'result', 'duration'], rows),
       );
+      out.push(...impactMarkdown(changes));
     }
     out.push('', `Snapshot: ${mdInline(scrub(snapshot.reason))}`);
     if (isReport) {

@@ -112,6 +112,8 @@ export interface Target {
   readonly connection: MysqlConnection;
   /** Takes the run lock on a dedicated connection with the same credentials (see `acquireRunLock`). */
   lock(timeoutSec: number): Promise<RunLock>;
+  /** A second connection for plan facts and pre-checks (see `openReader`); the caller closes it. */
+  reader(): Promise<MysqlConnection>;
   close(): Promise<void>;
 }
 
@@ -154,8 +156,29 @@ export async function connectTarget(spec: TargetSpec, opts: ConnectOptions): Pro
       inspector,
       connection: conn,
       lock: (timeoutSec) => acquireRunLock(spec, spec.schema, timeoutSec, opts.label),
+      reader: () => openReader(spec, server, opts),
       close: () => conn.close(),
     };
+  } catch (e) {
+    await conn.close().catch(() => undefined);
+    throw e;
+  }
+}
+
+/**
+ * A connection that cannot write and holds no lock past its statement: autocommit on (a SELECT's
+ * metadata lock ends with it, so it never queues an ALTER and the writers behind it), every
+ * transaction READ ONLY, metadata lock waits bounded by `lock_wait_timeout`. On MySQL, table
+ * statistics are read fresh instead of from the dictionary's day-long cache.
+ */
+async function openReader(spec: TargetSpec, server: ServerInfo, opts: ConnectOptions): Promise<MysqlConnection> {
+  const conn = await openConnection(spec, opts.label);
+  try {
+    const fresh = server.version.flavor === 'mariadb' ? '' : ', SESSION information_schema_stats_expiry = 0';
+    await conn.exec(`SET NAMES utf8mb4, SESSION autocommit = 1, SESSION lock_wait_timeout = ${opts.lockWaitTimeout}${fresh}`);
+    await conn.exec('SET SESSION TRANSACTION READ ONLY');
+    await useSchema(conn, spec.schema);
+    return conn;
   } catch (e) {
     await conn.close().catch(() => undefined);
     throw e;

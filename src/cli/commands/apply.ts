@@ -7,6 +7,7 @@ import type { CommandContext } from '../context.js';
 import { announce, approverText, ciApprovals, type Approvals } from '../announce.js';
 import { lockedApplyContext, lockTarget, operator, planWithGates, refuseProblems, scope } from '../flow.js';
 import { planText, reportText } from '../render.js';
+import { assessPlan, openImpact, preflight, type ImpactSession } from '../impact-step.js';
 import { ensureSnapshot } from '../snapshot-step.js';
 import { reportSummary } from '../summary.js';
 import { planJson } from './plan.js';
@@ -24,6 +25,7 @@ export default async function apply(ctx: CommandContext, opts: { env: string; dr
   });
   const who = operator(ctx, approver);
   const t = await lockTarget(ctx, s, lockTimeout);
+  let impact: ImpactSession | undefined;
   try {
     let group: { end(): void } | undefined;
     const progress = new ProgressLines((line) => ctx.out.info(line));
@@ -45,6 +47,13 @@ export default async function apply(ctx: CommandContext, opts: { env: string; dr
     // A dry run writes nothing, not even the in-doubt verdict on an interrupted run.
     const history = opts.dryRun ? t.history : await reconcileInterrupted(s.byId, t.history, s.env.name, applyCtx);
     const { plan, problems } = await planWithGates(ctx, s, history);
+    if (plan.changes.length > 0 && problems.length === 0) {
+      impact = await openImpact(t.open);
+      // A dry run reports the checks as plan does; a real run checks each change right before it starts.
+      await assessPlan(ctx, s, impact, plan, { checks: !!opts.dryRun });
+      const session = impact;
+      applyCtx.beforeChange = (c) => preflight(ctx, s, session, c);
+    }
     for (const line of planText(plan, problems)) ctx.out.info(line);
     refuseProblems(s.env.name, problems);
     ctx.out.output('pending', String(plan.changes.length));
@@ -85,6 +94,7 @@ export default async function apply(ctx: CommandContext, opts: { env: string; dr
     await announce(ctx, s.config, { phase: 'success', environment: s.env.name, plan, approver, runUrl: applyCtx.operator.runUrl, snapshotId: applyCtx.snapshotId });
     return 0;
   } finally {
+    await impact?.close().catch(() => undefined);
     await t.close();
   }
 }

@@ -2,7 +2,8 @@
 // updated in place. An environment this job cannot read (PROD from a PR job) says so instead.
 import { UsageError } from '../../core/errors.js';
 import type { CommandContext } from '../context.js';
-import { planWithGates, readTarget, scope } from '../flow.js';
+import { scope } from '../flow.js';
+import { planWithImpact } from '../impact-step.js';
 import { loadConfigOrFail } from '../load.js';
 import { environmentsInOrder } from '../../core/manifest/environments.js';
 
@@ -19,9 +20,7 @@ export default async function comment(ctx: CommandContext, opts: { pr: string; e
   for (const name of environmentsInOrder(config).map((e) => e.name).filter((n) => wanted.includes(n))) {
     const s = scope(ctx, name);
     try {
-      const { open, history } = await readTarget(ctx, s);
-      await open.close();
-      const { plan, problems } = await planWithGates(ctx, s, history);
+      const { plan, problems } = await planWithImpact(ctx, s);
       environments.push(problems.length > 0 ? { name, plan, unavailable: problems.map((p) => p.message).join('; ') } : { name, plan });
     } catch (err) {
       environments.push({ name, unavailable: `not readable from this job (${err instanceof Error ? err.message.split('\n')[0] : String(err)})` });

@@ -1,28 +1,29 @@
 // `changegate plan --env E`: what apply would run there, read from the target's history.
 import type { CommandContext } from '../context.js';
-import { planWithGates, readTarget, scope } from '../flow.js';
+import { scope } from '../flow.js';
+import { planWithImpact, riskDiagnostics } from '../impact-step.js';
 import { planText } from '../render.js';
 import { planSummary } from '../summary.js';
 
-/** Prints the plan; 1 when something blocks it (drift, in-doubt, the promotion gate). */
+/** Prints the plan; 1 when something blocks it (drift, in-doubt, the promotion gate) or a pre-check fails. */
 export default async function plan(ctx: CommandContext, opts: { env: string }): Promise<number> {
   const s = scope(ctx, opts.env);
-  const { open, history } = await readTarget(ctx, s);
-  await open.close();
-  const { plan: p, problems } = await planWithGates(ctx, s, history);
+  const { plan: p, problems } = await planWithImpact(ctx, s);
   for (const line of planText(p, problems)) ctx.out.info(line);
-  ctx.out.diagnostics(p.changes.flatMap((c) => c.diagnostics));
+  ctx.out.diagnostics([...p.changes.flatMap((c) => c.diagnostics), ...p.changes.flatMap(riskDiagnostics)]);
   ctx.out.setDocument({ environment: p.environment, snapshot: p.snapshot, changes: p.changes.map(planJson), problems: problems.map((x) => x.message) });
   ctx.out.output('pending', String(p.changes.length));
   ctx.out.output('snapshot-required', String(p.snapshot.required));
   ctx.out.summary(planSummary(p));
-  return problems.length > 0 ? 1 : 0;
+  const failed = p.changes.some((c) => (c.checks ?? []).some((k) => k.outcome === 'fail'));
+  return problems.length > 0 || failed ? 1 : 0;
 }
 
 /** DESIGN.md's plan shape for one change. */
 export function planJson(c: import('../../core/plan-types.js').PlannedChange): object {
   return {
     id: c.id, title: c.title, ticket: c.ticket, destructive: c.destructive, resume_from: c.resumeFrom,
-    statements: c.statements.map((s) => ({ file: s.file, line: s.line, sql: s.sql })), diagnostics: c.diagnostics,
+    statements: c.statements.map((s) => ({ file: s.file, line: s.line, sql: s.sql, impact: s.impact ?? null })), diagnostics: c.diagnostics,
+    checks: c.checks ?? [],
   };
 }

@@ -251,6 +251,7 @@ function build(raw: RawConfig, source: YamlSource, root: string, rel: string): C
     if (!isUrl) env.auth = e.auth ?? 'secret';
     if (e.require_rotation !== undefined) env.require_rotation = e.require_rotation;
     if (e.tls) env.tls = { ca_file: e.tls.ca_file };
+    if (e.max_copy_rows !== undefined) env.max_copy_rows = e.max_copy_rows;
     return env;
   });
   const config: Config = {

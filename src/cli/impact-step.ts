@@ -1,0 +1,127 @@
+// The impact step plan and apply share: read the facts of the tables a plan touches on a reader
+// connection, judge each statement, run the pre-checks that can run now, and (in apply) run a
+// change's checks right before it starts, refusing it with the numbers when one fails.
+import { RefusedError } from '../core/errors.js';
+import { assessChanges, blocksWrites, tablesToRead } from '../core/impact/assess.js';
+import { impactLine } from '../core/impact/present.js';
+import type { CheckResult, ServerFacts } from '../core/impact/types.js';
+import type { Plan, PlannedChange } from '../core/plan-types.js';
+import type { Diagnostic } from '../core/types.js';
+import type { MysqlConnection } from '../adapters/mysql/connection.js';
+import type { CommandContext } from './context.js';
+import type { PlanResult } from '../core/plan.js';
+import { planWithGates, readTarget, type Scope } from './flow.js';
+import type { OpenEnvironment } from './target.js';
+
+/** The code of the annotation on a statement that blocks writes. */
+export const BLOCKING_CODE = 'CG400';
+
+/** A reader on the target and the server's rules flavour, for one command. */
+export interface ImpactSession {
+  reader: MysqlConnection;
+  server: ServerFacts;
+  schema: string;
+  close(): Promise<void>;
+}
+
+/** Opens the reader connection (see Target.reader). */
+export async function openImpact(open: OpenEnvironment): Promise<ImpactSession> {
+  const { serverFacts } = await import('../adapters/mysql/facts.js');
+  const reader = await open.target.reader();
+  return { reader, server: serverFacts(open.target.server.version), schema: open.target.schema, close: () => reader.close() };
+}
+
+/** Seconds each pre-check may run: CHANGEGATE_PRECHECK_SECONDS, else the adapter's default. */
+function precheckSeconds(ctx: CommandContext): number | undefined {
+  const v = Number(ctx.env.CHANGEGATE_PRECHECK_SECONDS);
+  return Number.isFinite(v) && v > 0 ? v : undefined;
+}
+
+/**
+ * Judges every pending statement of the plan against the target's facts; with `checks`, also runs
+ * the pre-checks that today's rows can answer (the others say when they will run).
+ */
+export async function assessPlan(ctx: CommandContext, s: Scope, session: ImpactSession, plan: Plan, opts: { checks: boolean }): Promise<void> {
+  if (plan.changes.length === 0) return;
+  const { readTableFacts } = await import('../adapters/mysql/facts.js');
+  const live = await readTableFacts(session.reader, session.server, tablesToRead(plan.changes, session.schema));
+  const ready = assessChanges({
+    changes: plan.changes, schema: session.schema, server: session.server, live, environment: s.env.name,
+    ...(s.env.max_copy_rows !== undefined ? { maxCopyRows: s.env.max_copy_rows } : {}),
+  });
+  if (!opts.checks) return;
+  const { runPreChecks } = await import('../adapters/mysql/prechecks.js');
+  for (const [change, checks] of ready) {
+    if (checks.length === 0) continue;
+    change.checks = sortChecks([...(change.checks ?? []), ...(await runPreChecks(session.reader, session.server, checks, precheckSeconds(ctx)))]);
+  }
+}
+
+/**
+ * Right before a change starts: its facts read again (earlier changes of the run are applied now),
+ * its impact and bound judged again, its pre-checks run. A failing one refuses the change before its
+ * first statement, with the numbers; nothing is written for it.
+ */
+export async function preflight(ctx: CommandContext, s: Scope, session: ImpactSession, change: PlannedChange): Promise<void> {
+  await assessPlan(ctx, s, session, { environment: s.env.name, snapshot: { required: false, reason: '' }, changes: [change], applied: [] }, { checks: true });
+  const failed = (change.checks ?? []).filter((k) => k.outcome === 'fail');
+  // The failures go into the refusal below; the warnings are said here, once.
+  for (const k of change.checks ?? []) if (k.outcome === 'warn') ctx.out.warn(`${change.id}: statement ${k.statement} ${k.code}: ${k.message}`);
+  if (failed.length > 0) {
+    ctx.out.diagnostics(checkDiagnostics(change));
+    throw new RefusedError(
+      `refused: ${change.id} stops before its first statement: ${failed.length} pre-check(s) failed in ${s.env.name}:\n` +
+        failed.map((k) => `  statement ${k.statement} ${k.code}: ${k.message}`).join('\n'),
+    );
+  }
+}
+
+/** Reads the target's history, plans with the gates, and judges the plan with its pre-checks (plan and comment). */
+export async function planWithImpact(ctx: CommandContext, s: Scope): Promise<PlanResult> {
+  const { open, history } = await readTarget(ctx, s);
+  try {
+    const result = await planWithGates(ctx, s, history);
+    if (result.plan.changes.length > 0) {
+      const session = await openImpact(open);
+      try {
+        await assessPlan(ctx, s, session, result.plan, { checks: true });
+      } finally {
+        await session.close();
+      }
+    }
+    return result;
+  } finally {
+    await open.close();
+  }
+}
+
+/** Checks by statement, then code. */
+export function sortChecks(checks: CheckResult[]): CheckResult[] {
+  return [...checks].sort((a, b) => a.statement - b.statement || a.code.localeCompare(b.code));
+}
+
+/**
+ * The risks as findings on the SQL line of their statement, for `--format github` annotations: each
+ * statement that blocks writes (CG400), and each failed or warning check.
+ */
+export function riskDiagnostics(change: PlannedChange): Diagnostic[] {
+  const out: Diagnostic[] = [];
+  for (const st of change.statements) {
+    if (!st.impact || st.n < change.resumeFrom || !blocksWrites(st.impact)) continue;
+    out.push({ code: BLOCKING_CODE, severity: 'warning', file: st.file, line: st.line, column: 1, message: `${impactLine(st.impact)}${st.reason ? `: ${st.reason}` : ''}`, destructive: false });
+  }
+  out.push(...checkDiagnostics(change));
+  return out;
+}
+
+/** The failed and warning checks as findings on their statement's line. */
+export function checkDiagnostics(change: PlannedChange): Diagnostic[] {
+  const out: Diagnostic[] = [];
+  for (const k of change.checks ?? []) {
+    if (k.outcome === 'pass') continue;
+    const st = change.statements[k.statement - 1];
+    if (!st) continue;
+    out.push({ code: k.code, severity: k.outcome === 'fail' ? 'error' : 'warning', file: st.file, line: st.line, column: 1, message: k.message, destructive: false });
+  }
+  return out;
+}

@@ -1,0 +1,239 @@
+// The plan's impact pass: walks the pending statements in order over a model of their tables (the
+// live facts, evolved by each earlier statement of the plan), gives each statement its Impact, checks
+// the `max_copy_rows` bound, and lists the pre-check queries that can run now. A check whose table an
+// earlier pending statement changes cannot be judged from today's rows: it says when it will run.
+import { tokenize } from '../sql/lexer.js';
+import { isWord, verbIndex } from '../lint/syntax.js';
+import type { PlannedChange, PlannedStatement } from '../plan-types.js';
+import { deferred, preChecks, refKey, type PreCheck } from './checks.js';
+import { parseDdl, tablesOf, type DdlSpec } from './ddl.js';
+import { evolveFacts } from './model.js';
+import { decideImpact, estimateSeconds } from './rules.js';
+import type { CheckResult, Impact, ImpactDecision, ServerFacts, TableFacts } from './types.js';
+
+/** The code of the `max_copy_rows` refusal. */
+export const COPY_BOUND_CODE = 'CG401';
+
+/** The rules the pass applies; the impact rules and model in this folder, or a test's stand-ins. */
+export interface ImpactRules {
+  decide(spec: DdlSpec, table: TableFacts | undefined, server: ServerFacts): ImpactDecision;
+  seconds(table: TableFacts | undefined, decision: ImpactDecision, spec: DdlSpec): number | null;
+  /** The model after the statement: tables created, altered, renamed or dropped (absent from the map). */
+  evolve(model: Map<string, TableFacts>, spec: DdlSpec, schema: string): Map<string, TableFacts>;
+}
+
+/** The rules and model of this folder. */
+export const IMPACT_RULES: ImpactRules = {
+  decide: decideImpact,
+  seconds: estimateSeconds,
+  evolve: evolveFacts,
+};
+
+/** What the pass needs besides the plan. */
+export interface AssessInput {
+  /** The changes to judge, in run order; statements before `resumeFrom` are not judged. */
+  changes: PlannedChange[];
+  /** The schema unqualified names are in. */
+  schema: string;
+  server: ServerFacts;
+  /** Facts read from the target, keyed `schema.table`. */
+  live: Map<string, TableFacts>;
+  /** The environment's `max_copy_rows`, when set, and its name for messages. */
+  maxCopyRows?: number;
+  environment: string;
+  /** Default IMPACT_RULES. */
+  rules?: ImpactRules;
+}
+
+/** Statement kinds whose impact the rules judge: DML, views and the rest get `impact: null`. */
+const JUDGED = new Set<DdlSpec['kind']>(['alter-table', 'create-index', 'drop-index', 'optimize-table', 'create-table', 'drop-table', 'truncate', 'rename-table']);
+/** Kinds that may copy a table, which `max_copy_rows` bounds. */
+const COPYING = new Set<DdlSpec['kind']>(['alter-table', 'create-index', 'drop-index', 'optimize-table']);
+
+/** A parsed statement, cached: plan, apply and the bench ask for the same text again. */
+function parsed(sql: string): DdlSpec | null {
+  let spec = specs.get(sql);
+  if (spec === undefined) {
+    spec = parseDdl(sql);
+    specs.set(sql, spec);
+  }
+  return spec;
+}
+const specs = new Map<string, DdlSpec | null>();
+
+/** Every `schema.table` the pending statements name (their targets and the parents of new foreign keys). */
+export function tablesToRead(changes: PlannedChange[], schema: string): { schema: string; name: string }[] {
+  const seen = new Map<string, { schema: string; name: string }>();
+  for (const c of changes) {
+    for (const s of pending(c)) {
+      const spec = parsed(s.sql);
+      if (!spec) continue;
+      const refs = [...tablesOf(spec)];
+      for (const cl of spec.clauses) if (cl.kind === 'add-foreign-key') refs.push(cl.foreignKey.refTable);
+      for (const r of refs) seen.set(refKey(r, schema), { schema: r.schema ?? schema, name: r.name });
+    }
+  }
+  return [...seen.values()];
+}
+
+/**
+ * Sets each pending statement's `impact` and `reason`, drops the lint notice CG301 where the impact
+ * now answers it, sets each change's `checks` to the bound's verdicts and the deferred checks, and
+ * returns the pre-checks to run now, per change.
+ */
+export function assessChanges(input: AssessInput): Map<PlannedChange, PreCheck[]> {
+  const { schema, server } = input;
+  const rules = input.rules ?? IMPACT_RULES;
+  let model = new Map(input.live);
+  // Who changed each table first, of the statements judged so far: `*` for a statement whose writes
+  // cannot be told (CALL, say).
+  const changedBy = new Map<string, { change: PlannedChange; n: number }>();
+  const out = new Map<PlannedChange, PreCheck[]>();
+  // Tables the plan creates empty and no statement has written rows into yet.
+  const empty = new Set<string>();
+  for (const change of input.changes) {
+    const results: CheckResult[] = [];
+    const ready: PreCheck[] = [];
+    const answered = new Set<string>();
+    for (const s of pending(change)) {
+      const spec = parsed(s.sql);
+      if (!spec) {
+        s.impact = null;
+        continue;
+      }
+      const target = spec.table ? refKey(spec.table, schema) : null;
+      const facts = target ? (lookup(model, target) ?? null) : null;
+      if (JUDGED.has(spec.kind) && target) {
+        const decision = rules.decide(spec, facts ?? undefined, server);
+        s.impact = impactOf(target, facts, decision, rules.seconds(facts ?? undefined, decision, spec));
+        // A table the statement creates starts empty (unless a query fills it).
+        if (spec.kind === 'create-table' && !facts && !spec.create?.asSelect) Object.assign(s.impact, { rows: 0, bytes: 0 });
+        s.reason = decision.reason;
+        if (facts) answered.add(`${s.file}:${s.line}`);
+        const bound = copyBound(input, s, spec, facts);
+        if (bound) results.push(bound);
+      } else {
+        s.impact = null;
+      }
+
+      for (const check of preChecks({ spec, statement: s.n, schema, facts: model })) {
+        // A table the plan creates and nothing has filled yet holds no row to check.
+        if (check.tables.every((k) => empty.has(k.toLowerCase()))) continue;
+        const hits = [...check.tables.map((k) => k.toLowerCase()), ...check.columns, '*'].filter((k) => changedBy.has(k));
+        // The same change's own earlier statement is the reason that still holds at apply time.
+        const hit = hits.find((k) => changedBy.get(k)!.change === change) ?? hits[0];
+        const first = hit ? changedBy.get(hit) : undefined;
+        if (!first) {
+          // Facts of a table the plan itself creates or rebuilt are a model, not rows to query.
+          if (check.tables.every((k) => lookup(input.live, k))) ready.push(check);
+          continue;
+        }
+        const table = hit === '*' ? check.tables[0]! : hit!.replace('#', '.');
+        results.push(
+          first.change === change
+            ? deferred(check, `cannot be verified before ${change.id} starts, since its statement ${first.n} changes ${table} first; verify it by hand, or move the statement into a change of its own`)
+            : deferred(check, `verified at apply time, right before ${change.id} starts, since ${first.change.id} (statement ${first.n}) changes ${table} first`),
+        );
+      }
+
+      const writes = written(spec, s.sql, schema);
+      // Per key, the first writer within the latest change that wrote it.
+      for (const k of writes) if (changedBy.get(k)?.change !== change) changedBy.set(k, { change, n: s.n });
+      if (spec.kind === 'create-table' && target && !spec.create?.asSelect) empty.add(target.toLowerCase());
+      else if (['other', 'update', 'delete', 'rename-table'].includes(spec.kind)) {
+        for (const k of writes) empty.delete(k.split('#')[0]!);
+        if (writes.includes('*')) empty.clear();
+      }
+      if (JUDGED.has(spec.kind)) model = rules.evolve(model, spec, schema);
+    }
+    change.diagnostics = change.diagnostics.filter((d) => !(d.code === 'CG301' && answered.has(`${d.file}:${d.line}`)));
+    change.checks = results;
+    out.set(change, ready);
+  }
+  return out;
+}
+
+/** The statements a run of the change would send. */
+function pending(c: PlannedChange): PlannedStatement[] {
+  return c.statements.filter((s) => s.n >= c.resumeFrom);
+}
+
+function lookup(model: Map<string, TableFacts>, k: string): TableFacts | undefined {
+  return model.get(k) ?? [...model.entries()].find(([x]) => x.toLowerCase() === k.toLowerCase())?.[1];
+}
+
+function impactOf(table: string, facts: TableFacts | null, d: ImpactDecision, seconds: number | null): Impact {
+  return {
+    table,
+    rows: facts ? facts.rows : null,
+    bytes: facts ? facts.dataBytes + facts.indexBytes : null,
+    algorithm: d.algorithm,
+    lock: d.lock,
+    rebuild: d.rebuild,
+    seconds,
+  };
+}
+
+/** Whether an impact blocks writes: a copy, a lock that stops writers, or an unknown answer. */
+export function blocksWrites(i: Impact): boolean {
+  return i.algorithm === null || i.algorithm === 'copy' || i.lock === null || i.lock === 'shared' || i.lock === 'exclusive';
+}
+
+function copyBound(input: AssessInput, s: PlannedStatement, spec: DdlSpec, facts: TableFacts | null): CheckResult | null {
+  const i = s.impact;
+  if (input.maxCopyRows === undefined || !i || !facts || !COPYING.has(spec.kind)) return null;
+  if (i.algorithm !== 'copy' && i.algorithm !== null) return null;
+  if (facts.rows <= input.maxCopyRows) return null;
+  const how = i.algorithm === 'copy' ? 'copies the table' : 'may copy the table (the rules cannot tell how the server runs it)';
+  return {
+    code: COPY_BOUND_CODE,
+    statement: s.n,
+    outcome: 'fail',
+    count: facts.rows,
+    message:
+      `${i.table}: statement ${s.n} ${how} and blocks writes for as long as that runs, on about ${facts.rows.toLocaleString('en-US')} rows, ` +
+      `over max_copy_rows (${input.maxCopyRows.toLocaleString('en-US')}) of ${input.environment}; ` +
+      `use a form that runs INSTANT or INPLACE if one exists (one ALTER per clause, ALGORITHM stated), an expand/contract sequence ` +
+      `(add the new shape, backfill in batches, switch readers, drop the old), or an online schema change tool (gh-ost, pt-online-schema-change)`,
+  };
+}
+
+/**
+ * What a statement changes that a later check may read, lower case: `schema.table` for its rows,
+ * `schema.table#column` for one column's values, `*` when it cannot be told. An ALTER that only adds
+ * indexes, keys or options changes no value a check reads.
+ */
+function written(spec: DdlSpec, sql: string, schema: string): string[] {
+  if (spec.kind === 'alter-table' && spec.table) {
+    const t = refKey(spec.table, schema).toLowerCase();
+    const out: string[] = [];
+    for (const c of spec.clauses) {
+      if (c.kind === 'add-column') out.push(`${t}#${c.column.name}`.toLowerCase());
+      else if (c.kind === 'drop-column') out.push(`${t}#${c.name}`.toLowerCase());
+      else if (c.kind === 'change-column') out.push(`${t}#${c.from}`.toLowerCase(), `${t}#${c.column.name}`.toLowerCase());
+      else if (c.kind === 'rename-column') out.push(`${t}#${c.from}`.toLowerCase(), `${t}#${c.to}`.toLowerCase());
+      else if (['convert-charset', 'rename-table', 'partition', 'unknown'].includes(c.kind)) out.push(t);
+    }
+    for (const r of spec.renames) out.push(refKey(r.to, schema).toLowerCase());
+    return out;
+  }
+  if (spec.kind === 'create-index' || spec.kind === 'drop-index' || spec.kind === 'optimize-table') return [];
+  if (spec.kind !== 'other') {
+    const out = tablesOf(spec).map((r) => refKey(r, schema).toLowerCase());
+    for (const r of spec.renames) out.push(refKey(r.to, schema).toLowerCase());
+    return out;
+  }
+  const t = tokenize(sql).filter((x) => x.type !== 'comment');
+  const v = verbIndex(t);
+  if (v < 0) return [];
+  if (isWord(t[v], 'INSERT', 'REPLACE')) {
+    let k = v + 1;
+    while (isWord(t[k], 'LOW_PRIORITY', 'DELAYED', 'HIGH_PRIORITY', 'IGNORE', 'INTO')) k++;
+    const name = t[k];
+    if (!name) return ['*'];
+    const dotted = t[k + 1]?.text === '.' && t[k + 2];
+    return [dotted ? `${name.value}.${t[k + 2]!.value}`.toLowerCase() : `${schema}.${name.value}`.toLowerCase()];
+  }
+  if (isWord(t[v], 'CALL', 'EXECUTE', 'LOAD', 'HANDLER', 'IMPORT')) return ['*'];
+  return [];
+}

@@ -1,0 +1,441 @@
+// Data-dependent pre-checks: from one parsed statement and the live facts of its table, the bounded
+// read-only queries that tell whether it would fail on the rows there (duplicates under a new UNIQUE
+// key, NULLs under NOT NULL, values a narrower type cannot hold, orphans under a new foreign key),
+// what it would lose (DROP, TRUNCATE) and how many rows an UPDATE or DELETE reaches (EXPLAIN, never
+// run). Pure: an adapter runs the SQL and hands each count back to `judge`.
+import { tokenize } from '../sql/lexer.js';
+import { isPunct, isWord, verbIndex } from '../lint/syntax.js';
+import type { AlterClause, ColumnDef, DdlSpec, KeyPart, TableRef } from './ddl.js';
+import type { CheckResult, ColumnFacts, TableFacts } from './types.js';
+
+/** The pre-check codes and what each one watches for. */
+export const CHECK_CODES = {
+  duplicates: 'CG501',
+  nulls: 'CG502',
+  narrowing: 'CG503',
+  orphans: 'CG504',
+  dataLoss: 'CG505',
+  rowsTouched: 'CG506',
+} as const;
+
+/** Rows counted exactly before a data-loss warning says "at least": a count past this would scan a big table. */
+export const LOSS_BOUND = 100_000;
+
+/** One pre-check: a query whose answer is a count, and how to read it. */
+export interface PreCheck {
+  code: string;
+  /** 1-based statement number within the change. */
+  statement: number;
+  /** `schema.table` keys whose rows the query reads (a change to any of them before it defers it). */
+  tables: string[];
+  /** The columns it reads, as `schema.table#column` (lower case): a change to one of them before it defers it too. */
+  columns: string[];
+  /** A read-only SELECT; `count`: its first column is the count; `explain`: EXPLAIN it and read the estimated rows. */
+  sql: string;
+  read: 'count' | 'explain';
+  /** What it verifies, for "could not verify ..." (`duplicates in shop.users (email)`). */
+  subject: string;
+  /** The outcome and message for a count. */
+  judge(count: number): Pick<CheckResult, 'outcome' | 'message'>;
+}
+
+/** The result of a check from its count. */
+export function checkResult(check: PreCheck, count: number): CheckResult {
+  return { code: check.code, statement: check.statement, count, ...check.judge(count) };
+}
+
+/** The result of a check the server stopped at its time bound: never a pass. */
+export function timedOut(check: PreCheck, seconds: number): CheckResult {
+  return {
+    code: check.code,
+    statement: check.statement,
+    outcome: 'warn',
+    count: null,
+    message: `could not verify ${check.subject} in ${seconds} s; check it by hand before applying, or run it in a quieter hour`,
+  };
+}
+
+/** The result of a check the server refused (a privilege it lacks, say): a warning with the server's words. */
+export function notVerified(check: PreCheck, error: string): CheckResult {
+  return { code: check.code, statement: check.statement, outcome: 'warn', count: null, message: `could not verify ${check.subject}: ${error}` };
+}
+
+/** A check that cannot run now because an earlier statement changes its table first. */
+export function deferred(check: PreCheck, why: string): CheckResult {
+  return { code: check.code, statement: check.statement, outcome: 'warn', count: null, message: `${check.subject}: ${why}` };
+}
+
+/** How a check reaches the tables: the live facts of each, by `schema.table`. */
+export interface CheckInput {
+  spec: DdlSpec;
+  statement: number;
+  /** The schema unqualified names are in. */
+  schema: string;
+  facts: Map<string, TableFacts>;
+  /** Rows counted exactly before "at least"; default LOSS_BOUND. */
+  lossBound?: number;
+}
+
+/** Every pre-check the statement calls for, given the live tables it touches. */
+export function preChecks(input: CheckInput): PreCheck[] {
+  const { spec } = input;
+  const out: PreCheck[] = [];
+  switch (spec.kind) {
+    case 'alter-table':
+    case 'create-index': {
+      const table = factsOf(input, spec.table);
+      if (!table) return out;
+      for (const c of spec.clauses) out.push(...clauseChecks(input, table, c));
+      return out;
+    }
+    case 'drop-table':
+    case 'truncate':
+      for (const ref of spec.tables) {
+        const table = factsOf(input, ref);
+        if (table) out.push(rowsLost(input, table, spec.kind === 'truncate' ? 'TRUNCATE TABLE' : 'DROP TABLE', input.lossBound ?? LOSS_BOUND));
+      }
+      return out;
+    case 'update':
+    case 'delete': {
+      const check = rowsTouched(input);
+      if (check) out.push(check);
+      return out;
+    }
+    default:
+      return out;
+  }
+}
+
+function clauseChecks(input: CheckInput, table: TableFacts, c: AlterClause): PreCheck[] {
+  const n = input.statement;
+  switch (c.kind) {
+    case 'add-index': {
+      const out: PreCheck[] = [];
+      if (c.index.kind === 'primary') {
+        for (const part of c.index.columns) {
+          const col = part.name ? columnOf(table, part.name) : undefined;
+          if (col?.nullable) out.push(nulls(n, table, col.name, 'adding the PRIMARY KEY'));
+        }
+      }
+      // A key over a column the same statement adds has no values to compare yet.
+      const known = c.index.columns.every((p) => p.expression || (p.name && columnOf(table, p.name)));
+      if (known && (c.index.kind === 'primary' || c.index.kind === 'unique')) {
+        const what = c.index.kind === 'primary' ? 'the PRIMARY KEY' : `UNIQUE index ${c.index.name ?? `on (${partList(c.index.columns)})`}`;
+        out.push(duplicates(n, table, c.index.columns, what));
+      }
+      return out;
+    }
+    case 'change-column': {
+      const col = columnOf(table, c.from);
+      if (!col) return [];
+      const out: PreCheck[] = [];
+      const verb = c.modify ? 'MODIFY' : 'CHANGE';
+      if (c.column.nullable === false && col.nullable && !c.column.primaryKey) out.push(nulls(n, table, col.name, `${verb} to NOT NULL`));
+      if (c.column.primaryKey && col.nullable) out.push(nulls(n, table, col.name, 'making it the PRIMARY KEY'));
+      const narrow = narrowing(n, table, col, c.column);
+      if (narrow) out.push(narrow);
+      if (c.column.unique && !isUniqueAlready(table, col.name)) {
+        out.push(duplicates(n, table, [{ name: col.name, prefix: null }], `UNIQUE on ${col.name}`));
+      }
+      return out;
+    }
+    case 'drop-column': {
+      const col = columnOf(table, c.name);
+      return col ? [valuesLost(n, table, col.name, input.lossBound ?? LOSS_BOUND)] : [];
+    }
+    case 'add-foreign-key': {
+      const parent = factsOf(input, c.foreignKey.refTable);
+      if (!parent || c.foreignKey.columns.length === 0 || c.foreignKey.columns.length !== c.foreignKey.refColumns.length) return [];
+      if (!c.foreignKey.columns.every((x) => columnOf(table, x)) || !c.foreignKey.refColumns.every((x) => columnOf(parent, x))) return [];
+      return [orphans(n, table, parent, c.foreignKey.name, c.foreignKey.columns, c.foreignKey.refColumns)];
+    }
+    default:
+      return [];
+  }
+}
+
+// --- the checks ----------------------------------------------------------------------------------
+
+function duplicates(n: number, t: TableFacts, parts: KeyPart[], what: string): PreCheck {
+  const exprs = parts.map((p) => (p.expression ? `(${p.expression})` : p.prefix ? `LEFT(${q(p.name!)}, ${p.prefix})` : q(p.name!)));
+  const cols = partList(parts);
+  // NULLs never collide in a UNIQUE index; a PRIMARY KEY's NULLs are the NOT NULL check's business.
+  const notNull = exprs.map((e) => `${e} IS NOT NULL`).join(' AND ');
+  return {
+    code: CHECK_CODES.duplicates,
+    statement: n,
+    tables: [key(t)],
+    columns: cols_(t, parts.map((p) => p.name).filter((x): x is string => !!x)),
+    sql: `SELECT COUNT(*) FROM (SELECT 1 AS one FROM ${qt(t)} WHERE ${notNull} GROUP BY ${exprs.join(', ')} HAVING COUNT(*) > 1) AS duplicate_groups`,
+    read: 'count',
+    subject: `duplicates in ${key(t)} (${cols})`,
+    judge: (count) =>
+      count === 0
+        ? { outcome: 'pass', message: `${key(t)}: no duplicate values in (${cols})` }
+        : {
+            outcome: 'fail',
+            message:
+              `${key(t)}: ${plural(count, 'value', 'values')} of (${cols}) ${count === 1 ? 'occurs' : 'occur'} more than once, so ${what} fails with a duplicate-key error, ` +
+              `after the server has scanned the table; remove or merge the duplicates first ` +
+              `(SELECT ${cols}, COUNT(*) FROM ${key(t)} GROUP BY ${cols} HAVING COUNT(*) > 1)`,
+          },
+  };
+}
+
+function nulls(n: number, t: TableFacts, column: string, what: string): PreCheck {
+  return {
+    code: CHECK_CODES.nulls,
+    statement: n,
+    tables: [key(t)],
+    columns: cols_(t, [column]),
+    sql: `SELECT COUNT(*) FROM ${qt(t)} WHERE ${q(column)} IS NULL`,
+    read: 'count',
+    subject: `NULLs in ${key(t)}.${column}`,
+    judge: (count) =>
+      count === 0
+        ? { outcome: 'pass', message: `${key(t)}.${column} holds no NULL` }
+        : {
+            outcome: 'fail',
+            message:
+              `${key(t)}.${column}: ${plural(count, 'row holds', 'rows hold')} NULL, so ${what} fails in strict mode (or silently turns them into the type's zero value outside it); ` +
+              `UPDATE ${key(t)} SET ${column} = <value> WHERE ${column} IS NULL first, in its own change`,
+          },
+  };
+}
+
+function narrowing(n: number, t: TableFacts, col: ColumnFacts, to: ColumnDef): PreCheck | null {
+  if (to.type.replace(/\s+/g, ' ') === col.columnType) return null;
+  const c = q(col.name);
+  const base = { code: CHECK_CODES.narrowing, statement: n, tables: [key(t)], columns: cols_(t, [col.name]), read: 'count' as const, subject: `values of ${key(t)}.${col.name} against ${to.type}` };
+  const fail = (count: number, what: string) => ({
+    outcome: 'fail' as const,
+    message:
+      `${key(t)}.${col.name}: ${plural(count, 'value', 'values')} ${what}, so changing it to ${to.type} fails in strict mode (or cuts them outside it); ` +
+      `fix or shorten those rows first, or pick a type that holds them`,
+  });
+  const pass = () => ({ outcome: 'pass' as const, message: `${key(t)}.${col.name}: every value fits ${to.type}` });
+
+  const length = /^(?:var)?char\((\d+)\)/.exec(to.type);
+  if (length && ['varchar', 'char', 'text', 'tinytext', 'mediumtext', 'longtext'].includes(col.dataType)) {
+    const max = Number(length[1]);
+    if (col.maxChars !== null && col.maxChars <= max) return null;
+    return { ...base, sql: `SELECT COUNT(*) FROM ${qt(t)} WHERE CHAR_LENGTH(${c}) > ${max}`, judge: (k) => (k === 0 ? pass() : fail(k, `${k === 1 ? 'is' : 'are'} longer than ${max} characters`)) };
+  }
+  // An ENUM keeps only the values in its list; the list is written as SQL literals already.
+  const list = /^enum\((.*)\)$/s.exec(to.type);
+  if (list && ['enum', 'varchar', 'char'].includes(col.dataType)) {
+    return {
+      ...base,
+      sql: `SELECT COUNT(*) FROM ${qt(t)} WHERE ${c} IS NOT NULL AND ${c} NOT IN (${list[1]})`,
+      judge: (k) => (k === 0 ? pass() : fail(k, `${k === 1 ? 'is' : 'are'} not in its list`)),
+    };
+  }
+  const numeric = ['tinyint', 'smallint', 'mediumint', 'int', 'bigint', 'decimal', 'float', 'double'];
+  if (!numeric.includes(col.dataType)) return null;
+  const range = numericRange(to.type);
+  if (!range) return null;
+  return {
+    ...base,
+    sql: `SELECT COUNT(*) FROM ${qt(t)} WHERE ${c} < ${range.min} OR ${c} > ${range.max}`,
+    judge: (k) => (k === 0 ? pass() : fail(k, `${k === 1 ? 'lies' : 'lie'} outside ${range.min} to ${range.max}`)),
+  };
+}
+
+const INT_BITS: Record<string, number> = { tinyint: 8, smallint: 16, mediumint: 24, int: 32, bigint: 64 };
+
+/** The values an integer or DECIMAL type holds, as SQL literals; null for any other type. */
+export function numericRange(type: string): { min: string; max: string } | null {
+  const unsigned = /\bunsigned\b/.test(type);
+  const int = /^(tinyint|smallint|mediumint|int|bigint)\b/.exec(type);
+  if (int) {
+    const bits = BigInt(INT_BITS[int[1]!]!);
+    return unsigned ? { min: '0', max: String(2n ** bits - 1n) } : { min: String(-(2n ** (bits - 1n))), max: String(2n ** (bits - 1n) - 1n) };
+  }
+  const dec = /^decimal(?:\((\d+)(?:,\s*(\d+))?\))?/.exec(type);
+  if (dec) {
+    const p = Number(dec[1] ?? 10);
+    const s = Number(dec[2] ?? 0);
+    const max = p - s > 0 ? `${'9'.repeat(p - s)}${s > 0 ? `.${'9'.repeat(s)}` : ''}` : `0.${'9'.repeat(s)}`;
+    return { min: unsigned ? '0' : `-${max}`, max };
+  }
+  return null;
+}
+
+function orphans(n: number, t: TableFacts, parent: TableFacts, name: string | null, columns: string[], refColumns: string[]): PreCheck {
+  const notNull = columns.map((c) => `c.${q(c)} IS NOT NULL`).join(' AND ');
+  const match = columns.map((c, i) => `p.${q(refColumns[i]!)} = c.${q(c)}`).join(' AND ');
+  const cols = columns.join(', ');
+  const fk = name ? `foreign key ${name}` : `the foreign key on (${cols})`;
+  return {
+    code: CHECK_CODES.orphans,
+    statement: n,
+    tables: [key(t), key(parent)],
+    columns: [...cols_(t, columns), ...cols_(parent, refColumns)],
+    sql: `SELECT COUNT(*) FROM ${qt(t)} AS c WHERE ${notNull} AND NOT EXISTS (SELECT 1 FROM ${qt(parent)} AS p WHERE ${match})`,
+    read: 'count',
+    subject: `rows of ${key(t)} without a match in ${key(parent)}`,
+    judge: (count) =>
+      count === 0
+        ? { outcome: 'pass', message: `${key(t)}: every (${cols}) has its row in ${key(parent)}` }
+        : {
+            outcome: 'fail',
+            message:
+              `${key(t)}: ${plural(count, 'row has', 'rows have')} (${cols}) with no match in ${key(parent)} (${refColumns.join(', ')}), so adding ${fk} fails ` +
+              `while foreign_key_checks is on; delete or fix those rows first (or point them at existing ${key(parent)} rows)`,
+          },
+  };
+}
+
+function rowsLost(input: CheckInput, t: TableFacts, verb: string, bound: number): PreCheck {
+  return {
+    code: CHECK_CODES.dataLoss,
+    statement: input.statement,
+    tables: [key(t)],
+    columns: [],
+    sql: `SELECT COUNT(*) FROM (SELECT 1 AS one FROM ${qt(t)} LIMIT ${bound}) AS lost`,
+    read: 'count',
+    subject: `the rows ${verb} removes from ${key(t)}`,
+    judge: (count) =>
+      count === 0
+        ? { outcome: 'pass', message: `${key(t)} is empty: ${verb} loses no rows` }
+        : {
+            outcome: 'warn',
+            message:
+              `${key(t)}: ${verb} deletes ${atLeast(count, bound)} ${count === 1 ? 'row' : 'rows'} for good; ` +
+              `make sure a snapshot or backup holds them (snapshot: destructive) or copy them aside in an earlier change`,
+          },
+  };
+}
+
+function valuesLost(n: number, t: TableFacts, column: string, bound: number): PreCheck {
+  return {
+    code: CHECK_CODES.dataLoss,
+    statement: n,
+    tables: [key(t)],
+    columns: cols_(t, [column]),
+    sql: `SELECT COUNT(*) FROM (SELECT 1 AS one FROM ${qt(t)} WHERE ${q(column)} IS NOT NULL LIMIT ${bound}) AS lost`,
+    read: 'count',
+    subject: `the values DROP COLUMN removes from ${key(t)}.${column}`,
+    judge: (count) =>
+      count === 0
+        ? { outcome: 'pass', message: `${key(t)}.${column} holds only NULL: DROP COLUMN loses no value` }
+        : {
+            outcome: 'warn',
+            message:
+              `${key(t)}.${column}: DROP COLUMN deletes ${atLeast(count, bound)} non-NULL ${count === 1 ? 'value' : 'values'} for good; ` +
+              `make sure a snapshot or backup holds them, or stop writing the column and drop it in a later change`,
+          },
+  };
+}
+
+function rowsTouched(input: CheckInput): PreCheck | null {
+  const { spec } = input;
+  const select = selectOf(spec.text);
+  const target = spec.table ? factsOf(input, spec.table) : undefined;
+  if (!select || !target) return null;
+  const verb = spec.kind === 'update' ? 'UPDATE' : 'DELETE';
+  const what = spec.kind === 'update' ? 'changes' : 'deletes';
+  return {
+    code: CHECK_CODES.rowsTouched,
+    statement: input.statement,
+    tables: spec.tables.map((r) => factsOf(input, r)).filter((f): f is TableFacts => !!f).map(key),
+    columns: [],
+    sql: select,
+    read: 'explain',
+    subject: `how many rows the ${verb} on ${key(target)} reaches`,
+    judge: (count) =>
+      count === 0
+        ? { outcome: 'pass', message: `${key(target)}: the ${verb} reaches no rows, by EXPLAIN's estimate` }
+        : {
+            outcome: 'warn',
+            message:
+              `${key(target)}: the ${verb} ${what} about ${count.toLocaleString('en-US')} ${count === 1 ? 'row' : 'rows'} (EXPLAIN's estimate; it was not run), ` +
+              `holding their row locks until it commits; batch it by primary key ranges when that is more than a few thousand`,
+          },
+  };
+}
+
+/**
+ * The SELECT that reads the rows an UPDATE or DELETE reaches: `SELECT 1 FROM <its tables> [WHERE ...]`.
+ * EXPLAIN of it needs only SELECT, where EXPLAIN UPDATE needs the UPDATE privilege. Null when the
+ * statement's shape is not recognised.
+ */
+export function selectOf(sql: string): string | null {
+  const t = tokenize(sql).filter((x) => x.type !== 'comment');
+  const v = verbIndex(t);
+  if (v < 0) return null;
+  const top = (i: number) => t[i]!.depth === t[v]!.depth;
+  const find = (from: number, ...words: string[]) => {
+    for (let i = from; i < t.length; i++) if (top(i) && isWord(t[i], words[0]!, ...words.slice(1))) return i;
+    return -1;
+  };
+  const end = (() => {
+    for (let i = t.length - 1; i > v; i--) if (!isPunct(t[i], ';')) return t[i]!.start + t[i]!.text.length;
+    return sql.length;
+  })();
+  const slice = (a: number, b: number) => sql.slice(t[a]!.start, b < t.length ? t[b]!.start : end).trim();
+  let from: number;
+  let to: number;
+  if (isWord(t[v], 'UPDATE')) {
+    from = v + 1;
+    while (isWord(t[from], 'LOW_PRIORITY', 'IGNORE')) from++;
+    to = find(from, 'SET');
+    if (to < 0) return null;
+    const where = find(to, 'WHERE');
+    const order = find(to, 'ORDER', 'LIMIT');
+    const rest = where >= 0 ? ` ${slice(where, order >= 0 && order > where ? order : t.length)}` : '';
+    return `SELECT 1 FROM ${slice(from, to)}${rest}`;
+  }
+  if (isWord(t[v], 'DELETE')) {
+    const f = find(v + 1, 'FROM');
+    if (f < 0) return null;
+    const using = find(f + 1, 'USING');
+    from = using >= 0 ? using + 1 : f + 1;
+    // DELETE a FROM a JOIN b ... and DELETE FROM a USING a JOIN b ...: the FROM (or USING) list is the join.
+    to = find(from, 'WHERE', 'ORDER', 'LIMIT');
+    const head = slice(from, to >= 0 ? to : t.length);
+    if (to < 0) return `SELECT 1 FROM ${head}`;
+    const order = find(to + 1, 'ORDER', 'LIMIT');
+    const where = isWord(t[to], 'WHERE') ? ` ${slice(to, order >= 0 ? order : t.length)}` : '';
+    return `SELECT 1 FROM ${head}${where}`;
+  }
+  return null;
+}
+
+// --- helpers -------------------------------------------------------------------------------------
+
+/** `schema.table` of a reference, with the default schema for an unqualified one. */
+export function refKey(ref: TableRef, schema: string): string {
+  return `${ref.schema ?? schema}.${ref.name}`;
+}
+
+function factsOf(input: CheckInput, ref: TableRef | null): TableFacts | undefined {
+  if (!ref) return undefined;
+  const k = refKey(ref, input.schema);
+  return input.facts.get(k) ?? [...input.facts.entries()].find(([x]) => x.toLowerCase() === k.toLowerCase())?.[1];
+}
+
+function columnOf(t: TableFacts, name: string): ColumnFacts | undefined {
+  return t.columns.find((c) => c.name.toLowerCase() === name.toLowerCase());
+}
+
+function isUniqueAlready(t: TableFacts, column: string): boolean {
+  return t.indexes.some((i) => i.unique && i.columns.length === 1 && i.columns[0]!.name?.toLowerCase() === column.toLowerCase() && !i.columns[0]!.prefix);
+}
+
+function partList(parts: KeyPart[]): string {
+  return parts.map((p) => (p.expression ? `(${p.expression})` : p.prefix ? `${p.name}(${p.prefix})` : p.name)).join(', ');
+}
+
+const key = (t: TableFacts) => `${t.schema}.${t.name}`;
+const cols_ = (t: TableFacts, names: string[]) => names.map((c) => `${key(t)}#${c}`.toLowerCase());
+const q = (name: string) => '`' + name.replace(/`/g, '``') + '`';
+const qt = (t: TableFacts) => `${q(t.schema)}.${q(t.name)}`;
+
+function plural(n: number, one: string, many: string): string {
+  return `${n.toLocaleString('en-US')} ${n === 1 ? one : many}`;
+}
+
+function atLeast(count: number, bound: number): string {
+  return count >= bound ? `at least ${bound.toLocaleString('en-US')}` : count.toLocaleString('en-US');
+}

@@ -1,0 +1,113 @@
+// Clause verdicts MySQL and MariaDB agree on: indexes, keys, foreign keys, CHECK constraints, table
+// rebuilds. Each is a flat predicate over the clause and the table, with the one reason a user reads.
+import type { AlterClause, ColumnDef, IndexDef } from './ddl.js';
+import {
+  copyWays,
+  findIndex,
+  hasFtsDocId,
+  hasPrimaryKey,
+  inplaceWays,
+  instantWays,
+  q,
+  verdict,
+  type ClauseContext,
+  type ClauseVerdict,
+} from './rules-common.js';
+
+/** ADD INDEX / UNIQUE / PRIMARY KEY / FULLTEXT / SPATIAL and CREATE INDEX. */
+export function addIndex(index: IndexDef, ctx: ClauseContext): ClauseVerdict {
+  const { table, clauses } = ctx;
+  const name = index.name ? q(index.name) : 'the new index';
+  if (index.kind === 'primary') {
+    const replaces = clauses.some((c) => c.kind === 'drop-primary-key');
+    if (hasPrimaryKey(table) && !replaces) return verdict(null, `${q(table.name)} already has a primary key: the server refuses a second one ("Multiple primary key defined"). Drop the old one in the same statement.`);
+    return verdict(
+      inplaceWays('none', true),
+      `Adding a primary key rebuilds ${q(table.name)} in place (the rows are reorganised by the new key): writes go on, but it reads and rewrites every row and replicas replay it after it ends. A duplicate or NULL in the key columns makes it fail at the end.`,
+    );
+  }
+  if (index.kind === 'fulltext') {
+    const fulltextAdds = clauses.filter((c) => c.kind === 'add-index' && c.index.kind === 'fulltext').length;
+    if (fulltextAdds > 1) return verdict(null, 'InnoDB builds one FULLTEXT index per statement: the server refuses several at once. Add them in separate statements.');
+    if (hasFtsDocId(table)) {
+      return verdict(inplaceWays('shared', false), `Building FULLTEXT index ${name} in place blocks writes to ${q(table.name)} (LOCK=SHARED) for as long as it takes; reads go on. Build it in a quiet window or with an online schema change tool.`);
+    }
+    return verdict(
+      inplaceWays('shared', true),
+      `The first FULLTEXT index rebuilds ${q(table.name)} to add InnoDB's hidden FTS_DOC_ID column, and blocks writes (LOCK=SHARED) for the whole rebuild. Add an FTS_DOC_ID BIGINT UNSIGNED NOT NULL AUTO_INCREMENT column with a unique index FTS_DOC_ID_INDEX beforehand, or use an online schema change tool.`,
+    );
+  }
+  if (index.kind === 'spatial') {
+    return verdict(inplaceWays('shared', false), `Building SPATIAL index ${name} blocks writes to ${q(table.name)} (LOCK=SHARED) while it runs; reads go on.`);
+  }
+  const unique = index.kind === 'unique' ? ' A duplicate value makes it fail at the end, after all the work.' : '';
+  return verdict(inplaceWays('none', false), `Building index ${name} runs in place: reads and writes go on, it scans the table once, and replicas replay it after it ends.${unique}`);
+}
+
+/** The index an inline PRIMARY KEY / UNIQUE in CHANGE or MODIFY adds to the column. */
+export function inlineKey(col: ColumnDef, ctx: ClauseContext): ClauseVerdict[] {
+  if (col.primaryKey) return [addIndex({ name: null, kind: 'primary', columns: [{ name: col.name, prefix: null }], using: null, invisible: false }, ctx)];
+  if (col.unique) return [addIndex({ name: null, kind: 'unique', columns: [{ name: col.name, prefix: null }], using: null, invisible: false }, ctx)];
+  return [];
+}
+
+/** DROP INDEX / DROP KEY. */
+export function dropIndex(name: string, ctx: ClauseContext): ClauseVerdict {
+  const index = findIndex(ctx.table, name);
+  if (!index) return verdict(null, `${q(ctx.table.name)} has no index ${q(name)}: the server refuses the statement.`);
+  if (index.primary) return dropPrimaryKey(ctx);
+  return verdict(inplaceWays('none', false), `Dropping index ${q(name)} only changes metadata in place: reads and writes go on. Queries that used it get slower.`);
+}
+
+/** DROP PRIMARY KEY (alone it needs a copy; with a new primary key in the same statement it rebuilds in place). */
+export function dropPrimaryKey(ctx: ClauseContext): ClauseVerdict {
+  if (!hasPrimaryKey(ctx.table)) return verdict(null, `${q(ctx.table.name)} has no primary key to drop: the server refuses the statement.`);
+  const replaced = ctx.clauses.some((c) => c.kind === 'add-index' && c.index.kind === 'primary');
+  if (replaced) return verdict(inplaceWays('none', true), `Replacing the primary key rebuilds ${q(ctx.table.name)} in place: writes go on, but every row is rewritten.`);
+  return verdict(
+    copyWays(),
+    `Dropping the primary key without adding another copies ${q(ctx.table.name)} and blocks writes for the whole copy. Add the new primary key in the same statement (DROP PRIMARY KEY, ADD PRIMARY KEY (...)) to rebuild in place instead.`,
+  );
+}
+
+/** ADD FOREIGN KEY: with foreign_key_checks on (the default, and what changegate runs with) only a copy validates it. */
+export function addForeignKey(clause: Extract<AlterClause, { kind: 'add-foreign-key' }>, ctx: ClauseContext): ClauseVerdict {
+  const fk = clause.foreignKey;
+  return verdict(
+    copyWays(),
+    `Adding foreign key ${fk.name ? q(fk.name) + ' ' : ''}(${fk.columns.map(q).join(', ')}) → ${q(fk.refTable.name)} with foreign_key_checks on copies ${q(ctx.table.name)} to validate every row, blocking writes for the whole copy. With foreign_key_checks=0 it runs in place without a copy, but then existing orphans go unnoticed: check for them first.`,
+  );
+}
+
+/** DROP FOREIGN KEY. */
+export function dropForeignKey(name: string, ctx: ClauseContext, instant: boolean): ClauseVerdict {
+  const fk = ctx.table.foreignKeys.find((f) => f.name.toLowerCase() === name.toLowerCase());
+  if (!fk) return verdict(null, `${q(ctx.table.name)} has no foreign key ${q(name)}: the server refuses the statement.`);
+  return verdict(instant ? instantWays(false) : inplaceWays('none', false), `Dropping foreign key ${q(name)} only changes metadata: reads and writes go on (its index stays).`);
+}
+
+/** ADD CHECK: the server validates every row, which takes a table copy. */
+export function addCheck(ctx: ClauseContext): ClauseVerdict {
+  return verdict(
+    copyWays(),
+    `Adding a CHECK constraint copies ${q(ctx.table.name)} to validate every row, blocking writes for the whole copy. On a big table, enforce the rule in the application first and add the constraint in a quiet window.`,
+  );
+}
+
+/** ENGINE=InnoDB on an InnoDB table, FORCE, OPTIMIZE's recreate, ROW_FORMAT, KEY_BLOCK_SIZE: a rebuild in place. */
+export function rebuildInPlace(what: string, ctx: ClauseContext): ClauseVerdict {
+  return verdict(
+    inplaceWays('none', true),
+    `${what} rebuilds ${q(ctx.table.name)} in place: reads and writes go on, but every row is rewritten (it needs free space the size of the table) and replicas replay it after it ends.`,
+  );
+}
+
+/** An engine change: a table copy. */
+export function engineChange(engine: string, ctx: ClauseContext): ClauseVerdict {
+  return verdict(copyWays(), `Changing ${q(ctx.table.name)} to ENGINE=${engine} copies every row into the new engine and blocks writes for the whole copy.`);
+}
+
+/** A clause the rules do not understand. */
+export function unknownClause(text: string): ClauseVerdict {
+  return verdict(null, `The rules do not know how the server runs \`${text.length > 60 ? text.slice(0, 57) + '...' : text}\`, so this counts as blocking. Run it on a copy of the table with ALGORITHM=INPLACE, LOCK=NONE to find out.`);
+}

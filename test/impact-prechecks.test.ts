@@ -1,0 +1,193 @@
+// The pre-checks against thousands of real rows: each fires on violating data with the exact count
+// and the words a user reads, stays quiet (pass) on clean data, and a check the server stops at its
+// time bound is a warning, never a pass.
+import assert from 'node:assert/strict';
+import mysql from 'mysql2/promise';
+import { connectTarget, parseTargetUrl, type Target } from '../src/adapters/mysql/connect.js';
+import type { MysqlConnection } from '../src/adapters/mysql/connection.js';
+import { readTableFacts, serverFacts } from '../src/adapters/mysql/facts.js';
+import { runPreChecks } from '../src/adapters/mysql/prechecks.js';
+import { preChecks, selectOf, type PreCheck } from '../src/core/impact/checks.js';
+import { parseDdl } from '../src/core/impact/ddl.js';
+import type { CheckResult, ServerFacts } from '../src/core/impact/types.js';
+import { getServer, type TestServer } from './helpers/mysql-server.js';
+
+const opts = { minVersion: '5.0', lockWaitTimeout: 3, label: 'local' };
+const ROWS = 3000;
+
+// `dirty`: 10 duplicate email groups (ids 2991..3000 repeat u1..u10), 30 NULL names (id % 100 = 0),
+// 6 names of 40 characters (id % 250 = 0 but not % 100), scores id*100 (2,673 above SMALLINT's
+// 32,767), org_id = id % 7 against orgs 1..5 (856 rows point at 0 or 6), state 'done' in 1,000 rows.
+// `clean`: the same shape with none of that.
+function rows(dirty: boolean): string {
+  const out: string[] = [];
+  for (let id = 1; id <= ROWS; id++) {
+    const email = dirty ? `u${id % 2990}` : `u${id}`;
+    const name = dirty && id % 100 === 0 ? 'NULL' : dirty && id % 250 === 0 ? `'${'x'.repeat(40)}'` : `'n${id}'`;
+    const score = dirty ? id * 100 : id;
+    const org = dirty ? id % 7 : (id % 5) + 1;
+    const state = dirty ? ['new', 'open', 'done'][id % 3] : ['new', 'open'][id % 2];
+    out.push(`(${id}, '${email}', ${name}, ${score}, ${org}, '${state}')`);
+  }
+  return out.join(', ');
+}
+
+describe('impact pre-checks on live rows', function () {
+  this.timeout(120_000);
+  let server: TestServer;
+  let schema: { name: string; url: string; drop(): Promise<void> };
+  let target: Target;
+  let reader: MysqlConnection;
+  let sf: ServerFacts;
+
+  before(async () => {
+    server = await getServer();
+    schema = await server.freshSchema('prechecks');
+    const admin = await mysql.createConnection(schema.url);
+    try {
+      await admin.query('CREATE TABLE orgs (id INT NOT NULL PRIMARY KEY)');
+      await admin.query('INSERT INTO orgs VALUES (1), (2), (3), (4), (5)');
+      for (const t of ['dirty', 'clean']) {
+        await admin.query(`CREATE TABLE ${t} (id INT NOT NULL PRIMARY KEY, email VARCHAR(100) NULL, name VARCHAR(50) NULL, score INT NULL, org_id INT NULL, nokey INT NULL, state ENUM('new','open','done') NULL)`);
+        await admin.query(`INSERT INTO ${t} (id, email, name, score, org_id, state) VALUES ${rows(t === 'dirty')}`);
+        await admin.query(`ANALYZE TABLE ${t}`);
+      }
+    } finally {
+      await admin.end();
+    }
+    target = await connectTarget(parseTargetUrl(schema.url), opts);
+    reader = await target.reader();
+    sf = serverFacts(target.server.version);
+  });
+  after(async () => {
+    await reader?.close();
+    await target?.close();
+    await schema?.drop();
+  });
+
+  async function check(sql: string, extra: { lossBound?: number; timeoutSec?: number } = {}): Promise<CheckResult[]> {
+    const spec = parseDdl(sql)!;
+    const facts = await readTableFacts(reader, sf, ['dirty', 'clean', 'orgs'].map((name) => ({ schema: schema.name, name })));
+    const checks = preChecks({ spec, statement: 2, schema: schema.name, facts, ...(extra.lossBound ? { lossBound: extra.lossBound } : {}) });
+    return runPreChecks(reader, sf, checks, extra.timeoutSec);
+  }
+
+  it('CG501: a new UNIQUE index over duplicates fails with the number of duplicate groups', async () => {
+    const S = schema.name;
+    assert.deepEqual(await check('ALTER TABLE dirty ADD UNIQUE INDEX uq_email (email)'), [{
+      code: 'CG501', statement: 2, outcome: 'fail', count: 10,
+      message: `${S}.dirty: 10 values of (email) occur more than once, so UNIQUE index uq_email fails with a duplicate-key error, after the server has scanned the table; remove or merge the duplicates first (SELECT email, COUNT(*) FROM ${S}.dirty GROUP BY email HAVING COUNT(*) > 1)`,
+    }]);
+    assert.deepEqual(await check('CREATE UNIQUE INDEX uq_email ON clean (email)'), [
+      { code: 'CG501', statement: 2, outcome: 'pass', count: 0, message: `${S}.clean: no duplicate values in (email)` },
+    ]);
+  });
+
+  it('CG502: NOT NULL over NULLs fails with the number of NULL rows', async () => {
+    const S = schema.name;
+    assert.deepEqual(await check('ALTER TABLE dirty MODIFY name VARCHAR(50) NOT NULL'), [{
+      code: 'CG502', statement: 2, outcome: 'fail', count: 30,
+      message: `${S}.dirty.name: 30 rows hold NULL, so MODIFY to NOT NULL fails in strict mode (or silently turns them into the type's zero value outside it); UPDATE ${S}.dirty SET name = <value> WHERE name IS NULL first, in its own change`,
+    }]);
+    assert.deepEqual(await check('ALTER TABLE clean MODIFY name VARCHAR(50) NOT NULL'), [
+      { code: 'CG502', statement: 2, outcome: 'pass', count: 0, message: `${S}.clean.name holds no NULL` },
+    ]);
+  });
+
+  it('CG503: a narrowed VARCHAR or integer fails with the number of values that do not fit', async () => {
+    const S = schema.name;
+    assert.deepEqual(await check('ALTER TABLE dirty MODIFY name VARCHAR(30) NULL'), [{
+      code: 'CG503', statement: 2, outcome: 'fail', count: 6,
+      message: `${S}.dirty.name: 6 values are longer than 30 characters, so changing it to varchar(30) fails in strict mode (or cuts them outside it); fix or shorten those rows first, or pick a type that holds them`,
+    }]);
+    assert.deepEqual(await check('ALTER TABLE dirty CHANGE score score SMALLINT NULL'), [{
+      code: 'CG503', statement: 2, outcome: 'fail', count: 2673,
+      message: `${S}.dirty.score: 2,673 values lie outside -32768 to 32767, so changing it to smallint fails in strict mode (or cuts them outside it); fix or shorten those rows first, or pick a type that holds them`,
+    }]);
+    assert.deepEqual(await check('ALTER TABLE dirty MODIFY score DECIMAL(7,2) NULL'), [{
+      code: 'CG503', statement: 2, outcome: 'fail', count: 2001,
+      message: `${S}.dirty.score: 2,001 values lie outside -99999.99 to 99999.99, so changing it to decimal(7,2) fails in strict mode (or cuts them outside it); fix or shorten those rows first, or pick a type that holds them`,
+    }]);
+    assert.deepEqual(await check("ALTER TABLE dirty MODIFY state ENUM('new','open') NULL"), [{
+      code: 'CG503', statement: 2, outcome: 'fail', count: 1000,
+      message: `${S}.dirty.state: 1,000 values are not in its list, so changing it to enum('new','open') fails in strict mode (or cuts them outside it); fix or shorten those rows first, or pick a type that holds them`,
+    }]);
+    assert.deepEqual(
+      (await check("ALTER TABLE clean MODIFY name VARCHAR(30) NULL, MODIFY score SMALLINT NULL, MODIFY state ENUM('new','open') NULL")).map((r) => [r.code, r.outcome, r.count, r.message]),
+      [
+        ['CG503', 'pass', 0, `${S}.clean.name: every value fits varchar(30)`],
+        ['CG503', 'pass', 0, `${S}.clean.score: every value fits smallint`],
+        ['CG503', 'pass', 0, `${S}.clean.state: every value fits enum('new','open')`],
+      ],
+    );
+  });
+
+  it('CG504: a new foreign key fails with the number of orphan rows', async () => {
+    const S = schema.name;
+    assert.deepEqual(await check('ALTER TABLE dirty ADD CONSTRAINT fk_org FOREIGN KEY (org_id) REFERENCES orgs (id)'), [{
+      code: 'CG504', statement: 2, outcome: 'fail', count: 856,
+      message: `${S}.dirty: 856 rows have (org_id) with no match in ${S}.orgs (id), so adding foreign key fk_org fails while foreign_key_checks is on; delete or fix those rows first (or point them at existing ${S}.orgs rows)`,
+    }]);
+    assert.deepEqual(await check('ALTER TABLE clean ADD FOREIGN KEY (org_id) REFERENCES orgs (id)'), [
+      { code: 'CG504', statement: 2, outcome: 'pass', count: 0, message: `${S}.clean: every (org_id) has its row in ${S}.orgs` },
+    ]);
+  });
+
+  it('CG505: DROP TABLE, TRUNCATE and DROP COLUMN warn with the rows or values lost, "at least" past the bound', async () => {
+    const S = schema.name;
+    assert.deepEqual(await check('DROP TABLE dirty'), [{
+      code: 'CG505', statement: 2, outcome: 'warn', count: 3000,
+      message: `${S}.dirty: DROP TABLE deletes 3,000 rows for good; make sure a snapshot or backup holds them (snapshot: destructive) or copy them aside in an earlier change`,
+    }]);
+    assert.deepEqual(await check('TRUNCATE TABLE clean', { lossBound: 1000 }), [{
+      code: 'CG505', statement: 2, outcome: 'warn', count: 1000,
+      message: `${S}.clean: TRUNCATE TABLE deletes at least 1,000 rows for good; make sure a snapshot or backup holds them (snapshot: destructive) or copy them aside in an earlier change`,
+    }]);
+    assert.deepEqual(await check('ALTER TABLE dirty DROP COLUMN name'), [{
+      code: 'CG505', statement: 2, outcome: 'warn', count: 2970,
+      message: `${S}.dirty.name: DROP COLUMN deletes 2,970 non-NULL values for good; make sure a snapshot or backup holds them, or stop writing the column and drop it in a later change`,
+    }]);
+    assert.deepEqual(await check('ALTER TABLE dirty DROP COLUMN nokey'), [
+      { code: 'CG505', statement: 2, outcome: 'pass', count: 0, message: `${S}.dirty.nokey holds only NULL: DROP COLUMN loses no value` },
+    ]);
+  });
+
+  it('CG506: UPDATE and DELETE get EXPLAIN\'s row estimate, and nothing is changed', async () => {
+    const S = schema.name;
+    const [upd] = await check('UPDATE dirty SET name = NULL WHERE id BETWEEN 1 AND 100');
+    assert.equal(upd!.code, 'CG506');
+    assert.equal(upd!.outcome, 'warn');
+    // An estimate: InnoDB's range estimate on the primary key is close, not exact.
+    assert.ok(upd!.count! >= 90 && upd!.count! <= 110, `estimate ${upd!.count}`);
+    assert.equal(upd!.message, `${S}.dirty: the UPDATE changes about ${upd!.count} rows (EXPLAIN's estimate; it was not run), holding their row locks until it commits; batch it by primary key ranges when that is more than a few thousand`);
+    const [del] = await check('DELETE FROM clean');
+    assert.equal(del!.outcome, 'warn');
+    assert.ok(del!.count! > 2000, `estimate ${del!.count}`);
+    assert.match(del!.message, new RegExp(`^${S}\\.clean: the DELETE deletes about [0-9,]+ rows \\(EXPLAIN's estimate; it was not run\\)`));
+    const [n] = await server.adminQuery<{ n: number }>(`SELECT COUNT(*) AS n FROM \`${S}\`.clean`);
+    assert.equal(Number(n!.n), ROWS);
+  });
+
+  it('turns UPDATE and DELETE into the SELECT that EXPLAIN reads (SELECT privilege only)', () => {
+    assert.equal(selectOf('UPDATE t SET a = 1 WHERE b = 2 ORDER BY id LIMIT 10'), 'SELECT 1 FROM t WHERE b = 2');
+    assert.equal(selectOf('UPDATE LOW_PRIORITY a JOIN b ON a.id = b.id SET a.x = b.x WHERE b.y > 0;'), 'SELECT 1 FROM a JOIN b ON a.id = b.id WHERE b.y > 0');
+    assert.equal(selectOf('DELETE FROM t WHERE created < NOW() - INTERVAL 1 DAY LIMIT 100'), 'SELECT 1 FROM t WHERE created < NOW() - INTERVAL 1 DAY');
+    assert.equal(selectOf('DELETE a FROM a JOIN b ON a.id = b.id WHERE b.gone = 1'), 'SELECT 1 FROM a JOIN b ON a.id = b.id WHERE b.gone = 1');
+    assert.equal(selectOf('DELETE FROM a USING a JOIN b ON a.id = b.id'), 'SELECT 1 FROM a JOIN b ON a.id = b.id');
+    assert.equal(selectOf('DELETE FROM t'), 'SELECT 1 FROM t');
+  });
+
+  it('a check that runs out of time is a warning that says so, never a pass', async () => {
+    const slow: PreCheck = {
+      code: 'CG501', statement: 3, tables: [], columns: [], read: 'count', subject: `duplicates in ${schema.name}.dirty (email)`,
+      sql: `SELECT COUNT(*) FROM \`${schema.name}\`.dirty a, \`${schema.name}\`.dirty b, \`${schema.name}\`.dirty c WHERE a.name <> c.email`,
+      judge: () => ({ outcome: 'pass', message: 'never' }),
+    };
+    const t0 = Date.now();
+    assert.deepEqual(await runPreChecks(reader, sf, [slow], 1), [{
+      code: 'CG501', statement: 3, outcome: 'warn', count: null,
+      message: `could not verify duplicates in ${schema.name}.dirty (email) in 1 s; check it by hand before applying, or run it in a quieter hour`,
+    }]);
+    assert.ok(Date.now() - t0 < 5000);
+  });
+});
