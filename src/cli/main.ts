@@ -110,7 +110,12 @@ function failure(err: unknown, out: Output | undefined, stderr: (s: string) => v
   if (err instanceof ChangegateError || err instanceof StatementError) {
     // A StatementError is the server refusing something outside a change's statements (creating
     // the history table without the privilege, say): the target failed a check, exit 1.
-    const message = err instanceof StatementError ? `the server refused: ${err.message}` : err.message;
+    const message =
+      err instanceof StatementError
+        ? err.connectionLost
+          ? `the connection to the server was lost (${err.message}); what ran is recorded in history: run the command again`
+          : `the server refused: ${err.message}`
+        : err.message;
     if (out) out.error(message);
     else stderr(`error: ${redact(message)}\n`);
     return err instanceof ChangegateError ? err.exitCode : 1;

@@ -440,6 +440,14 @@ async function applyChange(
       actual = res.rows && res.rows.length > 0 ? res.rows[0]![0] : undefined;
     } catch (err) {
       const msg = err instanceof Error ? err.message : String(err);
+      if (err instanceof StatementError && err.connectionLost) {
+        // Nothing can be written on a dead session; the durable record already says every statement
+        // is applied, so the next run goes straight to verify.
+        throw new ApplyError(
+          `${change.id}: the connection was lost while verify "${v.name}" ran: ${msg}. All ${total} statements are applied and recorded; run apply again to verify`,
+          change.id, change.file, v.line, undefined, { cause: err },
+        );
+      }
       await session.rollback();
       await recordFailure(rec, null, `verify "${v.name}" failed: ${msg}`, t0, ctx);
       throw new ApplyError(`${change.id}: verify "${v.name}" failed to run: ${msg}`, change.id, change.file, v.line, undefined, { cause: err });

@@ -339,7 +339,9 @@ export async function startServer(extraArgs: string[] = [], options: StartOption
     const stop = async () => {
       if (stopped) return;
       stopped = true;
-      await admin.conn.end().catch(() => undefined);
+      // A connection to a server that crashed may never answer a polite end.
+      await Promise.race([admin.conn.end().catch(() => undefined), new Promise((r) => setTimeout(r, 2000).unref())]);
+      admin.conn.destroy();
       const c = child!;
       if (c.exitCode === null) {
         const exited = new Promise<void>((r) => c.once('exit', () => r()));

@@ -190,7 +190,9 @@ export class MysqlConnection {
       (d.code !== undefined && SESSION_GONE_CODES.has(d.code)) ||
       /closed state/i.test(d.message ?? '');
     if (lost) this.lostFlag = true;
-    return new StatementError(this.redact(d.message ?? String(e)), d.errno, d.sqlState, lost);
+    // mysql2's words for a connection it already knows is gone say nothing to a user.
+    const message = /closed state/i.test(d.message ?? '') ? 'the server went away' : (d.message ?? String(e));
+    return new StatementError(this.redact(message), d.errno, d.sqlState, lost);
   }
 
   /** Ends the connection politely, or destroys it when it is already broken. */
