@@ -7,7 +7,7 @@ import type { CommandContext } from '../context.js';
 import { announce, approverText, ciApprovals, type Approvals } from '../announce.js';
 import { lockedApplyContext, lockTarget, operator, planWithGates, refuseProblems, scope } from '../flow.js';
 import { planText, reportText } from '../render.js';
-import { ensureSnapshot } from '../snapshot-step.js';
+import { protectRun } from '../backup-step.js';
 import { reportSummary } from '../summary.js';
 import { planJson } from './plan.js';
 
@@ -66,7 +66,7 @@ export default async function apply(ctx: CommandContext, opts: { env: string; dr
     await announce(ctx, s.config, { phase: 'start', environment: s.env.name, plan, approver, runUrl: applyCtx.operator.runUrl });
     let report: ApplyReport;
     try {
-      if (plan.snapshot.required) applyCtx.snapshotId = await ensureSnapshot(ctx, s, t.open, plan, history, applyCtx.operator.runUrl);
+      await protectRun(ctx, s, t.open, plan, history, applyCtx);
       report = await applyPlan(plan, s.byId, history, applyCtx);
     } catch (err) {
       const failedReport = (err as { report?: ApplyReport }).report;

@@ -625,18 +625,18 @@ return errors === 0;
 }
 
 export const changegate = validate11;
-const schema18 = {"$schema":"http://json-schema.org/draft-07/schema#","title":"changegate.yaml","description":"changegate configuration: the database, its environments in promotion order, and the guards every run obeys.","type":"object","additionalProperties":false,"required":["database","environments"],"properties":{"database":{"description":"Logical name of the database these changes are for (used in messages, reports and Slack).","type":"string","minLength":1},"server":{"description":"Requirements on the MySQL server, checked on connect.","type":"object","additionalProperties":false,"properties":{"min_version":{"description":"Lowest server version changes may run on (default \"8.0\"); a run against an older server stops before any statement. Quote it: \"8.0\".","type":"string","pattern":"^[0-9]+\\.[0-9]+(\\.[0-9]+)?$","patternErrorMessage":"must be a version like \"8.0\" or \"8.0.32\""}}},"ticket_pattern":{"description":"Regular expression every change's ticket must match, for example ^INV-[0-9]+$.","type":"string","minLength":1},"protected_clusters":{"description":"Cluster identifiers changegate must never connect to (a corporate replica, for example). No environment may use one.","type":"array","uniqueItems":true,"items":{"$ref":"#/definitions/clusterId"}},"environments":{"description":"Targets in promotion order. An environment is either AWS (cluster, region, secret, schema) or a URL (url_env or url).","type":"object","minProperties":1,"propertyNames":{"pattern":"^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$","patternErrorMessage":"environment names use letters, digits, _ and - (at most 64)"},"additionalProperties":{"$ref":"#/definitions/environment"}},"notify":{"description":"Where changegate announces runs.","type":"object","additionalProperties":false,"properties":{"slack":{"description":"A Slack incoming webhook; a message when QA or PROD starts, succeeds or fails.","type":"object","additionalProperties":false,"required":["webhook_env"],"properties":{"webhook_env":{"description":"Name of the environment variable holding the webhook URL (the URL itself is a secret and never goes in this file).","$ref":"#/definitions/envVarName"},"channel":{"description":"Channel named in messages, for example #invoicing-dev.","type":"string","minLength":1}}}}}},"definitions":{"clusterId":{"description":"An Aurora DB cluster identifier.","type":"string","pattern":"^[A-Za-z][A-Za-z0-9-]{0,62}$","patternErrorMessage":"must be a DB cluster identifier (a letter, then letters, digits and hyphens, at most 63)"},"envVarName":{"type":"string","pattern":"^[A-Za-z_][A-Za-z0-9_]*$","patternErrorMessage":"must be the name of an environment variable (letters, digits and _), not its value"},"seconds":{"type":"integer","minimum":1,"maximum":86400},"environment":{"description":"One target. AWS: cluster, region, secret and schema. URL: url_env (or url), schema optional.","type":"object","additionalProperties":false,"properties":{"cluster":{"description":"Aurora DB cluster identifier; the writer endpoint is looked up through RDS.","$ref":"#/definitions/clusterId"},"region":{"description":"AWS region of the cluster, for example us-east-2.","type":"string","pattern":"^[a-z]{2}(-[a-z]+)+-[0-9]+$","patternErrorMessage":"must be an AWS region like us-east-2"},"secret":{"description":"Secrets Manager id (name or ARN) of the cluster's admin credentials, fetched at run time and never written anywhere.","type":"string","minLength":1},"schema":{"description":"The schema (database) changes run in. Optional for a URL environment whose URL names one.","type":"string","pattern":"^[A-Za-z0-9_$]{1,64}$","patternErrorMessage":"must be a schema name (letters, digits, _ and $, at most 64)"},"url_env":{"description":"Name of the environment variable holding a mysql:// URL (for a local or non-AWS server).","$ref":"#/definitions/envVarName"},"url":{"description":"A literal mysql:// URL without a password (use url_env for anything with credentials). TLS is used when the URL asks for it (?ssl=...).","type":"string","pattern":"^mysql://","patternErrorMessage":"must be a mysql:// URL"},"after":{"description":"The environment a change must have succeeded in before it runs here (prod after qa).","type":"string","minLength":1},"approval":{"description":"required: the job runs in a GitHub environment with required reviewers and the approver is recorded. Default none.","enum":["required","none"]},"snapshot":{"description":"When to snapshot the cluster before applying: never, destructive (a change is destructive) or always. Default destructive for AWS environments, never for URL ones.","enum":["never","destructive","always"]},"tls":{"description":"Extra TLS trust for this environment. Verification is always on for AWS environments.","type":"object","additionalProperties":false,"required":["ca_file"],"properties":{"ca_file":{"description":"PEM file of a CA to trust besides the Amazon RDS bundle (a private CA, or the tests' own).","type":"string","minLength":1}}},"lock_wait_timeout":{"description":"Seconds a statement waits for a metadata lock before it fails (session lock_wait_timeout). Default 5.","$ref":"#/definitions/seconds"},"lock_retries":{"description":"Times a statement that hit a lock wait timeout is retried before the run stops. Default 2.","type":"integer","minimum":0,"maximum":100},"lock_timeout":{"description":"Seconds apply waits for another runner's advisory lock on this target. Default 10.","type":"integer","minimum":0,"maximum":86400},"snapshot_timeout":{"description":"Seconds to wait for a snapshot to become available. Default 3600.","$ref":"#/definitions/seconds"},"snapshot_poll_seconds":{"description":"First wait between snapshot status polls, in seconds; it doubles up to six times this. Default 10.","type":"number","exclusiveMinimum":0}},"if":{"anyOf":[{"required":["url_env"]},{"required":["url"]}]},"then":{},"else":{"required":["cluster","region","secret","schema"]}}},"$id":"changegate:changegate"};
+const schema18 = {"$schema":"http://json-schema.org/draft-07/schema#","title":"changegate.yaml","description":"changegate configuration: the database, its environments in promotion order, and the guards every run obeys.","type":"object","additionalProperties":false,"required":["database","environments"],"properties":{"database":{"description":"Logical name of the database these changes are for (used in messages, reports and Slack).","type":"string","minLength":1},"server":{"description":"Requirements on the MySQL server, checked on connect.","type":"object","additionalProperties":false,"properties":{"min_version":{"description":"Lowest server version changes may run on (default \"8.0\"); a run against an older server stops before any statement. Quote it: \"8.0\".","type":"string","pattern":"^[0-9]+\\.[0-9]+(\\.[0-9]+)?$","patternErrorMessage":"must be a version like \"8.0\" or \"8.0.32\""}}},"ticket_pattern":{"description":"Regular expression every change's ticket must match, for example ^INV-[0-9]+$.","type":"string","minLength":1},"protected_clusters":{"description":"Cluster identifiers changegate must never connect to (a corporate replica, for example). No environment may use one.","type":"array","uniqueItems":true,"items":{"$ref":"#/definitions/clusterId"}},"environments":{"description":"Targets in promotion order. An environment is either AWS (cluster, region, secret, schema) or a URL (url_env or url).","type":"object","minProperties":1,"propertyNames":{"pattern":"^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$","patternErrorMessage":"environment names use letters, digits, _ and - (at most 64)"},"additionalProperties":{"$ref":"#/definitions/environment"}},"notify":{"description":"Where changegate announces runs.","type":"object","additionalProperties":false,"properties":{"slack":{"description":"A Slack incoming webhook; a message when QA or PROD starts, succeeds or fails.","type":"object","additionalProperties":false,"required":["webhook_env"],"properties":{"webhook_env":{"description":"Name of the environment variable holding the webhook URL (the URL itself is a secret and never goes in this file).","$ref":"#/definitions/envVarName"},"channel":{"description":"Channel named in messages, for example #invoicing-dev.","type":"string","minLength":1}}}}}},"definitions":{"clusterId":{"description":"An Aurora DB cluster identifier.","type":"string","pattern":"^[A-Za-z][A-Za-z0-9-]{0,62}$","patternErrorMessage":"must be a DB cluster identifier (a letter, then letters, digits and hyphens, at most 63)"},"envVarName":{"type":"string","pattern":"^[A-Za-z_][A-Za-z0-9_]*$","patternErrorMessage":"must be the name of an environment variable (letters, digits and _), not its value"},"seconds":{"type":"integer","minimum":1,"maximum":86400},"environment":{"description":"One target. AWS: cluster, region, secret and schema. URL: url_env (or url), schema optional.","type":"object","additionalProperties":false,"properties":{"cluster":{"description":"Aurora DB cluster identifier; the writer endpoint is looked up through RDS.","$ref":"#/definitions/clusterId"},"instance":{"description":"RDS MySQL DB instance identifier, instead of cluster: the endpoint comes from DescribeDBInstances and the snapshot is a DB snapshot.","$ref":"#/definitions/clusterId"},"snapshot_method":{"description":"How the backup before destructive work is taken: cluster (CreateDBClusterSnapshot), instance (CreateDBSnapshot) or tables (a copy of the tables the change may write or drop, in backup_schema, put back with changegate restore). Default from cluster:/instance:, tables for a URL environment.","enum":["cluster","instance","tables"]},"backup_schema":{"description":"snapshot_method: tables: the schema the table copies and their catalog go to, on the same server. Default changegate_backup. changegate never deletes a backup.","type":"string","pattern":"^[A-Za-z0-9_$]{1,64}$","patternErrorMessage":"must be a schema name (letters, digits, _ and $, at most 64)"},"backup_max_rows":{"description":"snapshot_method: tables: a backup of more rows than this is refused before any statement (raise it, or use a cluster or instance snapshot). Default 1000000.","type":"integer","minimum":0},"region":{"description":"AWS region of the cluster, for example us-east-2.","type":"string","pattern":"^[a-z]{2}(-[a-z]+)+-[0-9]+$","patternErrorMessage":"must be an AWS region like us-east-2"},"secret":{"description":"Secrets Manager id (name or ARN) of the cluster's admin credentials, fetched at run time and never written anywhere.","type":"string","minLength":1},"schema":{"description":"The schema (database) changes run in. Optional for a URL environment whose URL names one.","type":"string","pattern":"^[A-Za-z0-9_$]{1,64}$","patternErrorMessage":"must be a schema name (letters, digits, _ and $, at most 64)"},"url_env":{"description":"Name of the environment variable holding a mysql:// URL (for a local or non-AWS server).","$ref":"#/definitions/envVarName"},"url":{"description":"A literal mysql:// URL without a password (use url_env for anything with credentials). TLS is used when the URL asks for it (?ssl=...).","type":"string","pattern":"^mysql://","patternErrorMessage":"must be a mysql:// URL"},"after":{"description":"The environment a change must have succeeded in before it runs here (prod after qa).","type":"string","minLength":1},"approval":{"description":"required: the job runs in a GitHub environment with required reviewers and the approver is recorded. Default none.","enum":["required","none"]},"snapshot":{"description":"When to snapshot the cluster before applying: never, destructive (a change is destructive) or always. Default destructive for AWS environments, never for URL ones.","enum":["never","destructive","always"]},"tls":{"description":"Extra TLS trust for this environment. Verification is always on for AWS environments.","type":"object","additionalProperties":false,"required":["ca_file"],"properties":{"ca_file":{"description":"PEM file of a CA to trust besides the Amazon RDS bundle (a private CA, or the tests' own).","type":"string","minLength":1}}},"lock_wait_timeout":{"description":"Seconds a statement waits for a metadata lock before it fails (session lock_wait_timeout). Default 5.","$ref":"#/definitions/seconds"},"lock_retries":{"description":"Times a statement that hit a lock wait timeout is retried before the run stops. Default 2.","type":"integer","minimum":0,"maximum":100},"lock_timeout":{"description":"Seconds apply waits for another runner's advisory lock on this target. Default 10.","type":"integer","minimum":0,"maximum":86400},"snapshot_timeout":{"description":"Seconds to wait for a snapshot to become available. Default 3600.","$ref":"#/definitions/seconds"},"snapshot_poll_seconds":{"description":"First wait between snapshot status polls, in seconds; it doubles up to six times this. Default 10.","type":"number","exclusiveMinimum":0}},"if":{"anyOf":[{"required":["url_env"]},{"required":["url"]}]},"then":{},"else":{"required":["region","secret","schema"],"anyOf":[{"required":["cluster"]},{"required":["instance"]}]}}},"$id":"changegate:changegate"};
 const schema19 = {"description":"An Aurora DB cluster identifier.","type":"string","pattern":"^[A-Za-z][A-Za-z0-9-]{0,62}$","patternErrorMessage":"must be a DB cluster identifier (a letter, then letters, digits and hyphens, at most 63)"};
-const schema22 = {"type":"string","pattern":"^[A-Za-z_][A-Za-z0-9_]*$","patternErrorMessage":"must be the name of an environment variable (letters, digits and _), not its value"};
+const schema23 = {"type":"string","pattern":"^[A-Za-z_][A-Za-z0-9_]*$","patternErrorMessage":"must be the name of an environment variable (letters, digits and _), not its value"};
 const pattern2 = new RegExp("^[0-9]+\\.[0-9]+(\\.[0-9]+)?$", "u");
 const pattern3 = new RegExp("^[A-Za-z][A-Za-z0-9-]{0,62}$", "u");
 const pattern4 = new RegExp("^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$", "u");
-const pattern8 = new RegExp("^[A-Za-z_][A-Za-z0-9_]*$", "u");
-const schema20 = {"description":"One target. AWS: cluster, region, secret and schema. URL: url_env (or url), schema optional.","type":"object","additionalProperties":false,"properties":{"cluster":{"description":"Aurora DB cluster identifier; the writer endpoint is looked up through RDS.","$ref":"#/definitions/clusterId"},"region":{"description":"AWS region of the cluster, for example us-east-2.","type":"string","pattern":"^[a-z]{2}(-[a-z]+)+-[0-9]+$","patternErrorMessage":"must be an AWS region like us-east-2"},"secret":{"description":"Secrets Manager id (name or ARN) of the cluster's admin credentials, fetched at run time and never written anywhere.","type":"string","minLength":1},"schema":{"description":"The schema (database) changes run in. Optional for a URL environment whose URL names one.","type":"string","pattern":"^[A-Za-z0-9_$]{1,64}$","patternErrorMessage":"must be a schema name (letters, digits, _ and $, at most 64)"},"url_env":{"description":"Name of the environment variable holding a mysql:// URL (for a local or non-AWS server).","$ref":"#/definitions/envVarName"},"url":{"description":"A literal mysql:// URL without a password (use url_env for anything with credentials). TLS is used when the URL asks for it (?ssl=...).","type":"string","pattern":"^mysql://","patternErrorMessage":"must be a mysql:// URL"},"after":{"description":"The environment a change must have succeeded in before it runs here (prod after qa).","type":"string","minLength":1},"approval":{"description":"required: the job runs in a GitHub environment with required reviewers and the approver is recorded. Default none.","enum":["required","none"]},"snapshot":{"description":"When to snapshot the cluster before applying: never, destructive (a change is destructive) or always. Default destructive for AWS environments, never for URL ones.","enum":["never","destructive","always"]},"tls":{"description":"Extra TLS trust for this environment. Verification is always on for AWS environments.","type":"object","additionalProperties":false,"required":["ca_file"],"properties":{"ca_file":{"description":"PEM file of a CA to trust besides the Amazon RDS bundle (a private CA, or the tests' own).","type":"string","minLength":1}}},"lock_wait_timeout":{"description":"Seconds a statement waits for a metadata lock before it fails (session lock_wait_timeout). Default 5.","$ref":"#/definitions/seconds"},"lock_retries":{"description":"Times a statement that hit a lock wait timeout is retried before the run stops. Default 2.","type":"integer","minimum":0,"maximum":100},"lock_timeout":{"description":"Seconds apply waits for another runner's advisory lock on this target. Default 10.","type":"integer","minimum":0,"maximum":86400},"snapshot_timeout":{"description":"Seconds to wait for a snapshot to become available. Default 3600.","$ref":"#/definitions/seconds"},"snapshot_poll_seconds":{"description":"First wait between snapshot status polls, in seconds; it doubles up to six times this. Default 10.","type":"number","exclusiveMinimum":0}},"if":{"anyOf":[{"required":["url_env"]},{"required":["url"]}]},"then":{},"else":{"required":["cluster","region","secret","schema"]}};
-const schema23 = {"type":"integer","minimum":1,"maximum":86400};
-const pattern6 = new RegExp("^[a-z]{2}(-[a-z]+)+-[0-9]+$", "u");
+const pattern10 = new RegExp("^[A-Za-z_][A-Za-z0-9_]*$", "u");
+const schema20 = {"description":"One target. AWS: cluster, region, secret and schema. URL: url_env (or url), schema optional.","type":"object","additionalProperties":false,"properties":{"cluster":{"description":"Aurora DB cluster identifier; the writer endpoint is looked up through RDS.","$ref":"#/definitions/clusterId"},"instance":{"description":"RDS MySQL DB instance identifier, instead of cluster: the endpoint comes from DescribeDBInstances and the snapshot is a DB snapshot.","$ref":"#/definitions/clusterId"},"snapshot_method":{"description":"How the backup before destructive work is taken: cluster (CreateDBClusterSnapshot), instance (CreateDBSnapshot) or tables (a copy of the tables the change may write or drop, in backup_schema, put back with changegate restore). Default from cluster:/instance:, tables for a URL environment.","enum":["cluster","instance","tables"]},"backup_schema":{"description":"snapshot_method: tables: the schema the table copies and their catalog go to, on the same server. Default changegate_backup. changegate never deletes a backup.","type":"string","pattern":"^[A-Za-z0-9_$]{1,64}$","patternErrorMessage":"must be a schema name (letters, digits, _ and $, at most 64)"},"backup_max_rows":{"description":"snapshot_method: tables: a backup of more rows than this is refused before any statement (raise it, or use a cluster or instance snapshot). Default 1000000.","type":"integer","minimum":0},"region":{"description":"AWS region of the cluster, for example us-east-2.","type":"string","pattern":"^[a-z]{2}(-[a-z]+)+-[0-9]+$","patternErrorMessage":"must be an AWS region like us-east-2"},"secret":{"description":"Secrets Manager id (name or ARN) of the cluster's admin credentials, fetched at run time and never written anywhere.","type":"string","minLength":1},"schema":{"description":"The schema (database) changes run in. Optional for a URL environment whose URL names one.","type":"string","pattern":"^[A-Za-z0-9_$]{1,64}$","patternErrorMessage":"must be a schema name (letters, digits, _ and $, at most 64)"},"url_env":{"description":"Name of the environment variable holding a mysql:// URL (for a local or non-AWS server).","$ref":"#/definitions/envVarName"},"url":{"description":"A literal mysql:// URL without a password (use url_env for anything with credentials). TLS is used when the URL asks for it (?ssl=...).","type":"string","pattern":"^mysql://","patternErrorMessage":"must be a mysql:// URL"},"after":{"description":"The environment a change must have succeeded in before it runs here (prod after qa).","type":"string","minLength":1},"approval":{"description":"required: the job runs in a GitHub environment with required reviewers and the approver is recorded. Default none.","enum":["required","none"]},"snapshot":{"description":"When to snapshot the cluster before applying: never, destructive (a change is destructive) or always. Default destructive for AWS environments, never for URL ones.","enum":["never","destructive","always"]},"tls":{"description":"Extra TLS trust for this environment. Verification is always on for AWS environments.","type":"object","additionalProperties":false,"required":["ca_file"],"properties":{"ca_file":{"description":"PEM file of a CA to trust besides the Amazon RDS bundle (a private CA, or the tests' own).","type":"string","minLength":1}}},"lock_wait_timeout":{"description":"Seconds a statement waits for a metadata lock before it fails (session lock_wait_timeout). Default 5.","$ref":"#/definitions/seconds"},"lock_retries":{"description":"Times a statement that hit a lock wait timeout is retried before the run stops. Default 2.","type":"integer","minimum":0,"maximum":100},"lock_timeout":{"description":"Seconds apply waits for another runner's advisory lock on this target. Default 10.","type":"integer","minimum":0,"maximum":86400},"snapshot_timeout":{"description":"Seconds to wait for a snapshot to become available. Default 3600.","$ref":"#/definitions/seconds"},"snapshot_poll_seconds":{"description":"First wait between snapshot status polls, in seconds; it doubles up to six times this. Default 10.","type":"number","exclusiveMinimum":0}},"if":{"anyOf":[{"required":["url_env"]},{"required":["url"]}]},"then":{},"else":{"required":["region","secret","schema"],"anyOf":[{"required":["cluster"]},{"required":["instance"]}]}};
+const schema24 = {"type":"integer","minimum":1,"maximum":86400};
 const pattern7 = new RegExp("^[A-Za-z0-9_$]{1,64}$", "u");
-const pattern9 = new RegExp("^mysql://", "u");
+const pattern8 = new RegExp("^[a-z]{2}(-[a-z]+)+-[0-9]+$", "u");
+const pattern11 = new RegExp("^mysql://", "u");
 
 function validate12(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
@@ -713,9 +713,12 @@ vErrors = null;
 }
 if(!_valid0){
 const _errs6 = errors;
+const _errs7 = errors;
+let valid2 = false;
+const _errs8 = errors;
 if(data && typeof data == "object" && !Array.isArray(data)){
 if(data.cluster === undefined){
-const err3 = {instancePath,schemaPath:"#/else/required",keyword:"required",params:{missingProperty: "cluster"},message:"must have required property '"+"cluster"+"'",schema:schema20.else.required,parentSchema:schema20.else,data};
+const err3 = {instancePath,schemaPath:"#/else/anyOf/0/required",keyword:"required",params:{missingProperty: "cluster"},message:"must have required property '"+"cluster"+"'",schema:schema20.else.anyOf[0].required,parentSchema:schema20.else.anyOf[0],data};
 if(vErrors === null){
 vErrors = [err3];
 }
@@ -724,8 +727,14 @@ vErrors.push(err3);
 }
 errors++;
 }
-if(data.region === undefined){
-const err4 = {instancePath,schemaPath:"#/else/required",keyword:"required",params:{missingProperty: "region"},message:"must have required property '"+"region"+"'",schema:schema20.else.required,parentSchema:schema20.else,data};
+}
+var _valid2 = _errs8 === errors;
+valid2 = valid2 || _valid2;
+if(!valid2){
+const _errs9 = errors;
+if(data && typeof data == "object" && !Array.isArray(data)){
+if(data.instance === undefined){
+const err4 = {instancePath,schemaPath:"#/else/anyOf/1/required",keyword:"required",params:{missingProperty: "instance"},message:"must have required property '"+"instance"+"'",schema:schema20.else.anyOf[1].required,parentSchema:schema20.else.anyOf[1],data};
 if(vErrors === null){
 vErrors = [err4];
 }
@@ -734,8 +743,12 @@ vErrors.push(err4);
 }
 errors++;
 }
-if(data.secret === undefined){
-const err5 = {instancePath,schemaPath:"#/else/required",keyword:"required",params:{missingProperty: "secret"},message:"must have required property '"+"secret"+"'",schema:schema20.else.required,parentSchema:schema20.else,data};
+}
+var _valid2 = _errs9 === errors;
+valid2 = valid2 || _valid2;
+}
+if(!valid2){
+const err5 = {instancePath,schemaPath:"#/else/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf",schema:schema20.else.anyOf,parentSchema:schema20.else,data};
 if(vErrors === null){
 vErrors = [err5];
 }
@@ -744,8 +757,20 @@ vErrors.push(err5);
 }
 errors++;
 }
-if(data.schema === undefined){
-const err6 = {instancePath,schemaPath:"#/else/required",keyword:"required",params:{missingProperty: "schema"},message:"must have required property '"+"schema"+"'",schema:schema20.else.required,parentSchema:schema20.else,data};
+else {
+errors = _errs7;
+if(vErrors !== null){
+if(_errs7){
+vErrors.length = _errs7;
+}
+else {
+vErrors = null;
+}
+}
+}
+if(data && typeof data == "object" && !Array.isArray(data)){
+if(data.region === undefined){
+const err6 = {instancePath,schemaPath:"#/else/required",keyword:"required",params:{missingProperty: "region"},message:"must have required property '"+"region"+"'",schema:schema20.else.required,parentSchema:schema20.else,data};
 if(vErrors === null){
 vErrors = [err6];
 }
@@ -754,12 +779,8 @@ vErrors.push(err6);
 }
 errors++;
 }
-}
-var _valid0 = _errs6 === errors;
-valid0 = _valid0;
-}
-if(!valid0){
-const err7 = {instancePath,schemaPath:"#/if",keyword:"if",params:{failingKeyword: "else"},message:"must match \"else\" schema",schema:schema20.if,parentSchema:schema20,data};
+if(data.secret === undefined){
+const err7 = {instancePath,schemaPath:"#/else/required",keyword:"required",params:{missingProperty: "secret"},message:"must have required property '"+"secret"+"'",schema:schema20.else.required,parentSchema:schema20.else,data};
 if(vErrors === null){
 vErrors = [err7];
 }
@@ -768,10 +789,8 @@ vErrors.push(err7);
 }
 errors++;
 }
-if(data && typeof data == "object" && !Array.isArray(data)){
-for(const key0 in data){
-if(!(func2.call(schema20.properties, key0))){
-const err8 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties",schema:false,parentSchema:schema20,data};
+if(data.schema === undefined){
+const err8 = {instancePath,schemaPath:"#/else/required",keyword:"required",params:{missingProperty: "schema"},message:"must have required property '"+"schema"+"'",schema:schema20.else.required,parentSchema:schema20.else,data};
 if(vErrors === null){
 vErrors = [err8];
 }
@@ -781,11 +800,11 @@ vErrors.push(err8);
 errors++;
 }
 }
-if(data.cluster !== undefined){
-let data0 = data.cluster;
-if(typeof data0 === "string"){
-if(!pattern3.test(data0)){
-const err9 = {instancePath:instancePath+"/cluster",schemaPath:"#/definitions/clusterId/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z][A-Za-z0-9-]{0,62}$"},message:"must match pattern \""+"^[A-Za-z][A-Za-z0-9-]{0,62}$"+"\"",schema:"^[A-Za-z][A-Za-z0-9-]{0,62}$",parentSchema:schema19,data:data0};
+var _valid0 = _errs6 === errors;
+valid0 = _valid0;
+}
+if(!valid0){
+const err9 = {instancePath,schemaPath:"#/if",keyword:"if",params:{failingKeyword: "else"},message:"must match \"else\" schema",schema:schema20.if,parentSchema:schema20,data};
 if(vErrors === null){
 vErrors = [err9];
 }
@@ -794,9 +813,10 @@ vErrors.push(err9);
 }
 errors++;
 }
-}
-else {
-const err10 = {instancePath:instancePath+"/cluster",schemaPath:"#/definitions/clusterId/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema19.type,parentSchema:schema19,data:data0};
+if(data && typeof data == "object" && !Array.isArray(data)){
+for(const key0 in data){
+if(!(func2.call(schema20.properties, key0))){
+const err10 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties",schema:false,parentSchema:schema20,data};
 if(vErrors === null){
 vErrors = [err10];
 }
@@ -806,11 +826,11 @@ vErrors.push(err10);
 errors++;
 }
 }
-if(data.region !== undefined){
-let data1 = data.region;
-if(typeof data1 === "string"){
-if(!pattern6.test(data1)){
-const err11 = {instancePath:instancePath+"/region",schemaPath:"#/properties/region/pattern",keyword:"pattern",params:{pattern: "^[a-z]{2}(-[a-z]+)+-[0-9]+$"},message:"must match pattern \""+"^[a-z]{2}(-[a-z]+)+-[0-9]+$"+"\"",schema:"^[a-z]{2}(-[a-z]+)+-[0-9]+$",parentSchema:schema20.properties.region,data:data1};
+if(data.cluster !== undefined){
+let data0 = data.cluster;
+if(typeof data0 === "string"){
+if(!pattern3.test(data0)){
+const err11 = {instancePath:instancePath+"/cluster",schemaPath:"#/definitions/clusterId/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z][A-Za-z0-9-]{0,62}$"},message:"must match pattern \""+"^[A-Za-z][A-Za-z0-9-]{0,62}$"+"\"",schema:"^[A-Za-z][A-Za-z0-9-]{0,62}$",parentSchema:schema19,data:data0};
 if(vErrors === null){
 vErrors = [err11];
 }
@@ -821,7 +841,7 @@ errors++;
 }
 }
 else {
-const err12 = {instancePath:instancePath+"/region",schemaPath:"#/properties/region/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema20.properties.region.type,parentSchema:schema20.properties.region,data:data1};
+const err12 = {instancePath:instancePath+"/cluster",schemaPath:"#/definitions/clusterId/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema19.type,parentSchema:schema19,data:data0};
 if(vErrors === null){
 vErrors = [err12];
 }
@@ -831,11 +851,11 @@ vErrors.push(err12);
 errors++;
 }
 }
-if(data.secret !== undefined){
-let data2 = data.secret;
-if(typeof data2 === "string"){
-if(func3(data2) < 1){
-const err13 = {instancePath:instancePath+"/secret",schemaPath:"#/properties/secret/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema20.properties.secret,data:data2};
+if(data.instance !== undefined){
+let data1 = data.instance;
+if(typeof data1 === "string"){
+if(!pattern3.test(data1)){
+const err13 = {instancePath:instancePath+"/instance",schemaPath:"#/definitions/clusterId/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z][A-Za-z0-9-]{0,62}$"},message:"must match pattern \""+"^[A-Za-z][A-Za-z0-9-]{0,62}$"+"\"",schema:"^[A-Za-z][A-Za-z0-9-]{0,62}$",parentSchema:schema19,data:data1};
 if(vErrors === null){
 vErrors = [err13];
 }
@@ -846,7 +866,7 @@ errors++;
 }
 }
 else {
-const err14 = {instancePath:instancePath+"/secret",schemaPath:"#/properties/secret/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema20.properties.secret.type,parentSchema:schema20.properties.secret,data:data2};
+const err14 = {instancePath:instancePath+"/instance",schemaPath:"#/definitions/clusterId/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema19.type,parentSchema:schema19,data:data1};
 if(vErrors === null){
 vErrors = [err14];
 }
@@ -856,11 +876,10 @@ vErrors.push(err14);
 errors++;
 }
 }
-if(data.schema !== undefined){
-let data3 = data.schema;
-if(typeof data3 === "string"){
-if(!pattern7.test(data3)){
-const err15 = {instancePath:instancePath+"/schema",schemaPath:"#/properties/schema/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z0-9_$]{1,64}$"},message:"must match pattern \""+"^[A-Za-z0-9_$]{1,64}$"+"\"",schema:"^[A-Za-z0-9_$]{1,64}$",parentSchema:schema20.properties.schema,data:data3};
+if(data.snapshot_method !== undefined){
+let data2 = data.snapshot_method;
+if(!(((data2 === "cluster") || (data2 === "instance")) || (data2 === "tables"))){
+const err15 = {instancePath:instancePath+"/snapshot_method",schemaPath:"#/properties/snapshot_method/enum",keyword:"enum",params:{allowedValues: schema20.properties.snapshot_method.enum},message:"must be equal to one of the allowed values",schema:schema20.properties.snapshot_method.enum,parentSchema:schema20.properties.snapshot_method,data:data2};
 if(vErrors === null){
 vErrors = [err15];
 }
@@ -870,8 +889,11 @@ vErrors.push(err15);
 errors++;
 }
 }
-else {
-const err16 = {instancePath:instancePath+"/schema",schemaPath:"#/properties/schema/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema20.properties.schema.type,parentSchema:schema20.properties.schema,data:data3};
+if(data.backup_schema !== undefined){
+let data3 = data.backup_schema;
+if(typeof data3 === "string"){
+if(!pattern7.test(data3)){
+const err16 = {instancePath:instancePath+"/backup_schema",schemaPath:"#/properties/backup_schema/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z0-9_$]{1,64}$"},message:"must match pattern \""+"^[A-Za-z0-9_$]{1,64}$"+"\"",schema:"^[A-Za-z0-9_$]{1,64}$",parentSchema:schema20.properties.backup_schema,data:data3};
 if(vErrors === null){
 vErrors = [err16];
 }
@@ -881,11 +903,8 @@ vErrors.push(err16);
 errors++;
 }
 }
-if(data.url_env !== undefined){
-let data4 = data.url_env;
-if(typeof data4 === "string"){
-if(!pattern8.test(data4)){
-const err17 = {instancePath:instancePath+"/url_env",schemaPath:"#/definitions/envVarName/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z_][A-Za-z0-9_]*$"},message:"must match pattern \""+"^[A-Za-z_][A-Za-z0-9_]*$"+"\"",schema:"^[A-Za-z_][A-Za-z0-9_]*$",parentSchema:schema22,data:data4};
+else {
+const err17 = {instancePath:instancePath+"/backup_schema",schemaPath:"#/properties/backup_schema/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema20.properties.backup_schema.type,parentSchema:schema20.properties.backup_schema,data:data3};
 if(vErrors === null){
 vErrors = [err17];
 }
@@ -895,8 +914,10 @@ vErrors.push(err17);
 errors++;
 }
 }
-else {
-const err18 = {instancePath:instancePath+"/url_env",schemaPath:"#/definitions/envVarName/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema22.type,parentSchema:schema22,data:data4};
+if(data.backup_max_rows !== undefined){
+let data4 = data.backup_max_rows;
+if(!(((typeof data4 == "number") && (!(data4 % 1) && !isNaN(data4))) && (isFinite(data4)))){
+const err18 = {instancePath:instancePath+"/backup_max_rows",schemaPath:"#/properties/backup_max_rows/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema20.properties.backup_max_rows.type,parentSchema:schema20.properties.backup_max_rows,data:data4};
 if(vErrors === null){
 vErrors = [err18];
 }
@@ -905,12 +926,9 @@ vErrors.push(err18);
 }
 errors++;
 }
-}
-if(data.url !== undefined){
-let data5 = data.url;
-if(typeof data5 === "string"){
-if(!pattern9.test(data5)){
-const err19 = {instancePath:instancePath+"/url",schemaPath:"#/properties/url/pattern",keyword:"pattern",params:{pattern: "^mysql://"},message:"must match pattern \""+"^mysql://"+"\"",schema:"^mysql://",parentSchema:schema20.properties.url,data:data5};
+if((typeof data4 == "number") && (isFinite(data4))){
+if(data4 < 0 || isNaN(data4)){
+const err19 = {instancePath:instancePath+"/backup_max_rows",schemaPath:"#/properties/backup_max_rows/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0",schema:0,parentSchema:schema20.properties.backup_max_rows,data:data4};
 if(vErrors === null){
 vErrors = [err19];
 }
@@ -920,8 +938,12 @@ vErrors.push(err19);
 errors++;
 }
 }
-else {
-const err20 = {instancePath:instancePath+"/url",schemaPath:"#/properties/url/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema20.properties.url.type,parentSchema:schema20.properties.url,data:data5};
+}
+if(data.region !== undefined){
+let data5 = data.region;
+if(typeof data5 === "string"){
+if(!pattern8.test(data5)){
+const err20 = {instancePath:instancePath+"/region",schemaPath:"#/properties/region/pattern",keyword:"pattern",params:{pattern: "^[a-z]{2}(-[a-z]+)+-[0-9]+$"},message:"must match pattern \""+"^[a-z]{2}(-[a-z]+)+-[0-9]+$"+"\"",schema:"^[a-z]{2}(-[a-z]+)+-[0-9]+$",parentSchema:schema20.properties.region,data:data5};
 if(vErrors === null){
 vErrors = [err20];
 }
@@ -931,11 +953,8 @@ vErrors.push(err20);
 errors++;
 }
 }
-if(data.after !== undefined){
-let data6 = data.after;
-if(typeof data6 === "string"){
-if(func3(data6) < 1){
-const err21 = {instancePath:instancePath+"/after",schemaPath:"#/properties/after/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema20.properties.after,data:data6};
+else {
+const err21 = {instancePath:instancePath+"/region",schemaPath:"#/properties/region/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema20.properties.region.type,parentSchema:schema20.properties.region,data:data5};
 if(vErrors === null){
 vErrors = [err21];
 }
@@ -945,8 +964,11 @@ vErrors.push(err21);
 errors++;
 }
 }
-else {
-const err22 = {instancePath:instancePath+"/after",schemaPath:"#/properties/after/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema20.properties.after.type,parentSchema:schema20.properties.after,data:data6};
+if(data.secret !== undefined){
+let data6 = data.secret;
+if(typeof data6 === "string"){
+if(func3(data6) < 1){
+const err22 = {instancePath:instancePath+"/secret",schemaPath:"#/properties/secret/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema20.properties.secret,data:data6};
 if(vErrors === null){
 vErrors = [err22];
 }
@@ -956,10 +978,8 @@ vErrors.push(err22);
 errors++;
 }
 }
-if(data.approval !== undefined){
-let data7 = data.approval;
-if(!((data7 === "required") || (data7 === "none"))){
-const err23 = {instancePath:instancePath+"/approval",schemaPath:"#/properties/approval/enum",keyword:"enum",params:{allowedValues: schema20.properties.approval.enum},message:"must be equal to one of the allowed values",schema:schema20.properties.approval.enum,parentSchema:schema20.properties.approval,data:data7};
+else {
+const err23 = {instancePath:instancePath+"/secret",schemaPath:"#/properties/secret/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema20.properties.secret.type,parentSchema:schema20.properties.secret,data:data6};
 if(vErrors === null){
 vErrors = [err23];
 }
@@ -969,10 +989,11 @@ vErrors.push(err23);
 errors++;
 }
 }
-if(data.snapshot !== undefined){
-let data8 = data.snapshot;
-if(!(((data8 === "never") || (data8 === "destructive")) || (data8 === "always"))){
-const err24 = {instancePath:instancePath+"/snapshot",schemaPath:"#/properties/snapshot/enum",keyword:"enum",params:{allowedValues: schema20.properties.snapshot.enum},message:"must be equal to one of the allowed values",schema:schema20.properties.snapshot.enum,parentSchema:schema20.properties.snapshot,data:data8};
+if(data.schema !== undefined){
+let data7 = data.schema;
+if(typeof data7 === "string"){
+if(!pattern7.test(data7)){
+const err24 = {instancePath:instancePath+"/schema",schemaPath:"#/properties/schema/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z0-9_$]{1,64}$"},message:"must match pattern \""+"^[A-Za-z0-9_$]{1,64}$"+"\"",schema:"^[A-Za-z0-9_$]{1,64}$",parentSchema:schema20.properties.schema,data:data7};
 if(vErrors === null){
 vErrors = [err24];
 }
@@ -982,11 +1003,8 @@ vErrors.push(err24);
 errors++;
 }
 }
-if(data.tls !== undefined){
-let data9 = data.tls;
-if(data9 && typeof data9 == "object" && !Array.isArray(data9)){
-if(data9.ca_file === undefined){
-const err25 = {instancePath:instancePath+"/tls",schemaPath:"#/properties/tls/required",keyword:"required",params:{missingProperty: "ca_file"},message:"must have required property '"+"ca_file"+"'",schema:schema20.properties.tls.required,parentSchema:schema20.properties.tls,data:data9};
+else {
+const err25 = {instancePath:instancePath+"/schema",schemaPath:"#/properties/schema/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema20.properties.schema.type,parentSchema:schema20.properties.schema,data:data7};
 if(vErrors === null){
 vErrors = [err25];
 }
@@ -995,9 +1013,12 @@ vErrors.push(err25);
 }
 errors++;
 }
-for(const key1 in data9){
-if(!(key1 === "ca_file")){
-const err26 = {instancePath:instancePath+"/tls",schemaPath:"#/properties/tls/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key1},message:"must NOT have additional properties",schema:false,parentSchema:schema20.properties.tls,data:data9};
+}
+if(data.url_env !== undefined){
+let data8 = data.url_env;
+if(typeof data8 === "string"){
+if(!pattern10.test(data8)){
+const err26 = {instancePath:instancePath+"/url_env",schemaPath:"#/definitions/envVarName/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z_][A-Za-z0-9_]*$"},message:"must match pattern \""+"^[A-Za-z_][A-Za-z0-9_]*$"+"\"",schema:"^[A-Za-z_][A-Za-z0-9_]*$",parentSchema:schema23,data:data8};
 if(vErrors === null){
 vErrors = [err26];
 }
@@ -1007,11 +1028,8 @@ vErrors.push(err26);
 errors++;
 }
 }
-if(data9.ca_file !== undefined){
-let data10 = data9.ca_file;
-if(typeof data10 === "string"){
-if(func3(data10) < 1){
-const err27 = {instancePath:instancePath+"/tls/ca_file",schemaPath:"#/properties/tls/properties/ca_file/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema20.properties.tls.properties.ca_file,data:data10};
+else {
+const err27 = {instancePath:instancePath+"/url_env",schemaPath:"#/definitions/envVarName/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema23.type,parentSchema:schema23,data:data8};
 if(vErrors === null){
 vErrors = [err27];
 }
@@ -1021,8 +1039,11 @@ vErrors.push(err27);
 errors++;
 }
 }
-else {
-const err28 = {instancePath:instancePath+"/tls/ca_file",schemaPath:"#/properties/tls/properties/ca_file/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema20.properties.tls.properties.ca_file.type,parentSchema:schema20.properties.tls.properties.ca_file,data:data10};
+if(data.url !== undefined){
+let data9 = data.url;
+if(typeof data9 === "string"){
+if(!pattern11.test(data9)){
+const err28 = {instancePath:instancePath+"/url",schemaPath:"#/properties/url/pattern",keyword:"pattern",params:{pattern: "^mysql://"},message:"must match pattern \""+"^mysql://"+"\"",schema:"^mysql://",parentSchema:schema20.properties.url,data:data9};
 if(vErrors === null){
 vErrors = [err28];
 }
@@ -1032,9 +1053,8 @@ vErrors.push(err28);
 errors++;
 }
 }
-}
 else {
-const err29 = {instancePath:instancePath+"/tls",schemaPath:"#/properties/tls/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema20.properties.tls.type,parentSchema:schema20.properties.tls,data:data9};
+const err29 = {instancePath:instancePath+"/url",schemaPath:"#/properties/url/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema20.properties.url.type,parentSchema:schema20.properties.url,data:data9};
 if(vErrors === null){
 vErrors = [err29];
 }
@@ -1044,10 +1064,11 @@ vErrors.push(err29);
 errors++;
 }
 }
-if(data.lock_wait_timeout !== undefined){
-let data11 = data.lock_wait_timeout;
-if(!(((typeof data11 == "number") && (!(data11 % 1) && !isNaN(data11))) && (isFinite(data11)))){
-const err30 = {instancePath:instancePath+"/lock_wait_timeout",schemaPath:"#/definitions/seconds/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema23.type,parentSchema:schema23,data:data11};
+if(data.after !== undefined){
+let data10 = data.after;
+if(typeof data10 === "string"){
+if(func3(data10) < 1){
+const err30 = {instancePath:instancePath+"/after",schemaPath:"#/properties/after/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema20.properties.after,data:data10};
 if(vErrors === null){
 vErrors = [err30];
 }
@@ -1056,9 +1077,9 @@ vErrors.push(err30);
 }
 errors++;
 }
-if((typeof data11 == "number") && (isFinite(data11))){
-if(data11 > 86400 || isNaN(data11)){
-const err31 = {instancePath:instancePath+"/lock_wait_timeout",schemaPath:"#/definitions/seconds/maximum",keyword:"maximum",params:{comparison: "<=", limit: 86400},message:"must be <= 86400",schema:86400,parentSchema:schema23,data:data11};
+}
+else {
+const err31 = {instancePath:instancePath+"/after",schemaPath:"#/properties/after/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema20.properties.after.type,parentSchema:schema20.properties.after,data:data10};
 if(vErrors === null){
 vErrors = [err31];
 }
@@ -1067,8 +1088,11 @@ vErrors.push(err31);
 }
 errors++;
 }
-if(data11 < 1 || isNaN(data11)){
-const err32 = {instancePath:instancePath+"/lock_wait_timeout",schemaPath:"#/definitions/seconds/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema23,data:data11};
+}
+if(data.approval !== undefined){
+let data11 = data.approval;
+if(!((data11 === "required") || (data11 === "none"))){
+const err32 = {instancePath:instancePath+"/approval",schemaPath:"#/properties/approval/enum",keyword:"enum",params:{allowedValues: schema20.properties.approval.enum},message:"must be equal to one of the allowed values",schema:schema20.properties.approval.enum,parentSchema:schema20.properties.approval,data:data11};
 if(vErrors === null){
 vErrors = [err32];
 }
@@ -1078,11 +1102,10 @@ vErrors.push(err32);
 errors++;
 }
 }
-}
-if(data.lock_retries !== undefined){
-let data12 = data.lock_retries;
-if(!(((typeof data12 == "number") && (!(data12 % 1) && !isNaN(data12))) && (isFinite(data12)))){
-const err33 = {instancePath:instancePath+"/lock_retries",schemaPath:"#/properties/lock_retries/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema20.properties.lock_retries.type,parentSchema:schema20.properties.lock_retries,data:data12};
+if(data.snapshot !== undefined){
+let data12 = data.snapshot;
+if(!(((data12 === "never") || (data12 === "destructive")) || (data12 === "always"))){
+const err33 = {instancePath:instancePath+"/snapshot",schemaPath:"#/properties/snapshot/enum",keyword:"enum",params:{allowedValues: schema20.properties.snapshot.enum},message:"must be equal to one of the allowed values",schema:schema20.properties.snapshot.enum,parentSchema:schema20.properties.snapshot,data:data12};
 if(vErrors === null){
 vErrors = [err33];
 }
@@ -1091,9 +1114,12 @@ vErrors.push(err33);
 }
 errors++;
 }
-if((typeof data12 == "number") && (isFinite(data12))){
-if(data12 > 100 || isNaN(data12)){
-const err34 = {instancePath:instancePath+"/lock_retries",schemaPath:"#/properties/lock_retries/maximum",keyword:"maximum",params:{comparison: "<=", limit: 100},message:"must be <= 100",schema:100,parentSchema:schema20.properties.lock_retries,data:data12};
+}
+if(data.tls !== undefined){
+let data13 = data.tls;
+if(data13 && typeof data13 == "object" && !Array.isArray(data13)){
+if(data13.ca_file === undefined){
+const err34 = {instancePath:instancePath+"/tls",schemaPath:"#/properties/tls/required",keyword:"required",params:{missingProperty: "ca_file"},message:"must have required property '"+"ca_file"+"'",schema:schema20.properties.tls.required,parentSchema:schema20.properties.tls,data:data13};
 if(vErrors === null){
 vErrors = [err34];
 }
@@ -1102,8 +1128,9 @@ vErrors.push(err34);
 }
 errors++;
 }
-if(data12 < 0 || isNaN(data12)){
-const err35 = {instancePath:instancePath+"/lock_retries",schemaPath:"#/properties/lock_retries/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0",schema:0,parentSchema:schema20.properties.lock_retries,data:data12};
+for(const key1 in data13){
+if(!(key1 === "ca_file")){
+const err35 = {instancePath:instancePath+"/tls",schemaPath:"#/properties/tls/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key1},message:"must NOT have additional properties",schema:false,parentSchema:schema20.properties.tls,data:data13};
 if(vErrors === null){
 vErrors = [err35];
 }
@@ -1113,11 +1140,11 @@ vErrors.push(err35);
 errors++;
 }
 }
-}
-if(data.lock_timeout !== undefined){
-let data13 = data.lock_timeout;
-if(!(((typeof data13 == "number") && (!(data13 % 1) && !isNaN(data13))) && (isFinite(data13)))){
-const err36 = {instancePath:instancePath+"/lock_timeout",schemaPath:"#/properties/lock_timeout/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema20.properties.lock_timeout.type,parentSchema:schema20.properties.lock_timeout,data:data13};
+if(data13.ca_file !== undefined){
+let data14 = data13.ca_file;
+if(typeof data14 === "string"){
+if(func3(data14) < 1){
+const err36 = {instancePath:instancePath+"/tls/ca_file",schemaPath:"#/properties/tls/properties/ca_file/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema20.properties.tls.properties.ca_file,data:data14};
 if(vErrors === null){
 vErrors = [err36];
 }
@@ -1126,9 +1153,9 @@ vErrors.push(err36);
 }
 errors++;
 }
-if((typeof data13 == "number") && (isFinite(data13))){
-if(data13 > 86400 || isNaN(data13)){
-const err37 = {instancePath:instancePath+"/lock_timeout",schemaPath:"#/properties/lock_timeout/maximum",keyword:"maximum",params:{comparison: "<=", limit: 86400},message:"must be <= 86400",schema:86400,parentSchema:schema20.properties.lock_timeout,data:data13};
+}
+else {
+const err37 = {instancePath:instancePath+"/tls/ca_file",schemaPath:"#/properties/tls/properties/ca_file/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema20.properties.tls.properties.ca_file.type,parentSchema:schema20.properties.tls.properties.ca_file,data:data14};
 if(vErrors === null){
 vErrors = [err37];
 }
@@ -1137,8 +1164,10 @@ vErrors.push(err37);
 }
 errors++;
 }
-if(data13 < 0 || isNaN(data13)){
-const err38 = {instancePath:instancePath+"/lock_timeout",schemaPath:"#/properties/lock_timeout/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0",schema:0,parentSchema:schema20.properties.lock_timeout,data:data13};
+}
+}
+else {
+const err38 = {instancePath:instancePath+"/tls",schemaPath:"#/properties/tls/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema20.properties.tls.type,parentSchema:schema20.properties.tls,data:data13};
 if(vErrors === null){
 vErrors = [err38];
 }
@@ -1148,11 +1177,10 @@ vErrors.push(err38);
 errors++;
 }
 }
-}
-if(data.snapshot_timeout !== undefined){
-let data14 = data.snapshot_timeout;
-if(!(((typeof data14 == "number") && (!(data14 % 1) && !isNaN(data14))) && (isFinite(data14)))){
-const err39 = {instancePath:instancePath+"/snapshot_timeout",schemaPath:"#/definitions/seconds/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema23.type,parentSchema:schema23,data:data14};
+if(data.lock_wait_timeout !== undefined){
+let data15 = data.lock_wait_timeout;
+if(!(((typeof data15 == "number") && (!(data15 % 1) && !isNaN(data15))) && (isFinite(data15)))){
+const err39 = {instancePath:instancePath+"/lock_wait_timeout",schemaPath:"#/definitions/seconds/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema24.type,parentSchema:schema24,data:data15};
 if(vErrors === null){
 vErrors = [err39];
 }
@@ -1161,9 +1189,9 @@ vErrors.push(err39);
 }
 errors++;
 }
-if((typeof data14 == "number") && (isFinite(data14))){
-if(data14 > 86400 || isNaN(data14)){
-const err40 = {instancePath:instancePath+"/snapshot_timeout",schemaPath:"#/definitions/seconds/maximum",keyword:"maximum",params:{comparison: "<=", limit: 86400},message:"must be <= 86400",schema:86400,parentSchema:schema23,data:data14};
+if((typeof data15 == "number") && (isFinite(data15))){
+if(data15 > 86400 || isNaN(data15)){
+const err40 = {instancePath:instancePath+"/lock_wait_timeout",schemaPath:"#/definitions/seconds/maximum",keyword:"maximum",params:{comparison: "<=", limit: 86400},message:"must be <= 86400",schema:86400,parentSchema:schema24,data:data15};
 if(vErrors === null){
 vErrors = [err40];
 }
@@ -1172,8 +1200,8 @@ vErrors.push(err40);
 }
 errors++;
 }
-if(data14 < 1 || isNaN(data14)){
-const err41 = {instancePath:instancePath+"/snapshot_timeout",schemaPath:"#/definitions/seconds/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema23,data:data14};
+if(data15 < 1 || isNaN(data15)){
+const err41 = {instancePath:instancePath+"/lock_wait_timeout",schemaPath:"#/definitions/seconds/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema24,data:data15};
 if(vErrors === null){
 vErrors = [err41];
 }
@@ -1184,11 +1212,10 @@ errors++;
 }
 }
 }
-if(data.snapshot_poll_seconds !== undefined){
-let data15 = data.snapshot_poll_seconds;
-if((typeof data15 == "number") && (isFinite(data15))){
-if(data15 <= 0 || isNaN(data15)){
-const err42 = {instancePath:instancePath+"/snapshot_poll_seconds",schemaPath:"#/properties/snapshot_poll_seconds/exclusiveMinimum",keyword:"exclusiveMinimum",params:{comparison: ">", limit: 0},message:"must be > 0",schema:0,parentSchema:schema20.properties.snapshot_poll_seconds,data:data15};
+if(data.lock_retries !== undefined){
+let data16 = data.lock_retries;
+if(!(((typeof data16 == "number") && (!(data16 % 1) && !isNaN(data16))) && (isFinite(data16)))){
+const err42 = {instancePath:instancePath+"/lock_retries",schemaPath:"#/properties/lock_retries/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema20.properties.lock_retries.type,parentSchema:schema20.properties.lock_retries,data:data16};
 if(vErrors === null){
 vErrors = [err42];
 }
@@ -1197,9 +1224,9 @@ vErrors.push(err42);
 }
 errors++;
 }
-}
-else {
-const err43 = {instancePath:instancePath+"/snapshot_poll_seconds",schemaPath:"#/properties/snapshot_poll_seconds/type",keyword:"type",params:{type: "number"},message:"must be number",schema:schema20.properties.snapshot_poll_seconds.type,parentSchema:schema20.properties.snapshot_poll_seconds,data:data15};
+if((typeof data16 == "number") && (isFinite(data16))){
+if(data16 > 100 || isNaN(data16)){
+const err43 = {instancePath:instancePath+"/lock_retries",schemaPath:"#/properties/lock_retries/maximum",keyword:"maximum",params:{comparison: "<=", limit: 100},message:"must be <= 100",schema:100,parentSchema:schema20.properties.lock_retries,data:data16};
 if(vErrors === null){
 vErrors = [err43];
 }
@@ -1208,15 +1235,121 @@ vErrors.push(err43);
 }
 errors++;
 }
-}
-}
-else {
-const err44 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema20.type,parentSchema:schema20,data};
+if(data16 < 0 || isNaN(data16)){
+const err44 = {instancePath:instancePath+"/lock_retries",schemaPath:"#/properties/lock_retries/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0",schema:0,parentSchema:schema20.properties.lock_retries,data:data16};
 if(vErrors === null){
 vErrors = [err44];
 }
 else {
 vErrors.push(err44);
+}
+errors++;
+}
+}
+}
+if(data.lock_timeout !== undefined){
+let data17 = data.lock_timeout;
+if(!(((typeof data17 == "number") && (!(data17 % 1) && !isNaN(data17))) && (isFinite(data17)))){
+const err45 = {instancePath:instancePath+"/lock_timeout",schemaPath:"#/properties/lock_timeout/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema20.properties.lock_timeout.type,parentSchema:schema20.properties.lock_timeout,data:data17};
+if(vErrors === null){
+vErrors = [err45];
+}
+else {
+vErrors.push(err45);
+}
+errors++;
+}
+if((typeof data17 == "number") && (isFinite(data17))){
+if(data17 > 86400 || isNaN(data17)){
+const err46 = {instancePath:instancePath+"/lock_timeout",schemaPath:"#/properties/lock_timeout/maximum",keyword:"maximum",params:{comparison: "<=", limit: 86400},message:"must be <= 86400",schema:86400,parentSchema:schema20.properties.lock_timeout,data:data17};
+if(vErrors === null){
+vErrors = [err46];
+}
+else {
+vErrors.push(err46);
+}
+errors++;
+}
+if(data17 < 0 || isNaN(data17)){
+const err47 = {instancePath:instancePath+"/lock_timeout",schemaPath:"#/properties/lock_timeout/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0",schema:0,parentSchema:schema20.properties.lock_timeout,data:data17};
+if(vErrors === null){
+vErrors = [err47];
+}
+else {
+vErrors.push(err47);
+}
+errors++;
+}
+}
+}
+if(data.snapshot_timeout !== undefined){
+let data18 = data.snapshot_timeout;
+if(!(((typeof data18 == "number") && (!(data18 % 1) && !isNaN(data18))) && (isFinite(data18)))){
+const err48 = {instancePath:instancePath+"/snapshot_timeout",schemaPath:"#/definitions/seconds/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema24.type,parentSchema:schema24,data:data18};
+if(vErrors === null){
+vErrors = [err48];
+}
+else {
+vErrors.push(err48);
+}
+errors++;
+}
+if((typeof data18 == "number") && (isFinite(data18))){
+if(data18 > 86400 || isNaN(data18)){
+const err49 = {instancePath:instancePath+"/snapshot_timeout",schemaPath:"#/definitions/seconds/maximum",keyword:"maximum",params:{comparison: "<=", limit: 86400},message:"must be <= 86400",schema:86400,parentSchema:schema24,data:data18};
+if(vErrors === null){
+vErrors = [err49];
+}
+else {
+vErrors.push(err49);
+}
+errors++;
+}
+if(data18 < 1 || isNaN(data18)){
+const err50 = {instancePath:instancePath+"/snapshot_timeout",schemaPath:"#/definitions/seconds/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema24,data:data18};
+if(vErrors === null){
+vErrors = [err50];
+}
+else {
+vErrors.push(err50);
+}
+errors++;
+}
+}
+}
+if(data.snapshot_poll_seconds !== undefined){
+let data19 = data.snapshot_poll_seconds;
+if((typeof data19 == "number") && (isFinite(data19))){
+if(data19 <= 0 || isNaN(data19)){
+const err51 = {instancePath:instancePath+"/snapshot_poll_seconds",schemaPath:"#/properties/snapshot_poll_seconds/exclusiveMinimum",keyword:"exclusiveMinimum",params:{comparison: ">", limit: 0},message:"must be > 0",schema:0,parentSchema:schema20.properties.snapshot_poll_seconds,data:data19};
+if(vErrors === null){
+vErrors = [err51];
+}
+else {
+vErrors.push(err51);
+}
+errors++;
+}
+}
+else {
+const err52 = {instancePath:instancePath+"/snapshot_poll_seconds",schemaPath:"#/properties/snapshot_poll_seconds/type",keyword:"type",params:{type: "number"},message:"must be number",schema:schema20.properties.snapshot_poll_seconds.type,parentSchema:schema20.properties.snapshot_poll_seconds,data:data19};
+if(vErrors === null){
+vErrors = [err52];
+}
+else {
+vErrors.push(err52);
+}
+errors++;
+}
+}
+}
+else {
+const err53 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema20.type,parentSchema:schema20,data};
+if(vErrors === null){
+vErrors = [err53];
+}
+else {
+vErrors.push(err53);
 }
 errors++;
 }
@@ -1525,8 +1658,8 @@ errors++;
 if(data9.webhook_env !== undefined){
 let data10 = data9.webhook_env;
 if(typeof data10 === "string"){
-if(!pattern8.test(data10)){
-const err22 = {instancePath:instancePath+"/notify/slack/webhook_env",schemaPath:"#/definitions/envVarName/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z_][A-Za-z0-9_]*$"},message:"must match pattern \""+"^[A-Za-z_][A-Za-z0-9_]*$"+"\"",schema:"^[A-Za-z_][A-Za-z0-9_]*$",parentSchema:schema22,data:data10};
+if(!pattern10.test(data10)){
+const err22 = {instancePath:instancePath+"/notify/slack/webhook_env",schemaPath:"#/definitions/envVarName/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z_][A-Za-z0-9_]*$"},message:"must match pattern \""+"^[A-Za-z_][A-Za-z0-9_]*$"+"\"",schema:"^[A-Za-z_][A-Za-z0-9_]*$",parentSchema:schema23,data:data10};
 if(vErrors === null){
 vErrors = [err22];
 }
@@ -1537,7 +1670,7 @@ errors++;
 }
 }
 else {
-const err23 = {instancePath:instancePath+"/notify/slack/webhook_env",schemaPath:"#/definitions/envVarName/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema22.type,parentSchema:schema22,data:data10};
+const err23 = {instancePath:instancePath+"/notify/slack/webhook_env",schemaPath:"#/definitions/envVarName/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema23.type,parentSchema:schema23,data:data10};
 if(vErrors === null){
 vErrors = [err23];
 }
