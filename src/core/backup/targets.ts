@@ -47,6 +47,19 @@ export function statementTargets(sql: string): StatementTargets {
   if (k < 0 || t[k]!.type !== 'word') return out;
   const verb = t[k]!.value;
   const d = t[k]!.depth;
+  // Names a WITH list defines are not tables: nothing of them outlives the statement.
+  const ctes = new Set<string>();
+  for (let j = 1; j < k; j++) {
+    if (isName(t[j]) && (isWord(t[j - 1], 'WITH', 'RECURSIVE') || isPunct(t[j - 1], ',')) && (isWord(t[j + 1], 'AS') || isPunct(t[j + 1], '('))) {
+      ctes.add(nameOf(t[j]!).toLowerCase());
+    }
+  }
+  const result = targetsOf(t, k, verb, d, out);
+  result.tables = result.tables.filter((n) => n.schema !== undefined || !ctes.has(n.name.toLowerCase()));
+  return result;
+}
+
+function targetsOf(t: Token[], k: number, verb: string, d: number, out: StatementTargets): StatementTargets {
   const readList = (from: number, stop: (tok: Token) => boolean): ObjectName[] => {
     const names: ObjectName[] = [];
     let j = from;
@@ -304,10 +317,17 @@ export function viewBaseTables(sql: string): ObjectName[] {
   const out: ObjectName[] = [];
   for (let j = 0; j < t.length; j++) {
     if (isWord(t[j], 'FROM') || isWord(t[j], 'JOIN', 'STRAIGHT_JOIN')) {
-      out.push(...tableRefs(t, j + 1, t[j]!.depth).map((r) => r.name));
+      // MySQL prints a view's joins in parentheses: `from (a join b on(...))`.
+      let m = j + 1;
+      while (isPunct(t[m], '(') && !isWord(t[m + 1], 'SELECT', 'WITH')) m++;
+      if (m < t.length) out.push(...tableRefs(t, m, t[m]!.depth).map((r) => r.name));
     }
   }
-  return out;
+  const seen = new Set<string>();
+  return out.filter((n) => {
+    const k = `${n.schema ?? ''}.${n.name}`.toLowerCase();
+    return seen.has(k) ? false : (seen.add(k), true);
+  });
 }
 
 /**
