@@ -42,6 +42,8 @@ CREATE TABLE audit (
 CREATE TRIGGER invoices_audit AFTER UPDATE ON invoices FOR EACH ROW INSERT INTO audit (what) VALUES (CONCAT('invoice ', NEW.id));
 
 CREATE VIEW big_invoices AS SELECT id, amount FROM invoices WHERE amount > 100;
+
+CREATE PROCEDURE purge_audit() DELETE FROM audit WHERE id < 0;
 `;
 
 const SEED = `INSERT INTO customers (id, name, email, score, photo, born, seen) VALUES
@@ -56,6 +58,8 @@ const DESTROY = `ALTER TABLE customers DROP INDEX uq_email, DROP COLUMN email;
 DROP TABLE invoice_lines;
 UPDATE invoices SET amount = 0 WHERE id = 1;
 DROP VIEW big_invoices;
+DROP TRIGGER invoices_audit;
+DROP PROCEDURE purge_audit;
 `;
 
 describe('snapshot_method: tables (CLI, real server)', function () {
@@ -114,7 +118,9 @@ describe('snapshot_method: tables (CLI, real server)', function () {
     }
     const [view] = await query<Record<string, string>>('SHOW CREATE VIEW big_invoices');
     out['view'] = view!['Create View'];
-    out['triggers'] = await query("SELECT TRIGGER_NAME, ACTION_STATEMENT FROM information_schema.TRIGGERS WHERE TRIGGER_SCHEMA = DATABASE()");
+    out['triggers'] = await query("SELECT TRIGGER_NAME, EVENT_OBJECT_TABLE, ACTION_TIMING, EVENT_MANIPULATION, ACTION_STATEMENT, SQL_MODE FROM information_schema.TRIGGERS WHERE TRIGGER_SCHEMA = DATABASE()");
+    const [proc] = await query<Record<string, string>>('SHOW CREATE PROCEDURE purge_audit');
+    out['procedure'] = [proc!['Create Procedure'], proc!['sql_mode']];
     return out;
   }
 
@@ -136,10 +142,10 @@ describe('snapshot_method: tables (CLI, real server)', function () {
     assert.match(id!, new RegExp(`^${backupSchema}\\.cg_\\d{15}_[0-9a-f]{6}$`));
     const lines = applied.stdout.split('\n');
     assert.ok(lines.includes('backup: 2026-11-03-destroy will be backed up to ' + backupSchema + ' before its first statement (customers 3 rows, invoice_lines 3 rows, invoices 3 rows, audit 0 rows; ' + /audit 0 rows; ([^)]+)\)/.exec(applied.stdout)![1] + ')'), applied.stdout);
-    assert.ok(lines.includes(`backup: ${id} holds customers (3 rows), invoice_lines (3 rows), invoices (3 rows), audit (0 rows) and the definitions of view big_invoices`), applied.stdout);
+    assert.ok(lines.includes(`backup: ${id} holds customers (3 rows), invoice_lines (3 rows), invoices (3 rows), audit (0 rows) and the definitions of view big_invoices, procedure purge_audit`), applied.stdout);
     assert.ok(lines.includes('to restore it: changegate restore 2026-11-03-destroy --env local'), applied.stdout);
     // The copy comes before the first statement: the backup line precedes statement 1's progress line.
-    assert.ok(applied.stdout.indexOf('backup: ' + id) < applied.stdout.indexOf('2026-11-03-destroy: 1/4'), applied.stdout);
+    assert.ok(applied.stdout.indexOf('backup: ' + id) < applied.stdout.indexOf('2026-11-03-destroy: 1/6'), applied.stdout);
     // Copies hold the rows, without foreign keys (they must never point at live rows).
     const copies = await server.adminQuery<{ TABLE_NAME: string }>('SELECT TABLE_NAME FROM information_schema.TABLES WHERE TABLE_SCHEMA = ? ORDER BY TABLE_NAME', [backupSchema]);
     const prefix = id!.split('.')[1]!;
@@ -149,14 +155,14 @@ describe('snapshot_method: tables (CLI, real server)', function () {
 
     const status = await cli('status', '--env', 'local');
     assert.equal(status.code, 0, status.stderr + status.stdout);
-    assert.match(status.stdout, new RegExp(`^  applied     2026-11-03-destroy  4/4  snapshot ${id!.replace('.', '\\.')}  `, 'm'));
+    assert.match(status.stdout, new RegExp(`^  applied     2026-11-03-destroy  6/6  snapshot ${id!.replace('.', '\\.')}  `, 'm'));
     assert.match(status.stdout, new RegExp(`^backups in ${backupSchema} \\(never deleted by changegate\\):$`, 'm'));
     assert.match(status.stdout, new RegExp(`^  ${id!.replace('.', '\\.')}  2026-11-03-destroy  4 tables, 9 rows, \\d+\\.\\d KiB  \\S+Z$`, 'm'));
 
     const restored = await cli('restore', '2026-11-03-destroy', '--env', 'local');
     assert.equal(restored.code, 0, restored.stderr + restored.stdout);
     assert.match(restored.stdout, new RegExp(`^restore: putting back customers \\(3 rows\\), invoice_lines \\(3 rows\\), invoices \\(3 rows\\), audit \\(0 rows\\) in local as they were at \\S+Z, from ${id!.replace('.', '\\.')}$`, 'm'));
-    assert.match(restored.stdout, /^restore: view big_invoices re-created$/m);
+    assert.match(restored.stdout, /^restore: procedure purge_audit re-created\nrestore: view big_invoices re-created$/m);
     assert.match(restored.stdout, /^2026-11-03-destroy is restored in local; status shows it restored, and apply runs it again when it is next applied$/m);
     assert.deepEqual(await picture(), before);
 
@@ -212,6 +218,16 @@ describe('snapshot_method: tables (CLI, real server)', function () {
     const [rec] = await query<{ status: string; error: string }>("SELECT status, error FROM changegate_history WHERE change_id = '2026-11-03-destroy'");
     assert.equal(rec!.status, 'restored');
     assert.match(rec!.error, /^restored from \S+ by \S+ with --force over 2026-11-04-note \(invoices\)$/);
+  });
+
+  it('sends a cluster environment to the aws rds restore command it printed (exit 2, nothing contacted)', async () => {
+    writeFiles(repo, { 'changegate.yaml': localConfig('  aurora:\n    cluster: qainvoicingdb\n    region: us-east-2\n    secret: s\n    schema: invoicing') });
+    const r = await cli('restore', '2026-11-02-seed', '--env', 'aurora');
+    assert.equal(r.code, 2, r.stderr + r.stdout);
+    assert.equal(
+      r.stderr.trim(),
+      "error: restore puts back a snapshot_method: tables backup, and aurora takes cluster snapshots: restore one with the aws rds command printed when it was taken (it is in the run's log and job summary)",
+    );
   });
 
   it('refuses restore without the approval an environment requires, before connecting', async () => {
