@@ -109,7 +109,6 @@ export async function protectRun(
     if (!chosen.has(change.id)) return null;
     const scope = await backupScope(conn, open.target.schema, sqlOf(change));
     refuseScope(s.env, change.id, scope, `nothing of ${change.id} was executed`);
-    const now = ctx.now();
     const { id, items } = await takeBackup(conn, scope, {
       schema: open.target.schema,
       backupSchema,
@@ -117,8 +116,8 @@ export async function protectRun(
       environment: s.env.name,
       operator: applyCtx.operator.user,
       runUrl: applyCtx.operator.runUrl,
-      // Every copy of a run carries the run's start; a second backup in the same millisecond is impossible under the lock.
-      now: now.getTime() > runStarted.getTime() ? now : new Date(runStarted.getTime() + 1),
+      runStarted,
+      now: ctx.now(),
     });
     const tables = items.filter((i) => i.kind === 'table');
     const objects = items.filter((i) => i.kind !== 'table' && !i.onTable);

@@ -11,7 +11,7 @@ import { quoteId, type MysqlConnection } from './connection.js';
 /** The catalog table in `backup_schema`: one row per copied table or kept definition. */
 export const CATALOG_TABLE = 'changegate_backups';
 
-const CATALOG_SQL = `CREATE TABLE IF NOT EXISTS ${quoteId(CATALOG_TABLE)} (
+const catalogSql = (backupSchema: string) => `CREATE TABLE IF NOT EXISTS ${quoteId(backupSchema)}.${quoteId(CATALOG_TABLE)} (
   backup_id VARCHAR(191) NOT NULL,
   item INT NOT NULL,
   change_id VARCHAR(191) NOT NULL,
@@ -210,8 +210,8 @@ export function backupStamp(d: Date): string {
 }
 
 /**
- * `cg_<run stamp>_<6 hex of the change id>`: the prefix of every copy of one change's backup, and the
- * backup's id with the schema in front. The catalog names the change in full.
+ * `cg_<run start>_<6 hex of the change id>`: the prefix of every copy of one change's backup in one
+ * run, and the backup's id with the schema in front. The catalog names the change in full.
  */
 export function backupPrefix(changeId: string, at: Date): string {
   return `cg_${backupStamp(at)}_${createHash('sha256').update(changeId).digest('hex').slice(0, 6)}`;
@@ -235,6 +235,8 @@ export interface BackupRequest {
   environment: string;
   operator: string;
   runUrl: string | null;
+  /** When the run started: every copy of one run carries it in its name. */
+  runStarted: Date;
   now: Date;
 }
 
@@ -259,7 +261,7 @@ async function restoreVars(conn: MysqlConnection, v: SessionVars): Promise<void>
  * statements commit). Returns the backup id `<backup_schema>.<prefix>`. Session settings are put back.
  */
 export async function takeBackup(conn: MysqlConnection, scope: BackupScope, req: BackupRequest): Promise<{ id: string; items: BackupItem[] }> {
-  const prefix = backupPrefix(req.changeId, req.now);
+  const prefix = backupPrefix(req.changeId, req.runStarted);
   const id = `${req.backupSchema}.${prefix}`;
   const bq = quoteId(req.backupSchema);
   const saved = await saveVars(conn);
@@ -275,7 +277,7 @@ export async function takeBackup(conn: MysqlConnection, scope: BackupScope, req:
   try {
     await conn.exec('COMMIT');
     await conn.exec(`CREATE DATABASE IF NOT EXISTS ${bq} CHARACTER SET utf8mb4`);
-    await conn.exec(`CREATE TABLE IF NOT EXISTS ${bq}.${CATALOG_SQL.slice('CREATE TABLE IF NOT EXISTS '.length)}`);
+    await conn.exec(catalogSql(req.backupSchema));
     const taken = new Set<string>();
     const copies = scope.tables.map((t) => ({ ...t, copy: copyName(prefix, t.name, taken) }));
     // LIKE keeps columns, indexes and partitioning but no foreign keys: constraint names are unique
