@@ -181,6 +181,30 @@ describe('snapshot_method: tables (CLI, real server)', function () {
     assert.equal((await query("SELECT COUNT(*) AS n FROM information_schema.COLUMNS WHERE TABLE_SCHEMA = DATABASE() AND TABLE_NAME = 'customers' AND COLUMN_NAME = 'email'"))[0]!['n'], '0');
   });
 
+  it('copies a table larger than one page of rows, and restores every row', async () => {
+    writeFiles(repo, {
+      ...manifest('2026-11-05-big'),
+      'migrations/2026-11-05-big/up.sql':
+        'CREATE TABLE digits (n INT NOT NULL PRIMARY KEY) ENGINE=InnoDB;\n' +
+        'INSERT INTO digits VALUES (0), (1), (2), (3), (4), (5), (6), (7), (8), (9);\n' +
+        'CREATE TABLE big (id INT NOT NULL PRIMARY KEY, label VARCHAR(20) NOT NULL) ENGINE=InnoDB;\n' +
+        "INSERT INTO big SELECT a.n * 10000 + b.n * 1000 + c.n * 100 + d.n * 10 + e.n, CONCAT('row ', a.n, b.n, c.n, d.n, e.n) FROM digits a, digits b, digits c, digits d, digits e WHERE a.n < 2 OR (a.n = 2 AND b.n < 5) OR (a.n = 2 AND b.n = 5 AND c.n = 0 AND d.n = 0 AND e.n = 0);\n",
+    });
+    assert.equal((await cli('apply', '--env', 'local')).code, 0);
+    const sums = async () => (await query('SELECT COUNT(*) AS n, SUM(id) AS s, SUM(CRC32(label)) AS c FROM big'))[0];
+    const before = await sums();
+    writeFiles(repo, { ...manifest('2026-11-06-purge', { destructive: true }), 'migrations/2026-11-06-purge/up.sql': 'DELETE FROM big WHERE id % 2 = 0;\n' });
+    assert.equal((await cli('apply', '--env', 'local')).code, 0);
+    assert.equal((await sums())!['n'], '12500');
+    const restored = await cli('restore', '2026-11-06-purge', '--env', 'local');
+    assert.equal(restored.code, 0, restored.stderr + restored.stdout);
+    assert.match(restored.stdout, /^restore: putting back big \(25,001 rows\) in local as they were at /m);
+    const after = await sums();
+    assert.equal(after!['n'], '25001');
+    assert.equal(after!['s'], String((25000 * 25001) / 2));
+    assert.deepEqual(after, before);
+  });
+
   it('refuses a backup bigger than backup_max_rows before any statement', async () => {
     assert.equal((await cli('apply', '--env', 'local')).code, 0);
     writeFiles(repo, { 'changegate.yaml': localConfig(`    snapshot: destructive\n    backup_schema: ${backupSchema}\n    backup_max_rows: 8`) });

@@ -16,10 +16,22 @@ export interface BackupRow {
 }
 
 /** The environment's table backups, oldest first; none for a cluster or instance environment. */
-export async function backupRows(env: EnvironmentConfig, conn: MysqlConnection): Promise<BackupRow[]> {
+export async function backupRows(env: EnvironmentConfig, conn: MysqlConnection, warn: (line: string) => void): Promise<BackupRow[]> {
   if (snapshotMethod(env) !== 'tables') return [];
   const { listBackups } = await import('../adapters/mysql/backup.js');
-  return (await listBackups(conn, backupSettings(env).schema, env.name)).map((b) => ({
+  const { StatementError } = await import('../core/ports.js');
+  let backups: Awaited<ReturnType<typeof listBackups>>;
+  try {
+    backups = await listBackups(conn, backupSettings(env).schema, env.name);
+  } catch (e) {
+    // A user that may read the target but not the backup schema still gets its status.
+    if (e instanceof StatementError && !e.connectionLost) {
+      warn(`backups: cannot read ${backupSettings(env).schema}: ${e.message}`);
+      return [];
+    }
+    throw e;
+  }
+  return backups.map((b) => ({
     id: b.id,
     change: b.changeId,
     created_at: b.createdAt.toISOString(),

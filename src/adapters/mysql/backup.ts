@@ -41,6 +41,8 @@ const BINARY_TYPES = new Set([
 ]);
 // Bytes per INSERT of copied rows: well under the smallest default max_allowed_packet (16 MB on MariaDB).
 const INSERT_BYTES = 2 * 1024 * 1024;
+// Rows read per page of a table with a primary key.
+const PAGE_ROWS = 10_000;
 
 /** A table a backup will copy, with its size now. */
 export interface BackupTable {
@@ -291,11 +293,21 @@ export async function takeBackup(conn: MysqlConnection, scope: BackupScope, req:
     await conn.exec('START TRANSACTION WITH CONSISTENT SNAPSHOT');
     for (const c of copies) {
       const cols = await insertableColumns(conn, c.schema, c.name);
-      const rows = await conn.rawRows(`SELECT ${cols.map((x) => quoteId(x.name)).join(', ')} FROM ${quoteId(c.schema)}.${quoteId(c.name)}`);
-      // Read after the SELECT: its metadata lock holds the definition still until the commit.
-      const def = await showCreate(conn, 'table', c.schema, c.name);
-      await insertRows(conn, `${bq}.${quoteId(c.copy)}`, cols, rows);
-      item({ kind: 'table', sourceSchema: c.schema, sourceName: c.name, copyTable: c.copy, definition: def?.definition ?? '', rows: rows.length, bytes: c.bytes });
+      const key = await primaryKey(conn, c.schema, c.name);
+      const select = `SELECT ${cols.map((x) => quoteId(x.name)).join(', ')} FROM ${quoteId(c.schema)}.${quoteId(c.name)}`;
+      let copied = 0;
+      let def: Awaited<ReturnType<typeof showCreate>> = null;
+      // In pages along the primary key, so memory stays bounded; the read view keeps OFFSET stable.
+      // A table without one is read at once.
+      for (let offset = 0; ; offset += PAGE_ROWS) {
+        const rows = await conn.rawRows(key.length ? `${select} ORDER BY ${key.map(quoteId).join(', ')} LIMIT ${PAGE_ROWS} OFFSET ${offset}` : select);
+        // Read after the first SELECT: its metadata lock holds the definition still until the commit.
+        def ??= await showCreate(conn, 'table', c.schema, c.name);
+        await insertRows(conn, `${bq}.${quoteId(c.copy)}`, cols, rows);
+        copied += rows.length;
+        if (!key.length || rows.length < PAGE_ROWS) break;
+      }
+      item({ kind: 'table', sourceSchema: c.schema, sourceName: c.name, copyTable: c.copy, definition: def?.definition ?? '', rows: copied, bytes: c.bytes });
       // Restoring a table re-creates it, which drops its triggers: keep them with it.
       const triggers = await conn.query<{ name: string }>(
         'SELECT TRIGGER_NAME AS name FROM information_schema.TRIGGERS WHERE EVENT_OBJECT_SCHEMA = ? AND EVENT_OBJECT_TABLE = ? ORDER BY ACTION_TIMING, EVENT_MANIPULATION, ACTION_ORDER',
@@ -320,6 +332,14 @@ export async function takeBackup(conn: MysqlConnection, scope: BackupScope, req:
     await restoreVars(conn, saved).catch(() => undefined);
   }
   return { id, items };
+}
+
+async function primaryKey(conn: MysqlConnection, schema: string, table: string): Promise<string[]> {
+  const rows = await conn.query<{ name: string }>(
+    "SELECT COLUMN_NAME AS name FROM information_schema.STATISTICS WHERE TABLE_SCHEMA = ? AND TABLE_NAME = ? AND INDEX_NAME = 'PRIMARY' ORDER BY SEQ_IN_INDEX",
+    [schema, table],
+  );
+  return rows.map((r) => r.name);
 }
 
 async function insertableColumns(conn: MysqlConnection, schema: string, table: string): Promise<{ name: string; binary: boolean }[]> {

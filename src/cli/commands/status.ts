@@ -27,7 +27,7 @@ export default async function status(ctx: CommandContext, opts: { env: string })
   const gone = new Set<string>();
   let backups: BackupRow[] = [];
   try {
-    backups = await backupRows(s.env, open.target.connection);
+    backups = await backupRows(s.env, open.target.connection, (l) => ctx.out.warn(l));
     for (const rec of history) {
       if (rec.status !== 'running' || !inFlightMayHaveRun(s.byId.get(rec.changeId), rec) || rec.connectionId === null) continue;
       if (!(await inFlightProcess(rec, open.target.inspector, open.target.session.connectionId)).alive) gone.add(rec.changeId);
