@@ -205,6 +205,15 @@ describe('snapshot_method: tables (CLI, real server)', function () {
     assert.deepEqual(after, before);
   });
 
+  it('copies nothing for a change that writes no existing table, even with snapshot: always', async () => {
+    writeFiles(repo, { 'changegate.yaml': localConfig(`    snapshot: always\n    backup_schema: ${backupSchema}`) });
+    const r = await cli('apply', '--env', 'local');
+    assert.equal(r.code, 0, r.stderr + r.stdout);
+    assert.match(r.stdout, /^backup: 2026-11-01-create may write or drop no existing table or object; nothing to copy$/m);
+    assert.match(r.stdout, /^backup: 2026-11-02-seed may write or drop no existing table or object; nothing to copy$/m);
+    assert.deepEqual(await query("SELECT snapshot_id FROM changegate_history ORDER BY change_id"), [{ snapshot_id: null }, { snapshot_id: null }]);
+  });
+
   it('refuses a backup bigger than backup_max_rows before any statement', async () => {
     assert.equal((await cli('apply', '--env', 'local')).code, 0);
     writeFiles(repo, { 'changegate.yaml': localConfig(`    snapshot: destructive\n    backup_schema: ${backupSchema}\n    backup_max_rows: 8`) });

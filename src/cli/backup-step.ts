@@ -109,6 +109,10 @@ export async function protectRun(
     if (!chosen.has(change.id)) return null;
     const scope = await backupScope(conn, open.target.schema, sqlOf(change));
     refuseScope(s.env, change.id, scope, `nothing of ${change.id} was executed`);
+    if (scope.tables.length === 0 && scope.objects.length === 0) {
+      ctx.out.info(`backup: ${change.id} may write or drop no existing table or object; nothing to copy`);
+      return null;
+    }
     const { id, items } = await takeBackup(conn, scope, {
       schema: open.target.schema,
       backupSchema,
