@@ -28,6 +28,7 @@ describe('loadConfig', () => {
     const { config, diagnostics } = loadConfig(repoRoot);
     assert.deepEqual(diagnostics, []);
     const defaults = { lock_wait_timeout: 5, lock_retries: 2, lock_timeout: 10, snapshot_timeout: 3600, snapshot_poll_seconds: 10 };
+    const backup = { backup_schema: 'changegate_backup', backup_max_rows: 1_000_000 };
     assert.deepEqual(config, {
       root: repoRoot,
       file: 'changegate.yaml',
@@ -36,9 +37,9 @@ describe('loadConfig', () => {
       ticket_pattern: '^INV-[0-9]+$',
       protected_clusters: ['prodinvoicingco'],
       environments: [
-        { name: 'qa', cluster: 'qainvoicingdb', region: 'us-east-2', secret: 'rds-admin-credentials-qainvoicingdb', auth: 'secret', schema: 'invoicing', snapshot: 'never', approval: 'none', ...defaults, line: 7 },
-        { name: 'prod', cluster: 'prodinvoicingdb', region: 'us-east-2', secret: 'rds-admin-credentials-prodinvoicingdb', auth: 'secret', schema: 'invoicing', after: 'qa', approval: 'required', snapshot: 'destructive', ...defaults, line: 13 },
-        { name: 'local', url_env: 'CHANGEGATE_LOCAL_URL', snapshot: 'never', approval: 'none', ...defaults, line: 21 },
+        { name: 'qa', cluster: 'qainvoicingdb', region: 'us-east-2', secret: 'rds-admin-credentials-qainvoicingdb', auth: 'secret', schema: 'invoicing', snapshot: 'never', approval: 'none', ...defaults, snapshot_method: 'cluster', ...backup, line: 7 },
+        { name: 'prod', cluster: 'prodinvoicingdb', region: 'us-east-2', secret: 'rds-admin-credentials-prodinvoicingdb', auth: 'secret', schema: 'invoicing', after: 'qa', approval: 'required', snapshot: 'destructive', ...defaults, snapshot_method: 'cluster', ...backup, line: 13 },
+        { name: 'local', url_env: 'CHANGEGATE_LOCAL_URL', snapshot: 'never', approval: 'none', ...defaults, snapshot_method: 'tables', ...backup, line: 21 },
       ],
       notify: { slack: { webhook_env: 'SLACK_WEBHOOK_URL', channel: '#invoicing-dev' } },
     });

@@ -109,10 +109,10 @@ describe('validate: results', () => {
   it('reports every problem of every file at once, sorted by file and line', () => {
     write('changes/2026-11-09-b.yaml', 'title: b\nticket: T\ndestructive: false\napply: [missing.sql]\n');
     write('changes/2026-11-08-a.yaml', 'title: a\nticket: T\ndestructive: false\napply: [nope.sql]\nextra: 1\n');
-    write('changegate.yaml', 'database: x\nenvironments:\n  local: { url_env: X, snapshot: always }\n');
+    write('changegate.yaml', 'database: x\nenvironments:\n  local: { url_env: X, snapshot_method: instance }\n');
     const r = validateRepository(root);
     assert.deepEqual(r.diagnostics.map(formatDiagnostic), [
-      'changegate.yaml:3:34  environments.local.snapshot  cannot be always for a URL environment: only an AWS cluster can be snapshotted; use never',
+      'changegate.yaml:3:41  environments.local.snapshot_method  cannot be instance for a URL environment: only an AWS instance can be snapshotted; use tables',
       'changes/2026-11-08-a.yaml:5:1  extra  unknown field; expected one of title, ticket, owner, destructive, apply, verify, rollback, depends_on, environments, lint',
       'changes/2026-11-09-b.yaml:4:9  apply[0]  missing.sql does not exist',
     ]);

@@ -58,11 +58,12 @@ export function refuseProtectedEarly(ctx: CommandContext, envName: string): void
   } catch {
     return;
   }
-  const doc = raw as { protected_clusters?: unknown; environments?: Record<string, { cluster?: unknown; secret?: unknown }> };
+  const doc = raw as { protected_clusters?: unknown; environments?: Record<string, { cluster?: unknown; instance?: unknown; secret?: unknown }> };
   const env = doc?.environments?.[envName];
   if (!Array.isArray(doc?.protected_clusters) || !env || typeof env !== 'object') return;
   const config = { protected_clusters: doc.protected_clusters.filter((p): p is string => typeof p === 'string'), file: ctx.configFile } as Config;
   const named = { name: envName } as EnvironmentConfig;
   if (typeof env.cluster === 'string') refuseProtected(config, named, env.cluster, 'targets cluster');
+  if (typeof env.instance === 'string') refuseProtected(config, named, env.instance, 'targets instance');
   if (typeof env.secret === 'string') refuseProtected(config, named, env.secret, 'uses secret');
 }

@@ -82,6 +82,11 @@ export async function run(argv: string[], io: { stdout?: (s: string) => void; st
     .option('--approved-by <name>', 'who approved this run')
     .description("run a change's rollback files")
     .action(action(() => import('./commands/rollback.js')));
+  program.command('restore').argument('<change>', 'change id').requiredOption('--env <name>', 'environment')
+    .option('--approved-by <name>', 'who approved this run')
+    .option('--force', 'restore although later changes touched the same tables (recorded)')
+    .description("put back the tables a change's snapshot_method: tables backup holds")
+    .action(action(() => import('./commands/restore.js')));
   program.command('comment').requiredOption('--pr <number>', 'pull request number')
     .option('--env <name...>', 'environments whose plan to show (default: all)')
     .description('create or update the plan comment on a pull request')

@@ -26,13 +26,16 @@ export async function resolveEnvironment(
   env: EnvironmentConfig,
 ): Promise<{ spec: TargetSpec; aws?: { clients: AwsClients; cluster: ClusterTarget } }> {
   refuseProtected(config, env, env.cluster, 'targets cluster');
+  refuseProtected(config, env, env.instance, 'targets instance');
   refuseProtected(config, env, env.secret, 'uses secret');
   const caFile = env.tls?.ca_file ? path.resolve(ctx.root, env.tls.ca_file) : undefined;
-  if (env.cluster) {
+  if (env.cluster || env.instance) {
     const { awsClients } = await import('../adapters/aws/clients.js');
     const { resolveCluster } = await import('../adapters/aws/cluster.js');
     const clients = awsClients(env.region!);
-    const cluster = await resolveCluster(clients.rds, env.cluster);
+    const cluster = env.instance
+      ? await (await import('../adapters/aws/instance.js')).resolveInstance(clients.rds, env.instance)
+      : await resolveCluster(clients.rds, env.cluster!);
     refuseProtected(config, env, cluster.endpoint, 'resolves to endpoint');
     const tls = { mode: 'aws' as const, ...(caFile ? { caFile } : {}) };
     if (env.auth === 'iam') {

@@ -72,6 +72,12 @@ export interface ApplyContext {
    */
   recordApplied?: (changeId: string, applied: number, inFlight: number | null, connectionId: number) => Promise<void>;
   /**
+   * Called before the first statement of a change that starts at statement 1 (a table backup takes
+   * its copy here, after the changes before it ran); the id it returns is recorded as the change's
+   * snapshot. A rejection stops the run before any statement of that change.
+   */
+  backupChange?: (change: Change, planned: PlannedChange) => Promise<string | null>;
+  /**
    * How long a DML batch after a DDL statement may run before `recordApplied` records that statement
    * (default 100 ms; 0 = at once). A short batch reaches its own commit point first and costs nothing.
    */
@@ -267,6 +273,7 @@ async function applyChange(
     throw new Error(`${change.id}: plan resumes at ${planned.resumeFrom} but history has ${rec.statementsApplied} applied`);
   }
   ctx.events?.changeStarted?.(planned);
+  if (planned.resumeFrom === 1 && ctx.backupChange) rec.snapshotId = (await ctx.backupChange(change, planned)) ?? rec.snapshotId;
   // The connection id the loop records means something only with the server boot it belongs to.
   rec.serverUuid = session.identity.uuid;
   rec.serverBoot = session.identity.boot;

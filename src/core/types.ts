@@ -43,11 +43,16 @@ export type StatementKind = 'dml' | 'ddl';
 /** The snapshot policy of an environment. */
 export type SnapshotPolicy = 'never' | 'destructive' | 'always';
 
+/** How an environment's backup is taken. */
+export type SnapshotMethod = 'cluster' | 'instance' | 'tables';
+
 /** One configured environment, in promotion order. */
 export interface EnvironmentConfig {
   name: string;
   /** Aurora cluster identifier; with `region` and `secret` the target is reached through AWS. */
   cluster?: string;
+  /** RDS MySQL DB instance identifier, instead of `cluster`. */
+  instance?: string;
   region?: string;
   /** Secrets Manager id of the admin credentials (`auth: secret`). */
   secret?: string;
@@ -70,6 +75,12 @@ export interface EnvironmentConfig {
   after?: string;
   approval?: 'required' | 'none';
   snapshot: SnapshotPolicy;
+  /** How the backup is taken; `loadConfig` fills it: `cluster`/`instance` from the target, `tables` for a URL. */
+  snapshot_method?: SnapshotMethod;
+  /** `tables`: the schema the copies and their catalog go to. */
+  backup_schema?: string;
+  /** `tables`: a bigger backup is refused before any statement. */
+  backup_max_rows?: number;
   tls?: { ca_file: string };
   /** Seconds a DDL waits for a metadata lock before it fails (session `lock_wait_timeout`). */
   lock_wait_timeout: number;
@@ -147,7 +158,7 @@ export interface Change {
 }
 
 /** Status of a change in one target's history table. */
-export type HistoryStatus = 'running' | 'applied' | 'failed' | 'in-doubt' | 'rolled-back';
+export type HistoryStatus = 'running' | 'applied' | 'failed' | 'in-doubt' | 'rolled-back' | 'restored';
 
 /** One row of a target's history table: the durable record of a change in that target. */
 export interface HistoryRecord {

@@ -102,14 +102,14 @@ export interface AwsFakeOptions {
   secrets?: Record<string, string | Uint8Array>;
 }
 
-interface Reply {
+export interface Reply {
   status: number;
   body: string;
   contentType: string;
   error?: string;
 }
 
-class Fault extends Error {
+export class Fault extends Error {
   constructor(readonly status: number, readonly code: string, message: string) {
     super(message);
   }
@@ -124,6 +124,8 @@ export class AwsFake {
   readonly secrets = new Map<string, string | Uint8Array>();
   readonly secretMeta = new Map<string, FakeSecretMeta>();
   readonly snapshots = new Map<string, FakeSnapshot>();
+  /** More RDS actions (test/helpers/aws-fake-instances.ts): each answers its own, undefined for others. */
+  readonly rdsExtensions: ((action: string, p: Record<string, string>, region: string) => Reply | undefined)[] = [];
   private throttles = new Map<string, number>();
   private denied = new Set<string>();
   private creatingPolls = 0;
@@ -441,8 +443,13 @@ export class AwsFake {
         for (const s of items) advance(s);
         return rdsOk(action, el('DBClusterSnapshots', items.map((s) => el('DBClusterSnapshot', this.snapshotFields(s))).join('')) + opt('Marker', marker));
       }
-      default:
+      default: {
+        for (const extend of this.rdsExtensions) {
+          const reply = extend(action, p, region);
+          if (reply) return reply;
+        }
         throw new Fault(400, 'InvalidAction', `The action ${action} is not valid for this web service.`);
+      }
     }
   }
 
@@ -512,7 +519,7 @@ export class AwsFake {
 }
 
 /** One describe poll moves a creating snapshot along: `creating` with rising percent, then its end state. */
-function advance(s: FakeSnapshot): void {
+export function advance(s: FakeSnapshot): void {
   if (s.status !== 'creating' || s.creatingPollsLeft === Infinity) return;
   if (s.creatingPollsLeft > 0) {
     const done = s.creatingPollsTotal - s.creatingPollsLeft + 1;
@@ -524,7 +531,7 @@ function advance(s: FakeSnapshot): void {
   if (!s.fails) s.percent = 100;
 }
 
-function page<T>(list: T[], p: Record<string, string>): { items: T[]; marker?: string } {
+export function page<T>(list: T[], p: Record<string, string>): { items: T[]; marker?: string } {
   const max = p['MaxRecords'] ? Number(p['MaxRecords']) : 100;
   if (!Number.isInteger(max) || max < 20 || max > 100) {
     throw new Fault(400, 'InvalidParameterValue', 'Invalid value for MaxRecords: must be between 20 and 100');
@@ -536,7 +543,7 @@ function page<T>(list: T[], p: Record<string, string>): { items: T[]; marker?: s
 }
 
 /** `Tags.Tag.1.Key=a&Tags.Tag.1.Value=b` → [{ Key: 'a', Value: 'b' }]. */
-function formList(p: Record<string, string>, prefix: string): Record<string, string>[] {
+export function formList(p: Record<string, string>, prefix: string): Record<string, string>[] {
   const out: Record<string, string>[] = [];
   for (const [k, v] of Object.entries(p)) {
     const m = new RegExp(`^${prefix.replace(/\./g, '\\.')}\\.(\\d+)\\.(\\w+)$`).exec(k);
@@ -545,11 +552,11 @@ function formList(p: Record<string, string>, prefix: string): Record<string, str
   return out.filter(Boolean);
 }
 
-function validIdentifier(id: string): boolean {
+export function validIdentifier(id: string): boolean {
   return /^[A-Za-z][A-Za-z0-9-]{0,62}$/.test(id) && !id.includes('--') && !id.endsWith('-');
 }
 
-function validTag(s: string, max: number): boolean {
+export function validTag(s: string, max: number): boolean {
   return s.length <= max && /^[\p{L}\p{Z}\p{N}_.:/=+\-@]*$/u.test(s);
 }
 
@@ -558,20 +565,20 @@ function esc(s: string): string {
 }
 
 /** An element holding text. */
-function tag(name: string, text: string): string {
+export function tag(name: string, text: string): string {
   return `<${name}>${esc(text)}</${name}>`;
 }
 
 /** An element holding other elements. */
-function el(name: string, inner: string): string {
+export function el(name: string, inner: string): string {
   return `<${name}>${inner}</${name}>`;
 }
 
-function opt(name: string, value: string | undefined): string {
+export function opt(name: string, value: string | undefined): string {
   return value === undefined ? '' : tag(name, value);
 }
 
-function rdsOk(action: string, result: string): Reply {
+export function rdsOk(action: string, result: string): Reply {
   const body =
     `<${action}Response xmlns="${RDS_NS}"><${action}Result>${result}</${action}Result>` +
     `<ResponseMetadata><RequestId>${randomUUID()}</RequestId></ResponseMetadata></${action}Response>`;

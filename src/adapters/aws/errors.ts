@@ -13,7 +13,7 @@ export interface AwsCallContext {
   service: 'rds' | 'secretsmanager';
   /** What the call was about: a cluster id, a snapshot id or a secret id. */
   resource: string;
-  kind: 'cluster' | 'snapshot' | 'secret';
+  kind: 'cluster' | 'instance' | 'snapshot' | 'secret';
   region: string;
 }
 
@@ -35,13 +35,17 @@ const NOT_FOUND: Record<string, string> = {
   ResourceNotFoundException: 'no such secret',
   DBClusterNotFoundFault: 'no such cluster',
   DBClusterSnapshotNotFoundFault: 'no such snapshot',
+  DBInstanceNotFound: 'no such instance',
+  DBInstanceNotFoundFault: 'no such instance',
+  DBSnapshotNotFound: 'no such snapshot',
+  DBSnapshotNotFoundFault: 'no such snapshot',
 };
 
 /** The IAM action that an API call needs, for "may call ..." advice. */
 function iamAction(ctx: AwsCallContext): string {
   const action = `${ctx.service}:${ctx.call}`;
   // Tags passed to CreateDBClusterSnapshot are authorized separately.
-  return ctx.call === 'CreateDBClusterSnapshot' ? `${action} and rds:AddTagsToResource` : action;
+  return ctx.call === 'CreateDBClusterSnapshot' || ctx.call === 'CreateDBSnapshot' ? `${action} and rds:AddTagsToResource` : action;
 }
 
 function hostOf(ctx: AwsCallContext): string {
@@ -116,6 +120,11 @@ export function awsErrorMessage(err: unknown, ctx: AwsCallContext): string {
     case 'SnapshotQuotaExceeded':
     case 'SnapshotQuotaExceededFault':
       return `${head} failed: the account's manual cluster snapshot quota is reached (${code}); delete old snapshots or raise the quota`;
+    case 'InvalidDBInstanceState':
+    case 'InvalidDBInstanceStateFault':
+      return `${head} failed: the instance is not in a state that allows it (${code}); wait until the instance is available and re-run`;
+    case 'DBSnapshotAlreadyExists':
+    case 'DBSnapshotAlreadyExistsFault':
     case 'DBClusterSnapshotAlreadyExistsFault':
       return `${head} failed: a snapshot with this id already exists (${code}); re-run to get a new timestamped id`;
     case 'DecryptionFailure':

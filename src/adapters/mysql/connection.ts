@@ -171,6 +171,15 @@ export class MysqlConnection {
     return { rows: res as unknown as unknown[][], affectedRows: 0 };
   }
 
+  /**
+   * Rows as arrays of the exact bytes the server sent for each value (NULL as null): a table backup
+   * writes them back unchanged, where a JavaScript number or Date could round or shift a value.
+   */
+  async rawRows(sql: string): Promise<(Buffer | null)[][]> {
+    const [rows] = await this.send({ sql, rowsAsArray: true, typeCast: (field: { buffer(): Buffer | null }) => field.buffer() } as mysql.QueryOptions);
+    return (Array.isArray(rows) ? rows : []) as (Buffer | null)[][];
+  }
+
   private send(options: mysql.QueryOptions): Promise<[unknown, unknown]> {
     return new Promise((resolve, reject) => {
       this.core.query(options, (err: unknown, result: unknown, fields: unknown) => {

@@ -8,7 +8,7 @@ import { announce, approverText, ciApprovals, type Approvals } from '../announce
 import { lockedApplyContext, lockTarget, operator, planWithGates, refuseProblems, scope } from '../flow.js';
 import { planText, reportText } from '../render.js';
 import { assessPlan, openImpact, preflight, type ImpactSession } from '../impact-step.js';
-import { ensureSnapshot } from '../snapshot-step.js';
+import { protectRun } from '../backup-step.js';
 import { reportSummary } from '../summary.js';
 import { planJson } from './plan.js';
 import { ProgressLines } from '../progress.js';
@@ -77,7 +77,7 @@ export default async function apply(ctx: CommandContext, opts: { env: string; dr
     await announce(ctx, s.config, { phase: 'start', environment: s.env.name, plan, approver, runUrl: applyCtx.operator.runUrl });
     let report: ApplyReport;
     try {
-      if (plan.snapshot.required) applyCtx.snapshotId = await ensureSnapshot(ctx, s, t.open, plan, history, applyCtx.operator.runUrl);
+      await protectRun(ctx, s, t.open, plan, history, applyCtx);
       report = await applyPlan(plan, s.byId, history, applyCtx);
     } catch (err) {
       const failedReport = (err as { report?: ApplyReport }).report;

@@ -11,9 +11,9 @@ export default async function envs(ctx: CommandContext, opts: { json?: boolean }
     ctx.out.raw(JSON.stringify(envMatrix(config)));
     return 0;
   }
-  ctx.out.setDocument({ environments: ordered.map((e) => ({ name: e.name, after: e.after ?? null, target: e.cluster ?? 'url', snapshot: e.snapshot, approval: e.approval ?? 'none' })) });
+  ctx.out.setDocument({ environments: ordered.map((e) => ({ name: e.name, after: e.after ?? null, target: e.cluster ?? e.instance ?? 'url', snapshot: e.snapshot, approval: e.approval ?? 'none' })) });
   for (const e of ordered) {
-    const where = e.cluster ? `cluster ${e.cluster} (${e.region})` : `url from ${e.url_env ?? 'config'}`;
+    const where = e.cluster ? `cluster ${e.cluster} (${e.region})` : e.instance ? `instance ${e.instance} (${e.region})` : `url from ${e.url_env ?? 'config'}`;
     ctx.out.info(`${e.name}  ${where}${e.after ? `  after ${e.after}` : ''}  snapshot: ${e.snapshot}${e.approval === 'required' ? '  approval: required' : ''}`);
   }
   return 0;

@@ -11,7 +11,7 @@ import type { TargetSession } from '../../core/ports.js';
 import type { CommandContext } from '../context.js';
 import { lockedApplyContext, lockTarget, operator, refuseProblems, scope } from '../flow.js';
 import { planText, reportText } from '../render.js';
-import { ensureSnapshot } from '../snapshot-step.js';
+import { protectRun } from '../backup-step.js';
 import { applyJson } from './apply.js';
 
 /** The id under which a rollback's own progress is recorded. */
@@ -64,7 +64,7 @@ export default async function rollback(ctx: CommandContext, changeId: string, op
       ctx.out.info(`${changeId}: its rollback had already run in ${s.env.name}; the change is now recorded as rolled back`);
       return 0;
     }
-    if (plan.snapshot.required) applyCtx.snapshotId = await ensureSnapshot(ctx, s, t.open, plan, t.history, op.runUrl);
+    await protectRun(ctx, s, t.open, plan, t.history, applyCtx);
     const report = await applyPlan(plan, new Map([[undo.id, undo]]), history, applyCtx);
     await markRolledBack(main, op.user, ctx.now(), t.open.target.session);
     for (const line of reportText(report)) ctx.out.info(line);

@@ -1,7 +1,7 @@
 // `changegate snapshot --env E`: the snapshot step alone; a no-op when the plan needs none.
 import type { CommandContext } from '../context.js';
 import { operator, planWithGates, readTarget, refuseProblems, scope } from '../flow.js';
-import { ensureSnapshot } from '../snapshot-step.js';
+import { snapshotStep } from '../backup-step.js';
 
 /** Takes (or finds) the snapshot the plan requires. */
 export default async function snapshot(ctx: CommandContext, opts: { env: string }): Promise<number> {
@@ -15,7 +15,7 @@ export default async function snapshot(ctx: CommandContext, opts: { env: string 
       ctx.out.setDocument({ environment: s.env.name, snapshot: { required: false, reason: plan.snapshot.reason } });
       return 0;
     }
-    const id = await ensureSnapshot(ctx, s, open, plan, history, (await operator(ctx, null)).runUrl);
+    const id = await snapshotStep(ctx, s, open, plan, history, (await operator(ctx, null)).runUrl);
     ctx.out.setDocument({ environment: s.env.name, snapshot: { required: true, reason: plan.snapshot.reason, id } });
     return 0;
   } finally {

@@ -4,12 +4,13 @@ import { CHECKSUM_VERSION } from '../../core/checksum.js';
 import { inFlightMayHaveRun, targetsEnvironment } from '../../core/plan.js';
 import type { HistoryRecord } from '../../core/types.js';
 import type { CommandContext } from '../context.js';
+import { backupLines, backupRows, type BackupRow } from '../backup-status.js';
 import { readTarget, scope } from '../flow.js';
 
 /** One row of `status`, in DESIGN.md's JSON shape. */
 export interface StatusRow {
   id: string;
-  status: 'pending' | 'running' | 'applied' | 'failed' | 'in-doubt' | 'drifted' | 'rolled-back';
+  status: 'pending' | 'running' | 'applied' | 'failed' | 'in-doubt' | 'drifted' | 'rolled-back' | 'restored';
   statements_applied: number;
   statements_total: number;
   checksum: string | null;
@@ -24,7 +25,9 @@ export default async function status(ctx: CommandContext, opts: { env: string })
   // A `running` row whose statement may have started, on a connection the server no longer has,
   // is in doubt already: say so now rather than at the next apply.
   const gone = new Set<string>();
+  let backups: BackupRow[] = [];
   try {
+    backups = await backupRows(s.env, open.target.connection, (l) => ctx.out.warn(l));
     for (const rec of history) {
       if (rec.status !== 'running' || !inFlightMayHaveRun(s.byId.get(rec.changeId), rec) || rec.connectionId === null) continue;
       if (!(await inFlightProcess(rec, open.target.inspector, open.target.session, s.byId.get(rec.changeId))).alive) gone.add(rec.changeId);
@@ -43,12 +46,13 @@ export default async function status(ctx: CommandContext, opts: { env: string })
   for (const rec of history) {
     if (!s.byId.has(rec.changeId) && !rec.changeId.includes(':')) rows.push(row(rec.changeId, rec, rec.status === 'applied' ? 'drifted' : rec.status, rec.statementsTotal));
   }
-  ctx.out.setDocument({ environment: s.env.name, changes: rows });
+  ctx.out.setDocument({ environment: s.env.name, changes: rows, ...(backups.length ? { backups } : {}) });
   ctx.out.info(`status of ${s.env.name}:`);
   for (const r of rows) {
     const when = r.applied_at ? `  ${r.applied_at}` : '';
     ctx.out.info(`  ${r.status.padEnd(11)} ${r.id}  ${r.statements_applied}/${r.statements_total}${r.snapshot ? `  snapshot ${r.snapshot}` : ''}${when}`);
   }
+  for (const line of backupLines(s.env, backups)) ctx.out.info(line);
   return rows.some((r) => r.status === 'failed' || r.status === 'in-doubt' || r.status === 'drifted') ? 1 : 0;
 }
 

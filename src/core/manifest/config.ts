@@ -7,6 +7,7 @@ import type { Config, Diagnostic, EnvironmentConfig } from '../types.js';
 import { CODES, diagnostic } from './codes.js';
 import { compareDiagnostics } from './format.js';
 import { decodeUtf8, notUtf8Diagnostic } from './paths.js';
+import { checkBackupFields, defaultSnapshotMethod } from './backup-fields.js';
 import { validateAgainstSchema } from './schema.js';
 import { YamlSource } from './yaml.js';
 import { pushAll } from '../arrays.js';
@@ -18,6 +19,8 @@ export const ENVIRONMENT_DEFAULTS = {
   lock_timeout: 10,
   snapshot_timeout: 3600,
   snapshot_poll_seconds: 10,
+  backup_schema: 'changegate_backup',
+  backup_max_rows: 1_000_000,
 } as const;
 
 /** The server version floor when `server.min_version` is absent. */
@@ -134,16 +137,17 @@ function checkEnvironments(raw: RawConfig, source: YamlSource): Diagnostic[] {
       out.push(diagnostic(CODES.envShape, file, at('url'), field('url'), 'give either url_env or url, not both'));
     }
     if (isUrl) {
-      for (const f of ['cluster', 'region', 'secret', 'auth', 'db_user', 'require_rotation']) {
+      for (const f of ['cluster', 'instance', 'region', 'secret', 'auth', 'db_user', 'require_rotation']) {
         if (env[f] !== undefined) {
           out.push(diagnostic(CODES.envShape, file, at(f), field(f), `is an AWS setting, but this environment connects through ${env['url_env'] !== undefined ? 'url_env' : 'url'}; use one or the other`));
         }
       }
-      if (env['snapshot'] === 'destructive' || env['snapshot'] === 'always') {
-        out.push(diagnostic(CODES.envShape, file, at('snapshot'), field('snapshot'), `cannot be ${env['snapshot']} for a URL environment: only an AWS cluster can be snapshotted; use never`));
+      if (env['snapshot_method'] === 'cluster' || env['snapshot_method'] === 'instance') {
+        out.push(diagnostic(CODES.envShape, file, at('snapshot_method'), field('snapshot_method'), `cannot be ${env['snapshot_method']} for a URL environment: only an AWS ${env['snapshot_method']} can be snapshotted; use tables`));
       }
     }
-    if (!isUrl) out.push(...checkAuth(env, name, source));
+    if (!isUrl) pushAll(out, checkAuth(env, name, source));
+    pushAll(out, checkBackupFields(env, at, field, file));
     if (typeof env['url'] === 'string') {
       let parsed: URL | undefined;
       try {
@@ -158,6 +162,9 @@ function checkEnvironments(raw: RawConfig, source: YamlSource): Diagnostic[] {
     }
     if (typeof env['cluster'] === 'string' && protectedClusters.has(env['cluster'].toLowerCase())) {
       out.push(diagnostic(CODES.protectedCluster, file, at('cluster'), field('cluster'), `"${env['cluster']}" is in protected_clusters; changegate never connects to it`));
+    }
+    if (typeof env['instance'] === 'string' && protectedClusters.has(env['instance'].toLowerCase())) {
+      out.push(diagnostic(CODES.protectedCluster, file, at('instance'), field('instance'), `"${env['instance']}" is in protected_clusters; changegate never connects to it`));
     }
     if (typeof env['after'] === 'string') {
       const after = env['after'];
@@ -243,9 +250,12 @@ function build(raw: RawConfig, source: YamlSource, root: string, rel: string): C
       lock_timeout: e.lock_timeout ?? ENVIRONMENT_DEFAULTS.lock_timeout,
       snapshot_timeout: e.snapshot_timeout ?? ENVIRONMENT_DEFAULTS.snapshot_timeout,
       snapshot_poll_seconds: e.snapshot_poll_seconds ?? ENVIRONMENT_DEFAULTS.snapshot_poll_seconds,
+      snapshot_method: e.snapshot_method ?? defaultSnapshotMethod(e),
+      backup_schema: e.backup_schema ?? ENVIRONMENT_DEFAULTS.backup_schema,
+      backup_max_rows: e.backup_max_rows ?? ENVIRONMENT_DEFAULTS.backup_max_rows,
       line: source.position(['environments', name], true).line,
     };
-    for (const k of ['cluster', 'region', 'secret', 'schema', 'url_env', 'url', 'after', 'db_user'] as const) {
+    for (const k of ['cluster', 'instance', 'region', 'secret', 'schema', 'url_env', 'url', 'after', 'db_user'] as const) {
       if (e[k] !== undefined) env[k] = e[k];
     }
     if (!isUrl) env.auth = e.auth ?? 'secret';

@@ -625,19 +625,19 @@ return errors === 0;
 }
 
 export const changegate = validate11;
-const schema18 = {"$schema":"http://json-schema.org/draft-07/schema#","title":"changegate.yaml","description":"changegate configuration: the database, its environments in promotion order, and the guards every run obeys.","type":"object","additionalProperties":false,"required":["database","environments"],"properties":{"database":{"description":"Logical name of the database these changes are for (used in messages, reports and Slack).","type":"string","minLength":1},"server":{"description":"Requirements on the MySQL server, checked on connect.","type":"object","additionalProperties":false,"properties":{"min_version":{"description":"Lowest server version changes may run on (default \"8.0\"); a run against an older server stops before any statement. Quote it: \"8.0\".","type":"string","pattern":"^[0-9]+\\.[0-9]+(\\.[0-9]+)?$","patternErrorMessage":"must be a version like \"8.0\" or \"8.0.32\""}}},"ticket_pattern":{"description":"Regular expression every change's ticket must match, for example ^INV-[0-9]+$.","type":"string","minLength":1},"protected_clusters":{"description":"Cluster identifiers changegate must never connect to (a corporate replica, for example). No environment may use one.","type":"array","uniqueItems":true,"items":{"$ref":"#/definitions/clusterId"}},"environments":{"description":"Targets in promotion order. An environment is either AWS (cluster, region, schema, and secret or auth: iam with db_user) or a URL (url_env or url).","type":"object","minProperties":1,"propertyNames":{"pattern":"^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$","patternErrorMessage":"environment names use letters, digits, _ and - (at most 64)"},"additionalProperties":{"$ref":"#/definitions/environment"}},"notify":{"description":"Where changegate announces runs.","type":"object","additionalProperties":false,"properties":{"slack":{"description":"A Slack incoming webhook; a message when QA or PROD starts, succeeds or fails.","type":"object","additionalProperties":false,"required":["webhook_env"],"properties":{"webhook_env":{"description":"Name of the environment variable holding the webhook URL (the URL itself is a secret and never goes in this file).","$ref":"#/definitions/envVarName"},"channel":{"description":"Channel named in messages, for example #invoicing-dev.","type":"string","minLength":1}}}}}},"definitions":{"clusterId":{"description":"An Aurora DB cluster identifier.","type":"string","pattern":"^[A-Za-z][A-Za-z0-9-]{0,62}$","patternErrorMessage":"must be a DB cluster identifier (a letter, then letters, digits and hyphens, at most 63)"},"envVarName":{"type":"string","pattern":"^[A-Za-z_][A-Za-z0-9_]*$","patternErrorMessage":"must be the name of an environment variable (letters, digits and _), not its value"},"seconds":{"type":"integer","minimum":1,"maximum":86400},"environment":{"description":"One target. AWS: cluster, region, schema, and secret (auth: secret) or db_user (auth: iam). URL: url_env (or url), schema optional.","type":"object","additionalProperties":false,"properties":{"cluster":{"description":"Aurora DB cluster identifier; the writer endpoint is looked up through RDS.","$ref":"#/definitions/clusterId"},"region":{"description":"AWS region of the cluster, for example us-east-2.","type":"string","pattern":"^[a-z]{2}(-[a-z]+)+-[0-9]+$","patternErrorMessage":"must be an AWS region like us-east-2"},"secret":{"description":"Secrets Manager id (name or ARN) of the cluster's admin credentials, fetched at run time and never written anywhere.","type":"string","minLength":1},"auth":{"description":"How an AWS environment logs in: iam (a 15-minute IAM database token per connection, signed with the job's own AWS credentials; no password anywhere; recommended) or secret (the admin credentials in `secret`). Default secret.","enum":["iam","secret"]},"db_user":{"description":"auth: iam: the database user the token logs in as (created IDENTIFIED WITH AWSAuthenticationPlugin AS 'RDS').","type":"string","pattern":"^[A-Za-z0-9_.$-]{1,32}$","patternErrorMessage":"must be a MySQL user name (letters, digits, _ . $ and -, at most 32)"},"require_rotation":{"description":"auth: secret: refuse a secret that Secrets Manager's DescribeSecret says never rotates, before it is read. Default false (a warning).","type":"boolean"},"schema":{"description":"The schema (database) changes run in. Optional for a URL environment whose URL names one.","type":"string","pattern":"^[A-Za-z0-9_$]{1,64}$","patternErrorMessage":"must be a schema name (letters, digits, _ and $, at most 64)"},"url_env":{"description":"Name of the environment variable holding a mysql:// URL (for a local or non-AWS server).","$ref":"#/definitions/envVarName"},"url":{"description":"A literal mysql:// URL without a password (use url_env for anything with credentials). TLS is used when the URL asks for it (?ssl=...).","type":"string","pattern":"^mysql://","patternErrorMessage":"must be a mysql:// URL"},"after":{"description":"The environment a change must have succeeded in before it runs here (prod after qa).","type":"string","minLength":1},"approval":{"description":"required: the job runs in a GitHub environment with required reviewers and the approver is recorded. Default none.","enum":["required","none"]},"snapshot":{"description":"When to snapshot the cluster before applying: never, destructive (a change is destructive) or always. Default destructive for AWS environments, never for URL ones.","enum":["never","destructive","always"]},"tls":{"description":"Extra TLS trust for this environment. Verification is always on for AWS environments.","type":"object","additionalProperties":false,"required":["ca_file"],"properties":{"ca_file":{"description":"PEM file of a CA to trust besides the Amazon RDS bundle (a private CA, or the tests' own).","type":"string","minLength":1}}},"lock_wait_timeout":{"description":"Seconds a statement waits for a metadata lock before it fails (session lock_wait_timeout). Default 5.","$ref":"#/definitions/seconds"},"lock_retries":{"description":"Times a statement that hit a lock wait timeout is retried before the run stops. Default 2.","type":"integer","minimum":0,"maximum":100},"lock_timeout":{"description":"Seconds apply waits for another runner's advisory lock on this target. Default 10.","type":"integer","minimum":0,"maximum":86400},"snapshot_timeout":{"description":"Seconds to wait for a snapshot to become available. Default 3600.","$ref":"#/definitions/seconds"},"snapshot_poll_seconds":{"description":"First wait between snapshot status polls, in seconds; it doubles up to six times this. Default 10.","type":"number","exclusiveMinimum":0},"max_copy_rows":{"description":"Refuse, before a change's first statement, an ALTER that copies a table (or whose algorithm is unknown) when the table holds more rows than this; such a copy blocks writes for as long as it runs. Unset: no bound.","type":"integer","minimum":0}},"if":{"anyOf":[{"required":["url_env"]},{"required":["url"]}]},"then":{},"else":{"required":["cluster","region","schema"]}}},"$id":"changegate:changegate"};
+const schema18 = {"$schema":"http://json-schema.org/draft-07/schema#","title":"changegate.yaml","description":"changegate configuration: the database, its environments in promotion order, and the guards every run obeys.","type":"object","additionalProperties":false,"required":["database","environments"],"properties":{"database":{"description":"Logical name of the database these changes are for (used in messages, reports and Slack).","type":"string","minLength":1},"server":{"description":"Requirements on the MySQL server, checked on connect.","type":"object","additionalProperties":false,"properties":{"min_version":{"description":"Lowest server version changes may run on (default \"8.0\"); a run against an older server stops before any statement. Quote it: \"8.0\".","type":"string","pattern":"^[0-9]+\\.[0-9]+(\\.[0-9]+)?$","patternErrorMessage":"must be a version like \"8.0\" or \"8.0.32\""}}},"ticket_pattern":{"description":"Regular expression every change's ticket must match, for example ^INV-[0-9]+$.","type":"string","minLength":1},"protected_clusters":{"description":"Cluster identifiers changegate must never connect to (a corporate replica, for example). No environment may use one.","type":"array","uniqueItems":true,"items":{"$ref":"#/definitions/clusterId"}},"environments":{"description":"Targets in promotion order. An environment is either AWS (cluster, region, schema, and secret or auth: iam with db_user) or a URL (url_env or url).","type":"object","minProperties":1,"propertyNames":{"pattern":"^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$","patternErrorMessage":"environment names use letters, digits, _ and - (at most 64)"},"additionalProperties":{"$ref":"#/definitions/environment"}},"notify":{"description":"Where changegate announces runs.","type":"object","additionalProperties":false,"properties":{"slack":{"description":"A Slack incoming webhook; a message when QA or PROD starts, succeeds or fails.","type":"object","additionalProperties":false,"required":["webhook_env"],"properties":{"webhook_env":{"description":"Name of the environment variable holding the webhook URL (the URL itself is a secret and never goes in this file).","$ref":"#/definitions/envVarName"},"channel":{"description":"Channel named in messages, for example #invoicing-dev.","type":"string","minLength":1}}}}}},"definitions":{"clusterId":{"description":"An Aurora DB cluster identifier.","type":"string","pattern":"^[A-Za-z][A-Za-z0-9-]{0,62}$","patternErrorMessage":"must be a DB cluster identifier (a letter, then letters, digits and hyphens, at most 63)"},"envVarName":{"type":"string","pattern":"^[A-Za-z_][A-Za-z0-9_]*$","patternErrorMessage":"must be the name of an environment variable (letters, digits and _), not its value"},"seconds":{"type":"integer","minimum":1,"maximum":86400},"environment":{"description":"One target. AWS: cluster, region, schema, and secret (auth: secret) or db_user (auth: iam). URL: url_env (or url), schema optional.","type":"object","additionalProperties":false,"properties":{"cluster":{"description":"Aurora DB cluster identifier; the writer endpoint is looked up through RDS.","$ref":"#/definitions/clusterId"},"instance":{"description":"RDS MySQL DB instance identifier, instead of cluster: the endpoint comes from DescribeDBInstances and the snapshot is a DB snapshot.","$ref":"#/definitions/clusterId"},"snapshot_method":{"description":"How the backup before destructive work is taken: cluster (CreateDBClusterSnapshot), instance (CreateDBSnapshot) or tables (a copy of the tables the change may write or drop, in backup_schema, put back with changegate restore). Default from cluster:/instance:, tables for a URL environment.","enum":["cluster","instance","tables"]},"backup_schema":{"description":"snapshot_method: tables: the schema the table copies and their catalog go to, on the same server. Default changegate_backup. changegate never deletes a backup.","type":"string","pattern":"^[A-Za-z0-9_$]{1,64}$","patternErrorMessage":"must be a schema name (letters, digits, _ and $, at most 64)"},"backup_max_rows":{"description":"snapshot_method: tables: a backup of more rows than this is refused before any statement (raise it, or use a cluster or instance snapshot). Default 1000000.","type":"integer","minimum":0},"region":{"description":"AWS region of the cluster, for example us-east-2.","type":"string","pattern":"^[a-z]{2}(-[a-z]+)+-[0-9]+$","patternErrorMessage":"must be an AWS region like us-east-2"},"secret":{"description":"Secrets Manager id (name or ARN) of the cluster's admin credentials, fetched at run time and never written anywhere.","type":"string","minLength":1},"auth":{"description":"How an AWS environment logs in: iam (a 15-minute IAM database token per connection, signed with the job's own AWS credentials; no password anywhere; recommended) or secret (the admin credentials in `secret`). Default secret.","enum":["iam","secret"]},"db_user":{"description":"auth: iam: the database user the token logs in as (created IDENTIFIED WITH AWSAuthenticationPlugin AS 'RDS').","type":"string","pattern":"^[A-Za-z0-9_.$-]{1,32}$","patternErrorMessage":"must be a MySQL user name (letters, digits, _ . $ and -, at most 32)"},"require_rotation":{"description":"auth: secret: refuse a secret that Secrets Manager's DescribeSecret says never rotates, before it is read. Default false (a warning).","type":"boolean"},"schema":{"description":"The schema (database) changes run in. Optional for a URL environment whose URL names one.","type":"string","pattern":"^[A-Za-z0-9_$]{1,64}$","patternErrorMessage":"must be a schema name (letters, digits, _ and $, at most 64)"},"url_env":{"description":"Name of the environment variable holding a mysql:// URL (for a local or non-AWS server).","$ref":"#/definitions/envVarName"},"url":{"description":"A literal mysql:// URL without a password (use url_env for anything with credentials). TLS is used when the URL asks for it (?ssl=...).","type":"string","pattern":"^mysql://","patternErrorMessage":"must be a mysql:// URL"},"after":{"description":"The environment a change must have succeeded in before it runs here (prod after qa).","type":"string","minLength":1},"approval":{"description":"required: the job runs in a GitHub environment with required reviewers and the approver is recorded. Default none.","enum":["required","none"]},"snapshot":{"description":"When to snapshot the cluster before applying: never, destructive (a change is destructive) or always. Default destructive for AWS environments, never for URL ones.","enum":["never","destructive","always"]},"tls":{"description":"Extra TLS trust for this environment. Verification is always on for AWS environments.","type":"object","additionalProperties":false,"required":["ca_file"],"properties":{"ca_file":{"description":"PEM file of a CA to trust besides the Amazon RDS bundle (a private CA, or the tests' own).","type":"string","minLength":1}}},"lock_wait_timeout":{"description":"Seconds a statement waits for a metadata lock before it fails (session lock_wait_timeout). Default 5.","$ref":"#/definitions/seconds"},"lock_retries":{"description":"Times a statement that hit a lock wait timeout is retried before the run stops. Default 2.","type":"integer","minimum":0,"maximum":100},"lock_timeout":{"description":"Seconds apply waits for another runner's advisory lock on this target. Default 10.","type":"integer","minimum":0,"maximum":86400},"snapshot_timeout":{"description":"Seconds to wait for a snapshot to become available. Default 3600.","$ref":"#/definitions/seconds"},"snapshot_poll_seconds":{"description":"First wait between snapshot status polls, in seconds; it doubles up to six times this. Default 10.","type":"number","exclusiveMinimum":0},"max_copy_rows":{"description":"Refuse, before a change's first statement, an ALTER that copies a table (or whose algorithm is unknown) when the table holds more rows than this; such a copy blocks writes for as long as it runs. Unset: no bound.","type":"integer","minimum":0}},"if":{"anyOf":[{"required":["url_env"]},{"required":["url"]}]},"then":{},"else":{"required":["region","schema"],"anyOf":[{"required":["cluster"]},{"required":["instance"]}]}}},"$id":"changegate:changegate"};
 const schema19 = {"description":"An Aurora DB cluster identifier.","type":"string","pattern":"^[A-Za-z][A-Za-z0-9-]{0,62}$","patternErrorMessage":"must be a DB cluster identifier (a letter, then letters, digits and hyphens, at most 63)"};
-const schema22 = {"type":"string","pattern":"^[A-Za-z_][A-Za-z0-9_]*$","patternErrorMessage":"must be the name of an environment variable (letters, digits and _), not its value"};
+const schema23 = {"type":"string","pattern":"^[A-Za-z_][A-Za-z0-9_]*$","patternErrorMessage":"must be the name of an environment variable (letters, digits and _), not its value"};
 const pattern2 = new RegExp("^[0-9]+\\.[0-9]+(\\.[0-9]+)?$", "u");
 const pattern3 = new RegExp("^[A-Za-z][A-Za-z0-9-]{0,62}$", "u");
 const pattern4 = new RegExp("^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$", "u");
-const pattern9 = new RegExp("^[A-Za-z_][A-Za-z0-9_]*$", "u");
-const schema20 = {"description":"One target. AWS: cluster, region, schema, and secret (auth: secret) or db_user (auth: iam). URL: url_env (or url), schema optional.","type":"object","additionalProperties":false,"properties":{"cluster":{"description":"Aurora DB cluster identifier; the writer endpoint is looked up through RDS.","$ref":"#/definitions/clusterId"},"region":{"description":"AWS region of the cluster, for example us-east-2.","type":"string","pattern":"^[a-z]{2}(-[a-z]+)+-[0-9]+$","patternErrorMessage":"must be an AWS region like us-east-2"},"secret":{"description":"Secrets Manager id (name or ARN) of the cluster's admin credentials, fetched at run time and never written anywhere.","type":"string","minLength":1},"auth":{"description":"How an AWS environment logs in: iam (a 15-minute IAM database token per connection, signed with the job's own AWS credentials; no password anywhere; recommended) or secret (the admin credentials in `secret`). Default secret.","enum":["iam","secret"]},"db_user":{"description":"auth: iam: the database user the token logs in as (created IDENTIFIED WITH AWSAuthenticationPlugin AS 'RDS').","type":"string","pattern":"^[A-Za-z0-9_.$-]{1,32}$","patternErrorMessage":"must be a MySQL user name (letters, digits, _ . $ and -, at most 32)"},"require_rotation":{"description":"auth: secret: refuse a secret that Secrets Manager's DescribeSecret says never rotates, before it is read. Default false (a warning).","type":"boolean"},"schema":{"description":"The schema (database) changes run in. Optional for a URL environment whose URL names one.","type":"string","pattern":"^[A-Za-z0-9_$]{1,64}$","patternErrorMessage":"must be a schema name (letters, digits, _ and $, at most 64)"},"url_env":{"description":"Name of the environment variable holding a mysql:// URL (for a local or non-AWS server).","$ref":"#/definitions/envVarName"},"url":{"description":"A literal mysql:// URL without a password (use url_env for anything with credentials). TLS is used when the URL asks for it (?ssl=...).","type":"string","pattern":"^mysql://","patternErrorMessage":"must be a mysql:// URL"},"after":{"description":"The environment a change must have succeeded in before it runs here (prod after qa).","type":"string","minLength":1},"approval":{"description":"required: the job runs in a GitHub environment with required reviewers and the approver is recorded. Default none.","enum":["required","none"]},"snapshot":{"description":"When to snapshot the cluster before applying: never, destructive (a change is destructive) or always. Default destructive for AWS environments, never for URL ones.","enum":["never","destructive","always"]},"tls":{"description":"Extra TLS trust for this environment. Verification is always on for AWS environments.","type":"object","additionalProperties":false,"required":["ca_file"],"properties":{"ca_file":{"description":"PEM file of a CA to trust besides the Amazon RDS bundle (a private CA, or the tests' own).","type":"string","minLength":1}}},"lock_wait_timeout":{"description":"Seconds a statement waits for a metadata lock before it fails (session lock_wait_timeout). Default 5.","$ref":"#/definitions/seconds"},"lock_retries":{"description":"Times a statement that hit a lock wait timeout is retried before the run stops. Default 2.","type":"integer","minimum":0,"maximum":100},"lock_timeout":{"description":"Seconds apply waits for another runner's advisory lock on this target. Default 10.","type":"integer","minimum":0,"maximum":86400},"snapshot_timeout":{"description":"Seconds to wait for a snapshot to become available. Default 3600.","$ref":"#/definitions/seconds"},"snapshot_poll_seconds":{"description":"First wait between snapshot status polls, in seconds; it doubles up to six times this. Default 10.","type":"number","exclusiveMinimum":0},"max_copy_rows":{"description":"Refuse, before a change's first statement, an ALTER that copies a table (or whose algorithm is unknown) when the table holds more rows than this; such a copy blocks writes for as long as it runs. Unset: no bound.","type":"integer","minimum":0}},"if":{"anyOf":[{"required":["url_env"]},{"required":["url"]}]},"then":{},"else":{"required":["cluster","region","schema"]}};
-const schema23 = {"type":"integer","minimum":1,"maximum":86400};
-const pattern6 = new RegExp("^[a-z]{2}(-[a-z]+)+-[0-9]+$", "u");
-const pattern7 = new RegExp("^[A-Za-z0-9_.$-]{1,32}$", "u");
-const pattern8 = new RegExp("^[A-Za-z0-9_$]{1,64}$", "u");
-const pattern10 = new RegExp("^mysql://", "u");
+const pattern11 = new RegExp("^[A-Za-z_][A-Za-z0-9_]*$", "u");
+const schema20 = {"description":"One target. AWS: cluster, region, schema, and secret (auth: secret) or db_user (auth: iam). URL: url_env (or url), schema optional.","type":"object","additionalProperties":false,"properties":{"cluster":{"description":"Aurora DB cluster identifier; the writer endpoint is looked up through RDS.","$ref":"#/definitions/clusterId"},"instance":{"description":"RDS MySQL DB instance identifier, instead of cluster: the endpoint comes from DescribeDBInstances and the snapshot is a DB snapshot.","$ref":"#/definitions/clusterId"},"snapshot_method":{"description":"How the backup before destructive work is taken: cluster (CreateDBClusterSnapshot), instance (CreateDBSnapshot) or tables (a copy of the tables the change may write or drop, in backup_schema, put back with changegate restore). Default from cluster:/instance:, tables for a URL environment.","enum":["cluster","instance","tables"]},"backup_schema":{"description":"snapshot_method: tables: the schema the table copies and their catalog go to, on the same server. Default changegate_backup. changegate never deletes a backup.","type":"string","pattern":"^[A-Za-z0-9_$]{1,64}$","patternErrorMessage":"must be a schema name (letters, digits, _ and $, at most 64)"},"backup_max_rows":{"description":"snapshot_method: tables: a backup of more rows than this is refused before any statement (raise it, or use a cluster or instance snapshot). Default 1000000.","type":"integer","minimum":0},"region":{"description":"AWS region of the cluster, for example us-east-2.","type":"string","pattern":"^[a-z]{2}(-[a-z]+)+-[0-9]+$","patternErrorMessage":"must be an AWS region like us-east-2"},"secret":{"description":"Secrets Manager id (name or ARN) of the cluster's admin credentials, fetched at run time and never written anywhere.","type":"string","minLength":1},"auth":{"description":"How an AWS environment logs in: iam (a 15-minute IAM database token per connection, signed with the job's own AWS credentials; no password anywhere; recommended) or secret (the admin credentials in `secret`). Default secret.","enum":["iam","secret"]},"db_user":{"description":"auth: iam: the database user the token logs in as (created IDENTIFIED WITH AWSAuthenticationPlugin AS 'RDS').","type":"string","pattern":"^[A-Za-z0-9_.$-]{1,32}$","patternErrorMessage":"must be a MySQL user name (letters, digits, _ . $ and -, at most 32)"},"require_rotation":{"description":"auth: secret: refuse a secret that Secrets Manager's DescribeSecret says never rotates, before it is read. Default false (a warning).","type":"boolean"},"schema":{"description":"The schema (database) changes run in. Optional for a URL environment whose URL names one.","type":"string","pattern":"^[A-Za-z0-9_$]{1,64}$","patternErrorMessage":"must be a schema name (letters, digits, _ and $, at most 64)"},"url_env":{"description":"Name of the environment variable holding a mysql:// URL (for a local or non-AWS server).","$ref":"#/definitions/envVarName"},"url":{"description":"A literal mysql:// URL without a password (use url_env for anything with credentials). TLS is used when the URL asks for it (?ssl=...).","type":"string","pattern":"^mysql://","patternErrorMessage":"must be a mysql:// URL"},"after":{"description":"The environment a change must have succeeded in before it runs here (prod after qa).","type":"string","minLength":1},"approval":{"description":"required: the job runs in a GitHub environment with required reviewers and the approver is recorded. Default none.","enum":["required","none"]},"snapshot":{"description":"When to snapshot the cluster before applying: never, destructive (a change is destructive) or always. Default destructive for AWS environments, never for URL ones.","enum":["never","destructive","always"]},"tls":{"description":"Extra TLS trust for this environment. Verification is always on for AWS environments.","type":"object","additionalProperties":false,"required":["ca_file"],"properties":{"ca_file":{"description":"PEM file of a CA to trust besides the Amazon RDS bundle (a private CA, or the tests' own).","type":"string","minLength":1}}},"lock_wait_timeout":{"description":"Seconds a statement waits for a metadata lock before it fails (session lock_wait_timeout). Default 5.","$ref":"#/definitions/seconds"},"lock_retries":{"description":"Times a statement that hit a lock wait timeout is retried before the run stops. Default 2.","type":"integer","minimum":0,"maximum":100},"lock_timeout":{"description":"Seconds apply waits for another runner's advisory lock on this target. Default 10.","type":"integer","minimum":0,"maximum":86400},"snapshot_timeout":{"description":"Seconds to wait for a snapshot to become available. Default 3600.","$ref":"#/definitions/seconds"},"snapshot_poll_seconds":{"description":"First wait between snapshot status polls, in seconds; it doubles up to six times this. Default 10.","type":"number","exclusiveMinimum":0},"max_copy_rows":{"description":"Refuse, before a change's first statement, an ALTER that copies a table (or whose algorithm is unknown) when the table holds more rows than this; such a copy blocks writes for as long as it runs. Unset: no bound.","type":"integer","minimum":0}},"if":{"anyOf":[{"required":["url_env"]},{"required":["url"]}]},"then":{},"else":{"required":["region","schema"],"anyOf":[{"required":["cluster"]},{"required":["instance"]}]}};
+const schema24 = {"type":"integer","minimum":1,"maximum":86400};
+const pattern7 = new RegExp("^[A-Za-z0-9_$]{1,64}$", "u");
+const pattern8 = new RegExp("^[a-z]{2}(-[a-z]+)+-[0-9]+$", "u");
+const pattern9 = new RegExp("^[A-Za-z0-9_.$-]{1,32}$", "u");
+const pattern12 = new RegExp("^mysql://", "u");
 
 function validate12(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
@@ -714,9 +714,12 @@ vErrors = null;
 }
 if(!_valid0){
 const _errs6 = errors;
+const _errs7 = errors;
+let valid2 = false;
+const _errs8 = errors;
 if(data && typeof data == "object" && !Array.isArray(data)){
 if(data.cluster === undefined){
-const err3 = {instancePath,schemaPath:"#/else/required",keyword:"required",params:{missingProperty: "cluster"},message:"must have required property '"+"cluster"+"'",schema:schema20.else.required,parentSchema:schema20.else,data};
+const err3 = {instancePath,schemaPath:"#/else/anyOf/0/required",keyword:"required",params:{missingProperty: "cluster"},message:"must have required property '"+"cluster"+"'",schema:schema20.else.anyOf[0].required,parentSchema:schema20.else.anyOf[0],data};
 if(vErrors === null){
 vErrors = [err3];
 }
@@ -725,8 +728,14 @@ vErrors.push(err3);
 }
 errors++;
 }
-if(data.region === undefined){
-const err4 = {instancePath,schemaPath:"#/else/required",keyword:"required",params:{missingProperty: "region"},message:"must have required property '"+"region"+"'",schema:schema20.else.required,parentSchema:schema20.else,data};
+}
+var _valid2 = _errs8 === errors;
+valid2 = valid2 || _valid2;
+if(!valid2){
+const _errs9 = errors;
+if(data && typeof data == "object" && !Array.isArray(data)){
+if(data.instance === undefined){
+const err4 = {instancePath,schemaPath:"#/else/anyOf/1/required",keyword:"required",params:{missingProperty: "instance"},message:"must have required property '"+"instance"+"'",schema:schema20.else.anyOf[1].required,parentSchema:schema20.else.anyOf[1],data};
 if(vErrors === null){
 vErrors = [err4];
 }
@@ -735,8 +744,12 @@ vErrors.push(err4);
 }
 errors++;
 }
-if(data.schema === undefined){
-const err5 = {instancePath,schemaPath:"#/else/required",keyword:"required",params:{missingProperty: "schema"},message:"must have required property '"+"schema"+"'",schema:schema20.else.required,parentSchema:schema20.else,data};
+}
+var _valid2 = _errs9 === errors;
+valid2 = valid2 || _valid2;
+}
+if(!valid2){
+const err5 = {instancePath,schemaPath:"#/else/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf",schema:schema20.else.anyOf,parentSchema:schema20.else,data};
 if(vErrors === null){
 vErrors = [err5];
 }
@@ -745,12 +758,20 @@ vErrors.push(err5);
 }
 errors++;
 }
+else {
+errors = _errs7;
+if(vErrors !== null){
+if(_errs7){
+vErrors.length = _errs7;
 }
-var _valid0 = _errs6 === errors;
-valid0 = _valid0;
+else {
+vErrors = null;
 }
-if(!valid0){
-const err6 = {instancePath,schemaPath:"#/if",keyword:"if",params:{failingKeyword: "else"},message:"must match \"else\" schema",schema:schema20.if,parentSchema:schema20,data};
+}
+}
+if(data && typeof data == "object" && !Array.isArray(data)){
+if(data.region === undefined){
+const err6 = {instancePath,schemaPath:"#/else/required",keyword:"required",params:{missingProperty: "region"},message:"must have required property '"+"region"+"'",schema:schema20.else.required,parentSchema:schema20.else,data};
 if(vErrors === null){
 vErrors = [err6];
 }
@@ -759,10 +780,8 @@ vErrors.push(err6);
 }
 errors++;
 }
-if(data && typeof data == "object" && !Array.isArray(data)){
-for(const key0 in data){
-if(!(func2.call(schema20.properties, key0))){
-const err7 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties",schema:false,parentSchema:schema20,data};
+if(data.schema === undefined){
+const err7 = {instancePath,schemaPath:"#/else/required",keyword:"required",params:{missingProperty: "schema"},message:"must have required property '"+"schema"+"'",schema:schema20.else.required,parentSchema:schema20.else,data};
 if(vErrors === null){
 vErrors = [err7];
 }
@@ -772,11 +791,11 @@ vErrors.push(err7);
 errors++;
 }
 }
-if(data.cluster !== undefined){
-let data0 = data.cluster;
-if(typeof data0 === "string"){
-if(!pattern3.test(data0)){
-const err8 = {instancePath:instancePath+"/cluster",schemaPath:"#/definitions/clusterId/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z][A-Za-z0-9-]{0,62}$"},message:"must match pattern \""+"^[A-Za-z][A-Za-z0-9-]{0,62}$"+"\"",schema:"^[A-Za-z][A-Za-z0-9-]{0,62}$",parentSchema:schema19,data:data0};
+var _valid0 = _errs6 === errors;
+valid0 = _valid0;
+}
+if(!valid0){
+const err8 = {instancePath,schemaPath:"#/if",keyword:"if",params:{failingKeyword: "else"},message:"must match \"else\" schema",schema:schema20.if,parentSchema:schema20,data};
 if(vErrors === null){
 vErrors = [err8];
 }
@@ -785,9 +804,10 @@ vErrors.push(err8);
 }
 errors++;
 }
-}
-else {
-const err9 = {instancePath:instancePath+"/cluster",schemaPath:"#/definitions/clusterId/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema19.type,parentSchema:schema19,data:data0};
+if(data && typeof data == "object" && !Array.isArray(data)){
+for(const key0 in data){
+if(!(func2.call(schema20.properties, key0))){
+const err9 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties",schema:false,parentSchema:schema20,data};
 if(vErrors === null){
 vErrors = [err9];
 }
@@ -797,11 +817,11 @@ vErrors.push(err9);
 errors++;
 }
 }
-if(data.region !== undefined){
-let data1 = data.region;
-if(typeof data1 === "string"){
-if(!pattern6.test(data1)){
-const err10 = {instancePath:instancePath+"/region",schemaPath:"#/properties/region/pattern",keyword:"pattern",params:{pattern: "^[a-z]{2}(-[a-z]+)+-[0-9]+$"},message:"must match pattern \""+"^[a-z]{2}(-[a-z]+)+-[0-9]+$"+"\"",schema:"^[a-z]{2}(-[a-z]+)+-[0-9]+$",parentSchema:schema20.properties.region,data:data1};
+if(data.cluster !== undefined){
+let data0 = data.cluster;
+if(typeof data0 === "string"){
+if(!pattern3.test(data0)){
+const err10 = {instancePath:instancePath+"/cluster",schemaPath:"#/definitions/clusterId/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z][A-Za-z0-9-]{0,62}$"},message:"must match pattern \""+"^[A-Za-z][A-Za-z0-9-]{0,62}$"+"\"",schema:"^[A-Za-z][A-Za-z0-9-]{0,62}$",parentSchema:schema19,data:data0};
 if(vErrors === null){
 vErrors = [err10];
 }
@@ -812,7 +832,7 @@ errors++;
 }
 }
 else {
-const err11 = {instancePath:instancePath+"/region",schemaPath:"#/properties/region/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema20.properties.region.type,parentSchema:schema20.properties.region,data:data1};
+const err11 = {instancePath:instancePath+"/cluster",schemaPath:"#/definitions/clusterId/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema19.type,parentSchema:schema19,data:data0};
 if(vErrors === null){
 vErrors = [err11];
 }
@@ -822,11 +842,11 @@ vErrors.push(err11);
 errors++;
 }
 }
-if(data.secret !== undefined){
-let data2 = data.secret;
-if(typeof data2 === "string"){
-if(func3(data2) < 1){
-const err12 = {instancePath:instancePath+"/secret",schemaPath:"#/properties/secret/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema20.properties.secret,data:data2};
+if(data.instance !== undefined){
+let data1 = data.instance;
+if(typeof data1 === "string"){
+if(!pattern3.test(data1)){
+const err12 = {instancePath:instancePath+"/instance",schemaPath:"#/definitions/clusterId/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z][A-Za-z0-9-]{0,62}$"},message:"must match pattern \""+"^[A-Za-z][A-Za-z0-9-]{0,62}$"+"\"",schema:"^[A-Za-z][A-Za-z0-9-]{0,62}$",parentSchema:schema19,data:data1};
 if(vErrors === null){
 vErrors = [err12];
 }
@@ -837,7 +857,7 @@ errors++;
 }
 }
 else {
-const err13 = {instancePath:instancePath+"/secret",schemaPath:"#/properties/secret/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema20.properties.secret.type,parentSchema:schema20.properties.secret,data:data2};
+const err13 = {instancePath:instancePath+"/instance",schemaPath:"#/definitions/clusterId/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema19.type,parentSchema:schema19,data:data1};
 if(vErrors === null){
 vErrors = [err13];
 }
@@ -847,10 +867,10 @@ vErrors.push(err13);
 errors++;
 }
 }
-if(data.auth !== undefined){
-let data3 = data.auth;
-if(!((data3 === "iam") || (data3 === "secret"))){
-const err14 = {instancePath:instancePath+"/auth",schemaPath:"#/properties/auth/enum",keyword:"enum",params:{allowedValues: schema20.properties.auth.enum},message:"must be equal to one of the allowed values",schema:schema20.properties.auth.enum,parentSchema:schema20.properties.auth,data:data3};
+if(data.snapshot_method !== undefined){
+let data2 = data.snapshot_method;
+if(!(((data2 === "cluster") || (data2 === "instance")) || (data2 === "tables"))){
+const err14 = {instancePath:instancePath+"/snapshot_method",schemaPath:"#/properties/snapshot_method/enum",keyword:"enum",params:{allowedValues: schema20.properties.snapshot_method.enum},message:"must be equal to one of the allowed values",schema:schema20.properties.snapshot_method.enum,parentSchema:schema20.properties.snapshot_method,data:data2};
 if(vErrors === null){
 vErrors = [err14];
 }
@@ -860,11 +880,11 @@ vErrors.push(err14);
 errors++;
 }
 }
-if(data.db_user !== undefined){
-let data4 = data.db_user;
-if(typeof data4 === "string"){
-if(!pattern7.test(data4)){
-const err15 = {instancePath:instancePath+"/db_user",schemaPath:"#/properties/db_user/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z0-9_.$-]{1,32}$"},message:"must match pattern \""+"^[A-Za-z0-9_.$-]{1,32}$"+"\"",schema:"^[A-Za-z0-9_.$-]{1,32}$",parentSchema:schema20.properties.db_user,data:data4};
+if(data.backup_schema !== undefined){
+let data3 = data.backup_schema;
+if(typeof data3 === "string"){
+if(!pattern7.test(data3)){
+const err15 = {instancePath:instancePath+"/backup_schema",schemaPath:"#/properties/backup_schema/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z0-9_$]{1,64}$"},message:"must match pattern \""+"^[A-Za-z0-9_$]{1,64}$"+"\"",schema:"^[A-Za-z0-9_$]{1,64}$",parentSchema:schema20.properties.backup_schema,data:data3};
 if(vErrors === null){
 vErrors = [err15];
 }
@@ -875,7 +895,7 @@ errors++;
 }
 }
 else {
-const err16 = {instancePath:instancePath+"/db_user",schemaPath:"#/properties/db_user/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema20.properties.db_user.type,parentSchema:schema20.properties.db_user,data:data4};
+const err16 = {instancePath:instancePath+"/backup_schema",schemaPath:"#/properties/backup_schema/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema20.properties.backup_schema.type,parentSchema:schema20.properties.backup_schema,data:data3};
 if(vErrors === null){
 vErrors = [err16];
 }
@@ -885,10 +905,10 @@ vErrors.push(err16);
 errors++;
 }
 }
-if(data.require_rotation !== undefined){
-let data5 = data.require_rotation;
-if(typeof data5 !== "boolean"){
-const err17 = {instancePath:instancePath+"/require_rotation",schemaPath:"#/properties/require_rotation/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema20.properties.require_rotation.type,parentSchema:schema20.properties.require_rotation,data:data5};
+if(data.backup_max_rows !== undefined){
+let data4 = data.backup_max_rows;
+if(!(((typeof data4 == "number") && (!(data4 % 1) && !isNaN(data4))) && (isFinite(data4)))){
+const err17 = {instancePath:instancePath+"/backup_max_rows",schemaPath:"#/properties/backup_max_rows/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema20.properties.backup_max_rows.type,parentSchema:schema20.properties.backup_max_rows,data:data4};
 if(vErrors === null){
 vErrors = [err17];
 }
@@ -897,12 +917,9 @@ vErrors.push(err17);
 }
 errors++;
 }
-}
-if(data.schema !== undefined){
-let data6 = data.schema;
-if(typeof data6 === "string"){
-if(!pattern8.test(data6)){
-const err18 = {instancePath:instancePath+"/schema",schemaPath:"#/properties/schema/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z0-9_$]{1,64}$"},message:"must match pattern \""+"^[A-Za-z0-9_$]{1,64}$"+"\"",schema:"^[A-Za-z0-9_$]{1,64}$",parentSchema:schema20.properties.schema,data:data6};
+if((typeof data4 == "number") && (isFinite(data4))){
+if(data4 < 0 || isNaN(data4)){
+const err18 = {instancePath:instancePath+"/backup_max_rows",schemaPath:"#/properties/backup_max_rows/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0",schema:0,parentSchema:schema20.properties.backup_max_rows,data:data4};
 if(vErrors === null){
 vErrors = [err18];
 }
@@ -912,8 +929,12 @@ vErrors.push(err18);
 errors++;
 }
 }
-else {
-const err19 = {instancePath:instancePath+"/schema",schemaPath:"#/properties/schema/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema20.properties.schema.type,parentSchema:schema20.properties.schema,data:data6};
+}
+if(data.region !== undefined){
+let data5 = data.region;
+if(typeof data5 === "string"){
+if(!pattern8.test(data5)){
+const err19 = {instancePath:instancePath+"/region",schemaPath:"#/properties/region/pattern",keyword:"pattern",params:{pattern: "^[a-z]{2}(-[a-z]+)+-[0-9]+$"},message:"must match pattern \""+"^[a-z]{2}(-[a-z]+)+-[0-9]+$"+"\"",schema:"^[a-z]{2}(-[a-z]+)+-[0-9]+$",parentSchema:schema20.properties.region,data:data5};
 if(vErrors === null){
 vErrors = [err19];
 }
@@ -923,11 +944,8 @@ vErrors.push(err19);
 errors++;
 }
 }
-if(data.url_env !== undefined){
-let data7 = data.url_env;
-if(typeof data7 === "string"){
-if(!pattern9.test(data7)){
-const err20 = {instancePath:instancePath+"/url_env",schemaPath:"#/definitions/envVarName/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z_][A-Za-z0-9_]*$"},message:"must match pattern \""+"^[A-Za-z_][A-Za-z0-9_]*$"+"\"",schema:"^[A-Za-z_][A-Za-z0-9_]*$",parentSchema:schema22,data:data7};
+else {
+const err20 = {instancePath:instancePath+"/region",schemaPath:"#/properties/region/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema20.properties.region.type,parentSchema:schema20.properties.region,data:data5};
 if(vErrors === null){
 vErrors = [err20];
 }
@@ -937,8 +955,11 @@ vErrors.push(err20);
 errors++;
 }
 }
-else {
-const err21 = {instancePath:instancePath+"/url_env",schemaPath:"#/definitions/envVarName/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema22.type,parentSchema:schema22,data:data7};
+if(data.secret !== undefined){
+let data6 = data.secret;
+if(typeof data6 === "string"){
+if(func3(data6) < 1){
+const err21 = {instancePath:instancePath+"/secret",schemaPath:"#/properties/secret/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema20.properties.secret,data:data6};
 if(vErrors === null){
 vErrors = [err21];
 }
@@ -948,11 +969,8 @@ vErrors.push(err21);
 errors++;
 }
 }
-if(data.url !== undefined){
-let data8 = data.url;
-if(typeof data8 === "string"){
-if(!pattern10.test(data8)){
-const err22 = {instancePath:instancePath+"/url",schemaPath:"#/properties/url/pattern",keyword:"pattern",params:{pattern: "^mysql://"},message:"must match pattern \""+"^mysql://"+"\"",schema:"^mysql://",parentSchema:schema20.properties.url,data:data8};
+else {
+const err22 = {instancePath:instancePath+"/secret",schemaPath:"#/properties/secret/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema20.properties.secret.type,parentSchema:schema20.properties.secret,data:data6};
 if(vErrors === null){
 vErrors = [err22];
 }
@@ -962,8 +980,10 @@ vErrors.push(err22);
 errors++;
 }
 }
-else {
-const err23 = {instancePath:instancePath+"/url",schemaPath:"#/properties/url/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema20.properties.url.type,parentSchema:schema20.properties.url,data:data8};
+if(data.auth !== undefined){
+let data7 = data.auth;
+if(!((data7 === "iam") || (data7 === "secret"))){
+const err23 = {instancePath:instancePath+"/auth",schemaPath:"#/properties/auth/enum",keyword:"enum",params:{allowedValues: schema20.properties.auth.enum},message:"must be equal to one of the allowed values",schema:schema20.properties.auth.enum,parentSchema:schema20.properties.auth,data:data7};
 if(vErrors === null){
 vErrors = [err23];
 }
@@ -973,11 +993,11 @@ vErrors.push(err23);
 errors++;
 }
 }
-if(data.after !== undefined){
-let data9 = data.after;
-if(typeof data9 === "string"){
-if(func3(data9) < 1){
-const err24 = {instancePath:instancePath+"/after",schemaPath:"#/properties/after/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema20.properties.after,data:data9};
+if(data.db_user !== undefined){
+let data8 = data.db_user;
+if(typeof data8 === "string"){
+if(!pattern9.test(data8)){
+const err24 = {instancePath:instancePath+"/db_user",schemaPath:"#/properties/db_user/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z0-9_.$-]{1,32}$"},message:"must match pattern \""+"^[A-Za-z0-9_.$-]{1,32}$"+"\"",schema:"^[A-Za-z0-9_.$-]{1,32}$",parentSchema:schema20.properties.db_user,data:data8};
 if(vErrors === null){
 vErrors = [err24];
 }
@@ -988,7 +1008,7 @@ errors++;
 }
 }
 else {
-const err25 = {instancePath:instancePath+"/after",schemaPath:"#/properties/after/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema20.properties.after.type,parentSchema:schema20.properties.after,data:data9};
+const err25 = {instancePath:instancePath+"/db_user",schemaPath:"#/properties/db_user/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema20.properties.db_user.type,parentSchema:schema20.properties.db_user,data:data8};
 if(vErrors === null){
 vErrors = [err25];
 }
@@ -998,10 +1018,10 @@ vErrors.push(err25);
 errors++;
 }
 }
-if(data.approval !== undefined){
-let data10 = data.approval;
-if(!((data10 === "required") || (data10 === "none"))){
-const err26 = {instancePath:instancePath+"/approval",schemaPath:"#/properties/approval/enum",keyword:"enum",params:{allowedValues: schema20.properties.approval.enum},message:"must be equal to one of the allowed values",schema:schema20.properties.approval.enum,parentSchema:schema20.properties.approval,data:data10};
+if(data.require_rotation !== undefined){
+let data9 = data.require_rotation;
+if(typeof data9 !== "boolean"){
+const err26 = {instancePath:instancePath+"/require_rotation",schemaPath:"#/properties/require_rotation/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema20.properties.require_rotation.type,parentSchema:schema20.properties.require_rotation,data:data9};
 if(vErrors === null){
 vErrors = [err26];
 }
@@ -1011,10 +1031,11 @@ vErrors.push(err26);
 errors++;
 }
 }
-if(data.snapshot !== undefined){
-let data11 = data.snapshot;
-if(!(((data11 === "never") || (data11 === "destructive")) || (data11 === "always"))){
-const err27 = {instancePath:instancePath+"/snapshot",schemaPath:"#/properties/snapshot/enum",keyword:"enum",params:{allowedValues: schema20.properties.snapshot.enum},message:"must be equal to one of the allowed values",schema:schema20.properties.snapshot.enum,parentSchema:schema20.properties.snapshot,data:data11};
+if(data.schema !== undefined){
+let data10 = data.schema;
+if(typeof data10 === "string"){
+if(!pattern7.test(data10)){
+const err27 = {instancePath:instancePath+"/schema",schemaPath:"#/properties/schema/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z0-9_$]{1,64}$"},message:"must match pattern \""+"^[A-Za-z0-9_$]{1,64}$"+"\"",schema:"^[A-Za-z0-9_$]{1,64}$",parentSchema:schema20.properties.schema,data:data10};
 if(vErrors === null){
 vErrors = [err27];
 }
@@ -1024,11 +1045,8 @@ vErrors.push(err27);
 errors++;
 }
 }
-if(data.tls !== undefined){
-let data12 = data.tls;
-if(data12 && typeof data12 == "object" && !Array.isArray(data12)){
-if(data12.ca_file === undefined){
-const err28 = {instancePath:instancePath+"/tls",schemaPath:"#/properties/tls/required",keyword:"required",params:{missingProperty: "ca_file"},message:"must have required property '"+"ca_file"+"'",schema:schema20.properties.tls.required,parentSchema:schema20.properties.tls,data:data12};
+else {
+const err28 = {instancePath:instancePath+"/schema",schemaPath:"#/properties/schema/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema20.properties.schema.type,parentSchema:schema20.properties.schema,data:data10};
 if(vErrors === null){
 vErrors = [err28];
 }
@@ -1037,9 +1055,12 @@ vErrors.push(err28);
 }
 errors++;
 }
-for(const key1 in data12){
-if(!(key1 === "ca_file")){
-const err29 = {instancePath:instancePath+"/tls",schemaPath:"#/properties/tls/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key1},message:"must NOT have additional properties",schema:false,parentSchema:schema20.properties.tls,data:data12};
+}
+if(data.url_env !== undefined){
+let data11 = data.url_env;
+if(typeof data11 === "string"){
+if(!pattern11.test(data11)){
+const err29 = {instancePath:instancePath+"/url_env",schemaPath:"#/definitions/envVarName/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z_][A-Za-z0-9_]*$"},message:"must match pattern \""+"^[A-Za-z_][A-Za-z0-9_]*$"+"\"",schema:"^[A-Za-z_][A-Za-z0-9_]*$",parentSchema:schema23,data:data11};
 if(vErrors === null){
 vErrors = [err29];
 }
@@ -1049,11 +1070,8 @@ vErrors.push(err29);
 errors++;
 }
 }
-if(data12.ca_file !== undefined){
-let data13 = data12.ca_file;
-if(typeof data13 === "string"){
-if(func3(data13) < 1){
-const err30 = {instancePath:instancePath+"/tls/ca_file",schemaPath:"#/properties/tls/properties/ca_file/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema20.properties.tls.properties.ca_file,data:data13};
+else {
+const err30 = {instancePath:instancePath+"/url_env",schemaPath:"#/definitions/envVarName/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema23.type,parentSchema:schema23,data:data11};
 if(vErrors === null){
 vErrors = [err30];
 }
@@ -1063,8 +1081,11 @@ vErrors.push(err30);
 errors++;
 }
 }
-else {
-const err31 = {instancePath:instancePath+"/tls/ca_file",schemaPath:"#/properties/tls/properties/ca_file/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema20.properties.tls.properties.ca_file.type,parentSchema:schema20.properties.tls.properties.ca_file,data:data13};
+if(data.url !== undefined){
+let data12 = data.url;
+if(typeof data12 === "string"){
+if(!pattern12.test(data12)){
+const err31 = {instancePath:instancePath+"/url",schemaPath:"#/properties/url/pattern",keyword:"pattern",params:{pattern: "^mysql://"},message:"must match pattern \""+"^mysql://"+"\"",schema:"^mysql://",parentSchema:schema20.properties.url,data:data12};
 if(vErrors === null){
 vErrors = [err31];
 }
@@ -1074,9 +1095,8 @@ vErrors.push(err31);
 errors++;
 }
 }
-}
 else {
-const err32 = {instancePath:instancePath+"/tls",schemaPath:"#/properties/tls/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema20.properties.tls.type,parentSchema:schema20.properties.tls,data:data12};
+const err32 = {instancePath:instancePath+"/url",schemaPath:"#/properties/url/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema20.properties.url.type,parentSchema:schema20.properties.url,data:data12};
 if(vErrors === null){
 vErrors = [err32];
 }
@@ -1086,10 +1106,11 @@ vErrors.push(err32);
 errors++;
 }
 }
-if(data.lock_wait_timeout !== undefined){
-let data14 = data.lock_wait_timeout;
-if(!(((typeof data14 == "number") && (!(data14 % 1) && !isNaN(data14))) && (isFinite(data14)))){
-const err33 = {instancePath:instancePath+"/lock_wait_timeout",schemaPath:"#/definitions/seconds/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema23.type,parentSchema:schema23,data:data14};
+if(data.after !== undefined){
+let data13 = data.after;
+if(typeof data13 === "string"){
+if(func3(data13) < 1){
+const err33 = {instancePath:instancePath+"/after",schemaPath:"#/properties/after/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema20.properties.after,data:data13};
 if(vErrors === null){
 vErrors = [err33];
 }
@@ -1098,9 +1119,9 @@ vErrors.push(err33);
 }
 errors++;
 }
-if((typeof data14 == "number") && (isFinite(data14))){
-if(data14 > 86400 || isNaN(data14)){
-const err34 = {instancePath:instancePath+"/lock_wait_timeout",schemaPath:"#/definitions/seconds/maximum",keyword:"maximum",params:{comparison: "<=", limit: 86400},message:"must be <= 86400",schema:86400,parentSchema:schema23,data:data14};
+}
+else {
+const err34 = {instancePath:instancePath+"/after",schemaPath:"#/properties/after/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema20.properties.after.type,parentSchema:schema20.properties.after,data:data13};
 if(vErrors === null){
 vErrors = [err34];
 }
@@ -1109,8 +1130,11 @@ vErrors.push(err34);
 }
 errors++;
 }
-if(data14 < 1 || isNaN(data14)){
-const err35 = {instancePath:instancePath+"/lock_wait_timeout",schemaPath:"#/definitions/seconds/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema23,data:data14};
+}
+if(data.approval !== undefined){
+let data14 = data.approval;
+if(!((data14 === "required") || (data14 === "none"))){
+const err35 = {instancePath:instancePath+"/approval",schemaPath:"#/properties/approval/enum",keyword:"enum",params:{allowedValues: schema20.properties.approval.enum},message:"must be equal to one of the allowed values",schema:schema20.properties.approval.enum,parentSchema:schema20.properties.approval,data:data14};
 if(vErrors === null){
 vErrors = [err35];
 }
@@ -1120,11 +1144,10 @@ vErrors.push(err35);
 errors++;
 }
 }
-}
-if(data.lock_retries !== undefined){
-let data15 = data.lock_retries;
-if(!(((typeof data15 == "number") && (!(data15 % 1) && !isNaN(data15))) && (isFinite(data15)))){
-const err36 = {instancePath:instancePath+"/lock_retries",schemaPath:"#/properties/lock_retries/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema20.properties.lock_retries.type,parentSchema:schema20.properties.lock_retries,data:data15};
+if(data.snapshot !== undefined){
+let data15 = data.snapshot;
+if(!(((data15 === "never") || (data15 === "destructive")) || (data15 === "always"))){
+const err36 = {instancePath:instancePath+"/snapshot",schemaPath:"#/properties/snapshot/enum",keyword:"enum",params:{allowedValues: schema20.properties.snapshot.enum},message:"must be equal to one of the allowed values",schema:schema20.properties.snapshot.enum,parentSchema:schema20.properties.snapshot,data:data15};
 if(vErrors === null){
 vErrors = [err36];
 }
@@ -1133,9 +1156,12 @@ vErrors.push(err36);
 }
 errors++;
 }
-if((typeof data15 == "number") && (isFinite(data15))){
-if(data15 > 100 || isNaN(data15)){
-const err37 = {instancePath:instancePath+"/lock_retries",schemaPath:"#/properties/lock_retries/maximum",keyword:"maximum",params:{comparison: "<=", limit: 100},message:"must be <= 100",schema:100,parentSchema:schema20.properties.lock_retries,data:data15};
+}
+if(data.tls !== undefined){
+let data16 = data.tls;
+if(data16 && typeof data16 == "object" && !Array.isArray(data16)){
+if(data16.ca_file === undefined){
+const err37 = {instancePath:instancePath+"/tls",schemaPath:"#/properties/tls/required",keyword:"required",params:{missingProperty: "ca_file"},message:"must have required property '"+"ca_file"+"'",schema:schema20.properties.tls.required,parentSchema:schema20.properties.tls,data:data16};
 if(vErrors === null){
 vErrors = [err37];
 }
@@ -1144,8 +1170,9 @@ vErrors.push(err37);
 }
 errors++;
 }
-if(data15 < 0 || isNaN(data15)){
-const err38 = {instancePath:instancePath+"/lock_retries",schemaPath:"#/properties/lock_retries/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0",schema:0,parentSchema:schema20.properties.lock_retries,data:data15};
+for(const key1 in data16){
+if(!(key1 === "ca_file")){
+const err38 = {instancePath:instancePath+"/tls",schemaPath:"#/properties/tls/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key1},message:"must NOT have additional properties",schema:false,parentSchema:schema20.properties.tls,data:data16};
 if(vErrors === null){
 vErrors = [err38];
 }
@@ -1155,11 +1182,11 @@ vErrors.push(err38);
 errors++;
 }
 }
-}
-if(data.lock_timeout !== undefined){
-let data16 = data.lock_timeout;
-if(!(((typeof data16 == "number") && (!(data16 % 1) && !isNaN(data16))) && (isFinite(data16)))){
-const err39 = {instancePath:instancePath+"/lock_timeout",schemaPath:"#/properties/lock_timeout/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema20.properties.lock_timeout.type,parentSchema:schema20.properties.lock_timeout,data:data16};
+if(data16.ca_file !== undefined){
+let data17 = data16.ca_file;
+if(typeof data17 === "string"){
+if(func3(data17) < 1){
+const err39 = {instancePath:instancePath+"/tls/ca_file",schemaPath:"#/properties/tls/properties/ca_file/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema20.properties.tls.properties.ca_file,data:data17};
 if(vErrors === null){
 vErrors = [err39];
 }
@@ -1168,9 +1195,9 @@ vErrors.push(err39);
 }
 errors++;
 }
-if((typeof data16 == "number") && (isFinite(data16))){
-if(data16 > 86400 || isNaN(data16)){
-const err40 = {instancePath:instancePath+"/lock_timeout",schemaPath:"#/properties/lock_timeout/maximum",keyword:"maximum",params:{comparison: "<=", limit: 86400},message:"must be <= 86400",schema:86400,parentSchema:schema20.properties.lock_timeout,data:data16};
+}
+else {
+const err40 = {instancePath:instancePath+"/tls/ca_file",schemaPath:"#/properties/tls/properties/ca_file/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema20.properties.tls.properties.ca_file.type,parentSchema:schema20.properties.tls.properties.ca_file,data:data17};
 if(vErrors === null){
 vErrors = [err40];
 }
@@ -1179,8 +1206,10 @@ vErrors.push(err40);
 }
 errors++;
 }
-if(data16 < 0 || isNaN(data16)){
-const err41 = {instancePath:instancePath+"/lock_timeout",schemaPath:"#/properties/lock_timeout/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0",schema:0,parentSchema:schema20.properties.lock_timeout,data:data16};
+}
+}
+else {
+const err41 = {instancePath:instancePath+"/tls",schemaPath:"#/properties/tls/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema20.properties.tls.type,parentSchema:schema20.properties.tls,data:data16};
 if(vErrors === null){
 vErrors = [err41];
 }
@@ -1190,11 +1219,10 @@ vErrors.push(err41);
 errors++;
 }
 }
-}
-if(data.snapshot_timeout !== undefined){
-let data17 = data.snapshot_timeout;
-if(!(((typeof data17 == "number") && (!(data17 % 1) && !isNaN(data17))) && (isFinite(data17)))){
-const err42 = {instancePath:instancePath+"/snapshot_timeout",schemaPath:"#/definitions/seconds/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema23.type,parentSchema:schema23,data:data17};
+if(data.lock_wait_timeout !== undefined){
+let data18 = data.lock_wait_timeout;
+if(!(((typeof data18 == "number") && (!(data18 % 1) && !isNaN(data18))) && (isFinite(data18)))){
+const err42 = {instancePath:instancePath+"/lock_wait_timeout",schemaPath:"#/definitions/seconds/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema24.type,parentSchema:schema24,data:data18};
 if(vErrors === null){
 vErrors = [err42];
 }
@@ -1203,9 +1231,9 @@ vErrors.push(err42);
 }
 errors++;
 }
-if((typeof data17 == "number") && (isFinite(data17))){
-if(data17 > 86400 || isNaN(data17)){
-const err43 = {instancePath:instancePath+"/snapshot_timeout",schemaPath:"#/definitions/seconds/maximum",keyword:"maximum",params:{comparison: "<=", limit: 86400},message:"must be <= 86400",schema:86400,parentSchema:schema23,data:data17};
+if((typeof data18 == "number") && (isFinite(data18))){
+if(data18 > 86400 || isNaN(data18)){
+const err43 = {instancePath:instancePath+"/lock_wait_timeout",schemaPath:"#/definitions/seconds/maximum",keyword:"maximum",params:{comparison: "<=", limit: 86400},message:"must be <= 86400",schema:86400,parentSchema:schema24,data:data18};
 if(vErrors === null){
 vErrors = [err43];
 }
@@ -1214,8 +1242,8 @@ vErrors.push(err43);
 }
 errors++;
 }
-if(data17 < 1 || isNaN(data17)){
-const err44 = {instancePath:instancePath+"/snapshot_timeout",schemaPath:"#/definitions/seconds/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema23,data:data17};
+if(data18 < 1 || isNaN(data18)){
+const err44 = {instancePath:instancePath+"/lock_wait_timeout",schemaPath:"#/definitions/seconds/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema24,data:data18};
 if(vErrors === null){
 vErrors = [err44];
 }
@@ -1226,11 +1254,10 @@ errors++;
 }
 }
 }
-if(data.snapshot_poll_seconds !== undefined){
-let data18 = data.snapshot_poll_seconds;
-if((typeof data18 == "number") && (isFinite(data18))){
-if(data18 <= 0 || isNaN(data18)){
-const err45 = {instancePath:instancePath+"/snapshot_poll_seconds",schemaPath:"#/properties/snapshot_poll_seconds/exclusiveMinimum",keyword:"exclusiveMinimum",params:{comparison: ">", limit: 0},message:"must be > 0",schema:0,parentSchema:schema20.properties.snapshot_poll_seconds,data:data18};
+if(data.lock_retries !== undefined){
+let data19 = data.lock_retries;
+if(!(((typeof data19 == "number") && (!(data19 % 1) && !isNaN(data19))) && (isFinite(data19)))){
+const err45 = {instancePath:instancePath+"/lock_retries",schemaPath:"#/properties/lock_retries/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema20.properties.lock_retries.type,parentSchema:schema20.properties.lock_retries,data:data19};
 if(vErrors === null){
 vErrors = [err45];
 }
@@ -1239,9 +1266,9 @@ vErrors.push(err45);
 }
 errors++;
 }
-}
-else {
-const err46 = {instancePath:instancePath+"/snapshot_poll_seconds",schemaPath:"#/properties/snapshot_poll_seconds/type",keyword:"type",params:{type: "number"},message:"must be number",schema:schema20.properties.snapshot_poll_seconds.type,parentSchema:schema20.properties.snapshot_poll_seconds,data:data18};
+if((typeof data19 == "number") && (isFinite(data19))){
+if(data19 > 100 || isNaN(data19)){
+const err46 = {instancePath:instancePath+"/lock_retries",schemaPath:"#/properties/lock_retries/maximum",keyword:"maximum",params:{comparison: "<=", limit: 100},message:"must be <= 100",schema:100,parentSchema:schema20.properties.lock_retries,data:data19};
 if(vErrors === null){
 vErrors = [err46];
 }
@@ -1250,11 +1277,8 @@ vErrors.push(err46);
 }
 errors++;
 }
-}
-if(data.max_copy_rows !== undefined){
-let data19 = data.max_copy_rows;
-if(!(((typeof data19 == "number") && (!(data19 % 1) && !isNaN(data19))) && (isFinite(data19)))){
-const err47 = {instancePath:instancePath+"/max_copy_rows",schemaPath:"#/properties/max_copy_rows/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema20.properties.max_copy_rows.type,parentSchema:schema20.properties.max_copy_rows,data:data19};
+if(data19 < 0 || isNaN(data19)){
+const err47 = {instancePath:instancePath+"/lock_retries",schemaPath:"#/properties/lock_retries/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0",schema:0,parentSchema:schema20.properties.lock_retries,data:data19};
 if(vErrors === null){
 vErrors = [err47];
 }
@@ -1263,9 +1287,12 @@ vErrors.push(err47);
 }
 errors++;
 }
-if((typeof data19 == "number") && (isFinite(data19))){
-if(data19 < 0 || isNaN(data19)){
-const err48 = {instancePath:instancePath+"/max_copy_rows",schemaPath:"#/properties/max_copy_rows/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0",schema:0,parentSchema:schema20.properties.max_copy_rows,data:data19};
+}
+}
+if(data.lock_timeout !== undefined){
+let data20 = data.lock_timeout;
+if(!(((typeof data20 == "number") && (!(data20 % 1) && !isNaN(data20))) && (isFinite(data20)))){
+const err48 = {instancePath:instancePath+"/lock_timeout",schemaPath:"#/properties/lock_timeout/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema20.properties.lock_timeout.type,parentSchema:schema20.properties.lock_timeout,data:data20};
 if(vErrors === null){
 vErrors = [err48];
 }
@@ -1274,16 +1301,122 @@ vErrors.push(err48);
 }
 errors++;
 }
-}
-}
-}
-else {
-const err49 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema20.type,parentSchema:schema20,data};
+if((typeof data20 == "number") && (isFinite(data20))){
+if(data20 > 86400 || isNaN(data20)){
+const err49 = {instancePath:instancePath+"/lock_timeout",schemaPath:"#/properties/lock_timeout/maximum",keyword:"maximum",params:{comparison: "<=", limit: 86400},message:"must be <= 86400",schema:86400,parentSchema:schema20.properties.lock_timeout,data:data20};
 if(vErrors === null){
 vErrors = [err49];
 }
 else {
 vErrors.push(err49);
+}
+errors++;
+}
+if(data20 < 0 || isNaN(data20)){
+const err50 = {instancePath:instancePath+"/lock_timeout",schemaPath:"#/properties/lock_timeout/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0",schema:0,parentSchema:schema20.properties.lock_timeout,data:data20};
+if(vErrors === null){
+vErrors = [err50];
+}
+else {
+vErrors.push(err50);
+}
+errors++;
+}
+}
+}
+if(data.snapshot_timeout !== undefined){
+let data21 = data.snapshot_timeout;
+if(!(((typeof data21 == "number") && (!(data21 % 1) && !isNaN(data21))) && (isFinite(data21)))){
+const err51 = {instancePath:instancePath+"/snapshot_timeout",schemaPath:"#/definitions/seconds/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema24.type,parentSchema:schema24,data:data21};
+if(vErrors === null){
+vErrors = [err51];
+}
+else {
+vErrors.push(err51);
+}
+errors++;
+}
+if((typeof data21 == "number") && (isFinite(data21))){
+if(data21 > 86400 || isNaN(data21)){
+const err52 = {instancePath:instancePath+"/snapshot_timeout",schemaPath:"#/definitions/seconds/maximum",keyword:"maximum",params:{comparison: "<=", limit: 86400},message:"must be <= 86400",schema:86400,parentSchema:schema24,data:data21};
+if(vErrors === null){
+vErrors = [err52];
+}
+else {
+vErrors.push(err52);
+}
+errors++;
+}
+if(data21 < 1 || isNaN(data21)){
+const err53 = {instancePath:instancePath+"/snapshot_timeout",schemaPath:"#/definitions/seconds/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema24,data:data21};
+if(vErrors === null){
+vErrors = [err53];
+}
+else {
+vErrors.push(err53);
+}
+errors++;
+}
+}
+}
+if(data.snapshot_poll_seconds !== undefined){
+let data22 = data.snapshot_poll_seconds;
+if((typeof data22 == "number") && (isFinite(data22))){
+if(data22 <= 0 || isNaN(data22)){
+const err54 = {instancePath:instancePath+"/snapshot_poll_seconds",schemaPath:"#/properties/snapshot_poll_seconds/exclusiveMinimum",keyword:"exclusiveMinimum",params:{comparison: ">", limit: 0},message:"must be > 0",schema:0,parentSchema:schema20.properties.snapshot_poll_seconds,data:data22};
+if(vErrors === null){
+vErrors = [err54];
+}
+else {
+vErrors.push(err54);
+}
+errors++;
+}
+}
+else {
+const err55 = {instancePath:instancePath+"/snapshot_poll_seconds",schemaPath:"#/properties/snapshot_poll_seconds/type",keyword:"type",params:{type: "number"},message:"must be number",schema:schema20.properties.snapshot_poll_seconds.type,parentSchema:schema20.properties.snapshot_poll_seconds,data:data22};
+if(vErrors === null){
+vErrors = [err55];
+}
+else {
+vErrors.push(err55);
+}
+errors++;
+}
+}
+if(data.max_copy_rows !== undefined){
+let data23 = data.max_copy_rows;
+if(!(((typeof data23 == "number") && (!(data23 % 1) && !isNaN(data23))) && (isFinite(data23)))){
+const err56 = {instancePath:instancePath+"/max_copy_rows",schemaPath:"#/properties/max_copy_rows/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema20.properties.max_copy_rows.type,parentSchema:schema20.properties.max_copy_rows,data:data23};
+if(vErrors === null){
+vErrors = [err56];
+}
+else {
+vErrors.push(err56);
+}
+errors++;
+}
+if((typeof data23 == "number") && (isFinite(data23))){
+if(data23 < 0 || isNaN(data23)){
+const err57 = {instancePath:instancePath+"/max_copy_rows",schemaPath:"#/properties/max_copy_rows/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0",schema:0,parentSchema:schema20.properties.max_copy_rows,data:data23};
+if(vErrors === null){
+vErrors = [err57];
+}
+else {
+vErrors.push(err57);
+}
+errors++;
+}
+}
+}
+}
+else {
+const err58 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema20.type,parentSchema:schema20,data};
+if(vErrors === null){
+vErrors = [err58];
+}
+else {
+vErrors.push(err58);
 }
 errors++;
 }
@@ -1592,8 +1725,8 @@ errors++;
 if(data9.webhook_env !== undefined){
 let data10 = data9.webhook_env;
 if(typeof data10 === "string"){
-if(!pattern9.test(data10)){
-const err22 = {instancePath:instancePath+"/notify/slack/webhook_env",schemaPath:"#/definitions/envVarName/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z_][A-Za-z0-9_]*$"},message:"must match pattern \""+"^[A-Za-z_][A-Za-z0-9_]*$"+"\"",schema:"^[A-Za-z_][A-Za-z0-9_]*$",parentSchema:schema22,data:data10};
+if(!pattern11.test(data10)){
+const err22 = {instancePath:instancePath+"/notify/slack/webhook_env",schemaPath:"#/definitions/envVarName/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z_][A-Za-z0-9_]*$"},message:"must match pattern \""+"^[A-Za-z_][A-Za-z0-9_]*$"+"\"",schema:"^[A-Za-z_][A-Za-z0-9_]*$",parentSchema:schema23,data:data10};
 if(vErrors === null){
 vErrors = [err22];
 }
@@ -1604,7 +1737,7 @@ errors++;
 }
 }
 else {
-const err23 = {instancePath:instancePath+"/notify/slack/webhook_env",schemaPath:"#/definitions/envVarName/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema22.type,parentSchema:schema22,data:data10};
+const err23 = {instancePath:instancePath+"/notify/slack/webhook_env",schemaPath:"#/definitions/envVarName/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema23.type,parentSchema:schema23,data:data10};
 if(vErrors === null){
 vErrors = [err23];
 }

@@ -45,12 +45,18 @@ function toDiagnostic(e: ErrorObject, source: YamlSource): Diagnostic | undefine
   const file = source.file;
   switch (e.keyword) {
     case 'if':
+    case 'anyOf':
     case 'propertyNames':
       // Summaries of errors ajv reports on their own as well.
       return undefined;
     case 'required': {
       const missing = (e.params as { missingProperty: string }).missingProperty;
       const field = fieldPath([...path, missing]);
+      // cluster or instance: one finding, at the field most environments use.
+      if (e.schemaPath.includes('/else/anyOf/')) {
+        return missing === 'instance' ? undefined : diagnostic(CODES.required, file, source.position(path, true), field,
+          'or instance is required for an AWS environment (an Aurora cluster or an RDS instance), unless url_env or url is given');
+      }
       const message = e.schemaPath.includes('/else/')
         ? 'is required for an AWS environment (cluster, region and schema), unless url_env or url is given'
         : 'is required';
