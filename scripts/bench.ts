@@ -6,6 +6,7 @@
 //      same SQL, against `knex migrate:latest` running the same statements, and against the floor of
 //      changegate's protocol (mysql2 making only the history writes the protocol needs), on the server
 //      CHANGEGATE_TEST_SERVER names, or on each of `--server mariadb,mysql`
+//   4. on the same server(s): what impact-aware planning adds to `plan` (50 statements, 50 tables)
 import { execFileSync, spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -16,6 +17,7 @@ import mysql from 'mysql2/promise';
 import { run } from '../src/cli/main.js';
 import { validateRepository } from '../src/core/validate.js';
 import { startServer } from '../test/helpers/mysql-server.js';
+import { benchImpact } from './bench-impact.js';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 const cli = path.join(root, 'dist', 'src', 'cli', 'bin.js');
@@ -109,6 +111,13 @@ async function benchApply(kind: 'mariadb' | 'mysql'): Promise<void> {
   if (kind === 'mysql') execFileSync('bash', [path.join(root, 'scripts', 'fetch-oracle-mysql.sh')], { stdio: 'inherit' });
   process.env.CHANGEGATE_TEST_SERVER = kind;
   const server = await startServer();
+  const name = `${kind === 'mariadb' ? 'MariaDB' : 'MySQL'} ${server.version}`;
+  // 4. what impact-aware planning adds to `plan` (target: under 1 s for 50 statements over 50 tables)
+  const impact = await benchImpact(server.url());
+  console.log(
+    `plan of ${impact.statements} statements over ${impact.tables} tables on ${name}: ${ms(impact.planMs)} in all, ` +
+      `of which impact ${ms(impact.impactMs)} (facts ${ms(impact.factsMs)}), best of 5; target: impact under 1,000 ms`,
+  );
   const work = mkdtempSync(path.join(tmpdir(), 'changegate-bench-apply-'));
   try {
     const stmts: string[] = [];
@@ -223,7 +232,7 @@ async function benchApply(kind: 'mariadb' | 'mysql'): Promise<void> {
     };
     const line = (label: string, name: string) =>
       console.log(`  ${label.padEnd(58)} ${times[name] ? `best ${ms(bestOf(name))}, median ${ms(median(times[name]!))}` : 'not found'}`);
-    console.log(`apply of 1,000 statements (500 CREATE TABLE + 500 INSERT) on ${kind === 'mariadb' ? 'MariaDB' : 'MySQL'} ${server.version}, ${ROUNDS} interleaved rounds:`);
+    console.log(`apply of 1,000 statements (500 CREATE TABLE + 500 INSERT) on ${name}, ${ROUNDS} interleaved rounds:`);
     line(`${client ?? 'mariadb'} client on the same SQL (a process)`, 'client');
     line('changegate apply, as a command', 'changegate-command');
     line('knex migrate:latest, as a command', 'knex-command');

@@ -56,6 +56,8 @@ describe('RDS MySQL instances (CLI, fake AWS, throwaway server)', function () {
     instances.addInstance({ id: 'prodinvoicingdb', host, port: server.port, subnetGroup: 'invoicing-private', securityGroupIds: ['sg-0a1b2c'] });
     for (const i of ['prodinvoicingdb', 'prodinvoicingdb-replica', 'corpinvoicing', 'prodinvoicingco']) {
       fake.setSecret(`rds-admin-credentials-${i}`, JSON.stringify({ username, password, host, port: server.port, engine: 'mysql' }));
+      // Rotating, as a secret should: the rotation check's warnings have tests of their own (aws-iam-cli).
+      fake.setSecretRotation(`rds-admin-credentials-${i}`, { rotationEnabled: true });
     }
     const started = await fake.start();
     fakeUrl = started.url;

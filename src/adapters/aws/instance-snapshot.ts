@@ -8,19 +8,13 @@ import {
   type DBSnapshot,
   type RDSClient,
 } from '@aws-sdk/client-rds';
-import { setTimeout as sleep } from 'node:timers/promises';
-import { ChangegateError } from '../../core/errors.js';
 import { clientRegion } from './clients.js';
 import { awsCall, awsError, awsErrorCode, type AwsCallContext } from './errors.js';
-import { restoredClusterId, SNAPSHOT_PREFIX, snapshotTags, type CreateSnapshotOptions, type SnapshotInfo, type TakenSnapshot } from './snapshot.js';
+import { pollSnapshot, restoredClusterId, SNAPSHOT_PREFIX, snapshotTags, type CreateSnapshotOptions, type SnapshotInfo, type TakenSnapshot } from './snapshot.js';
 
 /** How to take an instance snapshot and wait for it; `clusterId` of the cluster options is the instance id. */
 export type CreateInstanceSnapshotOptions = Omit<CreateSnapshotOptions, 'clusterId'> & { instanceId: string };
 
-// While AWS reports one of these the snapshot may still become available; anything else is final.
-const IN_PROGRESS = new Set(['creating', 'copying', 'pending']);
-// How long after its creation a snapshot may still be missing from DescribeDBSnapshots.
-const NOT_YET_LISTED_MS = 60_000;
 
 function info(s: DBSnapshot): SnapshotInfo {
   const tags: Record<string, string> = {};
@@ -53,37 +47,11 @@ export async function waitForInstanceSnapshot(
   o: Omit<CreateInstanceSnapshotOptions, 'tags'> & { started?: number },
 ): Promise<TakenSnapshot> {
   const region = await clientRegion(rds);
-  const t0 = o.started ?? Date.now();
-  const deadline = t0 + o.timeoutSec * 1000;
-  const maxDelay = (o.maxDelaySec ?? 60) * 1000;
-  let delay = Math.min((o.minDelaySec ?? 10) * 1000, maxDelay);
-  const where = `snapshot ${o.snapshotId} of instance ${o.instanceId} in ${region}`;
-  const check = "check the instance's events in the RDS console and re-run";
-  for (;;) {
-    const s = await describeOne(rds, o.snapshotId, region);
-    // RDS reads are eventually consistent: a snapshot created a moment ago may not be listed yet.
-    if (!s && Date.now() - t0 < NOT_YET_LISTED_MS && Date.now() < deadline) {
-      await sleep(Math.min(delay, Math.max(0, deadline - Date.now())));
-      delay = Math.min(delay * 2, maxDelay);
-      continue;
-    }
-    if (!s) throw new ChangegateError(`${where} disappeared while it was being created; stopping before any statement: ${check}`, 1);
-    o.onProgress?.(s.status, s.percent);
-    if (s.status === 'available') return { id: s.id, arn: s.arn, createdAt: s.createdAt ?? new Date(t0) };
-    if (!IN_PROGRESS.has(s.status)) {
-      throw new ChangegateError(`${where} ended "${s.status}" instead of "available"; stopping before any statement: ${check}`, 1);
-    }
-    const left = deadline - Date.now();
-    if (left <= 0) {
-      throw new ChangegateError(
-        `${where} was still "${s.status}" at ${s.percent}% after ${o.timeoutSec} s; stopping before any statement: ` +
-          "raise the environment's snapshot_timeout and re-run",
-        1,
-      );
-    }
-    await sleep(Math.min(delay, left));
-    delay = Math.min(delay * 2, maxDelay);
-  }
+  return pollSnapshot(() => describeOne(rds, o.snapshotId, region), {
+    ...o,
+    where: `snapshot ${o.snapshotId} of instance ${o.instanceId} in ${region}`,
+    owner: 'instance',
+  });
 }
 
 async function describeOne(rds: RDSClient, id: string, region: string): Promise<SnapshotInfo | null> {

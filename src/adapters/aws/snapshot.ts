@@ -175,37 +175,45 @@ export async function waitForSnapshot(
   o: Omit<CreateSnapshotOptions, 'tags'> & { started?: number },
 ): Promise<TakenSnapshot> {
   const region = await clientRegion(rds);
+  return pollSnapshot(() => describeOne(rds, o.snapshotId, region), {
+    ...o,
+    where: `snapshot ${o.snapshotId} of cluster ${o.clusterId} in ${region}`,
+    owner: 'cluster',
+  });
+}
+
+/**
+ * The wait both kinds of snapshot share: back-off from `minDelaySec` to `maxDelaySec`, a snapshot
+ * not listed yet tolerated for a minute, anything but an in-progress status final, and one last poll
+ * at the deadline. Failure and timeout are exit 1, "before any statement".
+ */
+export async function pollSnapshot(
+  describe: () => Promise<SnapshotInfo | null>,
+  o: { where: string; owner: 'cluster' | 'instance'; started?: number; timeoutSec: number; minDelaySec?: number; maxDelaySec?: number; onProgress?: (status: string, percent: number) => void },
+): Promise<TakenSnapshot> {
   const t0 = o.started ?? Date.now();
   const deadline = t0 + o.timeoutSec * 1000;
   const maxDelay = (o.maxDelaySec ?? 60) * 1000;
   let delay = Math.min((o.minDelaySec ?? 10) * 1000, maxDelay);
-  const where = `snapshot ${o.snapshotId} of cluster ${o.clusterId} in ${region}`;
+  const check = `check the ${o.owner}'s events in the RDS console and re-run`;
   for (;;) {
-    const s = await describeOne(rds, o.snapshotId, region);
+    const s = await describe();
     // RDS reads are eventually consistent: a snapshot created a moment ago may not be listed yet.
     if (!s && Date.now() - t0 < NOT_YET_LISTED_MS && Date.now() < deadline) {
       await sleep(Math.min(delay, Math.max(0, deadline - Date.now())));
       delay = Math.min(delay * 2, maxDelay);
       continue;
     }
-    if (!s) {
-      throw new ChangegateError(
-        `${where} disappeared while it was being created; stopping before any statement: check the cluster's events in the RDS console and re-run`,
-        1,
-      );
-    }
+    if (!s) throw new ChangegateError(`${o.where} disappeared while it was being created; stopping before any statement: ${check}`, 1);
     o.onProgress?.(s.status, s.percent);
     if (s.status === 'available') return { id: s.id, arn: s.arn, createdAt: s.createdAt ?? new Date(t0) };
     if (!IN_PROGRESS.has(s.status)) {
-      throw new ChangegateError(
-        `${where} ended "${s.status}" instead of "available"; stopping before any statement: check the cluster's events in the RDS console and re-run`,
-        1,
-      );
+      throw new ChangegateError(`${o.where} ended "${s.status}" instead of "available"; stopping before any statement: ${check}`, 1);
     }
     const left = deadline - Date.now();
     if (left <= 0) {
       throw new ChangegateError(
-        `${where} was still "${s.status}" at ${s.percent}% after ${o.timeoutSec} s; stopping before any statement: ` +
+        `${o.where} was still "${s.status}" at ${s.percent}% after ${o.timeoutSec} s; stopping before any statement: ` +
           "raise the environment's snapshot_timeout and re-run",
         1,
       );
