@@ -20,7 +20,7 @@ import { startServer } from '../test/helpers/mysql-server.js';
 import { benchImpact } from './bench-impact.js';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
-const cli = path.join(root, 'dist', 'src', 'cli', 'bin.js');
+const cli = path.join(root, 'dist', 'cli', 'bin.mjs');
 
 function generateRepo(changes: number, perChange: number): string {
   const dir = mkdtempSync(path.join(tmpdir(), 'changegate-bench-'));

@@ -6,8 +6,8 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-/** The compiled CLI entry point. */
-export const BIN = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..', 'src', 'cli', 'bin.js');
+/** The CLI as the package ships it: the bundle scripts/bundle.mjs builds from the compiled entry point. */
+export const BIN = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..', 'cli', 'bin.mjs');
 
 /** What a finished CLI run printed and returned. */
 export interface CliResult {

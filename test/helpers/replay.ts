@@ -500,7 +500,7 @@ export interface ReplayOptions {
   workflowsRoot: string;
   /** What actions/checkout leaves in the workspace: the test repository. */
   workspace: string;
-  /** The built CLI (`dist/src/cli/bin.js`) the `changegate` shim runs. */
+  /** The built CLI (`dist/cli/bin.mjs`, the bundle the package ships) the `changegate` shim runs. */
   cli: string;
   /** `owner/name`. */
   repository: string;
