@@ -4,13 +4,17 @@
 // EXCLUSIVE: the first the server accepts is the truth. Whether it rebuilt the table is read from
 // InnoDB's table id (information_schema.INNODB_TABLES on MySQL, INNODB_SYS_TABLES on MariaDB): a
 // rebuild or copy creates a new table and so a new id; instant and in-place-without-rebuild keep it.
-// Statements that state ALGORITHM/LOCK run as written: the rules must say whether the server accepts
+// The facts come from the production adapter (src/adapters/mysql/facts.ts), so a fact it misreads
+// fails here as a disagreement. Statements that state ALGORITHM/LOCK run as written: the rules must say whether the server accepts
 // them (null when it refuses) and whether they rebuild.
 import assert from 'node:assert/strict';
 import mysql from 'mysql2/promise';
 import { parseDdl } from '../src/core/impact/ddl.js';
 import { decideImpact } from '../src/core/impact/rules.js';
-import type { ColumnFacts, ForeignKeyFacts, ImpactDecision, IndexFacts, ServerFacts, TableFacts } from '../src/core/impact/types.js';
+import type { ImpactDecision, ServerFacts } from '../src/core/impact/types.js';
+import { parseTargetUrl } from '../src/adapters/mysql/connect.js';
+import { openConnection, type MysqlConnection } from '../src/adapters/mysql/connection.js';
+import { readTableFacts } from '../src/adapters/mysql/facts.js';
 import { getServer, type TestServer } from './helpers/mysql-server.js';
 
 type Algo = 'instant' | 'inplace' | 'copy';
@@ -103,6 +107,10 @@ const LADDER: Case[] = [
   { sql: 'ALTER TABLE t MODIFY c INT NULL DEFAULT 0', setup: [GENERATED] },
   { sql: 'ALTER TABLE t ADD COLUMN z INT', setup: [GENERATED] },
   { sql: 'ALTER TABLE t DROP COLUMN n', setup: [FULLTEXT] },
+  // The last FULLTEXT index dropped: InnoDB keeps its hidden FTS_DOC_ID until a rebuild.
+  { sql: 'ALTER TABLE t ADD COLUMN z INT', setup: [FULLTEXT, 'ALTER TABLE t DROP INDEX ft1'] },
+  { sql: 'ALTER TABLE t DROP COLUMN n', setup: [FULLTEXT, 'ALTER TABLE t DROP INDEX ft1'] },
+  { sql: 'ALTER TABLE t ADD COLUMN z INT', setup: [FULLTEXT, 'ALTER TABLE t DROP INDEX ft1', 'ALTER TABLE t FORCE'] },
   { sql: 'ALTER TABLE t RENAME COLUMN si TO si2' },
   { sql: 'ALTER TABLE t RENAME COLUMN b TO b2' },
   { sql: 'ALTER TABLE t CHANGE si si SMALLINT' },
@@ -301,6 +309,7 @@ describe('impact rules agree with the server (ALGORITHM ladder on an empty table
   let server: TestServer;
   let schema: { name: string; drop(): Promise<void> };
   let conn: mysql.Connection;
+  let reader: MysqlConnection;
   let facts: ServerFacts;
   let flavor: 'mysql' | 'mariadb';
 
@@ -308,6 +317,7 @@ describe('impact rules agree with the server (ALGORITHM ladder on an empty table
     server = await getServer();
     schema = await server.freshSchema('impact_agree');
     conn = await mysql.createConnection({ host: server.host, port: server.port, user: server.user, password: server.password, database: schema.name });
+    reader = await openConnection(parseTargetUrl(server.url(schema.name)), 'agreement');
     flavor = /mariadb/i.test(server.version) ? 'mariadb' : 'mysql';
     facts = { flavor, version: /^(\d+\.\d+\.\d+)/.exec(server.version)![1]! };
   });
@@ -316,6 +326,7 @@ describe('impact rules agree with the server (ALGORITHM ladder on an empty table
     // CHANGEGATE_IMPACT_LOG=1 prints what the server did for each case (the table of truths).
     if (process.env.CHANGEGATE_IMPACT_LOG) process.stdout.write(results.join('\n') + '\n');
     await conn?.end();
+    await reader?.close();
     await schema?.drop();
   });
 
@@ -351,7 +362,9 @@ describe('impact rules agree with the server (ALGORITHM ladder on an empty table
   async function rules(sql: string): Promise<ImpactDecision> {
     const spec = parseDdl(sql);
     assert.ok(spec, sql);
-    const table = await readFacts(conn, schema.name, 't', flavor);
+    // The production facts adapter, so that what the plan reads is checked against the server too.
+    const table = (await readTableFacts(reader, facts, [{ schema: schema.name, name: 't' }])).get(`${schema.name}.t`);
+    assert.ok(table, `facts of ${schema.name}.t`);
     return decideImpact(spec, table, facts);
   }
 
@@ -420,93 +433,3 @@ describe('impact rules agree with the server (ALGORITHM ladder on an empty table
     });
   }
 });
-
-/**
- * The table's facts straight from information_schema, as the facts adapter reads them (kept here so
- * the agreement test depends on the rules alone).
- */
-async function readFacts(conn: mysql.Connection, schema: string, name: string, flavor: 'mysql' | 'mariadb'): Promise<TableFacts> {
-  const q = async <T>(sql: string, args: unknown[]): Promise<T[]> => (await conn.query(sql, args))[0] as T[];
-  const [t] = await q<Record<string, unknown>>(
-    `SELECT t.ENGINE, t.ROW_FORMAT, t.TABLE_COLLATION, c.CHARACTER_SET_NAME, t.TABLE_ROWS, t.DATA_LENGTH, t.INDEX_LENGTH, t.CREATE_OPTIONS
-       FROM information_schema.TABLES t JOIN information_schema.COLLATIONS c ON c.COLLATION_NAME = t.TABLE_COLLATION
-      WHERE t.TABLE_SCHEMA = ? AND t.TABLE_NAME = ?`,
-    [schema, name],
-  );
-  const cols = await q<Record<string, unknown>>(
-    `SELECT COLUMN_NAME, COLUMN_TYPE, DATA_TYPE, IS_NULLABLE, COLUMN_DEFAULT, EXTRA, CHARACTER_SET_NAME, COLLATION_NAME,
-            CHARACTER_MAXIMUM_LENGTH, CHARACTER_OCTET_LENGTH, ORDINAL_POSITION
-       FROM information_schema.COLUMNS WHERE TABLE_SCHEMA = ? AND TABLE_NAME = ? ORDER BY ORDINAL_POSITION`,
-    [schema, name],
-  );
-  const stats = await q<Record<string, unknown>>(
-    `SELECT INDEX_NAME, NON_UNIQUE, INDEX_TYPE, COLUMN_NAME, SUB_PART ${flavor === 'mysql' ? ', IS_VISIBLE, EXPRESSION' : ''}
-       FROM information_schema.STATISTICS WHERE TABLE_SCHEMA = ? AND TABLE_NAME = ? ORDER BY INDEX_NAME, SEQ_IN_INDEX`,
-    [schema, name],
-  );
-  const fkRows = await q<Record<string, unknown>>(
-    `SELECT k.CONSTRAINT_NAME, k.COLUMN_NAME, k.REFERENCED_TABLE_SCHEMA, k.REFERENCED_TABLE_NAME, k.REFERENCED_COLUMN_NAME
-       FROM information_schema.KEY_COLUMN_USAGE k
-       JOIN information_schema.REFERENTIAL_CONSTRAINTS r ON r.CONSTRAINT_SCHEMA = k.CONSTRAINT_SCHEMA AND r.CONSTRAINT_NAME = k.CONSTRAINT_NAME AND r.TABLE_NAME = k.TABLE_NAME
-      WHERE k.TABLE_SCHEMA = ? AND k.TABLE_NAME = ? ORDER BY k.CONSTRAINT_NAME, k.ORDINAL_POSITION`,
-    [schema, name],
-  );
-  const [count] = await q<{ n: number }>(`SELECT COUNT(*) AS n FROM \`${schema}\`.\`${name}\``, []);
-  let versions: number | null = null;
-  if (flavor === 'mysql') {
-    const [v] = await q<{ v: number }>('SELECT TOTAL_ROW_VERSIONS AS v FROM information_schema.INNODB_TABLES WHERE NAME = ?', [`${schema}/${name}`]);
-    versions = Number(v?.v ?? 0);
-  }
-  const columns: ColumnFacts[] = cols.map((c) => ({
-    name: String(c.COLUMN_NAME),
-    columnType: String(c.COLUMN_TYPE).toLowerCase(),
-    dataType: String(c.DATA_TYPE).toLowerCase(),
-    nullable: c.IS_NULLABLE === 'YES',
-    default: c.COLUMN_DEFAULT === null ? null : String(c.COLUMN_DEFAULT),
-    extra: String(c.EXTRA ?? '').toLowerCase(),
-    charset: c.CHARACTER_SET_NAME === null ? null : String(c.CHARACTER_SET_NAME),
-    collation: c.COLLATION_NAME === null ? null : String(c.COLLATION_NAME),
-    maxChars: c.CHARACTER_MAXIMUM_LENGTH === null ? null : Number(c.CHARACTER_MAXIMUM_LENGTH),
-    maxBytes: c.CHARACTER_OCTET_LENGTH === null ? null : Number(c.CHARACTER_OCTET_LENGTH),
-    position: Number(c.ORDINAL_POSITION),
-  }));
-  const indexes: IndexFacts[] = [];
-  for (const s of stats) {
-    const iname = String(s.INDEX_NAME);
-    let idx = indexes.find((i) => i.name === iname);
-    if (!idx) {
-      idx = { name: iname, primary: iname === 'PRIMARY', unique: Number(s.NON_UNIQUE) === 0, type: String(s.INDEX_TYPE), columns: [], visible: s.IS_VISIBLE === undefined || s.IS_VISIBLE === 'YES' };
-      indexes.push(idx);
-    }
-    idx.columns.push({ name: s.COLUMN_NAME === null ? null : String(s.COLUMN_NAME), prefix: s.SUB_PART === null ? null : Number(s.SUB_PART) });
-  }
-  const foreignKeys: ForeignKeyFacts[] = [];
-  for (const r of fkRows) {
-    const fname = String(r.CONSTRAINT_NAME);
-    let fk = foreignKeys.find((f) => f.name === fname);
-    if (!fk) {
-      fk = { name: fname, columns: [], refSchema: String(r.REFERENCED_TABLE_SCHEMA), refTable: String(r.REFERENCED_TABLE_NAME), refColumns: [] };
-      foreignKeys.push(fk);
-    }
-    fk.columns.push(String(r.COLUMN_NAME));
-    fk.refColumns.push(String(r.REFERENCED_COLUMN_NAME));
-  }
-  return {
-    schema,
-    name,
-    source: 'live',
-    engine: String(t!.ENGINE),
-    rowFormat: String(t!.ROW_FORMAT).toLowerCase(),
-    charset: String(t!.CHARACTER_SET_NAME),
-    collation: String(t!.TABLE_COLLATION),
-    rows: Number(count!.n),
-    dataBytes: Number(t!.DATA_LENGTH),
-    indexBytes: Number(t!.INDEX_LENGTH),
-    columns,
-    indexes,
-    foreignKeys,
-    totalRowVersions: versions,
-    partitioned: /partitioned/i.test(String(t!.CREATE_OPTIONS ?? '')),
-    hasFulltext: indexes.some((i) => i.type === 'FULLTEXT'),
-  };
-}

@@ -19,7 +19,7 @@ function users(rows: number): TableFacts {
       { name: 'email', columnType: 'varchar(100)', dataType: 'varchar', nullable: true, default: null, extra: '', charset: 'utf8mb4', collation: 'utf8mb4_0900_ai_ci', maxChars: 100, maxBytes: 400, position: 2 },
     ],
     indexes: [{ name: 'PRIMARY', primary: true, unique: true, type: 'BTREE', columns: [{ name: 'id', prefix: null }], visible: true }],
-    foreignKeys: [], totalRowVersions: 0, partitioned: false, hasFulltext: false,
+    foreignKeys: [], totalRowVersions: 0, partitioned: false, hasFulltext: false, hiddenFtsDocId: false,
   };
 }
 

@@ -61,6 +61,7 @@ function table(more: Partial<TableFacts> = {}): TableFacts {
     totalRowVersions: 0,
     partitioned: false,
     hasFulltext: false,
+    hiddenFtsDocId: false,
     ...more,
   };
 }

@@ -92,6 +92,7 @@ export async function readTableFacts(conn: MysqlConnection, server: ServerFacts,
       totalRowVersions: null,
       partitioned: /partitioned/i.test(str(r.CREATE_OPTIONS)),
       hasFulltext: false,
+      hiddenFtsDocId: false,
     });
   }
   if (out.size === 0) return out;
@@ -150,23 +151,36 @@ export async function readTableFacts(conn: MysqlConnection, server: ServerFacts,
     fk.refColumns.push(str(r.REFERENCED_COLUMN_NAME));
   }
 
-  if (server.flavor === 'mysql') {
-    // INSTANT ADD/DROP COLUMN counts row versions (MySQL 8.0.29+); the column is absent before that,
-    // and reading INNODB_TABLES takes the PROCESS privilege. InnoDB names tables `schema/table`.
-    try {
-      const innodb = [...out.values()].map((t) => `${t.schema}/${t.name}`);
-      const rows = await conn.query<Row>(
-        bounded(`SELECT NAME, TOTAL_ROW_VERSIONS FROM information_schema.INNODB_TABLES WHERE NAME IN (${innodb.map(() => '?').join(', ')})`, server, timeoutSec),
-        innodb,
-      );
-      for (const r of rows) {
-        const [schema, name] = str(r.NAME).split('/');
-        const t = out.get(`${schema}.${name}`);
-        if (t) t.totalRowVersions = numOrNull(r.TOTAL_ROW_VERSIONS);
-      }
-    } catch (e) {
-      if (!(e instanceof StatementError && [1054, 1109, 1227, 1142].includes(e.errno ?? 0))) throw e;
+  // From InnoDB's own dictionary (the PROCESS privilege): MySQL 8.0.29+'s row versions (INSTANT
+  // ADD/DROP COLUMN count them), and whether the table keeps the hidden FTS_DOC_ID, which outlives its
+  // last FULLTEXT index until a rebuild and rules out instant column changes. The FULLTEXT auxiliary
+  // tables carry the table's id in hex (`schema/FTS_<id>_CONFIG`) for as long as that column lives.
+  // InnoDB names tables `schema/table`.
+  try {
+    const innodb = [...out.values()].map((t) => `${t.schema}/${t.name}`);
+    const view = server.flavor === 'mysql' ? 'INNODB_TABLES' : 'INNODB_SYS_TABLES';
+    const rows = await conn.query<Row>(
+      bounded(
+        `SELECT t.NAME, ${server.flavor === 'mysql' ? 't.TOTAL_ROW_VERSIONS' : 'NULL AS TOTAL_ROW_VERSIONS'},
+                EXISTS (SELECT 1 FROM information_schema.${view} a
+                         WHERE LOWER(a.NAME) = LOWER(CONCAT(SUBSTRING_INDEX(t.NAME, '/', 1), '/fts_', LPAD(HEX(t.TABLE_ID), 16, '0'), '_config'))) AS FTS
+           FROM information_schema.${view} t WHERE t.NAME IN (${innodb.map(() => '?').join(', ')})`,
+        server,
+        timeoutSec,
+      ),
+      innodb,
+    );
+    for (const r of rows) {
+      const [schema, name] = str(r.NAME).split('/');
+      const t = out.get(`${schema}.${name}`);
+      if (!t) continue;
+      t.totalRowVersions = numOrNull(r.TOTAL_ROW_VERSIONS);
+      t.hiddenFtsDocId = Number(r.FTS) === 1;
     }
+  } catch (e) {
+    // An older MySQL without TOTAL_ROW_VERSIONS, or a user without PROCESS: the hidden column is then
+    // assumed wherever a FULLTEXT index is, as the rules always did.
+    if (!(e instanceof StatementError && [1054, 1109, 1227, 1142].includes(e.errno ?? 0))) throw e;
   }
 
   // Statistics are estimates (InnoDB samples pages, and keeps a dropped-to-empty table's old count):

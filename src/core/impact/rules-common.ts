@@ -106,7 +106,7 @@ export function hasPrimaryKey(table: TableFacts): boolean {
 
 /** Whether the table has FTS_DOC_ID (InnoDB's hidden column for FULLTEXT, or a user-defined one): instant ADD/DROP COLUMN stop there. */
 export function hasFtsDocId(table: TableFacts): boolean {
-  return table.hasFulltext || table.columns.some((c) => c.name.toUpperCase() === 'FTS_DOC_ID');
+  return table.hasFulltext || table.hiddenFtsDocId || table.columns.some((c) => c.name.toUpperCase() === 'FTS_DOC_ID');
 }
 
 /** Whether a column is generated (virtual or stored) by its EXTRA. */

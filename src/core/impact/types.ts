@@ -75,6 +75,11 @@ export interface TableFacts {
   partitioned: boolean;
   /** Whether the table has a FULLTEXT index (adding another one rebuilds; InnoDB's FTS_DOC_ID). */
   hasFulltext: boolean;
+  /**
+   * Whether InnoDB keeps its hidden FTS_DOC_ID column: while a FULLTEXT index exists, and after the
+   * last one is dropped until the next rebuild. Instant ADD/DROP COLUMN is refused while it is there.
+   */
+  hiddenFtsDocId: boolean;
 }
 
 /** How the server will run a DDL statement; null fields are unknown, and unknown counts as blocking. */
