@@ -52,7 +52,7 @@ const numOrNull = (v: unknown): number | null => (v === null || v === undefined 
 
 /**
  * Facts for every named table that exists (absent ones are left out of the map, keyed `schema.table`).
- * Five queries on MariaDB, six on MySQL, whatever the number of tables.
+ * Six queries, whatever the number of tables.
  */
 export async function readTableFacts(conn: MysqlConnection, server: ServerFacts, tables: TableName[], timeoutSec = FACTS_TIMEOUT_SEC): Promise<Map<string, TableFacts>> {
   const out = new Map<string, TableFacts>();

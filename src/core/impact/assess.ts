@@ -7,7 +7,7 @@ import { isWord, verbIndex } from '../lint/syntax.js';
 import type { PlannedChange, PlannedStatement } from '../plan-types.js';
 import { deferred, preChecks, refKey, type PreCheck } from './checks.js';
 import { parseDdl, tablesOf, type DdlSpec } from './ddl.js';
-import { evolveFacts } from './model.js';
+import { caseInsensitiveKey, evolveInPlace } from './model.js';
 import { decideImpact, estimateSeconds } from './rules.js';
 import type { CheckResult, Impact, ImpactDecision, ServerFacts, TableFacts } from './types.js';
 
@@ -26,7 +26,11 @@ export interface ImpactRules {
 export const IMPACT_RULES: ImpactRules = {
   decide: decideImpact,
   seconds: estimateSeconds,
-  evolve: evolveFacts,
+  // The pass evolves its own copy of the live facts, one statement at a time.
+  evolve: (model, spec, schema) => {
+    evolveInPlace(model, spec, schema);
+    return model;
+  },
 };
 
 /** What the pass needs besides the plan. */
@@ -159,7 +163,10 @@ function pending(c: PlannedChange): PlannedStatement[] {
 }
 
 function lookup(model: Map<string, TableFacts>, k: string): TableFacts | undefined {
-  return model.get(k) ?? [...model.entries()].find(([x]) => x.toLowerCase() === k.toLowerCase())?.[1];
+  const exact = model.get(k);
+  if (exact) return exact;
+  const key = caseInsensitiveKey(model, k);
+  return key === undefined ? undefined : model.get(key);
 }
 
 function impactOf(table: string, facts: TableFacts | null, d: ImpactDecision, seconds: number | null): Impact {
