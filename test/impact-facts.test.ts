@@ -131,6 +131,29 @@ describe('impact facts: what the target says about the tables a plan touches', f
     }
   });
 
+  it('reads the row versions of a partitioned table from its partitions, and the hidden FTS_DOC_ID a dropped FULLTEXT index leaves', async () => {
+    const admin = await mysql.createConnection(schema.url);
+    try {
+      await admin.query('CREATE TABLE parted (id INT NOT NULL PRIMARY KEY, a INT) ENGINE=InnoDB PARTITION BY HASH(id) PARTITIONS 3');
+      // Instant on both servers; MySQL counts a row version per partition.
+      await admin.query('ALTER TABLE parted ADD COLUMN b INT, ALGORITHM=INSTANT');
+      await admin.query('ALTER TABLE parted ADD COLUMN c INT, ALGORITHM=INSTANT');
+      await admin.query('ALTER TABLE users DROP INDEX ft_bio');
+    } finally {
+      await admin.end();
+    }
+    const facts = await readTableFacts(reader, serverFacts(target.server.version), [
+      { schema: schema.name, name: 'parted' },
+      { schema: schema.name, name: 'users' },
+      { schema: schema.name, name: 'orgs' },
+    ]);
+    const parted = facts.get(`${schema.name}.parted`)!;
+    assert.deepEqual([parted.partitioned, parted.totalRowVersions], [true, testServerKind() === 'mysql' ? 2 : null]);
+    const users = facts.get(`${schema.name}.users`)!;
+    assert.deepEqual([users.hasFulltext, users.hiddenFtsDocId], [false, true]);
+    assert.equal(facts.get(`${schema.name}.orgs`)!.hiddenFtsDocId, false);
+  });
+
   it('reads fifty tables in the same few round trips as one', async () => {
     const admin = await mysql.createConnection(schema.url);
     try {

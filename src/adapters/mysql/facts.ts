@@ -158,24 +158,29 @@ export async function readTableFacts(conn: MysqlConnection, server: ServerFacts,
   // InnoDB names tables `schema/table`.
   try {
     const innodb = [...out.values()].map((t) => `${t.schema}/${t.name}`);
+    // A partitioned table is one InnoDB table per partition (`t#p#p0`, MariaDB `t#P#p0`), each with its
+    // own row versions: the table's count is the largest.
+    const parts = [...out.values()].filter((t) => t.partitioned).map((t) => `${t.schema}/${t.name}#p#%`.replace(/_/g, '\\_'));
     const view = server.flavor === 'mysql' ? 'INNODB_TABLES' : 'INNODB_SYS_TABLES';
     const rows = await conn.query<Row>(
       bounded(
         `SELECT t.NAME, ${server.flavor === 'mysql' ? 't.TOTAL_ROW_VERSIONS' : 'NULL AS TOTAL_ROW_VERSIONS'},
                 EXISTS (SELECT 1 FROM information_schema.${view} a
                          WHERE LOWER(a.NAME) = LOWER(CONCAT(SUBSTRING_INDEX(t.NAME, '/', 1), '/fts_', LPAD(HEX(t.TABLE_ID), 16, '0'), '_config'))) AS FTS
-           FROM information_schema.${view} t WHERE t.NAME IN (${innodb.map(() => '?').join(', ')})`,
+           FROM information_schema.${view} t
+          WHERE t.NAME IN (${innodb.map(() => '?').join(', ')})${parts.map(() => ' OR t.NAME LIKE ?').join('')}`,
         server,
         timeoutSec,
       ),
-      innodb,
+      [...innodb, ...parts],
     );
     for (const r of rows) {
-      const [schema, name] = str(r.NAME).split('/');
+      const [schema, name] = str(r.NAME).split('#')[0]!.split('/');
       const t = out.get(`${schema}.${name}`);
       if (!t) continue;
-      t.totalRowVersions = numOrNull(r.TOTAL_ROW_VERSIONS);
-      t.hiddenFtsDocId = Number(r.FTS) === 1;
+      const versions = numOrNull(r.TOTAL_ROW_VERSIONS);
+      t.totalRowVersions = versions === null ? t.totalRowVersions : Math.max(versions, t.totalRowVersions ?? 0);
+      t.hiddenFtsDocId ||= Number(r.FTS) === 1;
     }
   } catch (e) {
     // An older MySQL without TOTAL_ROW_VERSIONS, or a user without PROCESS: the hidden column is then
