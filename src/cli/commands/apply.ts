@@ -50,7 +50,7 @@ export default async function apply(ctx: CommandContext, opts: { env: string; dr
     if (plan.changes.length > 0 && problems.length === 0) {
       impact = await openImpact(t.open);
       // A dry run reports the checks as plan does; a real run checks each change right before it starts.
-      await assessPlan(ctx, s, impact, plan, { checks: !!opts.dryRun });
+      await assessPlan(ctx, s, impact, plan, { checks: !!opts.dryRun, keepFacts: !opts.dryRun });
       const session = impact;
       applyCtx.beforeChange = (c) => preflight(ctx, s, session, c);
     }
