@@ -66,9 +66,9 @@ export function tableOrder(tables: TableShape[]): TableShape[] {
   let left = [...tables].sort((a, b) => (a.name < b.name ? -1 : 1));
   while (left.length > 0) {
     const ready = left.filter((t) => [...deps.get(t.name)!].every((d) => done.has(d)));
-    // A cycle (sakila's store and staff reference each other): take the first by name; the keys
-    // that point forward are added by ALTER TABLE once every table exists.
-    const next = ready.length > 0 ? ready : [left[0]!];
+    // A cycle (sakila's store and staff reference each other): take the first table by name that is
+    // on one, so that only the cycle's keys point forward; they are added by ALTER TABLE afterwards.
+    const next = ready.length > 0 ? ready : [left.find((t) => onCycle(t.name, deps, done)) ?? left[0]!];
     for (const t of next) {
       out.push(t);
       done.add(t.name);
@@ -76,6 +76,20 @@ export function tableOrder(tables: TableShape[]): TableShape[] {
     left = left.filter((t) => !done.has(t.name));
   }
   return out;
+}
+
+// Whether `start` reaches itself through references to tables not yet created.
+function onCycle(start: string, deps: Map<string, Set<string>>, done: Set<string>): boolean {
+  const seen = new Set<string>();
+  const stack = [...deps.get(start)!].filter((d) => !done.has(d));
+  while (stack.length > 0) {
+    const n = stack.pop()!;
+    if (n === start) return true;
+    if (seen.has(n)) continue;
+    seen.add(n);
+    for (const d of deps.get(n) ?? []) if (!done.has(d)) stack.push(d);
+  }
+  return false;
 }
 
 /** Views in an order where each comes after the views its definition names (a cycle keeps name order). */
