@@ -190,4 +190,15 @@ describe('baseline: adopting an existing Sakila database', function () {
     assert.ok(existsSync(path.join(repo, 'changes', `${second}.yaml`)));
     assert.deepEqual(readdirSync(path.join(repo, 'changes')).length, 3);
   });
+
+  it('keeps the baseline first: it is not written after an existing change, and no change may sort before it', async () => {
+    const early = makeRepo({ 'changegate.yaml': localConfig(), ...{ 'changes/2000-01-01-early.yaml': 'title: early\nticket: T-1\ndestructive: false\napply:\n  - migrations/2000-01-01-early/up.sql\n', 'migrations/2000-01-01-early/up.sql': 'CREATE TABLE early (id INT PRIMARY KEY);\n' } });
+    const r = await runCli(['baseline', '--env', 'local', '--ticket', 'T-1'], { cwd: early, env: { TEST_URL: env.OTHER_URL } });
+    assert.equal(r.code, 2);
+    assert.equal(r.stderr, `error: changes/2000-01-01-early.yaml sorts before the baseline ${BASELINE} that this run would write; the baseline must be the first change: move it to a later date first\n`);
+    writeFiles(early, { [`changes/${BASELINE}.yaml`]: 'title: b\nticket: T-1\ndestructive: false\nbaseline: true\napply:\n  - migrations/b/up.sql\n', 'migrations/b/up.sql': 'SELECT 1;\n' });
+    const v = await runCli(['validate', '--format', 'json'], { cwd: early });
+    const d = (JSON.parse(v.stdout) as { diagnostics: { code: string; file: string; message: string }[] }).diagnostics.filter((x) => x.code === 'CG082');
+    assert.deepEqual(d.map((x) => [x.file, x.message]), [['changes/2000-01-01-early.yaml', `sorts before the baseline ${BASELINE}, which recreates the schema that existed before changegate; date it after the baseline`]]);
+  });
 });

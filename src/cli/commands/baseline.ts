@@ -38,6 +38,10 @@ export default async function baseline(ctx: CommandContext, opts: BaselineOption
     if (pattern !== undefined && !new RegExp(pattern).test(opts.ticket)) {
       throw new UsageError(`ticket "${opts.ticket}" does not match ticket_pattern ${pattern}`);
     }
+    const earlier = s.changes.filter((c) => c.id < id).map((c) => c.file).sort();
+    if (earlier.length > 0) {
+      throw new UsageError(`${earlier[0]} sorts before the baseline ${id} that this run would write; the baseline must be the first change: move ${earlier.length === 1 ? 'it' : `it and ${earlier.length - 1} other(s)`} to a later date first`);
+    }
     for (const rel of [files.manifest, `changes/${id}.yml`, files.up]) {
       if (existsSync(path.join(ctx.root, rel))) throw new UsageError(`${rel} already exists; changegate baseline never overwrites a file`);
     }
