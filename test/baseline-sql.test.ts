@@ -1,6 +1,6 @@
 // The baseline writer's pure parts (ordering, DEFINER and qualifier stripping, deferred foreign keys)
 // on plain data, and on the real server the objects Sakila lacks: an event, a view that calls a
-// function, an explicit DEFINER, rows behind an AUTO_INCREMENT counter.
+// function, an explicit DEFINER, rows behind an AUTO_INCREMENT counter, partitions, a CHECK, a generated column.
 import assert from 'node:assert/strict';
 import { baselineSql, splitForeignKeys, stripDefiner, stripQualifier, tableOrder, viewOrder } from '../src/adapters/mysql/baseline-sql.js';
 import { connectTarget, parseTargetUrl } from '../src/adapters/mysql/connect.js';
@@ -50,7 +50,7 @@ describe('baseline SQL writer', () => {
     assert.deepEqual(r.later, ['ALTER TABLE `staff` ADD CONSTRAINT `fk_staff_store` FOREIGN KEY (`store_id`) REFERENCES `store` (`id`)']);
   });
 
-  it('writes an event, a view calling a function, an explicit DEFINER and a used counter so that they replay equal', async function () {
+  it('writes an event, a view calling a function, an explicit DEFINER, a used counter, partitions, a CHECK and a generated column so that they replay equal', async function () {
     this.timeout(60_000);
     const server = await getServer();
     const live = await server.freshSchema('bl_live');
@@ -64,13 +64,16 @@ describe('baseline SQL writer', () => {
         'CREATE DEFINER = CURRENT_USER FUNCTION twice(x INT) RETURNS INT DETERMINISTIC RETURN x * 2',
         `CREATE VIEW a_doubled AS SELECT id, twice(v) AS v2 FROM \`${live.name}\`.t`,
         "CREATE EVENT ev_purge ON SCHEDULE EVERY 1 DAY DO DELETE FROM t WHERE v < 0",
+        // Partitions, a CHECK and a generated column: the parts of SHOW CREATE TABLE after and inside the column list.
+        `CREATE TABLE p (id INT NOT NULL, v INT, g INT AS (v * 2) STORED, CONSTRAINT chk_v CHECK (v >= 0), PRIMARY KEY (id))
+           PARTITION BY RANGE (id) (PARTITION p0 VALUES LESS THAN (10), PARTITION p1 VALUES LESS THAN MAXVALUE)`,
       ]) await a.session.run(sql);
       await a.session.commit();
       const written = await baselineSql(a.connection, live.name, '-- test');
       assert.doesNotMatch(written.sql, /AUTO_INCREMENT=|DEFINER\s*=/);
       assert.ok(written.sql.indexOf('FUNCTION `twice`') < written.sql.indexOf('VIEW `a_doubled`'), 'functions before views');
       assert.match(written.sql, /CREATE EVENT `ev_purge`/);
-      assert.deepEqual(written.counts, { tables: 1, views: 1, routines: 1, triggers: 0, events: 1 });
+      assert.deepEqual(written.counts, { tables: 2, views: 1, routines: 1, triggers: 0, events: 1 });
       const split = splitSql('up.sql', written.sql);
       assert.deepEqual(split.errors, []);
       for (const st of split.statements) await b.session.run(st.sql);
