@@ -29,7 +29,7 @@ describe('baseline: adopting an existing Sakila database', function () {
     server = await getServer();
     env = {};
     names = {};
-    for (const e of ['prod', 'qa', 'fresh', 'other']) {
+    for (const e of ['prod', 'qa', 'fresh', 'other', 'empty']) {
       const s = await server.freshSchema(`sk_${e}`);
       schemas.push(s);
       env[`${e.toUpperCase()}_URL`] = s.url;
@@ -47,7 +47,8 @@ describe('baseline: adopting an existing Sakila database', function () {
           '  qa:', '    url_env: QA_URL', '    lock_timeout: 1',
           '  prod:', '    url_env: PROD_URL', '    after: qa', '    lock_timeout: 1',
           '  fresh:', '    url_env: FRESH_URL', '    lock_timeout: 1',
-          '  other:', '    url_env: OTHER_URL', '    lock_timeout: 1', '',
+          '  other:', '    url_env: OTHER_URL', '    lock_timeout: 1',
+          '  empty:', '    url_env: EMPTY_URL', '    lock_timeout: 1', '',
         ].join('\n'),
       ),
     });
@@ -171,6 +172,17 @@ describe('baseline: adopting an existing Sakila database', function () {
     const d = await cli('drift', '--env', 'fresh');
     assert.equal(d.code, 0, out(d));
     assert.equal(d.stdout, 'no drift in fresh: 2 applied change(s) match their files and the live schema\n');
+  });
+
+  it('says what it does on an environment built by apply, and refuses an empty one', async () => {
+    const built = await cli('baseline', '--env', 'fresh');
+    assert.equal(built.code, 0, out(built));
+    assert.equal(built.stdout, `fresh already records the baseline ${BASELINE} (applied); nothing to do\n`);
+    const empty = await cli('baseline', '--env', 'empty');
+    assert.equal(empty.code, 1);
+    assert.equal(empty.stderr, `error: refused: empty's schema ${names.empty} is empty, so there is nothing to record; changegate apply --env empty builds it from ${BASELINE}\n`);
+    const st = await cli('status', '--env', 'prod');
+    assert.match(st.stdout, new RegExp(`^  baseline    ${BASELINE}  \\d+/\\d+  \\S+Z$`, 'm'));
   });
 
   it('allows one baseline per repository', async () => {
