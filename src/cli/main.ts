@@ -73,6 +73,19 @@ export async function run(argv: string[], io: { stdout?: (s: string) => void; st
   program.command('new').argument('<slug>', 'lowercase words joined by hyphens').requiredOption('--ticket <ticket>', 'work ticket')
     .description('write a change manifest and its SQL files from a template')
     .action(action(() => import('./commands/new.js')));
+  program.command('baseline').description("write the baseline change from an environment's live schema, or check one against it, and record it without running it")
+    .requiredOption('--env <name>', 'environment').option('--ticket <ticket>', 'work ticket (when the baseline change is written)')
+    .option('--shadow-url <url>', 'server for the proof replay (default: the target server)')
+    .action(action(() => import('./commands/baseline.js')));
+  program.command('init').description('scaffold changegate.yaml, the caller workflows, changes/ and migrations/; never overwrites')
+    .option('--database <name>', 'the database (config name)').option('--ticket-pattern <regex>', 'pattern every ticket must match')
+    .option('--env <name>', 'name of the environment the flags below describe', 'local')
+    .option('--url-env <variable>', 'the environment reads its connection URL from this variable')
+    .option('--cluster <id>', 'Aurora cluster of the environment').option('--region <region>', 'AWS region of the environment')
+    .option('--secret <id>', 'Secrets Manager id of its admin credentials').option('--schema <name>', 'schema the changes run in')
+    .option('--workflow-repo <owner/name>', "GitHub repository holding changegate's reusable workflows")
+    .option('--force', 'overwrite files that exist')
+    .action(action(() => import('./commands/init.js')));
   program.command('resolve').argument('<change>', 'change id').requiredOption('--env <name>', 'environment')
     .requiredOption('--statement <n>', 'the in-doubt statement number')
     .option('--applied', 'the statement took effect').option('--not-applied', 'the statement did not take effect')

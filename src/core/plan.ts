@@ -1,5 +1,6 @@
 // The pure planning step: (changes, history, environment) -> what would run. `plan` prints this object
 // and `apply` executes the very same one, so what a reviewer approves is what runs.
+import { inPlace } from './baseline.js';
 import { CHECKSUM_VERSION, statementMatches } from './checksum.js';
 import { lintStatements, setsSessionState, statementKind } from './lint/index.js';
 import type { Plan, PlannedChange, SnapshotDecision } from './plan-types.js';
@@ -85,7 +86,7 @@ export function planEnvironment(changes: Change[], history: HistoryRecord[], env
 
   for (const rec of history) {
     if (known.has(rec.changeId) || rec.changeId.includes(':')) continue;
-    if (rec.status === 'applied' || rec.status === 'running' || rec.status === 'in-doubt' || rec.status === 'failed') {
+    if (inPlace(rec.status) || rec.status === 'running' || rec.status === 'in-doubt' || rec.status === 'failed') {
       problems.push({
         changeId: rec.changeId,
         kind: 'missing',
@@ -108,7 +109,7 @@ export function planEnvironment(changes: Change[], history: HistoryRecord[], env
       });
       continue;
     }
-    if (rec?.status === 'applied') {
+    if (rec && inPlace(rec.status)) {
       applied.push(change.id);
       if (rec.checksum !== change.checksum) {
         const files = changedFiles(change, rec);
@@ -170,7 +171,7 @@ export function planEnvironment(changes: Change[], history: HistoryRecord[], env
     }
     for (const dep of change.depends_on) {
       const depRec = byId.get(dep);
-      if (depRec?.status !== 'applied' && !willRun.has(dep)) {
+      if (!inPlace(depRec?.status) && !willRun.has(dep)) {
         problems.push({
           changeId: change.id,
           kind: 'dependency',
@@ -233,7 +234,7 @@ export function promotionProblems(plan: Plan, changes: Map<string, Change>, afte
     const rec = byId.get(planned.id);
     let why: string | undefined;
     if (!rec) why = `has not run in ${afterEnv}`;
-    else if (rec.status !== 'applied') why = `is ${rec.status} in ${afterEnv}`;
+    else if (!inPlace(rec.status)) why = `is ${rec.status} in ${afterEnv}`;
     else if (change && rec.checksum !== change.checksum) {
       const files = changedFiles(change, rec);
       why = `was applied in ${afterEnv} with different files (${files.join(', ') || change.file} changed since)`;

@@ -153,12 +153,14 @@ export interface Change {
   rollbackStatements: Statement[];
   /** Normalized checksum over the manifest and every apply file (see `checksum.ts`). */
   checksum: string;
+  /** `baseline: true`: the change recreates a schema that existed before changegate (see `changegate baseline`). */
+  baseline?: boolean;
   /** Per-file normalized checksums of the manifest and each apply file, keyed by repository path. */
   fileChecksums: Record<string, string>;
 }
 
 /** Status of a change in one target's history table. */
-export type HistoryStatus = 'running' | 'applied' | 'failed' | 'in-doubt' | 'rolled-back' | 'restored';
+export type HistoryStatus = 'running' | 'applied' | 'failed' | 'in-doubt' | 'rolled-back' | 'restored' | 'baseline';
 
 /** One row of a target's history table: the durable record of a change in that target. */
 export interface HistoryRecord {

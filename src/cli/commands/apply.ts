@@ -9,6 +9,7 @@ import { lockedApplyContext, lockTarget, operator, planWithGates, refuseProblems
 import { planText, reportText } from '../render.js';
 import { assessPlan, openImpact, preflight, type ImpactSession } from '../impact-step.js';
 import { protectRun } from '../backup-step.js';
+import { refuseBaselineOverSchema } from '../baseline-guard.js';
 import { reportSummary } from '../summary.js';
 import { planJson } from './plan.js';
 import { ProgressLines } from '../progress.js';
@@ -47,6 +48,7 @@ export default async function apply(ctx: CommandContext, opts: { env: string; dr
     // A dry run writes nothing, not even the in-doubt verdict on an interrupted run.
     const history = opts.dryRun ? t.history : await reconcileInterrupted(s.byId, t.history, s.env.name, applyCtx);
     const { plan, problems } = await planWithGates(ctx, s, history);
+    await refuseBaselineOverSchema(s, t.open, plan);
     if (plan.changes.length > 0 && problems.length === 0) {
       impact = await openImpact(t.open);
       // A dry run reports the checks as plan does; a real run checks each change right before it starts.

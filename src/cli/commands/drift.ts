@@ -1,5 +1,6 @@
 // `changegate drift --env E`: files changed after they were applied (checksum drift), and the live
 // schema against what replaying the applied changes produces (schema drift).
+import { inPlace } from '../../core/baseline.js';
 import { refuseProtected } from '../../core/guards.js';
 import { planEnvironment } from '../../core/plan.js';
 import type { CommandContext } from '../context.js';
@@ -13,7 +14,7 @@ export default async function drift(ctx: CommandContext, opts: { env: string; sh
   try {
     const { problems } = planEnvironment(s.changes, history, s.env);
     const files = problems.filter((p) => p.kind === 'drift' || p.kind === 'missing').map((p) => p.message);
-    const appliedIds = new Set(history.filter((r) => r.status === 'applied').map((r) => r.changeId));
+    const appliedIds = new Set(history.filter((r) => inPlace(r.status)).map((r) => r.changeId));
     const applied = s.changes.filter((c) => appliedIds.has(c.id));
     const { describeSchema, diffSchemas } = await import('../../adapters/mysql/introspect.js');
     const live = await describeSchema(open.target.connection, open.target.schema);

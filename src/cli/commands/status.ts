@@ -10,7 +10,7 @@ import { readTarget, scope } from '../flow.js';
 /** One row of `status`, in DESIGN.md's JSON shape. */
 export interface StatusRow {
   id: string;
-  status: 'pending' | 'running' | 'applied' | 'failed' | 'in-doubt' | 'drifted' | 'rolled-back' | 'restored';
+  status: 'pending' | 'running' | 'applied' | 'failed' | 'in-doubt' | 'drifted' | 'rolled-back' | 'restored' | 'baseline';
   statements_applied: number;
   statements_total: number;
   checksum: string | null;
@@ -44,7 +44,7 @@ export default async function status(ctx: CommandContext, opts: { env: string })
     rows.push(row(change.id, rec, rec ? stateOf(rec, change.checksum, s.byId.get(change.id)) : 'pending', change.statements.length));
   }
   for (const rec of history) {
-    if (!s.byId.has(rec.changeId) && !rec.changeId.includes(':')) rows.push(row(rec.changeId, rec, rec.status === 'applied' ? 'drifted' : rec.status, rec.statementsTotal));
+    if (!s.byId.has(rec.changeId) && !rec.changeId.includes(':')) rows.push(row(rec.changeId, rec, rec.status === 'applied' || rec.status === 'baseline' ? 'drifted' : rec.status, rec.statementsTotal));
   }
   ctx.out.setDocument({ environment: s.env.name, changes: rows, ...(backups.length ? { backups } : {}) });
   ctx.out.info(`status of ${s.env.name}:`);
@@ -57,7 +57,7 @@ export default async function status(ctx: CommandContext, opts: { env: string })
 }
 
 function stateOf(rec: HistoryRecord, checksum: string, change: Parameters<typeof inFlightMayHaveRun>[0]): StatusRow['status'] {
-  if (rec.status === 'applied') return rec.checksumVersion === CHECKSUM_VERSION && rec.checksum !== checksum ? 'drifted' : 'applied';
+  if (rec.status === 'applied' || rec.status === 'baseline') return rec.checksumVersion === CHECKSUM_VERSION && rec.checksum !== checksum ? 'drifted' : rec.status;
   if (rec.status === 'running' && inFlightMayHaveRun(change, rec)) return 'running';
   return rec.status;
 }
@@ -70,6 +70,6 @@ function row(id: string, rec: HistoryRecord | undefined, st: StatusRow['status']
     statements_total: rec?.statementsTotal ?? total,
     checksum: rec?.checksum ?? null,
     snapshot: rec?.snapshotId ?? null,
-    applied_at: rec?.status === 'applied' && rec.finishedAt ? rec.finishedAt.toISOString() : null,
+    applied_at: (rec?.status === 'applied' || rec?.status === 'baseline') && rec.finishedAt ? rec.finishedAt.toISOString() : null,
   };
 }

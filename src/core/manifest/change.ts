@@ -20,6 +20,7 @@ interface RawChange {
   depends_on?: string[];
   environments?: string[];
   lint?: { ignore?: string[] };
+  baseline?: boolean;
 }
 
 /** A manifest read into a Change, with whether all of its SQL could be read and split. */
@@ -110,6 +111,7 @@ export function loadChange(id: string, source: YamlSource, files: SqlFiles, fact
   };
   if (raw.owner !== undefined) change.owner = raw.owner;
   if (raw.environments !== undefined) change.environments = raw.environments;
+  if (raw.baseline === true) change.baseline = true;
   return { change, complete };
 }
 

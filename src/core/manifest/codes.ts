@@ -1,6 +1,6 @@
 // The validation codes (CG000-CG099). A code is part of the product once released: never renumber
 // one, never reuse a retired one. CG010 belongs to the SQL splitter (src/core/sql/split.ts);
-// CG080-CG099 are free.
+// CG083-CG099 are free.
 import type { Diagnostic, Severity } from '../types.js';
 
 /**
@@ -43,6 +43,9 @@ import type { Diagnostic, Severity } from '../types.js';
  * | CG062 | error    | a change depends on one that sorts after it (a later date, or later on the same day) |
  * | CG070 | error    | destructive: false, but lint finds a destructive statement (one per statement) |
  * | CG071 | warning  | destructive: true, but lint finds no destructive statement |
+ * | CG080 | error    | changegate.yaml still holds a `<FILL: ...>` placeholder that `changegate init` wrote |
+ * | CG081 | error    | a second change says `baseline: true` (a repository has one baseline) |
+ * | CG082 | error    | a change sorts before the baseline change |
  */
 export const CODES = {
   configMissing: 'CG001',
@@ -79,6 +82,9 @@ export const CODES = {
   dependsOnLater: 'CG062',
   undeclaredDestructive: 'CG070',
   declaredButNotDestructive: 'CG071',
+  placeholder: 'CG080',
+  secondBaseline: 'CG081',
+  beforeBaseline: 'CG082',
 } as const;
 
 /** One of the validation codes above. */

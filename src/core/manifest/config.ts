@@ -9,6 +9,7 @@ import { compareDiagnostics } from './format.js';
 import { decodeUtf8, notUtf8Diagnostic } from './paths.js';
 import { checkBackupFields, defaultSnapshotMethod } from './backup-fields.js';
 import { validateAgainstSchema } from './schema.js';
+import { placeholderDiagnostics } from './placeholders.js';
 import { YamlSource } from './yaml.js';
 import { pushAll } from '../arrays.js';
 
@@ -74,6 +75,7 @@ export function readConfig(root: string, file = 'changegate.yaml'): LoadedConfig
   const diagnostics = [...source.diagnostics];
   if (!source.ok) return { diagnostics, facts: {} };
   pushAll(diagnostics, validateAgainstSchema('changegate', source));
+  pushAll(diagnostics, placeholderDiagnostics(source));
   const schemaOk = !diagnostics.some((d) => d.severity === 'error');
   const raw = (source.data ?? {}) as RawConfig;
   const facts = collectFacts(raw, source, diagnostics);

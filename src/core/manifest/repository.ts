@@ -3,6 +3,7 @@
 import { readdirSync, type Dirent } from 'node:fs';
 import path from 'node:path';
 import type { Change, Config, Diagnostic } from '../types.js';
+import { baselineDiagnostics } from './baseline.js';
 import { loadChange } from './change.js';
 import { CODES, diagnostic } from './codes.js';
 import { readConfig } from './config.js';
@@ -97,6 +98,7 @@ export function loadRepositoryDetail(root: string, options: RepositoryOptions = 
   }
   pushAll(diagnostics, files.diagnostics);
   pushAll(diagnostics, checkDependencies(loadedChanges, sources));
+  pushAll(diagnostics, baselineDiagnostics(loadedChanges, sources));
   diagnostics.sort(compareDiagnostics);
 
   const out: RepositoryDetail = { changes: dependencyOrder(loadedChanges), diagnostics, configFailed, sources, complete };

@@ -4,7 +4,7 @@ import runtime_ucs2length from 'ajv/dist/runtime/ucs2length.js';
 import runtime_equal from 'ajv/dist/runtime/equal.js';
 
 export const change = validate10;
-const schema11 = {"$schema":"http://json-schema.org/draft-07/schema#","title":"changegate change manifest","description":"One database change: its ticket, the SQL files it applies in order, how to verify it and how to roll it back. The id is the file name without .yaml (YYYY-MM-DD-slug).","type":"object","additionalProperties":false,"required":["title","ticket","destructive","apply"],"properties":{"title":{"description":"One line that says what the change does, shown in plans, history and Slack.","type":"string","minLength":1},"ticket":{"description":"The work ticket for this change (for example INV-1234); must match ticket_pattern in changegate.yaml.","type":"string","minLength":1},"owner":{"description":"Who to ask about this change: a GitHub handle (@jdoe) or a team.","type":"string","minLength":1},"destructive":{"description":"true when any statement can lose or overwrite data, drop, rename or replace an existing object, or convert data lossily. Lint checks it; a destructive change gets a snapshot before PROD.","type":"boolean"},"apply":{"description":"SQL files to run, in order, as paths relative to the repository root (migrations/<id>/up.sql). Statements are split on ; and DELIMITER lines.","type":"array","minItems":1,"items":{"$ref":"#/definitions/sqlPath"}},"verify":{"description":"Queries run after apply; the first column of the first row must equal expect.","type":"array","items":{"$ref":"#/definitions/verify"}},"rollback":{"description":"SQL files that undo the change, run in order by `changegate rollback`. Not part of the change's checksum: a rollback may be added after the change was applied.","type":"array","items":{"$ref":"#/definitions/sqlPath"}},"depends_on":{"description":"Ids of changes that must be applied first. They must exist and be dated no later than this change.","type":"array","uniqueItems":true,"items":{"$ref":"#/definitions/changeId"}},"environments":{"description":"Environments this change runs in; default: every environment in changegate.yaml.","type":"array","minItems":1,"uniqueItems":true,"items":{"$ref":"#/definitions/environmentName"}},"lint":{"description":"Lint settings for this change.","type":"object","additionalProperties":false,"properties":{"ignore":{"description":"Lint codes (CG2xx, CG3xx) not reported for this change's statements. Destructive findings (CG1xx) cannot be ignored: declare destructive: true instead.","type":"array","uniqueItems":true,"items":{"$ref":"#/definitions/lintCode"}}}}},"definitions":{"sqlPath":{"description":"A SQL file, relative to the repository root, with / separators; it must stay inside the repository.","type":"string","minLength":1},"changeId":{"description":"A change id: the manifest's file name without .yaml.","type":"string","pattern":"^[0-9]{4}-[0-9]{2}-[0-9]{2}-[a-z0-9]+(-[a-z0-9]+)*$","patternErrorMessage":"must be a change id like 2026-11-24-add-invoice-due-date"},"environmentName":{"description":"The name of an environment in changegate.yaml.","type":"string","minLength":1},"lintCode":{"description":"A lint rule code such as CG201.","type":"string","pattern":"^CG[2-9][0-9]{2}$","patternErrorMessage":"must be a lint code like CG201 (validation codes CG0xx and destructive findings CG1xx cannot be ignored)"},"verify":{"description":"A query that checks the change took effect.","type":"object","additionalProperties":false,"required":["name","sql","expect"],"properties":{"name":{"description":"What the query checks, shown in reports.","type":"string","minLength":1},"sql":{"description":"One read-only query; use DATABASE() for the environment's schema.","type":"string","minLength":1},"expect":{"description":"The value the first column of the first row must equal: a number, a string, true/false, or null (no value or SQL NULL).","type":["number","string","boolean","null"]}}}},"$id":"changegate:change"};
+const schema11 = {"$schema":"http://json-schema.org/draft-07/schema#","title":"changegate change manifest","description":"One database change: its ticket, the SQL files it applies in order, how to verify it and how to roll it back. The id is the file name without .yaml (YYYY-MM-DD-slug).","type":"object","additionalProperties":false,"required":["title","ticket","destructive","apply"],"properties":{"title":{"description":"One line that says what the change does, shown in plans, history and Slack.","type":"string","minLength":1},"ticket":{"description":"The work ticket for this change (for example INV-1234); must match ticket_pattern in changegate.yaml.","type":"string","minLength":1},"owner":{"description":"Who to ask about this change: a GitHub handle (@jdoe) or a team.","type":"string","minLength":1},"destructive":{"description":"true when any statement can lose or overwrite data, drop, rename or replace an existing object, or convert data lossily. Lint checks it; a destructive change gets a snapshot before PROD.","type":"boolean"},"apply":{"description":"SQL files to run, in order, as paths relative to the repository root (migrations/<id>/up.sql). Statements are split on ; and DELIMITER lines.","type":"array","minItems":1,"items":{"$ref":"#/definitions/sqlPath"}},"verify":{"description":"Queries run after apply; the first column of the first row must equal expect.","type":"array","items":{"$ref":"#/definitions/verify"}},"rollback":{"description":"SQL files that undo the change, run in order by `changegate rollback`. Not part of the change's checksum: a rollback may be added after the change was applied.","type":"array","items":{"$ref":"#/definitions/sqlPath"}},"depends_on":{"description":"Ids of changes that must be applied first. They must exist and be dated no later than this change.","type":"array","uniqueItems":true,"items":{"$ref":"#/definitions/changeId"}},"environments":{"description":"Environments this change runs in; default: every environment in changegate.yaml.","type":"array","minItems":1,"uniqueItems":true,"items":{"$ref":"#/definitions/environmentName"}},"baseline":{"description":"true on the one change `changegate baseline` writes from a schema that existed before changegate: environments that already have that schema record it without running it (changegate baseline --env E); apply runs it only on an empty schema. One per repository.","type":"boolean"},"lint":{"description":"Lint settings for this change.","type":"object","additionalProperties":false,"properties":{"ignore":{"description":"Lint codes (CG2xx, CG3xx) not reported for this change's statements. Destructive findings (CG1xx) cannot be ignored: declare destructive: true instead.","type":"array","uniqueItems":true,"items":{"$ref":"#/definitions/lintCode"}}}}},"definitions":{"sqlPath":{"description":"A SQL file, relative to the repository root, with / separators; it must stay inside the repository.","type":"string","minLength":1},"changeId":{"description":"A change id: the manifest's file name without .yaml.","type":"string","pattern":"^[0-9]{4}-[0-9]{2}-[0-9]{2}-[a-z0-9]+(-[a-z0-9]+)*$","patternErrorMessage":"must be a change id like 2026-11-24-add-invoice-due-date"},"environmentName":{"description":"The name of an environment in changegate.yaml.","type":"string","minLength":1},"lintCode":{"description":"A lint rule code such as CG201.","type":"string","pattern":"^CG[2-9][0-9]{2}$","patternErrorMessage":"must be a lint code like CG201 (validation codes CG0xx and destructive findings CG1xx cannot be ignored)"},"verify":{"description":"A query that checks the change took effect.","type":"object","additionalProperties":false,"required":["name","sql","expect"],"properties":{"name":{"description":"What the query checks, shown in reports.","type":"string","minLength":1},"sql":{"description":"One read-only query; use DATABASE() for the environment's schema.","type":"string","minLength":1},"expect":{"description":"The value the first column of the first row must equal: a number, a string, true/false, or null (no value or SQL NULL).","type":["number","string","boolean","null"]}}}},"$id":"changegate:change"};
 const schema12 = {"description":"A SQL file, relative to the repository root, with / separators; it must stay inside the repository.","type":"string","minLength":1};
 const schema13 = {"description":"A query that checks the change took effect.","type":"object","additionalProperties":false,"required":["name","sql","expect"],"properties":{"name":{"description":"What the query checks, shown in reports.","type":"string","minLength":1},"sql":{"description":"One read-only query; use DATABASE() for the environment's schema.","type":"string","minLength":1},"expect":{"description":"The value the first column of the first row must equal: a number, a string, true/false, or null (no value or SQL NULL).","type":["number","string","boolean","null"]}}};
 const schema15 = {"description":"A change id: the manifest's file name without .yaml.","type":"string","pattern":"^[0-9]{4}-[0-9]{2}-[0-9]{2}-[a-z0-9]+(-[a-z0-9]+)*$","patternErrorMessage":"must be a change id like 2026-11-24-add-invoice-due-date"};
@@ -521,12 +521,10 @@ vErrors.push(err38);
 errors++;
 }
 }
-if(data.lint !== undefined){
-let data17 = data.lint;
-if(data17 && typeof data17 == "object" && !Array.isArray(data17)){
-for(const key2 in data17){
-if(!(key2 === "ignore")){
-const err39 = {instancePath:instancePath+"/lint",schemaPath:"#/properties/lint/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key2},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.lint,data:data17};
+if(data.baseline !== undefined){
+let data17 = data.baseline;
+if(typeof data17 !== "boolean"){
+const err39 = {instancePath:instancePath+"/baseline",schemaPath:"#/properties/baseline/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema11.properties.baseline.type,parentSchema:schema11.properties.baseline,data:data17};
 if(vErrors === null){
 vErrors = [err39];
 }
@@ -536,15 +534,12 @@ vErrors.push(err39);
 errors++;
 }
 }
-if(data17.ignore !== undefined){
-let data18 = data17.ignore;
-if(Array.isArray(data18)){
-const len5 = data18.length;
-for(let i7=0; i7<len5; i7++){
-let data19 = data18[i7];
-if(typeof data19 === "string"){
-if(!pattern1.test(data19)){
-const err40 = {instancePath:instancePath+"/lint/ignore/" + i7,schemaPath:"#/definitions/lintCode/pattern",keyword:"pattern",params:{pattern: "^CG[2-9][0-9]{2}$"},message:"must match pattern \""+"^CG[2-9][0-9]{2}$"+"\"",schema:"^CG[2-9][0-9]{2}$",parentSchema:schema17,data:data19};
+if(data.lint !== undefined){
+let data18 = data.lint;
+if(data18 && typeof data18 == "object" && !Array.isArray(data18)){
+for(const key2 in data18){
+if(!(key2 === "ignore")){
+const err40 = {instancePath:instancePath+"/lint",schemaPath:"#/properties/lint/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key2},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.lint,data:data18};
 if(vErrors === null){
 vErrors = [err40];
 }
@@ -554,8 +549,15 @@ vErrors.push(err40);
 errors++;
 }
 }
-else {
-const err41 = {instancePath:instancePath+"/lint/ignore/" + i7,schemaPath:"#/definitions/lintCode/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema17.type,parentSchema:schema17,data:data19};
+if(data18.ignore !== undefined){
+let data19 = data18.ignore;
+if(Array.isArray(data19)){
+const len5 = data19.length;
+for(let i7=0; i7<len5; i7++){
+let data20 = data19[i7];
+if(typeof data20 === "string"){
+if(!pattern1.test(data20)){
+const err41 = {instancePath:instancePath+"/lint/ignore/" + i7,schemaPath:"#/definitions/lintCode/pattern",keyword:"pattern",params:{pattern: "^CG[2-9][0-9]{2}$"},message:"must match pattern \""+"^CG[2-9][0-9]{2}$"+"\"",schema:"^CG[2-9][0-9]{2}$",parentSchema:schema17,data:data20};
 if(vErrors === null){
 vErrors = [err41];
 }
@@ -565,19 +567,30 @@ vErrors.push(err41);
 errors++;
 }
 }
-let i8 = data18.length;
-let j2;
-if(i8 > 1){
-outer2:
-for(;i8--;){
-for(j2 = i8; j2--;){
-if(func0(data18[i8], data18[j2])){
-const err42 = {instancePath:instancePath+"/lint/ignore",schemaPath:"#/properties/lint/properties/ignore/uniqueItems",keyword:"uniqueItems",params:{i: i8, j: j2},message:"must NOT have duplicate items (items ## "+j2+" and "+i8+" are identical)",schema:true,parentSchema:schema11.properties.lint.properties.ignore,data:data18};
+else {
+const err42 = {instancePath:instancePath+"/lint/ignore/" + i7,schemaPath:"#/definitions/lintCode/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema17.type,parentSchema:schema17,data:data20};
 if(vErrors === null){
 vErrors = [err42];
 }
 else {
 vErrors.push(err42);
+}
+errors++;
+}
+}
+let i8 = data19.length;
+let j2;
+if(i8 > 1){
+outer2:
+for(;i8--;){
+for(j2 = i8; j2--;){
+if(func0(data19[i8], data19[j2])){
+const err43 = {instancePath:instancePath+"/lint/ignore",schemaPath:"#/properties/lint/properties/ignore/uniqueItems",keyword:"uniqueItems",params:{i: i8, j: j2},message:"must NOT have duplicate items (items ## "+j2+" and "+i8+" are identical)",schema:true,parentSchema:schema11.properties.lint.properties.ignore,data:data19};
+if(vErrors === null){
+vErrors = [err43];
+}
+else {
+vErrors.push(err43);
 }
 errors++;
 break outer2;
@@ -587,19 +600,7 @@ break outer2;
 }
 }
 else {
-const err43 = {instancePath:instancePath+"/lint/ignore",schemaPath:"#/properties/lint/properties/ignore/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema11.properties.lint.properties.ignore.type,parentSchema:schema11.properties.lint.properties.ignore,data:data18};
-if(vErrors === null){
-vErrors = [err43];
-}
-else {
-vErrors.push(err43);
-}
-errors++;
-}
-}
-}
-else {
-const err44 = {instancePath:instancePath+"/lint",schemaPath:"#/properties/lint/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.lint.type,parentSchema:schema11.properties.lint,data:data17};
+const err44 = {instancePath:instancePath+"/lint/ignore",schemaPath:"#/properties/lint/properties/ignore/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema11.properties.lint.properties.ignore.type,parentSchema:schema11.properties.lint.properties.ignore,data:data19};
 if(vErrors === null){
 vErrors = [err44];
 }
@@ -611,12 +612,24 @@ errors++;
 }
 }
 else {
-const err45 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.type,parentSchema:schema11,data};
+const err45 = {instancePath:instancePath+"/lint",schemaPath:"#/properties/lint/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.lint.type,parentSchema:schema11.properties.lint,data:data18};
 if(vErrors === null){
 vErrors = [err45];
 }
 else {
 vErrors.push(err45);
+}
+errors++;
+}
+}
+}
+else {
+const err46 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.type,parentSchema:schema11,data};
+if(vErrors === null){
+vErrors = [err46];
+}
+else {
+vErrors.push(err46);
 }
 errors++;
 }

@@ -1,0 +1,237 @@
+// `changegate init`: what a repository needs before its first change: a commented changegate.yaml, the
+// two caller workflows pinned to the installed changegate, and empty changes/ and migrations/. Values
+// only the team knows are `<FILL: ...>` placeholders that validate reports (CG080), never guesses.
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { UsageError } from './errors.js';
+import { placeholder } from './manifest/placeholders.js';
+
+/** What the flags of `changegate init` fill in; anything absent becomes a placeholder. */
+export interface InitOptions {
+  database?: string;
+  ticketPattern?: string;
+  /** Name of the environment the target flags describe (default `local`). */
+  env?: string;
+  urlEnv?: string;
+  cluster?: string;
+  region?: string;
+  secret?: string;
+  schema?: string;
+  /** `owner/name` of the repository with changegate's reusable workflows. */
+  workflowRepo?: string;
+  /** The installed changegate's version: the workflows call its tag and install the same package. */
+  version: string;
+  force?: boolean;
+}
+
+/** The files `init` writes, repository-relative, and the placeholders left to fill. */
+export interface InitResult {
+  written: string[];
+  /** Folders created (with a .gitkeep so that git keeps them). */
+  folders: string[];
+  placeholders: string[];
+  /** Files that were not written because they exist and are not init's to own (`.nvmrc`). */
+  kept: string[];
+}
+
+/** The config file, the two caller workflows and the Node.js version file, in the order they are written. */
+export const INIT_FILES = {
+  config: 'changegate.yaml',
+  pullRequest: '.github/workflows/changegate-pull-request.yml',
+  deploy: '.github/workflows/changegate-deploy.yml',
+} as const;
+
+/** Where the reusable workflows live when no `--workflow-repo` is given: a placeholder the user must edit. */
+export const DEFAULT_WORKFLOW_REPO = 'OWNER/changegate';
+
+/**
+ * Writes the files under `root`. Throws UsageError (exit 2) naming the first file that exists, unless
+ * `force`; checks every file before writing any, so a refused run writes nothing.
+ */
+export function initRepository(root: string, opts: InitOptions): InitResult {
+  const aws = opts.cluster !== undefined || opts.region !== undefined || opts.secret !== undefined;
+  if (aws && opts.urlEnv !== undefined) throw new UsageError('--url-env describes a URL environment and --cluster/--region/--secret an AWS one; pass one kind');
+  if (opts.env !== undefined && !/^[A-Za-z][A-Za-z0-9-]{0,62}$/.test(opts.env)) throw new UsageError(`--env "${opts.env}" is not an environment name (letters, digits, hyphens)`);
+  if (opts.workflowRepo !== undefined && !/^[A-Za-z0-9_.-]+\/[A-Za-z0-9_.-]+$/.test(opts.workflowRepo)) throw new UsageError(`--workflow-repo "${opts.workflowRepo}" is not owner/name`);
+  if (!opts.force) {
+    for (const rel of Object.values(INIT_FILES)) {
+      if (existsSync(path.join(root, rel))) throw new UsageError(`${rel} already exists; changegate init never overwrites a file (pass --force to overwrite it)`);
+    }
+  }
+  const placeholders: string[] = [];
+  const fill = (value: string | undefined, what: string): string => {
+    if (value !== undefined && value !== '') return value;
+    placeholders.push(what);
+    return placeholder(what);
+  };
+  const config = configText(opts, aws, fill);
+  const repo = opts.workflowRepo ?? DEFAULT_WORKFLOW_REPO;
+  const result: InitResult = { written: [], folders: [], placeholders, kept: [] };
+  const write = (rel: string, text: string): void => {
+    mkdirSync(path.dirname(path.join(root, rel)), { recursive: true });
+    writeFileSync(path.join(root, rel), text);
+    result.written.push(rel);
+  };
+  write(INIT_FILES.config, config);
+  write(INIT_FILES.pullRequest, pullRequestWorkflow(repo, opts.version));
+  write(INIT_FILES.deploy, deployWorkflow(repo, opts.version));
+  // The reusable workflows read the Node.js version from .nvmrc; a repository's own one wins.
+  if (existsSync(path.join(root, '.nvmrc'))) result.kept.push('.nvmrc');
+  else write('.nvmrc', '20\n');
+  for (const dir of ['changes', 'migrations']) {
+    mkdirSync(path.join(root, dir), { recursive: true });
+    const keep = path.join(root, dir, '.gitkeep');
+    if (!existsSync(keep)) writeFileSync(keep, '');
+    result.folders.push(`${dir}/`);
+  }
+  return result;
+}
+
+// YAML's plain scalars cannot hold every value (a pattern with ": " or "#"): quote them all as JSON.
+const q = (s: string): string => JSON.stringify(s);
+
+function configText(opts: InitOptions, aws: boolean, fill: (v: string | undefined, what: string) => string): string {
+  const envName = opts.env ?? 'local';
+  const lines = [
+    '# yaml-language-server: $schema=node_modules/changegate/schema/changegate.schema.json',
+    '# changegate configuration: see the README of changegate ("Files a user writes").',
+    '# Every <FILL: ...> is a value only your team knows; changegate validate reports each one left.',
+    `database: ${q(fill(opts.database, 'the name of the database (for example invoicingdb)'))}`,
+    'server: { min_version: "8.0" }          # the run stops on a server older than this',
+    `ticket_pattern: ${q(fill(opts.ticketPattern, 'a regular expression every ticket matches (for example ^INV-[0-9]+$)'))}`,
+    'protected_clusters: []                  # clusters nothing may ever connect to (a replica, a corp copy)',
+    'environments:                           # in promotion order',
+  ];
+  if (aws) {
+    lines.push(
+      `  ${envName}:`,
+      `    cluster: ${q(fill(opts.cluster, `the Aurora cluster identifier of ${envName}`))}`,
+      `    region: ${q(fill(opts.region, `the AWS region of ${envName} (for example us-east-2)`))}`,
+      `    secret: ${q(fill(opts.secret, `the Secrets Manager id of ${envName}'s admin credentials`))}`,
+      `    schema: ${q(fill(opts.schema, `the schema the changes run in on ${envName}`))}`,
+      '    snapshot: destructive               # never | destructive | always',
+    );
+  } else {
+    lines.push(
+      `  ${envName}:                                # no AWS: a connection URL read from a variable`,
+      `    url_env: ${q(opts.urlEnv ?? 'CHANGEGATE_LOCAL_URL')}`,
+      ...(opts.schema ? [`    schema: ${q(opts.schema)}`] : []),
+    );
+  }
+  lines.push(
+    '  # Examples for AWS environments (the caller workflows name qa and prod):',
+    '  # qa:',
+    '  #   cluster: qainvoicingdb',
+    '  #   region: us-east-2',
+    '  #   secret: rds-admin-credentials-qainvoicingdb',
+    '  #   schema: invoicing',
+    '  #   snapshot: never',
+    '  # prod:',
+    '  #   cluster: prodinvoicingdb',
+    '  #   region: us-east-2',
+    '  #   auth: iam                         # a 15-minute IAM token per connection, no password',
+    '  #   db_user: changegate_deployer',
+    '  #   schema: invoicing',
+    '  #   after: qa                         # runs only what succeeded in qa',
+    '  #   approval: required                # the GitHub environment prod has required reviewers',
+    '  #   snapshot: destructive',
+    '# notify:',
+    '#   slack: { webhook_env: SLACK_WEBHOOK_URL, channel: "#your-channel" }',
+    '',
+  );
+  return lines.join('\n');
+}
+
+function pullRequestWorkflow(repo: string, version: string): string {
+  return `# A database change under review: validate it (with a replay on a throwaway MySQL 8.0), apply it to
+# qa for pull requests from this repository, and post the plan on the pull request.
+# Written by changegate init ${version}; the reusable workflows are pinned to the same version.
+name: database change (pull request)
+
+on:
+  pull_request:
+    paths:
+      - changes/**
+      - migrations/**
+      - changegate.yaml
+
+permissions: {}
+
+jobs:
+  validate:
+    permissions:
+      contents: read
+    uses: ${repo}/.github/workflows/changegate-validate.yml@v${version}
+    with:
+      changegate-version: ${version}
+
+  qa:
+    needs: validate
+    # Forks never reach qa: their code would run with qa's role.
+    if: github.event.pull_request.head.repo.full_name == github.repository
+    permissions:
+      contents: read
+      id-token: write
+      actions: read
+      pull-requests: write
+    uses: ${repo}/.github/workflows/changegate.yml@v${version}
+    with:
+      command: apply
+      environment: qa
+      aws-role: \${{ vars.AWS_ROLE_QA }}
+      changegate-version: ${version}
+      pr-number: \${{ github.event.pull_request.number }}
+      comment-environments: qa prod
+    secrets:
+      slack-webhook: \${{ secrets.SLACK_WEBHOOK_URL }}
+`;
+}
+
+function deployWorkflow(repo: string, version: string): string {
+  return `# Merged changes: qa first, then prod behind the prod environment's required reviewers.
+# Written by changegate init ${version}; the reusable workflows are pinned to the same version.
+name: database change (deploy)
+
+on:
+  push:
+    branches: [main]
+    paths:
+      - changes/**
+      - migrations/**
+      - changegate.yaml
+
+permissions: {}
+
+jobs:
+  qa:
+    permissions:
+      contents: read
+      id-token: write
+      actions: read
+      pull-requests: write
+    uses: ${repo}/.github/workflows/changegate.yml@v${version}
+    with:
+      command: apply
+      environment: qa
+      aws-role: \${{ vars.AWS_ROLE_QA }}
+      changegate-version: ${version}
+    secrets:
+      slack-webhook: \${{ secrets.SLACK_WEBHOOK_URL }}
+
+  prod:
+    needs: qa
+    permissions:
+      contents: read
+      id-token: write
+      actions: read
+      pull-requests: write
+    uses: ${repo}/.github/workflows/changegate.yml@v${version}
+    with:
+      command: apply
+      environment: prod
+      aws-role: \${{ vars.AWS_ROLE_PROD }}
+      changegate-version: ${version}
+    secrets:
+      slack-webhook: \${{ secrets.SLACK_WEBHOOK_URL }}
+`;
+}
