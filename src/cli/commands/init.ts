@@ -8,8 +8,17 @@ export type InitFlags = Omit<InitOptions, 'version'>;
 
 /** The version of the changegate that runs: what the caller workflows pin. */
 export function installedVersion(): string {
-  const pkg = JSON.parse(readFileSync(new URL('../../../../package.json', import.meta.url), 'utf8')) as { version: string };
-  return pkg.version;
+  // The nearest package.json named changegate above this file: the compiled file and the bundled
+  // chunk that runs it sit at different depths.
+  for (let dir = new URL('.', import.meta.url); ; dir = new URL('..', dir)) {
+    try {
+      const pkg = JSON.parse(readFileSync(new URL('package.json', dir), 'utf8')) as { name?: string; version: string };
+      if (pkg.name === 'changegate') return pkg.version;
+    } catch {
+      // none here: look further up
+    }
+    if (dir.pathname === '/') throw new Error('changegate cannot find its own package.json');
+  }
 }
 
 /** Writes the files and names them; 0, or exit 2 when a file exists (nothing written). */
