@@ -3,6 +3,7 @@
 // amended, rolled back when it closes unmerged, adopted as applied when it merges. Pure: it reads
 // the history and the repository's changes and says what to undo, what to adopt and what to plan.
 import { touchedNames } from './backup/targets.js';
+import { parseDdl, tablesOf } from './impact/ddl.js';
 import type { IntegrityProblem } from './plan.js';
 import type { Change, EnvironmentConfig, HistoryRecord, PullRequestMark, Statement } from './types.js';
 
@@ -21,8 +22,12 @@ export function provisionalMark(change: Change, run: { number: number; headCommi
 /** The tables and objects statements touch, lower-cased and unique, as `schema.name` or `name`. */
 export function touchedObjects(statements: Statement[]): string[] {
   const out = new Set<string>();
+  const add = (schema: string | null | undefined, name: string) => out.add((schema ? `${schema}.${name}` : name).toLowerCase());
   for (const s of statements) {
-    for (const n of touchedNames(s.sql)) out.add((n.schema ? `${n.schema}.${n.name}` : n.name).toLowerCase());
+    for (const n of touchedNames(s.sql)) add(n.schema, n.name);
+    // touchedNames leaves out additive ALTERs (a restore need not care); a person cleaning up does.
+    const spec = parseDdl(s.sql);
+    if (spec) for (const t of tablesOf(spec)) add(t.schema, t.name);
   }
   return [...out].sort();
 }

@@ -23,7 +23,7 @@ export function undoChange(rec: HistoryRecord): Change | null {
     id: undoId(rec),
     file: stmts[0]!.file,
     title: `rollback of ${rec.changeId}`,
-    ticket: '',
+    ticket: `pull request #${rec.pullRequest!.number}`,
     destructive: true,
     apply: [],
     rollback: [],
