@@ -37,6 +37,19 @@ export function undoChange(rec: HistoryRecord): Change | null {
   };
 }
 
+/**
+ * The rollbacks the history's provisional rows may have in progress, by their history id: what
+ * `reconcileInterrupted` needs to tell a resumable interrupted rollback from an in-doubt one.
+ */
+export function undoChanges(history: HistoryRecord[]): Map<string, Change> {
+  const out = new Map<string, Change>();
+  for (const rec of history) {
+    const undo = rec.pullRequest && !rec.changeId.includes(':') ? undoChange(rec) : null;
+    if (undo) out.set(undo.id, undo);
+  }
+  return out;
+}
+
 /** How the undone row ends: `rolled-back` before a new version (amend, merge), `abandoned` when its pull request closed. */
 export type UndoOutcome = 'rolled-back' | 'abandoned';
 

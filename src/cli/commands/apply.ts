@@ -7,6 +7,7 @@ import type { CommandContext } from '../context.js';
 import { announce, approverText, ciApprovals, type Approvals } from '../announce.js';
 import { lockedApplyContext, lockTarget, operator, planWithGates, refuseProblems, scope, type Scope } from '../flow.js';
 import { settleProvisional } from '../pull-request-step.js';
+import { undoChanges } from '../../core/undo.js';
 import { planText, reportText } from '../render.js';
 import { assessPlan, openImpact, preflight, type ImpactSession } from '../impact-step.js';
 import { protectRun } from '../backup-step.js';
@@ -47,7 +48,7 @@ export default async function apply(ctx: CommandContext, opts: { env: string; dr
       },
     });
     // A dry run writes nothing, not even the in-doubt verdict on an interrupted run.
-    const history = opts.dryRun ? t.history : await reconcileInterrupted(s.byId, t.history, s.env.name, applyCtx);
+    const history = opts.dryRun ? t.history : await reconcileInterrupted(new Map([...s.byId, ...undoChanges(t.history)]), t.history, s.env.name, applyCtx);
     if (pr !== null) applyCtx.pullRequest = { number: pr, headCommit: ctx.env.CHANGEGATE_HEAD_SHA || applyCtx.operator.gitCommit };
     const { plan, problems, lifecycle } = await planWithGates(ctx, s, history, pr);
     if (plan.changes.length > 0 && problems.length === 0) {
