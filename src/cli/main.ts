@@ -54,6 +54,7 @@ export async function run(argv: string[], io: { stdout?: (s: string) => void; st
   program.command('lint').argument('[files...]', 'SQL files (default: every change)').description('run the SQL rules alone')
     .action(action(() => import('./commands/lint.js')));
   program.command('plan').description('what would run in an environment').requiredOption('--env <name>', 'environment')
+    .option('--pull-request <number>', 'plan as `apply --pull-request` would run (environments with pull_requests: true)')
     .action(action(() => import('./commands/plan.js')));
   program.command('apply').description('apply pending changes to an environment').requiredOption('--env <name>', 'environment')
     .option('--dry-run', 'print what would run and stop')

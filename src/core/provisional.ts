@@ -44,6 +44,8 @@ export interface LifecycleView {
   problems: IntegrityProblem[];
   /** Other pull requests' provisional changes on the tables this run's changes touch. */
   notes: string[];
+  /** This pull request's provisional changes as the history has them (before any undo). */
+  mine: HistoryRecord[];
 }
 
 /**
@@ -53,7 +55,7 @@ export interface LifecycleView {
  */
 export function lifecycleView(changes: Change[], history: HistoryRecord[], env: EnvironmentConfig, pr: number | null): LifecycleView {
   const byId = new Map(changes.map((c) => [c.id, c]));
-  const view: LifecycleView = { history: [], undo: [], adopt: [], problems: [], notes: [] };
+  const view: LifecycleView = { history: [], undo: [], adopt: [], problems: [], notes: [], mine: [] };
   const others: HistoryRecord[] = [];
   for (const rec of history) {
     const mark = rec.pullRequest;
@@ -70,6 +72,7 @@ export function lifecycleView(changes: Change[], history: HistoryRecord[], env: 
       if (mine || change) view.history.push(rec);
       continue;
     }
+    if (mine) view.mine.push(rec);
     const same = change !== undefined && change.checksum === rec.checksum;
     if (same) {
       view.history.push({ ...rec, status: 'applied' });

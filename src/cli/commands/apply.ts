@@ -5,8 +5,8 @@ import { approvalGate } from '../../core/guards.js';
 import type { ApplyReport } from '../../core/plan-types.js';
 import type { CommandContext } from '../context.js';
 import { announce, approverText, ciApprovals, type Approvals } from '../announce.js';
-import { lockedApplyContext, lockTarget, operator, planWithGates, refuseProblems, scope, type Scope } from '../flow.js';
-import { settleProvisional } from '../pull-request-step.js';
+import { lockedApplyContext, lockTarget, operator, planWithGates, refuseProblems, scope } from '../flow.js';
+import { pullRequestOption, settleProvisional } from '../pull-request-step.js';
 import { undoChanges } from '../../core/undo.js';
 import { planText, reportText } from '../render.js';
 import { assessPlan, openImpact, preflight, type ImpactSession } from '../impact-step.js';
@@ -114,19 +114,6 @@ function finish(ctx: CommandContext, report: ApplyReport, approvals: Approvals |
   // Still pending after the run: later steps read the last value written.
   ctx.out.output('pending', String(report.changes.length - applied));
   ctx.out.summary(reportSummary(report, approvals, runUrl));
-}
-
-// `--pull-request N`: a positive number, and only where the environment says pull_requests: true.
-function pullRequestOption(s: Scope, value: string | undefined): number | null {
-  if (value === undefined) return null;
-  if (!/^[1-9][0-9]{0,9}$/.test(value)) throw new UsageError(`--pull-request must be a pull request number, not "${value}"`);
-  if (!s.env.pull_requests) {
-    throw new UsageError(
-      `--pull-request: ${s.env.name} does not accept pull requests (${s.config.file}:${s.env.line}: environments.${s.env.name}.pull_requests is not true); ` +
-        'unmerged changes are applied only where pull_requests: true (QA), never PROD',
-    );
-  }
-  return Number(value);
 }
 
 // A number of seconds from the command line, or exit 2 naming the flag.
