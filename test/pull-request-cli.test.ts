@@ -141,6 +141,10 @@ describe('pull requests in QA: provisional, amended, abandoned, merged (CLI)', f
     assert.deepEqual(await status(main), [['2026-12-01-invoices', 'applied', undefined], ['2026-12-02-add-a', 'applied', 7], ['2026-12-03-add-b', 'abandoned', 8]]);
     ok(await cli(main, ['apply', '--env', 'prod']));
     assert.deepEqual(await columns(prod.url), ['id', 'a2']);
+    const drift = await cli(main, ['drift', '--env', 'qa']);
+    ok(drift);
+    assert.match(drift.stdout, /^abandoned: 2026-12-03-add-b from pull request #8 was rolled back in qa$/m);
+    assert.match(drift.stdout, /^no drift in qa: 2 applied change\(s\) match their files and the live schema$/m);
   });
 
   it('a merge whose files differ from the provisional version rolls it back and applies the merged one', async () => {
@@ -171,6 +175,9 @@ describe('pull requests in QA: provisional, amended, abandoned, merged (CLI)', f
     assert.equal(closed.code, 1, closed.stdout + closed.stderr);
     assert.match(closed.stderr, /pull request #9: 1 change\(s\) recorded abandoned in qa but not rolled back; clean up what they left by hand:\n {2}2026-12-04-add-c: it has no rollback statements; it touched invoices/);
     assert.deepEqual(await status(main), [['2026-12-01-invoices', 'applied', undefined], ['2026-12-04-add-c', 'abandoned', 9]]);
+    const drift = await cli(main, ['drift', '--env', 'qa']);
+    assert.equal(drift.code, 1, drift.stdout + drift.stderr);
+    assert.match(drift.stdout, /^abandoned: 2026-12-04-add-c from pull request #9 was not rolled back in qa; clean up by hand: invoices$/m);
     // Abandoned, it blocks nothing: the amended version now applies afresh.
     ok(await cli(pr9, ['apply', '--env', 'qa', '--pull-request', '9']));
     assert.deepEqual(await columns(qa.url), ['id', 'c', 'c2']);
