@@ -147,7 +147,7 @@ describe('workflow replay: the pipeline as GitHub Actions runs it', function () 
   function config(): string {
     return (
       awsConfig(caFile, {
-        qa: { cluster: 'qainvoicingdb', schema: qa.name, snapshot: 'never' },
+        qa: { cluster: 'qainvoicingdb', schema: qa.name, snapshot: 'never', pullRequests: true },
         prod: { cluster: 'prodinvoicingdb', schema: prod.name, after: 'qa', approval: 'required', snapshot: 'destructive' },
       }) + 'notify:\n  slack: { webhook_env: SLACK_WEBHOOK_URL, channel: "#invoicing-dev" }\n'
     );
