@@ -131,6 +131,10 @@ describe('pull requests in QA: provisional, amended, abandoned, merged (CLI)', f
     assert.equal(refused.code, 2, refused.stdout + refused.stderr);
     assert.match(refused.stderr, /--pull-request: prod does not accept pull requests \(changegate\.yaml:9: environments\.prod\.pull_requests is not true\); unmerged changes are applied only where pull_requests: true \(QA\), never PROD/);
 
+    const early = await cli(pr7, ['apply', '--env', 'prod']);
+    assert.equal(early.code, 1, early.stdout + early.stderr);
+    assert.match(early.stderr, /^ {2}refused: 2026-12-02-add-a is provisional in qa; prod runs only what succeeded in qa first \(after: qa\)$/m);
+
     // Merge #7 as amended: qa adopts it (nothing re-runs), then PROD applies it.
     writeFiles(main, A2);
     const merged = await cli(main, ['apply', '--env', 'qa'], 'f'.repeat(40));
