@@ -187,6 +187,22 @@ describe('pull requests in QA: provisional, amended, abandoned, merged (CLI)', f
     assert.deepEqual(await columns(qa.url), ['id', 'c', 'c2']);
   });
 
+  it('a change removed from the pull request is rolled back; abandon where pull requests are not accepted is exit 2', async () => {
+    const main = repo(BASE);
+    ok(await cli(main, ['apply', '--env', 'qa']));
+    const pr11 = repo({ ...BASE, ...A1 });
+    ok(await cli(pr11, ['apply', '--env', 'qa', '--pull-request', '11'], 'c'.repeat(40), 'b'.repeat(40)));
+    rmSync(`${pr11}/changes/2026-12-02-add-a.yaml`);
+    const removed = await cli(pr11, ['apply', '--env', 'qa', '--pull-request', '11']);
+    ok(removed);
+    assert.match(removed.stdout, new RegExp(`^2026-12-02-add-a: no longer in the branch since pull request #11 applied it in qa \\(commit ${'b'.repeat(12)}\\); rolling that version back with its 1 recorded rollback statement\\(s\\)$`, 'm'));
+    assert.deepEqual(await columns(qa.url), ['id']);
+    assert.deepEqual(await status(main), [['2026-12-01-invoices', 'applied', undefined], ['2026-12-02-add-a', 'rolled-back', 11]]);
+    const prodAbandon = await cli(main, ['abandon', '--pull-request', '11', '--env', 'prod']);
+    assert.equal(prodAbandon.code, 2, prodAbandon.stdout + prodAbandon.stderr);
+    assert.match(prodAbandon.stderr, /abandon: prod does not accept pull requests \(changegate\.yaml:9: environments\.prod\.pull_requests is not true\), so it holds no provisional change/);
+  });
+
   it('refuses pull_requests: true with approval: required, naming the line', async () => {
     const dir = repo({ ...BASE });
     writeFiles(dir, { 'changegate.yaml': CONFIG.replace('    after: qa\n', '    after: qa\n    approval: required\n    pull_requests: true\n') });
