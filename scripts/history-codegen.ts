@@ -83,6 +83,24 @@ export function historySqlSource(): string {
           .toSQL(),
       ),
     },
+    {
+      // Layout 4: a pull request's provisional change (issue 16): its number and head commit, the
+      // rollback statements as they were then (the branch may change or vanish before they run), and
+      // the merge commit that adopted it.
+      layout: 4,
+      sql: oneAlter(
+        sqlgen.schema
+          .alterTable(HISTORY_TABLE, (t) => {
+            t.integer('pull_request').nullable();
+            t.string('head_commit', LIMITS.head_commit).nullable();
+            t.text('rollback_sql', 'longtext').nullable();
+            t.string('merge_commit', LIMITS.merge_commit).nullable();
+            t.text('pr_objects', 'mediumtext').nullable();
+            t.comment(`${COMMENT_PREFIX}4`);
+          })
+          .toSQL(),
+      ),
+    },
   ];
 
   // knex orders an insert's columns itself; binding each column's own name reveals that order once.

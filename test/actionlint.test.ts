@@ -92,7 +92,7 @@ describe('workflows', () => {
   it('queue runs per environment, apart per pull request and for plans, and never cancel one in progress', () => {
     const deploy = wf('changegate.yml').jobs.deploy;
     assert.deepEqual(deploy.concurrency, {
-      group: "changegate-${{ inputs.environment }}${{ inputs.pr-number > 0 && format('-pr-{0}', inputs.pr-number) || inputs.command == 'plan' && '-plan' || '' }}",
+      group: "changegate-${{ inputs.environment }}${{ inputs.pull-request > 0 && format('-pr-{0}', inputs.pull-request) || inputs.pr-number > 0 && format('-pr-{0}', inputs.pr-number) || inputs.command == 'plan' && '-plan' || '' }}",
       'cancel-in-progress': false,
     });
     assert.equal(deploy.environment, '${{ inputs.environment }}');
@@ -138,7 +138,7 @@ describe('workflows', () => {
         }
       }
     }
-    assert.equal(calls, 6);
+    assert.equal(calls, 7);
   });
 
   it('pull requests: validate everyone, apply to QA only from this repository, then comment', () => {
@@ -149,6 +149,13 @@ describe('workflows', () => {
     assert.equal(w.jobs.qa.if, 'github.event.pull_request.head.repo.full_name == github.repository');
     assert.equal(w.jobs.qa.with?.environment, 'qa');
     assert.equal(w.jobs.qa.with?.['pr-number'], '${{ github.event.pull_request.number }}');
+    // QA applies the pull request's changes as provisional; closing it unmerged rolls them back.
+    assert.equal(w.jobs.qa.with?.['pull-request'], '${{ github.event.pull_request.number }}');
+    assert.deepEqual((w.on.pull_request as { types: string[] }).types, ['opened', 'synchronize', 'reopened', 'closed']);
+    assert.equal(w.jobs.validate.if, "github.event.action != 'closed'");
+    assert.equal(w.jobs['abandon-qa']!.if, "github.event.action == 'closed' && !github.event.pull_request.merged && github.event.pull_request.head.repo.full_name == github.repository");
+    assert.equal(w.jobs['abandon-qa']!.with?.command, 'abandon');
+    assert.equal(w.jobs['abandon-qa']!.with?.['pull-request'], '${{ github.event.pull_request.number }}');
   });
 
   it('deploy: QA, then PROD only after QA succeeded', () => {
@@ -161,9 +168,9 @@ describe('workflows', () => {
     assert.equal(w.jobs.prod.with?.command, 'apply');
   });
 
-  it('the reusable deploy job runs plan, snapshot, apply and status, in that order', () => {
+  it('the reusable deploy job runs plan, snapshot, apply (or abandon) and status, in that order', () => {
     const runs = (wf('changegate.yml').jobs.deploy.steps ?? []).map((s) => s.run ?? '').filter((r) => r.includes('changegate --config'));
     const commands = runs.map((r) => r.match(/--format github (\w+)/)?.[1]);
-    assert.deepEqual(commands, ['plan', 'snapshot', 'apply', 'status', 'comment']);
+    assert.deepEqual(commands, ['plan', 'snapshot', 'apply', 'abandon', 'status', 'comment']);
   });
 });

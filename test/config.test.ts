@@ -37,9 +37,9 @@ describe('loadConfig', () => {
       ticket_pattern: '^INV-[0-9]+$',
       protected_clusters: ['prodinvoicingco'],
       environments: [
-        { name: 'qa', cluster: 'qainvoicingdb', region: 'us-east-2', secret: 'rds-admin-credentials-qainvoicingdb', auth: 'secret', schema: 'invoicing', snapshot: 'never', approval: 'none', ...defaults, snapshot_method: 'cluster', ...backup, line: 7 },
-        { name: 'prod', cluster: 'prodinvoicingdb', region: 'us-east-2', secret: 'rds-admin-credentials-prodinvoicingdb', auth: 'secret', schema: 'invoicing', after: 'qa', approval: 'required', snapshot: 'destructive', ...defaults, snapshot_method: 'cluster', ...backup, line: 13 },
-        { name: 'local', url_env: 'CHANGEGATE_LOCAL_URL', snapshot: 'never', approval: 'none', ...defaults, snapshot_method: 'tables', ...backup, line: 21 },
+        { name: 'qa', cluster: 'qainvoicingdb', region: 'us-east-2', secret: 'rds-admin-credentials-qainvoicingdb', auth: 'secret', schema: 'invoicing', snapshot: 'never', approval: 'none', ...defaults, snapshot_method: 'cluster', ...backup, pull_requests: true, line: 7 },
+        { name: 'prod', cluster: 'prodinvoicingdb', region: 'us-east-2', secret: 'rds-admin-credentials-prodinvoicingdb', auth: 'secret', schema: 'invoicing', after: 'qa', approval: 'required', snapshot: 'destructive', ...defaults, snapshot_method: 'cluster', ...backup, line: 14 },
+        { name: 'local', url_env: 'CHANGEGATE_LOCAL_URL', snapshot: 'never', approval: 'none', ...defaults, snapshot_method: 'tables', ...backup, line: 22 },
       ],
       notify: { slack: { webhook_env: 'SLACK_WEBHOOK_URL', channel: '#invoicing-dev' } },
     });

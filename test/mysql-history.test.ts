@@ -170,14 +170,39 @@ describe('mysql adapter: history table', function () {
     await t.session.commit();
     assert.equal(await historyLayout(t.connection), 2);
     await ensureHistory(t.connection);
-    assert.equal(HISTORY_LAYOUT, 3);
-    assert.equal(await historyLayout(t.connection), 3);
+    assert.equal(await historyLayout(t.connection), HISTORY_LAYOUT);
     const [rec] = await t.session.history.load();
     assert.deepEqual([rec!.status, rec!.inFlight, rec!.connectionId, rec!.serverUuid, rec!.serverBoot], ['running', 2, 7, null, null]);
     // A new row records the session's server and boot, to the second.
     await t.session.history.put(record('fresh', { connectionId: 9, serverUuid: 'u-1', serverBoot: new Date('2026-11-24T09:00:01Z') }));
     const fresh = (await t.session.history.load()).find((r) => r.changeId === 'fresh')!;
     assert.deepEqual([fresh.serverUuid, fresh.serverBoot], ['u-1', new Date('2026-11-24T09:00:01Z')]);
+  });
+
+  it('upgrades a layout-3 table to layout 4 (pull requests), keeping its rows, and round-trips a provisional row', async () => {
+    for (const sql of historyLayoutSql(3)) await t.connection.exec(sql);
+    await t.connection.exec(
+      `INSERT INTO ${HISTORY_TABLE} (change_id, status, checksum, checksum_version, file_checksums, statements_total,
+        statements_applied, statement_hashes, started_at, operator, server_uuid)
+       VALUES ('old', 'applied', 'abc', 1, '{}', 3, 3, '["1111111111111111"]', '2025-01-02 03:04:05.006', 'ci', 'u-1')`,
+    );
+    await t.session.commit();
+    assert.equal(await historyLayout(t.connection), 3);
+    // A layout-3 table is read before anyone upgrades it: no pull request on any row.
+    assert.equal((await t.session.history.load())[0]!.pullRequest, null);
+    await ensureHistory(t.connection);
+    assert.equal(HISTORY_LAYOUT, 4);
+    assert.equal(await historyLayout(t.connection), 4);
+    const [old] = await t.session.history.load();
+    assert.deepEqual([old!.changeId, old!.status, old!.statementsApplied, old!.serverUuid, old!.pullRequest], ['old', 'applied', 3, 'u-1', null]);
+    // The recorded rollback keeps its text exactly, quotes, semicolons inside strings and newlines included.
+    const rollback = [{ file: 'migrations/x/down.sql', line: 3, column: 1, sql: "UPDATE t SET note = 'a;b\n\"c\"'\nWHERE id = 1" }];
+    const mark = { number: 42, headCommit: 'ab'.repeat(20), rollback, mergeCommit: null, objects: ['invoices', 'other.t'] };
+    await t.session.history.put(record('pr', { status: 'provisional', statementsApplied: 3, pullRequest: mark }));
+    await t.session.commit();
+    const pr = (await readHistory(t.connection)).find((r) => r.changeId === 'pr')!;
+    assert.equal(pr.status, 'provisional');
+    assert.deepEqual(pr.pullRequest, mark);
   });
 
   it('two runners creating the table at once both succeed', async () => {

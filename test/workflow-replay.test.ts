@@ -147,7 +147,7 @@ describe('workflow replay: the pipeline as GitHub Actions runs it', function () 
   function config(): string {
     return (
       awsConfig(caFile, {
-        qa: { cluster: 'qainvoicingdb', schema: qa.name, snapshot: 'never' },
+        qa: { cluster: 'qainvoicingdb', schema: qa.name, snapshot: 'never', pullRequests: true },
         prod: { cluster: 'prodinvoicingdb', schema: prod.name, after: 'qa', approval: 'required', snapshot: 'destructive' },
       }) + 'notify:\n  slack: { webhook_env: SLACK_WEBHOOK_URL, channel: "#invoicing-dev" }\n'
     );
@@ -275,7 +275,7 @@ describe('workflow replay: the pipeline as GitHub Actions runs it', function () 
     const shadow = first.step('validate/validate', 'Validate with a shadow replay on MySQL 8.0');
     assert.match(shadow.stdout, /^shadow: all 2 change\(s\) replayed cleanly$/m, dump(shadow));
     assert.equal(first.step('validate/validate', 'Install changegate').status, 'skipped');
-    assert.deepEqual(first.jobs.map((j) => j.key), ['validate/validate', 'qa/deploy']);
+    assert.deepEqual(first.jobs.map((j) => [j.key, j.result]), [['validate/validate', 'success'], ['qa/deploy', 'success'], ['abandon-qa', 'skipped']]);
 
     const deploy = first.job('qa/deploy');
     assert.equal(deploy.result, 'success', deploy.steps.map(dump).join('\n'));
@@ -285,7 +285,8 @@ describe('workflow replay: the pipeline as GitHub Actions runs it', function () 
     assert.deepEqual(first.job('validate/validate').permissions, { contents: 'read' });
     assert.deepEqual(ran(first, 'qa/deploy'), ['Plan', 'Snapshot (when the plan requires one)', 'Apply', 'Report status', 'Plan comment on the pull request']);
     assert.equal(first.step('qa/deploy', 'AWS credentials (OIDC)').status, 'simulated');
-    assert.deepEqual((await history(qa.name)).map((r) => [r.change_id, r.status]), [[CREATE, 'applied'], [DUE, 'applied']]);
+    // Provisional until the pull request merges (or rolled back when it closes unmerged).
+    assert.deepEqual((await history(qa.name)).map((r) => [r.change_id, r.status]), [[CREATE, 'provisional'], [DUE, 'provisional']]);
     assert.deepEqual(await history(prod.name), [], 'a pull request never touches prod');
 
     assert.equal(rec.commentsOn(PR).length, 1);
@@ -305,7 +306,7 @@ describe('workflow replay: the pipeline as GitHub Actions runs it', function () 
     rec.pullFiles.set(PR, filesOf(createFiles, dueFiles, dropFiles));
     const second = await replay('pull-request.yml', prEvent(fakeSha()));
     assert.equal(second.job('qa/deploy').result, 'success', second.job('qa/deploy').steps.map(dump).join('\n'));
-    assert.deepEqual((await history(qa.name)).map((r) => [r.change_id, r.status]), [[CREATE, 'applied'], [DUE, 'applied'], [DROP, 'applied']]);
+    assert.deepEqual((await history(qa.name)).map((r) => [r.change_id, r.status]), [[CREATE, 'provisional'], [DUE, 'provisional'], [DROP, 'provisional']]);
     assert.equal(rec.commentsOn(PR).length, 1, 'still one comment');
     assert.equal(rec.commentsOn(PR)[0]!.id, comment.id, 'the same comment');
     assert.equal(posts().length, 1, 'never created again');
@@ -317,6 +318,94 @@ describe('workflow replay: the pipeline as GitHub Actions runs it', function () 
     assert.ok(body2.includes(DROP), body2);
     for (const hostish of [/localhost/, /127\.0\.0\.1/, /rds\.amazonaws\.com/, /cluster-/]) assert.doesNotMatch(body2, hostish, body2);
 
+    assertNoCredentials();
+  });
+
+  it('the life of a pull request in qa: open, amend, a second pull request closed unmerged, merge, prod after merge', async () => {
+    const prEventFor = (n: number, action: string, headSha: string, merged = false): ReplayEvent => {
+      const e = prEvent(fakeSha());
+      const pr = { ...(e.payload.pull_request as Record<string, unknown>), number: n, merged, head: { ref: `b${n}`, sha: headSha, repo: { full_name: REPO } } };
+      return { ...e, ref: `refs/pull/${n}/merge`, payload: { ...e.payload, action, number: n, pull_request: pr } };
+    };
+    const columns = async () =>
+      (await server.adminQuery(`SELECT COLUMN_NAME AS c FROM information_schema.COLUMNS WHERE TABLE_SCHEMA = ? AND TABLE_NAME = 'invoices' ORDER BY ORDINAL_POSITION`, [qa.name]))
+        .map((r) => (r as { c: string }).c);
+    const withRollback = (files: Record<string, string>, id: string, down: string) => ({
+      ...files,
+      [`changes/${id}.yaml`]: files[`changes/${id}.yaml`]! + `rollback:\n  - migrations/${id}/down.sql\n`,
+      [`migrations/${id}/down.sql`]: down,
+    });
+    const deployRun = (sha: string) => {
+      const id = ++runId;
+      rec.runApprovals.set(id, [{ state: 'approved', user: { login: 'alice' }, environments: [{ name: 'prod' }], comment: 'verified on qa' }]);
+      return replay('deploy.yml', pushEvent(sha), id);
+    };
+    // main already has invoices in qa and prod.
+    writeFiles(repo, createFiles);
+    const base = await deployRun(fakeSha());
+    assert.equal(base.result, 'success', base.steps.map(dump).join('\n'));
+
+    // Open #7: due_date, provisional in qa.
+    const due1 = withRollback(dueFiles, DUE, 'ALTER TABLE invoices DROP COLUMN due_date;\n');
+    writeFiles(repo, due1);
+    rec.pullFiles.set(PR, filesOf(due1));
+    const head1 = fakeSha();
+    const open = await replay('pull-request.yml', prEventFor(PR, 'opened', head1));
+    assert.equal(open.job('qa/deploy').result, 'success', open.steps.map(dump).join('\n'));
+    assert.match(open.step('qa/deploy', 'apply').script ?? '', /apply --env "\$ENVIRONMENT" --lock-timeout 900 "\$\{pr\[@\]\}"/);
+    assert.deepEqual((await history(qa.name)).map((r) => [r.change_id, r.status]), [[CREATE, 'applied'], [DUE, 'provisional']]);
+    const body = rec.commentsOn(PR)[0]!.body;
+    assert.ok(body.includes(`**Provisional in qa** (this pull request, #${PR})`), body);
+    assert.ok(body.includes(`- \`${DUE}\``), body);
+
+    // Amend #7 (a new push): new SQL and a new rollback; the old version goes with the rollback recorded for it.
+    const due2 = withRollback(
+      { ...dueFiles, [`migrations/${DUE}/up.sql`]: 'ALTER TABLE invoices ADD COLUMN due_on DATE NULL;\n', [`changes/${DUE}.yaml`]: dueFiles[`changes/${DUE}.yaml`]!.replace("'due_date'", "'due_on'") },
+      DUE, 'ALTER TABLE invoices DROP COLUMN due_on;\n');
+    writeFiles(repo, due2);
+    const amend = await replay('pull-request.yml', prEventFor(PR, 'synchronize', fakeSha()));
+    const amendApply = amend.step('qa/deploy', 'apply');
+    assert.equal(amend.job('qa/deploy').result, 'success', amend.steps.map(dump).join('\n'));
+    assert.match(amendApply.stdout, new RegExp(`^${DUE}: its files changed since pull request #${PR} applied it in qa \\(commit ${head1.slice(0, 12)}\\); rolling that version back with its 1 recorded rollback statement\\(s\\), then applying the new version$`, 'm'), dump(amendApply));
+    assert.deepEqual(await columns(), ['id', 'legacy_note', 'due_on']);
+
+    // #8 beside it, on the same table: not blocked by #7, and told about it; then closed unmerged.
+    const other = '2026-11-05-add-invoice-currency';
+    const cur = change(other, { title: 'Add currency', ticket: 'T-105', sql: 'ALTER TABLE invoices ADD COLUMN currency CHAR(3) NULL;\n' });
+    const curFiles = withRollback(cur, other, 'ALTER TABLE invoices DROP COLUMN currency;\n');
+    rmSync(path.join(repo, 'changes', `${DUE}.yaml`));
+    writeFiles(repo, curFiles);
+    rec.pullFiles.set(8, filesOf(curFiles));
+    const second = await replay('pull-request.yml', prEventFor(8, 'opened', fakeSha()));
+    const secondApply = second.step('qa/deploy', 'apply');
+    assert.equal(second.job('qa/deploy').result, 'success', second.steps.map(dump).join('\n'));
+    assert.match(second.step('qa/deploy', 'plan').stdout, new RegExp(`^note: ${DUE} of pull request #${PR} is provisional in qa and touches invoices too; this pull request's changes run after it, on the table as it left it$`, 'm'));
+    assert.match(secondApply.stdout, /^note: /m);
+    assert.deepEqual(await columns(), ['id', 'legacy_note', 'due_on', 'currency']);
+    // Closed unmerged: the abandon job runs on the base branch, which never had the change.
+    rmSync(path.join(repo, 'changes', `${other}.yaml`));
+    const closed = await replay('pull-request.yml', prEventFor(8, 'closed', fakeSha()));
+    assert.deepEqual(closed.jobs.map((j) => [j.key, j.result]), [['validate', 'skipped'], ['qa', 'skipped'], ['abandon-qa/deploy', 'success']], closed.steps.map(dump).join('\n'));
+    assert.deepEqual(ran(closed, 'abandon-qa/deploy'), ['Abandon (a pull request closed unmerged)', 'Report status']);
+    assert.deepEqual(closed.job('abandon-qa/deploy').concurrency, { group: 'changegate-qa-pr-8', cancelInProgress: false });
+    const abandon = closed.step('abandon-qa/deploy', 'abandon');
+    assert.match(abandon.stdout, new RegExp(`^pull request #8: 1 change\\(s\\) rolled back and recorded abandoned in qa$`, 'm'), dump(abandon));
+    assert.match(closed.step('abandon-qa/deploy', 'Report status').stdout, new RegExp(`^ {2}abandoned {3}${other} {2}1/1 {2}pull request #8$`, 'm'));
+    assert.deepEqual(await columns(), ['id', 'legacy_note', 'due_on']);
+
+    // Merge #7 as amended: no abandon; deploy.yml's qa adopts it without running it again, then prod applies it.
+    writeFiles(repo, due2);
+    const mergedClose = await replay('pull-request.yml', prEventFor(PR, 'closed', fakeSha(), true));
+    assert.equal(mergedClose.job('abandon-qa').result, 'skipped');
+    const mergeSha = fakeSha();
+    const deploy = await deployRun(mergeSha);
+    assert.equal(deploy.result, 'success', deploy.steps.map(dump).join('\n'));
+    const qaApply = deploy.step('qa/deploy', 'apply');
+    assert.match(qaApply.stdout, new RegExp(`^${DUE}: provisional in qa from pull request #${PR} with the same files; counts as applied now \\(merge commit ${mergeSha.slice(0, 12)}\\), nothing re-runs$`, 'm'), dump(qaApply));
+    assert.equal(qaApply.outputs['applied'], '0');
+    assert.deepEqual((await history(qa.name)).map((r) => [r.change_id, r.status]), [[CREATE, 'applied'], [DUE, 'applied'], [other, 'abandoned']]);
+    assert.equal(deploy.step('prod/deploy', 'apply').outputs['applied'], '1');
+    assert.deepEqual((await history(prod.name)).map((r) => [r.change_id, r.status]), [[CREATE, 'applied'], [DUE, 'applied']]);
     assertNoCredentials();
   });
 

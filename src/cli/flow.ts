@@ -13,6 +13,7 @@ import type { CommandContext } from './context.js';
 import { environment, loadRepoOrFail, refuseProtectedEarly } from './load.js';
 import { openEnvironment, type OpenEnvironment } from './target.js';
 import { pushAll } from '../core/arrays.js';
+import { lifecycleView, type LifecycleView } from '../core/provisional.js';
 
 /** A loaded repository and one environment of it. */
 export interface Scope {
@@ -73,9 +74,15 @@ export async function lockTarget(
   }
 }
 
-/** Plans and adds the promotion gate's problems when the environment comes `after` another. */
-export async function planWithGates(ctx: CommandContext, s: Scope, history: HistoryRecord[]): Promise<PlanResult> {
-  const result = planEnvironment(s.changes, history, s.env);
+/**
+ * Plans and adds the promotion gate's problems when the environment comes `after` another. The
+ * history is first sorted by the pull-request lifecycle (`pr`: the pull request this run is for,
+ * null on the default branch): what to undo, what to adopt, whose provisional changes to ignore.
+ */
+export async function planWithGates(ctx: CommandContext, s: Scope, history: HistoryRecord[], pr: number | null = null): Promise<PlanResult & { lifecycle: LifecycleView }> {
+  const lifecycle = lifecycleView(s.changes, history, s.env, pr);
+  const result = { ...planEnvironment(s.changes, lifecycle.history, s.env), lifecycle };
+  pushAll(result.problems, lifecycle.problems);
   if (s.env.after && result.plan.changes.length > 0) {
     const afterEnv = environment(s.config, s.env.after);
     const { open, history: afterHistory } = await readTarget(ctx, { ...s, env: afterEnv });

@@ -11,6 +11,7 @@ import type { MysqlConnection } from '../adapters/mysql/connection.js';
 import type { CommandContext } from './context.js';
 import type { PlanResult } from '../core/plan.js';
 import { planWithGates, readTarget, type Scope } from './flow.js';
+import type { LifecycleView } from '../core/provisional.js';
 import type { OpenEnvironment } from './target.js';
 
 /** The code of the annotation on a statement that blocks writes. */
@@ -89,10 +90,10 @@ export async function preflight(ctx: CommandContext, s: Scope, session: ImpactSe
 }
 
 /** Reads the target's history, plans with the gates, and judges the plan with its pre-checks (plan and comment). */
-export async function planWithImpact(ctx: CommandContext, s: Scope): Promise<PlanResult> {
+export async function planWithImpact(ctx: CommandContext, s: Scope, pr: number | null = null): Promise<PlanResult & { lifecycle: LifecycleView }> {
   const { open, history } = await readTarget(ctx, s);
   try {
-    const result = await planWithGates(ctx, s, history);
+    const result = await planWithGates(ctx, s, history, pr);
     if (result.plan.changes.length > 0) {
       const session = await openImpact(open);
       try {

@@ -54,13 +54,18 @@ export async function run(argv: string[], io: { stdout?: (s: string) => void; st
   program.command('lint').argument('[files...]', 'SQL files (default: every change)').description('run the SQL rules alone')
     .action(action(() => import('./commands/lint.js')));
   program.command('plan').description('what would run in an environment').requiredOption('--env <name>', 'environment')
+    .option('--pull-request <number>', 'plan as `apply --pull-request` would run (environments with pull_requests: true)')
     .action(action(() => import('./commands/plan.js')));
   program.command('apply').description('apply pending changes to an environment').requiredOption('--env <name>', 'environment')
     .option('--dry-run', 'print what would run and stop')
     .option('--approved-by <name>', 'who approved this run (workstation runs of approval: required environments)')
     .option('--in-flight-wait <seconds>', 'how long to wait for a statement of an interrupted run that still executes', '600')
     .option('--lock-timeout <seconds>', "how long to wait for another run's lock (default: the environment's lock_timeout)")
+    .option('--pull-request <number>', 'apply an open pull request\'s changes as provisional (environments with pull_requests: true)')
     .action(action(() => import('./commands/apply.js')));
+  program.command('abandon').requiredOption('--pull-request <number>', 'the pull request that closed unmerged').requiredOption('--env <name>', 'environment')
+    .description("roll back an unmerged pull request's provisional changes from their recorded rollback statements")
+    .action(action(() => import('./commands/abandon.js')));
   program.command('status').description('applied, pending, failed, in-doubt and drifted changes').requiredOption('--env <name>', 'environment')
     .action(action(() => import('./commands/status.js')));
   program.command('snapshot').description('take the cluster snapshot the plan requires').requiredOption('--env <name>', 'environment')

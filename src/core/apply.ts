@@ -28,6 +28,7 @@ import type { ProcessInfo, ServerIdentity, ServerInspector, TargetSession } from
 import { StatementError } from './ports.js';
 import type { ApplyReport, Plan, PlannedChange } from './plan-types.js';
 import type { Change, HistoryRecord, Verify } from './types.js';
+import { provisionalMark } from './provisional.js';
 
 /** Who runs the change, recorded in every history row it writes. */
 export interface Operator {
@@ -87,6 +88,11 @@ export interface ApplyContext {
    * Rejecting refuses the change before anything is written for it (its result stays `not-run`).
    */
   beforeChange?: (change: PlannedChange) => Promise<void>;
+  /**
+   * Set by `apply --pull-request N`: each change is recorded with the pull request, its head commit
+   * and its rollback statements as they are now, and ends `provisional` instead of `applied`.
+   */
+  pullRequest?: { number: number; headCommit: string | null };
 }
 
 // MySQL/MariaDB error numbers that mean "gave up on a lock": 1205 lock wait timeout (a metadata lock
@@ -272,6 +278,7 @@ async function applyChange(
   if (rec.statementsApplied !== planned.resumeFrom - 1) {
     throw new Error(`${change.id}: plan resumes at ${planned.resumeFrom} but history has ${rec.statementsApplied} applied`);
   }
+  if (ctx.pullRequest) rec.pullRequest = provisionalMark(change, ctx.pullRequest);
   ctx.events?.changeStarted?.(planned);
   if (planned.resumeFrom === 1 && ctx.backupChange) rec.snapshotId = (await ctx.backupChange(change, planned)) ?? rec.snapshotId;
   // The connection id the loop records means something only with the server boot it belongs to.
@@ -472,7 +479,7 @@ async function applyChange(
     }
   }
   await session.rollback(); // verify queries read only; end their snapshot
-  rec.status = 'applied';
+  rec.status = ctx.pullRequest ? 'provisional' : 'applied';
   rec.inFlight = null;
   rec.failedStatement = null;
   rec.error = null;

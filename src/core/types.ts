@@ -94,6 +94,8 @@ export interface EnvironmentConfig {
   snapshot_poll_seconds: number;
   /** Refuse a blocking table copy (or an unknown algorithm) on a table with more rows than this; unset: no bound. */
   max_copy_rows?: number;
+  /** Whether `apply --pull-request N` may apply unmerged changes here as provisional (QA); default false, never with approval: required. */
+  pull_requests?: boolean;
   /** 1-based line of the environment's key in `changegate.yaml`, for messages. */
   line: number;
 }
@@ -160,7 +162,7 @@ export interface Change {
 }
 
 /** Status of a change in one target's history table. */
-export type HistoryStatus = 'running' | 'applied' | 'failed' | 'in-doubt' | 'rolled-back' | 'restored' | 'baseline';
+export type HistoryStatus = 'running' | 'applied' | 'failed' | 'in-doubt' | 'rolled-back' | 'restored' | 'baseline' | 'provisional' | 'abandoned';
 
 /** One row of a target's history table: the durable record of a change in that target. */
 export interface HistoryRecord {
@@ -197,4 +199,19 @@ export interface HistoryRecord {
   error: string | null;
   /** Who decided an in-doubt statement, and what, when `resolve` was used. */
   resolvedBy: string | null;
+  /** Set when a pull request's run wrote the row (history layout 4); absent or null otherwise. */
+  pullRequest?: PullRequestMark | null;
+}
+
+/** What a provisional apply records about its pull request, so the change can be undone from history alone. */
+export interface PullRequestMark {
+  number: number;
+  /** The pull request's head commit that was applied. */
+  headCommit: string | null;
+  /** The rollback statements as they were when the change was applied; null when it had none. */
+  rollback: Statement[] | null;
+  /** The default branch's commit that adopted the change on merge. */
+  mergeCommit: string | null;
+  /** Tables and objects the applied statements touch: what a person cleans up when it cannot be rolled back. */
+  objects: string[];
 }

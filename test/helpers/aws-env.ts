@@ -64,6 +64,8 @@ export interface AwsEnvSpec {
   snapshot?: 'never' | 'destructive' | 'always';
   /** Seconds a snapshot may take to become available (default 30). */
   snapshotTimeout?: number;
+  /** `pull_requests: true`: open pull requests apply here as provisional. */
+  pullRequests?: boolean;
 }
 
 /**
@@ -95,6 +97,7 @@ export function awsConfig(caFile: string, envs: Record<string, AwsEnvSpec>): str
     );
     if (e.after) lines.push(`    after: ${e.after}`);
     if (e.approval) lines.push(`    approval: ${e.approval}`);
+    if (e.pullRequests) lines.push('    pull_requests: true');
   }
   return lines.join('\n') + '\n';
 }

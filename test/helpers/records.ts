@@ -28,6 +28,7 @@ export function historyRecord(id: string, over: Partial<HistoryRecord> = {}): Hi
     failedStatement: null,
     error: null,
     resolvedBy: null,
+    pullRequest: null,
     ...over,
   };
 }

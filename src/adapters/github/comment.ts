@@ -17,6 +17,10 @@ export interface CommentEnvironment {
   plan?: Plan;
   /** Shown instead of a plan, e.g. PROD's history, which a pull request job cannot read. */
   unavailable?: string;
+  /** This pull request's provisional changes there (pull_requests: true), and whether each can be rolled back. */
+  provisional?: { id: string; rollback: boolean }[];
+  /** Other pull requests' provisional changes on the same tables. */
+  notes?: string[];
 }
 
 /** Everything the comment shows; `environments` in promotion order. */
@@ -58,10 +62,30 @@ function render(input: PlanCommentInput, withSql: boolean): string {
       continue;
     }
     pushAll(out, environmentSection(env.plan, withSql));
+    pushAll(out, provisionalSection(env, input.prNumber));
   }
   if (!withSql) out.push('', '_SQL omitted: the plan is too long for a comment; see the workflow run._');
   out.push('', `<sub>changegate · ${mdInline(input.repository)}#${input.prNumber} · updated in place on every run</sub>`);
   return out.join('\n') + '\n';
+}
+
+// What is provisional in the environment, and the warning that matters: a change without rollback
+// cannot be undone when the pull request is amended or closed.
+function provisionalSection(env: CommentEnvironment, pr: number): string[] {
+  const out: string[] = [];
+  const list = env.provisional ?? [];
+  if (list.length > 0) {
+    out.push('', `**Provisional in ${mdInline(env.name)}** (this pull request, #${pr}): rolled back when it is amended or closed unmerged, kept when it merges unchanged`);
+    for (const p of list) {
+      out.push(
+        p.rollback
+          ? `- ${mdCode(p.id)}`
+          : `- ${mdCode(p.id)} — :warning: **no rollback**: an amend or a close cannot undo it in ${mdInline(env.name)}; add \`rollback:\` to the change`,
+      );
+    }
+  }
+  for (const n of env.notes ?? []) out.push('', `Note: ${mdInline(scrub(n))}`);
+  return out;
 }
 
 function environmentSection(plan: Plan, withSql: boolean): string[] {

@@ -4,7 +4,7 @@
 // transaction.
 import { RefusedError } from '../../core/errors.js';
 import { StatementError, type HistoryWriter } from '../../core/ports.js';
-import type { HistoryRecord, HistoryStatus } from '../../core/types.js';
+import type { HistoryRecord, HistoryStatus, Statement } from '../../core/types.js';
 import { openConnection, useSchema, type MysqlConnection, type TargetSpec } from './connection.js';
 import { COLUMNS, HISTORY_LAYOUT, HISTORY_TABLE, LIMITS } from './history-layout.js';
 // The table's definition and the statements below are written with knex's builders in
@@ -84,6 +84,12 @@ function toRow(rec: HistoryRecord): unknown[] {
     resolved_by: clip(rec.resolvedBy, LIMITS.resolved_by),
     server_uuid: clip(rec.serverUuid, LIMITS.server_uuid),
     server_boot: rec.serverBoot ? toSqlTime(rec.serverBoot).slice(0, 19) : null,
+    pull_request: rec.pullRequest?.number ?? null,
+    head_commit: clip(rec.pullRequest?.headCommit ?? null, LIMITS.head_commit),
+    // Never clipped: a cut statement would run as something else. LONGTEXT holds anything a packet can.
+    rollback_sql: rec.pullRequest?.rollback ? JSON.stringify(rec.pullRequest.rollback) : null,
+    merge_commit: clip(rec.pullRequest?.mergeCommit ?? null, LIMITS.merge_commit),
+    pr_objects: rec.pullRequest ? JSON.stringify(rec.pullRequest.objects) : null,
   };
   return PUT_ORDER.map((c) => row[c]);
 }
@@ -126,6 +132,17 @@ function fromRow(r: Row): HistoryRecord {
     // Absent in rows a layout-2 reader loads before anyone upgraded the table.
     serverUuid: strOrNull(r.server_uuid),
     serverBoot: r.server_boot === null || r.server_boot === undefined ? null : fromSqlTime(r.server_boot),
+    // Absent before layout 4, null on rows no pull request wrote.
+    pullRequest:
+      r.pull_request === null || r.pull_request === undefined
+        ? null
+        : {
+            number: num(r.pull_request),
+            headCommit: strOrNull(r.head_commit),
+            rollback: r.rollback_sql === null || r.rollback_sql === undefined ? null : (JSON.parse(String(r.rollback_sql)) as Statement[]),
+            mergeCommit: strOrNull(r.merge_commit),
+            objects: r.pr_objects === null || r.pr_objects === undefined ? [] : (JSON.parse(String(r.pr_objects)) as string[]),
+          },
   };
 }
 

@@ -6,6 +6,8 @@ import type { ApplyReport } from '../../core/plan-types.js';
 import type { CommandContext } from '../context.js';
 import { announce, approverText, ciApprovals, type Approvals } from '../announce.js';
 import { lockedApplyContext, lockTarget, operator, planWithGates, refuseProblems, scope } from '../flow.js';
+import { pullRequestOption, settleProvisional } from '../pull-request-step.js';
+import { undoChanges } from '../../core/undo.js';
 import { planText, reportText } from '../render.js';
 import { assessPlan, openImpact, preflight, type ImpactSession } from '../impact-step.js';
 import { protectRun } from '../backup-step.js';
@@ -15,9 +17,10 @@ import { planJson } from './plan.js';
 import { ProgressLines } from '../progress.js';
 
 /** Applies pending changes; 0 when everything applied (or nothing was pending), 1 when a check failed. */
-export default async function apply(ctx: CommandContext, opts: { env: string; dryRun?: boolean; approvedBy?: string; inFlightWait?: string; lockTimeout?: string }): Promise<number> {
+export default async function apply(ctx: CommandContext, opts: { env: string; dryRun?: boolean; approvedBy?: string; inFlightWait?: string; lockTimeout?: string; pullRequest?: string }): Promise<number> {
   const inFlightWaitMs = seconds('--in-flight-wait', opts.inFlightWait, 600) * 1000;
   const s = scope(ctx, opts.env);
+  const pr = pullRequestOption(s, opts.pullRequest);
   const lockTimeout = seconds('--lock-timeout', opts.lockTimeout, s.env.lock_timeout);
   let approver = approvalGate(s.env, {
     inActions: ctx.env.GITHUB_ACTIONS === 'true',
@@ -46,8 +49,9 @@ export default async function apply(ctx: CommandContext, opts: { env: string; dr
       },
     });
     // A dry run writes nothing, not even the in-doubt verdict on an interrupted run.
-    const history = opts.dryRun ? t.history : await reconcileInterrupted(s.byId, t.history, s.env.name, applyCtx);
-    const { plan, problems } = await planWithGates(ctx, s, history);
+    const history = opts.dryRun ? t.history : await reconcileInterrupted(new Map([...s.byId, ...undoChanges(t.history)]), t.history, s.env.name, applyCtx);
+    if (pr !== null) applyCtx.pullRequest = { number: pr, headCommit: ctx.env.CHANGEGATE_HEAD_SHA || applyCtx.operator.gitCommit };
+    const { plan, problems, lifecycle } = await planWithGates(ctx, s, history, pr);
     await refuseBaselineOverSchema(s, t.open, plan);
     if (plan.changes.length > 0 && problems.length === 0) {
       impact = await openImpact(t.open);
@@ -57,7 +61,9 @@ export default async function apply(ctx: CommandContext, opts: { env: string; dr
       applyCtx.beforeChange = (c) => preflight(ctx, s, session, c);
     }
     for (const line of planText(plan, problems)) ctx.out.info(line);
+    for (const note of lifecycle.notes) ctx.out.info(`note: ${note}`);
     refuseProblems(s.env.name, problems);
+    await settleProvisional(ctx, s, lifecycle, history, applyCtx, !!opts.dryRun);
     ctx.out.output('pending', String(plan.changes.length));
     if (opts.dryRun || plan.changes.length === 0) {
       ctx.out.setDocument(applyJson({ environment: plan.environment, snapshot: plan.snapshot, changes: plan.changes.map((c) => ({ ...c, result: 'not-run' as const, durationMs: 0 })) }));
@@ -79,8 +85,9 @@ export default async function apply(ctx: CommandContext, opts: { env: string; dr
     await announce(ctx, s.config, { phase: 'start', environment: s.env.name, plan, approver, runUrl: applyCtx.operator.runUrl });
     let report: ApplyReport;
     try {
-      await protectRun(ctx, s, t.open, plan, history, applyCtx);
-      report = await applyPlan(plan, s.byId, history, applyCtx);
+      // Rows the lifecycle set aside (rolled back, abandoned, another pull request's) are not resumed.
+      await protectRun(ctx, s, t.open, plan, lifecycle.history, applyCtx);
+      report = await applyPlan(plan, s.byId, lifecycle.history, applyCtx);
     } catch (err) {
       const failedReport = (err as { report?: ApplyReport }).report;
       if (failedReport) done(failedReport);

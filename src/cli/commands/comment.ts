@@ -20,8 +20,10 @@ export default async function comment(ctx: CommandContext, opts: { pr: string; e
   for (const name of environmentsInOrder(config).map((e) => e.name).filter((n) => wanted.includes(n))) {
     const s = scope(ctx, name);
     try {
-      const { plan, problems } = await planWithImpact(ctx, s);
-      environments.push(problems.length > 0 ? { name, plan, unavailable: problems.map((p) => p.message).join('; ') } : { name, plan });
+      const { plan, problems, lifecycle } = await planWithImpact(ctx, s, s.env.pull_requests ? pr : null);
+      const provisional = lifecycle.mine.map((r) => ({ id: r.changeId, rollback: !!r.pullRequest?.rollback }));
+      const extra = { ...(provisional.length ? { provisional } : {}), ...(lifecycle.notes.length ? { notes: lifecycle.notes } : {}) };
+      environments.push(problems.length > 0 ? { name, plan, unavailable: problems.map((p) => p.message).join('; '), ...extra } : { name, plan, ...extra });
     } catch (err) {
       environments.push({ name, unavailable: `not readable from this job (${err instanceof Error ? err.message.split('\n')[0] : String(err)})` });
     }

@@ -3,6 +3,7 @@
 import { inPlace } from '../../core/baseline.js';
 import { refuseProtected } from '../../core/guards.js';
 import { planEnvironment } from '../../core/plan.js';
+import type { HistoryRecord } from '../../core/types.js';
 import type { CommandContext } from '../context.js';
 import { readTarget, scope } from '../flow.js';
 import { replay, withShadow } from '../shadow.js';
@@ -28,7 +29,9 @@ export default async function drift(ctx: CommandContext, opts: { env: string; sh
       return { failure: null, diff: diffSchemas(await describeSchema(conn, name), live) };
     });
     const schema = result.failure ? [`cannot compute the expected schema: ${result.failure}`] : result.diff;
-    ctx.out.setDocument({ environment: s.env.name, files, schema });
+    const prNotes = pullRequestNotes(history, s.env.name);
+    for (const n of prNotes) ctx.out.info(n);
+    ctx.out.setDocument({ environment: s.env.name, files, schema, ...(prNotes.length ? { pull_requests: prNotes } : {}) });
     if (files.length === 0 && schema.length === 0) {
       ctx.out.info(`no drift in ${s.env.name}: ${applied.length} applied change(s) match their files and the live schema`);
       return 0;
@@ -42,4 +45,20 @@ export default async function drift(ctx: CommandContext, opts: { env: string; sh
   } finally {
     await open.close();
   }
+}
+
+// Provisional and abandoned changes of pull requests, named with their pull request: the objects of
+// an open pull request's change are live but not in the replay of applied changes, and an abandoned
+// one that could not be rolled back left objects for a person.
+function pullRequestNotes(history: HistoryRecord[], env: string): string[] {
+  const out: string[] = [];
+  for (const r of history) {
+    const pr = r.pullRequest;
+    if (!pr || r.changeId.includes(':')) continue;
+    const objects = pr.objects.length ? pr.objects.join(', ') : 'unknown objects';
+    if (r.status === 'provisional') out.push(`provisional: ${r.changeId} from pull request #${pr.number} is applied in ${env} but not merged; it touches ${objects}`);
+    else if (r.status === 'abandoned' && /not rolled back/.test(r.error ?? '')) out.push(`abandoned: ${r.changeId} from pull request #${pr.number} was not rolled back in ${env}; clean up by hand: ${objects}`);
+    else if (r.status === 'abandoned') out.push(`abandoned: ${r.changeId} from pull request #${pr.number} was rolled back in ${env}`);
+  }
+  return out;
 }

@@ -1,17 +1,19 @@
 // `changegate plan --env E`: what apply would run there, read from the target's history.
 import type { CommandContext } from '../context.js';
 import { scope } from '../flow.js';
+import { pullRequestOption } from '../pull-request-step.js';
 import { planWithImpact, riskDiagnostics } from '../impact-step.js';
 import { planText } from '../render.js';
 import { planSummary } from '../summary.js';
 
 /** Prints the plan; 1 when something blocks it (drift, in-doubt, the promotion gate) or a pre-check fails. */
-export default async function plan(ctx: CommandContext, opts: { env: string }): Promise<number> {
+export default async function plan(ctx: CommandContext, opts: { env: string; pullRequest?: string }): Promise<number> {
   const s = scope(ctx, opts.env);
-  const { plan: p, problems } = await planWithImpact(ctx, s);
+  const { plan: p, problems, lifecycle } = await planWithImpact(ctx, s, pullRequestOption(s, opts.pullRequest));
   for (const line of planText(p, problems)) ctx.out.info(line);
+  for (const note of lifecycle.notes) ctx.out.info(`note: ${note}`);
   ctx.out.diagnostics([...p.changes.flatMap((c) => c.diagnostics), ...p.changes.flatMap(riskDiagnostics)]);
-  ctx.out.setDocument({ environment: p.environment, snapshot: p.snapshot, changes: p.changes.map(planJson), problems: problems.map((x) => x.message) });
+  ctx.out.setDocument({ environment: p.environment, snapshot: p.snapshot, changes: p.changes.map(planJson), problems: problems.map((x) => x.message), ...(lifecycle.notes.length ? { notes: lifecycle.notes } : {}) });
   ctx.out.output('pending', String(p.changes.length));
   ctx.out.output('snapshot-required', String(p.snapshot.required));
   ctx.out.summary(planSummary(p));

@@ -9,6 +9,7 @@ import type { CommandContext } from '../context.js';
 import { approverText, ciApprovals } from '../announce.js';
 import { backupSettings, count, snapshotMethod } from '../backup-step.js';
 import { lockTarget, operator, scope } from '../flow.js';
+import { undoId } from '../../core/undo.js';
 
 /** Restores the backup recorded for the change; 0 when the tables are back. */
 export default async function restore(ctx: CommandContext, changeId: string, opts: { env: string; approvedBy?: string; force?: boolean }): Promise<number> {
@@ -105,7 +106,10 @@ function laterTouches(backup: { createdAt: Date; items: { kind: string; sourceSc
     if (r.changeId === rec.changeId || r.statementsApplied === 0 || r.startedAt.getTime() < backup.createdAt.getTime()) continue;
     const [base, suffix] = r.changeId.split(':');
     const change = byId.get(base!);
-    const statements = !change ? null : suffix === 'rollback' ? change.rollbackStatements : change.statements;
+    // A pull request's rollback ran the statements recorded on the row it undid (while that row is still there).
+    const undone = suffix?.startsWith('undo@') ? history.find((h) => h.changeId === base && undoId(h) === r.changeId) : undefined;
+    const statements = suffix?.startsWith('undo@') ? (undone?.pullRequest?.rollback ?? null)
+      : !change ? null : suffix === 'rollback' ? change.rollbackStatements : change.statements;
     const hit = new Set<string>();
     if (!statements) {
       hit.add('(its files are no longer in the repository)');

@@ -10,12 +10,14 @@ import { readTarget, scope } from '../flow.js';
 /** One row of `status`, in DESIGN.md's JSON shape. */
 export interface StatusRow {
   id: string;
-  status: 'pending' | 'running' | 'applied' | 'failed' | 'in-doubt' | 'drifted' | 'rolled-back' | 'restored' | 'baseline';
+  status: 'pending' | 'running' | 'applied' | 'failed' | 'in-doubt' | 'drifted' | 'rolled-back' | 'restored' | 'baseline' | 'provisional' | 'abandoned';
   statements_applied: number;
   statements_total: number;
   checksum: string | null;
   snapshot: string | null;
   applied_at: string | null;
+  /** The pull request a provisional or abandoned change came from (pull_requests: true environments). */
+  pull_request?: number;
 }
 
 /** Prints the table; 1 when anything is failed, in-doubt or drifted. */
@@ -45,12 +47,14 @@ export default async function status(ctx: CommandContext, opts: { env: string })
   }
   for (const rec of history) {
     if (!s.byId.has(rec.changeId) && !rec.changeId.includes(':')) rows.push(row(rec.changeId, rec, rec.status === 'applied' || rec.status === 'baseline' ? 'drifted' : rec.status, rec.statementsTotal));
+    // Another pull request's (or an abandoned) change is named, not counted as a problem here.
   }
   ctx.out.setDocument({ environment: s.env.name, changes: rows, ...(backups.length ? { backups } : {}) });
   ctx.out.info(`status of ${s.env.name}:`);
   for (const r of rows) {
     const when = r.applied_at ? `  ${r.applied_at}` : '';
-    ctx.out.info(`  ${r.status.padEnd(11)} ${r.id}  ${r.statements_applied}/${r.statements_total}${r.snapshot ? `  snapshot ${r.snapshot}` : ''}${when}`);
+    const pr = r.pull_request !== undefined ? `  pull request #${r.pull_request}` : '';
+    ctx.out.info(`  ${r.status.padEnd(11)} ${r.id}  ${r.statements_applied}/${r.statements_total}${r.snapshot ? `  snapshot ${r.snapshot}` : ''}${when}${pr}`);
   }
   for (const line of backupLines(s.env, backups)) ctx.out.info(line);
   return rows.some((r) => r.status === 'failed' || r.status === 'in-doubt' || r.status === 'drifted') ? 1 : 0;
@@ -71,5 +75,6 @@ function row(id: string, rec: HistoryRecord | undefined, st: StatusRow['status']
     checksum: rec?.checksum ?? null,
     snapshot: rec?.snapshotId ?? null,
     applied_at: (rec?.status === 'applied' || rec?.status === 'baseline') && rec.finishedAt ? rec.finishedAt.toISOString() : null,
+    ...(rec?.pullRequest ? { pull_request: rec.pullRequest.number } : {}),
   };
 }

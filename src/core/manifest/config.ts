@@ -149,6 +149,10 @@ function checkEnvironments(raw: RawConfig, source: YamlSource): Diagnostic[] {
       }
     }
     if (!isUrl) pushAll(out, checkAuth(env, name, source));
+    if (env['pull_requests'] === true && env['approval'] === 'required') {
+      // PROD runs only merged, reviewed changes: an unmerged pull request's SQL never reaches it.
+      out.push(diagnostic(CODES.envShape, file, at('pull_requests'), field('pull_requests'), 'cannot be true with approval: required: an environment behind an approval (PROD) runs merged changes only'));
+    }
     pushAll(out, checkBackupFields(env, at, field, file));
     if (typeof env['url'] === 'string') {
       let parsed: URL | undefined;
@@ -264,6 +268,7 @@ function build(raw: RawConfig, source: YamlSource, root: string, rel: string): C
     if (e.require_rotation !== undefined) env.require_rotation = e.require_rotation;
     if (e.tls) env.tls = { ca_file: e.tls.ca_file };
     if (e.max_copy_rows !== undefined) env.max_copy_rows = e.max_copy_rows;
+    if (e.pull_requests === true) env.pull_requests = true;
     return env;
   });
   const config: Config = {
