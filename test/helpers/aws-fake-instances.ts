@@ -3,7 +3,7 @@
 // error codes and status codes RDS gives (DBInstanceNotFound 404, DBSnapshotNotFound 404,
 // DBSnapshotAlreadyExists 400, InvalidDBInstanceState 400). The fake's throttling, access denial
 // and snapshot behaviours (creating polls, failure, late listing) apply to these calls too.
-import { advance, el, Fault, formList, opt, page, rdsOk, tag, validIdentifier, validTag, type AwsFake, type FakeSnapshot, type Reply } from './aws-fake.js';
+import { advance, el, Fault, opt, page, rdsOk, requestTags, tag, validIdentifier, type AwsFake, type FakeSnapshot, type Reply } from './aws-fake.js';
 
 /** An RDS DB instance the fake knows. */
 export interface FakeInstanceSpec {
@@ -73,12 +73,7 @@ export class FakeInstances {
         if (this.snapshots.has(id.toLowerCase())) {
           throw new Fault(400, 'DBSnapshotAlreadyExists', `Cannot create the snapshot because a snapshot with the identifier ${id} already exists.`);
         }
-        const tags = formList(p, 'Tags.Tag').map((t) => ({ Key: t['Key'] ?? '', Value: t['Value'] ?? '' }));
-        for (const t of tags) {
-          if (!validTag(t.Key, 128) || t.Key === '' || t.Key.startsWith('aws:') || !validTag(t.Value, 256)) {
-            throw new Fault(400, 'InvalidParameterValue', 'Invalid tag key or value.');
-          }
-        }
+        const tags = requestTags(p);
         const snap: FakeSnapshot = {
           id: id.toLowerCase(), clusterId: instanceId, region, status: 'creating', percent: 0, createdAt: new Date(), type: 'manual', tags,
           creatingPollsLeft: fake.creatingPolls, creatingPollsTotal: fake.creatingPolls, fails: fake.failing, unlistedPolls: fake.unlisted,

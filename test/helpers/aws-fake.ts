@@ -400,12 +400,7 @@ export class AwsFake {
         if (this.snapshots.has(id.toLowerCase())) {
           throw new Fault(400, 'DBClusterSnapshotAlreadyExistsFault', `Cannot create the snapshot because a snapshot with the identifier ${id} already exists.`);
         }
-        const tags = formList(p, 'Tags.Tag').map((t) => ({ Key: t['Key'] ?? '', Value: t['Value'] ?? '' }));
-        for (const t of tags) {
-          if (!validTag(t.Key, 128) || t.Key === '' || t.Key.startsWith('aws:') || !validTag(t.Value, 256)) {
-            throw new Fault(400, 'InvalidParameterValue', 'Invalid tag key or value.');
-          }
-        }
+        const tags = requestTags(p);
         const snap: FakeSnapshot = {
           id: id.toLowerCase(),
           clusterId,
@@ -554,6 +549,17 @@ export function formList(p: Record<string, string>, prefix: string): Record<stri
 
 export function validIdentifier(id: string): boolean {
   return /^[A-Za-z][A-Za-z0-9-]{0,62}$/.test(id) && !id.includes('--') && !id.endsWith('-');
+}
+
+/** The `Tags.Tag.N` of a create call, refused as AWS refuses a bad key or value. */
+export function requestTags(p: Record<string, string>): { Key: string; Value: string }[] {
+  const tags = formList(p, 'Tags.Tag').map((t) => ({ Key: t['Key'] ?? '', Value: t['Value'] ?? '' }));
+  for (const t of tags) {
+    if (!validTag(t.Key, 128) || t.Key === '' || t.Key.startsWith('aws:') || !validTag(t.Value, 256)) {
+      throw new Fault(400, 'InvalidParameterValue', 'Invalid tag key or value.');
+    }
+  }
+  return tags;
 }
 
 export function validTag(s: string, max: number): boolean {

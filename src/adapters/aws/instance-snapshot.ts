@@ -10,7 +10,7 @@ import {
 } from '@aws-sdk/client-rds';
 import { clientRegion } from './clients.js';
 import { awsCall, awsError, awsErrorCode, type AwsCallContext } from './errors.js';
-import { pollSnapshot, restoredClusterId, SNAPSHOT_PREFIX, snapshotTags, type CreateSnapshotOptions, type SnapshotInfo, type TakenSnapshot } from './snapshot.js';
+import { newerChangegateSnapshot, pollSnapshot, restoredClusterId, shellWord, snapshotTags, type CreateSnapshotOptions, type SnapshotInfo, type TakenSnapshot } from './snapshot.js';
 
 /** How to take an instance snapshot and wait for it; `clusterId` of the cluster options is the instance id. */
 export type CreateInstanceSnapshotOptions = Omit<CreateSnapshotOptions, 'clusterId'> & { instanceId: string };
@@ -74,19 +74,10 @@ export async function latestChangegateInstanceSnapshot(rds: RDSClient, instanceI
   await awsCall(ctx, async () => {
     const pages = paginateDescribeDBSnapshots({ client: rds, pageSize: 100 }, { DBInstanceIdentifier: instanceId, SnapshotType: 'manual' });
     for await (const page of pages) {
-      for (const raw of page.DBSnapshots ?? []) {
-        const s = info(raw);
-        if (!s.id.startsWith(`${SNAPSHOT_PREFIX}-`) || !s.createdAt) continue;
-        if (since && s.createdAt.getTime() <= since.getTime()) continue;
-        if (!best || s.createdAt.getTime() > best.createdAt!.getTime()) best = s;
-      }
+      for (const raw of page.DBSnapshots ?? []) best = newerChangegateSnapshot(best, info(raw), since);
     }
   });
   return best;
-}
-
-function shellWord(s: string): string {
-  return /^[A-Za-z0-9_.:/=+@-]+$/.test(s) ? s : `'${s.replace(/'/g, `'\\''`)}'`;
 }
 
 /** Where the restored instance should go and how big it should be. */

@@ -255,12 +255,7 @@ export async function latestChangegateSnapshot(rds: RDSClient, clusterId: string
       { DBClusterIdentifier: clusterId, SnapshotType: 'manual' },
     );
     for await (const page of pages) {
-      for (const raw of page.DBClusterSnapshots ?? []) {
-        const s = info(raw);
-        if (!s.id.startsWith(`${SNAPSHOT_PREFIX}-`) || !s.createdAt) continue;
-        if (since && s.createdAt.getTime() <= since.getTime()) continue;
-        if (!best || s.createdAt.getTime() > best.createdAt!.getTime()) best = s;
-      }
+      for (const raw of page.DBClusterSnapshots ?? []) best = newerChangegateSnapshot(best, info(raw), since);
     }
   });
   return best;
@@ -274,7 +269,18 @@ export interface RestoreNetwork {
   engine?: string;
 }
 
-function shellWord(s: string): string {
+/**
+ * `s` when it is a snapshot changegate took (id prefix), created after `since`, and newer than `best`;
+ * else `best`. Folded over a listing, it finds the snapshot `apply` may reuse.
+ */
+export function newerChangegateSnapshot(best: SnapshotInfo | null, s: SnapshotInfo, since?: Date): SnapshotInfo | null {
+  if (!s.id.startsWith(`${SNAPSHOT_PREFIX}-`) || !s.createdAt) return best;
+  if (since && s.createdAt.getTime() <= since.getTime()) return best;
+  return !best || s.createdAt.getTime() > best.createdAt!.getTime() ? s : best;
+}
+
+/** A word for a shell command line, quoted only when it needs to be. */
+export function shellWord(s: string): string {
   return /^[A-Za-z0-9_.:/=+@-]+$/.test(s) ? s : `'${s.replace(/'/g, `'\\''`)}'`;
 }
 
