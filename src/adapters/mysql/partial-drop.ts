@@ -2,30 +2,8 @@
 // missing, none is dropped. MariaDB drops every table that exists and then reports the missing one, so
 // its failed statement did take effect; the failure record must say which tables are gone, or the
 // operator who edits the statement and reruns would reason from a schema that no longer exists.
-import { tokenize } from '../../core/sql/lexer.js';
-import { isPunct, isWord, readName, verbIndex } from '../../core/lint/syntax.js';
+import { parseDdl } from '../../core/impact/ddl.js';
 import type { MysqlConnection } from './connection.js';
-
-/** The tables a `DROP [TEMPORARY] TABLE [IF EXISTS] a, b` names, as [schema or null, table]; undefined for any other statement. */
-export function droppedTables(sql: string): [string | null, string][] | undefined {
-  const code = tokenize(sql).filter((t) => t.type !== 'comment');
-  let k = verbIndex(code);
-  if (k < 0 || !isWord(code[k], 'DROP')) return undefined;
-  k++;
-  if (isWord(code[k], 'TEMPORARY')) k++;
-  if (!isWord(code[k], 'TABLE', 'TABLES')) return undefined;
-  k++;
-  if (isWord(code[k], 'IF') && isWord(code[k + 1], 'EXISTS')) k += 2;
-  const names: [string | null, string][] = [];
-  for (;;) {
-    const n = readName(code, k);
-    if (!n || n.parts.length > 2) return undefined;
-    names.push(n.parts.length === 2 ? [n.parts[0]!, n.parts[1]!] : [null, n.parts[0]!]);
-    if (!isPunct(code[n.next], ',')) break;
-    k = n.next + 1;
-  }
-  return names;
-}
 
 /**
  * After DROP TABLE failed on MariaDB with `Unknown table '...'` (error 1051, listing every missing one):
@@ -33,12 +11,13 @@ export function droppedTables(sql: string): [string | null, string][] | undefine
  * DROP TABLE, or when the check itself fails (the server's error stands on its own).
  */
 export async function partialDropNote(conn: MysqlConnection, sql: string, error: string): Promise<string> {
-  const names = droppedTables(sql);
-  if (!names || names.length < 2) return '';
+  const spec = parseDdl(sql);
+  if (spec?.kind !== 'drop-table' || spec.tables.length < 2) return '';
+  const names = spec.tables;
   const unknown = new Set((/Unknown table '([^']*)'/i.exec(error)?.[1] ?? '').toLowerCase().split(','));
   try {
     const [{ db }] = await conn.query<{ db: string | null }>('SELECT DATABASE() AS db');
-    const full = names.map(([s, t]) => ({ schema: s ?? db ?? '', table: t, shown: s ? `${s}.${t}` : t }));
+    const full = names.map((n) => ({ schema: n.schema ?? db ?? '', table: n.name, shown: n.schema ? `${n.schema}.${n.name}` : n.name }));
     const rows = await conn.query<{ s: string; t: string }>(
       `SELECT TABLE_SCHEMA AS s, TABLE_NAME AS t FROM information_schema.TABLES WHERE ${full.map(() => '(TABLE_SCHEMA = ? AND TABLE_NAME = ?)').join(' OR ')}`,
       full.flatMap((n) => [n.schema, n.table]),

@@ -15,11 +15,11 @@ export class MysqlSession implements TargetSession {
     /** The history table, on this same connection and transaction. */
     readonly history: MysqlHistory,
     /** The session's `lock_wait_timeout`: statements running at least this long are named as possible blockers. */
-    private readonly lockWaitTimeout = 1,
+    private readonly lockWaitTimeout: number,
     /** MariaDB's DROP TABLE of several tables is not atomic: a failure may have dropped some. */
-    private readonly mariadb = false,
-    /** The server instance and boot, read on connect. */
-    readonly identity: ServerIdentity = { uuid: null, boot: new Date(0) },
+    private readonly mariadb: boolean,
+    /** The server instance and boot, read on connect; no default, since a made-up one would call every recorded connection gone. */
+    readonly identity: ServerIdentity,
   ) {}
 
   /**
