@@ -61,7 +61,7 @@ export async function benchImpact(url: string, rounds = 5): Promise<ImpactBench>
     writeFileSync(path.join(repo, 'changegate.yaml'), 'database: bench\nserver: { min_version: "5.5" }\nenvironments:\n  local:\n    url_env: BENCH_URL\n');
     const env = { ...process.env, BENCH_URL: u.toString() };
 
-    const planMs = await best(rounds, async () => {
+    const planMs = await bestAsync(rounds, async () => {
       const code = await run(['plan', '--env', 'local'], { env, cwd: repo, stdout: () => undefined, stderr: () => undefined });
       // The data is clean and no max_copy_rows is set: every check passes or warns.
       if (code !== 0) throw new Error(`plan exited ${code}`);
@@ -77,7 +77,7 @@ export async function benchImpact(url: string, rounds = 5): Promise<ImpactBench>
       const { readTableFacts } = await import('../src/adapters/mysql/facts.js');
       const { tablesToRead } = await import('../src/core/impact/assess.js');
       // The impact step as plan runs it: its own reader connection, the facts, the rules, the pre-checks.
-      impactMs = await best(rounds, async () => {
+      impactMs = await bestAsync(rounds, async () => {
         const session = await openImpact(open);
         try {
           await assessPlan(ctx, s, session, plan, { checks: true });
@@ -88,7 +88,7 @@ export async function benchImpact(url: string, rounds = 5): Promise<ImpactBench>
       const session = await openImpact(open);
       try {
         const tables = tablesToRead(plan.changes, session.schema);
-        factsMs = await best(rounds, async () => void (await readTableFacts(session.reader, session.server, tables)));
+        factsMs = await bestAsync(rounds, async () => void (await readTableFacts(session.reader, session.server, tables)));
       } finally {
         await session.close();
       }
@@ -103,8 +103,8 @@ export async function benchImpact(url: string, rounds = 5): Promise<ImpactBench>
   }
 }
 
-// Best of `times`, in milliseconds: these machines are shared and noisy.
-async function best(times: number, fn: () => Promise<void>): Promise<number> {
+/** Best of `times`, in milliseconds: these machines are shared and noisy. */
+export async function bestAsync(times: number, fn: () => Promise<void>): Promise<number> {
   let min = Infinity;
   for (let i = 0; i < times; i++) {
     const t = process.hrtime.bigint();

@@ -17,7 +17,7 @@ import mysql from 'mysql2/promise';
 import { run } from '../src/cli/main.js';
 import { validateRepository } from '../src/core/validate.js';
 import { startServer } from '../test/helpers/mysql-server.js';
-import { benchImpact } from './bench-impact.js';
+import { bestAsync, benchImpact } from './bench-impact.js';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 const cli = path.join(root, 'dist', 'cli', 'bin.mjs');
@@ -52,16 +52,6 @@ function best(times: number, fn: () => void): number {
   for (let i = 0; i < times; i++) {
     const t = process.hrtime.bigint();
     fn();
-    min = Math.min(min, Number(process.hrtime.bigint() - t) / 1e6);
-  }
-  return min;
-}
-
-async function bestAsync(times: number, fn: () => Promise<void>): Promise<number> {
-  let min = Infinity;
-  for (let i = 0; i < times; i++) {
-    const t = process.hrtime.bigint();
-    await fn();
     min = Math.min(min, Number(process.hrtime.bigint() - t) / 1e6);
   }
   return min;

@@ -1,6 +1,7 @@
 // Whether the session that ran an in-flight statement still exists: a killed client's ALTER can keep
 // running on the server, and a second copy must never start while it does.
 import { statementMatches } from '../../core/checksum.js';
+import { oneLine } from '../../core/plan.js';
 import type { ExpectedStatement, ProcessInfo, ServerInspector } from '../../core/ports.js';
 import { tokenize } from '../../core/sql/lexer.js';
 import type { MysqlConnection } from './connection.js';
@@ -75,10 +76,9 @@ export async function metadataLockHolders(conn: MysqlConnection, sql: string): P
   }
 }
 
-// One line of what a session runs, credentials redacted, at most 80 characters.
+// One line of what a session runs, credentials redacted (on the flattened text, as it is shown), at most 80 characters.
 function shortInfo(conn: MysqlConnection, text: string): string {
-  const what = conn.redact(text.replace(/\s+/g, ' ').trim());
-  return what.length > 80 ? `${what.slice(0, 79)}…` : what;
+  return oneLine(conn.redact(text.replace(/\s+/g, ' ')), 80);
 }
 
 /**

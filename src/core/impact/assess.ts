@@ -18,19 +18,15 @@ export const COPY_BOUND_CODE = 'CG401';
 export interface ImpactRules {
   decide(spec: DdlSpec, table: TableFacts | undefined, server: ServerFacts): ImpactDecision;
   seconds(table: TableFacts | undefined, decision: ImpactDecision, spec: DdlSpec): number | null;
-  /** The model after the statement: tables created, altered, renamed or dropped (absent from the map). */
-  evolve(model: Map<string, TableFacts>, spec: DdlSpec, schema: string): Map<string, TableFacts>;
+  /** Moves the pass's own model past the statement: tables created, altered, renamed or dropped (absent from the map). */
+  evolve(model: Map<string, TableFacts>, spec: DdlSpec, schema: string): void;
 }
 
 /** The rules and model of this folder. */
 export const IMPACT_RULES: ImpactRules = {
   decide: decideImpact,
   seconds: estimateSeconds,
-  // The pass evolves its own copy of the live facts, one statement at a time.
-  evolve: (model, spec, schema) => {
-    evolveInPlace(model, spec, schema);
-    return model;
-  },
+  evolve: evolveInPlace,
 };
 
 /** What the pass needs besides the plan. */
@@ -88,7 +84,7 @@ export function tablesToRead(changes: PlannedChange[], schema: string): { schema
 export function assessChanges(input: AssessInput): Map<PlannedChange, PreCheck[]> {
   const { schema, server } = input;
   const rules = input.rules ?? IMPACT_RULES;
-  let model = new Map(input.live);
+  const model = new Map(input.live);
   // Who changed each table first, of the statements judged so far: `*` for a statement whose writes
   // cannot be told (CALL, say).
   const changedBy = new Map<string, { change: PlannedChange; n: number }>();
@@ -148,7 +144,8 @@ export function assessChanges(input: AssessInput): Map<PlannedChange, PreCheck[]
         for (const k of writes) empty.delete(k.split('#')[0]!);
         if (writes.includes('*')) empty.clear();
       }
-      if (JUDGED.has(spec.kind)) model = rules.evolve(model, spec, schema);
+      // The model is the pass's own copy of the live facts, moved on one statement at a time.
+      if (JUDGED.has(spec.kind)) rules.evolve(model, spec, schema);
     }
     change.diagnostics = change.diagnostics.filter((d) => !(d.code === 'CG301' && answered.has(`${d.file}:${d.line}`)));
     change.checks = results;
