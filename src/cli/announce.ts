@@ -1,7 +1,8 @@
 // Telling the team and recording the teammate's approval: Slack on start, success and failure, and
 // the deployment approver from GitHub. Neither ever fails a deploy; problems become warnings.
 import type { Plan } from '../core/plan-types.js';
-import type { Config } from '../core/types.js';
+import { RefusedError } from '../core/errors.js';
+import type { Config, EnvironmentConfig } from '../core/types.js';
 import type { CommandContext } from './context.js';
 
 /** One moment of a run to tell the team about. */
@@ -71,4 +72,20 @@ export async function ciApprovals(ctx: CommandContext): Promise<Approvals | null
     ctx.out.warn(`could not read this run's approvals from GitHub: ${err instanceof Error ? err.message : String(err)}`);
     return null;
   }
+}
+
+/**
+ * The approvals of this run, refusing (exit 1) an `approval: required` environment in GitHub Actions
+ * when GitHub reports no approved deployment review and no `--approved-by` was given: the GitHub
+ * environment is only a gate when it has required reviewers, so apply and restore insist on the review.
+ */
+export async function requireCiApproval(ctx: CommandContext, env: EnvironmentConfig, approvedBy: string | undefined): Promise<Approvals | null> {
+  const approvals = await ciApprovals(ctx);
+  if (env.approval === 'required' && ctx.env.GITHUB_ACTIONS === 'true' && !approvedBy && !approvals?.approver) {
+    throw new RefusedError(
+      `refused: ${env.name} requires approval, but GitHub reports no approved deployment review of this run for environment ${env.name}; ` +
+        `give the ${env.name} environment required reviewers (and the job actions: read and GITHUB_TOKEN)`,
+    );
+  }
+  return approvals;
 }

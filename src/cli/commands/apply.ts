@@ -1,10 +1,10 @@
 // `changegate apply --env E`: every guard, then the plan, the snapshot when needed, the statements.
 import { applyPlan, reconcileInterrupted, type ApplyContext } from '../../core/apply.js';
-import { ApplyError, RefusedError, UsageError } from '../../core/errors.js';
+import { ApplyError, UsageError } from '../../core/errors.js';
 import { approvalGate } from '../../core/guards.js';
 import type { ApplyReport } from '../../core/plan-types.js';
 import type { CommandContext } from '../context.js';
-import { announce, approverText, ciApprovals, type Approvals } from '../announce.js';
+import { announce, approverText, requireCiApproval, type Approvals } from '../announce.js';
 import { lockedApplyContext, lockTarget, operator, planWithGates, refuseProblems, scope } from '../flow.js';
 import { pullRequestOption, settleProvisional } from '../pull-request-step.js';
 import { undoChanges } from '../../core/undo.js';
@@ -71,14 +71,7 @@ export default async function apply(ctx: CommandContext, opts: { env: string; dr
       if (opts.dryRun) ctx.out.info('dry run: nothing was executed');
       return 0;
     }
-    const approvals: Approvals | null = await ciApprovals(ctx);
-    if (s.env.approval === 'required' && ctx.env.GITHUB_ACTIONS === 'true' && !opts.approvedBy && !approvals?.approver) {
-      // The GitHub environment is only a gate when it has required reviewers: insist on the review.
-      throw new RefusedError(
-        `refused: ${s.env.name} requires approval, but GitHub reports no approved deployment review of this run for environment ${s.env.name}; ` +
-          `give the ${s.env.name} environment required reviewers (and the job actions: read and GITHUB_TOKEN)`,
-      );
-    }
+    const approvals: Approvals | null = await requireCiApproval(ctx, s.env, opts.approvedBy);
     approver = approver ?? (approvals ? approverText(approvals) : null);
     applyCtx.operator.approver = approver;
     const done = (r: ApplyReport) => finish(ctx, r, approvals, applyCtx.operator.runUrl);

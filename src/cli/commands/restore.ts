@@ -6,7 +6,7 @@ import { touchedNames } from '../../core/backup/targets.js';
 import { approvalGate } from '../../core/guards.js';
 import type { Change, HistoryRecord } from '../../core/types.js';
 import type { CommandContext } from '../context.js';
-import { approverText, ciApprovals } from '../announce.js';
+import { approverText, requireCiApproval } from '../announce.js';
 import { backupSettings, count, snapshotMethod } from '../backup-step.js';
 import { lockTarget, operator, scope } from '../flow.js';
 import { undoId } from '../../core/undo.js';
@@ -41,13 +41,7 @@ export default async function restore(ctx: CommandContext, changeId: string, opt
     if (!backup) {
       throw new RefusedError(`refused: the backup recorded for ${changeId} in ${s.env.name} (${rec.snapshotId}) is not in ${backupSchema}; nothing was changed`);
     }
-    const approvals = await ciApprovals(ctx);
-    if (s.env.approval === 'required' && ctx.env.GITHUB_ACTIONS === 'true' && !opts.approvedBy && !approvals?.approver) {
-      throw new RefusedError(
-        `refused: ${s.env.name} requires approval, but GitHub reports no approved deployment review of this run for environment ${s.env.name}; ` +
-          `give the ${s.env.name} environment required reviewers (and the job actions: read and GITHUB_TOKEN)`,
-      );
-    }
+    const approvals = await requireCiApproval(ctx, s.env, opts.approvedBy);
     approver = approver ?? (approvals ? approverText(approvals) : null);
     const later = laterTouches(backup, rec, t.history, s.byId, t.open.target.schema);
     if (later.length > 0 && !opts.force) {
