@@ -205,6 +205,33 @@ describe('mysql adapter: history table', function () {
     assert.deepEqual(pr.pullRequest, mark);
   });
 
+  it('creates a fresh table at the newest layout in one statement, the same table as layout 1 upgraded step by step', async () => {
+    await server.adminQuery("SET GLOBAL log_output = 'TABLE'");
+    await server.adminQuery('TRUNCATE mysql.general_log');
+    await server.adminQuery('SET GLOBAL general_log = ON');
+    try {
+      await ensureHistory(t.connection);
+    } finally {
+      await server.adminQuery('SET GLOBAL general_log = OFF');
+    }
+    const ddl = await server.adminQuery<{ a: string }>(
+      "SELECT CONVERT(argument USING utf8mb4) AS a FROM mysql.general_log WHERE command_type = 'Query' AND (argument LIKE 'create table%' OR argument LIKE 'alter table%')",
+    );
+    assert.deepEqual(ddl.map((r) => r.a.slice(0, 47)), ['create table if not exists `changegate_history`']);
+    const upgraded = await server.freshSchema('history_upgraded');
+    const other = await connectTarget(parseTargetUrl(upgraded.url), opts);
+    try {
+      await other.connection.exec(historyLayoutSql(1)[0]!);
+      await ensureHistory(other.connection);
+      const show = async (name: string) =>
+        Object.values((await server.adminQuery<Record<string, string>>(`SHOW CREATE TABLE \`${name}\`.${HISTORY_TABLE}`))[0]!)[1];
+      assert.equal(await show(schema.name), await show(upgraded.name));
+    } finally {
+      await other.close();
+      await upgraded.drop();
+    }
+  });
+
   it('two runners creating the table at once both succeed', async () => {
     const other = await connectTarget(parseTargetUrl(schema.url), opts);
     try {

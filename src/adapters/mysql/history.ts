@@ -10,7 +10,7 @@ import { COLUMNS, HISTORY_LAYOUT, HISTORY_TABLE, LIMITS } from './history-layout
 // The table's definition and the statements below are written with knex's builders in
 // scripts/history-codegen.ts and generated ahead of time: importing knex cost a tenth of a second on
 // every command's start. `npm run codegen` regenerates them; a test fails when they are stale.
-import { LAYOUT_STEPS, LOAD_SQL, PROGRESS_SQL, PUT_ORDER, PUT_SQL } from './history-sql.generated.js';
+import { CREATE_SQL, LAYOUT_STEPS, LOAD_SQL, PROGRESS_SQL, PUT_ORDER, PUT_SQL } from './history-sql.generated.js';
 
 export { HISTORY_LAYOUT, HISTORY_TABLE };
 
@@ -164,12 +164,14 @@ export async function historyLayout(conn: MysqlConnection): Promise<number | nul
 }
 
 /**
- * Creates the history table or upgrades it to HISTORY_LAYOUT. Idempotent and safe when two runners
+ * Creates the history table at HISTORY_LAYOUT or upgrades it there. Idempotent and safe when two runners
  * race (CREATE TABLE IF NOT EXISTS; a step another runner already applied is recognised). These are
  * DDL statements: they commit the caller's open transaction. Refuses a layout newer than this version knows.
  */
 export async function ensureHistory(conn: MysqlConnection): Promise<void> {
-  await conn.exec(LAYOUT_STEPS[0]!.sql);
+  // A fresh table at the newest layout; an existing one (perhaps older, perhaps from an older
+  // changegate racing this one) is left to the steps below.
+  await conn.exec(CREATE_SQL);
   let layout = (await historyLayout(conn))!;
   if (layout > HISTORY_LAYOUT) {
     throw new RefusedError(
