@@ -27,6 +27,15 @@ describe('statement digest', () => {
     assert.equal(describeCounts(d), '60 statements: 58 INSERT into t, 1 CREATE TABLE t, 1 UPDATE t');
   });
 
+  it('past ten labels, counts by kind with the number of tables', () => {
+    const list = stmts(1000, (i) => (i % 2 ? `CREATE TABLE bt_${i >> 1} (id INT)` : i === 1000 ? 'SET @x = 1' : `INSERT INTO s.bt_${(i >> 1) - 1} VALUES (${i})`));
+    list.push(...stmts(1, () => 'DELETE FROM bt_0 WHERE id = 1'));
+    assert.equal(describeCounts(digestStatements(list, [])!), '1,001 statements: 500 CREATE TABLE (500 tables), 499 INSERT (499 tables), 1 DELETE (1 table), 1 SET');
+    // Ten labels or fewer keep their tables.
+    const ten = stmts(60, (i) => `INSERT INTO t${i % 10} VALUES (${i})`);
+    assert.equal(describeCounts(digestStatements(ten, [])!), '60 statements: ' + Array.from({ length: 10 }, (_, k) => `6 INSERT into t${k}`).join(', '));
+  });
+
   it('labels statements by what they do and to which table', () => {
     const cases: [string, string][] = [
       ['INSERT IGNORE INTO `invoices` (id) VALUES (1)', 'INSERT into invoices'],
@@ -40,6 +49,8 @@ describe('statement digest', () => {
       ['TRUNCATE TABLE sessions', 'TRUNCATE sessions'],
       ['SET @x = 1', 'SET'],
       ['CALL close_invoice(1)', 'CALL'],
+      ['INSERT INTO', 'INSERT'],
+      ['CREATE INDEX', 'CREATE INDEX'],
     ];
     for (const [sql, label] of cases) assert.equal(statementLabel(sql), label, sql);
   });

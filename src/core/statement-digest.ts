@@ -11,7 +11,10 @@ export const DIGEST_BOUND = 50;
 
 /** What a plan shows of a long change's statements. */
 export interface StatementDigest {
-  /** `INSERT into invoices` → how many, most frequent first (ties by label). */
+  /**
+   * `INSERT into invoices` → how many, most frequent first (ties by label). Past ten labels, by kind
+   * instead, with how many tables: `INSERT (500 tables)`, since 500 labels of one each say nothing.
+   */
   counts: { label: string; count: number }[];
   /** The statements shown in full, in order: the first and last few and every one with a finding. */
   shown: PlannedStatement[];
@@ -21,16 +24,26 @@ export interface StatementDigest {
 export function digestStatements(statements: PlannedStatement[], diagnostics: Diagnostic[], edge = 5, bound = DIGEST_BOUND): StatementDigest | null {
   if (statements.length <= bound) return null;
   const counts = new Map<string, number>();
+  const kinds = new Map<string, { count: number; tables: Set<string> }>();
   for (const s of statements) {
-    const label = statementLabel(s.sql);
+    const { kind, table } = labelParts(s.sql);
+    const label = table === undefined ? kind.short : `${kind.label} ${table}`;
     counts.set(label, (counts.get(label) ?? 0) + 1);
+    let k = kinds.get(kind.short);
+    if (!k) kinds.set(kind.short, (k = { count: 0, tables: new Set() }));
+    k.count++;
+    if (table !== undefined) k.tables.add(table);
   }
+  const rows =
+    counts.size <= 10
+      ? [...counts].map(([label, count]) => ({ label, count }))
+      : [...kinds].map(([short, k]) => ({ label: k.tables.size === 0 ? short : `${short} (${plural(k.tables.size, 'table')})`, count: k.count }));
   const keep = new Set<number>();
   for (let i = 0; i < Math.min(edge, statements.length); i++) keep.add(i);
   for (let i = Math.max(0, statements.length - edge); i < statements.length; i++) keep.add(i);
   for (const i of flaggedStatements(statements, diagnostics)) keep.add(i);
   return {
-    counts: [...counts].map(([label, count]) => ({ label, count })).sort((a, b) => b.count - a.count || (a.label < b.label ? -1 : 1)),
+    counts: rows.sort((a, b) => b.count - a.count || (a.label < b.label ? -1 : 1)),
     shown: [...keep].sort((a, b) => a - b).map((i) => statements[i]!),
   };
 }
@@ -82,9 +95,23 @@ const OBJECT_WORDS = new Set(['TABLE', 'VIEW', 'INDEX', 'TRIGGER', 'PROCEDURE', 
  * Only the statement's head is read: a data load's statements are short, but one may not be.
  */
 export function statementLabel(sql: string): string {
+  const { kind, table } = labelParts(sql);
+  return table === undefined ? kind.short : `${kind.label} ${table}`;
+}
+
+// A label's kind, as it reads before a table (`INSERT into`) and without one (`INSERT`).
+interface LabelKind {
+  label: string;
+  short: string;
+}
+
+const kindOf = (label: string, short = label): LabelKind => ({ label, short });
+const plural = (n: number, word: string) => `${n.toLocaleString('en-US')} ${word}${n === 1 ? '' : 's'}`;
+
+function labelParts(sql: string): { kind: LabelKind; table?: string } {
   const code = tokenize(sql.length > 400 ? sql.slice(0, 400) : sql).filter((t) => t.type !== 'comment');
   const k = verbIndex(code);
-  if (k < 0) return 'other';
+  if (k < 0) return { kind: kindOf('other') };
   const verb = code[k]!.value.toUpperCase();
   const name = (i: number) => {
     const t = code[i];
@@ -102,40 +129,40 @@ export function statementLabel(sql: string): string {
     case 'REPLACE': {
       skip('LOW_PRIORITY', 'DELAYED', 'HIGH_PRIORITY', 'IGNORE', 'INTO');
       const t = name(j);
-      return t ? `${verb} into ${t}` : verb;
+      return { kind: kindOf(`${verb} into`, verb), table: t };
     }
     case 'UPDATE': {
       skip('LOW_PRIORITY', 'IGNORE');
       const t = name(j);
-      return t ? `UPDATE ${t}` : verb;
+      return { kind: kindOf(verb), table: t };
     }
     case 'DELETE': {
       skip('LOW_PRIORITY', 'QUICK', 'IGNORE', 'FROM');
       const t = name(j);
-      return t ? `DELETE from ${t}` : verb;
+      return { kind: kindOf('DELETE from', verb), table: t };
     }
     case 'TRUNCATE': {
       skip('TABLE');
       const t = name(j);
-      return t ? `TRUNCATE ${t}` : verb;
+      return { kind: kindOf(verb), table: t };
     }
     case 'CREATE':
     case 'ALTER':
     case 'DROP': {
       skip('OR', 'REPLACE', 'TEMPORARY', 'UNIQUE', 'FULLTEXT', 'SPATIAL', 'ONLINE', 'OFFLINE', 'IGNORE', 'ALGORITHM', 'DEFINER', 'SQL', 'SECURITY');
       const object = code[j];
-      if (!object || object.type !== 'word' || !OBJECT_WORDS.has(object.value)) return verb;
+      if (!object || object.type !== 'word' || !OBJECT_WORDS.has(object.value)) return { kind: kindOf(verb) };
       j++;
       skip('IF', 'NOT', 'EXISTS');
       if (object.value === 'INDEX') {
         while (code[j] && !isWord(code[j], 'ON')) j++;
         const t = name(j + 1);
-        return t ? `${verb} INDEX on ${t}` : `${verb} INDEX`;
+        return { kind: kindOf(`${verb} INDEX on`, `${verb} INDEX`), table: t };
       }
       const t = name(j);
-      return t ? `${verb} ${object.value} ${t}` : `${verb} ${object.value}`;
+      return { kind: kindOf(`${verb} ${object.value}`), table: t };
     }
     default:
-      return verb;
+      return { kind: kindOf(verb) };
   }
 }
