@@ -1,7 +1,8 @@
 // The backups `status` lists for a `snapshot_method: tables` environment, with their sizes.
 import type { EnvironmentConfig } from '../core/types.js';
 import type { MysqlConnection } from '../adapters/mysql/connection.js';
-import { backupSettings, count, size, snapshotMethod } from './backup-step.js';
+import { backupSettings, size, snapshotMethod } from './backup-step.js';
+import { thousands } from '../core/numbers.js';
 
 /** One backup in `status --format json`. */
 export interface BackupRow {
@@ -48,7 +49,7 @@ export function backupLines(env: EnvironmentConfig, rows: BackupRow[]): string[]
   if (rows.length === 0) return [];
   const lines = [`backups in ${backupSettings(env).schema} (never deleted by changegate):`];
   for (const b of rows) {
-    const what = `${b.tables.length} table${b.tables.length === 1 ? '' : 's'}, ${count(b.rows)} row${b.rows === 1 ? '' : 's'}, ${size(b.bytes)}`;
+    const what = `${b.tables.length} table${b.tables.length === 1 ? '' : 's'}, ${thousands(b.rows)} row${b.rows === 1 ? '' : 's'}, ${size(b.bytes)}`;
     lines.push(`  ${b.id}  ${b.change}  ${what}  ${b.created_at}${b.restored_at ? `  restored ${b.restored_at}` : ''}`);
   }
   return lines;

@@ -12,6 +12,7 @@ import type { Scope } from './flow.js';
 import { ensureInstanceSnapshot } from './instance-snapshot-step.js';
 import { ensureSnapshot } from './snapshot-step.js';
 import type { OpenEnvironment } from './target.js';
+import { thousands } from '../core/numbers.js';
 
 /** The environment's backup method, with the default `loadConfig` gives when a test builds one by hand. */
 export function snapshotMethod(env: EnvironmentConfig): SnapshotMethod {
@@ -30,11 +31,6 @@ function needsBackup(env: EnvironmentConfig, c: PlannedChange): boolean {
   return env.snapshot === 'always' || (env.snapshot === 'destructive' && c.destructive);
 }
 
-/** `1234567` as `1,234,567`. */
-export function count(n: number): string {
-  return n.toLocaleString('en-US');
-}
-
 /** Bytes as people read them: `16.0 KiB`, `1.2 GiB`. */
 export function size(bytes: number): string {
   const units = ['bytes', 'KiB', 'MiB', 'GiB', 'TiB'];
@@ -48,7 +44,7 @@ export function size(bytes: number): string {
 }
 
 function tablesText(scope: BackupScope): string {
-  return scope.tables.map((t) => `${t.name} ${count(t.rows)} row${t.rows === 1 ? '' : 's'}`).join(', ') || 'no existing table';
+  return scope.tables.map((t) => `${t.name} ${thousands(t.rows)} row${t.rows === 1 ? '' : 's'}`).join(', ') || 'no existing table';
 }
 
 // Refuses (exit 1) a backup that cannot be taken or is bigger than the environment allows.
@@ -62,8 +58,8 @@ function refuseScope(env: EnvironmentConfig, changeId: string, scope: BackupScop
   const { maxRows } = backupSettings(env);
   if (scope.rows > maxRows) {
     throw new RefusedError(
-      `refused: the backup of ${changeId} would copy ${count(scope.rows)} rows (${tablesText(scope)}; ${size(scope.bytes)}), ` +
-        `more than backup_max_rows (${count(maxRows)}) of ${env.name}; ${when}. ` +
+      `refused: the backup of ${changeId} would copy ${thousands(scope.rows)} rows (${tablesText(scope)}; ${size(scope.bytes)}), ` +
+        `more than backup_max_rows (${thousands(maxRows)}) of ${env.name}; ${when}. ` +
         `Raise backup_max_rows in the config, or protect ${env.name} with a cluster or instance snapshot (snapshot_method: cluster | instance)`,
     );
   }
@@ -126,7 +122,7 @@ export async function protectRun(
     const tables = items.filter((i) => i.kind === 'table');
     const objects = items.filter((i) => i.kind !== 'table' && !i.onTable);
     ctx.out.info(
-      `backup: ${id} holds ${tables.map((t) => `${t.sourceName} (${count(t.rows ?? 0)} row${t.rows === 1 ? '' : 's'})`).join(', ') || 'no table'}` +
+      `backup: ${id} holds ${tables.map((t) => `${t.sourceName} (${thousands(t.rows ?? 0)} row${t.rows === 1 ? '' : 's'})`).join(', ') || 'no table'}` +
         `${objects.length ? ` and the definitions of ${objects.map((o) => `${o.kind} ${o.sourceName}`).join(', ')}` : ''}`,
     );
     ctx.out.info(`to restore it: changegate restore ${change.id} --env ${s.env.name}`);

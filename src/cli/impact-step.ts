@@ -110,7 +110,7 @@ export async function planWithImpact(ctx: CommandContext, s: Scope, pr: number |
 
 /** Checks by statement, then code. */
 export function sortChecks(checks: CheckResult[]): CheckResult[] {
-  return [...checks].sort((a, b) => a.statement - b.statement || a.code.localeCompare(b.code));
+  return [...checks].sort((a, b) => a.statement - b.statement || (a.code < b.code ? -1 : a.code > b.code ? 1 : 0));
 }
 
 /**

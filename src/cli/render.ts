@@ -8,6 +8,7 @@ import { pushAll } from '../core/arrays.js';
 import { blocksWrites } from '../core/impact/assess.js';
 import { byRisk, impactLine } from '../core/impact/present.js';
 import type { CheckResult } from '../core/impact/types.js';
+import { thousands } from '../core/numbers.js';
 
 /** The core's `file:line:column  field-or-CODE  message`, with the severity named unless it is an error. */
 export function diagnosticLine(d: Diagnostic): string {
@@ -26,7 +27,7 @@ export function planText(plan: Plan, problems: IntegrityProblem[]): string[] {
     if (digest) lines.push(`    ${describeCounts(digest)}`);
     let last = 0;
     for (const s of digest?.shown ?? c.statements) {
-      if (s.n > last + 1) lines.push(`    ${'…'.padStart(4)}  ${(s.n - last - 1).toLocaleString('en-US')} more statement(s)`);
+      if (s.n > last + 1) lines.push(`    ${'…'.padStart(4)}  ${thousands(s.n - last - 1)} more statement(s)`);
       const mark = s.n < c.resumeFrom ? 'done' : `${s.n}`.padStart(4);
       lines.push(`    ${mark}  ${s.file}:${s.line}  ${oneLine(s.sql)}`);
       last = s.n;
@@ -52,7 +53,7 @@ export function impactText(c: PlannedChange): string[] {
     lines.push(`    ${String(s.n).padStart(4)}  ${impactLine(s.impact)}`);
     if (s.reason && (blocksWrites(s.impact) || s.impact.rebuild !== false)) lines.push(`          ${s.reason}`);
   }
-  if (judged.length > shown.length) lines.push(`       …  ${(judged.length - shown.length).toLocaleString('en-US')} more statement(s) that block no writes`);
+  if (judged.length > shown.length) lines.push(`       …  ${thousands(judged.length - shown.length)} more statement(s) that block no writes`);
   for (const k of c.checks ?? []) if (k.outcome !== 'pass') lines.push(checkLine(k));
   return lines;
 }

@@ -5,6 +5,7 @@ import type { PlannedStatement } from './plan-types.js';
 import type { Diagnostic } from './types.js';
 import { tokenize } from './sql/lexer.js';
 import { isWord, nameOf, verbIndex } from './lint/syntax.js';
+import { thousands } from './numbers.js';
 
 /** Plans list every statement of a change up to this many; past it, they show a digest. */
 export const DIGEST_BOUND = 50;
@@ -51,9 +52,9 @@ export function digestStatements(statements: PlannedStatement[], diagnostics: Di
 /** `40,000 statements: 39,999 INSERT into big, 1 CREATE TABLE big` (the ten most frequent kinds). */
 export function describeCounts(digest: StatementDigest): string {
   const total = digest.counts.reduce((a, c) => a + c.count, 0);
-  const top = digest.counts.slice(0, 10).map((c) => `${c.count.toLocaleString('en-US')} ${c.label}`);
+  const top = digest.counts.slice(0, 10).map((c) => `${thousands(c.count)} ${c.label}`);
   const rest = digest.counts.length > 10 ? `, ${digest.counts.length - 10} more kind(s)` : '';
-  return `${total.toLocaleString('en-US')} statements: ${top.join(', ')}${rest}`;
+  return `${thousands(total)} statements: ${top.join(', ')}${rest}`;
 }
 
 // Indexes of the statements a finding points into: the last statement of that file starting at or
@@ -106,7 +107,7 @@ interface LabelKind {
 }
 
 const kindOf = (label: string, short = label): LabelKind => ({ label, short });
-const plural = (n: number, word: string) => `${n.toLocaleString('en-US')} ${word}${n === 1 ? '' : 's'}`;
+const plural = (n: number, word: string) => `${thousands(n)} ${word}${n === 1 ? '' : 's'}`;
 
 function labelParts(sql: string): { kind: LabelKind; table?: string } {
   const code = tokenize(sql.length > 400 ? sql.slice(0, 400) : sql).filter((t) => t.type !== 'comment');

@@ -7,6 +7,7 @@ import { impactMarkdown } from './impact-table.js';
 import { mdCode, mdDetails, mdFence, mdInline, mdTable, scrub } from './markdown.js';
 import { pushAll } from '../../core/arrays.js';
 import { describeCounts, digestStatements } from '../../core/statement-digest.js';
+import { thousands } from '../../core/numbers.js';
 
 /** The hidden first line that identifies changegate's comment on a pull request. */
 export const PLAN_MARKER = '<!-- changegate:plan -->';
@@ -149,7 +150,7 @@ function sqlText(c: PlannedChange): string {
   if (digest) parts.push(`-- ${describeCounts(digest)}`);
   let last = 0;
   for (const s of digest?.shown ?? c.statements) {
-    if (s.n > last + 1) parts.push(`-- … ${(s.n - last - 1).toLocaleString('en-US')} more statement(s)`);
+    if (s.n > last + 1) parts.push(`-- … ${thousands(s.n - last - 1)} more statement(s)`);
     const done = s.n < c.resumeFrom ? ' (applied by an earlier run)' : '';
     const body = /;\s*$/.test(s.sql) ? s.sql : `${s.sql};`;
     parts.push(`-- ${s.n} · ${s.file}:${s.line}${done}\n${body}`);

@@ -7,7 +7,8 @@ import { approvalGate } from '../../core/guards.js';
 import type { Change, HistoryRecord } from '../../core/types.js';
 import type { CommandContext } from '../context.js';
 import { approverText, requireCiApproval } from '../announce.js';
-import { backupSettings, count, snapshotMethod } from '../backup-step.js';
+import { backupSettings, snapshotMethod } from '../backup-step.js';
+import { thousands } from '../../core/numbers.js';
 import { lockTarget, operator, scope } from '../flow.js';
 import { undoId } from '../../core/undo.js';
 
@@ -53,7 +54,7 @@ export default async function restore(ctx: CommandContext, changeId: string, opt
     const op = await operator(ctx, approver);
     const tables = backup.items.filter((i) => i.kind === 'table');
     ctx.out.info(
-      `restore: putting back ${tables.map((i) => `${i.sourceName} (${count(i.rows ?? 0)} row${i.rows === 1 ? '' : 's'})`).join(', ') || 'no table'} ` +
+      `restore: putting back ${tables.map((i) => `${i.sourceName} (${thousands(i.rows ?? 0)} row${i.rows === 1 ? '' : 's'})`).join(', ') || 'no table'} ` +
         `in ${s.env.name} as they were at ${backup.createdAt.toISOString()}, from ${backup.id}`,
     );
     if (later.length > 0) ctx.out.warn(`restore: --force: undoing what ${later.map((l) => l.id).join(', ')} did to ${[...new Set(later.flatMap((l) => l.tables))].join(', ')}`);

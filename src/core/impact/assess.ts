@@ -10,6 +10,7 @@ import { parseDdl, tablesOf, type DdlSpec } from './ddl.js';
 import { caseInsensitiveKey, evolveInPlace } from './model.js';
 import { decideImpact, estimateSeconds } from './rules.js';
 import type { CheckResult, Impact, ImpactDecision, ServerFacts, TableFacts } from './types.js';
+import { thousands } from '../numbers.js';
 
 /** The code of the `max_copy_rows` refusal. */
 export const COPY_BOUND_CODE = 'CG401';
@@ -195,8 +196,8 @@ function copyBound(input: AssessInput, s: PlannedStatement, spec: DdlSpec, facts
     outcome: 'fail',
     count: facts.rows,
     message:
-      `${i.table}: statement ${s.n} ${how} and blocks writes for as long as that runs, on about ${facts.rows.toLocaleString('en-US')} rows, ` +
-      `over max_copy_rows (${input.maxCopyRows.toLocaleString('en-US')}) of ${input.environment}; ` +
+      `${i.table}: statement ${s.n} ${how} and blocks writes for as long as that runs, on about ${thousands(facts.rows)} rows, ` +
+      `over max_copy_rows (${thousands(input.maxCopyRows)}) of ${input.environment}; ` +
       `use a form that runs INSTANT or INPLACE if one exists (one ALTER per clause, ALGORITHM stated), an expand/contract sequence ` +
       `(add the new shape, backfill in batches, switch readers, drop the old), or an online schema change tool (gh-ost, pt-online-schema-change)`,
   };

@@ -7,6 +7,7 @@ import { tokenize } from '../sql/lexer.js';
 import { isPunct, isWord, verbIndex } from '../lint/syntax.js';
 import type { AlterClause, ColumnDef, DdlSpec, KeyPart, TableRef } from './ddl.js';
 import type { CheckResult, ColumnFacts, TableFacts } from './types.js';
+import { thousands } from '../numbers.js';
 
 /** The pre-check codes and what each one watches for. */
 export const CHECK_CODES = {
@@ -349,7 +350,7 @@ function rowsTouched(input: CheckInput): PreCheck | null {
         : {
             outcome: 'warn',
             message:
-              `${key(target)}: the ${verb} ${what} about ${count.toLocaleString('en-US')} ${count === 1 ? 'row' : 'rows'} (EXPLAIN's estimate; it was not run), ` +
+              `${key(target)}: the ${verb} ${what} about ${thousands(count)} ${count === 1 ? 'row' : 'rows'} (EXPLAIN's estimate; it was not run), ` +
               `holding their row locks until it commits; batch it by primary key ranges when that is more than a few thousand`,
           },
   };
@@ -433,9 +434,9 @@ const q = (name: string) => '`' + name.replace(/`/g, '``') + '`';
 const qt = (t: TableFacts) => `${q(t.schema)}.${q(t.name)}`;
 
 function plural(n: number, one: string, many: string): string {
-  return `${n.toLocaleString('en-US')} ${n === 1 ? one : many}`;
+  return `${thousands(n)} ${n === 1 ? one : many}`;
 }
 
 function atLeast(count: number, bound: number): string {
-  return count >= bound ? `at least ${bound.toLocaleString('en-US')}` : count.toLocaleString('en-US');
+  return count >= bound ? `at least ${thousands(bound)}` : thousands(count);
 }

@@ -3,6 +3,7 @@
 import type { PlannedChange, PlannedStatement } from '../plan-types.js';
 import { blocksWrites } from './assess.js';
 import type { Impact } from './types.js';
+import { thousands } from '../numbers.js';
 
 /** A statement with a judged impact. */
 export type JudgedStatement = PlannedStatement & { impact: Impact };
@@ -21,7 +22,7 @@ function risk(i: Impact): number {
 
 /** `1,234 rows`, `? rows`. */
 export function rowsText(rows: number | null): string {
-  return rows === null ? '? rows' : `${rows.toLocaleString('en-US')} ${rows === 1 ? 'row' : 'rows'}`;
+  return rows === null ? '? rows' : `${thousands(rows)} ${rows === 1 ? 'row' : 'rows'}`;
 }
 
 /** `16 KB`, `340 MB`, `1.2 GB`, `?`. */
