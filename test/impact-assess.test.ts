@@ -53,6 +53,20 @@ describe('impact pass (pure)', () => {
     assert.deepEqual(ready.get(c)!.map((k) => [k.code, k.statement]), [['CG503', 2]]);
   });
 
+  it('a long INSERT writes its table, read from its head, or from all of it behind a long comment', () => {
+    const values = Array.from({ length: 100 }, (_, i) => `(${i + 10}, 'user${i}@example.com')`).join(', ');
+    for (const insert of [
+      `INSERT IGNORE INTO shop.users (id, email) VALUES ${values}`,
+      `/* ${'why '.repeat(120)}*/ INSERT INTO users (id, email) VALUES ${values}`,
+    ]) {
+      const c = change('2026-11-03-load', [insert, 'CREATE UNIQUE INDEX uq ON users (email)']);
+      const ready = assessChanges({ changes: [c], schema: 'shop', server, live: new Map([['shop.users', users(10)]]), environment: 'qa' });
+      assert.deepEqual(ready.get(c), [], insert.slice(0, 30));
+      assert.deepEqual(c.checks!.map((k) => [k.code, k.statement, k.outcome]), [['CG501', 2, 'warn']], insert.slice(0, 30));
+      assert.match(c.checks![0]!.message, /since its statement 1 changes shop\.users first/);
+    }
+  });
+
   it('an unknown algorithm on a big table counts as a copy for max_copy_rows', () => {
     const c = change('2026-11-02-x', ['ALTER TABLE users PARTITION BY HASH(id) PARTITIONS 4']);
     assessChanges({ changes: [c], schema: 'shop', server, live: new Map([['shop.users', users(2_000_000)]]), maxCopyRows: 1_000_000, environment: 'prod' });

@@ -82,9 +82,13 @@ export class Output {
     this.doc = doc;
   }
 
-  /** Markdown for the job summary (github format only). */
-  summary(markdown: string): void {
-    this.summaryParts.push(markdown);
+  /**
+   * Markdown for the job summary (github format only). A function is called only in that format: a
+   * long change's summary costs milliseconds to build that text and json would throw away.
+   */
+  summary(markdown: string | (() => string)): void {
+    if (this.format !== 'github') return;
+    this.summaryParts.push(typeof markdown === 'string' ? markdown : markdown());
   }
 
   /** A step output for later steps (github format only). */

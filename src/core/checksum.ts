@@ -7,12 +7,18 @@ export const CHECKSUM_VERSION = 1;
 
 /** Drops a byte-order mark, turns CRLF/CR into LF, strips trailing whitespace per line and at the end. */
 export function normalizeForChecksum(text: string): string {
+  // Most texts (every statement the splitter trimmed) have nothing to normalize: one scan says so.
+  if (!NEEDS_NORMALIZING.test(text)) return text;
   return text
     .replace(/^\uFEFF/, '')
     .replace(/\r\n?/g, '\n')
     .replace(/[ \t\f\v]+$/gm, '')
     .replace(/\n+$/, '');
 }
+
+// Anything the replacements below would change: a BOM, a CR, whitespace ending a line (a multiline `$`
+// also ends one before U+2028 and U+2029), a final newline.
+const NEEDS_NORMALIZING = /^\uFEFF|\r|[ \t\f\v](?:[\n\u2028\u2029]|$)|\n$/;
 
 /** Hex sha256 of the normalized text. */
 export function checksum(text: string): string {

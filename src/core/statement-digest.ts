@@ -3,7 +3,7 @@
 // statement a finding points at: what a reviewer must see, and nothing they would scroll past.
 import type { PlannedStatement } from './plan-types.js';
 import type { Diagnostic } from './types.js';
-import { tokenize } from './sql/lexer.js';
+import { codeTokens } from './sql/lexer.js';
 import { isWord, nameOf, verbIndex } from './lint/syntax.js';
 import { thousands } from './numbers.js';
 
@@ -110,7 +110,7 @@ const kindOf = (label: string, short = label): LabelKind => ({ label, short });
 const plural = (n: number, word: string) => `${thousands(n)} ${word}${n === 1 ? '' : 's'}`;
 
 function labelParts(sql: string): { kind: LabelKind; table?: string } {
-  const code = tokenize(sql.length > 400 ? sql.slice(0, 400) : sql).filter((t) => t.type !== 'comment');
+  const code = codeTokens(sql.length > 400 ? sql.slice(0, 400) : sql);
   const k = verbIndex(code);
   if (k < 0) return { kind: kindOf('other') };
   const verb = code[k]!.value.toUpperCase();

@@ -108,7 +108,7 @@ function finish(ctx: CommandContext, report: ApplyReport, approvals: Approvals |
   ctx.out.output('applied', String(applied));
   // Still pending after the run: later steps read the last value written.
   ctx.out.output('pending', String(report.changes.length - applied));
-  ctx.out.summary(reportSummary(report, approvals, runUrl));
+  ctx.out.summary(() => reportSummary(report, approvals, runUrl));
 }
 
 // A number of seconds from the command line, or exit 2 naming the flag.

@@ -16,7 +16,7 @@ export default async function plan(ctx: CommandContext, opts: { env: string; pul
   ctx.out.setDocument({ environment: p.environment, snapshot: p.snapshot, changes: p.changes.map(planJson), problems: problems.map((x) => x.message), ...(lifecycle.notes.length ? { notes: lifecycle.notes } : {}) });
   ctx.out.output('pending', String(p.changes.length));
   ctx.out.output('snapshot-required', String(p.snapshot.required));
-  ctx.out.summary(planSummary(p));
+  ctx.out.summary(() => planSummary(p));
   const failed = p.changes.some((c) => (c.checks ?? []).some((k) => k.outcome === 'fail'));
   return problems.length > 0 || failed ? 1 : 0;
 }

@@ -2,7 +2,7 @@
 // before a destructive change runs, and what `restore` checks later changes against. Deliberately
 // small and conservative: a table that is only read in a multi-table UPDATE is copied too, since a
 // copy too many costs rows while a copy too few loses data.
-import { tokenize, type Token } from '../sql/lexer.js';
+import { codeTokens, type Token } from '../sql/lexer.js';
 import { closeParen, isName, isPunct, isWord, nameOf, parseAlterTable, readName, verbIndex } from '../lint/syntax.js';
 
 /** A possibly schema-qualified name; `schema` undefined means the schema the change runs in. */
@@ -36,7 +36,7 @@ function nameFrom(parts: string[]): ObjectName {
 }
 
 function code(sql: string): Token[] {
-  return tokenize(sql).filter((t) => t.type !== 'comment');
+  return codeTokens(sql);
 }
 
 /** The tables and objects one statement may write or drop. */

@@ -2,7 +2,7 @@
 // live facts, evolved by each earlier statement of the plan), gives each statement its Impact, checks
 // the `max_copy_rows` bound, and lists the pre-check queries that can run now. A check whose table an
 // earlier pending statement changes cannot be judged from today's rows: it says when it will run.
-import { tokenize } from '../sql/lexer.js';
+import { codeTokens } from '../sql/lexer.js';
 import { isWord, verbIndex } from '../lint/syntax.js';
 import type { PlannedChange, PlannedStatement } from '../plan-types.js';
 import { deferred, preChecks, refKey, type PreCheck } from './checks.js';
@@ -203,6 +203,9 @@ function copyBound(input: AssessInput, s: PlannedStatement, spec: DdlSpec, facts
   };
 }
 
+// How much of a statement `written` lexes first.
+const HEAD_CHARS = 400;
+
 /**
  * What a statement changes that a later check may read, lower case: `schema.table` for its rows,
  * `schema.table#column` for one column's values, `*` when it cannot be told. An ALTER that only adds
@@ -228,8 +231,18 @@ function written(spec: DdlSpec, sql: string, schema: string): string[] {
     for (const r of spec.renames) out.push(refKey(r.to, schema).toLowerCase());
     return out;
   }
-  const t = tokenize(sql).filter((x) => x.type !== 'comment');
-  const v = verbIndex(t);
+  // The verb and the table come first: a data load's long VALUES list is not lexed for them, unless
+  // its head (a long comment, say) does not hold them.
+  const head = sql.length > HEAD_CHARS ? sql.slice(0, HEAD_CHARS) : null;
+  let t = codeTokens(head ?? sql);
+  // The head's last token may be cut short.
+  if (head !== null) t.pop();
+  let v = verbIndex(t);
+  // Up to three words before the name, then `schema.table`: seven tokens from the verb on.
+  if (head !== null && (v < 0 || t.length < v + 7)) {
+    t = codeTokens(sql);
+    v = verbIndex(t);
+  }
   if (v < 0) return [];
   if (isWord(t[v], 'INSERT', 'REPLACE')) {
     let k = v + 1;

@@ -3,7 +3,7 @@
 // key, NULLs under NOT NULL, values a narrower type cannot hold, orphans under a new foreign key),
 // what it would lose (DROP, TRUNCATE) and how many rows an UPDATE or DELETE reaches (EXPLAIN, never
 // run). Pure: an adapter runs the SQL and hands each count back to `judge`.
-import { tokenize } from '../sql/lexer.js';
+import { codeTokens } from '../sql/lexer.js';
 import { isPunct, isWord, verbIndex } from '../lint/syntax.js';
 import type { AlterClause, ColumnDef, DdlSpec, KeyPart, TableRef } from './ddl.js';
 import type { CheckResult, ColumnFacts, TableFacts } from './types.js';
@@ -362,7 +362,7 @@ function rowsTouched(input: CheckInput): PreCheck | null {
  * statement's shape is not recognised.
  */
 export function selectOf(sql: string): string | null {
-  const t = tokenize(sql).filter((x) => x.type !== 'comment');
+  const t = codeTokens(sql);
   const v = verbIndex(t);
   if (v < 0) return null;
   const top = (i: number) => t[i]!.depth === t[v]!.depth;

@@ -1,7 +1,7 @@
 // What one statement asks of a table, parsed from its text: the input of the impact rules, the plan's
 // model and the pre-checks. Only what those need is kept; a clause this parser does not understand is
 // kept as `unknown` with its text, so the rules can say "unknown" instead of guessing.
-import { tokenize, type Token } from '../sql/lexer.js';
+import { codeTokens, type Token } from '../sql/lexer.js';
 import { closeParen, isName, isPunct, isWord, nameOf, verbIndex } from '../lint/syntax.js';
 
 /** A table named by a statement; `schema` is null when the statement leaves it to the connection's default. */
@@ -176,7 +176,7 @@ export interface DdlSpec {
 
 /** Parses one statement's text; null for text with no statement (blank or comments only). */
 export function parseDdl(sql: string): DdlSpec | null {
-  const tokens = tokenize(sql).filter((t) => t.type !== 'comment');
+  const tokens = codeTokens(sql);
   if (tokens.length === 0) return null;
   return new Parser(sql, tokens).statement();
 }

@@ -1,6 +1,6 @@
 // Which statements the apply loop may treat as transactional data statements.
 import type { StatementKind } from '../types.js';
-import { tokenize, type Token } from '../sql/lexer.js';
+import { codeTokens, type Token } from '../sql/lexer.js';
 import { isWord, verbIndex } from './syntax.js';
 
 // The verbs of statements that run inside a transaction and never commit implicitly.
@@ -29,7 +29,7 @@ export function kindOfTokens(code: Token[]): StatementKind {
 
 /** The kind of one statement's text (comments and executable comments allowed anywhere). */
 export function kindOfSql(sql: string): StatementKind {
-  return kindOfTokens(tokenize(sql).filter((t) => t.type !== 'comment'));
+  return kindOfTokens(codeTokens(sql));
 }
 
 // The objects whose CREATE/ALTER/DROP commits implicitly on every engine (MySQL's "Statements That
@@ -49,7 +49,7 @@ const OBJECT_LOOKAHEAD = 12;
  * explicit commits around it instead, so when unsure, say false (that costs two round trips).
  */
 export function commitsImplicitly(sql: string): boolean {
-  return commitsImplicitlyTokens(tokenize(sql).filter((t) => t.type !== 'comment'));
+  return commitsImplicitlyTokens(codeTokens(sql));
 }
 
 /** `commitsImplicitly` over a statement's tokens without comments. */
@@ -70,7 +70,7 @@ export function commitsImplicitlyTokens(code: Token[]): boolean {
 
 /** A `SET` of session state (variables, sql_mode, foreign_key_checks): lost when a new session resumes. */
 export function setsSessionState(sql: string): boolean {
-  const code = tokenize(sql).filter((t) => t.type !== 'comment');
+  const code = codeTokens(sql);
   const k = verbIndex(code);
   if (k < 0 || !isWord(code[k], 'SET')) return false;
   return !code.slice(k + 1, k + 3).some((t) => isWord(t, 'GLOBAL', 'PERSIST', 'PERSIST_ONLY', 'PASSWORD', 'ROLE', 'DEFAULT'));
