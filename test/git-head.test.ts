@@ -2,10 +2,10 @@
 // layout the files can take: loose ref, packed ref, detached HEAD, linked worktree, no commit yet.
 import { strict as assert } from 'node:assert';
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { headFromFiles } from '../src/cli/flow.js';
+import { gitHead, headFromFiles } from '../src/cli/flow.js';
 
 describe('the commit recorded as the operator\'s', () => {
   let dir: string;
@@ -54,5 +54,42 @@ describe('the commit recorded as the operator\'s', () => {
     commit(wt, 'b');
     assert.equal(headFromFiles(wt), git(wt, 'rev-parse', 'HEAD'));
     assert.notEqual(headFromFiles(wt), headFromFiles(dir));
+  });
+
+  describe('asking git itself', () => {
+    // A `git` first on PATH that notes each call and answers with a made-up commit.
+    let bin: string;
+    let path0: string | undefined;
+    const fake = 'f'.repeat(40);
+    beforeEach(() => {
+      bin = mkdtempSync(path.join(tmpdir(), 'changegate-fakegit-'));
+      writeFileSync(path.join(bin, 'git'), `#!/bin/sh\necho called >> "${bin}/calls"\necho ${fake}\n`);
+      chmodSync(path.join(bin, 'git'), 0o755);
+      path0 = process.env.PATH;
+      process.env.PATH = `${bin}${path.delimiter}${path0}`;
+    });
+    afterEach(() => {
+      process.env.PATH = path0;
+      rmSync(bin, { recursive: true, force: true });
+    });
+
+    it('does not start git outside any repository', async () => {
+      const outside = mkdtempSync(path.join(tmpdir(), 'changegate-nogit-'));
+      try {
+        assert.equal(await gitHead(outside, {}), null);
+        assert.equal(existsSync(path.join(bin, 'calls')), false);
+        // GIT_DIR may name a repository elsewhere: then git is asked.
+        assert.equal(await gitHead(outside, { GIT_DIR: dir }), fake);
+      } finally {
+        rmSync(outside, { recursive: true, force: true });
+      }
+    });
+
+    it('asks git when the files do not answer plainly', async () => {
+      writeFileSync(path.join(dir, '.git', 'HEAD'), 'something newer\n');
+      assert.equal(headFromFiles(dir), null);
+      assert.equal(await gitHead(dir, {}), fake);
+      assert.equal(existsSync(path.join(bin, 'calls')), true);
+    });
   });
 });

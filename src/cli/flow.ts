@@ -113,14 +113,18 @@ export async function operator(ctx: CommandContext, approver: string | null): Pr
       user = 'unknown';
     }
   }
-  return { user, gitCommit: e.GITHUB_SHA ?? (await gitHead(ctx.root)), runUrl, approver };
+  return { user, gitCommit: e.GITHUB_SHA ?? (await gitHead(ctx.root, e)), runUrl, approver };
 }
 
-// The commit checked out in `root`: read from the repository's files (a process spawn costs more
-// than a whole short apply), with `git rev-parse` for whatever the files do not answer plainly.
-function gitHead(root: string): Promise<string | null> {
+/**
+ * The commit checked out in `root`: read from the repository's files (a process spawn costs more than
+ * a whole short apply), with `git rev-parse` for whatever the files do not answer plainly; null, and
+ * no git run, outside any repository (unless GIT_DIR names one elsewhere).
+ */
+export function gitHead(root: string, env: Record<string, string | undefined>): Promise<string | null> {
   const fromFiles = headFromFiles(root);
   if (fromFiles) return Promise.resolve(fromFiles);
+  if (!env.GIT_DIR && dotGit(root) === null) return Promise.resolve(null);
   return new Promise((resolve) => {
     execFile('git', ['rev-parse', 'HEAD'], { cwd: root }, (err, stdout) => resolve(err ? null : stdout.trim() || null));
   });
@@ -128,16 +132,24 @@ function gitHead(root: string): Promise<string | null> {
 
 const OBJECT_ID = /^(?:[0-9a-f]{40}|[0-9a-f]{64})$/;
 
+// The `.git` of the repository `root` is in (a folder, or a worktree's file), null outside any.
+function dotGit(root: string): string | null {
+  let dir = path.resolve(root);
+  while (!existsSync(path.join(dir, '.git'))) {
+    const up = path.dirname(dir);
+    if (up === dir) return null;
+    dir = up;
+  }
+  return path.join(dir, '.git');
+}
+
 /** HEAD's commit from `.git` (a folder, or a worktree's `gitdir:` file), loose refs and packed-refs; null when unsure. */
 export function headFromFiles(root: string): string | null {
   try {
-    let dir = path.resolve(root);
-    while (!existsSync(path.join(dir, '.git'))) {
-      const up = path.dirname(dir);
-      if (up === dir) return null;
-      dir = up;
-    }
-    let gitDir = path.join(dir, '.git');
+    const found = dotGit(root);
+    if (found === null) return null;
+    const dir = path.dirname(found);
+    let gitDir = found;
     if (statSync(gitDir).isFile()) {
       const m = /^gitdir: (.+)$/m.exec(readFileSync(gitDir, 'utf8'));
       if (!m) return null;
