@@ -4,6 +4,7 @@
 import { RefusedError } from '../core/errors.js';
 import { assessChanges, blocksWrites, tablesToRead } from '../core/impact/assess.js';
 import { impactLine } from '../core/impact/present.js';
+import type { PreCheck } from '../core/impact/checks.js';
 import type { CheckResult, ServerFacts, TableFacts } from '../core/impact/types.js';
 import type { Plan, PlannedChange } from '../core/plan-types.js';
 import type { Diagnostic } from '../core/types.js';
@@ -23,11 +24,12 @@ export interface ImpactSession {
   server: ServerFacts;
   schema: string;
   /**
-   * The facts the plan just read, and when: the first change's preflight, moments later, needs no
-   * second read of the same tables (on a 500-table change, tens of milliseconds). After a snapshot
-   * wait, or once a change has run, they are read again.
+   * What the plan's pass just read and judged, and when: the first change's preflight, moments later,
+   * needs neither a second read of the same tables (on a 500-table change, tens of milliseconds) nor a
+   * second judgement of them, since the plan's first change was judged from these very facts. After a
+   * snapshot wait, or once a change has run, they are read and judged again.
    */
-  fresh?: { facts: Map<string, TableFacts>; at: number };
+  fresh?: { facts: Map<string, TableFacts>; at: number; first: PlannedChange; checks: PreCheck[] };
   close(): Promise<void>;
 }
 
@@ -54,14 +56,21 @@ const FRESH_MS = 5000;
  */
 export async function assessPlan(ctx: CommandContext, s: Scope, session: ImpactSession, plan: Plan, opts: { checks: boolean; keepFacts?: boolean }): Promise<void> {
   if (plan.changes.length === 0) return;
-  const { readTableFacts } = await import('../adapters/mysql/facts.js');
-  const reuse = session.fresh && Date.now() - session.fresh.at < FRESH_MS ? session.fresh.facts : undefined;
-  const live = reuse ?? (await readTableFacts(session.reader, session.server, tablesToRead(plan.changes, session.schema)));
-  session.fresh = opts.keepFacts ? { facts: live, at: Date.now() } : undefined;
-  const ready = assessChanges({
-    changes: plan.changes, schema: session.schema, server: session.server, live, environment: s.env.name,
-    ...(s.env.max_copy_rows !== undefined ? { maxCopyRows: s.env.max_copy_rows } : {}),
-  });
+  const kept = session.fresh && Date.now() - session.fresh.at < FRESH_MS ? session.fresh : undefined;
+  session.fresh = undefined;
+  let ready: Map<PlannedChange, PreCheck[]>;
+  if (kept && plan.changes.length === 1 && plan.changes[0] === kept.first) {
+    ready = new Map([[kept.first, kept.checks]]);
+  } else {
+    const { readTableFacts } = await import('../adapters/mysql/facts.js');
+    const live = kept?.facts ?? (await readTableFacts(session.reader, session.server, tablesToRead(plan.changes, session.schema)));
+    ready = assessChanges({
+      changes: plan.changes, schema: session.schema, server: session.server, live, environment: s.env.name,
+      ...(s.env.max_copy_rows !== undefined ? { maxCopyRows: s.env.max_copy_rows } : {}),
+    });
+    const first = plan.changes[0]!;
+    if (opts.keepFacts) session.fresh = { facts: live, at: Date.now(), first, checks: ready.get(first) ?? [] };
+  }
   if (!opts.checks) return;
   const { runPreChecks } = await import('../adapters/mysql/prechecks.js');
   for (const [change, checks] of ready) {
