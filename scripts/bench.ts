@@ -58,7 +58,7 @@ function best(times: number, fn: () => void): number {
 }
 
 const ms = (x: number) => `${x.toFixed(0)} ms`;
-const ROUNDS = 9;
+const ROUNDS = 15;
 
 async function main(): Promise<void> {
   // 1. validate at two sizes

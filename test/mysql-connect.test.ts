@@ -222,6 +222,16 @@ describe('mysql adapter: the apply session', function () {
     assert.deepEqual(await s.run('CALL fill(3)'), { rows: [[3]], affectedRows: 0 });
   });
 
+  it('sends a statement with question marks as written, and fills the placeholders of its own queries', async () => {
+    assert.deepEqual(await t.session.run("SELECT 'why?' AS a, `??` FROM (SELECT 1 AS `??`) AS q"), { rows: [['why?', 1]], affectedRows: 0 });
+    const [row] = await t.connection.query<{ a: number; b: string; c: string }>("SELECT ? AS a, 'x?' AS b, ? AS c", [5, "it's"]);
+    assert.deepEqual({ ...row }, { a: 5, b: 'x?', c: "it's" });
+    // A lone `?` outside quotes is the server's syntax error, not a value changegate made up.
+    const e = await t.session.run('SELECT ?').catch((x: unknown) => x);
+    assert.ok(e instanceof StatementError);
+    assert.equal(e.errno, 1064);
+  });
+
   it('refuses two statements in one call', async () => {
     const e = await t.session.run('SELECT 1; SELECT 2').catch((x: unknown) => x);
     assert.ok(e instanceof StatementError);
