@@ -47,6 +47,8 @@ describe('impact pre-checks on live rows', function () {
     try {
       await admin.query('CREATE TABLE orgs (id INT NOT NULL PRIMARY KEY)');
       await admin.query('INSERT INTO orgs VALUES (1), (2), (3), (4), (5)');
+      await admin.query('CREATE TABLE single (id INT NOT NULL PRIMARY KEY)');
+      await admin.query('INSERT INTO single VALUES (1)');
       for (const t of ['dirty', 'clean']) {
         await admin.query(`CREATE TABLE ${t} (id INT NOT NULL PRIMARY KEY, email VARCHAR(100) NULL, name VARCHAR(50) NULL, score INT NULL, org_id INT NULL, nokey INT NULL, state ENUM('new','open','done') NULL)`);
         await admin.query(`INSERT INTO ${t} (id, email, name, score, org_id, state) VALUES ${rows(t === 'dirty')}`);
@@ -67,7 +69,7 @@ describe('impact pre-checks on live rows', function () {
 
   async function check(sql: string, extra: { lossBound?: number; timeoutSec?: number } = {}): Promise<CheckResult[]> {
     const spec = parseDdl(sql)!;
-    const facts = await readTableFacts(reader, sf, ['dirty', 'clean', 'orgs'].map((name) => ({ schema: schema.name, name })));
+    const facts = await readTableFacts(reader, sf, ['dirty', 'clean', 'orgs', 'single'].map((name) => ({ schema: schema.name, name })));
     const checks = preChecks({ spec, statement: 2, schema: schema.name, facts, ...(extra.lossBound ? { lossBound: extra.lossBound } : {}) });
     return runPreChecks(reader, sf, checks, extra.timeoutSec);
   }
@@ -81,6 +83,37 @@ describe('impact pre-checks on live rows', function () {
     assert.deepEqual(await check('CREATE UNIQUE INDEX uq_email ON clean (email)'), [
       { code: 'CG501', statement: 2, outcome: 'pass', count: 0, message: `${S}.clean: no duplicate values in (email)` },
     ]);
+  });
+
+  it('CG501: a new column under a UNIQUE or PRIMARY key that gives every row one value fails, as the server does', async () => {
+    const S = schema.name;
+    const fail = (cols: string, how: string, what: string) => ({
+      code: 'CG501', statement: 2, outcome: 'fail', count: 2,
+      message: `${S}.clean: ADD COLUMN ${cols} gives every existing row (at least 2) the same value (${how}), so ${what} fails with a duplicate-key error after the server has copied the table; add the column without the key (NULL by default), fill in distinct values, then add the key in a change of its own`,
+    });
+    const cases: [string, unknown[]][] = [
+      ["ALTER TABLE clean ADD COLUMN code VARCHAR(10) NOT NULL DEFAULT 'x' UNIQUE", [fail('code', "its DEFAULT 'x'", 'UNIQUE on code')]],
+      ['ALTER TABLE clean ADD COLUMN code INT NOT NULL, ADD UNIQUE KEY uq_code (code)', [fail('code', "the type's implicit default, as it is NOT NULL without a DEFAULT", 'UNIQUE index uq_code')]],
+      ['ALTER TABLE clean ADD COLUMN a INT NOT NULL DEFAULT 7, ADD COLUMN b DATETIME NOT NULL DEFAULT CURRENT_TIMESTAMP, ADD UNIQUE (a, b)', [fail('a, b', 'a: its DEFAULT 7; b: the time of the ALTER, its DEFAULT', 'UNIQUE index on (a, b)')]],
+      // NULLs never collide, nor do values of their own.
+      ['ALTER TABLE clean ADD COLUMN code INT NULL UNIQUE', []],
+      ['ALTER TABLE clean ADD COLUMN code INT NOT NULL DEFAULT 0, ADD UNIQUE (code, id)', []],
+    ];
+    for (const [sql, expected] of cases) assert.deepEqual(await check(sql), expected, sql);
+    assert.deepEqual(await check("ALTER TABLE single ADD COLUMN code VARCHAR(10) NOT NULL DEFAULT 'x' UNIQUE"), [
+      { code: 'CG501', statement: 2, outcome: 'pass', count: 1, message: `${S}.single holds one row: the new (code) cannot repeat a value yet` },
+    ]);
+    // The server: a duplicate-key error on the 3,000-row table, and the one-row table takes the column.
+    const admin = await mysql.createConnection(schema.url);
+    try {
+      for (const [sql, expected] of cases.slice(0, 3)) {
+        if (expected.length === 0) continue;
+        await assert.rejects(admin.query(sql), (e: { errno?: number }) => e.errno === 1062, sql);
+      }
+      await admin.query("ALTER TABLE single ADD COLUMN code VARCHAR(10) NOT NULL DEFAULT 'x' UNIQUE");
+    } finally {
+      await admin.end();
+    }
   });
 
   it('CG502: NOT NULL over NULLs fails with the number of NULL rows', async () => {

@@ -6,6 +6,7 @@
 import { codeTokens } from '../sql/lexer.js';
 import { isPunct, isWord, verbIndex } from '../lint/syntax.js';
 import type { AlterClause, ColumnDef, DdlSpec, KeyPart, TableRef } from './ddl.js';
+import { caseInsensitiveKey } from './model.js';
 import type { CheckResult, ColumnFacts, TableFacts } from './types.js';
 import { thousands } from '../numbers.js';
 
@@ -118,13 +119,24 @@ function clauseChecks(input: CheckInput, table: TableFacts, c: AlterClause): Pre
           if (col?.nullable) out.push(nulls(n, table, col.name, 'adding the PRIMARY KEY'));
         }
       }
-      // A key over a column the same statement adds has no values to compare yet.
+      if (c.index.kind !== 'primary' && c.index.kind !== 'unique') return out;
+      const what = c.index.kind === 'primary' ? 'the PRIMARY KEY' : `UNIQUE index ${c.index.name ?? `on (${partList(c.index.columns)})`}`;
       const known = c.index.columns.every((p) => p.expression || (p.name && columnOf(table, p.name)));
-      if (known && (c.index.kind === 'primary' || c.index.kind === 'unique')) {
-        const what = c.index.kind === 'primary' ? 'the PRIMARY KEY' : `UNIQUE index ${c.index.name ?? `on (${partList(c.index.columns)})`}`;
+      if (known) {
         out.push(duplicates(n, table, c.index.columns, what));
+        return out;
       }
+      // A key over columns the same statement adds, each with one value for every existing row.
+      const added = c.index.columns.map((p) => (p.name && !p.expression ? addedColumn(input.spec, p.name) : undefined));
+      const values = added.map((col) => (col ? oneValue(col) : null));
+      if (values.every((v): v is string => v !== null)) out.push(sameValue(n, table, added.map((col) => col!.name), values, what));
       return out;
+    }
+    case 'add-column': {
+      if (!c.column.unique && !c.column.primaryKey) return [];
+      const value = oneValue(c.column);
+      if (value === null) return [];
+      return [sameValue(n, table, [c.column.name], [value], c.column.primaryKey ? 'the PRIMARY KEY' : `UNIQUE on ${c.column.name}`)];
     }
     case 'change-column': {
       const col = columnOf(table, c.from);
@@ -179,6 +191,51 @@ function duplicates(n: number, t: TableFacts, parts: KeyPart[], what: string): P
               `${key(t)}: ${plural(count, 'value', 'values')} of (${cols}) ${count === 1 ? 'occurs' : 'occur'} more than once, so ${what} fails with a duplicate-key error, ` +
               `after the server has scanned the table; remove or merge the duplicates first ` +
               `(SELECT ${cols}, COUNT(*) FROM ${key(t)} GROUP BY ${cols} HAVING COUNT(*) > 1)`,
+          },
+  };
+}
+
+// The column an ALTER's own ADD COLUMN clause defines, if any.
+function addedColumn(spec: DdlSpec, name: string): ColumnDef | undefined {
+  for (const c of spec.clauses) if (c.kind === 'add-column' && c.column.name.toLowerCase() === name.toLowerCase()) return c.column;
+  return undefined;
+}
+
+/**
+ * How an added column fills the rows already there, when it gives all of them one and the same
+ * value: its literal DEFAULT, the time of the ALTER, or the type's implicit default of a NOT NULL
+ * column without one. Null when the rows get NULLs (which never collide in a UNIQUE key), values of
+ * their own (AUTO_INCREMENT, a generated column) or an expression evaluated per row.
+ */
+export function oneValue(col: ColumnDef): string | null {
+  if (col.autoIncrement || col.generated) return null;
+  const d = col.default;
+  if (d === null) return col.nullable === false || col.primaryKey ? "the type's implicit default, as it is NOT NULL without a DEFAULT" : null;
+  if (d.kind === 'null') return null;
+  if (d.kind === 'literal') return `its DEFAULT ${/^([-+0-9.]|[XxBb]'|0[XxBb])/.test(d.text) ? d.text : `'${d.text.replace(/'/g, "''")}'`}`;
+  return /^(CURRENT_TIMESTAMP|NOW|LOCALTIME|LOCALTIMESTAMP)\b/i.test(d.text) ? 'the time of the ALTER, its DEFAULT' : null;
+}
+
+function sameValue(n: number, t: TableFacts, columns: string[], values: string[], what: string): PreCheck {
+  const cols = columns.join(', ');
+  const how = values.length === 1 ? values[0]! : columns.map((c, i) => `${c}: ${values[i]}`).join('; ');
+  return {
+    code: CHECK_CODES.duplicates,
+    statement: n,
+    tables: [key(t)],
+    columns: [],
+    // Two rows are enough to collide; the count stops there.
+    sql: `SELECT COUNT(*) FROM (SELECT 1 AS one FROM ${qt(t)} LIMIT 2) AS existing_rows`,
+    read: 'count',
+    subject: `duplicates in ${key(t)} (${cols})`,
+    judge: (count) =>
+      count < 2
+        ? { outcome: 'pass', message: `${key(t)} holds ${count === 0 ? 'no row' : 'one row'}: the new (${cols}) cannot repeat a value yet` }
+        : {
+            outcome: 'fail',
+            message:
+              `${key(t)}: ADD COLUMN ${cols} gives every existing row (at least 2) the same value (${how}), so ${what} fails with a duplicate-key error ` +
+              `after the server has copied the table; add the column without the key (NULL by default), fill in distinct values, then add the key in a change of its own`,
           },
   };
 }
@@ -413,7 +470,10 @@ export function refKey(ref: TableRef, schema: string): string {
 function factsOf(input: CheckInput, ref: TableRef | null): TableFacts | undefined {
   if (!ref) return undefined;
   const k = refKey(ref, input.schema);
-  return input.facts.get(k) ?? [...input.facts.entries()].find(([x]) => x.toLowerCase() === k.toLowerCase())?.[1];
+  const exact = input.facts.get(k);
+  if (exact) return exact;
+  const other = caseInsensitiveKey(input.facts, k);
+  return other === undefined ? undefined : input.facts.get(other);
 }
 
 function columnOf(t: TableFacts, name: string): ColumnFacts | undefined {

@@ -1,6 +1,6 @@
 // The lint runner: lexes each statement once, runs every analyzer, applies suppressions once.
 import type { Diagnostic, Statement, StatementKind } from '../types.js';
-import { tokensOf, type Token } from '../sql/lexer.js';
+import { tokenize, type Token } from '../sql/lexer.js';
 import type { Finding, RuleInfo, StatementContext } from './analyzer.js';
 import { commitsImplicitly, commitsImplicitlyTokens, kindOfSql, kindOfTokens, setsSessionState } from './kind.js';
 import { buildRegistry } from './registry.js';
@@ -29,7 +29,7 @@ export interface LintOptions {
 export function statementContext(statement: Statement, index: number): StatementContext {
   const tokens: Token[] = [];
   const comments: Token[] = [];
-  for (const t of tokensOf(statement.sql)) (t.type === 'comment' ? comments : tokens).push(t);
+  for (const t of tokenize(statement.sql)) (t.type === 'comment' ? comments : tokens).push(t);
   const verb = verbIndex(tokens);
   const v = verb >= 0 ? tokens[verb] : undefined;
   const kind = kindOfTokens(tokens);

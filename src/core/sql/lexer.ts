@@ -231,38 +231,7 @@ function pushWord(tokens: Token[], text: string, start: number, end: number, dep
   tokens.push({ type: qualified ? 'ident' : 'word', text: raw, value: qualified ? raw : raw.toUpperCase(), start, depth });
 }
 
-// Plan and apply read each statement several times (lint, the apply loop's statement kinds, the impact
-// pass, the digest, the backup's targets): one lexing of a text serves them all. The cache holds up to
-// CACHE_TOKENS tokens, oldest text out first, so that a change of 500,000 statements keeps a bounded
-// tail of them instead of all; callers get their own copy of the array and may change it.
-const CACHE_TOKENS = 250_000;
-const lexedCache = new Map<string, { all: Token[]; code?: Token[] }>();
-let lexedCount = 0;
-
-function lexed(text: string): { all: Token[]; code?: Token[] } {
-  let hit = lexedCache.get(text);
-  if (hit) return hit;
-  hit = { all: tokenize(text) };
-  if (hit.all.length <= CACHE_TOKENS) {
-    lexedCache.set(text, hit);
-    lexedCount += hit.all.length;
-    for (const [oldest, entry] of lexedCache) {
-      if (lexedCount <= CACHE_TOKENS) break;
-      lexedCache.delete(oldest);
-      lexedCount -= entry.all.length;
-    }
-  }
-  return hit;
-}
-
-/** `tokenize(text)`, lexed once per text (see the cache above). The tokens themselves are shared: do not change them. */
-export function tokensOf(text: string): Token[] {
-  return lexed(text).all.slice();
-}
-
-/** The tokens of `text` without its comments, what every reader of a statement's code wants; lexed once per text. */
+/** The tokens of `text` without its comments: what every reader of a statement's code wants. */
 export function codeTokens(text: string): Token[] {
-  const hit = lexed(text);
-  hit.code ??= hit.all.filter((t) => t.type !== 'comment');
-  return hit.code.slice();
+  return tokenize(text).filter((t) => t.type !== 'comment');
 }
