@@ -49,6 +49,8 @@ describe('impact pre-checks on live rows', function () {
       await admin.query('INSERT INTO orgs VALUES (1), (2), (3), (4), (5)');
       await admin.query('CREATE TABLE single (id INT NOT NULL PRIMARY KEY)');
       await admin.query('INSERT INTO single VALUES (1)');
+      await admin.query('CREATE TABLE prices (id INT NOT NULL PRIMARY KEY, amount DECIMAL(10,2) NULL, ratio DOUBLE NULL)');
+      await admin.query('INSERT INTO prices VALUES (1, 1.25, 0.1), (2, 2.50, 0.5), (3, 3.00, 1), (4, NULL, NULL), (5, -7.75, 2.25)');
       for (const t of ['dirty', 'clean']) {
         await admin.query(`CREATE TABLE ${t} (id INT NOT NULL PRIMARY KEY, email VARCHAR(100) NULL, name VARCHAR(50) NULL, score INT NULL, org_id INT NULL, nokey INT NULL, state ENUM('new','open','done') NULL)`);
         await admin.query(`INSERT INTO ${t} (id, email, name, score, org_id, state) VALUES ${rows(t === 'dirty')}`);
@@ -69,7 +71,7 @@ describe('impact pre-checks on live rows', function () {
 
   async function check(sql: string, extra: { lossBound?: number; timeoutSec?: number } = {}): Promise<CheckResult[]> {
     const spec = parseDdl(sql)!;
-    const facts = await readTableFacts(reader, sf, ['dirty', 'clean', 'orgs', 'single'].map((name) => ({ schema: schema.name, name })));
+    const facts = await readTableFacts(reader, sf, ['dirty', 'clean', 'orgs', 'single', 'prices'].map((name) => ({ schema: schema.name, name })));
     const checks = preChecks({ spec, statement: 2, schema: schema.name, facts, ...(extra.lossBound ? { lossBound: extra.lossBound } : {}) });
     return runPreChecks(reader, sf, checks, extra.timeoutSec);
   }
@@ -153,6 +155,32 @@ describe('impact pre-checks on live rows', function () {
         ['CG503', 'pass', 0, `${S}.clean.state: every value fits enum('new','open')`],
       ],
     );
+  });
+
+  it('CG503: fewer decimal places warn with the number of values the server will round, as it does', async () => {
+    const S = schema.name;
+    const warn = (count: number, places: string, to: string) => ({
+      code: 'CG503', statement: 2, outcome: 'warn', count,
+      message: `${S}.prices.amount: ${count} ${count === 1 ? 'value has' : 'values have'} more than ${places}, so changing it to ${to} rounds ${count === 1 ? 'it' : 'them'} (the server does so without an error, in strict mode too); keep the scale, or copy the exact values aside in an earlier change`,
+    });
+    // Beside the range check, which these values pass.
+    const fits = (to: string, column = 'amount') => ({ code: 'CG503', statement: 2, outcome: 'pass', count: 0, message: `${S}.prices.${column}: every value fits ${to}` });
+    assert.deepEqual(await check('ALTER TABLE prices MODIFY amount DECIMAL(10,1) NULL'), [fits('decimal(10,1)'), warn(2, '1 decimal place', 'decimal(10,1)')]);
+    // NUMERIC is DECIMAL by another name.
+    assert.deepEqual(await check('ALTER TABLE prices MODIFY amount NUMERIC(12) NULL'), [fits('decimal(12)'), warn(3, '0 decimal places', 'decimal(12)')]);
+    assert.deepEqual(await check('ALTER TABLE prices MODIFY amount BIGINT NULL'), [fits('bigint'), warn(3, '0 decimal places', 'bigint')]);
+    // More places, or a DOUBLE (whose stored values are approximations), call for no rounding check.
+    assert.deepEqual(await check('ALTER TABLE prices MODIFY amount DECIMAL(12,3) NULL'), [fits('decimal(12,3)')]);
+    assert.deepEqual(await check('ALTER TABLE prices MODIFY ratio DECIMAL(10,1) NULL'), [fits('decimal(10,1)', 'ratio')]);
+    // The server: no error, and the values rounded as the count said.
+    const admin = await mysql.createConnection(schema.url);
+    try {
+      await admin.query('ALTER TABLE prices MODIFY amount DECIMAL(10,1) NULL');
+      const [rows] = await admin.query('SELECT amount FROM prices ORDER BY id');
+      assert.deepEqual((rows as { amount: string | null }[]).map((r) => r.amount), ['1.3', '2.5', '3.0', null, '-7.8']);
+    } finally {
+      await admin.end();
+    }
   });
 
   it('CG504: a new foreign key fails with the number of orphan rows', async () => {

@@ -147,6 +147,8 @@ function clauseChecks(input: CheckInput, table: TableFacts, c: AlterClause): Pre
       if (c.column.primaryKey && col.nullable) out.push(nulls(n, table, col.name, 'making it the PRIMARY KEY'));
       const narrow = narrowing(n, table, col, c.column);
       if (narrow) out.push(narrow);
+      const round = rounding(n, table, col, c.column);
+      if (round) out.push(round);
       if (c.column.unique && !isUniqueAlready(table, col.name)) {
         out.push(duplicates(n, table, [{ name: col.name, prefix: null }], `UNIQUE on ${col.name}`));
       }
@@ -297,6 +299,44 @@ function narrowing(n: number, t: TableFacts, col: ColumnFacts, to: ColumnDef): P
     sql: `SELECT COUNT(*) FROM ${qt(t)} WHERE ${c} < ${range.min} OR ${c} > ${range.max}`,
     judge: (k) => (k === 0 ? pass() : fail(k, `${k === 1 ? 'lies' : 'lie'} outside ${range.min} to ${range.max}`)),
   };
+}
+
+/**
+ * A DECIMAL column given fewer decimal places (or an integer type): the server rounds the values
+ * that have more, without an error even in strict mode (a note at most), so this warns with their
+ * number. FLOAT and DOUBLE are left out: their stored values are approximations, which every
+ * comparison with a rounded value would count.
+ */
+function rounding(n: number, t: TableFacts, col: ColumnFacts, to: ColumnDef): PreCheck | null {
+  const from = /^decimal\(\d+,\s*(\d+)\)/.exec(col.columnType);
+  if (col.dataType !== 'decimal' || !from) return null;
+  const target = INT_BITS[to.dataType] !== undefined ? 0 : to.dataType === 'decimal' ? decimalScale(to.type) : null;
+  if (target === null || target >= Number(from[1])) return null;
+  const c = q(col.name);
+  const places = `${target} decimal ${target === 1 ? 'place' : 'places'}`;
+  return {
+    code: CHECK_CODES.narrowing,
+    statement: n,
+    tables: [key(t)],
+    columns: cols_(t, [col.name]),
+    sql: `SELECT COUNT(*) FROM ${qt(t)} WHERE ${c} <> ROUND(${c}, ${target})`,
+    read: 'count',
+    subject: `values of ${key(t)}.${col.name} with more than ${places}`,
+    judge: (count) =>
+      count === 0
+        ? { outcome: 'pass', message: `${key(t)}.${col.name}: no value has more than ${places}` }
+        : {
+            outcome: 'warn',
+            message:
+              `${key(t)}.${col.name}: ${plural(count, 'value has', 'values have')} more than ${places}, so changing it to ${to.type} rounds ${count === 1 ? 'it' : 'them'} ` +
+              `(the server does so without an error, in strict mode too); keep the scale, or copy the exact values aside in an earlier change`,
+          },
+  };
+}
+
+// The scale of a DECIMAL type as the parser writes it (`decimal(10,2)` → 2; `decimal(10)`, `decimal` → 0).
+function decimalScale(type: string): number {
+  return Number(/^decimal\(\d+,\s*(\d+)\)/.exec(type)?.[1] ?? 0);
 }
 
 const INT_BITS: Record<string, number> = { tinyint: 8, smallint: 16, mediumint: 24, int: 32, bigint: 64 };
