@@ -106,6 +106,13 @@ const LADDER: Case[] = [
   { sql: 'ALTER TABLE t MODIFY b INT NOT NULL', setup: [GENERATED] },
   { sql: 'ALTER TABLE t MODIFY c INT NULL DEFAULT 0', setup: [GENERATED] },
   { sql: 'ALTER TABLE t ADD COLUMN z INT', setup: [GENERATED] },
+  // c is read by both generated columns: MySQL refuses to rename or drop it, MariaDB only to drop it.
+  { sql: 'ALTER TABLE t RENAME COLUMN c TO c2', setup: [GENERATED], refused: ['mysql'] },
+  { sql: 'ALTER TABLE t CHANGE c c2 INT NOT NULL DEFAULT 0', setup: [GENERATED], refused: ['mysql'] },
+  { sql: 'ALTER TABLE t DROP COLUMN c', setup: [GENERATED], refused: ['mysql', 'mariadb'] },
+  { sql: 'ALTER TABLE t MODIFY c INT NOT NULL DEFAULT 5', setup: [GENERATED] },
+  { sql: 'ALTER TABLE t DROP COLUMN gs, DROP COLUMN gv, DROP COLUMN c', setup: [GENERATED] },
+  { sql: 'ALTER TABLE t RENAME COLUMN b TO b2', setup: [GENERATED] },
   { sql: 'ALTER TABLE t DROP COLUMN n', setup: [FULLTEXT] },
   // The last FULLTEXT index dropped: InnoDB keeps its hidden FTS_DOC_ID until a rebuild.
   { sql: 'ALTER TABLE t ADD COLUMN z INT', setup: [FULLTEXT, 'ALTER TABLE t DROP INDEX ft1'] },

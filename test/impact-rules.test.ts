@@ -370,6 +370,28 @@ describe('impact: decideImpact, a table of cases per server', function () {
     );
   });
 
+  it('says the server refuses to drop (or, on MySQL, rename) a column a generated column reads', function () {
+    const base = table();
+    const withGenerated = table({ columns: [...base.columns, { ...col('g', 'int'), extra: 'stored generated', generation: '(`c` + 1)', position: base.columns.length + 1 }] });
+    const refusal = (what: string, says: string) =>
+      `\`c\` is read by generated column \`g\` of \`t\`: the server refuses to ${what} it (${says}). Drop or redefine that column first, in an earlier statement.`;
+    const cases: [string, ServerFacts, string | null][] = [
+      ['ALTER TABLE t DROP COLUMN c', MYSQL_84, refusal('drop', '"has a generated column dependency"')],
+      ['ALTER TABLE t RENAME COLUMN c TO c2', MYSQL_84, refusal('rename', '"has a generated column dependency"')],
+      ['ALTER TABLE t CHANGE c c2 INT NOT NULL DEFAULT 0', MYSQL_84, refusal('rename', '"has a generated column dependency"')],
+      ['ALTER TABLE t DROP COLUMN c', MARIADB, refusal('drop', '"Unknown column in GENERATED ALWAYS AS"')],
+      // MariaDB renames it; a statement that drops the generated column too is no refusal on either.
+      ['ALTER TABLE t RENAME COLUMN c TO c2', MARIADB, null],
+      ['ALTER TABLE t DROP COLUMN g, DROP COLUMN c', MYSQL_84, null],
+      ['ALTER TABLE t DROP COLUMN b', MYSQL_84, null],
+    ];
+    for (const [sql, server, reason] of cases) {
+      const d = decideImpact(spec(sql), withGenerated, server);
+      if (reason === null) assert.notEqual(d.algorithm, null, `${sql} on ${server.flavor}: ${d.reason}`);
+      else assert.deepEqual([d.algorithm, d.reason], [null, reason], `${sql} on ${server.flavor}`);
+    }
+  });
+
   it('judges only schema changes', function () {
     assert.deepEqual(['UPDATE t SET a = 1', 'DELETE FROM t', 'SELECT 1', 'ALTER TABLE t FORCE', 'DROP TABLE t'].map((s) => hasImpact(spec(s))), [false, false, false, true, true]);
   });

@@ -99,7 +99,7 @@ export async function readTableFacts(conn: MysqlConnection, server: ServerFacts,
 
   const columnRows = await q(
     `SELECT TABLE_SCHEMA, TABLE_NAME, COLUMN_NAME, ORDINAL_POSITION, COLUMN_DEFAULT, IS_NULLABLE, DATA_TYPE, COLUMN_TYPE,
-            CHARACTER_MAXIMUM_LENGTH, CHARACTER_OCTET_LENGTH, CHARACTER_SET_NAME, COLLATION_NAME, EXTRA
+            CHARACTER_MAXIMUM_LENGTH, CHARACTER_OCTET_LENGTH, CHARACTER_SET_NAME, COLLATION_NAME, EXTRA, GENERATION_EXPRESSION
      FROM information_schema.COLUMNS WHERE ${where} ORDER BY TABLE_SCHEMA, TABLE_NAME, ORDINAL_POSITION`,
   );
   for (const r of columnRows) {
@@ -213,6 +213,7 @@ function columnFacts(r: Row): ColumnFacts {
   let def = strOrNull(r.COLUMN_DEFAULT);
   // MariaDB spells a NULL default as the text NULL; MySQL as SQL NULL.
   if (def === 'NULL' && nullable) def = null;
+  const generation = strOrNull(r.GENERATION_EXPRESSION);
   return {
     name: str(r.COLUMN_NAME),
     columnType: str(r.COLUMN_TYPE).toLowerCase(),
@@ -225,6 +226,8 @@ function columnFacts(r: Row): ColumnFacts {
     maxChars: numOrNull(r.CHARACTER_MAXIMUM_LENGTH),
     maxBytes: numOrNull(r.CHARACTER_OCTET_LENGTH),
     position: num(r.ORDINAL_POSITION),
+    // Both servers report '' for a column that is not generated.
+    ...(generation ? { generation } : {}),
   };
 }
 

@@ -325,6 +325,7 @@ function columnFacts(t: TableFacts, d: ColumnDef, position: number): ColumnFacts
     maxChars: (d.dataType === 'varchar' || d.dataType === 'char') && chars !== null ? chars : null,
     maxBytes: (d.dataType === 'varchar' || d.dataType === 'char') && chars !== null && mb !== undefined ? chars * mb : null,
     position,
+    ...(d.generated ? { generation: d.generated.expression } : {}),
   };
 }
 

@@ -2,6 +2,7 @@
 // with the column it replaces (type, length in bytes, character set, ENUM members, position, nullability).
 import type { AlterClause, ColumnDef, DdlSpec } from './ddl.js';
 import type { ColumnFacts, ServerFacts, TableFacts } from './types.js';
+import { codeTokens } from '../sql/lexer.js';
 
 /** One way the server can run a clause. */
 export interface Way {
@@ -74,6 +75,34 @@ function versionParts(v: string): number[] {
 
 
 // --- the table ------------------------------------------------------------------------------------
+
+/**
+ * The generated columns whose expression reads `column`, leaving out those the same statement drops
+ * or redefines: MySQL refuses to rename or drop a column they read, MariaDB to drop it.
+ */
+export function generatedDependents(ctx: ClauseContext, column: string): string[] {
+  const n = column.toLowerCase();
+  const touched = new Set<string>();
+  for (const c of ctx.clauses) {
+    if (c.kind === 'drop-column') touched.add(c.name.toLowerCase());
+    else if (c.kind === 'change-column') touched.add(c.from.toLowerCase());
+  }
+  const reads = (expression: string) =>
+    codeTokens(expression).some((t) => (t.type === 'word' || t.type === 'ident') && (t.type === 'word' ? t.text : t.value).toLowerCase() === n);
+  return ctx.table.columns
+    .filter((c) => c.generation !== undefined && c.name.toLowerCase() !== n && !touched.has(c.name.toLowerCase()) && reads(c.generation))
+    .map((c) => c.name);
+}
+
+/** The refusal of renaming or dropping a column that generated columns read. */
+export function dependencyRefusal(ctx: ClauseContext, column: string, dependents: string[], what: 'rename' | 'drop', says: string): ClauseVerdict {
+  const list = dependents.map((d) => '`' + d.replace(/`/g, '``') + '`').join(', ');
+  return verdict(
+    null,
+    `\`${column.replace(/`/g, '``')}\` is read by generated column${dependents.length === 1 ? '' : 's'} ${list} of \`${ctx.table.name.replace(/`/g, '``')}\`: ` +
+      `the server refuses to ${what} it (${says}). Drop or redefine ${dependents.length === 1 ? 'that column' : 'those columns'} first, in an earlier statement.`,
+  );
+}
 
 /** The table's column named `name` (case-insensitive, as MySQL compares column names). */
 export function findColumn(table: TableFacts, name: string): ColumnFacts | undefined {

@@ -10,7 +10,9 @@ import {
   atLeast,
   columnChange,
   copyWays,
+  dependencyRefusal,
   findColumn,
+  generatedDependents,
   generatedKind,
   hasFtsDocId,
   inPrimaryKey,
@@ -71,6 +73,9 @@ function dropColumn(name: string, ctx: ClauseContext): ClauseVerdict {
   const t = q(ctx.table.name);
   const col = findColumn(ctx.table, name);
   if (!col) return verdict(null, `${t} has no column ${q(name)}: the server refuses the statement.`);
+  // Renaming it is another matter: MariaDB accepts that (tested against the server).
+  const dependents = generatedDependents(ctx, name);
+  if (dependents.length > 0) return dependencyRefusal(ctx, col.name, dependents, 'drop', '"Unknown column in GENERATED ALWAYS AS"');
   if (inPrimaryKey(ctx.table, name)) return verdict(null, `${q(name)} is part of the primary key of ${t}; how the server runs dropping it depends on the key that remains, so this is unknown.`);
   if (generatedKind(col) === 'virtual') return verdict(instantWays(false), `Dropping VIRTUAL column ${q(name)} only changes metadata: instant.`);
   const why = noInstantColumn(ctx, 'drop');

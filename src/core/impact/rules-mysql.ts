@@ -9,7 +9,9 @@ import {
   atLeast,
   columnChange,
   copyWays,
+  dependencyRefusal,
   findColumn,
+  generatedDependents,
   generatedKind,
   hasFtsDocId,
   inPrimaryKey,
@@ -35,6 +37,9 @@ import {
   rebuildInPlace,
   unknownClause,
 } from './rules-shared-clauses.js';
+
+// MySQL's words for a column that generated columns read (ER_DEPENDENT_BY_GENERATED_COLUMN, 3108).
+const MYSQL_DEPENDENCY = '"has a generated column dependency"';
 
 /** The row-version limit for instant ADD/DROP COLUMN on this MySQL version. */
 export function mysqlRowVersionLimit(version: string): number {
@@ -91,6 +96,8 @@ function dropColumn(name: string, ctx: ClauseContext): ClauseVerdict {
   const t = q(ctx.table.name);
   const col = findColumn(ctx.table, name);
   if (!col) return verdict(null, `${t} has no column ${q(name)}: the server refuses the statement.`);
+  const dependents = generatedDependents(ctx, name);
+  if (dependents.length > 0) return dependencyRefusal(ctx, col.name, dependents, 'drop', MYSQL_DEPENDENCY);
   if (inPrimaryKey(ctx.table, name)) return verdict(null, `${q(name)} is part of the primary key of ${t}; how the server runs dropping it depends on the key that remains, so this is unknown.`);
   if (generatedKind(col) === 'virtual') return verdict(instantWays(false), `Dropping VIRTUAL column ${q(name)} only changes metadata: instant.`);
   if (isIndexed(ctx.table, name)) {
@@ -102,7 +109,10 @@ function dropColumn(name: string, ctx: ClauseContext): ClauseVerdict {
 }
 
 function renameColumn(from: string, ctx: ClauseContext): ClauseVerdict {
-  if (!findColumn(ctx.table, from)) return verdict(null, `${q(ctx.table.name)} has no column ${q(from)}: the server refuses the statement.`);
+  const col = findColumn(ctx.table, from);
+  if (!col) return verdict(null, `${q(ctx.table.name)} has no column ${q(from)}: the server refuses the statement.`);
+  const dependents = generatedDependents(ctx, from);
+  if (dependents.length > 0) return dependencyRefusal(ctx, col.name, dependents, 'rename', MYSQL_DEPENDENCY);
   if (atLeast(ctx.server.version, '8.0.28')) return verdict(instantWays(false), `Renaming ${q(from)} only changes metadata: instant. Deploy code that reads both names first.`);
   return verdict(inplaceWays('none', false), `Renaming ${q(from)} only changes metadata, in place: reads and writes go on.`);
 }
@@ -111,6 +121,10 @@ function changeColumn(clause: Extract<AlterClause, { kind: 'change-column' }>, c
   const t = q(ctx.table.name);
   const ch = columnChange(ctx.table, clause.from, clause.column, clause.position);
   if (!ch) return [verdict(null, `${t} has no column ${q(clause.from)}: the server refuses the statement.`)];
+  if (ch.renamed) {
+    const dependents = generatedDependents(ctx, clause.from);
+    if (dependents.length > 0) return [dependencyRefusal(ctx, clause.from, dependents, 'rename', MYSQL_DEPENDENCY)];
+  }
   const c = q(clause.from);
   if (ch.special === 'auto-increment') return [verdict(null, `Adding or removing AUTO_INCREMENT on ${c}: the rules do not know how the server runs this, so it counts as blocking.`)];
   if (ch.special === 'generated') return [verdict(null, `Changing generated column ${c} (or making a column generated): the rules do not know how the server runs this, so it counts as blocking.`)];

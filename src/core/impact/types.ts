@@ -29,6 +29,8 @@ export interface ColumnFacts {
   maxBytes: number | null;
   /** 1-based ORDINAL_POSITION. */
   position: number;
+  /** GENERATION_EXPRESSION of a generated column (absent for any other): which columns it reads. */
+  generation?: string;
 }
 
 /** One index (information_schema.STATISTICS, grouped). */
