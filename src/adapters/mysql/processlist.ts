@@ -4,6 +4,7 @@ import { statementMatches } from '../../core/checksum.js';
 import { oneLine } from '../../core/plan.js';
 import type { ExpectedStatement, ProcessInfo, ServerInspector } from '../../core/ports.js';
 import { tokenize } from '../../core/sql/lexer.js';
+import { nameOf } from '../../core/lint/syntax.js';
 import type { MysqlConnection } from './connection.js';
 
 /**
@@ -48,7 +49,7 @@ function runsStatement(info: string | null, expect: ExpectedStatement): boolean 
  * read it; the caller then falls back to `lockHolders`.
  */
 export async function metadataLockHolders(conn: MysqlConnection, sql: string): Promise<string[]> {
-  const named = new Set(tokenize(sql).filter((t) => t.type === 'word' || t.type === 'ident').map((t) => (t.type === 'word' ? t.text : t.value).toLowerCase()));
+  const named = new Set(tokenize(sql).filter((t) => t.type === 'word' || t.type === 'ident').map((t) => nameOf(t).toLowerCase()));
   try {
     const rows = await conn.query<{ id: number; type: string; s: string; n: string; command: string | null; time: number | null; info: string | null; trx: number | null }>(
       `SELECT t.PROCESSLIST_ID AS id, m.LOCK_TYPE AS type, m.OBJECT_SCHEMA AS s, m.OBJECT_NAME AS n,

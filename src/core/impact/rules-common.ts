@@ -3,6 +3,7 @@
 import type { AlterClause, ColumnDef, DdlSpec } from './ddl.js';
 import type { ColumnFacts, ServerFacts, TableFacts } from './types.js';
 import { codeTokens } from '../sql/lexer.js';
+import { nameOf } from '../lint/syntax.js';
 
 /** One way the server can run a clause. */
 export interface Way {
@@ -88,7 +89,7 @@ export function generatedDependents(ctx: ClauseContext, column: string): string[
     else if (c.kind === 'change-column') touched.add(c.from.toLowerCase());
   }
   const reads = (expression: string) =>
-    codeTokens(expression).some((t) => (t.type === 'word' || t.type === 'ident') && (t.type === 'word' ? t.text : t.value).toLowerCase() === n);
+    codeTokens(expression).some((t) => (t.type === 'word' || t.type === 'ident') && nameOf(t).toLowerCase() === n);
   return ctx.table.columns
     .filter((c) => c.generation !== undefined && c.name.toLowerCase() !== n && !touched.has(c.name.toLowerCase()) && reads(c.generation))
     .map((c) => c.name);
