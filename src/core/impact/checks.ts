@@ -209,7 +209,7 @@ function addedColumn(spec: DdlSpec, name: string): ColumnDef | undefined {
  * column without one. Null when the rows get NULLs (which never collide in a UNIQUE key), values of
  * their own (AUTO_INCREMENT, a generated column) or an expression evaluated per row.
  */
-export function oneValue(col: ColumnDef): string | null {
+function oneValue(col: ColumnDef): string | null {
   if (col.autoIncrement || col.generated) return null;
   const d = col.default;
   if (d === null) return col.nullable === false || col.primaryKey ? "the type's implicit default, as it is NOT NULL without a DEFAULT" : null;
@@ -308,10 +308,9 @@ function narrowing(n: number, t: TableFacts, col: ColumnFacts, to: ColumnDef): P
  * comparison with a rounded value would count.
  */
 function rounding(n: number, t: TableFacts, col: ColumnFacts, to: ColumnDef): PreCheck | null {
-  const from = /^decimal\(\d+,\s*(\d+)\)/.exec(col.columnType);
-  if (col.dataType !== 'decimal' || !from) return null;
+  if (col.dataType !== 'decimal') return null;
   const target = INT_BITS[to.dataType] !== undefined ? 0 : to.dataType === 'decimal' ? decimalScale(to.type) : null;
-  if (target === null || target >= Number(from[1])) return null;
+  if (target === null || target >= decimalScale(col.columnType)) return null;
   const c = q(col.name);
   const places = `${target} decimal ${target === 1 ? 'place' : 'places'}`;
   return {
@@ -334,7 +333,7 @@ function rounding(n: number, t: TableFacts, col: ColumnFacts, to: ColumnDef): Pr
   };
 }
 
-// The scale of a DECIMAL type as the parser writes it (`decimal(10,2)` → 2; `decimal(10)`, `decimal` → 0).
+// The scale of a DECIMAL type as the parser and the server write it (`decimal(10,2)` → 2; `decimal(10)`, `decimal` → 0).
 function decimalScale(type: string): number {
   return Number(/^decimal\(\d+,\s*(\d+)\)/.exec(type)?.[1] ?? 0);
 }
