@@ -12,7 +12,7 @@ import type { Scope } from './flow.js';
 import { ensureInstanceSnapshot } from './instance-snapshot-step.js';
 import { ensureSnapshot } from './snapshot-step.js';
 import type { OpenEnvironment } from './target.js';
-import { thousands } from '../core/numbers.js';
+import { binaryScale, thousands } from '../core/numbers.js';
 
 /** The environment's backup method, with the default `loadConfig` gives when a test builds one by hand. */
 export function snapshotMethod(env: EnvironmentConfig): SnapshotMethod {
@@ -34,12 +34,7 @@ function needsBackup(env: EnvironmentConfig, c: PlannedChange): boolean {
 /** Bytes as people read them: `16.0 KiB`, `1.2 GiB`. */
 export function size(bytes: number): string {
   const units = ['bytes', 'KiB', 'MiB', 'GiB', 'TiB'];
-  let v = bytes;
-  let u = 0;
-  while (v >= 1024 && u < units.length - 1) {
-    v /= 1024;
-    u++;
-  }
+  const [v, u] = binaryScale(bytes, units.length);
   return u === 0 ? `${v} bytes` : `${v.toFixed(1)} ${units[u]}`;
 }
 

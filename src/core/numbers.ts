@@ -7,3 +7,14 @@ export function thousands(n: number): string {
   const digits = String(Math.abs(n)).replace(/\B(?=(\d{3})+$)/g, ',');
   return n < 0 ? `-${digits}` : digits;
 }
+
+/** `bytes` in the largest 1024-based unit it fills at least once, up to the `units`-th: `[value, unit index]`. */
+export function binaryScale(bytes: number, units: number): [number, number] {
+  let v = bytes;
+  let u = 0;
+  while (v >= 1024 && u < units - 1) {
+    v /= 1024;
+    u++;
+  }
+  return [v, u];
+}

@@ -3,7 +3,7 @@
 import type { PlannedChange, PlannedStatement } from '../plan-types.js';
 import { blocksWrites } from './assess.js';
 import type { Impact } from './types.js';
-import { thousands } from '../numbers.js';
+import { binaryScale, thousands } from '../numbers.js';
 
 /** A statement with a judged impact. */
 export type JudgedStatement = PlannedStatement & { impact: Impact };
@@ -29,12 +29,7 @@ export function rowsText(rows: number | null): string {
 export function bytesText(bytes: number | null): string {
   if (bytes === null) return '?';
   const units = ['B', 'KB', 'MB', 'GB', 'TB'];
-  let v = bytes;
-  let u = 0;
-  while (v >= 1024 && u < units.length - 1) {
-    v /= 1024;
-    u++;
-  }
+  const [v, u] = binaryScale(bytes, units.length);
   return `${u === 0 || v >= 10 ? Math.round(v) : v.toFixed(1)} ${units[u]}`;
 }
 
