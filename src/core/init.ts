@@ -165,26 +165,10 @@ jobs:
     with:
       changegate-version: ${version}
 
-  qa:
-    needs: validate
-    # Forks never reach qa: their code would run with qa's role.
-    if: github.event.pull_request.head.repo.full_name == github.repository
-    permissions:
-      contents: read
-      id-token: write
-      actions: read
-      pull-requests: write
-    uses: ${repo}/.github/workflows/changegate.yml@v${version}
-    with:
-      command: apply
-      environment: qa
-      aws-role: \${{ vars.AWS_ROLE_QA }}
-      changegate-version: ${version}
-      pr-number: \${{ github.event.pull_request.number }}
-      comment-environments: qa prod
-    secrets:
-      slack-webhook: \${{ secrets.SLACK_WEBHOOK_URL }}
-`;
+${applyJob(repo, version, 'qa', {
+    head: ['needs: validate', "# Forks never reach qa: their code would run with qa's role.", 'if: github.event.pull_request.head.repo.full_name == github.repository'],
+    inputs: ['pr-number: ${{ github.event.pull_request.number }}', 'comment-environments: qa prod'],
+  })}`;
 }
 
 function deployWorkflow(repo: string, version: string): string {
@@ -203,35 +187,30 @@ on:
 permissions: {}
 
 jobs:
-  qa:
-    permissions:
-      contents: read
-      id-token: write
-      actions: read
-      pull-requests: write
-    uses: ${repo}/.github/workflows/changegate.yml@v${version}
-    with:
-      command: apply
-      environment: qa
-      aws-role: \${{ vars.AWS_ROLE_QA }}
-      changegate-version: ${version}
-    secrets:
-      slack-webhook: \${{ secrets.SLACK_WEBHOOK_URL }}
+${applyJob(repo, version, 'qa')}
+${applyJob(repo, version, 'prod', { head: ['needs: qa'] })}`;
+}
 
-  prod:
-    needs: qa
-    permissions:
-      contents: read
-      id-token: write
-      actions: read
-      pull-requests: write
-    uses: ${repo}/.github/workflows/changegate.yml@v${version}
-    with:
-      command: apply
-      environment: prod
-      aws-role: \${{ vars.AWS_ROLE_PROD }}
-      changegate-version: ${version}
-    secrets:
-      slack-webhook: \${{ secrets.SLACK_WEBHOOK_URL }}
-`;
+// One caller job that applies to `env` through the reusable workflow; `head` lines go before its
+// permissions, `inputs` after the common ones.
+function applyJob(repo: string, version: string, env: string, extra: { head?: string[]; inputs?: string[] } = {}): string {
+  return [
+    `  ${env}:`,
+    ...(extra.head ?? []).map((l) => `    ${l}`),
+    '    permissions:',
+    '      contents: read',
+    '      id-token: write',
+    '      actions: read',
+    '      pull-requests: write',
+    `    uses: ${repo}/.github/workflows/changegate.yml@v${version}`,
+    '    with:',
+    '      command: apply',
+    `      environment: ${env}`,
+    `      aws-role: \${{ vars.AWS_ROLE_${env.toUpperCase()} }}`,
+    `      changegate-version: ${version}`,
+    ...(extra.inputs ?? []).map((l) => `      ${l}`),
+    '    secrets:',
+    '      slack-webhook: ${{ secrets.SLACK_WEBHOOK_URL }}',
+    '',
+  ].join('\n');
 }
