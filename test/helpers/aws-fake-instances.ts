@@ -3,7 +3,7 @@
 // error codes and status codes RDS gives (DBInstanceNotFound 404, DBSnapshotNotFound 404,
 // DBSnapshotAlreadyExists 400, InvalidDBInstanceState 400). The fake's throttling, access denial
 // and snapshot behaviours (creating polls, failure, late listing) apply to these calls too.
-import { advance, el, Fault, opt, page, rdsOk, requestTags, tag, validIdentifier, type AwsFake, type FakeSnapshot, type Reply } from './aws-fake.js';
+import { describedSnapshots, el, Fault, opt, page, rdsOk, requestTags, tag, validIdentifier, type AwsFake, type FakeSnapshot, type Reply } from './aws-fake.js';
 
 /** An RDS DB instance the fake knows. */
 export interface FakeInstanceSpec {
@@ -82,23 +82,12 @@ export class FakeInstances {
         return rdsOk(action, el('DBSnapshot', this.snapshotFields(snap, fake.accountId)));
       }
       case 'DescribeDBSnapshots': {
-        const id = p['DBSnapshotIdentifier'];
-        const instanceId = p['DBInstanceIdentifier'];
-        const type = p['SnapshotType'];
-        let list = [...this.snapshots.values()];
-        if (id) {
-          list = list.filter((s) => s.id === id.toLowerCase());
-          if (list.length === 1 && list[0]!.unlistedPolls > 0) {
-            list[0]!.unlistedPolls--;
-            list = [];
-          }
-          if (list.length === 0) throw new Fault(404, 'DBSnapshotNotFound', `DBSnapshot ${id} not found.`);
-        }
-        if (instanceId) list = list.filter((s) => s.clusterId === instanceId);
-        if (type) list = list.filter((s) => s.type === type);
-        list.sort((a, b) => a.createdAt.getTime() - b.createdAt.getTime());
-        const { items, marker } = page(list, p);
-        for (const s of items) advance(s);
+        const { items, marker } = describedSnapshots(
+          [...this.snapshots.values()],
+          p,
+          { id: p['DBSnapshotIdentifier'], owner: p['DBInstanceIdentifier'], type: p['SnapshotType'] },
+          (id) => new Fault(404, 'DBSnapshotNotFound', `DBSnapshot ${id} not found.`),
+        );
         return rdsOk(action, el('DBSnapshots', items.map((s) => el('DBSnapshot', this.snapshotFields(s, fake.accountId))).join('')) + opt('Marker', marker));
       }
       default:

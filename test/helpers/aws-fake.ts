@@ -419,23 +419,12 @@ export class AwsFake {
         return rdsOk(action, this.snapshotXml(snap));
       }
       case 'DescribeDBClusterSnapshots': {
-        const id = p['DBClusterSnapshotIdentifier'];
-        const clusterId = p['DBClusterIdentifier'];
-        const type = p['SnapshotType'];
-        let list = [...this.snapshots.values()].filter((s) => s.region === region);
-        if (id) {
-          list = list.filter((s) => s.id === id.toLowerCase());
-          if (list.length === 1 && list[0]!.unlistedPolls > 0) {
-            list[0]!.unlistedPolls--;
-            list = [];
-          }
-          if (list.length === 0) throw new Fault(404, 'DBClusterSnapshotNotFoundFault', `DBClusterSnapshot ${id} not found.`);
-        }
-        if (clusterId) list = list.filter((s) => s.clusterId === clusterId);
-        if (type) list = list.filter((s) => s.type === type);
-        list.sort((a, b) => a.createdAt.getTime() - b.createdAt.getTime());
-        const { items, marker } = page(list, p);
-        for (const s of items) advance(s);
+        const { items, marker } = describedSnapshots(
+          [...this.snapshots.values()].filter((s) => s.region === region),
+          p,
+          { id: p['DBClusterSnapshotIdentifier'], owner: p['DBClusterIdentifier'], type: p['SnapshotType'] },
+          (id) => new Fault(404, 'DBClusterSnapshotNotFoundFault', `DBClusterSnapshot ${id} not found.`),
+        );
         return rdsOk(action, el('DBClusterSnapshots', items.map((s) => el('DBClusterSnapshot', this.snapshotFields(s))).join('')) + opt('Marker', marker));
       }
       default: {
@@ -524,6 +513,33 @@ export function advance(s: FakeSnapshot): void {
   }
   s.status = s.fails ? 'failed' : 'available';
   if (!s.fails) s.percent = 100;
+}
+
+/**
+ * One page of a Describe*Snapshots answer, oldest first, each listed snapshot moved along one poll:
+ * by `id` (a snapshot still unlisted for some polls, or none, is `notFound`), by owner and by type.
+ */
+export function describedSnapshots(
+  all: FakeSnapshot[],
+  p: Record<string, string>,
+  filter: { id?: string; owner?: string; type?: string },
+  notFound: (id: string) => Fault,
+): { items: FakeSnapshot[]; marker?: string } {
+  let list = all;
+  if (filter.id) {
+    list = list.filter((s) => s.id === filter.id!.toLowerCase());
+    if (list.length === 1 && list[0]!.unlistedPolls > 0) {
+      list[0]!.unlistedPolls--;
+      list = [];
+    }
+    if (list.length === 0) throw notFound(filter.id);
+  }
+  if (filter.owner) list = list.filter((s) => s.clusterId === filter.owner);
+  if (filter.type) list = list.filter((s) => s.type === filter.type);
+  list.sort((a, b) => a.createdAt.getTime() - b.createdAt.getTime());
+  const result = page(list, p);
+  for (const s of result.items) advance(s);
+  return result;
 }
 
 export function page<T>(list: T[], p: Record<string, string>): { items: T[]; marker?: string } {
