@@ -1,6 +1,7 @@
 // Text renderings of plans, reports and status: what a person reads in a terminal or a CI log.
 import type { ApplyReport, Plan, PlannedChange } from '../core/plan-types.js';
-import { oneLine, type IntegrityProblem } from '../core/plan.js';
+import type { IntegrityProblem } from '../core/plan.js';
+import { oneLine } from '../core/text.js';
 import { formatDiagnostic } from '../core/manifest/format.js';
 import type { Diagnostic } from '../core/types.js';
 import { DIGEST_BOUND, describeCounts, digestStatements } from '../core/statement-digest.js';

@@ -21,22 +21,17 @@
 // marker on a ddl statement means it started: on a rerun, if its connection is still in the
 // processlist we wait for it, otherwise the change is in-doubt until a person resolves it.
 import { ApplyError, RefusedError } from './errors.js';
-import { CHECKSUM_VERSION, statementHash } from './checksum.js';
 import { statementTraits } from './lint/index.js';
-import { inFlightMayHaveRun, oneLine } from './plan.js';
+import { inFlightMayHaveRun } from './plan.js';
+import { oneLine } from './text.js';
+import { newRecord, type Operator } from './history-record.js';
 import type { ProcessInfo, ServerIdentity, ServerInspector, TargetSession } from './ports.js';
 import { StatementError } from './ports.js';
 import type { ApplyReport, Plan, PlannedChange } from './plan-types.js';
 import type { Change, HistoryRecord, Verify } from './types.js';
-import { provisionalMark } from './provisional.js';
 
-/** Who runs the change, recorded in every history row it writes. */
-export interface Operator {
-  user: string;
-  gitCommit: string | null;
-  runUrl: string | null;
-  approver: string | null;
-}
+export type { Operator } from './history-record.js';
+import { provisionalMark } from './provisional.js';
 
 /** What the loop tells its caller as it goes; the CLI turns these into progress lines. */
 export interface ApplyEvents {
@@ -102,35 +97,6 @@ const LOCK_WAIT_ERRNOS = new Set([1205, 1213]);
 // Bounds of a batch of DML statements in one transaction: row locks are held no longer than this.
 const BATCH_MAX = 500;
 const BATCH_MS = 1000;
-
-/** A fresh `running` history row for a change about to start. */
-export function newRecord(change: Change, op: Operator, snapshotId: string | null, now: Date): HistoryRecord {
-  return {
-    changeId: change.id,
-    status: 'running',
-    checksum: change.checksum,
-    checksumVersion: CHECKSUM_VERSION,
-    fileChecksums: change.fileChecksums,
-    statementsTotal: change.statements.length,
-    statementsApplied: 0,
-    statementHashes: change.statements.map((s) => statementHash(s.sql)),
-    inFlight: null,
-    connectionId: null,
-    serverUuid: null,
-    serverBoot: null,
-    startedAt: now,
-    finishedAt: null,
-    durationMs: null,
-    operator: op.user,
-    gitCommit: op.gitCommit,
-    runUrl: op.runUrl,
-    approver: op.approver,
-    snapshotId,
-    failedStatement: null,
-    error: null,
-    resolvedBy: null,
-  };
-}
 
 // Two readings of one boot time (server clock minus Uptime) differ by up to a second of rounding.
 const BOOT_TOLERANCE_MS = 2000;

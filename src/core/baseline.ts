@@ -1,7 +1,7 @@
 // What a baseline record means to the rest of the core: a change whose schema was already in place
 // when changegate arrived. History says `baseline` (not `applied`) so that nobody mistakes it for a
 // run, but every gate that asks "is it in this environment" treats the two alike.
-import { newRecord, type Operator } from './apply.js';
+import { newRecord, type Operator } from './history-record.js';
 import type { Change, HistoryRecord, HistoryStatus } from './types.js';
 
 /** True for a status whose change's schema is in the environment: `applied`, or recorded by `baseline`. */

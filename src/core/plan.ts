@@ -1,6 +1,7 @@
 // The pure planning step: (changes, history, environment) -> what would run. `plan` prints this object
 // and `apply` executes the very same one, so what a reviewer approves is what runs.
 import { inPlace } from './baseline.js';
+import { oneLine } from './text.js';
 import { CHECKSUM_VERSION, statementMatches } from './checksum.js';
 import { lintStatements, setsSessionState, statementKind } from './lint/index.js';
 import type { Plan, PlannedChange, SnapshotDecision } from './plan-types.js';
@@ -269,10 +270,4 @@ export function lostSessionState(change: Change, applied: number): number[] {
 
 function normalizeSql(sql: string): string {
   return sql.replace(/\s+/g, ' ').trim().toLowerCase();
-}
-
-/** A statement folded to one line and cut to `max` characters, for messages and plan listings. */
-export function oneLine(sql: string, max = 100): string {
-  const flat = sql.replace(/\s+/g, ' ').trim();
-  return flat.length > max ? `${flat.slice(0, max - 1)}…` : flat;
 }

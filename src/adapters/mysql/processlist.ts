@@ -1,7 +1,7 @@
 // Whether the session that ran an in-flight statement still exists: a killed client's ALTER can keep
 // running on the server, and a second copy must never start while it does.
 import { statementMatches } from '../../core/checksum.js';
-import { oneLine } from '../../core/plan.js';
+import { oneLine } from '../../core/text.js';
 import type { ExpectedStatement, ProcessInfo, ServerInspector } from '../../core/ports.js';
 import { tokenize } from '../../core/sql/lexer.js';
 import { nameOf } from '../../core/lint/syntax.js';
