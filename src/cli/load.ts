@@ -1,5 +1,5 @@
 // Loading the repository for commands that act on a target: any invalid input stops here, before
-// anything connects (invariant 7), with the same findings `validate` prints.
+// anything connects (bad input is refused before any connection), with the same findings `validate` prints.
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { parse } from 'yaml';
@@ -7,6 +7,7 @@ import { ChangegateError, UsageError } from '../core/errors.js';
 import { refuseProtected } from '../core/guards.js';
 import { loadConfig } from '../core/manifest/index.js';
 import { validateRepository } from '../core/validate.js';
+import { environmentOf } from '../core/usecases/gates.js';
 import type { Change, Config, EnvironmentConfig } from '../core/types.js';
 import type { CommandContext } from './context.js';
 import { diagnosticLine } from './render.js';
@@ -39,11 +40,7 @@ export function loadRepoOrFail(ctx: CommandContext): { config: Config; changes: 
 
 /** The named environment, or exit 2 listing the configured ones. */
 export function environment(config: Config, name: string): EnvironmentConfig {
-  const env = config.environments.find((e) => e.name === name);
-  if (!env) {
-    throw new UsageError(`unknown environment "${name}"; ${config.file} configures ${config.environments.map((e) => e.name).join(', ')}`);
-  }
-  return env;
+  return environmentOf(config, name);
 }
 
 /**
