@@ -34,7 +34,7 @@ export async function abandonRun(s: Scope, pr: number, ports: RunPorts, events: 
     let history = await applyCtx.session.history.load();
     const open = history
       .filter((r) => ours(r) && r.status !== 'abandoned' && r.status !== 'rolled-back')
-      .sort((a, b) => b.startedAt.getTime() - a.startedAt.getTime());
+      .sort((a, b) => b.startedAt.getTime() - a.startedAt.getTime() || (a.changeId < b.changeId ? 1 : -1));
     const rows: AbandonedChange[] = [];
     const left: string[] = [];
     for (const rec of open) {

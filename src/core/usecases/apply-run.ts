@@ -35,6 +35,8 @@ export interface ApplyRequest {
   inFlightWaitMs: number;
   /** Poll interval of that wait. */
   pollMs: number;
+  /** Settings of the apply loop itself (timers, clocks), for tests that reach its every branch. */
+  loop?: Partial<Pick<ApplyContext, 'recordAppliedAfterMs' | 'now' | 'sleep'>>;
 }
 
 /** How an apply ended when it did not throw. */
@@ -59,7 +61,7 @@ export async function applyRun(s: Scope, req: ApplyRequest, ports: RunPorts, eve
   const target = await ports.lock(s.env, req.lockTimeoutSec);
   let impact: ImpactPort | undefined;
   try {
-    const applyCtx = lockedApplyContext(target, s, await operator, { inFlightWaitMs: req.inFlightWaitMs, pollMs: req.pollMs, events });
+    const applyCtx: ApplyContext = { ...lockedApplyContext(target, s, await operator, { inFlightWaitMs: req.inFlightWaitMs, pollMs: req.pollMs, events }), ...req.loop };
     // A dry run writes nothing, not even the in-doubt verdict on an interrupted run.
     const history = req.dryRun ? target.history : await reconcileInterrupted(new Map([...s.byId, ...undoChanges(target.history)]), target.history, s.env.name, applyCtx);
     if (req.pullRequest !== null) applyCtx.pullRequest = { number: req.pullRequest, headCommit: req.headCommit || applyCtx.operator.gitCommit };
