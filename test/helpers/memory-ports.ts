@@ -8,6 +8,8 @@ import type { MemoryServer } from './memory-target.js';
 /** What a memory run told the team, in order. */
 export interface MemoryPorts extends RunPorts {
   announced: Announcement[];
+  /** How many times a run took the lock. */
+  locks: number;
 }
 
 const noImpact: ImpactPort = { assess: async () => undefined, close: async () => undefined };
@@ -17,11 +19,16 @@ const noImpact: ImpactPort = { assess: async () => undefined, close: async () =>
  * With `aside`, a finished DDL statement is recorded through another connection, as the CLI's lock
  * connection does. `afterHistory` answers the promotion gate's read of another environment.
  */
-export function memoryPorts(server: MemoryServer, opts: { aside?: boolean; afterHistory?: HistoryRecord[] } = {}): MemoryPorts {
+export function memoryPorts(
+  server: MemoryServer,
+  opts: { aside?: boolean; afterHistory?: HistoryRecord[]; target?: Partial<LockedTarget>; ports?: Partial<RunPorts> } = {},
+): MemoryPorts {
   const announced: Announcement[] = [];
-  return {
+  const ports: MemoryPorts = {
     announced,
+    locks: 0,
     lock: async () => {
+      ports.locks++;
       const session = server.connect();
       const history = await session.history.load();
       const target: LockedTarget = {
@@ -42,6 +49,7 @@ export function memoryPorts(server: MemoryServer, opts: { aside?: boolean; after
           restoreBackup: () => Promise.reject(new Error('no backups in memory')),
         },
         close: async () => undefined,
+        ...opts.target,
       };
       return target;
     },
@@ -52,5 +60,7 @@ export function memoryPorts(server: MemoryServer, opts: { aside?: boolean; after
       announced.push(a);
     },
     now: () => new Date(),
+    ...opts.ports,
   };
+  return ports;
 }
