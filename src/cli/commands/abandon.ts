@@ -3,6 +3,7 @@
 // may be gone) and recorded `abandoned`, so that they never block another run.
 import { reconcileInterrupted, type ApplyContext } from '../../core/apply.js';
 import { RefusedError, UsageError } from '../../core/errors.js';
+import { newestFirst } from '../../core/provisional.js';
 import { undoChange, undoProvisional, markUndone } from '../../core/undo.js';
 import type { CommandContext } from '../context.js';
 import { lockedApplyContext, lockTarget, operator, scope } from '../flow.js';
@@ -29,9 +30,7 @@ export default async function abandon(ctx: CommandContext, opts: { env: string; 
     // An interrupted run of this pull request is settled first: its statement is waited for or in doubt.
     await reconcileInterrupted(new Map(), t.history.filter(ours), s.env.name, applyCtx);
     let history = await applyCtx.session.history.load();
-    const open = history
-      .filter((r) => ours(r) && r.status !== 'abandoned' && r.status !== 'rolled-back')
-      .sort((a, b) => b.startedAt.getTime() - a.startedAt.getTime());
+    const open = newestFirst(history.filter((r) => ours(r) && r.status !== 'abandoned' && r.status !== 'rolled-back'));
     if (open.length === 0) {
       ctx.out.info(`pull request #${pr} has no provisional change in ${s.env.name}; nothing to abandon`);
       ctx.out.setDocument({ environment: s.env.name, pull_request: pr, changes: [] });
