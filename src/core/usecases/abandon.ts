@@ -4,6 +4,7 @@
 // too, and left to a person with what it touched.
 import { reconcileInterrupted } from '../apply.js';
 import { RefusedError } from '../errors.js';
+import { newestFirst } from '../provisional.js';
 import type { HistoryRecord } from '../types.js';
 import { markUndone, undoChange, undoProvisional } from '../undo.js';
 import { lockedApplyContext } from './apply-run.js';
@@ -32,9 +33,7 @@ export async function abandonRun(s: Scope, pr: number, ports: RunPorts, events: 
     // An interrupted run of this pull request is settled first: its statement is waited for or in doubt.
     await reconcileInterrupted(new Map(), target.history.filter(ours), s.env.name, applyCtx);
     let history = await applyCtx.session.history.load();
-    const open = history
-      .filter((r) => ours(r) && r.status !== 'abandoned' && r.status !== 'rolled-back')
-      .sort((a, b) => b.startedAt.getTime() - a.startedAt.getTime() || (a.changeId < b.changeId ? 1 : -1));
+    const open = newestFirst(history.filter((r) => ours(r) && r.status !== 'abandoned' && r.status !== 'rolled-back'));
     const rows: AbandonedChange[] = [];
     const left: string[] = [];
     for (const rec of open) {
