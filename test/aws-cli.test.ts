@@ -352,6 +352,29 @@ describe('AWS environments end to end (CLI, fake AWS, throwaway server)', functi
       assert.deepEqual(fake.calls.map((c) => c.action), ['DescribeDBClusters'], 'only the look-up that revealed it');
       assert.equal(await connections(), before, 'no connection');
     });
+
+    // The secret an environment names may hold another cluster's credentials: what it says about
+    // its own cluster and host is checked before anything connects with it.
+    // Every piece of a secret is redacted from what the run prints, its host too.
+    for (const [what, field, value, shown] of [
+      ['cluster', 'dbClusterIdentifier', 'prodinvoicingco', 'prodinvoicingco'],
+      ['host', 'host', 'prodinvoicingco.cluster-c9xyz.us-east-2.rds.amazonaws.com', '***'],
+    ] as const) {
+      it(`refuses a secret whose ${what} is the protected cluster's, before connecting`, async () => {
+        fake.setSecret('rds-admin-credentials-corpreportingdb', JSON.stringify({ username, password, host, port: server.port, engine: 'mysql', [field]: value }));
+        writeFiles(repo, { 'changegate.yaml': config({ extra: { corp: { cluster: 'corpreportingdb', schema: prod.name } } }) });
+        const before = await connections();
+        const r = await cli(['apply', '--env', 'corp']);
+        assert.equal(r.code, 1, r.stdout + r.stderr);
+        assert.equal(
+          r.stderr.trim(),
+          `error: refused: environment corp has a secret for ${what} ${shown}, which is the protected cluster prodinvoicingco ` +
+            '(protected_clusters in changegate.yaml); nothing was contacted',
+        );
+        assert.equal(await connections(), before, 'no connection');
+        assert.deepEqual(await tables(prod.name), []);
+      });
+    }
   });
 
   describe('PROD gates', () => {
