@@ -2,7 +2,7 @@
 // run lock, the processlist and schema introspection. The core sees only the ports it implements.
 export { connectTarget, parseTargetUrl, DEFAULT_PORT } from './connect.js';
 export type { ConnectOptions, ServerInfo, Target, TargetSpec, TlsMode } from './connect.js';
-export { missingSchemaError, MysqlConnection, openConnection, quoteId, rdsCaBundle, sslOptions, useSchema } from './connection.js';
+export { missingSchemaError, MysqlConnection, openConnection, rdsCaBundle, sslOptions, useSchema } from './connection.js';
 export { ensureHistory, historyLayout, historyLayoutSql, readHistory, HISTORY_LAYOUT, HISTORY_TABLE, MysqlHistory } from './history.js';
 export { acquireRunLock, lockName } from './lock.js';
 export type { RunLock } from './lock.js';

@@ -4,7 +4,8 @@
 // with that qualifier removed.
 import { randomBytes } from 'node:crypto';
 import { StatementError } from '../../core/ports.js';
-import { quoteId, type MysqlConnection } from './connection.js';
+import type { MysqlConnection } from './connection.js';
+import { quoteIdent } from '../../core/sql/quote.js';
 import { HISTORY_TABLE } from './history.js';
 
 /** One column as the server describes it. */
@@ -132,7 +133,7 @@ const byName = <T extends { name: string }>(a: T, b: T): number => (a.name < b.n
 
 /** Removes `` `schema`. `` and `schema.` qualifiers and collapses whitespace, so a replay elsewhere compares equal. */
 export function normalizeSql(text: string, schema: string): string {
-  const quoted = quoteId(schema) + '.';
+  const quoted = quoteIdent(schema) + '.';
   let out = text.split(quoted).join('');
   const bare = new RegExp(`(?<![\\w$\`.])${schema.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}\\.(?=[\\w$\`])`, 'g');
   if (/^[\w$]+$/.test(schema)) out = out.replace(bare, '');
@@ -624,12 +625,12 @@ export async function createShadowSchema(conn: MysqlConnection, base: string): P
     [base],
   );
   const opts = row ? ` CHARACTER SET ${str(row.cs)} COLLATE ${str(row.co)}` : '';
-  await conn.exec(`CREATE DATABASE ${quoteId(name)}${opts}`);
+  await conn.exec(`CREATE DATABASE ${quoteIdent(name)}${opts}`);
   return name;
 }
 
 /** Drops a shadow schema; refuses any name without SHADOW_PREFIX, so a slip can never drop a real schema. */
 export async function dropSchema(conn: MysqlConnection, name: string): Promise<void> {
   if (!name.startsWith(SHADOW_PREFIX)) throw new Error(`refusing to drop schema ${name}: only ${SHADOW_PREFIX}* schemas are dropped`);
-  await conn.exec(`DROP DATABASE IF EXISTS ${quoteId(name)}`);
+  await conn.exec(`DROP DATABASE IF EXISTS ${quoteIdent(name)}`);
 }

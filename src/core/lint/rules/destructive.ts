@@ -4,7 +4,8 @@
 // analyzer cannot classify is destructive ("any chance").
 import type { Token } from '../../sql/lexer.js';
 import type { Analyzer, RuleInfo } from '../analyzer.js';
-import { closeParen, isName, isPunct, isWord, nameOf, parseAlterTable, quoteName, readName, verbIndex } from '../syntax.js';
+import { closeParen, isName, isPunct, isWord, nameOf, parseAlterTable, readName, verbIndex } from '../syntax.js';
+import { quoteIdent } from '../../sql/quote.js';
 
 const rules = {
   drop: { code: 'CG101', severity: 'warning', destructive: true, summary: 'DROP deletes an object (and the data in it)' },
@@ -153,7 +154,7 @@ function nameList(tokens: Token[], k: number, stop: (t: Token) => boolean): stri
   while (j < tokens.length) {
     const n = readName(tokens, j);
     if (!n) break;
-    names.push(n.parts.filter((p) => p !== '*').map(quoteName).join('.'));
+    names.push(n.parts.filter((p) => p !== '*').map(quoteIdent).join('.'));
     j = n.next;
     while (j < tokens.length && !isPunct(tokens[j], ',') && !stop(tokens[j]!)) {
       if (isPunct(tokens[j], '(')) j = closeParen(tokens, j);
@@ -242,7 +243,7 @@ function rawItems(tokens: Token[], k: number): string[] {
     }
     const wordish = t.type === 'word' || t.type === 'ident' || t.type === 'number';
     if (wordish && prevWordish) cur += ' ';
-    cur += t.type === 'word' || t.type === 'ident' ? quoteName(nameOf(t)) : t.text;
+    cur += t.type === 'word' || t.type === 'ident' ? quoteIdent(nameOf(t)) : t.text;
     prevWordish = wordish;
   }
   if (cur !== '') items.push(cur);
