@@ -5,7 +5,8 @@
 import type { ApplyContext } from '../core/apply.js';
 import { RefusedError } from '../core/errors.js';
 import type { Plan, PlannedChange } from '../core/plan-types.js';
-import type { EnvironmentConfig, HistoryRecord, SnapshotMethod } from '../core/types.js';
+import type { EnvironmentConfig, HistoryRecord } from '../core/types.js';
+import { backupSettings, snapshotMethod } from '../core/manifest/backup-fields.js';
 import type { BackupScope } from '../adapters/mysql/backup.js';
 import type { CommandContext } from './context.js';
 import type { Scope } from './flow.js';
@@ -13,18 +14,6 @@ import { ensureInstanceSnapshot } from './instance-snapshot-step.js';
 import { ensureSnapshot } from './snapshot-step.js';
 import type { OpenEnvironment } from './target.js';
 import { binaryScale, thousands } from '../core/numbers.js';
-
-/** The environment's backup method, with the default `loadConfig` gives when a test builds one by hand. */
-export function snapshotMethod(env: EnvironmentConfig): SnapshotMethod {
-  if (env.snapshot_method) return env.snapshot_method;
-  if (env.url_env !== undefined || env.url !== undefined) return 'tables';
-  return env.instance ? 'instance' : 'cluster';
-}
-
-/** `backup_schema` and `backup_max_rows` with their defaults. */
-export function backupSettings(env: EnvironmentConfig): { schema: string; maxRows: number } {
-  return { schema: env.backup_schema ?? 'changegate_backup', maxRows: env.backup_max_rows ?? 1_000_000 };
-}
 
 /** Whether the policy backs up this change: every change under `always`, destructive ones otherwise. */
 function needsBackup(env: EnvironmentConfig, c: PlannedChange): boolean {

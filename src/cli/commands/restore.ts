@@ -7,7 +7,7 @@ import { approvalGate } from '../../core/guards.js';
 import type { Change, HistoryRecord } from '../../core/types.js';
 import type { CommandContext } from '../context.js';
 import { approverText, requireCiApproval } from '../announce.js';
-import { backupSettings, snapshotMethod } from '../backup-step.js';
+import { backupSettings, snapshotMethod } from '../../core/manifest/backup-fields.js';
 import { thousands } from '../../core/numbers.js';
 import { lockTarget, operator, scope } from '../flow.js';
 import { undoId } from '../../core/undo.js';
