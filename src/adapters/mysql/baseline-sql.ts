@@ -6,7 +6,8 @@
 import { RefusedError } from '../../core/errors.js';
 import type { MysqlConnection } from './connection.js';
 import { quoteIdent } from '../../core/sql/quote.js';
-import { describeSchema, type SchemaShape, type TableShape } from './introspect.js';
+import { describeSchema } from './introspect.js';
+import type { SchemaShape, TableShape } from '../../core/drift.js';
 
 type Row = Record<string, unknown>;
 

@@ -8,7 +8,6 @@ export { acquireRunLock, lockName } from './lock.js';
 export type { RunLock } from './lock.js';
 export { lockHolders, MysqlInspector } from './processlist.js';
 export { MysqlSession } from './session.js';
-export { createShadowSchema, describeSchema, diffSchemas, dropSchema, normalizeSql, SHADOW_PREFIX } from './introspect.js';
-export type { SchemaShape } from './introspect.js';
+export { createShadowSchema, describeSchema, dropSchema, normalizeSql, SHADOW_PREFIX } from './introspect.js';
 export { compareVersions, describeVersion, parseServerVersion } from './version.js';
 export type { ServerVersion } from './version.js';

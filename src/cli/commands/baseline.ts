@@ -16,6 +16,7 @@ import type { CommandContext } from '../context.js';
 import { lockTarget, operator, scope } from '../flow.js';
 import { loadRepoOrFail } from '../load.js';
 import { replay, withShadow } from '../shadow.js';
+import { diffSchemas } from '../../core/drift.js';
 
 /** Options of `changegate baseline`. */
 export interface BaselineOptions {
@@ -66,7 +67,7 @@ export default async function baseline(ctx: CommandContext, opts: BaselineOption
       }
     }
 
-    const { describeSchema, diffSchemas } = await import('../../adapters/mysql/introspect.js');
+    const { describeSchema } = await import('../../adapters/mysql/introspect.js');
     const { baselineSql, isEmptyShape } = await import('../../adapters/mysql/baseline-sql.js');
     const live = await describeSchema(t.open.target.connection, schema);
     if (isEmptyShape(live)) {
