@@ -1,5 +1,6 @@
 // Loading the repository for commands that act on a target: any invalid input stops here, before
-// anything connects (invariant 7), with the same findings `validate` prints.
+// anything connects (bad input is refused with its file and line, never half-run), with the same
+// findings `validate` prints.
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { parse } from 'yaml';
@@ -47,7 +48,7 @@ export function environment(config: Config, name: string): EnvironmentConfig {
 }
 
 /**
- * Invariant 6 before anything else, even before validation: a run whose environment names a protected
+ * Nothing connects to a protected cluster, so this runs before anything else, even before validation: a run whose environment names a protected
  * cluster (as its cluster or inside its secret id) is refused with exit 1, although `validate` also
  * reports the same config as invalid (CG023). A config that does not parse is left to validation.
  */

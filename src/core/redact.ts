@@ -1,4 +1,4 @@
-// Credentials must never reach a log, a file or a message (invariant 5). Every message that may carry
+// Credentials must never reach a log, a file, an error message or a PR comment. Every message that may carry
 // text from a driver, the SDK or a URL passes through `redact` with the secrets known to the run.
 
 const registered = new Set<string>();

@@ -1,4 +1,5 @@
-// The cluster's admin credentials, fetched at run time and held in memory only (invariant 5). Every
+// The cluster's admin credentials, fetched at run time and held in memory only: a credential appears in
+// no log, file, error message or PR comment. Every
 // piece is registered with `redact` the moment it exists, before any check that could fail and print.
 import {
   DescribeSecretCommand,
