@@ -67,7 +67,7 @@ export function historySqlSource(): string {
       },
     },
     {
-      // Layout 4: a pull request's provisional change (issue 16): its number and head commit, the
+      // Layout 4: a pull request's provisional change (`apply --pull-request`): its number and head commit, the
       // rollback statements as they were then (the branch may change or vanish before they run), and
       // the merge commit that adopted it.
       layout: 4,

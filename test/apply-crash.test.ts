@@ -1,4 +1,4 @@
-// Invariant 1 with real crashes: a child process applies a 50-statement change in which every
+// A statement never runs twice and none is skipped, with real crashes: a child process applies a 50-statement change in which every
 // statement leaves a trace, and is SIGKILLed at 20 points (between statements and during slow
 // statements that keep running on the server). After every kill, a rerun (and `resolve` where the
 // outcome is in doubt, decided by looking at the schema as a person would) carries on. At the end

@@ -1,8 +1,9 @@
-// The runbook's AWS half end to end: the real `changegate` executable against the loopback AWS fake
+// The AWS half of the pipeline end to end: the real `changegate` executable against the loopback AWS fake
 // (Secrets Manager + RDS wire protocols) and the throwaway MySQL-compatible server whose admin user the
 // fake secret holds. Snapshots before destructive PROD work, the protected cluster, the promotion and
-// approval gates, credentials that never show, and the one-line AWS errors (issue 5, DESIGN.md
-// invariants 4, 5 and 6).
+// approval gates, credentials that never show, and the one-line AWS errors: PROD runs nothing that
+// has not succeeded in qa, nor a destructive change before its snapshot is `available`; no credential
+// shows anywhere; nothing connects to a protected cluster.
 import { strict as assert } from 'node:assert';
 import { randomBytes } from 'node:crypto';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -91,7 +92,7 @@ describe('AWS environments end to end (CLI, fake AWS, throwaway server)', functi
     rmSync(scratch, { recursive: true, force: true });
   });
 
-  /** qa and prod as in DESIGN.md (prod after qa, snapshot: destructive), plus overrides and extra environments. */
+  /** qa and prod as in the README's example (prod after qa, snapshot: destructive), plus overrides and extra environments. */
   function config(over: { qa?: Partial<AwsEnvSpec>; prod?: Partial<AwsEnvSpec>; extra?: Record<string, AwsEnvSpec> } = {}): string {
     return awsConfig(caFile, {
       qa: { cluster: 'qainvoicingdb', schema: qa.name, snapshot: 'never', ...over.qa },

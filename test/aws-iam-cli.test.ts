@@ -2,7 +2,7 @@
 // loopback AWS fake and a MariaDB whose PAM service verifies every IAM token (test/helpers/pam-server.ts);
 // the admin secret's rotation check (DescribeSecret, require_rotation, MasterUserSecret); and a scan of
 // every output format, inside and outside GitHub Actions, for the password, the tokens and their
-// signatures (issue 12, DESIGN.md invariant 5). Always on Debian's MariaDB, also in a
+// signatures (a credential appears in no log, file, message or comment). Always on Debian's MariaDB, also in a
 // CHANGEGATE_TEST_SERVER=mysql run: Oracle MySQL's community build has no PAM plugin.
 import { strict as assert } from 'node:assert';
 import { randomBytes } from 'node:crypto';

@@ -4,8 +4,9 @@
 import assert from 'node:assert/strict';
 import { baselineSql, splitForeignKeys, stripDefiner, stripQualifier, tableOrder, viewOrder } from '../src/adapters/mysql/baseline-sql.js';
 import { connectTarget, parseTargetUrl } from '../src/adapters/mysql/connect.js';
-import { describeSchema, diffSchemas } from '../src/adapters/mysql/introspect.js';
-import type { TableShape } from '../src/adapters/mysql/introspect.js';
+import { describeSchema } from '../src/adapters/mysql/introspect.js';
+import { diffSchemas } from '../src/core/drift.js';
+import type { TableShape } from '../src/core/drift.js';
 import { splitSql } from '../src/core/sql/split.js';
 import { getServer } from './helpers/mysql-server.js';
 

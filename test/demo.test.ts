@@ -1,4 +1,5 @@
-// `npm run demo` walks the runbook and exits 0, on whichever server CHANGEGATE_TEST_SERVER picks:
+// `npm run demo` walks its nine steps (validate, qa, prod refused then approved with a backup, status,
+// drift, restore) and exits 0, on whichever server CHANGEGATE_TEST_SERVER picks:
 // the compiled script, in a child process, as a new user would run it.
 import { strict as assert } from 'node:assert';
 import { spawn } from 'node:child_process';
@@ -10,7 +11,7 @@ const DEMO = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', 's
 describe('npm run demo', function () {
   this.timeout(180_000);
 
-  it('shows every runbook step with its command line and exit code, and leaves nothing running', async () => {
+  it('shows each of its nine steps with its command line and exit code, and leaves nothing running', async () => {
     const child = spawn(process.execPath, [DEMO], { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, NODE_NO_WARNINGS: '1' } });
     let text = '';
     child.stdout.on('data', (d) => (text += d));

@@ -146,7 +146,7 @@ Last checked by [this run](https://github.com/acme/invoicing/actions/runs/9).
     const script = workflow.jobs.environments.steps.find((x) => x.id === 'matrix')!.run!;
     const bin = join(dir, 'bin');
     mkdirSync(bin);
-    // Stands in for `changegate envs --json`, whose output is DESIGN.md's matrix shape.
+    // Stands in for `changegate envs --json`, whose output is the GitHub Actions matrix `{ include: [...] }`.
     writeFileSync(
       join(bin, 'changegate'),
       `#!/bin/sh\necho '{"include":[{"environment":"qa"},{"environment":"prod"},{"environment":"local"},{"environment":"eu-prod"}]}'\n`,

@@ -1,5 +1,6 @@
 // Statements labelled destructive or not, with the destructive codes lint must give them.
-// Covers DESIGN.md's definition for MySQL 8: every way to drop, truncate, delete, overwrite, rename,
+// Covers the definition (a statement that can lose or overwrite data, drop, rename or replace an
+// object, or convert data lossily) for MySQL 8: every way to drop, truncate, delete, overwrite, rename,
 // narrow or convert, in any letter case, with comments and backticks anywhere, multi-clause ALTER
 // TABLE, multi-table forms; and additive statements whose identifiers, strings or comments hold
 // destructive words.

@@ -2,7 +2,8 @@
 // and each kind of manual change shows up as one readable line.
 import assert from 'node:assert/strict';
 import { connectTarget, parseTargetUrl, type Target } from '../src/adapters/mysql/connect.js';
-import { createShadowSchema, describeSchema, diffSchemas, dropSchema, SHADOW_PREFIX } from '../src/adapters/mysql/introspect.js';
+import { createShadowSchema, describeSchema, dropSchema, SHADOW_PREFIX } from '../src/adapters/mysql/introspect.js';
+import { diffSchemas } from '../src/core/drift.js';
 import { getServer, type TestServer } from './helpers/mysql-server.js';
 
 const opts = { minVersion: '5.0', lockWaitTimeout: 3, label: 'local' };

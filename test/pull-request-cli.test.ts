@@ -1,4 +1,4 @@
-// The life of a pull request's changes in QA (issue 16), through the real executable against the
+// The life of a pull request's changes in QA (`apply --pull-request`, `pull_requests: true`), through the real executable against the
 // throwaway server: open, a second pull request on the same table, amend with new SQL and a new
 // rollback, close unmerged from a branch that never had the change, merge, PROD after merge, and
 // the refusals, word for word.

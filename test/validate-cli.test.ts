@@ -1,5 +1,5 @@
-// The bad-input corpus through the real executable, in every format: the exit code DESIGN.md
-// assigns, the file and line of each finding in what the user reads, and never a stack trace.
+// The bad-input corpus through the real executable, in every format: the exit code (1 a finding,
+// 2 a configuration error), the file and line of each finding in what the user reads, and never a stack trace.
 import { strict as assert } from 'node:assert';
 import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';

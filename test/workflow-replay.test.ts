@@ -1,4 +1,4 @@
-// The pipeline as GitHub Actions runs it (issue 6, "How it is checked"): the repository's own workflow
+// The pipeline as GitHub Actions runs it: the repository's own workflow
 // files are parsed and their `changegate` steps replayed in order (test/helpers/replay.ts) with the
 // GITHUB_* variables, step summary and output files the runner sets, against the throwaway MySQL-compatible
 // server, the loopback AWS fake (through the simulated aws-actions/configure-aws-credentials) and a
@@ -142,7 +142,7 @@ describe('workflow replay: the pipeline as GitHub Actions runs it', function () 
     rmSync(scratch, { recursive: true, force: true });
   });
 
-  /** qa and prod as in DESIGN.md, pointing at the fake, with Slack from SLACK_WEBHOOK_URL. */
+  /** qa and prod as in the README's example (prod after qa), pointing at the fake, with Slack from SLACK_WEBHOOK_URL. */
   function config(): string {
     return (
       awsConfig(caFile, {
@@ -522,8 +522,8 @@ describe('workflow replay: the pipeline as GitHub Actions runs it', function () 
     assertNoCredentials();
 
     // Checked last and together, because they fail today: the workflow's `pending` output is "number of
-    // changes still pending after the run" (apply sets it before it runs anything), and issue 6 wants the
-    // approver "recorded in the history rows of what ran and shown in the summary".
+    // changes still pending after the run" (apply sets it before it runs anything), and the PROD approver
+    // must be "recorded in the history rows of what ran and shown in the summary".
     const gaps: string[] = [];
     const qaPending = run.step('qa/deploy', 'apply').outputs['pending'];
     if (qaPending !== '0') gaps.push(`qa apply step output pending is ${qaPending} after applying everything, not 0`);

@@ -3,7 +3,7 @@
 import type { Plan } from '../core/plan-types.js';
 import type { HistoryRecord } from '../core/types.js';
 import type { BackupTaken, ProtectionPort } from '../core/usecases/ports.js';
-import { snapshotMethod } from '../core/usecases/protect.js';
+import { snapshotMethod } from '../core/manifest/backup-fields.js';
 import { thousands } from '../core/numbers.js';
 import type { CommandContext } from './context.js';
 import type { Scope } from './flow.js';

@@ -1,5 +1,6 @@
 // Loading the repository for commands that act on a target: any invalid input stops here, before
-// anything connects (bad input is refused before any connection), with the same findings `validate` prints.
+// anything connects (bad input is refused with its file and line, never half-run), with the same
+// findings `validate` prints.
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { parse } from 'yaml';

@@ -1,5 +1,6 @@
 // The only place that prints and exits: parses the command line, runs one command, and maps what
-// went wrong to DESIGN.md's exit codes (1 a check failed, 2 usage or configuration, else a bug).
+// went wrong to the exit codes scripts rely on (0 success, 1 a check failed, 2 usage or configuration;
+// anything unexpected is a bug and shows its stack).
 import { Command, CommanderError, Option } from 'commander';
 import path from 'node:path';
 import { ChangegateError } from '../core/errors.js';

@@ -1,6 +1,6 @@
 // Expected failures carry their exit code; the CLI's one top-level catch maps them. Anything else is a bug.
 
-/** An expected failure with the exit code DESIGN.md assigns: 1 a check failed, 2 usage or configuration. */
+/** An expected failure with its exit code: 1 a check failed (findings, a failed statement or verify, a refusal), 2 usage or configuration. */
 export class ChangegateError extends Error {
   constructor(message: string, readonly exitCode: 1 | 2, options?: { cause?: unknown }) {
     super(message, options);

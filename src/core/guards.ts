@@ -18,7 +18,7 @@ export function protectedMatch(config: Config, name: string | undefined | null):
   });
 }
 
-/** Invariant 6, the part that needs no network: refuses a protected cluster by id or secret id. */
+/** Nothing connects to a protected cluster; this is the part that needs no network: refuses one by cluster id or secret id. */
 export function refuseProtected(config: Config, env: EnvironmentConfig, what: string | undefined, kind: string): void {
   const hit = protectedMatch(config, what);
   if (hit) {

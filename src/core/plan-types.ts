@@ -2,7 +2,7 @@
 import type { CheckResult, Impact } from './impact/types.js';
 import type { Diagnostic, HistoryStatus } from './types.js';
 
-/** A statement as shown in a plan (DESIGN.md's JSON shape) plus its number within the change. */
+/** A statement as shown in a plan (`file`, `line`, `sql` in `plan --format json`) plus its number within the change. */
 export interface PlannedStatement {
   /** 1-based number of the statement within its change. */
   n: number;

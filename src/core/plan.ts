@@ -224,8 +224,9 @@ export function snapshotDecision(env: EnvironmentConfig, pending: PlannedChange[
 }
 
 /**
- * Invariant 4's promotion gate: every change about to run must be `applied` in the `after`
- * environment with the same checksum, i.e. the very files that are about to run here.
+ * The promotion gate: an environment never runs a change that has not succeeded in its `after`
+ * environment; every change about to run must be `applied` there with the same checksum, i.e. the
+ * very files that are about to run here.
  */
 export function promotionProblems(plan: Plan, changes: Map<string, Change>, afterHistory: HistoryRecord[], afterEnv: string): IntegrityProblem[] {
   const byId = new Map(afterHistory.map((r) => [r.changeId, r]));

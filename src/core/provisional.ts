@@ -1,4 +1,4 @@
-// The life of a pull request's changes in an environment that accepts pull requests (issue 16):
+// The life of a pull request's changes in an environment that accepts pull requests (`pull_requests: true`):
 // applied as provisional while the pull request is open, rolled back and applied again when it is
 // amended, rolled back when it closes unmerged, adopted as applied when it merges. Pure: it reads
 // the history and the repository's changes and says what to undo, what to adopt and what to plan.

@@ -1,5 +1,6 @@
-// Credentials must never reach a log, a file or a message (invariant 5). Every message that may carry
-// text from a driver, the SDK or a URL passes through `redact` with the secrets known to the run.
+// Credentials must never reach a log, a file, an error message or a PR comment. Every message that
+// may carry text from a driver, the SDK or a URL passes through `redact` with the secrets known to
+// the run.
 
 const registered = new Set<string>();
 // The registered secrets, longest first (so a secret containing another is replaced whole); kept

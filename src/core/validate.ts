@@ -24,7 +24,7 @@ import { pushAll } from './arrays.js';
 export { formatDiagnostic } from './manifest/format.js';
 export { CODES as VALIDATION_CODES } from './manifest/codes.js';
 
-/** The outcome of `validate`: every finding, their counts, and DESIGN.md's exit code. */
+/** The outcome of `validate`: every finding, their counts, and its exit code (0 clean, 1 an error finding, 2 a configuration error). */
 export interface ValidationResult {
   /** Sorted by file, line, column and code. */
   diagnostics: Diagnostic[];

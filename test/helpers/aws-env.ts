@@ -69,7 +69,7 @@ export interface AwsEnvSpec {
 }
 
 /**
- * changegate.yaml with AWS environments like DESIGN.md's, pointing at the fake (region us-east-2,
+ * changegate.yaml with AWS environments like the example in the README (qa, then prod after it), pointing at the fake (region us-east-2,
  * secret rds-admin-credentials-<cluster>, or auth: iam with `iamUser`), trusting the test CA, with short snapshot polls and lock
  * waits, and a version floor the throwaway MariaDB passes.
  */

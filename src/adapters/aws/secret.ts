@@ -1,5 +1,6 @@
-// The cluster's admin credentials, fetched at run time and held in memory only (invariant 5). Every
-// piece is registered with `redact` the moment it exists, before any check that could fail and print.
+// The cluster's admin credentials, fetched at run time and held in memory only: a credential appears
+// in no log, file, error message or PR comment. Every piece is registered with `redact` the moment it
+// exists, before any check that could fail and print.
 import {
   DescribeSecretCommand,
   GetSecretValueCommand,

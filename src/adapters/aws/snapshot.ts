@@ -1,4 +1,5 @@
-// The snapshot taken before destructive PROD work (invariant 4): create it, wait until AWS says
+// The snapshot taken before destructive PROD work (no destructive change runs there until a snapshot
+// has reached `available`, unless the environment says `snapshot: never`): create it, wait until AWS says
 // `available`, and say how to restore it. Nothing here decides whether a snapshot is needed.
 import {
   CreateDBClusterSnapshotCommand,

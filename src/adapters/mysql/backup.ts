@@ -9,12 +9,13 @@ import type { Backup, BackupItem, BackupRequest, BackupScope, BackupTable, Resto
 
 export type { Backup, BackupItem, BackupRequest, BackupScope, BackupTable, RestoreResult } from '../../core/backup/types.js';
 import { StatementError } from '../../core/ports.js';
-import { quoteId, type MysqlConnection } from './connection.js';
+import type { MysqlConnection } from './connection.js';
+import { quoteIdent } from '../../core/sql/quote.js';
 
 /** The catalog table in `backup_schema`: one row per copied table or kept definition. */
 export const CATALOG_TABLE = 'changegate_backups';
 
-const catalogSql = (backupSchema: string) => `CREATE TABLE IF NOT EXISTS ${quoteId(backupSchema)}.${quoteId(CATALOG_TABLE)} (
+const catalogSql = (backupSchema: string) => `CREATE TABLE IF NOT EXISTS ${quoteIdent(backupSchema)}.${quoteIdent(CATALOG_TABLE)} (
   backup_id VARCHAR(191) NOT NULL,
   item INT NOT NULL,
   change_id VARCHAR(191) NOT NULL,
@@ -114,7 +115,7 @@ export async function backupScope(conn: MysqlConnection, schema: string, stateme
       'SELECT COALESCE(DATA_LENGTH, 0) + COALESCE(INDEX_LENGTH, 0) AS bytes FROM information_schema.TABLES WHERE TABLE_SCHEMA = ? AND TABLE_NAME = ?',
       [t.schema, t.name],
     );
-    const [count] = await conn.query<{ n: unknown }>(`SELECT COUNT(*) AS n FROM ${quoteId(t.schema)}.${quoteId(t.name)}`);
+    const [count] = await conn.query<{ n: unknown }>(`SELECT COUNT(*) AS n FROM ${quoteIdent(t.schema)}.${quoteIdent(t.name)}`);
     out.push({ schema: t.schema, name: t.name, rows: Number(count?.n ?? 0), bytes: Number(size?.bytes ?? 0) });
   }
   const existing: BackupScope['objects'] = [];
@@ -141,7 +142,7 @@ function statementsCalled(body: string): ObjectName[] {
 async function showCreate(conn: MysqlConnection, kind: ObjectKind | 'table', schema: string, name: string): Promise<{ definition: string; sqlMode: string | null } | null> {
   const what = kind.toUpperCase();
   try {
-    const [row] = await conn.query<Record<string, string | null>>(`SHOW CREATE ${what} ${quoteId(schema)}.${quoteId(name)}`);
+    const [row] = await conn.query<Record<string, string | null>>(`SHOW CREATE ${what} ${quoteIdent(schema)}.${quoteIdent(name)}`);
     if (!row) return null;
     const column = { table: 'Create Table', view: 'Create View', procedure: 'Create Procedure', function: 'Create Function', trigger: 'SQL Original Statement', event: 'Create Event' }[kind];
     const definition = row[column] ?? (kind === 'table' ? row['Create View'] : null);
@@ -201,7 +202,7 @@ async function restoreVars(conn: MysqlConnection, v: SessionVars): Promise<void>
 export async function takeBackup(conn: MysqlConnection, scope: BackupScope, req: BackupRequest): Promise<{ id: string; items: BackupItem[] }> {
   const prefix = backupPrefix(req.changeId, req.runStarted);
   const id = `${req.backupSchema}.${prefix}`;
-  const bq = quoteId(req.backupSchema);
+  const bq = quoteIdent(req.backupSchema);
   const saved = await saveVars(conn);
   const items: BackupItem[] = [];
   const item = (p: Partial<BackupItem> & Pick<BackupItem, 'kind' | 'sourceSchema' | 'sourceName' | 'definition'>): BackupItem => {
@@ -221,7 +222,7 @@ export async function takeBackup(conn: MysqlConnection, scope: BackupScope, req:
     // LIKE keeps columns, indexes and partitioning but no foreign keys: constraint names are unique
     // per schema, and a copy must never point at (or block) live rows. The exact definition is kept
     // in the catalog for restore.
-    for (const c of copies) await conn.exec(`CREATE TABLE ${bq}.${quoteId(c.copy)} LIKE ${quoteId(c.schema)}.${quoteId(c.name)}`);
+    for (const c of copies) await conn.exec(`CREATE TABLE ${bq}.${quoteIdent(c.copy)} LIKE ${quoteIdent(c.schema)}.${quoteIdent(c.name)}`);
     await conn.exec("SET SESSION sql_mode = 'NO_AUTO_VALUE_ON_ZERO', SESSION foreign_key_checks = 0, SESSION time_zone = '+00:00'");
     await conn.exec('SET TRANSACTION ISOLATION LEVEL REPEATABLE READ');
     // One read view for every table: the copies show the tables at one moment, as a snapshot does.
@@ -230,16 +231,16 @@ export async function takeBackup(conn: MysqlConnection, scope: BackupScope, req:
     for (const c of copies) {
       const cols = await insertableColumns(conn, c.schema, c.name);
       const key = await primaryKey(conn, c.schema, c.name);
-      const select = `SELECT ${cols.map((x) => quoteId(x.name)).join(', ')} FROM ${quoteId(c.schema)}.${quoteId(c.name)}`;
+      const select = `SELECT ${cols.map((x) => quoteIdent(x.name)).join(', ')} FROM ${quoteIdent(c.schema)}.${quoteIdent(c.name)}`;
       let copied = 0;
       let def: Awaited<ReturnType<typeof showCreate>> = null;
       // In pages along the primary key, so memory stays bounded; the read view keeps OFFSET stable.
       // A table without one is read at once.
       for (let offset = 0; ; offset += PAGE_ROWS) {
-        const rows = await conn.rawRows(key.length ? `${select} ORDER BY ${key.map(quoteId).join(', ')} LIMIT ${PAGE_ROWS} OFFSET ${offset}` : select);
+        const rows = await conn.rawRows(key.length ? `${select} ORDER BY ${key.map(quoteIdent).join(', ')} LIMIT ${PAGE_ROWS} OFFSET ${offset}` : select);
         // Read after the first SELECT: its metadata lock holds the definition still until the commit.
         def ??= await showCreate(conn, 'table', c.schema, c.name);
-        await insertRows(conn, `${bq}.${quoteId(c.copy)}`, cols, rows);
+        await insertRows(conn, `${bq}.${quoteIdent(c.copy)}`, cols, rows);
         copied += rows.length;
         if (!key.length || rows.length < PAGE_ROWS) break;
       }
@@ -291,7 +292,7 @@ async function insertableColumns(conn: MysqlConnection, schema: string, table: s
 }
 
 async function insertRows(conn: MysqlConnection, into: string, cols: { name: string; binary: boolean }[], rows: (Buffer | null)[][]): Promise<void> {
-  const head = `INSERT INTO ${into} (${cols.map((c) => quoteId(c.name)).join(', ')}) VALUES `;
+  const head = `INSERT INTO ${into} (${cols.map((c) => quoteIdent(c.name)).join(', ')}) VALUES `;
   let batch: string[] = [];
   let size = head.length;
   const flush = async () => {
@@ -315,7 +316,7 @@ async function insertRows(conn: MysqlConnection, into: string, cols: { name: str
 
 async function putItem(conn: MysqlConnection, backupSchema: string, it: BackupItem): Promise<void> {
   await conn.exec(
-    `INSERT INTO ${quoteId(backupSchema)}.${quoteId(CATALOG_TABLE)} (backup_id, item, change_id, environment, kind, source_schema, source_name, on_table, copy_table, definition, sql_mode, row_count, bytes, created_at, operator, run_url)
+    `INSERT INTO ${quoteIdent(backupSchema)}.${quoteIdent(CATALOG_TABLE)} (backup_id, item, change_id, environment, kind, source_schema, source_name, on_table, copy_table, definition, sql_mode, row_count, bytes, created_at, operator, run_url)
      VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
     [it.backupId, it.item, it.changeId, it.environment, it.kind, it.sourceSchema, it.sourceName, it.onTable, it.copyTable, it.definition, it.sqlMode, it.rows, it.bytes, sqlTime(it.createdAt), it.operator.slice(0, 255), it.runUrl?.slice(0, 1024) ?? null],
   );
@@ -334,7 +335,7 @@ export async function listBackups(conn: MysqlConnection, backupSchema: string, e
   let rows: Record<string, unknown>[];
   try {
     rows = await conn.query(
-      `SELECT * FROM ${quoteId(backupSchema)}.${quoteId(CATALOG_TABLE)}${environment ? ' WHERE environment = ?' : ''} ORDER BY created_at, backup_id, item`,
+      `SELECT * FROM ${quoteIdent(backupSchema)}.${quoteIdent(CATALOG_TABLE)}${environment ? ' WHERE environment = ?' : ''} ORDER BY created_at, backup_id, item`,
       environment ? [environment] : [],
     );
   } catch (e) {
@@ -373,21 +374,21 @@ export async function listBackups(conn: MysqlConnection, backupSchema: string, e
 export async function restoreBackup(conn: MysqlConnection, backup: Backup, schema: string, backupSchema: string, by: string, now: Date): Promise<RestoreResult> {
   const saved = await saveVars(conn);
   const result: RestoreResult = { tables: [], objects: [] };
-  const bq = quoteId(backupSchema);
+  const bq = quoteIdent(backupSchema);
   try {
     await conn.exec('COMMIT');
     // Foreign keys off: a table is dropped and re-created while other tables still point at it,
     // and its rows come back before (or without) the rows they reference, exactly as they were.
     await conn.exec("SET SESSION sql_mode = 'NO_AUTO_VALUE_ON_ZERO', SESSION foreign_key_checks = 0, SESSION time_zone = '+00:00'");
     for (const it of backup.items.filter((i) => i.kind === 'table')) {
-      const target = `${quoteId(it.sourceSchema)}.${quoteId(it.sourceName)}`;
+      const target = `${quoteIdent(it.sourceSchema)}.${quoteIdent(it.sourceName)}`;
       await conn.exec(`DROP TABLE IF EXISTS ${target}`);
       // The kept definition names the table without its schema, as SHOW CREATE TABLE prints it.
-      await conn.exec(`USE ${quoteId(it.sourceSchema)}`);
+      await conn.exec(`USE ${quoteIdent(it.sourceSchema)}`);
       await conn.exec(it.definition);
       const cols = await insertableColumns(conn, backupSchema, it.copyTable!);
-      const list = cols.map((c) => quoteId(c.name)).join(', ');
-      await conn.exec(`INSERT INTO ${target} (${list}) SELECT ${list} FROM ${bq}.${quoteId(it.copyTable!)}`);
+      const list = cols.map((c) => quoteIdent(c.name)).join(', ');
+      await conn.exec(`INSERT INTO ${target} (${list}) SELECT ${list} FROM ${bq}.${quoteIdent(it.copyTable!)}`);
       await conn.exec('COMMIT');
       result.tables.push({ schema: it.sourceSchema, name: it.sourceName, rows: it.rows ?? 0 });
     }
@@ -395,15 +396,15 @@ export async function restoreBackup(conn: MysqlConnection, backup: Backup, schem
     const order: Record<string, number> = { function: 0, procedure: 1, view: 2, trigger: 3, event: 4 };
     const objects = backup.items.filter((i) => i.kind !== 'table').sort((a, b) => order[a.kind]! - order[b.kind]! || a.item - b.item);
     for (const it of objects) {
-      await conn.exec(`USE ${quoteId(it.sourceSchema)}`);
+      await conn.exec(`USE ${quoteIdent(it.sourceSchema)}`);
       await conn.exec(`SET SESSION sql_mode = ?`, [it.sqlMode ?? 'NO_AUTO_VALUE_ON_ZERO']);
-      const name = `${quoteId(it.sourceSchema)}.${quoteId(it.sourceName)}`;
+      const name = `${quoteIdent(it.sourceSchema)}.${quoteIdent(it.sourceName)}`;
       if (it.kind === 'view') await conn.exec(`DROP VIEW IF EXISTS ${name}`);
       else await conn.exec(`DROP ${it.kind.toUpperCase()} IF EXISTS ${name}`);
       await conn.exec(it.definition);
       if (!it.onTable) result.objects.push({ kind: it.kind, schema: it.sourceSchema, name: it.sourceName });
     }
-    await conn.exec(`UPDATE ${bq}.${quoteId(CATALOG_TABLE)} SET restored_at = ?, restored_by = ? WHERE backup_id = ?`, [sqlTime(now), by.slice(0, 255), backup.id]);
+    await conn.exec(`UPDATE ${bq}.${quoteIdent(CATALOG_TABLE)} SET restored_at = ?, restored_by = ? WHERE backup_id = ?`, [sqlTime(now), by.slice(0, 255), backup.id]);
     await conn.exec('COMMIT');
   } catch (e) {
     await conn.exec('ROLLBACK').catch(() => undefined);
@@ -412,7 +413,7 @@ export async function restoreBackup(conn: MysqlConnection, backup: Backup, schem
       { cause: e },
     );
   } finally {
-    await conn.exec(`USE ${quoteId(schema)}`).catch(() => undefined);
+    await conn.exec(`USE ${quoteIdent(schema)}`).catch(() => undefined);
     await restoreVars(conn, saved).catch(() => undefined);
   }
   return result;

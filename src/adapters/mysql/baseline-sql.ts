@@ -4,8 +4,10 @@
 // one spelling the server is sure to accept again, normalised where it would not replay the same
 // elsewhere (AUTO_INCREMENT counters, DEFINER accounts, the schema's own name).
 import { RefusedError } from '../../core/errors.js';
-import { quoteId, type MysqlConnection } from './connection.js';
-import { describeSchema, type SchemaShape, type TableShape } from './introspect.js';
+import type { MysqlConnection } from './connection.js';
+import { quoteIdent } from '../../core/sql/quote.js';
+import { describeSchema } from './introspect.js';
+import type { SchemaShape, TableShape } from '../../core/drift.js';
 
 type Row = Record<string, unknown>;
 
@@ -27,7 +29,7 @@ export async function schemaIsEmpty(conn: MysqlConnection, schema: string): Prom
 
 /** Removes `` `schema`. `` and bare `schema.` qualifiers without touching whitespace (bodies may hold `--` comments). */
 export function stripQualifier(text: string, schema: string): string {
-  let out = text.split(quoteId(schema) + '.').join('');
+  let out = text.split(quoteIdent(schema) + '.').join('');
   if (/^[\w$]+$/.test(schema)) out = out.replace(new RegExp(`(?<![\\w$\`.])${schema.replace(/\$/g, '\\$')}\\.(?=[\\w$\`])`, 'g'), '');
   return out;
 }
@@ -51,7 +53,7 @@ export function splitForeignKeys(table: string, create: string, drop: Set<string
   for (const line of lines.slice(1, close)) {
     const m = /^\s*CONSTRAINT `((?:[^`]|``)*)` FOREIGN KEY/.exec(line);
     const text = line.trim().replace(/,$/, '');
-    if (m && drop.has(m[1]!.replace(/``/g, '`'))) later.push(`ALTER TABLE ${quoteId(table)} ADD ${text}`);
+    if (m && drop.has(m[1]!.replace(/``/g, '`'))) later.push(`ALTER TABLE ${quoteIdent(table)} ADD ${text}`);
     else body.push(line.replace(/,$/, ''));
   }
   return { create: [lines[0], body.join(',\n'), ...lines.slice(close)].join('\n'), later };
@@ -95,7 +97,7 @@ function onCycle(start: string, deps: Map<string, Set<string>>, done: Set<string
 /** Views in an order where each comes after the views its definition names (a cycle keeps name order). */
 export function viewOrder<T extends { name: string; create: string }>(views: T[]): T[] {
   const names = new Set(views.map((v) => v.name));
-  const deps = new Map(views.map((v) => [v.name, [...names].filter((n) => n !== v.name && v.create.includes(quoteId(n)))]));
+  const deps = new Map(views.map((v) => [v.name, [...names].filter((n) => n !== v.name && v.create.includes(quoteIdent(n)))]));
   const done = new Set<string>();
   const out: T[] = [];
   let left = [...views].sort((a, b) => (a.name < b.name ? -1 : 1));
@@ -112,7 +114,7 @@ export function viewOrder<T extends { name: string; create: string }>(views: T[]
 }
 
 async function showCreate(conn: MysqlConnection, what: string, name: string, column: string): Promise<string> {
-  const [row] = await conn.query<Row>(`SHOW CREATE ${what} ${quoteId(name)}`);
+  const [row] = await conn.query<Row>(`SHOW CREATE ${what} ${quoteIdent(name)}`);
   const text = row?.[column];
   // A user without the privilege to see a routine's body gets NULL here: a baseline without the
   // body would not recreate it, so stop and say which privilege is missing.

@@ -1,5 +1,6 @@
-// Reaching a target: URL parsing, TLS, and the guards that run before any statement (invariant 6):
-// version floor, read-only server, missing schema. Only then is the apply session set up.
+// Reaching a target: URL parsing, TLS, and the guards that run before any statement, since nothing
+// may run on a read-only server (a reader endpoint) or one below the version floor: version floor,
+// read-only server, missing schema. Only then is the apply session set up.
 import { RefusedError, UsageError } from '../../core/errors.js';
 import type { ServerInspector, TargetSession } from '../../core/ports.js';
 import { registerSecret } from '../../core/redact.js';

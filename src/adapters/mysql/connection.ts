@@ -8,6 +8,7 @@ import mysql from 'mysql2/promise';
 import { ChangegateError, RefusedError, UsageError } from '../../core/errors.js';
 import { StatementError, type RunResult } from '../../core/ports.js';
 import { redact, registerSecret } from '../../core/redact.js';
+import { quoteIdent } from '../../core/sql/quote.js';
 
 /**
  * How a connection uses TLS. `aws`: always verified against the Amazon RDS CA bundle plus `caFile`;
@@ -86,11 +87,6 @@ function readCa(file: string, label: string): string {
   } catch (e) {
     throw new UsageError(`cannot read the TLS CA file ${file} for ${label}: ${(e as NodeJS.ErrnoException).code ?? String(e)}`);
   }
-}
-
-/** Backtick-quotes an identifier. */
-export function quoteId(name: string): string {
-  return '`' + name.replace(/`/g, '``') + '`';
 }
 
 /**
@@ -315,7 +311,7 @@ export function missingSchemaError(schema: string, label: string): RefusedError 
 /** `USE schema`, refusing a schema that does not exist. */
 export async function useSchema(conn: MysqlConnection, schema: string): Promise<void> {
   try {
-    await conn.exec(`USE ${quoteId(schema)}`);
+    await conn.exec(`USE ${quoteIdent(schema)}`);
   } catch (e) {
     if (e instanceof StatementError && e.errno === 1049) throw missingSchemaError(schema, conn.label);
     throw e;

@@ -4,7 +4,8 @@
 // every query carries the server's own time bound, and nothing here locks more than a plain SELECT.
 import { StatementError } from '../../core/ports.js';
 import type { ColumnFacts, ForeignKeyFacts, IndexFacts, ServerFacts, TableFacts } from '../../core/impact/types.js';
-import { quoteId, type MysqlConnection } from './connection.js';
+import type { MysqlConnection } from './connection.js';
+import { quoteIdent } from '../../core/sql/quote.js';
 import type { ServerVersion } from './version.js';
 
 /** Seconds a facts query may run before the server stops it. */
@@ -191,7 +192,7 @@ export async function readTableFacts(conn: MysqlConnection, server: ServerFacts,
   // Statistics are estimates (InnoDB samples pages, and keeps a dropped-to-empty table's old count):
   // a table with no first row is empty, whatever they say; one with a row has at least one.
   const existing = [...out.values()];
-  const branches = existing.map((t, i) => `(SELECT ${i} AS i FROM ${quoteId(t.schema)}.${quoteId(t.name)} LIMIT 1)`);
+  const branches = existing.map((t, i) => `(SELECT ${i} AS i FROM ${quoteIdent(t.schema)}.${quoteIdent(t.name)} LIMIT 1)`);
   let nonEmpty: Set<number>;
   try {
     nonEmpty = new Set(

@@ -1,5 +1,7 @@
 // Where the history table is written: one row per change in the target schema, the durable record
-// that makes "never twice, never skipped" possible across crashes (DESIGN.md invariants 1 and 3).
+// that makes "never twice, never skipped" possible across crashes (a statement is never executed
+// twice on a target, none is silently skipped, and a change whose files changed after it ran is
+// reported as drift, never re-run).
 // Every statement runs on the caller's connection, so that history writes join the apply session's
 // transaction.
 import { RefusedError } from '../../core/errors.js';

@@ -1,4 +1,4 @@
-// Invariant 2: two runners never apply to one target at once. A named lock (GET_LOCK) on a connection
+// Two runners never apply to one target at once. A named lock (GET_LOCK) on a connection
 // of its own, held for the whole run: if the runner dies, its connection dies and the lock with it.
 import { createHash } from 'node:crypto';
 import { ChangegateError, RefusedError } from '../../core/errors.js';

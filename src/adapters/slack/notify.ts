@@ -1,4 +1,4 @@
-// The runbook's "announce in #invoicing-dev": a Slack message when an environment starts, succeeds or
+// Announcing to the team (e.g. #invoicing-dev): a Slack message when an environment starts, succeeds or
 // fails. Telling the team must never fail a deploy, so every Slack problem becomes a warning string.
 import { IncomingWebhook } from '@slack/webhook';
 import type { IncomingWebhookSendArguments, RetryOptions } from '@slack/webhook';

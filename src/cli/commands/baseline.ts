@@ -6,13 +6,14 @@ import { refuseProtected } from '../../core/guards.js';
 import { schemaReference } from '../../core/scaffold.js';
 import type { Change } from '../../core/types.js';
 import { baselineRun, type BaselinePorts, type LiveSchema } from '../../core/usecases/baseline.js';
-import type { SchemaShape } from '../../adapters/mysql/introspect.js';
+import type { SchemaShape } from '../../core/drift.js';
 import type { MysqlConnection } from '../../adapters/mysql/connection.js';
 import type { CommandContext } from '../context.js';
 import { scope } from '../flow.js';
 import { loadRepoOrFail } from '../load.js';
 import { commonEvents, runPorts } from '../run-ports.js';
 import { replay, withShadow } from '../shadow.js';
+import { diffSchemas } from '../../core/drift.js';
 
 /** Options of `changegate baseline`. */
 export interface BaselineOptions {
@@ -45,7 +46,7 @@ export default async function baseline(ctx: CommandContext, opts: BaselineOption
     },
     baselineSql: async (target, header) => (await import('../../adapters/mysql/baseline-sql.js')).baselineSql(conn!, target.schema, header),
     prove: async (change, live) => {
-      const { describeSchema, diffSchemas } = await import('../../adapters/mysql/introspect.js');
+      const { describeSchema } = await import('../../adapters/mysql/introspect.js');
       const shadowSpec = opts.shadowUrl
         ? (await import('../../adapters/mysql/connect.js')).parseTargetUrl(opts.shadowUrl, 'the shadow server')
         : (await (await import('../target.js')).resolveEnvironment(ctx, s.config, s.env)).spec;

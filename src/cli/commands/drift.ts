@@ -7,6 +7,7 @@ import type { HistoryRecord } from '../../core/types.js';
 import type { CommandContext } from '../context.js';
 import { readTarget, scope } from '../flow.js';
 import { replay, withShadow } from '../shadow.js';
+import { diffSchemas } from '../../core/drift.js';
 
 /** Prints both kinds of drift; 1 when there is any. */
 export default async function drift(ctx: CommandContext, opts: { env: string; shadowUrl?: string }): Promise<number> {
@@ -17,7 +18,7 @@ export default async function drift(ctx: CommandContext, opts: { env: string; sh
     const files = problems.filter((p) => p.kind === 'drift' || p.kind === 'missing').map((p) => p.message);
     const appliedIds = new Set(history.filter((r) => inPlace(r.status)).map((r) => r.changeId));
     const applied = s.changes.filter((c) => appliedIds.has(c.id));
-    const { describeSchema, diffSchemas } = await import('../../adapters/mysql/introspect.js');
+    const { describeSchema } = await import('../../adapters/mysql/introspect.js');
     const live = await describeSchema(open.target.connection, open.target.schema);
     const shadowSpec = opts.shadowUrl
       ? (await import('../../adapters/mysql/connect.js')).parseTargetUrl(opts.shadowUrl, 'the shadow server')

@@ -22,7 +22,7 @@ export default async function plan(ctx: CommandContext, opts: { env: string; pul
   return problems.length > 0 || failed ? 1 : 0;
 }
 
-/** DESIGN.md's plan shape for one change. */
+/** One change of `plan --format json` (id, destructive, statements with impact, diagnostics, checks); a contract with the scripts that read it. */
 export function planJson(c: import('../../core/plan-types.js').PlannedChange): object {
   return {
     id: c.id, title: c.title, ticket: c.ticket, destructive: c.destructive, resume_from: c.resumeFrom,

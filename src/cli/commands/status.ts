@@ -7,7 +7,7 @@ import type { CommandContext } from '../context.js';
 import { backupLines, backupRows, type BackupRow } from '../backup-status.js';
 import { readTarget, scope } from '../flow.js';
 
-/** One row of `status`, in DESIGN.md's JSON shape. */
+/** One row of `status --format json`; its field names are a contract with the scripts that read it. */
 export interface StatusRow {
   id: string;
   status: 'pending' | 'running' | 'applied' | 'failed' | 'in-doubt' | 'drifted' | 'rolled-back' | 'restored' | 'baseline' | 'provisional' | 'abandoned';

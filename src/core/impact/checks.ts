@@ -9,6 +9,7 @@ import type { AlterClause, ColumnDef, DdlSpec, KeyPart, TableRef } from './ddl.j
 import { caseInsensitiveKey } from './model.js';
 import type { CheckResult, ColumnFacts, TableFacts } from './types.js';
 import { thousands } from '../numbers.js';
+import { quoteIdent } from '../sql/quote.js';
 
 /** The pre-check codes and what each one watches for. */
 export const CHECK_CODES = {
@@ -172,7 +173,7 @@ function clauseChecks(input: CheckInput, table: TableFacts, c: AlterClause): Pre
 // --- the checks ----------------------------------------------------------------------------------
 
 function duplicates(n: number, t: TableFacts, parts: KeyPart[], what: string): PreCheck {
-  const exprs = parts.map((p) => (p.expression ? `(${p.expression})` : p.prefix ? `LEFT(${q(p.name!)}, ${p.prefix})` : q(p.name!)));
+  const exprs = parts.map((p) => (p.expression ? `(${p.expression})` : p.prefix ? `LEFT(${quoteIdent(p.name!)}, ${p.prefix})` : quoteIdent(p.name!)));
   const cols = partList(parts);
   // NULLs never collide in a UNIQUE index; a PRIMARY KEY's NULLs are the NOT NULL check's business.
   const notNull = exprs.map((e) => `${e} IS NOT NULL`).join(' AND ');
@@ -248,7 +249,7 @@ function nulls(n: number, t: TableFacts, column: string, what: string): PreCheck
     statement: n,
     tables: [key(t)],
     columns: cols_(t, [column]),
-    sql: `SELECT COUNT(*) FROM ${qt(t)} WHERE ${q(column)} IS NULL`,
+    sql: `SELECT COUNT(*) FROM ${qt(t)} WHERE ${quoteIdent(column)} IS NULL`,
     read: 'count',
     subject: `NULLs in ${key(t)}.${column}`,
     judge: (count) =>
@@ -265,7 +266,7 @@ function nulls(n: number, t: TableFacts, column: string, what: string): PreCheck
 
 function narrowing(n: number, t: TableFacts, col: ColumnFacts, to: ColumnDef): PreCheck | null {
   if (to.type.replace(/\s+/g, ' ') === col.columnType) return null;
-  const c = q(col.name);
+  const c = quoteIdent(col.name);
   const base = { code: CHECK_CODES.narrowing, statement: n, tables: [key(t)], columns: cols_(t, [col.name]), read: 'count' as const, subject: `values of ${key(t)}.${col.name} against ${to.type}` };
   const fail = (count: number, what: string) => ({
     outcome: 'fail' as const,
@@ -311,7 +312,7 @@ function rounding(n: number, t: TableFacts, col: ColumnFacts, to: ColumnDef): Pr
   if (col.dataType !== 'decimal') return null;
   const target = INT_BITS[to.dataType] !== undefined ? 0 : to.dataType === 'decimal' ? decimalScale(to.type) : null;
   if (target === null || target >= decimalScale(col.columnType)) return null;
-  const c = q(col.name);
+  const c = quoteIdent(col.name);
   const places = `${target} decimal ${target === 1 ? 'place' : 'places'}`;
   return {
     code: CHECK_CODES.narrowing,
@@ -359,8 +360,8 @@ export function numericRange(type: string): { min: string; max: string } | null 
 }
 
 function orphans(n: number, t: TableFacts, parent: TableFacts, name: string | null, columns: string[], refColumns: string[]): PreCheck {
-  const notNull = columns.map((c) => `c.${q(c)} IS NOT NULL`).join(' AND ');
-  const match = columns.map((c, i) => `p.${q(refColumns[i]!)} = c.${q(c)}`).join(' AND ');
+  const notNull = columns.map((c) => `c.${quoteIdent(c)} IS NOT NULL`).join(' AND ');
+  const match = columns.map((c, i) => `p.${quoteIdent(refColumns[i]!)} = c.${quoteIdent(c)}`).join(' AND ');
   const cols = columns.join(', ');
   const fk = name ? `foreign key ${name}` : `the foreign key on (${cols})`;
   return {
@@ -410,7 +411,7 @@ function valuesLost(n: number, t: TableFacts, column: string, bound: number): Pr
     statement: n,
     tables: [key(t)],
     columns: cols_(t, [column]),
-    sql: `SELECT COUNT(*) FROM (SELECT 1 AS one FROM ${qt(t)} WHERE ${q(column)} IS NOT NULL LIMIT ${bound}) AS lost`,
+    sql: `SELECT COUNT(*) FROM (SELECT 1 AS one FROM ${qt(t)} WHERE ${quoteIdent(column)} IS NOT NULL LIMIT ${bound}) AS lost`,
     read: 'count',
     subject: `the values DROP COLUMN removes from ${key(t)}.${column}`,
     judge: (count) =>
@@ -529,8 +530,7 @@ function partList(parts: KeyPart[]): string {
 
 const key = (t: TableFacts) => `${t.schema}.${t.name}`;
 const cols_ = (t: TableFacts, names: string[]) => names.map((c) => `${key(t)}#${c}`.toLowerCase());
-const q = (name: string) => '`' + name.replace(/`/g, '``') + '`';
-const qt = (t: TableFacts) => `${q(t.schema)}.${q(t.name)}`;
+const qt = (t: TableFacts) => `${quoteIdent(t.schema)}.${quoteIdent(t.name)}`;
 
 function plural(n: number, one: string, many: string): string {
   return `${thousands(n)} ${n === 1 ? one : many}`;

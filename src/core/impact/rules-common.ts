@@ -4,6 +4,7 @@ import type { AlterClause, ColumnDef, DdlSpec } from './ddl.js';
 import type { ColumnFacts, ServerFacts, TableFacts } from './types.js';
 import { codeTokens } from '../sql/lexer.js';
 import { nameOf } from '../lint/syntax.js';
+import { quoteIdent } from '../sql/quote.js';
 
 /** One way the server can run a clause. */
 export interface Way {
@@ -97,10 +98,10 @@ export function generatedDependents(ctx: ClauseContext, column: string): string[
 
 /** The refusal of renaming or dropping a column that generated columns read. */
 export function dependencyRefusal(ctx: ClauseContext, column: string, dependents: string[], what: 'rename' | 'drop', says: string): ClauseVerdict {
-  const list = dependents.map((d) => '`' + d.replace(/`/g, '``') + '`').join(', ');
+  const list = dependents.map(quoteIdent).join(', ');
   return verdict(
     null,
-    `\`${column.replace(/`/g, '``')}\` is read by generated column${dependents.length === 1 ? '' : 's'} ${list} of \`${ctx.table.name.replace(/`/g, '``')}\`: ` +
+    `${quoteIdent(column)} is read by generated column${dependents.length === 1 ? '' : 's'} ${list} of ${quoteIdent(ctx.table.name)}: ` +
       `the server refuses to ${what} it (${says}). Drop or redefine ${dependents.length === 1 ? 'that column' : 'those columns'} first, in an earlier statement.`,
   );
 }
@@ -347,11 +348,6 @@ function setBytes(n: number): number {
 
 /** Table options that only change metadata on both servers (in place on MySQL, instant on MariaDB), by name. */
 export const METADATA_OPTIONS = /^(STATS_PERSISTENT|STATS_AUTO_RECALC|STATS_SAMPLE_PAGES|MAX_ROWS|MIN_ROWS|AVG_ROW_LENGTH|PACK_KEYS|CHECKSUM|TABLE_CHECKSUM|DELAY_KEY_WRITE)=/;
-
-/** Names a column for messages. */
-export function q(name: string): string {
-  return '`' + name.replace(/`/g, '``') + '`';
-}
 
 /** Whether a DEFAULT expression is a timestamp function (which ADD COLUMN treats like a literal) rather than a general expression. */
 export function isTimestampDefault(text: string): boolean {

@@ -19,11 +19,11 @@ import {
   inplaceWays,
   instantWays,
   isIndexed,
-  q,
   verdict,
   type ClauseContext,
   type ClauseVerdict,
 } from './rules-common.js';
+import { quoteIdent } from '../sql/quote.js';
 import {
   inlineKey,
   addCheck,
@@ -42,14 +42,14 @@ function noInstantColumn(ctx: ClauseContext, op: 'add-last' | 'add' | 'drop' | '
   const { table, server } = ctx;
   if (!atLeast(server.version, '10.3.2')) return `MariaDB ${server.version} has no instant column changes (10.3.2+)`;
   if (op !== 'add-last' && !atLeast(server.version, '10.4.0')) return `MariaDB ${server.version} only adds a last column instantly (anywhere, and drops, from 10.4)`;
-  if (hasFtsDocId(table)) return `${q(table.name)} has a FULLTEXT index (InnoDB's hidden FTS_DOC_ID), which rules out instant column changes`;
-  if (table.rowFormat === 'compressed' && op !== 'reorder') return `${q(table.name)} is ROW_FORMAT=COMPRESSED, which rules out instant column changes`;
+  if (hasFtsDocId(table)) return `${quoteIdent(table.name)} has a FULLTEXT index (InnoDB's hidden FTS_DOC_ID), which rules out instant column changes`;
+  if (table.rowFormat === 'compressed' && op !== 'reorder') return `${quoteIdent(table.name)} is ROW_FORMAT=COMPRESSED, which rules out instant column changes`;
   return null;
 }
 
 function addColumn(col: ColumnDef, position: ColumnPosition, ctx: ClauseContext): ClauseVerdict {
-  const t = q(ctx.table.name);
-  const c = q(col.name);
+  const t = quoteIdent(ctx.table.name);
+  const c = quoteIdent(col.name);
   if (findColumn(ctx.table, col.name)) return verdict(null, `${t} already has a column ${c}: the server refuses the statement.`);
   if (col.autoIncrement) {
     return verdict(inplaceWays('shared', true), `Adding AUTO_INCREMENT column ${c} rebuilds ${t} and blocks writes (LOCK=SHARED) for the whole rebuild, while it numbers every row.`);
@@ -70,34 +70,34 @@ function addColumn(col: ColumnDef, position: ColumnPosition, ctx: ClauseContext)
 }
 
 function dropColumn(name: string, ctx: ClauseContext): ClauseVerdict {
-  const t = q(ctx.table.name);
+  const t = quoteIdent(ctx.table.name);
   const col = findColumn(ctx.table, name);
-  if (!col) return verdict(null, `${t} has no column ${q(name)}: the server refuses the statement.`);
+  if (!col) return verdict(null, `${t} has no column ${quoteIdent(name)}: the server refuses the statement.`);
   // Renaming it is another matter: MariaDB accepts that (tested against the server).
   const dependents = generatedDependents(ctx, name);
   if (dependents.length > 0) return dependencyRefusal(ctx, col.name, dependents, 'drop', '"Unknown column in GENERATED ALWAYS AS"');
-  if (inPrimaryKey(ctx.table, name)) return verdict(null, `${q(name)} is part of the primary key of ${t}; how the server runs dropping it depends on the key that remains, so this is unknown.`);
-  if (generatedKind(col) === 'virtual') return verdict(instantWays(false), `Dropping VIRTUAL column ${q(name)} only changes metadata: instant.`);
+  if (inPrimaryKey(ctx.table, name)) return verdict(null, `${quoteIdent(name)} is part of the primary key of ${t}; how the server runs dropping it depends on the key that remains, so this is unknown.`);
+  if (generatedKind(col) === 'virtual') return verdict(instantWays(false), `Dropping VIRTUAL column ${quoteIdent(name)} only changes metadata: instant.`);
   const why = noInstantColumn(ctx, 'drop');
-  if (why) return verdict(inplaceWays('none', true), `Dropping ${q(name)} rebuilds ${t} in place because ${why}: writes go on, but every row is rewritten.`);
+  if (why) return verdict(inplaceWays('none', true), `Dropping ${quoteIdent(name)} rebuilds ${t} in place because ${why}: writes go on, but every row is rewritten.`);
   if (isIndexed(ctx.table, name)) {
     const n = name.toLowerCase();
     const using = ctx.table.indexes.filter((i) => i.columns.some((p) => p.name?.toLowerCase() === n));
     // An index of this column alone is dropped with it in place (MariaDB's NOCOPY); an index that
     // keeps other columns changes shape, which rebuilds the table.
     if (using.every((i) => i.columns.every((p) => p.name?.toLowerCase() === n))) {
-      return verdict(inplaceWays('none', false), `Dropping ${q(name)}, which an index uses, drops that index too, in place without a rebuild: reads and writes go on. Its values are lost.`);
+      return verdict(inplaceWays('none', false), `Dropping ${quoteIdent(name)}, which an index uses, drops that index too, in place without a rebuild: reads and writes go on. Its values are lost.`);
     }
-    return verdict(inplaceWays('none', true), `Dropping ${q(name)}, part of a multi-column index, rebuilds ${t} in place to reshape that index: writes go on, but every row is rewritten. Its values are lost.`);
+    return verdict(inplaceWays('none', true), `Dropping ${quoteIdent(name)}, part of a multi-column index, rebuilds ${t} in place to reshape that index: writes go on, but every row is rewritten. Its values are lost.`);
   }
-  return verdict(instantWays(true), `Dropping ${q(name)} is instant on MariaDB ${ctx.server.version}: only metadata changes. Its values are lost.`);
+  return verdict(instantWays(true), `Dropping ${quoteIdent(name)} is instant on MariaDB ${ctx.server.version}: only metadata changes. Its values are lost.`);
 }
 
 function changeColumn(clause: Extract<AlterClause, { kind: 'change-column' }>, ctx: ClauseContext): ClauseVerdict[] {
-  const t = q(ctx.table.name);
+  const t = quoteIdent(ctx.table.name);
   const ch = columnChange(ctx.table, clause.from, clause.column, clause.position);
-  if (!ch) return [verdict(null, `${t} has no column ${q(clause.from)}: the server refuses the statement.`)];
-  const c = q(clause.from);
+  if (!ch) return [verdict(null, `${t} has no column ${quoteIdent(clause.from)}: the server refuses the statement.`)];
+  const c = quoteIdent(clause.from);
   if (ch.special === 'auto-increment') return [verdict(null, `Adding or removing AUTO_INCREMENT on ${c}: the rules do not know how the server runs this, so it counts as blocking.`)];
   if (ch.special === 'generated') return [verdict(null, `Changing generated column ${c} (or making a column generated): the rules do not know how the server runs this, so it counts as blocking.`)];
   const redundant = ctx.table.rowFormat === 'redundant';
@@ -180,7 +180,7 @@ function changeColumn(clause: Extract<AlterClause, { kind: 'change-column' }>, c
 
 function tableOptions(clause: Extract<AlterClause, { kind: 'table-options' }>, ctx: ClauseContext): ClauseVerdict[] {
   const o = clause.options;
-  const t = q(ctx.table.name);
+  const t = quoteIdent(ctx.table.name);
   const out: ClauseVerdict[] = [];
   if (o.engine !== undefined) out.push(o.engine.toLowerCase() === ctx.table.engine.toLowerCase() ? rebuildInPlace('ENGINE=' + o.engine, ctx) : engineChange(o.engine, ctx));
   if (o.rowFormat !== undefined) out.push(rebuildInPlace(`ROW_FORMAT=${o.rowFormat.toUpperCase()}`, ctx));
@@ -199,21 +199,21 @@ function tableOptions(clause: Extract<AlterClause, { kind: 'table-options' }>, c
 
 /** MariaDB's verdicts on one clause (several when one clause changes several things). */
 export function mariadbClause(clause: AlterClause, ctx: ClauseContext): ClauseVerdict[] {
-  const t = q(ctx.table.name);
+  const t = quoteIdent(ctx.table.name);
   switch (clause.kind) {
     case 'add-column':
       return [addColumn(clause.column, clause.position, ctx)];
     case 'drop-column':
       return [dropColumn(clause.name, ctx)];
     case 'rename-column':
-      if (!findColumn(ctx.table, clause.from)) return [verdict(null, `${t} has no column ${q(clause.from)}: the server refuses the statement.`)];
+      if (!findColumn(ctx.table, clause.from)) return [verdict(null, `${t} has no column ${quoteIdent(clause.from)}: the server refuses the statement.`)];
       if (!atLeast(ctx.server.version, '10.5.2')) return [verdict(null, `MariaDB ${ctx.server.version} has no RENAME COLUMN (10.5.2+): use CHANGE.`)];
-      return [verdict(instantWays(false), `Renaming ${q(clause.from)} only changes metadata: instant. Deploy code that reads both names first.`)];
+      return [verdict(instantWays(false), `Renaming ${quoteIdent(clause.from)} only changes metadata: instant. Deploy code that reads both names first.`)];
     case 'change-column':
       return [...changeColumn(clause, ctx), ...inlineKey(clause.column, ctx)];
     case 'alter-column-default':
-      if (!findColumn(ctx.table, clause.name)) return [verdict(null, `${t} has no column ${q(clause.name)}: the server refuses the statement.`)];
-      return [verdict(instantWays(false), `Changing ${q(clause.name)}'s default only changes metadata: instant. Rows already there keep their values.`)];
+      if (!findColumn(ctx.table, clause.name)) return [verdict(null, `${t} has no column ${quoteIdent(clause.name)}: the server refuses the statement.`)];
+      return [verdict(instantWays(false), `Changing ${quoteIdent(clause.name)}'s default only changes metadata: instant. Rows already there keep their values.`)];
     case 'alter-column-visibility':
       return [verdict(null, 'MariaDB has no ALTER COLUMN ... SET VISIBLE/INVISIBLE: the server refuses the statement (use MODIFY with INVISIBLE).')];
     case 'add-index':
@@ -223,9 +223,9 @@ export function mariadbClause(clause: AlterClause, ctx: ClauseContext): ClauseVe
     case 'drop-primary-key':
       return [dropPrimaryKey(ctx)];
     case 'rename-index':
-      if (!ctx.table.indexes.some((i) => i.name.toLowerCase() === clause.from.toLowerCase())) return [verdict(null, `${t} has no index ${q(clause.from)}: the server refuses the statement.`)];
+      if (!ctx.table.indexes.some((i) => i.name.toLowerCase() === clause.from.toLowerCase())) return [verdict(null, `${t} has no index ${quoteIdent(clause.from)}: the server refuses the statement.`)];
       if (!atLeast(ctx.server.version, '10.5.2')) return [verdict(null, `MariaDB ${ctx.server.version} has no RENAME INDEX (10.5.2+): the server refuses the statement.`)];
-      return [verdict(instantWays(false), `Renaming index ${q(clause.from)} only changes metadata: instant. Queries with index hints naming it fail afterwards.`)];
+      return [verdict(instantWays(false), `Renaming index ${quoteIdent(clause.from)} only changes metadata: instant. Queries with index hints naming it fail afterwards.`)];
     case 'alter-index-visibility':
       return [verdict(null, 'MariaDB spells index visibility IGNORED / NOT IGNORED (10.6+), not VISIBLE / INVISIBLE; the rules do not judge it.')];
     case 'add-foreign-key':

@@ -20,11 +20,11 @@ import {
   isIndexed,
   isNondeterministic,
   isTimestampDefault,
-  q,
   verdict,
   type ClauseContext,
   type ClauseVerdict,
 } from './rules-common.js';
+import { quoteIdent } from '../sql/quote.js';
 import {
   inlineKey,
   addCheck,
@@ -53,18 +53,18 @@ function noInstantColumn(ctx: ClauseContext, position: ColumnPosition | 'drop'):
   if (!atLeast(server.version, '8.0.12')) return `MySQL ${server.version} has no instant ADD COLUMN (8.0.12+)`;
   if (position === 'drop' && !atLeast(server.version, '8.0.29')) return `MySQL ${server.version} has no instant DROP COLUMN (8.0.29+)`;
   if (position !== null && position !== 'drop' && !atLeast(server.version, '8.0.29')) return `MySQL ${server.version} adds instantly only as the last column (anywhere from 8.0.29)`;
-  if (hasFtsDocId(table)) return `${q(table.name)} has a FULLTEXT index, which rules out instant column changes`;
-  if (table.rowFormat === 'compressed') return `${q(table.name)} is ROW_FORMAT=COMPRESSED, which rules out instant column changes`;
+  if (hasFtsDocId(table)) return `${quoteIdent(table.name)} has a FULLTEXT index, which rules out instant column changes`;
+  if (table.rowFormat === 'compressed') return `${quoteIdent(table.name)} is ROW_FORMAT=COMPRESSED, which rules out instant column changes`;
   const limit = mysqlRowVersionLimit(server.version);
   if (table.totalRowVersions !== null && table.totalRowVersions >= limit) {
-    return `${q(table.name)} has reached ${table.totalRowVersions} row versions (the limit is ${limit}), so MySQL rebuilds instead`;
+    return `${quoteIdent(table.name)} has reached ${table.totalRowVersions} row versions (the limit is ${limit}), so MySQL rebuilds instead`;
   }
   return null;
 }
 
 function addColumn(col: ColumnDef, position: ColumnPosition, ctx: ClauseContext): ClauseVerdict {
-  const t = q(ctx.table.name);
-  const c = q(col.name);
+  const t = quoteIdent(ctx.table.name);
+  const c = quoteIdent(col.name);
   if (findColumn(ctx.table, col.name)) return verdict(null, `${t} already has a column ${c}: the server refuses the statement.`);
   if (col.autoIncrement) {
     return verdict(inplaceWays('shared', true), `Adding AUTO_INCREMENT column ${c} rebuilds ${t} and blocks writes (LOCK=SHARED) for the whole rebuild, while it numbers every row.`);
@@ -93,39 +93,39 @@ function addColumn(col: ColumnDef, position: ColumnPosition, ctx: ClauseContext)
 }
 
 function dropColumn(name: string, ctx: ClauseContext): ClauseVerdict {
-  const t = q(ctx.table.name);
+  const t = quoteIdent(ctx.table.name);
   const col = findColumn(ctx.table, name);
-  if (!col) return verdict(null, `${t} has no column ${q(name)}: the server refuses the statement.`);
+  if (!col) return verdict(null, `${t} has no column ${quoteIdent(name)}: the server refuses the statement.`);
   const dependents = generatedDependents(ctx, name);
   if (dependents.length > 0) return dependencyRefusal(ctx, col.name, dependents, 'drop', MYSQL_DEPENDENCY);
-  if (inPrimaryKey(ctx.table, name)) return verdict(null, `${q(name)} is part of the primary key of ${t}; how the server runs dropping it depends on the key that remains, so this is unknown.`);
-  if (generatedKind(col) === 'virtual') return verdict(instantWays(false), `Dropping VIRTUAL column ${q(name)} only changes metadata: instant.`);
+  if (inPrimaryKey(ctx.table, name)) return verdict(null, `${quoteIdent(name)} is part of the primary key of ${t}; how the server runs dropping it depends on the key that remains, so this is unknown.`);
+  if (generatedKind(col) === 'virtual') return verdict(instantWays(false), `Dropping VIRTUAL column ${quoteIdent(name)} only changes metadata: instant.`);
   if (isIndexed(ctx.table, name)) {
-    return verdict(inplaceWays('none', true), `Dropping ${q(name)}, which an index uses, rebuilds ${t} in place: writes go on, but every row is rewritten. The rows' values in it are lost.`);
+    return verdict(inplaceWays('none', true), `Dropping ${quoteIdent(name)}, which an index uses, rebuilds ${t} in place: writes go on, but every row is rewritten. The rows' values in it are lost.`);
   }
   const why = noInstantColumn(ctx, 'drop');
-  if (why) return verdict(inplaceWays('none', true), `Dropping ${q(name)} rebuilds ${t} in place because ${why}: writes go on, but every row is rewritten.`);
-  return verdict(instantWays(true), `Dropping ${q(name)} is instant on MySQL ${ctx.server.version}: only metadata changes. Its values are lost.`);
+  if (why) return verdict(inplaceWays('none', true), `Dropping ${quoteIdent(name)} rebuilds ${t} in place because ${why}: writes go on, but every row is rewritten.`);
+  return verdict(instantWays(true), `Dropping ${quoteIdent(name)} is instant on MySQL ${ctx.server.version}: only metadata changes. Its values are lost.`);
 }
 
 function renameColumn(from: string, ctx: ClauseContext): ClauseVerdict {
   const col = findColumn(ctx.table, from);
-  if (!col) return verdict(null, `${q(ctx.table.name)} has no column ${q(from)}: the server refuses the statement.`);
+  if (!col) return verdict(null, `${quoteIdent(ctx.table.name)} has no column ${quoteIdent(from)}: the server refuses the statement.`);
   const dependents = generatedDependents(ctx, from);
   if (dependents.length > 0) return dependencyRefusal(ctx, col.name, dependents, 'rename', MYSQL_DEPENDENCY);
-  if (atLeast(ctx.server.version, '8.0.28')) return verdict(instantWays(false), `Renaming ${q(from)} only changes metadata: instant. Deploy code that reads both names first.`);
-  return verdict(inplaceWays('none', false), `Renaming ${q(from)} only changes metadata, in place: reads and writes go on.`);
+  if (atLeast(ctx.server.version, '8.0.28')) return verdict(instantWays(false), `Renaming ${quoteIdent(from)} only changes metadata: instant. Deploy code that reads both names first.`);
+  return verdict(inplaceWays('none', false), `Renaming ${quoteIdent(from)} only changes metadata, in place: reads and writes go on.`);
 }
 
 function changeColumn(clause: Extract<AlterClause, { kind: 'change-column' }>, ctx: ClauseContext): ClauseVerdict[] {
-  const t = q(ctx.table.name);
+  const t = quoteIdent(ctx.table.name);
   const ch = columnChange(ctx.table, clause.from, clause.column, clause.position);
-  if (!ch) return [verdict(null, `${t} has no column ${q(clause.from)}: the server refuses the statement.`)];
+  if (!ch) return [verdict(null, `${t} has no column ${quoteIdent(clause.from)}: the server refuses the statement.`)];
   if (ch.renamed) {
     const dependents = generatedDependents(ctx, clause.from);
     if (dependents.length > 0) return [dependencyRefusal(ctx, clause.from, dependents, 'rename', MYSQL_DEPENDENCY)];
   }
-  const c = q(clause.from);
+  const c = quoteIdent(clause.from);
   if (ch.special === 'auto-increment') return [verdict(null, `Adding or removing AUTO_INCREMENT on ${c}: the rules do not know how the server runs this, so it counts as blocking.`)];
   if (ch.special === 'generated') return [verdict(null, `Changing generated column ${c} (or making a column generated): the rules do not know how the server runs this, so it counts as blocking.`)];
   const out: ClauseVerdict[] = [];
@@ -192,7 +192,7 @@ function declaredChars(type: string): number {
 
 function tableOptions(clause: Extract<AlterClause, { kind: 'table-options' }>, ctx: ClauseContext): ClauseVerdict[] {
   const o = clause.options;
-  const t = q(ctx.table.name);
+  const t = quoteIdent(ctx.table.name);
   const out: ClauseVerdict[] = [];
   if (o.engine !== undefined) out.push(o.engine.toLowerCase() === ctx.table.engine.toLowerCase() ? forceOrEngine('ENGINE=' + o.engine, ctx) : engineChange(o.engine, ctx));
   if (o.rowFormat !== undefined) out.push(rebuildInPlace(`ROW_FORMAT=${o.rowFormat.toUpperCase()}`, ctx));
@@ -215,7 +215,7 @@ function forceOrEngine(what: string, ctx: ClauseContext): ClauseVerdict {
 
 /** MySQL's verdicts on one clause (several when one clause changes several things, e.g. a type and a position). */
 export function mysqlClause(clause: AlterClause, ctx: ClauseContext): ClauseVerdict[] {
-  const t = q(ctx.table.name);
+  const t = quoteIdent(ctx.table.name);
   switch (clause.kind) {
     case 'add-column':
       return [addColumn(clause.column, clause.position, ctx)];
@@ -226,11 +226,11 @@ export function mysqlClause(clause: AlterClause, ctx: ClauseContext): ClauseVerd
     case 'change-column':
       return [...changeColumn(clause, ctx), ...inlineKey(clause.column, ctx)];
     case 'alter-column-default':
-      if (!findColumn(ctx.table, clause.name)) return [verdict(null, `${t} has no column ${q(clause.name)}: the server refuses the statement.`)];
-      return [verdict(instantWays(false), `Changing ${q(clause.name)}'s default only changes metadata: instant. Rows already there keep their values.`)];
+      if (!findColumn(ctx.table, clause.name)) return [verdict(null, `${t} has no column ${quoteIdent(clause.name)}: the server refuses the statement.`)];
+      return [verdict(instantWays(false), `Changing ${quoteIdent(clause.name)}'s default only changes metadata: instant. Rows already there keep their values.`)];
     case 'alter-column-visibility':
       if (!atLeast(ctx.server.version, '8.0.23')) return [verdict(null, `MySQL ${ctx.server.version} has no invisible columns (8.0.23+): the server refuses the statement.`)];
-      return [verdict(instantWays(false), `Making ${q(clause.name)} ${clause.visible ? 'visible' : 'invisible'} only changes metadata: instant.`)];
+      return [verdict(instantWays(false), `Making ${quoteIdent(clause.name)} ${clause.visible ? 'visible' : 'invisible'} only changes metadata: instant.`)];
     case 'add-index':
       return [addIndex(clause.index, ctx)];
     case 'drop-index':
@@ -238,10 +238,10 @@ export function mysqlClause(clause: AlterClause, ctx: ClauseContext): ClauseVerd
     case 'drop-primary-key':
       return [dropPrimaryKey(ctx)];
     case 'rename-index':
-      if (!ctx.table.indexes.some((i) => i.name.toLowerCase() === clause.from.toLowerCase())) return [verdict(null, `${t} has no index ${q(clause.from)}: the server refuses the statement.`)];
-      return [verdict(inplaceWays('none', false), `Renaming index ${q(clause.from)} changes metadata in place: reads and writes go on. Queries with index hints naming it fail afterwards.`)];
+      if (!ctx.table.indexes.some((i) => i.name.toLowerCase() === clause.from.toLowerCase())) return [verdict(null, `${t} has no index ${quoteIdent(clause.from)}: the server refuses the statement.`)];
+      return [verdict(inplaceWays('none', false), `Renaming index ${quoteIdent(clause.from)} changes metadata in place: reads and writes go on. Queries with index hints naming it fail afterwards.`)];
     case 'alter-index-visibility':
-      return [verdict(inplaceWays('none', false), `Making index ${q(clause.name)} ${clause.visible ? 'visible' : 'invisible'} changes metadata in place: nothing blocked, and it is the safe way to try dropping an index.`)];
+      return [verdict(inplaceWays('none', false), `Making index ${quoteIdent(clause.name)} ${clause.visible ? 'visible' : 'invisible'} changes metadata in place: nothing blocked, and it is the safe way to try dropping an index.`)];
     case 'add-foreign-key':
       return [addForeignKey(clause, ctx)];
     case 'drop-foreign-key':

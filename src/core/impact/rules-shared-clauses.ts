@@ -8,37 +8,37 @@ import {
   hasPrimaryKey,
   inplaceWays,
   instantWays,
-  q,
   verdict,
   type ClauseContext,
   type ClauseVerdict,
 } from './rules-common.js';
+import { quoteIdent } from '../sql/quote.js';
 
 /** ADD INDEX / UNIQUE / PRIMARY KEY / FULLTEXT / SPATIAL and CREATE INDEX. */
 export function addIndex(index: IndexDef, ctx: ClauseContext): ClauseVerdict {
   const { table, clauses } = ctx;
-  const name = index.name ? q(index.name) : 'the new index';
+  const name = index.name ? quoteIdent(index.name) : 'the new index';
   if (index.kind === 'primary') {
     const replaces = clauses.some((c) => c.kind === 'drop-primary-key');
-    if (hasPrimaryKey(table) && !replaces) return verdict(null, `${q(table.name)} already has a primary key: the server refuses a second one ("Multiple primary key defined"). Drop the old one in the same statement.`);
+    if (hasPrimaryKey(table) && !replaces) return verdict(null, `${quoteIdent(table.name)} already has a primary key: the server refuses a second one ("Multiple primary key defined"). Drop the old one in the same statement.`);
     return verdict(
       inplaceWays('none', true),
-      `Adding a primary key rebuilds ${q(table.name)} in place (the rows are reorganised by the new key): writes go on, but it reads and rewrites every row and replicas replay it after it ends. A duplicate or NULL in the key columns makes it fail at the end.`,
+      `Adding a primary key rebuilds ${quoteIdent(table.name)} in place (the rows are reorganised by the new key): writes go on, but it reads and rewrites every row and replicas replay it after it ends. A duplicate or NULL in the key columns makes it fail at the end.`,
     );
   }
   if (index.kind === 'fulltext') {
     const fulltextAdds = clauses.filter((c) => c.kind === 'add-index' && c.index.kind === 'fulltext').length;
     if (fulltextAdds > 1) return verdict(null, 'InnoDB builds one FULLTEXT index per statement: the server refuses several at once. Add them in separate statements.');
     if (hasFtsDocId(table)) {
-      return verdict(inplaceWays('shared', false), `Building FULLTEXT index ${name} in place blocks writes to ${q(table.name)} (LOCK=SHARED) for as long as it takes; reads go on. Build it in a quiet window or with an online schema change tool.`);
+      return verdict(inplaceWays('shared', false), `Building FULLTEXT index ${name} in place blocks writes to ${quoteIdent(table.name)} (LOCK=SHARED) for as long as it takes; reads go on. Build it in a quiet window or with an online schema change tool.`);
     }
     return verdict(
       inplaceWays('shared', true),
-      `The first FULLTEXT index rebuilds ${q(table.name)} to add InnoDB's hidden FTS_DOC_ID column, and blocks writes (LOCK=SHARED) for the whole rebuild. Add an FTS_DOC_ID BIGINT UNSIGNED NOT NULL AUTO_INCREMENT column with a unique index FTS_DOC_ID_INDEX beforehand, or use an online schema change tool.`,
+      `The first FULLTEXT index rebuilds ${quoteIdent(table.name)} to add InnoDB's hidden FTS_DOC_ID column, and blocks writes (LOCK=SHARED) for the whole rebuild. Add an FTS_DOC_ID BIGINT UNSIGNED NOT NULL AUTO_INCREMENT column with a unique index FTS_DOC_ID_INDEX beforehand, or use an online schema change tool.`,
     );
   }
   if (index.kind === 'spatial') {
-    return verdict(inplaceWays('shared', false), `Building SPATIAL index ${name} blocks writes to ${q(table.name)} (LOCK=SHARED) while it runs; reads go on.`);
+    return verdict(inplaceWays('shared', false), `Building SPATIAL index ${name} blocks writes to ${quoteIdent(table.name)} (LOCK=SHARED) while it runs; reads go on.`);
   }
   const unique = index.kind === 'unique' ? ' A duplicate value makes it fail at the end, after all the work.' : '';
   return verdict(inplaceWays('none', false), `Building index ${name} runs in place: reads and writes go on, it scans the table once, and replicas replay it after it ends.${unique}`);
@@ -54,19 +54,19 @@ export function inlineKey(col: ColumnDef, ctx: ClauseContext): ClauseVerdict[] {
 /** DROP INDEX / DROP KEY. */
 export function dropIndex(name: string, ctx: ClauseContext): ClauseVerdict {
   const index = findIndex(ctx.table, name);
-  if (!index) return verdict(null, `${q(ctx.table.name)} has no index ${q(name)}: the server refuses the statement.`);
+  if (!index) return verdict(null, `${quoteIdent(ctx.table.name)} has no index ${quoteIdent(name)}: the server refuses the statement.`);
   if (index.primary) return dropPrimaryKey(ctx);
-  return verdict(inplaceWays('none', false), `Dropping index ${q(name)} only changes metadata in place: reads and writes go on. Queries that used it get slower.`);
+  return verdict(inplaceWays('none', false), `Dropping index ${quoteIdent(name)} only changes metadata in place: reads and writes go on. Queries that used it get slower.`);
 }
 
 /** DROP PRIMARY KEY (alone it needs a copy; with a new primary key in the same statement it rebuilds in place). */
 export function dropPrimaryKey(ctx: ClauseContext): ClauseVerdict {
-  if (!hasPrimaryKey(ctx.table)) return verdict(null, `${q(ctx.table.name)} has no primary key to drop: the server refuses the statement.`);
+  if (!hasPrimaryKey(ctx.table)) return verdict(null, `${quoteIdent(ctx.table.name)} has no primary key to drop: the server refuses the statement.`);
   const replaced = ctx.clauses.some((c) => c.kind === 'add-index' && c.index.kind === 'primary');
-  if (replaced) return verdict(inplaceWays('none', true), `Replacing the primary key rebuilds ${q(ctx.table.name)} in place: writes go on, but every row is rewritten.`);
+  if (replaced) return verdict(inplaceWays('none', true), `Replacing the primary key rebuilds ${quoteIdent(ctx.table.name)} in place: writes go on, but every row is rewritten.`);
   return verdict(
     copyWays(),
-    `Dropping the primary key without adding another copies ${q(ctx.table.name)} and blocks writes for the whole copy. Add the new primary key in the same statement (DROP PRIMARY KEY, ADD PRIMARY KEY (...)) to rebuild in place instead.`,
+    `Dropping the primary key without adding another copies ${quoteIdent(ctx.table.name)} and blocks writes for the whole copy. Add the new primary key in the same statement (DROP PRIMARY KEY, ADD PRIMARY KEY (...)) to rebuild in place instead.`,
   );
 }
 
@@ -75,22 +75,22 @@ export function addForeignKey(clause: Extract<AlterClause, { kind: 'add-foreign-
   const fk = clause.foreignKey;
   return verdict(
     copyWays(),
-    `Adding foreign key ${fk.name ? q(fk.name) + ' ' : ''}(${fk.columns.map(q).join(', ')}) → ${q(fk.refTable.name)} with foreign_key_checks on copies ${q(ctx.table.name)} to validate every row, blocking writes for the whole copy. With foreign_key_checks=0 it runs in place without a copy, but then existing orphans go unnoticed: check for them first.`,
+    `Adding foreign key ${fk.name ? quoteIdent(fk.name) + ' ' : ''}(${fk.columns.map(quoteIdent).join(', ')}) → ${quoteIdent(fk.refTable.name)} with foreign_key_checks on copies ${quoteIdent(ctx.table.name)} to validate every row, blocking writes for the whole copy. With foreign_key_checks=0 it runs in place without a copy, but then existing orphans go unnoticed: check for them first.`,
   );
 }
 
 /** DROP FOREIGN KEY. */
 export function dropForeignKey(name: string, ctx: ClauseContext, instant: boolean): ClauseVerdict {
   const fk = ctx.table.foreignKeys.find((f) => f.name.toLowerCase() === name.toLowerCase());
-  if (!fk) return verdict(null, `${q(ctx.table.name)} has no foreign key ${q(name)}: the server refuses the statement.`);
-  return verdict(instant ? instantWays(false) : inplaceWays('none', false), `Dropping foreign key ${q(name)} only changes metadata: reads and writes go on (its index stays).`);
+  if (!fk) return verdict(null, `${quoteIdent(ctx.table.name)} has no foreign key ${quoteIdent(name)}: the server refuses the statement.`);
+  return verdict(instant ? instantWays(false) : inplaceWays('none', false), `Dropping foreign key ${quoteIdent(name)} only changes metadata: reads and writes go on (its index stays).`);
 }
 
 /** ADD CHECK: the server validates every row, which takes a table copy. */
 export function addCheck(ctx: ClauseContext): ClauseVerdict {
   return verdict(
     copyWays(),
-    `Adding a CHECK constraint copies ${q(ctx.table.name)} to validate every row, blocking writes for the whole copy. On a big table, enforce the rule in the application first and add the constraint in a quiet window.`,
+    `Adding a CHECK constraint copies ${quoteIdent(ctx.table.name)} to validate every row, blocking writes for the whole copy. On a big table, enforce the rule in the application first and add the constraint in a quiet window.`,
   );
 }
 
@@ -98,13 +98,13 @@ export function addCheck(ctx: ClauseContext): ClauseVerdict {
 export function rebuildInPlace(what: string, ctx: ClauseContext): ClauseVerdict {
   return verdict(
     inplaceWays('none', true),
-    `${what} rebuilds ${q(ctx.table.name)} in place: reads and writes go on, but every row is rewritten (it needs free space the size of the table) and replicas replay it after it ends.`,
+    `${what} rebuilds ${quoteIdent(ctx.table.name)} in place: reads and writes go on, but every row is rewritten (it needs free space the size of the table) and replicas replay it after it ends.`,
   );
 }
 
 /** An engine change: a table copy. */
 export function engineChange(engine: string, ctx: ClauseContext): ClauseVerdict {
-  return verdict(copyWays(), `Changing ${q(ctx.table.name)} to ENGINE=${engine} copies every row into the new engine and blocks writes for the whole copy.`);
+  return verdict(copyWays(), `Changing ${quoteIdent(ctx.table.name)} to ENGINE=${engine} copies every row into the new engine and blocks writes for the whole copy.`);
 }
 
 /** A clause the rules do not understand. */

@@ -10,6 +10,7 @@ import type { ImpactDecision, ServerFacts, TableFacts } from './types.js';
 import { mariadbClause } from './rules-mariadb.js';
 import { mysqlClause } from './rules-mysql.js';
 import { ALGORITHM_RANK, LOCK_RANK, type ClauseVerdict, type Way } from './rules-common.js';
+import { quoteIdent } from '../sql/quote.js';
 
 /** Whether the statement is a schema change the rules judge (UPDATE, DELETE and other statements are not). */
 export function hasImpact(spec: DdlSpec): boolean {
@@ -23,7 +24,7 @@ const UNKNOWN = (reason: string): ImpactDecision => ({ algorithm: null, lock: nu
  * of its clauses' verdicts, honouring a stated ALGORITHM/LOCK (the server runs it that way or refuses).
  */
 export function decideImpact(spec: DdlSpec, table: TableFacts | undefined, server: ServerFacts): ImpactDecision {
-  const name = spec.table ? `\`${spec.table.name}\`` : 'the table';
+  const name = spec.table ? quoteIdent(spec.table.name) : 'the table';
   switch (spec.kind) {
     case 'create-table':
       return createTable(spec, name);

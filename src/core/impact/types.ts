@@ -106,7 +106,7 @@ export interface ImpactDecision {
   reason: string;
 }
 
-/** A data-dependent pre-check's outcome (DESIGN.md's `checks` entry). */
+/** A data-dependent pre-check's outcome: one entry of a change's `checks` in `plan --format json`; a `fail` stops apply before the change's first statement. */
 export interface CheckResult {
   /** Stable code: CG5xx for data pre-checks (`CG501`), CG4xx for impact bounds such as `max_copy_rows`. */
   code: string;

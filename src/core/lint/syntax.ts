@@ -1,6 +1,7 @@
 // Small helpers over the token stream that every analyzer shares: keyword tests, the statement's
 // verb behind CTEs and parentheses, and names in messages.
 import type { Token } from '../sql/lexer.js';
+import { quoteIdent } from '../sql/quote.js';
 
 /** Whether `t` is the keyword (an unquoted word) `word` or one of `more`. Expects upper case. */
 export function isWord(t: Token | undefined, word: string, ...more: string[]): boolean {
@@ -56,11 +57,6 @@ export function verbIndex(tokens: Token[], from = 0): number {
   }
 }
 
-/** The name a token spells, for messages: backtick-quoted, as MySQL would print it. */
-export function quoteName(name: string): string {
-  return '`' + name.replace(/`/g, '``') + '`';
-}
-
 /** The text of a possibly qualified name starting at `k` (`db`.`t`), and the index after it. */
 export function readName(tokens: Token[], k: number): { name: string; parts: string[]; next: number } | undefined {
   if (!isName(tokens[k])) return undefined;
@@ -70,7 +66,7 @@ export function readName(tokens: Token[], k: number): { name: string; parts: str
     parts.push(tokens[j + 1]!.type === 'punct' ? '*' : nameOf(tokens[j + 1]!));
     j += 2;
   }
-  return { name: parts.map((p) => (p === '*' ? p : quoteName(p))).join('.'), parts, next: j };
+  return { name: parts.map((p) => (p === '*' ? p : quoteIdent(p))).join('.'), parts, next: j };
 }
 
 /** An identifier's name as written (unquoted for backtick identifiers). */

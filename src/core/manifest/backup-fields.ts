@@ -1,12 +1,25 @@
-// The backup fields of an environment that a schema cannot check alone: which target the method
-// needs, and a backup schema that must not be the schema it protects.
-import type { Diagnostic, SnapshotMethod } from '../types.js';
+// The backup fields of an environment: their defaults, and what a schema cannot check alone (which
+// target the method needs, and a backup schema that must not be the schema it protects).
+import type { Diagnostic, EnvironmentConfig, SnapshotMethod } from '../types.js';
 import { CODES, diagnostic, type Position } from './codes.js';
+import { environmentKind } from './environments.js';
 
-/** `tables` for a URL environment, `instance` for an RDS instance, `cluster` otherwise. */
-export function defaultSnapshotMethod(e: { url_env?: unknown; url?: unknown; instance?: unknown }): SnapshotMethod {
-  if (e.url_env !== undefined || e.url !== undefined) return 'tables';
-  return e.instance !== undefined ? 'instance' : 'cluster';
+/** Where `snapshot_method: tables` copies go and how many rows one backup may copy, when the config does not say. */
+export const BACKUP_DEFAULTS = { backup_schema: 'changegate_backup', backup_max_rows: 1_000_000 } as const;
+
+/**
+ * The environment's backup method; when it names none, `tables` for a URL environment (nothing else
+ * can be snapshotted there), `instance` for an RDS instance, `cluster` otherwise.
+ */
+export function snapshotMethod(env: Pick<EnvironmentConfig, 'snapshot_method' | 'url_env' | 'url' | 'instance'>): SnapshotMethod {
+  if (env.snapshot_method) return env.snapshot_method;
+  if (environmentKind(env) === 'url') return 'tables';
+  return env.instance !== undefined ? 'instance' : 'cluster';
+}
+
+/** `backup_schema` and `backup_max_rows`, with their defaults. */
+export function backupSettings(env: Pick<EnvironmentConfig, 'backup_schema' | 'backup_max_rows'>): { schema: string; maxRows: number } {
+  return { schema: env.backup_schema ?? BACKUP_DEFAULTS.backup_schema, maxRows: env.backup_max_rows ?? BACKUP_DEFAULTS.backup_max_rows };
 }
 
 /** Contradictions between cluster:, instance:, snapshot_method and backup_schema, each at its field. */

@@ -7,7 +7,8 @@ import type { Config, Diagnostic, EnvironmentConfig } from '../types.js';
 import { CODES, diagnostic } from './codes.js';
 import { compareDiagnostics } from './format.js';
 import { decodeUtf8, notUtf8Diagnostic } from './paths.js';
-import { checkBackupFields, defaultSnapshotMethod } from './backup-fields.js';
+import { BACKUP_DEFAULTS, backupSettings, checkBackupFields, snapshotMethod } from './backup-fields.js';
+import { environmentKind } from './environments.js';
 import { validateAgainstSchema } from './schema.js';
 import { placeholderDiagnostics } from './placeholders.js';
 import { YamlSource } from './yaml.js';
@@ -20,8 +21,7 @@ export const ENVIRONMENT_DEFAULTS = {
   lock_timeout: 10,
   snapshot_timeout: 3600,
   snapshot_poll_seconds: 10,
-  backup_schema: 'changegate_backup',
-  backup_max_rows: 1_000_000,
+  ...BACKUP_DEFAULTS,
 } as const;
 
 /** The server version floor when `server.min_version` is absent. */
@@ -246,7 +246,8 @@ function checkAuth(env: Record<string, unknown>, name: string, source: YamlSourc
 
 function build(raw: RawConfig, source: YamlSource, root: string, rel: string): Config {
   const environments: EnvironmentConfig[] = Object.entries(raw.environments).map(([name, e]) => {
-    const isUrl = e.url_env !== undefined || e.url !== undefined;
+    const isUrl = environmentKind(e) === 'url';
+    const backup = backupSettings(e);
     const env: EnvironmentConfig = {
       name,
       snapshot: e.snapshot ?? (isUrl ? 'never' : 'destructive'),
@@ -256,9 +257,9 @@ function build(raw: RawConfig, source: YamlSource, root: string, rel: string): C
       lock_timeout: e.lock_timeout ?? ENVIRONMENT_DEFAULTS.lock_timeout,
       snapshot_timeout: e.snapshot_timeout ?? ENVIRONMENT_DEFAULTS.snapshot_timeout,
       snapshot_poll_seconds: e.snapshot_poll_seconds ?? ENVIRONMENT_DEFAULTS.snapshot_poll_seconds,
-      snapshot_method: e.snapshot_method ?? defaultSnapshotMethod(e),
-      backup_schema: e.backup_schema ?? ENVIRONMENT_DEFAULTS.backup_schema,
-      backup_max_rows: e.backup_max_rows ?? ENVIRONMENT_DEFAULTS.backup_max_rows,
+      snapshot_method: snapshotMethod(e),
+      backup_schema: backup.schema,
+      backup_max_rows: backup.maxRows,
       line: source.position(['environments', name], true).line,
     };
     for (const k of ['cluster', 'instance', 'region', 'secret', 'schema', 'url_env', 'url', 'after', 'db_user'] as const) {

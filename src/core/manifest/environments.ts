@@ -26,7 +26,7 @@ export function environmentsInOrder(config: Pick<Config, 'environments'>): Envir
 }
 
 /** Whether an environment is reached through AWS (cluster, secret) or through a URL. */
-export function environmentKind(env: EnvironmentConfig): 'aws' | 'url' {
+export function environmentKind(env: Pick<EnvironmentConfig, 'url_env' | 'url'>): 'aws' | 'url' {
   return env.url_env !== undefined || env.url !== undefined ? 'url' : 'aws';
 }
 

@@ -36,7 +36,7 @@ export interface Repository {
 
 /** Internal detail that `validate` needs beyond `Repository`: positions and completeness per change. */
 export interface RepositoryDetail extends Repository {
-  /** True when changegate.yaml is missing or has an error: DESIGN.md's configuration error, exit 2. */
+  /** True when changegate.yaml is missing or has an error: a configuration error, exit 2 (not 1, which means the changes failed a check). */
   configFailed: boolean;
   /** The parsed manifest of each change, for positions of fields. */
   sources: Map<string, YamlSource>;

@@ -4,7 +4,8 @@
 // scope and the pull-request lifecycle all read this, so they never disagree on a statement's target.
 // It is read from code tokens the caller already has: nothing here lexes twice.
 import { codeTokens, type Token } from './lexer.js';
-import { closeParen, isName, isPunct, isWord, nameOf, quoteName, verbIndex } from '../lint/syntax.js';
+import { closeParen, isName, isPunct, isWord, nameOf, verbIndex } from '../lint/syntax.js';
+import { quoteIdent } from './quote.js';
 
 /** A table or object named by a statement; `schema` is null when the statement leaves it to the connection's default. */
 export interface TableRef {
@@ -175,7 +176,7 @@ export function structureOf(all: Token[], verb = verbIndex(all)): Structure {
 
 /** A name for messages: backtick-quoted parts, `schema`.`name` when qualified. */
 export function refText(ref: TableRef): string {
-  return ref.schema !== null ? `${quoteName(ref.schema)}.${quoteName(ref.name)}` : quoteName(ref.name);
+  return ref.schema !== null ? `${quoteIdent(ref.schema)}.${quoteIdent(ref.name)}` : quoteIdent(ref.name);
 }
 
 /** A table reference of a FROM, JOIN, UPDATE or DELETE list: the table and its alias. */

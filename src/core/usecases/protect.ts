@@ -7,20 +7,9 @@ import type { BackupScope } from '../backup/types.js';
 import { RefusedError } from '../errors.js';
 import { binaryScale, thousands } from '../numbers.js';
 import type { Plan, PlannedChange } from '../plan-types.js';
-import type { EnvironmentConfig, HistoryRecord, SnapshotMethod } from '../types.js';
+import type { EnvironmentConfig, HistoryRecord } from '../types.js';
+import { backupSettings, snapshotMethod } from '../manifest/backup-fields.js';
 import type { LockedTarget, RunEvents } from './ports.js';
-
-/** The environment's backup method: as configured, else tables for a URL, instance or cluster for AWS. */
-export function snapshotMethod(env: EnvironmentConfig): SnapshotMethod {
-  if (env.snapshot_method) return env.snapshot_method;
-  if (env.url_env !== undefined || env.url !== undefined) return 'tables';
-  return env.instance ? 'instance' : 'cluster';
-}
-
-/** `backup_schema` and `backup_max_rows` with their defaults. */
-export function backupSettings(env: EnvironmentConfig): { schema: string; maxRows: number } {
-  return { schema: env.backup_schema ?? 'changegate_backup', maxRows: env.backup_max_rows ?? 1_000_000 };
-}
 
 /** Whether the policy backs up this change: every change under `always`, destructive ones otherwise. */
 function needsBackup(env: EnvironmentConfig, c: PlannedChange): boolean {

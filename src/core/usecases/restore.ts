@@ -10,7 +10,7 @@ import type { Change, HistoryRecord } from '../types.js';
 import { undoId } from '../undo.js';
 import { requireApproval, type Scope } from './gates.js';
 import type { RunEvents, RunPorts } from './ports.js';
-import { backupSettings, snapshotMethod } from './protect.js';
+import { backupSettings, snapshotMethod } from '../manifest/backup-fields.js';
 
 /** A change that ran after the backup was taken and touched what it holds. */
 export interface LaterTouch {

@@ -4,7 +4,8 @@
 // analyzer cannot classify is destructive ("any chance").
 import type { Token } from '../../sql/lexer.js';
 import type { Analyzer, RuleInfo } from '../analyzer.js';
-import { isName, isPunct, isWord, nameOf, quoteName, readName, verbIndex } from '../syntax.js';
+import { isName, isPunct, isWord, nameOf, readName, verbIndex } from '../syntax.js';
+import { quoteIdent } from '../../sql/quote.js';
 import { refText, structureOf, type Structure, type TableRef } from '../../sql/structure.js';
 
 const rules = {
@@ -171,7 +172,7 @@ function rawItems(tokens: Token[], k: number): string[] {
     }
     const wordish = t.type === 'word' || t.type === 'ident' || t.type === 'number';
     if (wordish && prevWordish) cur += ' ';
-    cur += t.type === 'word' || t.type === 'ident' ? quoteName(nameOf(t)) : t.text;
+    cur += t.type === 'word' || t.type === 'ident' ? quoteIdent(nameOf(t)) : t.text;
     prevWordish = wordish;
   }
   if (cur !== '') items.push(cur);

@@ -1,7 +1,8 @@
 // ADD COLUMN ... NOT NULL without DEFAULT: existing rows need a value the statement does not give.
 import type { Token } from '../../sql/lexer.js';
 import type { Analyzer } from '../analyzer.js';
-import { closeParen, isName, isPunct, isWord, nameOf, quoteName } from '../syntax.js';
+import { closeParen, isName, isPunct, isWord, nameOf } from '../syntax.js';
+import { quoteIdent } from '../../sql/quote.js';
 import { refText } from '../../sql/structure.js';
 
 const rule = { code: 'CG201', severity: 'warning', destructive: false, summary: 'ADD COLUMN ... NOT NULL without a DEFAULT' } as const;
@@ -59,7 +60,7 @@ export const notNullWithoutDefaultAnalyzer: Analyzer = {
             statement: st,
             token: name,
             message:
-              `ALTER TABLE ${table} ADD COLUMN ${quoteName(nameOf(name))} is NOT NULL without a DEFAULT: existing rows get the type's ` +
+              `ALTER TABLE ${table} ADD COLUMN ${quoteIdent(nameOf(name))} is NOT NULL without a DEFAULT: existing rows get the type's ` +
               `implicit default (0, '' or a zero date, which strict mode rejects, failing the ALTER); give the column an explicit ` +
               'DEFAULT, or add it NULL, backfill it, and make it NOT NULL in a later change',
           });

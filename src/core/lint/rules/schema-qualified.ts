@@ -4,6 +4,7 @@
 import type { Token } from '../../sql/lexer.js';
 import type { Analyzer, StatementContext } from '../analyzer.js';
 import { isPunct, isWord, readName } from '../syntax.js';
+import { quoteIdent } from '../../sql/quote.js';
 
 const rule = { code: 'CG202', severity: 'error', destructive: false, summary: 'names a schema; the schema comes from the environment' } as const;
 
@@ -48,7 +49,7 @@ function check(st: StatementContext, flag: (t: Token, message: string) => void):
     if (!n) return k;
     if (n.parts.length >= 2 && !flagged.has(k) && !SYSTEM_SCHEMAS.has(n.parts[0]!.toLowerCase())) {
       flagged.add(k);
-      flag(tokens[k]!, message('`' + n.parts[0]!.replace(/`/g, '``') + '`', n.name));
+      flag(tokens[k]!, message(quoteIdent(n.parts[0]!), n.name));
     }
     return n.next;
   };

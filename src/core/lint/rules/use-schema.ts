@@ -1,6 +1,7 @@
 // USE: the schema of a change comes from its environment, never from the SQL.
 import type { Analyzer } from '../analyzer.js';
-import { nameOf, quoteName } from '../syntax.js';
+import { nameOf } from '../syntax.js';
+import { quoteIdent } from '../../sql/quote.js';
 
 const rule = { code: 'CG203', severity: 'error', destructive: false, summary: 'USE switches to another schema' } as const;
 
@@ -11,7 +12,7 @@ export const useSchemaAnalyzer: Analyzer = {
     for (const st of statements) {
       if (st.verbWord !== 'USE') continue;
       const target = st.tokens[st.verb + 1];
-      const name = target ? quoteName(nameOf(target)) : '';
+      const name = target ? quoteIdent(nameOf(target)) : '';
       report({
         code: rule.code,
         statement: st,
