@@ -45,8 +45,8 @@ export function environment(config: Config, name: string): EnvironmentConfig {
 }
 
 /**
- * Invariant 6 before anything else, even before validation: a run whose environment names a protected
- * cluster (as its cluster or inside its secret id) is refused with exit 1, although `validate` also
+ * Nothing connects to a protected cluster: checked before anything else, even before validation, a
+ * run whose environment names a protected cluster (as its cluster or inside its secret id) is refused with exit 1, although `validate` also
  * reports the same config as invalid (CG023). A config that does not parse is left to validation.
  */
 export function refuseProtectedEarly(ctx: CommandContext, envName: string): void {

@@ -65,7 +65,7 @@ export interface ApplyContext {
   now?: () => Date;
   sleep?: (ms: number) => Promise<void>;
   events?: ApplyEvents;
-  /** Whether the run lock is still held; checked before each change (invariant 2). */
+  /** Whether the run lock is still held; checked before each change, so two runners never apply at once. */
   lockHeld?: () => Promise<boolean>;
   /**
    * Records "statement `applied` is done, `inFlight` next" on another connection, committed there at

@@ -1,4 +1,4 @@
-// DESIGN.md's "destructive": any statement that can lose or overwrite existing data, drop, rename
+// What "destructive" means: any statement that can lose or overwrite existing data, drop, rename
 // or replace an existing object, or convert data lossily. Decided on the token stream by the
 // statement's verb and clauses, so words in identifiers, strings and comments never count; what the
 // analyzer cannot classify is destructive ("any chance").
@@ -399,7 +399,7 @@ function rename(tokens: Token[], s: Structure, report: Report): void {
   report('unknown', verb, cannotClassify(`RENAME ${tokens[s.verb + 1]?.text ?? ''}`.trim()));
 }
 
-/** DESIGN.md's destructive definition: one analyzer, codes CG101-CG113 and CG199. */
+/** The destructive definition: one analyzer, codes CG101-CG113 and CG199. */
 export const destructiveAnalyzer: Analyzer = {
   name: 'destructive',
   rules: Object.values(rules),
