@@ -4,10 +4,9 @@
 // against a real server, with real SIGKILLs, in apply-crash.test.ts.
 import { strict as assert } from 'node:assert';
 import { applyPlan, resolveInDoubt, type ApplyContext } from '../src/core/apply.js';
-import { combinedChecksum, checksum } from '../src/core/checksum.js';
 import { planEnvironment } from '../src/core/plan.js';
 import type { Change, Config, EnvironmentConfig } from '../src/core/types.js';
-import { Crash, MemoryServer, type MemorySession } from './helpers/memory-target.js';
+import { Crash, MemoryServer, memoryChange, type MemorySession } from './helpers/memory-target.js';
 import { memoryPorts } from './helpers/memory-ports.js';
 import { applyRun } from '../src/core/usecases/apply-run.js';
 
@@ -16,17 +15,7 @@ const env: EnvironmentConfig = {
 };
 const config: Config = { root: '/repo', file: 'changegate.yaml', database: 'app', server: { min_version: '8.0' }, protected_clusters: [], environments: [env] };
 
-function change(id: string, sqls: string[], verify: Change['verify'] = []): Change {
-  const statements = sqls.map((sql, i) => ({ file: `migrations/${id}/up.sql`, line: i + 1, column: 1, sql }));
-  const body = sqls.join(';\n');
-  const fileChecksums = { [`changes/${id}.yaml`]: checksum(id), [`migrations/${id}/up.sql`]: checksum(body) };
-  return {
-    id, file: `changes/${id}.yaml`, title: id, ticket: 'INV-1', destructive: false,
-    apply: [{ path: `migrations/${id}/up.sql`, content: body, checksum: checksum(body) }], rollback: [], verify,
-    depends_on: [], lint: { ignore: [] }, statements, rollbackStatements: [],
-    checksum: combinedChecksum(Object.entries(fileChecksums).map(([name, c]) => ({ name, checksum: c }))), fileChecksums,
-  };
-}
+const change = memoryChange;
 
 // DDL and DML interleaved in every order: dml->dml, dml->ddl, ddl->ddl, ddl->dml.
 const changes = [

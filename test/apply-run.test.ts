@@ -2,11 +2,10 @@
 // the refused change runs, and what the team is told. The CLI runs this same function (apply-cli and
 // the workflow tests drive it through the real adapters).
 import { strict as assert } from 'node:assert';
-import { checksum, combinedChecksum } from '../src/core/checksum.js';
 import type { Change, Config, EnvironmentConfig } from '../src/core/types.js';
 import { applyRun, type ApplyRequest } from '../src/core/usecases/apply-run.js';
 import type { ImpactPort } from '../src/core/usecases/ports.js';
-import { MemoryServer } from './helpers/memory-target.js';
+import { MemoryServer, memoryChange } from './helpers/memory-target.js';
 import { memoryPorts } from './helpers/memory-ports.js';
 
 const base = { snapshot: 'never' as const, lock_wait_timeout: 5, lock_retries: 0, lock_timeout: 10, snapshot_timeout: 60, snapshot_poll_seconds: 1, line: 1 };
@@ -14,17 +13,7 @@ const qa: EnvironmentConfig = { ...base, name: 'qa' };
 const prod: EnvironmentConfig = { ...base, name: 'prod', after: 'qa', approval: 'required' };
 const config: Config = { root: '/repo', file: 'changegate.yaml', database: 'app', server: { min_version: '8.0' }, protected_clusters: [], environments: [qa, prod] };
 
-function change(id: string, sqls: string[], extra: Partial<Change> = {}): Change {
-  const statements = sqls.map((sql, i) => ({ file: `migrations/${id}/up.sql`, line: i + 1, column: 1, sql }));
-  const body = sqls.join(';\n');
-  const fileChecksums = { [`migrations/${id}/up.sql`]: checksum(body) };
-  return {
-    id, file: `changes/${id}.yaml`, title: id, ticket: 'INV-1', destructive: false,
-    apply: [{ path: `migrations/${id}/up.sql`, content: body, checksum: checksum(body) }], rollback: [], verify: [], depends_on: [], lint: { ignore: [] },
-    statements, rollbackStatements: [], fileChecksums, checksum: combinedChecksum(Object.entries(fileChecksums).map(([name, c]) => ({ name, checksum: c }))),
-    ...extra,
-  };
-}
+const change = (id: string, sqls: string[], extra: Partial<Change> = {}): Change => ({ ...memoryChange(id, sqls), ...extra });
 const A = change('2026-12-01-a', ['CREATE TABLE a1 (id INT)', "INSERT INTO trace VALUES ('a2')"]);
 const scopeOf = (env: EnvironmentConfig, changes: Change[] = [A]) => ({ config, changes, byId: new Map(changes.map((c) => [c.id, c])), env });
 const request = (over: Partial<ApplyRequest> = {}): ApplyRequest => ({
