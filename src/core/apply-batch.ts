@@ -51,7 +51,7 @@ export class ApplyBatch {
   ) {}
 
   /**
-   * Step 1 of statement k: writes (and commits, where its kind needs it) the marker "k-1 applied,
+   * Before statement k runs: writes (and commits, where its kind needs it) the marker "k-1 applied,
    * k in flight". Only the write before a commit point can become durable, so inside a DML batch
    * most markers are skipped.
    */
@@ -96,7 +96,7 @@ export class ApplyBatch {
   }
 
   /**
-   * Step 3, after statement k ran: a DML statement joins the batch, schema DDL has committed
+   * After statement k ran, its record: a DML statement joins the batch, schema DDL has committed
    * everything (and is recorded with the next marker, or aside when `nextIsDml`), anything else is
    * recorded and committed at once.
    */
