@@ -87,6 +87,30 @@ describe('impact pre-checks on live rows', function () {
     ]);
   });
 
+  it('CG501: NULLs never count as duplicates, and a prefix index is checked over its prefix, as the server does', async () => {
+    const S = schema.name;
+    // clean.nokey is NULL in every row; org_id repeats 5 values. The server takes both keys.
+    assert.deepEqual(await check('ALTER TABLE clean ADD UNIQUE INDEX uq_nokey (nokey)'), [
+      { code: 'CG501', statement: 2, outcome: 'pass', count: 0, message: `${S}.clean: no duplicate values in (nokey)` },
+    ]);
+    assert.deepEqual(await check('ALTER TABLE clean ADD UNIQUE INDEX uq_org_nokey (org_id, nokey)'), [
+      { code: 'CG501', statement: 2, outcome: 'pass', count: 0, message: `${S}.clean: no duplicate values in (org_id, nokey)` },
+    ]);
+    // clean.email is u1..u3000, distinct as a whole; over its first 2 characters, u1..u9 each repeat.
+    assert.deepEqual(await check('ALTER TABLE clean ADD UNIQUE INDEX uq_email2 (email(2))'), [{
+      code: 'CG501', statement: 2, outcome: 'fail', count: 9,
+      message: `${S}.clean: 9 values of (email(2)) occur more than once, so UNIQUE index uq_email2 fails with a duplicate-key error, after the server has scanned the table; remove or merge the duplicates first (SELECT email(2), COUNT(*) FROM ${S}.clean GROUP BY email(2) HAVING COUNT(*) > 1)`,
+    }]);
+    const admin = await mysql.createConnection(schema.url);
+    try {
+      await admin.query('ALTER TABLE clean ADD UNIQUE INDEX uq_nokey (nokey), ADD UNIQUE INDEX uq_org_nokey (org_id, nokey)');
+      await admin.query('ALTER TABLE clean DROP INDEX uq_nokey, DROP INDEX uq_org_nokey');
+      await assert.rejects(admin.query('ALTER TABLE clean ADD UNIQUE INDEX uq_email2 (email(2))'), (e: { errno?: number }) => e.errno === 1062);
+    } finally {
+      await admin.end();
+    }
+  });
+
   it('CG501: a new column under a UNIQUE or PRIMARY key that gives every row one value fails, as the server does', async () => {
     const S = schema.name;
     const fail = (cols: string, how: string, what: string) => ({
