@@ -1,23 +1,36 @@
 #!/usr/bin/env bash
-# Makes sure the test server that CHANGEGATE_TEST_SERVER names (mariadb, the default, or mysql) is there
-# for the tests, the demo and the bench. MariaDB: Debian's mariadb-server, installed with apt when no
-# mariadbd is found, for both servers (the IAM token tests always use its auth_pam). MySQL: Oracle
-# MySQL unpacked into .cache/ by fetch-oracle-mysql.sh.
+# Makes sure what the tests, the demo and the bench need is there, so that no test has a reason to
+# skip: the test server that CHANGEGATE_TEST_SERVER names (mariadb, the default, or mysql), openssl
+# (the harness makes each server's TLS CA with it; AWS environments always use TLS) and jq (the drift
+# workflow's matrix step runs it). MariaDB: Debian's mariadb-server, on both servers (the IAM token
+# tests always start one for its auth_pam). MySQL: Oracle MySQL unpacked into .cache/ by
+# fetch-oracle-mysql.sh. Both also with CHANGEGATE_TEST_MYSQL_URL: the harness's teardown test and the
+# IAM token tests start servers of their own. What is missing is installed with apt, in one
+# apt-get update and one install.
 set -euo pipefail
-if [ -n "${CHANGEGATE_TEST_MYSQL_URL:-}" ]; then exit 0; fi
 case "${CHANGEGATE_TEST_SERVER:-mariadb}" in
-  # The IAM token tests need MariaDB's auth_pam on a mysql run too: MariaDB is checked below either way.
   mysql) bash "$(dirname "$0")/fetch-oracle-mysql.sh" ;;
   mariadb) ;;
   *) echo "changegate: CHANGEGATE_TEST_SERVER must be mariadb or mysql, not '${CHANGEGATE_TEST_SERVER}'" >&2; exit 2 ;;
 esac
-if command -v mariadbd >/dev/null 2>&1; then exit 0; fi
-for d in /usr/sbin /usr/local/sbin /usr/libexec; do
-  if [ -x "$d/mariadbd" ]; then exit 0; fi
-done
-echo "changegate: no mariadbd on PATH; installing Debian's mariadb-server" >&2
+
+have_mariadbd() {
+  if command -v mariadbd >/dev/null 2>&1; then return 0; fi
+  for d in /usr/sbin /usr/local/sbin /usr/libexec; do
+    if [ -x "$d/mariadbd" ]; then return 0; fi
+  done
+  return 1
+}
+
+missing=()
+if ! have_mariadbd; then missing+=(mariadb-server mariadb-client); fi
+if ! command -v openssl >/dev/null 2>&1; then missing+=(openssl); fi
+if ! command -v jq >/dev/null 2>&1; then missing+=(jq); fi
+if [ "${#missing[@]}" -eq 0 ]; then exit 0; fi
+
+echo "changegate: installing ${missing[*]} with apt (the tests need them)" >&2
 SUDO=""
 if [ "$(id -u)" != "0" ]; then SUDO="sudo"; fi
 export DEBIAN_FRONTEND=noninteractive
 $SUDO apt-get update -qq
-$SUDO apt-get install -y -qq --no-install-recommends mariadb-server mariadb-client >/dev/null
+$SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null

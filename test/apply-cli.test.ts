@@ -36,14 +36,44 @@ describe('apply against a real server (CLI)', function () {
     rmSync(repo, { recursive: true, force: true });
   });
 
-  async function query<T>(sql: string): Promise<T[]> {
+  async function query<T>(sql: string, values?: unknown[]): Promise<T[]> {
     const conn = await mysql.createConnection(schema.url);
     try {
-      const [rows] = await conn.query(sql);
+      const [rows] = await conn.query({ sql, values });
       return rows as T[];
     } finally {
       await conn.end();
     }
+  }
+
+  /**
+   * Waits for an event the test cannot be told of: asks `check` again until it returns a value, and
+   * fails naming the event when it has not happened in `ms`.
+   */
+  async function waitFor<T>(what: string, check: () => Promise<T | undefined>, ms = 30_000): Promise<T> {
+    const deadline = Date.now() + ms;
+    for (;;) {
+      const v = await check();
+      if (v !== undefined) return v;
+      if (Date.now() > deadline) throw new Error(`timed out after ${ms / 1000} s waiting for ${what}`);
+      await new Promise((r) => setTimeout(r, 20));
+    }
+  }
+
+  /** The connection id of the session now running a statement that starts with `prefix`, once the server runs it. */
+  function running(prefix: string): Promise<number> {
+    return waitFor(`the server to run \`${prefix}…\``, async () => {
+      const rows = await query<{ id: number }>('SELECT ID AS id FROM information_schema.PROCESSLIST WHERE INFO LIKE ? AND ID <> CONNECTION_ID()', [`${prefix}%`]);
+      return rows.length > 0 ? Number(rows[0]!.id) : undefined;
+    });
+  }
+
+  /** Resolves once the server has ended connection `id` (its client died and the statement it ran finished). */
+  function ended(id: number): Promise<true> {
+    return waitFor(`the server to end connection ${id}`, async () => {
+      const rows = await query<{ n: number }>('SELECT COUNT(*) AS n FROM information_schema.PROCESSLIST WHERE ID = ?', [id]);
+      return Number(rows[0]!.n) === 0 ? true : undefined;
+    });
   }
 
   it('applies pending changes once, then has nothing to do', async () => {
@@ -203,14 +233,7 @@ describe('apply against a real server (CLI)', function () {
     writeFiles(repo, { ...manifest('2026-11-03-slow'), 'migrations/2026-11-03-slow/up.sql': 'CREATE TABLE slow AS SELECT SLEEP(3) AS s;\n' });
     const a = startCli(['apply', '--env', 'local'], { cwd: repo, env: env() });
     // Start the second run once the first is inside its slow statement (and so holds the lock).
-    for (let i = 0; i < 500; i++) {
-      const rows = await query<{ n: number }>("SELECT COUNT(*) AS n FROM information_schema.TABLES WHERE TABLE_SCHEMA = DATABASE() AND TABLE_NAME = 'changegate_history'");
-      if (Number(rows[0]!.n) === 1) {
-        const running = await query<{ n: number }>("SELECT COUNT(*) AS n FROM changegate_history WHERE change_id = '2026-11-03-slow' AND in_flight = 1");
-        if (Number(running[0]!.n) === 1) break;
-      }
-      await new Promise((r) => setTimeout(r, 20));
-    }
+    await running('CREATE TABLE slow AS SELECT SLEEP(3)');
     const b = await runCli(['apply', '--env', 'local'], { cwd: repo, env: env() });
     const ra = await a.done;
     assert.equal(ra.code, 0, ra.stderr);
@@ -323,12 +346,8 @@ describe('apply against a real server (CLI)', function () {
     assert.equal((await runCli(['apply', '--env', 'local'], { cwd: repo, env: env() })).code, 0);
     writeFiles(repo, { ...manifest('2026-11-03-slow-copy'), 'migrations/2026-11-03-slow-copy/up.sql': 'CREATE TABLE invoices_copy AS SELECT id, SLEEP(4) AS s FROM invoices LIMIT 1;\nCREATE INDEX idx_copy ON invoices_copy (id);\n' });
     const run = startCli(['apply', '--env', 'local'], { cwd: repo, env: env() });
-    for (let i = 0; i < 200; i++) {
-      const rows = await query<{ n: number }>("SELECT COUNT(*) AS n FROM changegate_history WHERE change_id = '2026-11-03-slow-copy' AND in_flight = 1");
-      if (Number(rows[0]!.n) === 1) break;
-      await new Promise((r) => setTimeout(r, 20));
-    }
-    await new Promise((r) => setTimeout(r, 300));
+    // Killed once the server runs the statement: it then finishes without its client.
+    const connection = await running('CREATE TABLE invoices_copy AS SELECT');
     run.child.kill('SIGKILL');
     await run.done;
     const stateOf = async () => {
@@ -336,7 +355,7 @@ describe('apply against a real server (CLI)', function () {
       return doc.changes.find((c: { id: string }) => c.id === '2026-11-03-slow-copy').status as string;
     };
     assert.equal(await stateOf(), 'running', 'the server still runs the killed client\'s statement');
-    for (let i = 0; i < 100 && (await stateOf()) === 'running'; i++) await new Promise((r) => setTimeout(r, 200));
+    await ended(connection);
     assert.equal(await stateOf(), 'in-doubt');
     const stopped = await runCli(['apply', '--env', 'local'], { cwd: repo, env: env() });
     assert.equal(stopped.code, 1);
@@ -361,14 +380,7 @@ describe('apply against a real server (CLI)', function () {
     });
     const run = startCli(['apply', '--env', 'local'], { cwd: repo, env: env() });
     // Kill the lock's connection while the first change's slow statement runs.
-    for (let i = 0; i < 300; i++) {
-      const tables = await query<{ n: number }>("SELECT COUNT(*) AS n FROM information_schema.TABLES WHERE TABLE_SCHEMA = DATABASE() AND TABLE_NAME = 'changegate_history'");
-      if (Number(tables[0]!.n) === 1) {
-        const rows = await query<{ n: number }>("SELECT COUNT(*) AS n FROM changegate_history WHERE change_id = '2026-11-01-create-invoices' AND in_flight = 1");
-        if (Number(rows[0]!.n) === 1) break;
-      }
-      await new Promise((r) => setTimeout(r, 20));
-    }
+    await running('CREATE TABLE invoices (id BIGINT');
     const rows = await query<{ h: number | null }>(`SELECT IS_USED_LOCK('changegate:${schema.name}') AS h`);
     const holder = rows[0]!.h === null ? null : Number(rows[0]!.h);
     assert.ok(holder !== null, 'the run took its lock');
@@ -388,13 +400,13 @@ describe('apply against a real server (CLI)', function () {
       'migrations/2026-11-03-notes/up.sql': 'CREATE TABLE notes (id INT NOT NULL PRIMARY KEY);\nINSERT INTO notes (id) SELECT 1 FROM (SELECT SLEEP(3)) AS pause;\n',
     });
     const run = startCli(['apply', '--env', 'local'], { cwd: repo, env: env() });
-    // Wait until the CREATE TABLE is recorded applied (through the lock's connection), then kill
-    // the runner in the middle of the INSERT.
-    for (let i = 0; i < 300; i++) {
+    // Kill the runner in the middle of the INSERT: once the server runs it, and once the CREATE TABLE
+    // before it is recorded applied (through another connection, while the INSERT's batch is open).
+    await running('INSERT INTO notes');
+    await waitFor('2026-11-03-notes statement 1 to be recorded applied', async () => {
       const rows = await query<{ n: number }>("SELECT COUNT(*) AS n FROM changegate_history WHERE change_id = '2026-11-03-notes' AND statements_applied = 1");
-      if (Number(rows[0]!.n) === 1) break;
-      await new Promise((r) => setTimeout(r, 20));
-    }
+      return Number(rows[0]!.n) === 1 ? true : undefined;
+    });
     run.child.kill('SIGKILL');
     await run.done;
     // A durable marker on a DML statement means it did not commit: no question, resume there.

@@ -3,15 +3,18 @@
 // outcome is unknown) must leave every statement applied exactly once. The same property is tested
 // against a real server, with real SIGKILLs, in apply-crash.test.ts.
 import { strict as assert } from 'node:assert';
-import { applyPlan, reconcileInterrupted, resolveInDoubt, type ApplyContext } from '../src/core/apply.js';
+import { applyPlan, resolveInDoubt, type ApplyContext } from '../src/core/apply.js';
 import { combinedChecksum, checksum } from '../src/core/checksum.js';
 import { planEnvironment } from '../src/core/plan.js';
-import type { Change, EnvironmentConfig } from '../src/core/types.js';
+import type { Change, Config, EnvironmentConfig } from '../src/core/types.js';
 import { Crash, MemoryServer, type MemorySession } from './helpers/memory-target.js';
+import { memoryPorts } from './helpers/memory-ports.js';
+import { applyRun } from '../src/core/usecases/apply-run.js';
 
 const env: EnvironmentConfig = {
   name: 'qa', snapshot: 'never', lock_wait_timeout: 5, lock_retries: 0, lock_timeout: 10, snapshot_timeout: 60, snapshot_poll_seconds: 1, line: 1,
 };
+const config: Config = { root: '/repo', file: 'changegate.yaml', database: 'app', server: { min_version: '8.0' }, protected_clusters: [], environments: [env] };
 
 function change(id: string, sqls: string[], verify: Change['verify'] = []): Change {
   const statements = sqls.map((sql, i) => ({ file: `migrations/${id}/up.sql`, line: i + 1, column: 1, sql }));
@@ -43,16 +46,15 @@ function context(session: MemorySession, server: MemoryServer, aside = false, as
   };
 }
 
-/** One apply run as the CLI does it: settle an interrupted run, plan, refuse on problems, apply. */
+/** One apply run: the very use case the CLI runs, on the in-memory target. */
 async function runOnce(server: MemoryServer, opts: { changes?: Change[]; aside?: boolean; asideAfterMs?: number } = {}): Promise<void> {
   const list = opts.changes ?? changes;
-  const session = server.connect();
-  const ctx = context(session, server, opts.aside, opts.asideAfterMs);
-  const byId = new Map(list.map((c) => [c.id, c]));
-  const history = await reconcileInterrupted(byId, await session.history.load(), env.name, ctx);
-  const { plan, problems } = planEnvironment(list, history, env);
-  if (problems.length > 0) throw new Error(problems.map((p) => p.message).join('\n'));
-  await applyPlan(plan, byId, history, ctx);
+  const s = { config, changes: list, byId: new Map(list.map((c) => [c.id, c])), env };
+  await applyRun(s, {
+    runner: { inActions: false, deploymentEnvironment: undefined, approvedBy: undefined },
+    dryRun: false, pullRequest: null, lockTimeoutSec: 0, inFlightWaitMs: 0, pollMs: 0,
+    ...(opts.aside ? { loop: { recordAppliedAfterMs: opts.asideAfterMs ?? 0 } } : {}),
+  }, memoryPorts(server, { aside: !!opts.aside }), {});
 }
 
 describe('apply protocol (in-memory MySQL rules)', () => {
@@ -137,7 +139,8 @@ describe('apply protocol (in-memory MySQL rules)', () => {
       server.strangers.add(id);
       await assert.rejects(runOnce(server, { changes: [ddl] }), {
         message:
-          `2026-11-06-f: statement 1 of 2 was in flight in qa when its connection ${id} was lost, and it may or may not have been applied. ` +
+          'qa: 1 problem(s) stop this run before anything executes:\n' +
+          `  2026-11-06-f: statement 1 of 2 was in flight in qa when its connection ${id} was lost, and it may or may not have been applied. ` +
           'Check the schema, then record what happened: changegate resolve 2026-11-06-f --env qa --statement 1 --applied (or --not-applied)',
       });
       assert.equal(server.committed.history.get(ddl.id)!.status, 'in-doubt');

@@ -12,7 +12,7 @@ import path from 'node:path';
 import { AwsFake, TEST_CREDENTIALS } from './helpers/aws-fake.js';
 import { awsConfig, fakeAwsChildEnv, filesUnder, type AwsEnvSpec } from './helpers/aws-env.js';
 import { makeRepo, manifest, runCli, writeFiles, type CliResult } from './helpers/cli.js';
-import { getServer, type TestServer } from './helpers/mysql-server.js';
+import { getServer, serverCa, type TestServer } from './helpers/mysql-server.js';
 
 const CREATE = '2026-11-01-create-invoices';
 const DROP = '2026-11-02-drop-legacy-note';
@@ -47,10 +47,9 @@ describe('AWS environments end to end (CLI, fake AWS, throwaway server)', functi
   // The writer endpoint: a name the server's certificate covers (SAN DNS:localhost).
   const host = 'localhost';
 
-  before(async function () {
+  before(async () => {
     server = await getServer();
-    if (!server.caFile) this.skip(); // no openssl: no TLS, and AWS environments always use TLS
-    caFile = server.caFile;
+    caFile = serverCa(server); // AWS environments always use TLS
   });
 
   beforeEach(async () => {
@@ -354,6 +353,29 @@ describe('AWS environments end to end (CLI, fake AWS, throwaway server)', functi
       assert.deepEqual(fake.calls.map((c) => c.action), ['DescribeDBClusters'], 'only the look-up that revealed it');
       assert.equal(await connections(), before, 'no connection');
     });
+
+    // The secret an environment names may hold another cluster's credentials: what it says about
+    // its own cluster and host is checked before anything connects with it.
+    // Every piece of a secret is redacted from what the run prints, its host too.
+    for (const [what, field, value, shown] of [
+      ['cluster', 'dbClusterIdentifier', 'prodinvoicingco', 'prodinvoicingco'],
+      ['host', 'host', 'prodinvoicingco.cluster-c9xyz.us-east-2.rds.amazonaws.com', '***'],
+    ] as const) {
+      it(`refuses a secret whose ${what} is the protected cluster's, before connecting`, async () => {
+        fake.setSecret('rds-admin-credentials-corpreportingdb', JSON.stringify({ username, password, host, port: server.port, engine: 'mysql', [field]: value }));
+        writeFiles(repo, { 'changegate.yaml': config({ extra: { corp: { cluster: 'corpreportingdb', schema: prod.name } } }) });
+        const before = await connections();
+        const r = await cli(['apply', '--env', 'corp']);
+        assert.equal(r.code, 1, r.stdout + r.stderr);
+        assert.equal(
+          r.stderr.trim(),
+          `error: refused: environment corp has a secret for ${what} ${shown}, which is the protected cluster prodinvoicingco ` +
+            '(protected_clusters in changegate.yaml); nothing was contacted',
+        );
+        assert.equal(await connections(), before, 'no connection');
+        assert.deepEqual(await tables(prod.name), []);
+      });
+    }
   });
 
   describe('PROD gates', () => {

@@ -12,7 +12,7 @@ import { AwsFake } from './helpers/aws-fake.js';
 import { FakeInstances } from './helpers/aws-fake-instances.js';
 import { fakeAwsChildEnv, filesUnder } from './helpers/aws-env.js';
 import { makeRepo, manifest, runCli, writeFiles, type CliResult } from './helpers/cli.js';
-import { getServer, type TestServer } from './helpers/mysql-server.js';
+import { getServer, serverCa, type TestServer } from './helpers/mysql-server.js';
 
 const CREATE = '2026-11-01-create-invoices';
 const DROP = '2026-11-02-drop-legacy-note';
@@ -40,10 +40,9 @@ describe('RDS MySQL instances (CLI, fake AWS, throwaway server)', function () {
   let password: string;
   const host = 'localhost';
 
-  before(async function () {
+  before(async () => {
     server = await getServer();
-    if (!server.caFile) this.skip(); // no openssl: no TLS, and AWS environments always use TLS
-    caFile = server.caFile;
+    caFile = serverCa(server); // AWS environments always use TLS
   });
 
   beforeEach(async () => {

@@ -263,6 +263,32 @@ describe('snapshot_method: tables (CLI, real server)', function () {
     );
   });
 
+  it('keeps a row whose AUTO_INCREMENT id is 0 at 0, through the backup and the restore', async () => {
+    // An id of 0 is legal but fragile: an INSERT of it gets the next sequence value instead, unless the
+    // session's sql_mode has NO_AUTO_VALUE_ON_ZERO. The UPDATE puts it there without that mode.
+    writeFiles(repo, {
+      ...manifest('2026-11-07-plans', { destructive: true }),
+      'migrations/2026-11-07-plans/up.sql':
+        'CREATE TABLE plans (id INT NOT NULL AUTO_INCREMENT PRIMARY KEY, label VARCHAR(20) NOT NULL) ENGINE=InnoDB;\n' +
+        "INSERT INTO plans (id, label) VALUES (1, 'free'), (2, 'team'), (3, 'business');\n" +
+        'UPDATE plans SET id = 0 WHERE id = 1;\n',
+    });
+    assert.equal((await cli('apply', '--env', 'local')).code, 0);
+    const rows = () => query<{ id: number; label: string }>('SELECT id, label FROM plans ORDER BY id');
+    const before = [{ id: 0, label: 'free' }, { id: 2, label: 'team' }, { id: 3, label: 'business' }];
+    assert.deepEqual(await rows(), before);
+    writeFiles(repo, { ...manifest('2026-11-08-drop-plans', { destructive: true }), 'migrations/2026-11-08-drop-plans/up.sql': 'DROP TABLE plans;\n' });
+    const dropped = await cli('apply', '--env', 'local');
+    assert.equal(dropped.code, 0, dropped.stderr + dropped.stdout);
+    const id = /^backup: (\S+) holds plans \(3 rows\)$/m.exec(dropped.stdout)?.[1];
+    assert.ok(id, dropped.stdout);
+    const copy = await server.adminQuery<{ id: number; label: string }>(`SELECT id, label FROM \`${backupSchema}\`.\`${id!.split('.')[1]}_plans\` ORDER BY id`);
+    assert.deepEqual(copy.map((r) => [Number(r.id), r.label]), [[0, 'free'], [2, 'team'], [3, 'business']], 'the copy keeps id 0');
+    const restored = await cli('restore', '2026-11-08-drop-plans', '--env', 'local');
+    assert.equal(restored.code, 0, restored.stderr + restored.stdout);
+    assert.deepEqual(await rows(), before, 'restore keeps id 0');
+  });
+
   it('refuses restore without the approval an environment requires, before connecting', async () => {
     writeFiles(repo, { 'changegate.yaml': localConfig(`    snapshot: destructive\n    approval: required\n    backup_schema: ${backupSchema}`) });
     const r = await cli('restore', '2026-11-02-seed', '--env', 'local');

@@ -5,7 +5,7 @@ import { execFileSync } from 'node:child_process';
 import { chmodSync, existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { gitHead, headFromFiles } from '../src/cli/flow.js';
+import { gitHead, headFromFiles } from '../src/adapters/git/head.js';
 
 describe('the commit recorded as the operator\'s', () => {
   let dir: string;

@@ -6,7 +6,7 @@ import { ChangegateError, RefusedError, UsageError } from '../src/core/errors.js
 import { StatementError } from '../src/core/ports.js';
 import { connectTarget, parseTargetUrl, type Target } from '../src/adapters/mysql/connect.js';
 import { describeVersion, parseServerVersion } from '../src/adapters/mysql/version.js';
-import { getServer, type TestServer } from './helpers/mysql-server.js';
+import { getServer, serverCa, type TestServer } from './helpers/mysql-server.js';
 
 const TLS_FAILED =
   "cannot connect to local: self-signed certificate in certificate chain (the server's TLS certificate did not verify; trust its CA with tls.ca_file, or ssl-ca in a URL)";
@@ -130,16 +130,17 @@ describe('mysql adapter: connecting and guards', function () {
 describe('mysql adapter: TLS', function () {
   let server: TestServer;
   let schema: { name: string; url: string; drop(): Promise<void> };
+  let caFile: string;
 
-  before(async function () {
+  before(async () => {
     server = await getServer();
-    if (!server.caFile) this.skip();
+    caFile = serverCa(server);
     schema = await server.freshSchema('tls');
   });
   after(async () => schema?.drop());
 
   it('uses verified TLS when the URL asks, with the CA it names', async () => {
-    const t = await connectTarget(parseTargetUrl(`${schema.url}?ssl=true&ssl-ca=${encodeURIComponent(server.caFile!)}`), opts);
+    const t = await connectTarget(parseTargetUrl(`${schema.url}?ssl=true&ssl-ca=${encodeURIComponent(caFile)}`), opts);
     try {
       const r = await t.session.run("SHOW SESSION STATUS LIKE 'Ssl_cipher'");
       assert.notEqual(r.rows![0]![1], '');
@@ -173,7 +174,7 @@ describe('mysql adapter: TLS', function () {
       ChangegateError,
       TLS_FAILED,
     );
-    const t = await connectTarget({ ...spec, tls: { mode: 'aws', caFile: server.caFile! } }, opts);
+    const t = await connectTarget({ ...spec, tls: { mode: 'aws', caFile } }, opts);
     await t.close();
   });
 

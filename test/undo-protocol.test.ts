@@ -3,13 +3,14 @@
 // crashed at every single operation against the in-memory double with MySQL's commit rules; the
 // rerun (and a person's resolve where the outcome is unknown) runs every statement exactly once.
 import { strict as assert } from 'node:assert';
-import { applyPlan, reconcileInterrupted, resolveInDoubt, type ApplyContext } from '../src/core/apply.js';
+import { resolveInDoubt } from '../src/core/apply.js';
 import { combinedChecksum, checksum } from '../src/core/checksum.js';
-import { planEnvironment } from '../src/core/plan.js';
-import { lifecycleView } from '../src/core/provisional.js';
-import { undoChanges, undoProvisional } from '../src/core/undo.js';
-import type { Change, EnvironmentConfig } from '../src/core/types.js';
+import { abandonRun, type AbandonedChange } from '../src/core/usecases/abandon.js';
+import { applyRun } from '../src/core/usecases/apply-run.js';
+import type { RunEvents } from '../src/core/usecases/ports.js';
+import type { Change, Config, EnvironmentConfig } from '../src/core/types.js';
 import { Crash, MemoryServer } from './helpers/memory-target.js';
+import { memoryPorts } from './helpers/memory-ports.js';
 
 const env: EnvironmentConfig = {
   name: 'qa', snapshot: 'never', lock_wait_timeout: 5, lock_retries: 0, lock_timeout: 10, snapshot_timeout: 60, snapshot_poll_seconds: 1, line: 1, pull_requests: true,
@@ -36,35 +37,22 @@ const OLD = version(["INSERT INTO trace VALUES ('o1')", 'CREATE TABLE o2 (id INT
 const NEW = version(['CREATE TABLE n1 (id INT)', "INSERT INTO trace VALUES ('n2')"], ["INSERT INTO trace VALUES ('never')"]);
 const UNDO = ['u1', 'u2', 'u3', 'u4'];
 
-function context(server: MemoryServer, pr: number | null): ApplyContext {
-  const session = server.connect();
-  return {
-    session, inspector: server, snapshotId: null, lockRetries: 0, inFlightWaitMs: 0, pollMs: 0,
-    operator: { user: 'test', gitCommit: 'f'.repeat(40), runUrl: null, approver: null },
-    ...(pr !== null ? { pullRequest: { number: pr, headCommit: null } } : {}),
-  };
+const config: Config = { root: '/repo', file: 'changegate.yaml', database: 'app', server: { min_version: '8.0' }, protected_clusters: [], environments: [env] };
+const scopeOf = (changes: Change[]) => ({ config, changes, byId: new Map(changes.map((c) => [c.id, c])), env });
+const runner = { inActions: false, deploymentEnvironment: undefined, approvedBy: undefined };
+
+// A clock a second ahead at each reading, so that changes of one run start at different times.
+let clock = Date.parse('2026-12-02T10:00:00Z');
+const now = () => new Date((clock += 1000));
+
+/** `apply --pull-request 7` on a branch with `changes`: the use case the CLI runs. */
+async function applyPr(server: MemoryServer, ...changes: Change[]): Promise<void> {
+  await applyRun(scopeOf(changes), { runner, dryRun: false, pullRequest: 7, lockTimeoutSec: 0, inFlightWaitMs: 0, pollMs: 0, loop: { now } }, memoryPorts(server), {});
 }
 
-/** `apply --pull-request 7` as the CLI runs it: settle, sort by lifecycle, undo, plan, apply. */
-async function applyPr(server: MemoryServer, change: Change): Promise<void> {
-  const ctx = context(server, 7);
-  const loaded = await ctx.session.history.load();
-  const history = await reconcileInterrupted(new Map([[change.id, change], ...undoChanges(loaded)]), loaded, env.name, ctx);
-  const view = lifecycleView([change], history, env, 7);
-  if (view.problems.length > 0) throw new Error(view.problems.map((p) => p.message).join('\n'));
-  for (const rec of view.undo) await undoProvisional(rec, history, env, ctx, 'rolled-back');
-  const { plan, problems } = planEnvironment([change], view.history, env);
-  if (problems.length > 0) throw new Error(problems.map((p) => p.message).join('\n'));
-  await applyPlan(plan, new Map([[change.id, change]]), view.history, ctx);
-}
-
-/** `abandon --pull-request 7` as the CLI runs it, on a branch without the change. */
-async function abandonPr(server: MemoryServer): Promise<void> {
-  const ctx = context(server, null);
-  const history = await ctx.session.history.load();
-  for (const rec of history.filter((r) => r.pullRequest?.number === 7 && r.status === 'provisional')) {
-    await undoProvisional(rec, history, env, ctx, 'abandoned');
-  }
+/** `abandon --pull-request 7`: the use case the CLI runs. */
+async function abandonPr(server: MemoryServer, events: RunEvents = {}): Promise<AbandonedChange[]> {
+  return abandonRun(scopeOf([]), 7, memoryPorts(server), events);
 }
 
 // Reruns `run` after a crash, resolving an in-doubt statement by looking at the trace, as a person would.
@@ -89,7 +77,7 @@ const sqls = new Map([['undo', OLD.rollbackStatements.map((s) => s.sql)], ['new'
 describe('rollback of provisional changes (in-memory MySQL rules)', () => {
   for (const [name, run, expected, status] of [
     ['an amend (the old version rolled back from its recorded statements, then the new one applied)', (s: MemoryServer) => applyPr(s, NEW), [...UNDO, 'n1', 'n2'], 'provisional'],
-    ['an abandon from a branch without the change', (s: MemoryServer) => abandonPr(s), UNDO, 'abandoned'],
+    ['an abandon from a branch without the change', async (s: MemoryServer) => void (await abandonPr(s)), UNDO, 'abandoned'],
   ] as const) {
     it(`${name} survives a crash at every operation`, async () => {
       const prepared = async () => {
@@ -136,5 +124,81 @@ describe('rollback of provisional changes (in-memory MySQL rules)', () => {
     server.committed.trace = [];
     await applyPr(server, NEW);
     assert.ok(!server.committed.trace.includes('never'));
+  });
+
+  describe('abandon', () => {
+    // Two changes of one pull request where the second builds on the first: undone newest first.
+    const A = { ...version(['CREATE TABLE a1 (id INT)'], ["INSERT INTO trace VALUES ('undo-a')"]), id: '2026-12-02-a' };
+    const B = { ...version(['CREATE TABLE b1 (id INT)'], ["INSERT INTO trace VALUES ('undo-b')"]), id: '2026-12-03-b', depends_on: ['2026-12-02-a'] };
+
+    it('rolls back two dependent changes of one pull request newest first, and says so', async () => {
+      const server = new MemoryServer();
+      await applyPr(server, A, B);
+      server.committed.trace = [];
+      const lines: string[] = [];
+      const rows = await abandonPr(server, { info: (l) => lines.push(l) });
+      assert.deepEqual(server.committed.trace, ['undo-b', 'undo-a']);
+      assert.deepEqual(rows, [
+        { id: '2026-12-03-b', result: 'rolled-back', objects: [] },
+        { id: '2026-12-02-a', result: 'rolled-back', objects: [] },
+      ]);
+      assert.deepEqual(lines, [
+        '2026-12-03-b: rolling back with its 1 recorded rollback statement(s) (pull request #7)',
+        '2026-12-03-b: rolled back and recorded abandoned in qa',
+        '2026-12-02-a: rolling back with its 1 recorded rollback statement(s) (pull request #7)',
+        '2026-12-02-a: rolled back and recorded abandoned in qa',
+      ]);
+      assert.deepEqual([...server.committed.history.values()].filter((r) => !r.changeId.includes(':')).map((r) => r.status), ['abandoned', 'abandoned']);
+    });
+
+    it('an amend of both undoes them newest first before applying the new versions', async () => {
+      const server = new MemoryServer();
+      await applyPr(server, A, B);
+      server.committed.trace = [];
+      const A2 = { ...version(['CREATE TABLE a2 (id INT)'], ["INSERT INTO trace VALUES ('undo-a2')"]), id: A.id };
+      const B2 = { ...version(['CREATE TABLE b2 (id INT)'], ["INSERT INTO trace VALUES ('undo-b2')"]), id: B.id, depends_on: [A.id] };
+      await applyPr(server, A2, B2);
+      assert.deepEqual(server.committed.trace, ['undo-b', 'undo-a', 'a2', 'b2']);
+    });
+
+    it('leaves an in-doubt change with 0 statements applied to a person: its first statement may have run', async () => {
+      const D = { ...version(['CREATE TABLE d1 (id INT)', 'CREATE TABLE d2 (id INT)'], ["INSERT INTO trace VALUES ('undo-d')"]), id: '2026-12-04-d' };
+      let server: MemoryServer | undefined;
+      // A runner that died while statement 1 (DDL) was in flight: its marker is durable, its connection gone.
+      for (let at = 1; at < 30 && !server; at++) {
+        const s = new MemoryServer();
+        s.crashAt = at;
+        await assert.rejects(applyPr(s, D), Crash);
+        s.crashAt = 0;
+        const row = s.committed.history.get(D.id);
+        if (row?.status === 'running' && row.inFlight === 1 && row.statementsApplied === 0) server = s;
+      }
+      assert.ok(server, 'no crash point leaves statement 1 in flight');
+      server.committed.trace = [];
+      const lines: string[] = [];
+      await assert.rejects(abandonPr(server, { info: (l) => lines.push(l) }), {
+        message:
+          'pull request #7: 1 change(s) recorded abandoned in qa but not rolled back; clean up what they left by hand:\n' +
+          '  2026-12-04-d: it is in doubt with 0 of 2 statement(s) applied; it touched d1, d2',
+      });
+      assert.deepEqual(lines, []);
+      assert.deepEqual(server.committed.trace, []);
+      const row = server.committed.history.get(D.id)!;
+      assert.equal(row.status, 'abandoned');
+      assert.match(row.error!, /^abandoned with pull request #7 by test but not rolled back \(it is in doubt with 0 of 2 statement\(s\) applied\); clean up by hand: d1, d2$/);
+    });
+
+    it('records a change none of whose statements ran as abandoned, with nothing to undo', async () => {
+      const E = { ...version(["INSERT INTO trace VALUES ('DEADLOCK')"], ["INSERT INTO trace VALUES ('undo-e')"]), id: '2026-12-05-e' };
+      const server = new MemoryServer();
+      server.deadlocks = 1;
+      await assert.rejects(applyPr(server, E), /statement 1 of 1 failed/);
+      assert.equal(server.committed.history.get(E.id)!.statementsApplied, 0);
+      const lines: string[] = [];
+      const rows = await abandonPr(server, { info: (l) => lines.push(l) });
+      assert.deepEqual(rows, [{ id: E.id, result: 'rolled-back', objects: [] }]);
+      assert.deepEqual(lines, ['2026-12-05-e: abandoned; none of its statements had run in qa']);
+      assert.deepEqual(server.committed.trace, []);
+    });
   });
 });

@@ -20,7 +20,7 @@ import { parse as parseYaml } from 'yaml';
 import { AwsFake, TEST_CREDENTIALS } from './helpers/aws-fake.js';
 import { awsConfig, fakeAwsChildEnv, filesUnder } from './helpers/aws-env.js';
 import { BIN, makeRepo, writeFiles } from './helpers/cli.js';
-import { getServer, type TestServer } from './helpers/mysql-server.js';
+import { getServer, serverCa, type TestServer } from './helpers/mysql-server.js';
 import { Recorder } from './helpers/recorder.js';
 import { condition, evaluate, expand, fakeSha, parseExpression, replayWorkflow, type ReplayEvent, type StepRecord, type WorkflowRun } from './helpers/replay.js';
 
@@ -100,10 +100,9 @@ describe('workflow replay: the pipeline as GitHub Actions runs it', function () 
   const host = 'localhost';
   const runs: WorkflowRun[] = [];
 
-  before(async function () {
+  before(async () => {
     server = await getServer();
-    if (!server.caFile) this.skip(); // AWS environments always use TLS
-    caFile = server.caFile;
+    caFile = serverCa(server); // AWS environments always use TLS
   });
 
   beforeEach(async () => {

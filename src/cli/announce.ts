@@ -1,21 +1,8 @@
 // Telling the team and recording the teammate's approval: Slack on start, success and failure, and
 // the deployment approver from GitHub. Neither ever fails a deploy; problems become warnings.
-import type { Plan } from '../core/plan-types.js';
-import { RefusedError } from '../core/errors.js';
-import type { Config, EnvironmentConfig } from '../core/types.js';
+import type { Config } from '../core/types.js';
+import type { Announcement, Approvals } from '../core/usecases/ports.js';
 import type { CommandContext } from './context.js';
-
-/** One moment of a run to tell the team about. */
-export interface Announcement {
-  phase: 'start' | 'success' | 'failure';
-  environment: string;
-  plan: Plan;
-  approver: string | null;
-  runUrl: string | null;
-  snapshotId?: string | null;
-  error?: string;
-  changeId?: string;
-}
 
 /** Posts to Slack when `notify.slack` names a webhook variable that is set; warns on failure. */
 export async function announce(ctx: CommandContext, config: Config, a: Announcement): Promise<void> {
@@ -39,18 +26,6 @@ export async function announce(ctx: CommandContext, config: Config, a: Announcem
   if (warning) ctx.out.warn(warning);
 }
 
-/** Who approved a run: the deployment approver and the PR's reviewers (GitHub's ApprovalRecord). */
-export interface Approvals {
-  approver: string | null;
-  reviewers: string[];
-}
-
-/** The approvals as one history value: `alice, reviewer:bob`; null when nobody is known. */
-export function approverText(found: Approvals): string | null {
-  const parts = [found.approver, ...found.reviewers.filter((r) => r !== found.approver).map((r) => `reviewer:${r}`)].filter(Boolean);
-  return parts.length > 0 ? parts.join(', ') : null;
-}
-
 /**
  * In a GitHub Actions job with a token: who approved this run's deployment and the PR's reviewers,
  * for the history and the summary. Null outside Actions or when the lookup fails (a warning).
@@ -72,20 +47,4 @@ export async function ciApprovals(ctx: CommandContext): Promise<Approvals | null
     ctx.out.warn(`could not read this run's approvals from GitHub: ${err instanceof Error ? err.message : String(err)}`);
     return null;
   }
-}
-
-/**
- * The approvals of this run, refusing (exit 1) an `approval: required` environment in GitHub Actions
- * when GitHub reports no approved deployment review and no `--approved-by` was given: the GitHub
- * environment is only a gate when it has required reviewers, so apply and restore insist on the review.
- */
-export async function requireCiApproval(ctx: CommandContext, env: EnvironmentConfig, approvedBy: string | undefined): Promise<Approvals | null> {
-  const approvals = await ciApprovals(ctx);
-  if (env.approval === 'required' && ctx.env.GITHUB_ACTIONS === 'true' && !approvedBy && !approvals?.approver) {
-    throw new RefusedError(
-      `refused: ${env.name} requires approval, but GitHub reports no approved deployment review of this run for environment ${env.name}; ` +
-        `give the ${env.name} environment required reviewers (and the job actions: read and GITHUB_TOKEN)`,
-    );
-  }
-  return approvals;
 }

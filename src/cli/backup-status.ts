@@ -1,7 +1,7 @@
 // The backups `status` lists for a `snapshot_method: tables` environment, with their sizes.
 import type { EnvironmentConfig } from '../core/types.js';
 import type { MysqlConnection } from '../adapters/mysql/connection.js';
-import { size } from './backup-step.js';
+import { size } from '../core/usecases/protect.js';
 import { backupSettings, snapshotMethod } from '../core/manifest/backup-fields.js';
 import { thousands } from '../core/numbers.js';
 

@@ -1,13 +1,12 @@
 // The impact step plan and apply share: read the facts of the tables a plan touches on a reader
-// connection, judge each statement, run the pre-checks that can run now, and (in apply) run a
-// change's checks right before it starts, refusing it with the numbers when one fails.
-import { RefusedError } from '../core/errors.js';
-import { assessChanges, blocksWrites, tablesToRead } from '../core/impact/assess.js';
-import { impactLine } from '../core/impact/present.js';
+// connection, judge each statement, and run the pre-checks that can run now. Apply's refusal of a
+// change whose checks fail is the core's (usecases/apply-run preflight).
+import { assessChanges, tablesToRead } from '../core/impact/assess.js';
+import { sortChecks } from '../core/impact/findings.js';
 import type { PreCheck } from '../core/impact/checks.js';
-import type { CheckResult, ServerFacts, TableFacts } from '../core/impact/types.js';
+import type { ServerFacts, TableFacts } from '../core/impact/types.js';
 import type { Plan, PlannedChange } from '../core/plan-types.js';
-import type { Diagnostic } from '../core/types.js';
+import type { ImpactPort } from '../core/usecases/ports.js';
 import type { MysqlConnection } from '../adapters/mysql/connection.js';
 import type { CommandContext } from './context.js';
 import type { PlanResult } from '../core/plan.js';
@@ -15,8 +14,6 @@ import { planWithGates, readTarget, type Scope } from './flow.js';
 import type { LifecycleView } from '../core/provisional.js';
 import type { OpenEnvironment } from './target.js';
 
-/** The code of the annotation on a statement that blocks writes. */
-export const BLOCKING_CODE = 'CG400';
 
 /** A reader on the target and the server's rules flavour, for one command. */
 export interface ImpactSession {
@@ -79,23 +76,10 @@ export async function assessPlan(ctx: CommandContext, s: Scope, session: ImpactS
   }
 }
 
-/**
- * Right before a change starts: its facts read again (earlier changes of the run are applied now),
- * its impact and bound judged again, its pre-checks run. A failing one refuses the change before its
- * first statement, with the numbers; nothing is written for it.
- */
-export async function preflight(ctx: CommandContext, s: Scope, session: ImpactSession, change: PlannedChange): Promise<void> {
-  await assessPlan(ctx, s, session, { environment: s.env.name, snapshot: { required: false, reason: '' }, changes: [change], applied: [] }, { checks: true });
-  const failed = (change.checks ?? []).filter((k) => k.outcome === 'fail');
-  // The failures go into the refusal below; the warnings are said here, once.
-  for (const k of change.checks ?? []) if (k.outcome === 'warn') ctx.out.warn(`${change.id}: statement ${k.statement} ${k.code}: ${k.message}`);
-  if (failed.length > 0) {
-    ctx.out.diagnostics(checkDiagnostics(change));
-    throw new RefusedError(
-      `refused: ${change.id} stops before its first statement: ${failed.length} pre-check(s) failed in ${s.env.name}:\n` +
-        failed.map((k) => `  statement ${k.statement} ${k.code}: ${k.message}`).join('\n'),
-    );
-  }
+/** The core's impact port on an open environment: a reader opened now, closed by the caller. */
+export async function impactPort(ctx: CommandContext, s: Scope, open: OpenEnvironment): Promise<ImpactPort> {
+  const session = await openImpact(open);
+  return { assess: (plan, opts) => assessPlan(ctx, s, session, plan, opts), close: () => session.close() };
 }
 
 /** Reads the target's history, plans with the gates, and judges the plan with its pre-checks (plan and comment). */
@@ -117,33 +101,5 @@ export async function planWithImpact(ctx: CommandContext, s: Scope, pr: number |
   }
 }
 
-/** Checks by statement, then code. */
-export function sortChecks(checks: CheckResult[]): CheckResult[] {
-  return [...checks].sort((a, b) => a.statement - b.statement || (a.code < b.code ? -1 : a.code > b.code ? 1 : 0));
-}
 
-/**
- * The risks as findings on the SQL line of their statement, for `--format github` annotations: each
- * statement that blocks writes (CG400), and each failed or warning check.
- */
-export function riskDiagnostics(change: PlannedChange): Diagnostic[] {
-  const out: Diagnostic[] = [];
-  for (const st of change.statements) {
-    if (!st.impact || st.n < change.resumeFrom || !blocksWrites(st.impact)) continue;
-    out.push({ code: BLOCKING_CODE, severity: 'warning', file: st.file, line: st.line, column: 1, message: `${impactLine(st.impact)}${st.reason ? `: ${st.reason}` : ''}`, destructive: false });
-  }
-  out.push(...checkDiagnostics(change));
-  return out;
-}
 
-/** The failed and warning checks as findings on their statement's line. */
-export function checkDiagnostics(change: PlannedChange): Diagnostic[] {
-  const out: Diagnostic[] = [];
-  for (const k of change.checks ?? []) {
-    if (k.outcome === 'pass') continue;
-    const st = change.statements[k.statement - 1];
-    if (!st) continue;
-    out.push({ code: k.code, severity: k.outcome === 'fail' ? 'error' : 'warning', file: st.file, line: st.line, column: 1, message: k.message, destructive: false });
-  }
-  return out;
-}

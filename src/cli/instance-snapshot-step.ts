@@ -1,4 +1,4 @@
-// Invariant 4 for an RDS MySQL instance: before a destructive change runs where the policy asks for
+// For an RDS MySQL instance: before a destructive change runs where the policy asks for
 // it, a DB snapshot of the instance must have reached `available`. As for clusters, a snapshot the
 // `snapshot` step took earlier in the same deployment is reused, never doubled.
 import { RefusedError } from '../core/errors.js';

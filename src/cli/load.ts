@@ -8,6 +8,7 @@ import { ChangegateError, UsageError } from '../core/errors.js';
 import { refuseProtected } from '../core/guards.js';
 import { loadConfig } from '../core/manifest/index.js';
 import { validateRepository } from '../core/validate.js';
+import { environmentOf } from '../core/usecases/gates.js';
 import type { Change, Config, EnvironmentConfig } from '../core/types.js';
 import type { CommandContext } from './context.js';
 import { diagnosticLine } from './render.js';
@@ -40,16 +41,12 @@ export function loadRepoOrFail(ctx: CommandContext): { config: Config; changes: 
 
 /** The named environment, or exit 2 listing the configured ones. */
 export function environment(config: Config, name: string): EnvironmentConfig {
-  const env = config.environments.find((e) => e.name === name);
-  if (!env) {
-    throw new UsageError(`unknown environment "${name}"; ${config.file} configures ${config.environments.map((e) => e.name).join(', ')}`);
-  }
-  return env;
+  return environmentOf(config, name);
 }
 
 /**
- * Nothing connects to a protected cluster, so this runs before anything else, even before validation: a run whose environment names a protected
- * cluster (as its cluster or inside its secret id) is refused with exit 1, although `validate` also
+ * Nothing connects to a protected cluster: checked before anything else, even before validation, a
+ * run whose environment names a protected cluster (as its cluster or inside its secret id) is refused with exit 1, although `validate` also
  * reports the same config as invalid (CG023). A config that does not parse is left to validation.
  */
 export function refuseProtectedEarly(ctx: CommandContext, envName: string): void {

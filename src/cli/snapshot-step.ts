@@ -1,4 +1,4 @@
-// Invariant 4's snapshot half: before a destructive change runs where the policy asks for it, a
+// Before a destructive change runs where the policy asks for protection, a
 // cluster snapshot must have reached `available`. A snapshot that the `snapshot` step took earlier
 // in the same workflow is reused, never doubled.
 import { RefusedError } from '../core/errors.js';

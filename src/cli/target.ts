@@ -4,7 +4,6 @@
 import path from 'node:path';
 import { UsageError } from '../core/errors.js';
 import { refuseProtected } from '../core/guards.js';
-import { registerSecret } from '../core/redact.js';
 import type { Config, EnvironmentConfig } from '../core/types.js';
 import type { Target, TargetSpec } from '../adapters/mysql/connect.js';
 import type { AwsClients } from '../adapters/aws/clients.js';
@@ -68,7 +67,7 @@ export async function resolveEnvironment(
   }
   const { parseTargetUrl } = await import('../adapters/mysql/connect.js');
   const spec = parseTargetUrl(url, env.name);
-  registerSecret(spec.password);
+  // Registers the password for redaction and, inside GitHub Actions, has the runner mask it.
   ctx.out.secret(spec.password);
   refuseProtected(config, env, spec.host, 'points at host');
   if (env.schema) spec.schema = env.schema;

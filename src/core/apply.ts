@@ -7,11 +7,13 @@
 //   2. run statement k.
 //      - dml: its effect and the next statement's write commit together, so "k applied" is durable
 //        exactly when k's effect is. DML statements batch in one transaction until the next DDL
-//        statement (or BATCH_MAX / BATCH_MS, when a plain COMMIT makes a marker on a dml statement
-//        that has not run durable). A DDL statement followed by a batch is recorded applied
-//        through another connection (recordApplied) once the batch outlives 100 ms or grows to a
-//        second statement, or else by a commit here before the batch: a crash inside a batch
-//        never puts a finished DDL statement in doubt beyond those first 100 ms.
+//        statement, or until the batch reaches its size or age limit (batchMaxStatements,
+//        batchMaxMs: 500 statements, 1000 ms by default): then the marker of the next dml
+//        statement, which has not run, is written first and committed with the batch, so the
+//        durable record names the statement to resume at. A DDL statement followed by a batch is
+//        recorded applied through another connection (recordApplied) once the batch outlives
+//        100 ms or grows to a second statement, or else by a commit here before the batch: a crash
+//        inside a batch never puts a finished DDL statement in doubt beyond those first 100 ms.
 //      - ddl: MySQL commits implicitly right before it starts, which makes the marker durable
 //        exactly when statement k begins.
 //      - anything else (SET, CALL, ANALYZE...), which may or may not commit on its own: the marker
@@ -20,6 +22,10 @@
 // So a durable marker on a dml statement proves it did not commit (resume there), and a durable
 // marker on a ddl statement means it started: on a rerun, if its connection is still in the
 // processlist we wait for it, otherwise the change is in-doubt until a person resolves it.
+// The history writes and commit points around each statement (its marker before, its record after,
+// the DML batch they span) are the operations of ApplyBatch (apply-batch.ts), so that applyChange
+// below reads as the protocol: marker, run, record.
+import { ApplyBatch, BATCH_DEFAULTS } from './apply-batch.js';
 import { ApplyError, RefusedError } from './errors.js';
 import { statementTraits } from './lint/index.js';
 import { inFlightMayHaveRun } from './plan.js';
@@ -59,7 +65,7 @@ export interface ApplyContext {
   now?: () => Date;
   sleep?: (ms: number) => Promise<void>;
   events?: ApplyEvents;
-  /** Whether the run lock is still held; checked before each change (invariant 2). */
+  /** Whether the run lock is still held; checked before each change, so two runners never apply at once. */
   lockHeld?: () => Promise<boolean>;
   /**
    * Records "statement `applied` is done, `inFlight` next" on another connection, committed there at
@@ -88,15 +94,21 @@ export interface ApplyContext {
    * and its rollback statements as they are now, and ends `provisional` instead of `applied`.
    */
   pullRequest?: { number: number; headCommit: string | null };
+  /**
+   * Most DML statements one transaction holds before the loop commits it on its own (default 500):
+   * a batch holds its row locks until its commit.
+   */
+  batchMaxStatements?: number;
+  /** Oldest, in ms, a DML batch gets before the loop commits it on its own (default 1000; 0: each DML statement commits alone). */
+  batchMaxMs?: number;
+  /** The clock a batch's age is read on, in ms (default `Date.now`). */
+  batchClock?: () => number;
 }
 
 // MySQL/MariaDB error numbers that mean "gave up on a lock": 1205 lock wait timeout (a metadata lock
 // for DDL), 1213 deadlock. Safe to retry: the statement (or, for a deadlock, the transaction, which
 // the loop then replays from its first statement) left nothing behind.
 const LOCK_WAIT_ERRNOS = new Set([1205, 1213]);
-// Bounds of a batch of DML statements in one transaction: row locks are held no longer than this.
-const BATCH_MAX = 500;
-const BATCH_MS = 1000;
 
 // Two readings of one boot time (server clock minus Uptime) differ by up to a second of rounding.
 const BOOT_TOLERANCE_MS = 2000;
@@ -253,125 +265,57 @@ async function applyChange(
   await session.history.put(rec);
   await session.commit();
 
+  await runStatements(change, planned, rec, t0, ctx);
+  await verifyChange(change, planned, rec, t0, ctx);
+  rec.status = ctx.pullRequest ? 'provisional' : 'applied';
+  rec.inFlight = null;
+  rec.failedStatement = null;
+  rec.error = null;
+  rec.connectionId = session.connectionId;
+  rec.finishedAt = now();
+  rec.durationMs = Date.now() - t0;
+  await session.history.put(rec);
+  await session.commit();
+}
+
+// Runs statements resumeFrom..n of a change, each between its marker and its record; every one is
+// applied and recorded when it resolves. Rejects with an ApplyError after recording a failure.
+async function runStatements(change: Change, planned: PlannedChange, rec: HistoryRecord, t0: number, ctx: ApplyContext): Promise<void> {
+  const { session } = ctx;
   const total = change.statements.length;
-  // dirty: the open transaction holds DML statements not committed yet, from batchStart on;
-  // lastWrite: the last history write in it, visible only to this session.
-  let dirty = false;
-  let batchStart = 0;
-  let batchOpened = 0;
-  let lastWrite: string | null = null;
-  const write = async (applied: number, inFlight: number | null) => {
-    await session.history.progress(change.id, applied, inFlight, session.connectionId);
-    lastWrite = `${applied}/${inFlight}`;
-  };
-  const commitPoint = async () => {
-    await session.commit();
-    dirty = false;
-    lastWrite = null;
-    settleAside();
-  };
-  let afterDdl = false; // the statement before ran as schema DDL in this run, not yet recorded applied
-  // A finished DDL statement waiting to be recorded through ctx.recordApplied: on a timer, when the
-  // batch after it grows to a second statement, or by the batch's own commit point, whichever is first.
-  let aside: { applied: number; fired: boolean } | null = null;
-  // One timer per change, re-armed for each DDL statement (a timer per statement costs more than the
-  // statement's own bookkeeping); when it fires with nothing aside, it does nothing.
-  let asideTimer: ReturnType<typeof setTimeout> | null = null;
-  const fireAside = (): Promise<void> => {
-    if (!aside || aside.fired || !ctx.recordApplied) return Promise.resolve();
-    aside.fired = true;
-    return ctx.recordApplied(change.id, aside.applied, aside.applied + 1, session.connectionId).catch(() => undefined);
-  };
-  const settleAside = () => {
-    aside = null;
-  };
-  let attempt = 1;
-  let retryAt = 0; // the statement a retry started from: attempts count until the run gets past it
+  const batch = new ApplyBatch(session, change.id, {
+    maxStatements: ctx.batchMaxStatements ?? BATCH_DEFAULTS.statements,
+    maxMs: ctx.batchMaxMs ?? BATCH_DEFAULTS.ms,
+    clock: ctx.batchClock ?? Date.now,
+    recordApplied: ctx.recordApplied,
+    recordAppliedAfterMs: ctx.recordAppliedAfterMs ?? 100,
+  });
   let k = planned.resumeFrom;
   try {
     while (k <= total) {
       const stmt = change.statements[k - 1]!;
-      const { kind, implicit } = statementTraits(stmt);
-      if (kind === 'dml') {
-        // DML statements share a transaction until the next DDL statement commits it implicitly, or
-        // until the batch is big or old enough for a COMMIT of its own; only the write before a commit
-        // point can become durable, so the others are skipped. The one exception is a marker before
-        // the batch's second statement: if a later one fails, it shows whether the server kept the
-        // batch (statement rollback) or undid all of it (a deadlock).
-        if (dirty && (k - batchStart >= BATCH_MAX || Date.now() - batchOpened >= BATCH_MS)) {
-          await write(k - 1, k);
-          await commitPoint();
-        }
-        if (!dirty && afterDdl) {
-          // Record the DDL statement before it as applied now: else a crash anywhere in this batch
-          // would leave that finished statement in doubt until the batch's commit point.
-          await write(k - 1, k);
-          await commitPoint();
-        }
-        if (!dirty) {
-          batchStart = k;
-          batchOpened = Date.now();
-        } else if (lastWrite === null) {
-          // The batch goes on: record the DDL statement before it first, as our marker is about to
-          // hold that row until the batch commits.
-          await fireAside();
-          await write(k - 1, k);
-        }
-      } else if (implicit) {
-        // This statement's implicit commit records everything before it.
-        settleAside();
-        await write(k - 1, k);
-      } else {
-        // A statement that may or may not commit on its own (SET, CALL, ANALYZE, GRANT...) runs
-        // between two commit points of its own, so no batch ever spans it: whatever it commits
-        // inside, what was recorded before it is durable and nothing before it can be undone.
-        await write(k - 1, k);
-        await commitPoint();
-      }
+      const traits = statementTraits(stmt);
+      await batch.marker(k, traits); // 1. the marker: k-1 applied, k in flight
       ctx.events?.statementStarted?.(planned, k, total, Date.now() - t0);
       try {
-        await session.run(stmt.sql);
+        await session.run(stmt.sql); // 2. run
       } catch (err) {
         const e = err instanceof StatementError ? err : new StatementError(String(err), undefined, undefined, false);
         if (e.connectionLost) {
           // The history cannot be written on a dead session; the durable marker already tells the
           // next run that statement k was in flight, and that run decides with the processlist.
-          // A finished DDL statement waiting aside is recorded now (the lost batch after it never
-          // committed), so that the next run resumes after it instead of asking about it.
-          await fireAside();
+          await batch.connectionLost();
           throw new ApplyError(
             `${change.id}: the connection was lost while statement ${k} (${stmt.file}:${stmt.line}) was in flight: ${e.message}. ` +
               `Run apply again: it checks whether the statement is still running and stops for a decision if its outcome is unknown`,
             change.id, stmt.file, stmt.line, k, { cause: err },
           );
         }
-        let applied = k - 1;
-        if (kind === 'dml') {
-          // The server undid the statement, or (a deadlock, a timeout with innodb_rollback_on_timeout)
-          // the whole transaction: our last write, visible only inside it, tells which.
-          let intact = false;
-          if (lastWrite !== null) {
-            const row = (await session.history.load()).find((r) => r.changeId === change.id);
-            intact = `${row?.statementsApplied}/${row?.inFlight}` === lastWrite;
-          }
-          if (!intact) {
-            await session.rollback();
-            applied = batchStart - 1;
-            dirty = false;
-            lastWrite = null;
-          }
-        } else if (!implicit) {
-          // Only the failed statement's own effects can be in the transaction.
-          await session.rollback();
-          lastWrite = null;
-        }
-        // A schema DDL statement that failed left nothing behind (MySQL 8's atomic DDL; MariaDB's
-        // DROP TABLE of several tables is the exception, and the session's error names what it
-        // dropped), and the transaction before it is kept either way: nothing to undo.
-        if (e.errno !== undefined && LOCK_WAIT_ERRNOS.has(e.errno) && attempt <= ctx.lockRetries) {
+        const applied = await batch.failed(k, traits);
+        const attempt = e.errno !== undefined && LOCK_WAIT_ERRNOS.has(e.errno) ? batch.retry(k, ctx.lockRetries) : null;
+        if (attempt !== null) {
+          // Again from the first statement the failure undid.
           ctx.events?.statementRetry?.(planned, k, attempt, e.message);
-          attempt++;
-          retryAt = Math.max(retryAt, k);
           k = applied + 1;
           continue;
         }
@@ -382,37 +326,22 @@ async function applyChange(
           change.id, stmt.file, stmt.line, k, { cause: err },
         );
       }
-      if (kind === 'dml') {
-        dirty = true;
-      } else if (implicit) {
-        // Schema DDL committed everything, the marker of the next statement starts a new transaction.
-        dirty = false;
-        lastWrite = null;
-        const next = change.statements[k];
-        if (next && ctx.recordApplied && statementTraits(next).kind === 'dml') {
-          aside = { applied: k, fired: false };
-          const after = ctx.recordAppliedAfterMs ?? 100;
-          if (after <= 0) void fireAside();
-          else if (asideTimer) asideTimer.refresh();
-          else if (Number.isFinite(after)) asideTimer = setTimeout(() => void fireAside(), after).unref();
-        }
-      } else {
-        await write(k, null);
-        await commitPoint();
-      }
-      afterDdl = implicit && aside === null;
-      if (k >= retryAt) attempt = 1;
+      const next = change.statements[k]; // 3. its record
+      await batch.record(k, traits, next !== undefined && statementTraits(next).kind === 'dml');
       k++;
     }
   } finally {
-    // Whatever ended the loop also ended the batch a pending record was for.
-    if (asideTimer) clearTimeout(asideTimer);
-    aside = null;
+    batch.close();
   }
-  await session.history.progress(change.id, total, null, session.connectionId);
-  await session.commit();
+  await batch.finish(total);
   rec.statementsApplied = total;
+}
 
+// Runs the change's verify queries after its statements, recording a failure (the change stays
+// resumable at its verify) when one fails or does not match.
+async function verifyChange(change: Change, planned: PlannedChange, rec: HistoryRecord, t0: number, ctx: ApplyContext): Promise<void> {
+  const { session } = ctx;
+  const total = change.statements.length;
   for (const v of change.verify) {
     let actual: unknown;
     try {
@@ -445,15 +374,6 @@ async function applyChange(
     }
   }
   await session.rollback(); // verify queries read only; end their snapshot
-  rec.status = ctx.pullRequest ? 'provisional' : 'applied';
-  rec.inFlight = null;
-  rec.failedStatement = null;
-  rec.error = null;
-  rec.connectionId = session.connectionId;
-  rec.finishedAt = now();
-  rec.durationMs = Date.now() - t0;
-  await session.history.put(rec);
-  await session.commit();
 }
 
 // What the user can do after statement k of total failed with statements 1..applied durable.

@@ -2,8 +2,7 @@
 // applied as provisional while the pull request is open, rolled back and applied again when it is
 // amended, rolled back when it closes unmerged, adopted as applied when it merges. Pure: it reads
 // the history and the repository's changes and says what to undo, what to adopt and what to plan.
-import { touchedNames } from './backup/targets.js';
-import { parseDdl, tablesOf } from './impact/ddl.js';
+import { structureOfSql, type Structure, type TableRef } from './sql/structure.js';
 import type { IntegrityProblem } from './plan.js';
 import type { Change, EnvironmentConfig, HistoryRecord, PullRequestMark, Statement } from './types.js';
 
@@ -22,14 +21,49 @@ export function provisionalMark(change: Change, run: { number: number; headCommi
 /** The tables and objects statements touch, lower-cased and unique, as `schema.name` or `name`. */
 export function touchedObjects(statements: Statement[]): string[] {
   const out = new Set<string>();
-  const add = (schema: string | null | undefined, name: string) => out.add((schema ? `${schema}.${name}` : name).toLowerCase());
   for (const s of statements) {
-    for (const n of touchedNames(s.sql)) add(n.schema, n.name);
-    // touchedNames leaves out additive ALTERs (a restore need not care); a person cleaning up does.
-    const spec = parseDdl(s.sql);
-    if (spec) for (const t of tablesOf(spec)) add(t.schema, t.name);
+    for (const r of touched(structureOfSql(s.sql))) out.add((r.schema !== null ? `${r.schema}.${r.name}` : r.name).toLowerCase());
   }
   return [...out].sort();
+}
+
+// Objects whose definition a DROP or CREATE OR REPLACE takes away, besides tables.
+const DEFINED = new Set(['view', 'procedure', 'function', 'trigger', 'event']);
+
+// Every table or object a statement changes, additive changes included (an INSERT, an index, a
+// trigger on a table): what a person cleaning up an unmerged change must look at.
+function touched(s: Structure): TableRef[] {
+  switch (s.kind) {
+    case 'alter-table':
+      return [...s.targets, ...s.alter!.exchange];
+    case 'alter':
+      return s.object === 'view' ? s.targets : [];
+    case 'drop':
+      if (s.object === 'index') return s.on ? [s.on] : [];
+      return s.object === 'table' || (DEFINED.has(s.object ?? '') && !s.temporary) ? s.targets : [];
+    case 'create': {
+      const out = s.object === 'table' || (s.orReplace && DEFINED.has(s.object ?? '')) ? [...s.targets] : [];
+      if (s.like) out.push(s.like);
+      if (s.on) out.push(s.on);
+      return out;
+    }
+    case 'truncate':
+    case 'optimize':
+    case 'rename-table':
+    case 'update':
+    case 'delete':
+    case 'insert':
+    case 'replace':
+    case 'load':
+      return s.targets;
+    default:
+      return [];
+  }
+}
+
+/** Provisional rows in the order their rollbacks must run: newest first, so a later change is undone before the one it built on. */
+export function newestFirst<T extends Pick<HistoryRecord, 'startedAt' | 'changeId'>>(records: T[]): T[] {
+  return records.sort((a, b) => b.startedAt.getTime() - a.startedAt.getTime() || (a.changeId < b.changeId ? 1 : a.changeId > b.changeId ? -1 : 0));
 }
 
 /** What an apply does with the pull-request rows of the history before it plans. */
@@ -100,7 +134,7 @@ export function lifecycleView(changes: Change[], history: HistoryRecord[], env: 
     }
     others.push(rec);
   }
-  view.undo.sort((a, b) => b.startedAt.getTime() - a.startedAt.getTime() || (a.changeId < b.changeId ? 1 : -1));
+  newestFirst(view.undo);
   if (pr !== null) view.notes = overlapNotes(changes, others, view.history, env);
   return view;
 }

@@ -7,7 +7,21 @@
 // server; this double only models the rules above.
 import type { ExpectedStatement, HistoryWriter, ProcessInfo, RunResult, ServerIdentity, ServerInspector, TargetSession } from '../../src/core/ports.js';
 import { StatementError } from '../../src/core/ports.js';
-import type { HistoryRecord } from '../../src/core/types.js';
+import { checksum, combinedChecksum } from '../../src/core/checksum.js';
+import type { Change, HistoryRecord } from '../../src/core/types.js';
+
+/** A change of the given statements (one per line of its up.sql), as the loader builds it, for the apply loop on this target. */
+export function memoryChange(id: string, sqls: string[], verify: Change['verify'] = []): Change {
+  const statements = sqls.map((sql, i) => ({ file: `migrations/${id}/up.sql`, line: i + 1, column: 1, sql }));
+  const body = sqls.join(';\n');
+  const fileChecksums = { [`changes/${id}.yaml`]: checksum(id), [`migrations/${id}/up.sql`]: checksum(body) };
+  return {
+    id, file: `changes/${id}.yaml`, title: id, ticket: 'INV-1', destructive: false,
+    apply: [{ path: `migrations/${id}/up.sql`, content: body, checksum: checksum(body) }], rollback: [], verify,
+    depends_on: [], lint: { ignore: [] }, statements, rollbackStatements: [],
+    checksum: combinedChecksum(Object.entries(fileChecksums).map(([name, c]) => ({ name, checksum: c }))), fileChecksums,
+  };
+}
 
 /** Thrown by a session when the test's crash point is reached: the runner "dies" there. */
 export class Crash extends Error {}

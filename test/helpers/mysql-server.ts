@@ -1,6 +1,6 @@
 // A throwaway MySQL-compatible server for tests and the demo: fresh datadir under the OS temp folder,
-// a free loopback port, a socket beside the datadir, TLS with a CA made for this run (when openssl is
-// there), torn down at exit even when tests fail. Or the server in CHANGEGATE_TEST_MYSQL_URL.
+// a free loopback port, a socket beside the datadir, TLS with a CA made for this run with openssl
+// (scripts/ensure-mysql.sh installs it), torn down at exit even when tests fail. Or the server in CHANGEGATE_TEST_MYSQL_URL.
 // No mocha here: scripts/demo imports it too.
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
@@ -128,22 +128,37 @@ export function reapOrphans(): void {
   }
 }
 
-/** Makes a CA and a server certificate for 127.0.0.1/localhost with openssl; false when openssl is missing. */
-function makeCerts(dir: string): boolean {
+/**
+ * Makes a CA and a server certificate for 127.0.0.1/localhost with openssl. Throws when openssl is
+ * missing or fails: the set-up installs it, and a server without TLS would leave the TLS tests nothing to run.
+ */
+function makeCerts(dir: string): void {
   const openssl = findNear('/usr/bin/openssl', ['openssl']);
-  if (!openssl) return false;
-  const run = (args: string[]) => execFileSync(openssl, args, { cwd: dir, stdio: 'ignore' });
-  try {
-    writeFileSync(join(dir, 'san.cnf'), 'subjectAltName=IP:127.0.0.1,DNS:localhost\n');
-    run(['ecparam', '-name', 'prime256v1', '-genkey', '-noout', '-out', 'ca-key.pem']);
-    run(['req', '-x509', '-new', '-key', 'ca-key.pem', '-days', '2', '-subj', '/CN=changegate test CA', '-out', 'ca.pem']);
-    run(['ecparam', '-name', 'prime256v1', '-genkey', '-noout', '-out', 'server-key.pem']);
-    run(['req', '-new', '-key', 'server-key.pem', '-subj', '/CN=localhost', '-out', 'server.csr']);
-    run(['x509', '-req', '-in', 'server.csr', '-CA', 'ca.pem', '-CAkey', 'ca-key.pem', '-CAcreateserial', '-days', '2', '-extfile', 'san.cnf', '-out', 'server.pem']);
-    return true;
-  } catch {
-    return false;
-  }
+  if (!openssl) throw new Error('openssl not found: the test servers need it for their TLS certificates; run scripts/ensure-mysql.sh');
+  const run = (args: string[]) => {
+    try {
+      execFileSync(openssl, args, { cwd: dir, stdio: ['ignore', 'ignore', 'pipe'] });
+    } catch (e) {
+      const stderr = String((e as { stderr?: Buffer }).stderr ?? '').trim();
+      throw new Error(`openssl ${args.slice(0, 2).join(' ')} failed while making the test server's TLS certificates: ${stderr || (e as Error).message}`);
+    }
+  };
+  writeFileSync(join(dir, 'san.cnf'), 'subjectAltName=IP:127.0.0.1,DNS:localhost\n');
+  run(['ecparam', '-name', 'prime256v1', '-genkey', '-noout', '-out', 'ca-key.pem']);
+  run(['req', '-x509', '-new', '-key', 'ca-key.pem', '-days', '2', '-subj', '/CN=changegate test CA', '-out', 'ca.pem']);
+  run(['ecparam', '-name', 'prime256v1', '-genkey', '-noout', '-out', 'server-key.pem']);
+  run(['req', '-new', '-key', 'server-key.pem', '-subj', '/CN=localhost', '-out', 'server.csr']);
+  run(['x509', '-req', '-in', 'server.csr', '-CA', 'ca.pem', '-CAkey', 'ca-key.pem', '-CAcreateserial', '-days', '2', '-extfile', 'san.cnf', '-out', 'server.pem']);
+}
+
+/**
+ * The CA of the server's TLS certificate, for a test that needs TLS (AWS environments always use it).
+ * Every server started here has one; a CHANGEGATE_TEST_MYSQL_URL server has none the harness knows of,
+ * and such a test then fails saying so instead of passing over its checks.
+ */
+export function serverCa(server: TestServer): string {
+  if (server.caFile) return server.caFile;
+  throw new Error('this test needs TLS with a CA the harness knows, which only a server it starts has: CHANGEGATE_TEST_MYSQL_URL names a server of your own');
 }
 
 async function waitForServer(socket: string, child: ChildProcess, log: string): Promise<mysql.Connection> {
@@ -295,7 +310,7 @@ export async function startServer(extraArgs: string[] = [], options: StartOption
       mkdirSync(datadir);
       execFileSync(binary, ['--no-defaults', '--initialize-insecure', `--datadir=${datadir}`, ...mysqlPaths, ...asRoot], { stdio: 'ignore' });
     }
-    const tls = makeCerts(dir);
+    makeCerts(dir);
     const port = await freePort();
     const args = [
       '--no-defaults',
@@ -322,7 +337,9 @@ export async function startServer(extraArgs: string[] = [], options: StartOption
       '--max-connections=300',
       ...(isMaria ? [] : ['--mysqlx=OFF', ...mysqlPaths]),
       ...extraArgs,
-      ...(tls ? [`--ssl-ca=${join(dir, 'ca.pem')}`, `--ssl-cert=${join(dir, 'server.pem')}`, `--ssl-key=${join(dir, 'server-key.pem')}`] : []),
+      `--ssl-ca=${join(dir, 'ca.pem')}`,
+      `--ssl-cert=${join(dir, 'server.pem')}`,
+      `--ssl-key=${join(dir, 'server-key.pem')}`,
     ];
     child = spawn(binary, args, { stdio: 'ignore' });
     child.unref();
@@ -371,7 +388,7 @@ export async function startServer(extraArgs: string[] = [], options: StartOption
       admin.conn = again;
       (again as unknown as { connection?: { stream?: { unref?(): void } } }).connection?.stream?.unref?.();
     };
-    const built = buildServer(admin, { socket, pid: child.pid!, dir, ...(tls ? { caFile: join(dir, 'ca.pem') } : {}) }, stop, row!.v);
+    const built = buildServer(admin, { socket, pid: child.pid!, dir, caFile: join(dir, 'ca.pem') }, stop, row!.v);
     return Object.assign(built, { crash, restart });
   } catch (e) {
     killNow();

@@ -5,6 +5,9 @@
 import { createHash } from 'node:crypto';
 import { RefusedError } from '../../core/errors.js';
 import { bodyWrites, statementTargets, viewBaseTables, type ObjectKind, type ObjectName } from '../../core/backup/targets.js';
+import type { Backup, BackupItem, BackupRequest, BackupScope, BackupTable, RestoreResult } from '../../core/backup/types.js';
+
+export type { Backup, BackupItem, BackupRequest, BackupScope, BackupTable, RestoreResult } from '../../core/backup/types.js';
 import { StatementError } from '../../core/ports.js';
 import type { MysqlConnection } from './connection.js';
 import { quoteIdent } from '../../core/sql/quote.js';
@@ -44,60 +47,6 @@ const BINARY_TYPES = new Set([
 const INSERT_BYTES = 2 * 1024 * 1024;
 // Rows read per page of a table with a primary key.
 const PAGE_ROWS = 10_000;
-
-/** A table a backup will copy, with its size now. */
-export interface BackupTable {
-  schema: string;
-  name: string;
-  rows: number;
-  bytes: number;
-}
-
-/** What a change's backup will hold: measured before anything is copied. */
-export interface BackupScope {
-  tables: BackupTable[];
-  /** Views, routines, triggers and events the change drops or replaces, which exist now. */
-  objects: { kind: ObjectKind; schema: string; name: string }[];
-  /** Why the change's targets cannot be known; the backup is then refused. */
-  unknown?: string;
-  rows: number;
-  bytes: number;
-}
-
-/** One row of the catalog. */
-export interface BackupItem {
-  backupId: string;
-  item: number;
-  changeId: string;
-  environment: string;
-  kind: 'table' | ObjectKind;
-  sourceSchema: string;
-  sourceName: string;
-  /** For a trigger kept because its table was copied: that table. */
-  onTable: string | null;
-  copyTable: string | null;
-  definition: string;
-  sqlMode: string | null;
-  rows: number | null;
-  bytes: number | null;
-  createdAt: Date;
-  operator: string;
-  runUrl: string | null;
-  restoredAt: Date | null;
-  restoredBy: string | null;
-}
-
-/** A whole backup: its items, in the order they were taken. */
-export interface Backup {
-  id: string;
-  changeId: string;
-  environment: string;
-  createdAt: Date;
-  items: BackupItem[];
-  rows: number;
-  bytes: number;
-  restoredAt: Date | null;
-}
 
 const key = (schema: string, name: string) => `${schema.toLowerCase()}.${name.toLowerCase()}`;
 
@@ -228,19 +177,6 @@ export function copyName(prefix: string, source: string, taken: Set<string>): st
   for (let i = 2; taken.has(name.toLowerCase()); i++) name = `${base.slice(0, 64 - String(i).length - 1)}~${i}`;
   taken.add(name.toLowerCase());
   return name;
-}
-
-/** Who takes a backup and for what. */
-export interface BackupRequest {
-  schema: string;
-  backupSchema: string;
-  changeId: string;
-  environment: string;
-  operator: string;
-  runUrl: string | null;
-  /** When the run started: every copy of one run carries it in its name. */
-  runStarted: Date;
-  now: Date;
 }
 
 interface SessionVars {
@@ -428,12 +364,6 @@ export async function listBackups(conn: MysqlConnection, backupSchema: string, e
     if (it.restoredAt && (!b.restoredAt || it.restoredAt > b.restoredAt)) b.restoredAt = it.restoredAt;
   }
   return [...byId.values()];
-}
-
-/** What a restore did, for its report. */
-export interface RestoreResult {
-  tables: { schema: string; name: string; rows: number }[];
-  objects: { kind: string; schema: string; name: string }[];
 }
 
 /**

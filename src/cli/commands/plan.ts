@@ -2,7 +2,8 @@
 import type { CommandContext } from '../context.js';
 import { scope } from '../flow.js';
 import { pullRequestOption } from '../pull-request-step.js';
-import { planWithImpact, riskDiagnostics } from '../impact-step.js';
+import { planWithImpact } from '../impact-step.js';
+import { riskDiagnostics } from '../../core/impact/findings.js';
 import { planText } from '../render.js';
 import { planSummary } from '../summary.js';
 

@@ -2,13 +2,10 @@
 // model and the pre-checks. Only what those need is kept; a clause this parser does not understand is
 // kept as `unknown` with its text, so the rules can say "unknown" instead of guessing.
 import { codeTokens, type Token } from '../sql/lexer.js';
-import { closeParen, isName, isPunct, isWord, nameOf, verbIndex } from '../lint/syntax.js';
+import { closeParen, isName, isPunct, isWord, nameOf } from '../lint/syntax.js';
+import { readRef, structureOf, type Structure, type TableRef } from '../sql/structure.js';
 
-/** A table named by a statement; `schema` is null when the statement leaves it to the connection's default. */
-export interface TableRef {
-  schema: string | null;
-  name: string;
-}
+export type { TableRef } from '../sql/structure.js';
 
 /**
  * A column's DEFAULT: a literal (text as written, strings unquoted), an expression (`(...)`, or a
@@ -223,85 +220,81 @@ class Parser {
   }
 
   statement(): DdlSpec {
-    const t = this.t;
-    const v = verbIndex(t);
-    if (v < 0) return this.blank('other');
-    if (isWord(t[v], 'ALTER')) return this.alterTable(v);
-    if (isWord(t[v], 'CREATE')) return this.create(v);
-    if (isWord(t[v], 'DROP')) return this.drop(v);
-    if (isWord(t[v], 'OPTIMIZE')) return this.tableList(v, 'optimize-table', ['NO_WRITE_TO_BINLOG', 'LOCAL'], ['TABLE']);
-    if (isWord(t[v], 'TRUNCATE')) return this.tableList(v, 'truncate', [], ['TABLE']);
-    if (isWord(t[v], 'RENAME') && isWord(t[v + 1], 'TABLE', 'TABLES')) return this.renameTable(v + 2);
-    if (isWord(t[v], 'UPDATE')) return this.update(v);
-    if (isWord(t[v], 'DELETE')) return this.delete(v);
-    return this.blank('other');
+    // What the statement acts on is the shared structure's; this parser reads only the details the impact needs.
+    const st = structureOf(this.t);
+    switch (st.kind) {
+      case 'alter-table':
+        return this.alterTable(st);
+      case 'create':
+        if (st.object === 'table') return this.createTable(st);
+        if (st.object === 'index') return this.createIndex(st);
+        return this.blank('other');
+      case 'drop':
+        if (st.object === 'table') return this.withTables(this.blank('drop-table'), st.targets, st.ifExists);
+        if (st.object === 'index') return this.dropIndex(st);
+        return this.blank('other');
+      case 'optimize':
+        return st.targets.length > 0 ? this.withTables(this.blank('optimize-table'), st.targets, false) : this.blank('other');
+      case 'truncate':
+        return st.targets.length > 0 ? this.withTables(this.blank('truncate'), st.targets, false) : this.blank('other');
+      case 'rename-table': {
+        if (st.renames.length === 0) return this.blank('other');
+        const spec = this.withTables(this.blank('rename-table'), st.renames.map((r) => r.from), false);
+        spec.renames = st.renames;
+        return spec;
+      }
+      case 'update':
+      case 'delete':
+        return st.targets.length > 0 ? this.withTables(this.blank(st.kind), st.targets, false) : this.blank('other');
+      default:
+        return this.blank('other');
+    }
   }
 
   // --- statements --------------------------------------------------------------------------------
 
-  private alterTable(v: number): DdlSpec {
+  private withTables(spec: DdlSpec, tables: TableRef[], ifExists: boolean): DdlSpec {
+    spec.tables = tables;
+    spec.table = tables[0] ?? null;
+    spec.ifExists = ifExists;
+    return spec;
+  }
+
+  private alterTable(st: Structure): DdlSpec {
     const t = this.t;
-    let k = v + 1;
-    const modifiers: Token[] = [];
-    while (isWord(t[k], 'ONLINE', 'OFFLINE', 'IGNORE')) modifiers.push(t[k++]!);
-    if (!isWord(t[k], 'TABLE')) return this.blank('other');
-    k++;
-    const spec = this.blank('alter-table');
-    for (const m of modifiers) {
-      if (m.value === 'ONLINE') spec.online = true;
+    const table = st.targets[0];
+    if (!table) return this.blank('other');
+    const spec = this.withTables(this.blank('alter-table'), [table], false);
+    for (let k = st.verb + 1; k < st.objectAt; k++) {
+      if (isWord(t[k], 'ONLINE')) spec.online = true;
       // OFFLINE is no longer accepted by either server.
-      if (m.value === 'OFFLINE') spec.clauses.push({ kind: 'unknown', text: m.text });
+      if (isWord(t[k], 'OFFLINE')) spec.clauses.push({ kind: 'unknown', text: t[k]!.text });
     }
-    const ref = this.ref(k);
-    if (!ref) return this.blank('other');
-    spec.table = ref.ref;
-    spec.tables = [ref.ref];
-    let from = ref.next;
-    // MariaDB's lock-wait options sit between the name and the clauses.
-    if (isWord(t[from], 'WAIT') && t[from + 1]?.type === 'number') from += 2;
-    else if (isWord(t[from], 'NOWAIT')) from++;
-    for (const [s, e] of this.clauseRanges(from, t.length)) this.alterClause(spec, s, e);
+    for (const [s, e] of st.alter!.clauses) this.alterClause(spec, s, e);
+    spec.renames = st.renames;
     if (spec.online && spec.lock === null) spec.lock = 'none';
     return spec;
   }
 
-  private create(v: number): DdlSpec {
+  private createIndex(st: Structure): DdlSpec {
     const t = this.t;
-    let k = v + 1;
-    if (isWord(t[k], 'OR') && isWord(t[k + 1], 'REPLACE')) k += 2;
-    const offline = isWord(t[k], 'ONLINE', 'OFFLINE') ? t[k]!.text : null;
-    while (isWord(t[k], 'ONLINE', 'OFFLINE')) k++;
-    let temporary = false;
-    if (isWord(t[k], 'TEMPORARY')) {
-      temporary = true;
-      k++;
-    }
-    if (isWord(t[k], 'TABLE')) return this.createTable(k + 1, temporary);
+    const at = st.objectAt;
+    const name = st.targets[0];
+    if (!name || name.schema !== null || !st.on || !isPunct(t[st.next], '(')) return this.blank('other');
     let kind: IndexDef['kind'] = 'index';
-    if (isWord(t[k], 'UNIQUE')) kind = 'unique';
-    else if (isWord(t[k], 'FULLTEXT')) kind = 'fulltext';
-    else if (isWord(t[k], 'SPATIAL')) kind = 'spatial';
-    if (kind !== 'index') k++;
-    if (!isWord(t[k], 'INDEX')) return this.blank('other');
-    k++;
-    if (isWord(t[k], 'IF') && isWord(t[k + 1], 'NOT') && isWord(t[k + 2], 'EXISTS')) k += 3;
-    if (!isName(t[k])) return this.blank('other');
-    const name = nameOf(t[k]!);
-    k++;
+    if (isWord(t[at - 1], 'UNIQUE')) kind = 'unique';
+    else if (isWord(t[at - 1], 'FULLTEXT')) kind = 'fulltext';
+    else if (isWord(t[at - 1], 'SPATIAL')) kind = 'spatial';
+    let offline: string | null = null;
+    for (let k = st.verb + 1; k < at; k++) if (offline === null && isWord(t[k], 'ONLINE', 'OFFLINE')) offline = t[k]!.text;
     let using: string | null = null;
-    if (isWord(t[k], 'USING', 'TYPE')) {
-      using = t[k + 1]?.value.toUpperCase() ?? null;
-      k += 2;
+    for (let k = at + 1; k < st.next && !isWord(t[k], 'ON'); k++) {
+      if (isWord(t[k], 'USING', 'TYPE')) using = t[k + 1]?.value.toUpperCase() ?? null;
     }
-    if (!isWord(t[k], 'ON')) return this.blank('other');
-    const ref = this.ref(k + 1);
-    if (!ref || !isPunct(t[ref.next], '(')) return this.blank('other');
-    const close = closeParen(t, ref.next);
-    const spec = this.blank('create-index');
-    spec.table = ref.ref;
-    spec.tables = [ref.ref];
-    const index: IndexDef = { name, kind, columns: this.keyParts(ref.next, close), using, invisible: false };
-    k = close + 1;
+    const close = closeParen(t, st.next);
+    const spec = this.withTables(this.blank('create-index'), [st.on], false);
+    const index: IndexDef = { name: name.name, kind, columns: this.keyParts(st.next, close), using, invisible: false };
+    let k = close + 1;
     while (k < t.length) {
       if (isWord(t[k], 'ALGORITHM', 'LOCK')) {
         k = this.onlineOption(spec, k);
@@ -321,27 +314,15 @@ class Parser {
     return spec;
   }
 
-  private createTable(k: number, temporary: boolean): DdlSpec {
+  private createTable(st: Structure): DdlSpec {
     const t = this.t;
-    let ifNotExists = false;
-    if (isWord(t[k], 'IF') && isWord(t[k + 1], 'NOT') && isWord(t[k + 2], 'EXISTS')) {
-      ifNotExists = true;
-      k += 3;
-    }
-    const ref = this.ref(k);
-    if (!ref) return this.blank('other');
-    const spec = this.blank('create-table');
-    spec.table = ref.ref;
-    spec.tables = [ref.ref];
-    spec.ifExists = ifNotExists;
-    const create: CreateTableSpec = { elements: [], options: {}, like: null, asSelect: false, ifNotExists, temporary };
+    const table = st.targets[0];
+    if (!table) return this.blank('other');
+    const spec = this.withTables(this.blank('create-table'), [table], st.ifExists);
+    const create: CreateTableSpec = { elements: [], options: {}, like: st.like, asSelect: false, ifNotExists: st.ifExists, temporary: st.temporary };
     spec.create = create;
-    k = ref.next;
-    if (isWord(t[k], 'LIKE') || (isPunct(t[k], '(') && isWord(t[k + 1], 'LIKE'))) {
-      const like = this.ref(isPunct(t[k], '(') ? k + 2 : k + 1);
-      create.like = like ? like.ref : null;
-      return spec;
-    }
+    if (st.like) return spec;
+    let k = st.next;
     if (isPunct(t[k], '(') && !isWord(t[k + 1], 'SELECT', 'WITH')) {
       const close = closeParen(t, k);
       for (const [s, e] of this.split(k + 1, close)) this.createElement(create, s, e);
@@ -366,109 +347,17 @@ class Parser {
     create.elements.push(col ? { kind: 'add-column', column: col.column, position: null } : { kind: 'unknown', text: this.text(s, e) });
   }
 
-  private drop(v: number): DdlSpec {
+  private dropIndex(st: Structure): DdlSpec {
     const t = this.t;
-    let k = v + 1;
-    if (isWord(t[k], 'TEMPORARY')) k++;
-    if (isWord(t[k], 'TABLE', 'TABLES')) {
-      k++;
-      const spec = this.blank('drop-table');
-      if (isWord(t[k], 'IF') && isWord(t[k + 1], 'EXISTS')) {
-        spec.ifExists = true;
-        k += 2;
-      }
-      this.refList(spec, k);
-      return spec;
-    }
-    if (!isWord(t[k], 'INDEX')) return this.blank('other');
-    k++;
-    const online = isWord(t[k], 'ONLINE', 'OFFLINE') ? t[k]!.text : null;
-    while (isWord(t[k], 'ONLINE', 'OFFLINE')) k++;
-    const spec = this.blank('drop-index');
+    const name = st.targets[0];
+    if (!name || name.schema !== null || !st.on) return this.blank('other');
+    const spec = this.withTables(this.blank('drop-index'), [st.on], st.ifExists);
+    const online = isWord(t[st.objectAt + 1], 'ONLINE', 'OFFLINE') ? t[st.objectAt + 1]!.text : null;
     if (online) spec.clauses.push({ kind: 'unknown', text: online });
-    if (isWord(t[k], 'IF') && isWord(t[k + 1], 'EXISTS')) {
-      spec.ifExists = true;
-      k += 2;
-    }
-    if (!isName(t[k]) || !isWord(t[k + 1], 'ON')) return this.blank('other');
-    const name = nameOf(t[k]!);
-    const ref = this.ref(k + 2);
-    if (!ref) return this.blank('other');
-    spec.table = ref.ref;
-    spec.tables = [ref.ref];
-    spec.clauses.push(name.toUpperCase() === 'PRIMARY' ? { kind: 'drop-primary-key' } : { kind: 'drop-index', name });
-    k = ref.next;
+    spec.clauses.push(name.name.toUpperCase() === 'PRIMARY' ? { kind: 'drop-primary-key' } : { kind: 'drop-index', name: name.name });
+    let k = st.next;
     while (k < t.length) k = isWord(t[k], 'ALGORITHM', 'LOCK') ? this.onlineOption(spec, k) : k + 1;
     return spec;
-  }
-
-  private tableList(v: number, kind: DdlKind, skip: string[], optional: string[]): DdlSpec {
-    const t = this.t;
-    let k = v + 1;
-    while (skip.length > 0 && isWord(t[k], skip[0]!, ...skip)) k++;
-    if (optional.length > 0 && isWord(t[k], optional[0]!, ...optional)) k++;
-    const spec = this.blank(kind);
-    this.refList(spec, k);
-    if (!spec.table) return this.blank('other');
-    return spec;
-  }
-
-  private renameTable(k: number): DdlSpec {
-    const t = this.t;
-    const spec = this.blank('rename-table');
-    for (;;) {
-      const from = this.ref(k);
-      if (!from || !isWord(t[from.next], 'TO')) break;
-      const to = this.ref(from.next + 1);
-      if (!to) break;
-      spec.renames.push({ from: from.ref, to: to.ref });
-      spec.tables.push(from.ref);
-      k = to.next;
-      if (!isPunct(t[k], ',')) break;
-      k++;
-    }
-    if (spec.renames.length === 0) return this.blank('other');
-    spec.table = spec.renames[0]!.from;
-    return spec;
-  }
-
-  private update(v: number): DdlSpec {
-    const t = this.t;
-    let k = v + 1;
-    while (isWord(t[k], 'LOW_PRIORITY', 'IGNORE')) k++;
-    let end = k;
-    while (end < t.length && !(isWord(t[end], 'SET') && t[end]!.depth === t[v]!.depth)) end++;
-    const spec = this.blank('update');
-    this.tableRefs(spec, k, end);
-    return spec.table ? spec : this.blank('other');
-  }
-
-  private delete(v: number): DdlSpec {
-    const t = this.t;
-    const d = t[v]!.depth;
-    let k = v + 1;
-    while (isWord(t[k], 'LOW_PRIORITY', 'QUICK', 'IGNORE')) k++;
-    const spec = this.blank('delete');
-    if (isWord(t[k], 'FROM')) {
-      // DELETE FROM t ... or DELETE FROM t1, t2 USING ...
-      let end = k + 1;
-      while (end < t.length && !(t[end]!.depth === d && isWord(t[end], 'USING', 'WHERE', 'ORDER', 'LIMIT', 'PARTITION', 'AS'))) end++;
-      if (isWord(t[end], 'USING')) {
-        const targets = this.names(k + 1, end);
-        const aliases = this.tableRefs(this.blank('delete'), end + 1, this.until(end + 1, ['WHERE', 'ORDER', 'LIMIT']));
-        this.resolveTargets(spec, targets, aliases);
-      } else {
-        this.tableRefs(spec, k + 1, end);
-      }
-    } else {
-      // DELETE t1, t2 FROM refs ...
-      let from = k;
-      while (from < t.length && !(t[from]!.depth === d && isWord(t[from], 'FROM'))) from++;
-      const targets = this.names(k, from);
-      const aliases = this.tableRefs(this.blank('delete'), from + 1, this.until(from + 1, ['WHERE', 'ORDER', 'LIMIT']));
-      this.resolveTargets(spec, targets, aliases);
-    }
-    return spec.table ? spec : this.blank('other');
   }
 
   // --- ALTER TABLE clauses -----------------------------------------------------------------------
@@ -566,7 +455,6 @@ class Parser {
       const to = this.ref(k);
       if (!to || to.next !== e) return unknown();
       c.push({ kind: 'rename-table', to: to.ref });
-      spec.renames.push({ from: spec.table!, to: to.ref });
       return;
     }
     if (isWord(w, 'ALTER')) {
@@ -1035,60 +923,7 @@ class Parser {
 
   /** A possibly qualified table name at `k`. */
   private ref(k: number): { ref: TableRef; next: number } | undefined {
-    const t = this.t;
-    if (!isName(t[k])) return undefined;
-    if (isPunct(t[k + 1], '.') && isName(t[k + 2])) return { ref: { schema: nameOf(t[k]!), name: nameOf(t[k + 2]!) }, next: k + 3 };
-    return { ref: { schema: null, name: nameOf(t[k]!) }, next: k + 1 };
-  }
-
-  /** A comma-separated list of table names from `k` into spec.table / spec.tables. */
-  private refList(spec: DdlSpec, k: number): void {
-    for (;;) {
-      const r = this.ref(k);
-      if (!r) break;
-      spec.tables.push(r.ref);
-      k = r.next;
-      if (!isPunct(this.t[k], ',')) break;
-      k++;
-    }
-    spec.table = spec.tables[0] ?? null;
-  }
-
-  /** Table references in [s, e) (names with aliases, joined or comma-separated; subqueries skipped). */
-  private tableRefs(spec: DdlSpec, s: number, e: number): Map<string, TableRef> {
-    const t = this.t;
-    const aliases = new Map<string, TableRef>();
-    let k = s;
-    let expectName = true;
-    while (k < e) {
-      if (isPunct(t[k], '(')) {
-        k = closeParen(t, k) + 1;
-        continue;
-      }
-      if (expectName && isName(t[k]) && !isWord(t[k], 'JOIN', 'INNER', 'LEFT', 'RIGHT', 'CROSS', 'STRAIGHT_JOIN', 'NATURAL', 'OUTER', 'LATERAL')) {
-        const r = this.ref(k)!;
-        spec.tables.push(r.ref);
-        aliases.set(r.ref.name.toLowerCase(), r.ref);
-        k = r.next;
-        if (isWord(t[k], 'AS')) k++;
-        if (isName(t[k]) && !isWord(t[k], 'JOIN', 'INNER', 'LEFT', 'RIGHT', 'CROSS', 'STRAIGHT_JOIN', 'NATURAL', 'ON', 'USING', 'SET', 'WHERE', 'USE', 'FORCE', 'IGNORE', 'PARTITION')) {
-          aliases.set(nameOf(t[k]!).toLowerCase(), r.ref);
-          k++;
-        }
-        expectName = false;
-        continue;
-      }
-      if (isPunct(t[k], ',') || isWord(t[k], 'JOIN', 'STRAIGHT_JOIN')) expectName = true;
-      k++;
-    }
-    spec.table = spec.tables[0] ?? null;
-    return aliases;
-  }
-
-  /** DELETE's targets, named by table or alias, resolved against its table references. */
-  private resolveTargets(spec: DdlSpec, targets: string[], aliases: Map<string, TableRef>): void {
-    for (const name of targets) spec.tables.push(aliases.get(name.toLowerCase()) ?? { schema: null, name });
-    spec.table = spec.tables[0] ?? null;
+    return readRef(this.t, k);
   }
 
   /** Names in a comma-separated list in [s, e) (column lists, DELETE targets). */
@@ -1103,14 +938,6 @@ class Parser {
     return out;
   }
 
-  /** Index of the first of `words` at the statement's depth from `k`, or the end. */
-  private until(k: number, words: string[]): number {
-    const t = this.t;
-    const d = t[0]!.depth;
-    while (k < t.length && !(t[k]!.depth === d && isWord(t[k], words[0]!, ...words))) k++;
-    return k;
-  }
-
   /** Comma-separated ranges in [s, e) at the depth of `s`. */
   private split(s: number, e: number): Array<[number, number]> {
     const t = this.t;
@@ -1121,29 +948,6 @@ class Parser {
     for (let k = s; k <= e; k++) {
       if (k === e || (t[k]!.depth === d && isPunct(t[k], ','))) {
         if (k > start) out.push([start, k]);
-        start = k + 1;
-      }
-    }
-    return out;
-  }
-
-  /** ALTER TABLE's clause ranges: commas at the top, and partition names kept with their clause. */
-  private clauseRanges(s: number, e: number): Array<[number, number]> {
-    const t = this.t;
-    const out: Array<[number, number]> = [];
-    const d = t[0]!.depth;
-    let start = s;
-    for (let k = s; k <= e; k++) {
-      if (k === e || (t[k]!.depth === d && isPunct(t[k], ','))) {
-        const prev = out[out.length - 1];
-        const partitionList =
-          prev !== undefined &&
-          isWord(t[prev[0]], 'DROP', 'TRUNCATE', 'DISCARD', 'IMPORT', 'REORGANIZE', 'COALESCE', 'ANALYZE', 'CHECK', 'OPTIMIZE', 'REBUILD', 'REPAIR') &&
-          isWord(t[prev[0] + 1], 'PARTITION') &&
-          k - start === 1 &&
-          isName(t[start]);
-        if (partitionList) prev[1] = k;
-        else if (k > start) out.push([start, k]);
         start = k + 1;
       }
     }

@@ -1,6 +1,7 @@
 // What one lint check is: its codes and a function over the statements of a change.
 import type { Severity, Statement, StatementKind } from '../types.js';
 import type { Token } from '../sql/lexer.js';
+import type { Structure } from '../sql/structure.js';
 
 /** A registered lint code: what it means and how bad it is. */
 export interface RuleInfo {
@@ -27,6 +28,8 @@ export interface StatementContext {
   /** The verb's upper-cased keyword, '' when the statement does not start with one. */
   verbWord: string;
   kind: StatementKind;
+  /** What the statement acts on (its ALTER clauses, targets, objects), read on first use and kept for every analyzer. */
+  readonly structure: Structure;
 }
 
 /** A finding before the runner adds severity, position and suppression. */

@@ -1,6 +1,7 @@
 // The lint runner: lexes each statement once, runs every analyzer, applies suppressions once.
 import type { Diagnostic, Statement, StatementKind } from '../types.js';
 import { tokenize, type Token } from '../sql/lexer.js';
+import { structureOf, type Structure } from '../sql/structure.js';
 import type { Finding, RuleInfo, StatementContext } from './analyzer.js';
 import { commitsImplicitly, commitsImplicitlyTokens, kindOfSql, kindOfTokens, setsSessionState } from './kind.js';
 import { buildRegistry } from './registry.js';
@@ -34,6 +35,7 @@ export function statementContext(statement: Statement, index: number): Statement
   const v = verb >= 0 ? tokens[verb] : undefined;
   const kind = kindOfTokens(tokens);
   traits.set(statement, { kind, implicit: kind === 'ddl' && commitsImplicitlyTokens(tokens) });
+  let structure: Structure | undefined;
   return {
     statement,
     index,
@@ -42,6 +44,9 @@ export function statementContext(statement: Statement, index: number): Statement
     verb,
     verbWord: v && v.type === 'word' ? v.value : '',
     kind,
+    get structure() {
+      return (structure ??= structureOf(tokens, verb));
+    },
   };
 }
 

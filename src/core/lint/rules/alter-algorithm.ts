@@ -1,6 +1,7 @@
 // ALTER TABLE without ALGORITHM=INSTANT|INPLACE: MySQL may silently copy the table.
 import type { Analyzer } from '../analyzer.js';
-import { isPunct, isWord, parseAlterTable } from '../syntax.js';
+import { isPunct, isWord } from '../syntax.js';
+import { refText } from '../../sql/structure.js';
 
 const rule = { code: 'CG301', severity: 'notice', destructive: false, summary: 'ALTER TABLE does not state ALGORITHM=INSTANT or INPLACE' } as const;
 
@@ -9,7 +10,7 @@ export const alterAlgorithmAnalyzer: Analyzer = {
   rules: [rule],
   analyze(statements, report) {
     for (const st of statements) {
-      const alter = parseAlterTable(st.tokens, st.verb);
+      const alter = st.structure.alter;
       if (!alter || alter.clauses.length === 0) continue;
       const t = st.tokens;
       const stated = alter.clauses.some(([s]) => {
@@ -21,7 +22,7 @@ export const alterAlgorithmAnalyzer: Analyzer = {
       report({
         code: rule.code,
         statement: st,
-        message: `ALTER TABLE ${alter.table ? alter.table.name : ''} does not state ALGORITHM=INSTANT or ALGORITHM=INPLACE: MySQL may copy the table instead, blocking writes for as long as the copy runs; state the algorithm you expect, so that the statement fails rather than copies`,
+        message: `ALTER TABLE ${st.structure.targets[0] ? refText(st.structure.targets[0]) : ''} does not state ALGORITHM=INSTANT or ALGORITHM=INPLACE: MySQL may copy the table instead, blocking writes for as long as the copy runs; state the algorithm you expect, so that the statement fails rather than copies`,
       });
     }
   },

@@ -4,8 +4,9 @@
 // analyzer cannot classify is destructive ("any chance").
 import type { Token } from '../../sql/lexer.js';
 import type { Analyzer, RuleInfo } from '../analyzer.js';
-import { closeParen, isName, isPunct, isWord, nameOf, parseAlterTable, readName, verbIndex } from '../syntax.js';
+import { isName, isPunct, isWord, nameOf, readName, verbIndex } from '../syntax.js';
 import { quoteIdent } from '../../sql/quote.js';
+import { refText, structureOf, type Structure, type TableRef } from '../../sql/structure.js';
 
 const rules = {
   drop: { code: 'CG101', severity: 'warning', destructive: true, summary: 'DROP deletes an object (and the data in it)' },
@@ -46,28 +47,23 @@ const HARMLESS_VERBS = new Set([
   'OPTIMIZE',
 ]);
 
-// What `CREATE` may create; `OR REPLACE` aside, creating is additive.
-const CREATABLE = new Set([
-  'TABLE', 'VIEW', 'PROCEDURE', 'FUNCTION', 'TRIGGER', 'EVENT', 'INDEX', 'DATABASE', 'SCHEMA', 'USER', 'ROLE',
-  'TABLESPACE', 'SERVER', 'LOGFILE', 'RESOURCE',
-]);
-
 // Verbs in an event body that can change or delete data (INSERT alone only adds rows).
 const DATA_CHANGING_IN_BODY = new Set(['DELETE', 'UPDATE', 'REPLACE', 'TRUNCATE', 'DROP', 'ALTER', 'RENAME', 'CALL', 'EXECUTE', 'PREPARE', 'LOAD']);
 
 type Report = (rule: RuleName, token: Token, message: string) => void;
 
 /**
- * The destructive findings of one statement's code tokens (comments removed); empty when the
- * statement is additive.
+ * The destructive findings of one statement's code tokens (comments removed) and their structure;
+ * empty when the statement is additive.
  */
-export function classifyDestructive(tokens: Token[]): DestructiveFinding[] {
+export function classifyDestructive(tokens: Token[], structure: Structure = structureOf(tokens)): DestructiveFinding[] {
   const out: DestructiveFinding[] = [];
-  classify(tokens, verbIndex(tokens), (rule, token, message) => out.push({ code: rules[rule].code, token, message }));
+  classify(tokens, structure, (rule, token, message) => out.push({ code: rules[rule].code, token, message }));
   return out;
 }
 
-function classify(tokens: Token[], k: number, report: Report): void {
+function classify(tokens: Token[], s: Structure, report: Report): void {
+  const k = s.verb;
   const verb = k >= 0 ? tokens[k] : undefined;
   if (!verb) {
     // A WITH list or parenthesis that never reaches a verb: nothing lint can vouch for.
@@ -81,32 +77,36 @@ function classify(tokens: Token[], k: number, report: Report): void {
   const next = tokens[k + 1];
   switch (verb.value) {
     case 'DROP':
-      return drop(tokens, k, report);
+      return drop(tokens, s, report);
     case 'TRUNCATE': {
-      const n = readName(tokens, isWord(next, 'TABLE') ? k + 2 : k + 1);
-      return report('truncate', verb, `TRUNCATE TABLE deletes every row of ${n ? n.name : 'the table'} and cannot be rolled back; ${DECLARE}, or DELETE with a WHERE clause if only some rows should go`);
+      return report('truncate', verb, `TRUNCATE TABLE deletes every row of ${first(s.targets, 'the table')} and cannot be rolled back; ${DECLARE}, or DELETE with a WHERE clause if only some rows should go`);
     }
     case 'DELETE':
-      return report('delete', verb, `DELETE removes rows from ${list(deleteTargets(tokens, k))}; ${DECLARE}`);
+      return report('delete', verb, `DELETE removes rows from ${list(s.targets)}; ${DECLARE}`);
     case 'UPDATE':
-      return report('update', verb, `UPDATE overwrites values in ${list(updateTargets(tokens, k))}, and the old values are gone once it commits; ${DECLARE}`);
+      return report('update', verb, `UPDATE overwrites values in ${list(s.targets)}, and the old values are gone once it commits; ${DECLARE}`);
     case 'REPLACE': {
-      const n = readName(tokens, isWord(next, 'LOW_PRIORITY', 'DELAYED') ? skipInto(tokens, k + 2) : skipInto(tokens, k + 1));
-      return report('overwrite', verb, `REPLACE deletes every existing row of ${n ? n.name : 'the table'} that has the same primary or unique key as a new row, then inserts the new one; ${DECLARE}, or use INSERT (INSERT IGNORE to keep existing rows)`);
+      return report('overwrite', verb, `REPLACE deletes every existing row of ${first(s.targets, 'the table')} that has the same primary or unique key as a new row, then inserts the new one; ${DECLARE}, or use INSERT (INSERT IGNORE to keep existing rows)`);
     }
     case 'INSERT':
-      return insert(tokens, k, report);
+      if (s.overwrites >= 0) {
+        report('overwrite', tokens[s.overwrites]!, `INSERT ... ON DUPLICATE KEY UPDATE overwrites existing rows of ${first(s.targets, 'the table')} that share a primary or unique key with a new row; ${DECLARE}, or use INSERT (INSERT IGNORE to keep existing rows)`);
+      }
+      return;
     case 'LOAD':
-      return load(tokens, k, report);
+      // LOAD INDEX INTO CACHE loads no rows.
+      if (s.kind === 'load' && s.overwrites >= 0) {
+        report('overwrite', tokens[s.overwrites]!, `LOAD ${tokens[k + 1]!.value} ... REPLACE replaces existing rows of ${first(s.targets, 'the table')} that share a primary or unique key with a row of the file; ${DECLARE}, or use IGNORE to keep existing rows`);
+      }
+      return;
     case 'CREATE':
-      return create(tokens, k, report);
+      return create(tokens, s, report);
     case 'ALTER':
-      return alter(tokens, k, report);
+      return alter(tokens, s, report);
     case 'RENAME':
-      return rename(tokens, k, report);
+      return rename(tokens, s, report);
     case 'REPAIR': {
-      const n = readName(tokens, isWord(next, 'TABLE', 'TABLES') ? k + 2 : isWord(next, 'NO_WRITE_TO_BINLOG', 'LOCAL') ? k + 3 : k + 1);
-      return report('repair', verb, `REPAIR TABLE ${n ? n.name + ' ' : ''}can drop rows it cannot read (and USE_FRM rebuilds the table from its definition); ${DECLARE}`);
+      return report('repair', verb, `REPAIR TABLE ${s.targets[0] ? refText(s.targets[0]) + ' ' : ''}can drop rows it cannot read (and USE_FRM rebuilds the table from its definition); ${DECLARE}`);
     }
     case 'EXPLAIN':
     case 'DESCRIBE':
@@ -115,7 +115,7 @@ function classify(tokens: Token[], k: number, report: Report): void {
       if (isWord(next, 'ANALYZE')) {
         let j = k + 2;
         if (isWord(tokens[j], 'FORMAT') && isPunct(tokens[j + 1], '=')) j += 3;
-        return classify(tokens, verbIndex(tokens, j), report);
+        return classify(tokens, structureOf(tokens, verbIndex(tokens, j)), report);
       }
       return;
     case 'START':
@@ -136,83 +136,12 @@ function cannotClassify(what: string): string {
   return `lint cannot tell what ${what} does to data, so it counts as destructive (any chance); ${DECLARE}, or replace it with the statements it runs`;
 }
 
-function list(names: string[]): string {
-  return names.length === 0 ? 'the table' : names.join(', ');
+function list(refs: TableRef[]): string {
+  return refs.length === 0 ? 'the table' : refs.map(refText).join(', ');
 }
 
-function skipInto(tokens: Token[], k: number): number {
-  let j = k;
-  if (isWord(tokens[j], 'IGNORE')) j++;
-  if (isWord(tokens[j], 'INTO')) j++;
-  return j;
-}
-
-// Comma-separated names from `k`; a `.*` suffix (`DELETE t1.* FROM`) is dropped; aliases are skipped.
-function nameList(tokens: Token[], k: number, stop: (t: Token) => boolean): string[] {
-  const names: string[] = [];
-  let j = k;
-  while (j < tokens.length) {
-    const n = readName(tokens, j);
-    if (!n) break;
-    names.push(n.parts.filter((p) => p !== '*').map(quoteIdent).join('.'));
-    j = n.next;
-    while (j < tokens.length && !isPunct(tokens[j], ',') && !stop(tokens[j]!)) {
-      if (isPunct(tokens[j], '(')) j = closeParen(tokens, j);
-      j++;
-    }
-    if (!isPunct(tokens[j], ',')) break;
-    j++;
-  }
-  return names;
-}
-
-function deleteTargets(tokens: Token[], k: number): string[] {
-  let j = k + 1;
-  while (isWord(tokens[j], 'LOW_PRIORITY', 'QUICK', 'IGNORE')) j++;
-  // DELETE FROM t [USING ...] names the targets after FROM; DELETE t1, t2 FROM ... before it.
-  if (isWord(tokens[j], 'FROM')) return nameList(tokens, j + 1, (t) => isWord(t, 'USING', 'WHERE', 'PARTITION', 'ORDER', 'LIMIT', 'AS'));
-  return nameList(tokens, j, (t) => isWord(t, 'FROM'));
-}
-
-function updateTargets(tokens: Token[], k: number): string[] {
-  let j = k + 1;
-  while (isWord(tokens[j], 'LOW_PRIORITY', 'IGNORE')) j++;
-  const names = nameList(tokens, j, (t) => isWord(t, 'SET', 'JOIN', 'INNER', 'LEFT', 'RIGHT', 'CROSS', 'STRAIGHT_JOIN', 'NATURAL'));
-  // Tables joined in are targets too: SET may assign to their columns.
-  const d = tokens[k]!.depth;
-  for (let m = j; m < tokens.length && !isWord(tokens[m], 'SET'); m++) {
-    if (tokens[m]!.depth === d && isWord(tokens[m], 'JOIN', 'STRAIGHT_JOIN')) {
-      const n = readName(tokens, m + 1);
-      if (n) names.push(n.name);
-    }
-  }
-  return names;
-}
-
-function insert(tokens: Token[], k: number, report: Report): void {
-  for (let j = k + 1; j + 3 < tokens.length; j++) {
-    if (isWord(tokens[j], 'ON') && isWord(tokens[j + 1], 'DUPLICATE') && isWord(tokens[j + 2], 'KEY') && isWord(tokens[j + 3], 'UPDATE')) {
-      let t = k + 1;
-      while (isWord(tokens[t], 'LOW_PRIORITY', 'DELAYED', 'HIGH_PRIORITY', 'IGNORE')) t++;
-      if (isWord(tokens[t], 'INTO')) t++;
-      const n = readName(tokens, t);
-      report('overwrite', tokens[j]!, `INSERT ... ON DUPLICATE KEY UPDATE overwrites existing rows of ${n ? n.name : 'the table'} that share a primary or unique key with a new row; ${DECLARE}, or use INSERT (INSERT IGNORE to keep existing rows)`);
-      return;
-    }
-  }
-}
-
-function load(tokens: Token[], k: number, report: Report): void {
-  if (!isWord(tokens[k + 1], 'DATA', 'XML')) return; // LOAD INDEX INTO CACHE
-  for (let j = k + 2; j < tokens.length && !isWord(tokens[j], 'INTO'); j++) {
-    if (isWord(tokens[j], 'REPLACE')) {
-      let t = j + 1;
-      while (t < tokens.length && !isWord(tokens[t], 'TABLE')) t++;
-      const n = readName(tokens, t + 1);
-      report('overwrite', tokens[j]!, `LOAD ${tokens[k + 1]!.value} ... REPLACE replaces existing rows of ${n ? n.name : 'the table'} that share a primary or unique key with a row of the file; ${DECLARE}, or use IGNORE to keep existing rows`);
-      return;
-    }
-  }
+function first(refs: TableRef[], otherwise: string): string {
+  return refs[0] ? refText(refs[0]) : otherwise;
 }
 
 const DROP_EFFECT: Record<string, (names: string, many: boolean) => string> = {
@@ -250,33 +179,21 @@ function rawItems(tokens: Token[], k: number): string[] {
   return items;
 }
 
-function drop(tokens: Token[], k: number, report: Report): void {
-  const verb = tokens[k]!;
-  let j = k + 1;
+function drop(tokens: Token[], s: Structure, report: Report): void {
+  const verb = tokens[s.verb]!;
   // DROP TEMPORARY TABLE can only drop temporary tables: session data, never stored data.
-  if (isWord(tokens[j], 'TEMPORARY')) return;
+  if (s.temporary) return;
   // DROP PREPARE is DEALLOCATE PREPARE: it forgets a session's prepared statement.
-  if (isWord(tokens[j], 'PREPARE')) return;
-  if (isWord(tokens[j], 'UNDO')) j++;
-  const object = tokens[j];
-  let objectWord = object && object.type === 'word' ? object.value : (object?.text ?? '');
-  j++;
-  if (objectWord === 'SPATIAL' && isWord(tokens[j], 'REFERENCE') && isWord(tokens[j + 1], 'SYSTEM')) {
-    objectWord = 'SPATIAL REFERENCE SYSTEM';
-    j += 2;
-  } else if (isWord(tokens[j], 'GROUP')) {
-    objectWord += ' GROUP'; // LOGFILE GROUP, RESOURCE GROUP
-    j++;
-  }
-  if (isWord(tokens[j], 'IF') && isWord(tokens[j + 1], 'EXISTS')) j += 2;
+  if (s.object === 'prepare') return;
+  const objectWord = s.object !== null ? s.object.toUpperCase() : (tokens[s.verb + 1]?.text ?? '');
   if (objectWord === 'INDEX') {
-    const idx = readName(tokens, j);
-    let on = j;
-    while (on < tokens.length && !isWord(tokens[on], 'ON')) on++;
-    const table = readName(tokens, on + 1);
-    report('drop', verb, `DROP INDEX deletes index ${idx ? idx.name : '?'} on ${table ? table.name : 'its table'}: queries that use it slow down, and a UNIQUE index stops keeping values unique; ${DECLARE}`);
+    const idx = s.targets[0];
+    report('drop', verb, `DROP INDEX deletes index ${idx ? refText(idx) : '?'} on ${s.on ? refText(s.on) : 'its table'}: queries that use it slow down, and a UNIQUE index stops keeping values unique; ${DECLARE}`);
     return;
   }
+  // The items follow the object's words and IF EXISTS.
+  let j = s.objectAt >= 0 ? s.objectAt + s.object!.split(' ').length : s.verb + 2;
+  if (isWord(tokens[j], 'IF') && isWord(tokens[j + 1], 'EXISTS')) j += 2;
   const items = j < tokens.length ? rawItems(tokens, j) : [];
   const names = items.join(', ');
   const effect = DROP_EFFECT[objectWord];
@@ -284,40 +201,20 @@ function drop(tokens: Token[], k: number, report: Report): void {
   report('drop', verb, `DROP ${objectWord} ${what}; ${DECLARE}`);
 }
 
-function create(tokens: Token[], k: number, report: Report): void {
+function create(tokens: Token[], s: Structure, report: Report): void {
+  const k = s.verb;
   const verb = tokens[k]!;
-  let j = k + 1;
-  let orReplace = false;
-  if (isWord(tokens[j], 'OR') && isWord(tokens[j + 1], 'REPLACE')) {
-    orReplace = true;
-    j += 2;
-  }
-  // Skip TEMPORARY, UNIQUE, ALGORITHM = x, DEFINER = user, SQL SECURITY x, AGGREGATE, UNDO ... to the object keyword.
-  let object: Token | undefined;
-  for (; j < tokens.length && j < k + 24; j++) {
-    const t = tokens[j]!;
-    if (t.depth !== verb.depth) break;
-    if (t.type === 'word' && CREATABLE.has(t.value) && !isPunct(tokens[j - 1], '=')) {
-      object = t;
-      break;
-    }
-    if (isWord(t, 'SPATIAL') && isWord(tokens[j + 1], 'REFERENCE')) {
-      object = t;
-      break;
-    }
-  }
-  if (!object) {
+  if (s.objectAt < 0) {
     report('unknown', verb, cannotClassify(`CREATE ${tokens[k + 1]?.text ?? ''}`.trim()));
     return;
   }
-  let n = j + 1;
-  if (isWord(tokens[n], 'IF') && isWord(tokens[n + 1], 'NOT') && isWord(tokens[n + 2], 'EXISTS')) n += 3;
-  const name = readName(tokens, n);
-  if (orReplace) {
-    report('replaceObject', tokens[k + 1]!, `CREATE OR REPLACE ${object.value} replaces ${name ? name.name : 'the object'} if it exists, and its previous definition is lost; ${DECLARE}, or use CREATE ${object.value} (it fails when the object exists)`);
+  const object = tokens[s.objectAt]!;
+  const name = s.targets[0] ? refText(s.targets[0]) : undefined;
+  if (s.orReplace) {
+    report('replaceObject', tokens[k + 1]!, `CREATE OR REPLACE ${object.value} replaces ${name ?? 'the object'} if it exists, and its previous definition is lost; ${DECLARE}, or use CREATE ${object.value} (it fails when the object exists)`);
     return;
   }
-  if (object.value === 'EVENT') eventBody(tokens, j, name ? name.name : '', report);
+  if (s.object === 'event') eventBody(tokens, s.objectAt, name ?? '', report);
 }
 
 // An event runs its body on its own schedule, with no further statement: a data-changing body
@@ -335,30 +232,25 @@ function eventBody(tokens: Token[], from: number, name: string, report: Report):
   }
 }
 
-function alter(tokens: Token[], k: number, report: Report): void {
-  const verb = tokens[k]!;
-  let j = k + 1;
-  while (isWord(tokens[j], 'ONLINE', 'OFFLINE', 'IGNORE')) j++;
-  if (isWord(tokens[j], 'TABLE')) return alterTable(tokens, k, report);
-  if (isWord(tokens[j], 'DATABASE', 'SCHEMA')) {
-    return report('convert', tokens[j]!, `ALTER ${tokens[j]!.value} changes the schema's defaults (character set, collation, encryption, read-only): tables created later follow them; ${DECLARE}`);
+function alter(tokens: Token[], s: Structure, report: Report): void {
+  const verb = tokens[s.verb]!;
+  if (s.kind === 'alter-table') return alterTable(tokens, s, report);
+  const at = s.objectAt >= 0 ? tokens[s.objectAt]! : undefined;
+  if (s.object === 'database' || s.object === 'schema') {
+    return report('convert', at!, `ALTER ${at!.value} changes the schema's defaults (character set, collation, encryption, read-only): tables created later follow them; ${DECLARE}`);
   }
   // ALTER USER changes an account, ALTER INSTANCE server keys and logs (their own rules flag them), not data.
-  if (isWord(tokens[j], 'USER', 'INSTANCE')) return;
-  // ALTER [ALGORITHM = x] [DEFINER = user] [SQL SECURITY x] VIEW, ALTER [DEFINER = user] EVENT.
-  if (isWord(tokens[j], 'ALGORITHM', 'DEFINER', 'SQL', 'VIEW', 'PROCEDURE', 'FUNCTION', 'EVENT')) {
-    for (let m = j; m < tokens.length && m < j + 16; m++) {
-      const t = tokens[m]!;
-      if (isPunct(tokens[m - 1], '=') || !isWord(t, 'VIEW', 'PROCEDURE', 'FUNCTION', 'EVENT')) continue;
-      const n = readName(tokens, m + 1);
-      const target = n ? n.name : '';
-      const effect =
-        t.value === 'VIEW' ? `replaces the definition of view ${target}, and the previous one is lost`
-        : t.value === 'EVENT' ? `changes event ${target} (its schedule, body, name or state)`
-        : `changes the characteristics of ${t.value.toLowerCase()} ${target}`;
-      return report('replaceObject', t, `ALTER ${t.value} ${effect}; ${DECLARE}`);
-    }
+  if (s.object === 'user' || s.object === 'instance') return;
+  if (at && (s.object === 'view' || s.object === 'procedure' || s.object === 'function' || s.object === 'event')) {
+    const target = s.targets[0] ? refText(s.targets[0]) : '';
+    const effect =
+      s.object === 'view' ? `replaces the definition of view ${target}, and the previous one is lost`
+      : s.object === 'event' ? `changes event ${target} (its schedule, body, name or state)`
+      : `changes the characteristics of ${s.object} ${target}`;
+    return report('replaceObject', at, `ALTER ${at.value} ${effect}; ${DECLARE}`);
   }
+  let j = s.verb + 1;
+  while (isWord(tokens[j], 'ONLINE', 'OFFLINE', 'IGNORE')) j++;
   report('unknown', verb, cannotClassify(`ALTER ${tokens[j]?.text ?? ''}`.trim()));
 }
 
@@ -379,10 +271,9 @@ const HARMLESS_CLAUSES = new Set([
   'PARTITION',
 ]);
 
-function alterTable(tokens: Token[], k: number, report: Report): void {
-  const parsed = parseAlterTable(tokens, k)!;
-  const subject = `ALTER TABLE ${parsed.table ? parsed.table.name : ''}`;
-  for (const [s, e] of parsed.clauses) alterClause(tokens, s, e, subject, report);
+function alterTable(tokens: Token[], st: Structure, report: Report): void {
+  const subject = `ALTER TABLE ${st.targets[0] ? refText(st.targets[0]) : ''}`;
+  for (const [s, e] of st.alter!.clauses) alterClause(tokens, s, e, subject, report);
 }
 
 function alterClause(tokens: Token[], s: number, e: number, subject: string, report: Report): void {
@@ -494,38 +385,27 @@ function tableOptions(tokens: Token[], s: number, e: number, subject: string, re
   }
 }
 
-function rename(tokens: Token[], k: number, report: Report): void {
-  const verb = tokens[k]!;
-  const what = tokens[k + 1];
-  if (isWord(what, 'TABLE', 'TABLES')) {
-    const pairs: string[] = [];
-    let j = k + 2;
-    for (;;) {
-      const from = readName(tokens, j);
-      if (!from || !isWord(tokens[from.next], 'TO')) break;
-      const to = readName(tokens, from.next + 1);
-      pairs.push(`${from.name} to ${to ? to.name : '?'}`);
-      j = to ? to.next : from.next + 1;
-      if (!isPunct(tokens[j], ',')) break;
-      j++;
-    }
+function rename(tokens: Token[], s: Structure, report: Report): void {
+  const verb = tokens[s.verb]!;
+  if (s.kind === 'rename-table') {
+    const pairs = s.renames.map((r) => `${refText(r.from)} to ${refText(r.to)}`);
     report('rename', verb, `RENAME TABLE renames ${pairs.join(', ') || 'a table'}, and every statement that names the old name fails; ${DECLARE}`);
     return;
   }
-  if (isWord(what, 'USER')) {
+  if (s.object === 'user') {
     report('rename', verb, `RENAME USER renames an account, and clients that log in as the old name fail; ${DECLARE}`);
     return;
   }
-  report('unknown', verb, cannotClassify(`RENAME ${what?.text ?? ''}`.trim()));
+  report('unknown', verb, cannotClassify(`RENAME ${tokens[s.verb + 1]?.text ?? ''}`.trim()));
 }
 
-/** The destructive definition above as one analyzer, codes CG101-CG113 and CG199. */
+/** The destructive definition: one analyzer, codes CG101-CG113 and CG199. */
 export const destructiveAnalyzer: Analyzer = {
   name: 'destructive',
   rules: Object.values(rules),
   analyze(statements, report) {
     for (const s of statements) {
-      for (const f of classifyDestructive(s.tokens)) report({ code: f.code, statement: s, token: f.token, message: f.message });
+      for (const f of classifyDestructive(s.tokens, s.structure)) report({ code: f.code, statement: s, token: f.token, message: f.message });
     }
   },
 };

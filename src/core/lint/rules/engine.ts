@@ -1,6 +1,7 @@
 // Tables in a storage engine other than InnoDB: no transactions, so no exactly-once apply.
 import type { Analyzer } from '../analyzer.js';
-import { isPunct, isWord, nameOf, parseAlterTable, readName } from '../syntax.js';
+import { isPunct, isWord, nameOf, readName } from '../syntax.js';
+import { refText } from '../../sql/structure.js';
 
 const rule = { code: 'CG208', severity: 'error', destructive: false, summary: 'a table in a storage engine other than InnoDB' } as const;
 
@@ -20,9 +21,9 @@ export const engineAnalyzer: Analyzer = {
         const n = readName(tokens, j);
         subject = `CREATE TABLE ${n ? n.name : ''} uses`;
       } else {
-        const alter = parseAlterTable(tokens, st.verb);
+        const alter = st.structure.alter;
         if (!alter) continue;
-        subject = `ALTER TABLE ${alter.table ? alter.table.name : ''} moves the table to`;
+        subject = `ALTER TABLE ${st.structure.targets[0] ? refText(st.structure.targets[0]) : ''} moves the table to`;
       }
       for (let j = st.verb + 1; j < tokens.length; j++) {
         if (!isWord(tokens[j], 'ENGINE') || isPunct(tokens[j - 1], '=')) continue;

@@ -1,8 +1,9 @@
 // ADD COLUMN ... NOT NULL without DEFAULT: existing rows need a value the statement does not give.
 import type { Token } from '../../sql/lexer.js';
 import type { Analyzer } from '../analyzer.js';
-import { closeParen, isName, isPunct, isWord, nameOf, parseAlterTable } from '../syntax.js';
+import { closeParen, isName, isPunct, isWord, nameOf } from '../syntax.js';
 import { quoteIdent } from '../../sql/quote.js';
+import { refText } from '../../sql/structure.js';
 
 const rule = { code: 'CG201', severity: 'warning', destructive: false, summary: 'ADD COLUMN ... NOT NULL without a DEFAULT' } as const;
 
@@ -28,10 +29,10 @@ export const notNullWithoutDefaultAnalyzer: Analyzer = {
   rules: [rule],
   analyze(statements, report) {
     for (const st of statements) {
-      const alter = st.verb >= 0 ? parseAlterTable(st.tokens, st.verb) : undefined;
+      const alter = st.structure.alter;
       if (!alter) continue;
       const tokens = st.tokens;
-      const table = alter.table ? alter.table.name : '';
+      const table = st.structure.targets[0] ? refText(st.structure.targets[0]) : '';
       for (const [s, e] of alter.clauses) {
         if (!isWord(tokens[s], 'ADD')) continue;
         let j = s + 1;
