@@ -392,6 +392,24 @@ describe('impact: decideImpact, a table of cases per server', function () {
     }
   });
 
+  it('says the server refuses a clause naming a column, index or foreign key the table lacks, or a column it already has, on both servers', function () {
+    const cases: [string, string][] = [
+      ['ALTER TABLE t ADD COLUMN a INT', '`t` already has a column `a`: the server refuses the statement.'],
+      ['ALTER TABLE t DROP COLUMN nope', '`t` has no column `nope`: the server refuses the statement.'],
+      ['ALTER TABLE t CHANGE nope x INT', '`t` has no column `nope`: the server refuses the statement.'],
+      ['ALTER TABLE t ALTER COLUMN nope SET DEFAULT 1', '`t` has no column `nope`: the server refuses the statement.'],
+      ['ALTER TABLE t DROP INDEX nope', '`t` has no index `nope`: the server refuses the statement.'],
+      ['ALTER TABLE t RENAME INDEX nope TO k2', '`t` has no index `nope`: the server refuses the statement.'],
+      ['ALTER TABLE t DROP FOREIGN KEY nope', '`t` has no foreign key `nope`: the server refuses the statement.'],
+    ];
+    for (const [sql, reason] of cases) {
+      for (const server of [MYSQL_84, MARIADB]) {
+        const d = decideImpact(spec(sql), table(), server);
+        assert.deepEqual([d.algorithm, d.reason], [null, reason], `${sql} on ${server.flavor}`);
+      }
+    }
+  });
+
   it('judges only schema changes', function () {
     assert.deepEqual(['UPDATE t SET a = 1', 'DELETE FROM t', 'SELECT 1', 'ALTER TABLE t FORCE', 'DROP TABLE t'].map((s) => hasImpact(spec(s))), [false, false, false, true, true]);
   });

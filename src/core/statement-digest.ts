@@ -6,6 +6,7 @@ import type { Diagnostic } from './types.js';
 import { codeTokens } from './sql/lexer.js';
 import { isWord, nameOf, verbIndex } from './lint/syntax.js';
 import { thousands } from './numbers.js';
+import { statementLocator } from './sql/locate.js';
 
 /** Plans list every statement of a change up to this many; past it, they show a digest. */
 export const DIGEST_BOUND = 50;
@@ -60,28 +61,11 @@ export function describeCounts(digest: StatementDigest): string {
 // Indexes of the statements a finding points into: the last statement of that file starting at or
 // before the finding's line.
 function flaggedStatements(statements: PlannedStatement[], diagnostics: Diagnostic[]): number[] {
-  const byFile = new Map<string, number[]>();
-  statements.forEach((s, i) => {
-    let list = byFile.get(s.file);
-    if (!list) byFile.set(s.file, (list = []));
-    list.push(i);
-  });
+  // A planned statement has no column: the finding's line alone decides.
+  const locate = statementLocator(statements);
   const out: number[] = [];
   for (const d of diagnostics) {
-    const list = byFile.get(d.file);
-    if (!list) continue;
-    let lo = 0;
-    let hi = list.length - 1;
-    let found = -1;
-    while (lo <= hi) {
-      const mid = (lo + hi) >> 1;
-      if (statements[list[mid]!]!.line <= d.line) {
-        found = list[mid]!;
-        lo = mid + 1;
-      } else {
-        hi = mid - 1;
-      }
-    }
+    const found = locate({ file: d.file, line: d.line });
     if (found >= 0) out.push(found);
   }
   return out;

@@ -20,6 +20,7 @@ import { compareDiagnostics } from './manifest/format.js';
 import { loadRepositoryDetail, type RepositoryOptions } from './manifest/repository.js';
 import type { Change, Config, Diagnostic } from './types.js';
 import { pushAll } from './arrays.js';
+import { statementLocator } from './sql/locate.js';
 
 export { formatDiagnostic } from './manifest/format.js';
 export { CODES as VALIDATION_CODES } from './manifest/codes.js';
@@ -77,32 +78,11 @@ export function validateRepository(root: string, options: RepositoryOptions = {}
 
 /** The first destructive finding of each statement, by statement index. */
 function destructiveReasons(change: Change, findings: Diagnostic[]): Map<number, Diagnostic> {
-  const byFile = new Map<string, number[]>();
-  change.statements.forEach((s, i) => {
-    let list = byFile.get(s.file);
-    if (!list) byFile.set(s.file, (list = []));
-    list.push(i);
-  });
-  const before = (s: { line: number; column: number }, d: { line: number; column: number }) =>
-    s.line < d.line || (s.line === d.line && s.column <= d.column);
+  const locate = statementLocator(change.statements);
   const out = new Map<number, Diagnostic>();
   for (const f of findings) {
     if (!f.destructive) continue;
-    const indexes = byFile.get(f.file);
-    if (!indexes) continue;
-    // Binary search: statements of one file are in file order.
-    let lo = 0;
-    let hi = indexes.length - 1;
-    let hit = -1;
-    while (lo <= hi) {
-      const mid = (lo + hi) >> 1;
-      if (before(change.statements[indexes[mid]!]!, f)) {
-        hit = indexes[mid]!;
-        lo = mid + 1;
-      } else {
-        hi = mid - 1;
-      }
-    }
+    const hit = locate(f);
     if (hit >= 0 && !out.has(hit)) out.set(hit, f);
   }
   return out;

@@ -8,8 +8,7 @@ import type { MysqlConnection } from './connection.js';
 import { quoteIdent } from '../../core/sql/quote.js';
 import { describeSchema } from './introspect.js';
 import type { SchemaShape, TableShape } from '../../core/drift.js';
-
-type Row = Record<string, unknown>;
+import type { Row } from './values.js';
 
 /** The baseline's SQL text and what it holds, for the command's summary line. */
 export interface BaselineSql {

@@ -7,6 +7,7 @@ import type { ColumnFacts, ForeignKeyFacts, IndexFacts, ServerFacts, TableFacts 
 import type { MysqlConnection } from './connection.js';
 import { quoteIdent } from '../../core/sql/quote.js';
 import type { ServerVersion } from './version.js';
+import { num, numOrNull, str, strOrNull, type Row } from './values.js';
 
 /** Seconds a facts query may run before the server stops it. */
 export const FACTS_TIMEOUT_SEC = 5;
@@ -43,13 +44,6 @@ export function isTimeout(e: unknown): boolean {
   // 3024 MySQL max_execution_time, 1969 MariaDB max_statement_time, 1317 interrupted, 1205 lock wait.
   return e instanceof StatementError && [3024, 1969, 1317, 1205].includes(e.errno ?? 0);
 }
-
-type Row = Record<string, unknown>;
-
-const str = (v: unknown): string => (v === null || v === undefined ? '' : String(v));
-const strOrNull = (v: unknown): string | null => (v === null || v === undefined ? null : String(v));
-const num = (v: unknown): number => (v === null || v === undefined ? 0 : Number(v));
-const numOrNull = (v: unknown): number | null => (v === null || v === undefined ? null : Number(v));
 
 /**
  * Facts for every named table that exists (absent ones are left out of the map, keyed `schema.table`).

@@ -9,6 +9,7 @@ import { StatementError, type HistoryWriter } from '../../core/ports.js';
 import type { HistoryRecord, HistoryStatus, Statement } from '../../core/types.js';
 import { openConnection, useSchema, type MysqlConnection, type TargetSpec } from './connection.js';
 import { COLUMNS, HISTORY_LAYOUT, HISTORY_TABLE, LIMITS } from './history-layout.js';
+import { numOrNull, strOrNull } from './values.js';
 // The table's definition and the statements below are written with knex's builders in
 // scripts/history-codegen.ts and generated ahead of time: importing knex cost a tenth of a second on
 // every command's start. `npm run codegen` regenerates them; a test fails when they are stale.
@@ -98,14 +99,6 @@ function toRow(rec: HistoryRecord): unknown[] {
 
 function num(v: unknown): number {
   return Number(v);
-}
-
-function numOrNull(v: unknown): number | null {
-  return v === null || v === undefined ? null : Number(v);
-}
-
-function strOrNull(v: unknown): string | null {
-  return v === null || v === undefined ? null : String(v);
 }
 
 function fromRow(r: Row): HistoryRecord {

@@ -8,16 +8,7 @@ import type { MysqlConnection } from './connection.js';
 import { quoteIdent } from '../../core/sql/quote.js';
 import { HISTORY_TABLE } from './history.js';
 import type { ForeignKeyShape, IndexShape, RoutineShape, SchemaShape, TableShape } from '../../core/drift.js';
-
-type Row = Record<string, unknown>;
-
-function str(v: unknown): string {
-  return v === null || v === undefined ? '' : String(v);
-}
-
-function strOrNull(v: unknown): string | null {
-  return v === null || v === undefined ? null : String(v);
-}
+import { str, strOrNull, type Row } from './values.js';
 
 const byName = <T extends { name: string }>(a: T, b: T): number => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0);
 

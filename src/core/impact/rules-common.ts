@@ -56,6 +56,11 @@ export function verdict(ways: Way[] | null, reason: string): ClauseVerdict {
   return { ways, reason };
 }
 
+/** A clause that names a column, index or foreign key the table does not have: the server refuses the statement. */
+export function missingRefusal(ctx: ClauseContext, what: 'column' | 'index' | 'foreign key', name: string): ClauseVerdict {
+  return verdict(null, `${quoteIdent(ctx.table.name)} has no ${what} ${quoteIdent(name)}: the server refuses the statement.`);
+}
+
 /**
  * Whether `version` is at least `min` (dotted numbers; suffixes such as `-MariaDB` ignored). A missing
  * part counts as 0 (an RDS engine version `8.0` reads as 8.0.0): the older rules are never less

@@ -19,12 +19,14 @@ import {
   inplaceWays,
   instantWays,
   isIndexed,
+  missingRefusal,
   verdict,
   type ClauseContext,
   type ClauseVerdict,
 } from './rules-common.js';
 import { quoteIdent } from '../sql/quote.js';
 import {
+  addColumnShared,
   inlineKey,
   addCheck,
   addForeignKey,
@@ -48,15 +50,10 @@ function noInstantColumn(ctx: ClauseContext, op: 'add-last' | 'add' | 'drop' | '
 }
 
 function addColumn(col: ColumnDef, position: ColumnPosition, ctx: ClauseContext): ClauseVerdict {
+  const shared = addColumnShared(col, ctx);
+  if (shared) return shared;
   const t = quoteIdent(ctx.table.name);
   const c = quoteIdent(col.name);
-  if (findColumn(ctx.table, col.name)) return verdict(null, `${t} already has a column ${c}: the server refuses the statement.`);
-  if (col.autoIncrement) {
-    return verdict(inplaceWays('shared', true), `Adding AUTO_INCREMENT column ${c} rebuilds ${t} and blocks writes (LOCK=SHARED) for the whole rebuild, while it numbers every row.`);
-  }
-  if (col.primaryKey || col.unique) {
-    return verdict(inplaceWays('none', true), `Adding ${c} with its own ${col.primaryKey ? 'PRIMARY KEY' : 'UNIQUE'} index rebuilds ${t} in place: writes go on, but every row is rewritten. Add the column, then the index, in separate statements to keep the first instant.`);
-  }
   if (col.generated?.kind === 'stored') {
     return verdict(copyWays(), `Adding STORED (PERSISTENT) generated column ${c} copies ${t} to compute it for every row, blocking writes for the whole copy. A VIRTUAL column is added instantly.`);
   }
@@ -72,7 +69,7 @@ function addColumn(col: ColumnDef, position: ColumnPosition, ctx: ClauseContext)
 function dropColumn(name: string, ctx: ClauseContext): ClauseVerdict {
   const t = quoteIdent(ctx.table.name);
   const col = findColumn(ctx.table, name);
-  if (!col) return verdict(null, `${t} has no column ${quoteIdent(name)}: the server refuses the statement.`);
+  if (!col) return missingRefusal(ctx, 'column', name);
   // Renaming it is another matter: MariaDB accepts that (tested against the server).
   const dependents = generatedDependents(ctx, name);
   if (dependents.length > 0) return dependencyRefusal(ctx, col.name, dependents, 'drop', '"Unknown column in GENERATED ALWAYS AS"');
@@ -96,7 +93,7 @@ function dropColumn(name: string, ctx: ClauseContext): ClauseVerdict {
 function changeColumn(clause: Extract<AlterClause, { kind: 'change-column' }>, ctx: ClauseContext): ClauseVerdict[] {
   const t = quoteIdent(ctx.table.name);
   const ch = columnChange(ctx.table, clause.from, clause.column, clause.position);
-  if (!ch) return [verdict(null, `${t} has no column ${quoteIdent(clause.from)}: the server refuses the statement.`)];
+  if (!ch) return [missingRefusal(ctx, 'column', clause.from)];
   const c = quoteIdent(clause.from);
   if (ch.special === 'auto-increment') return [verdict(null, `Adding or removing AUTO_INCREMENT on ${c}: the rules do not know how the server runs this, so it counts as blocking.`)];
   if (ch.special === 'generated') return [verdict(null, `Changing generated column ${c} (or making a column generated): the rules do not know how the server runs this, so it counts as blocking.`)];
@@ -206,13 +203,13 @@ export function mariadbClause(clause: AlterClause, ctx: ClauseContext): ClauseVe
     case 'drop-column':
       return [dropColumn(clause.name, ctx)];
     case 'rename-column':
-      if (!findColumn(ctx.table, clause.from)) return [verdict(null, `${t} has no column ${quoteIdent(clause.from)}: the server refuses the statement.`)];
+      if (!findColumn(ctx.table, clause.from)) return [missingRefusal(ctx, 'column', clause.from)];
       if (!atLeast(ctx.server.version, '10.5.2')) return [verdict(null, `MariaDB ${ctx.server.version} has no RENAME COLUMN (10.5.2+): use CHANGE.`)];
       return [verdict(instantWays(false), `Renaming ${quoteIdent(clause.from)} only changes metadata: instant. Deploy code that reads both names first.`)];
     case 'change-column':
       return [...changeColumn(clause, ctx), ...inlineKey(clause.column, ctx)];
     case 'alter-column-default':
-      if (!findColumn(ctx.table, clause.name)) return [verdict(null, `${t} has no column ${quoteIdent(clause.name)}: the server refuses the statement.`)];
+      if (!findColumn(ctx.table, clause.name)) return [missingRefusal(ctx, 'column', clause.name)];
       return [verdict(instantWays(false), `Changing ${quoteIdent(clause.name)}'s default only changes metadata: instant. Rows already there keep their values.`)];
     case 'alter-column-visibility':
       return [verdict(null, 'MariaDB has no ALTER COLUMN ... SET VISIBLE/INVISIBLE: the server refuses the statement (use MODIFY with INVISIBLE).')];
@@ -223,7 +220,7 @@ export function mariadbClause(clause: AlterClause, ctx: ClauseContext): ClauseVe
     case 'drop-primary-key':
       return [dropPrimaryKey(ctx)];
     case 'rename-index':
-      if (!ctx.table.indexes.some((i) => i.name.toLowerCase() === clause.from.toLowerCase())) return [verdict(null, `${t} has no index ${quoteIdent(clause.from)}: the server refuses the statement.`)];
+      if (!ctx.table.indexes.some((i) => i.name.toLowerCase() === clause.from.toLowerCase())) return [missingRefusal(ctx, 'index', clause.from)];
       if (!atLeast(ctx.server.version, '10.5.2')) return [verdict(null, `MariaDB ${ctx.server.version} has no RENAME INDEX (10.5.2+): the server refuses the statement.`)];
       return [verdict(instantWays(false), `Renaming index ${quoteIdent(clause.from)} only changes metadata: instant. Queries with index hints naming it fail afterwards.`)];
     case 'alter-index-visibility':

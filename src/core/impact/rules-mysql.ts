@@ -20,12 +20,14 @@ import {
   isIndexed,
   isNondeterministic,
   isTimestampDefault,
+  missingRefusal,
   verdict,
   type ClauseContext,
   type ClauseVerdict,
 } from './rules-common.js';
 import { quoteIdent } from '../sql/quote.js';
 import {
+  addColumnShared,
   inlineKey,
   addCheck,
   addForeignKey,
@@ -63,15 +65,10 @@ function noInstantColumn(ctx: ClauseContext, position: ColumnPosition | 'drop'):
 }
 
 function addColumn(col: ColumnDef, position: ColumnPosition, ctx: ClauseContext): ClauseVerdict {
+  const shared = addColumnShared(col, ctx);
+  if (shared) return shared;
   const t = quoteIdent(ctx.table.name);
   const c = quoteIdent(col.name);
-  if (findColumn(ctx.table, col.name)) return verdict(null, `${t} already has a column ${c}: the server refuses the statement.`);
-  if (col.autoIncrement) {
-    return verdict(inplaceWays('shared', true), `Adding AUTO_INCREMENT column ${c} rebuilds ${t} and blocks writes (LOCK=SHARED) for the whole rebuild, while it numbers every row.`);
-  }
-  if (col.primaryKey || col.unique) {
-    return verdict(inplaceWays('none', true), `Adding ${c} with its own ${col.primaryKey ? 'PRIMARY KEY' : 'UNIQUE'} index rebuilds ${t} in place: writes go on, but every row is rewritten. Add the column, then the index, in separate statements to keep the first instant.`);
-  }
   if (col.generated?.kind === 'stored') {
     return verdict(copyWays(), `Adding STORED generated column ${c} copies ${t} to compute it for every row, blocking writes for the whole copy. A VIRTUAL column is added instantly.`);
   }
@@ -95,7 +92,7 @@ function addColumn(col: ColumnDef, position: ColumnPosition, ctx: ClauseContext)
 function dropColumn(name: string, ctx: ClauseContext): ClauseVerdict {
   const t = quoteIdent(ctx.table.name);
   const col = findColumn(ctx.table, name);
-  if (!col) return verdict(null, `${t} has no column ${quoteIdent(name)}: the server refuses the statement.`);
+  if (!col) return missingRefusal(ctx, 'column', name);
   const dependents = generatedDependents(ctx, name);
   if (dependents.length > 0) return dependencyRefusal(ctx, col.name, dependents, 'drop', MYSQL_DEPENDENCY);
   if (inPrimaryKey(ctx.table, name)) return verdict(null, `${quoteIdent(name)} is part of the primary key of ${t}; how the server runs dropping it depends on the key that remains, so this is unknown.`);
@@ -110,7 +107,7 @@ function dropColumn(name: string, ctx: ClauseContext): ClauseVerdict {
 
 function renameColumn(from: string, ctx: ClauseContext): ClauseVerdict {
   const col = findColumn(ctx.table, from);
-  if (!col) return verdict(null, `${quoteIdent(ctx.table.name)} has no column ${quoteIdent(from)}: the server refuses the statement.`);
+  if (!col) return missingRefusal(ctx, 'column', from);
   const dependents = generatedDependents(ctx, from);
   if (dependents.length > 0) return dependencyRefusal(ctx, col.name, dependents, 'rename', MYSQL_DEPENDENCY);
   if (atLeast(ctx.server.version, '8.0.28')) return verdict(instantWays(false), `Renaming ${quoteIdent(from)} only changes metadata: instant. Deploy code that reads both names first.`);
@@ -120,7 +117,7 @@ function renameColumn(from: string, ctx: ClauseContext): ClauseVerdict {
 function changeColumn(clause: Extract<AlterClause, { kind: 'change-column' }>, ctx: ClauseContext): ClauseVerdict[] {
   const t = quoteIdent(ctx.table.name);
   const ch = columnChange(ctx.table, clause.from, clause.column, clause.position);
-  if (!ch) return [verdict(null, `${t} has no column ${quoteIdent(clause.from)}: the server refuses the statement.`)];
+  if (!ch) return [missingRefusal(ctx, 'column', clause.from)];
   if (ch.renamed) {
     const dependents = generatedDependents(ctx, clause.from);
     if (dependents.length > 0) return [dependencyRefusal(ctx, clause.from, dependents, 'rename', MYSQL_DEPENDENCY)];
@@ -226,7 +223,7 @@ export function mysqlClause(clause: AlterClause, ctx: ClauseContext): ClauseVerd
     case 'change-column':
       return [...changeColumn(clause, ctx), ...inlineKey(clause.column, ctx)];
     case 'alter-column-default':
-      if (!findColumn(ctx.table, clause.name)) return [verdict(null, `${t} has no column ${quoteIdent(clause.name)}: the server refuses the statement.`)];
+      if (!findColumn(ctx.table, clause.name)) return [missingRefusal(ctx, 'column', clause.name)];
       return [verdict(instantWays(false), `Changing ${quoteIdent(clause.name)}'s default only changes metadata: instant. Rows already there keep their values.`)];
     case 'alter-column-visibility':
       if (!atLeast(ctx.server.version, '8.0.23')) return [verdict(null, `MySQL ${ctx.server.version} has no invisible columns (8.0.23+): the server refuses the statement.`)];
@@ -238,7 +235,7 @@ export function mysqlClause(clause: AlterClause, ctx: ClauseContext): ClauseVerd
     case 'drop-primary-key':
       return [dropPrimaryKey(ctx)];
     case 'rename-index':
-      if (!ctx.table.indexes.some((i) => i.name.toLowerCase() === clause.from.toLowerCase())) return [verdict(null, `${t} has no index ${quoteIdent(clause.from)}: the server refuses the statement.`)];
+      if (!ctx.table.indexes.some((i) => i.name.toLowerCase() === clause.from.toLowerCase())) return [missingRefusal(ctx, 'index', clause.from)];
       return [verdict(inplaceWays('none', false), `Renaming index ${quoteIdent(clause.from)} changes metadata in place: reads and writes go on. Queries with index hints naming it fail afterwards.`)];
     case 'alter-index-visibility':
       return [verdict(inplaceWays('none', false), `Making index ${quoteIdent(clause.name)} ${clause.visible ? 'visible' : 'invisible'} changes metadata in place: nothing blocked, and it is the safe way to try dropping an index.`)];

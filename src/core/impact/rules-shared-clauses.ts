@@ -3,16 +3,36 @@
 import type { AlterClause, ColumnDef, IndexDef } from './ddl.js';
 import {
   copyWays,
+  findColumn,
   findIndex,
   hasFtsDocId,
   hasPrimaryKey,
   inplaceWays,
   instantWays,
+  missingRefusal,
   verdict,
   type ClauseContext,
   type ClauseVerdict,
 } from './rules-common.js';
 import { quoteIdent } from '../sql/quote.js';
+
+/**
+ * ADD COLUMN where both servers answer alike: a column that is already there is refused, AUTO_INCREMENT
+ * rebuilds under a shared lock, a column with a key of its own rebuilds in place. Null when the
+ * flavour's own rules decide.
+ */
+export function addColumnShared(col: ColumnDef, ctx: ClauseContext): ClauseVerdict | null {
+  const t = quoteIdent(ctx.table.name);
+  const c = quoteIdent(col.name);
+  if (findColumn(ctx.table, col.name)) return verdict(null, `${t} already has a column ${c}: the server refuses the statement.`);
+  if (col.autoIncrement) {
+    return verdict(inplaceWays('shared', true), `Adding AUTO_INCREMENT column ${c} rebuilds ${t} and blocks writes (LOCK=SHARED) for the whole rebuild, while it numbers every row.`);
+  }
+  if (col.primaryKey || col.unique) {
+    return verdict(inplaceWays('none', true), `Adding ${c} with its own ${col.primaryKey ? 'PRIMARY KEY' : 'UNIQUE'} index rebuilds ${t} in place: writes go on, but every row is rewritten. Add the column, then the index, in separate statements to keep the first instant.`);
+  }
+  return null;
+}
 
 /** ADD INDEX / UNIQUE / PRIMARY KEY / FULLTEXT / SPATIAL and CREATE INDEX. */
 export function addIndex(index: IndexDef, ctx: ClauseContext): ClauseVerdict {
@@ -54,7 +74,7 @@ export function inlineKey(col: ColumnDef, ctx: ClauseContext): ClauseVerdict[] {
 /** DROP INDEX / DROP KEY. */
 export function dropIndex(name: string, ctx: ClauseContext): ClauseVerdict {
   const index = findIndex(ctx.table, name);
-  if (!index) return verdict(null, `${quoteIdent(ctx.table.name)} has no index ${quoteIdent(name)}: the server refuses the statement.`);
+  if (!index) return missingRefusal(ctx, 'index', name);
   if (index.primary) return dropPrimaryKey(ctx);
   return verdict(inplaceWays('none', false), `Dropping index ${quoteIdent(name)} only changes metadata in place: reads and writes go on. Queries that used it get slower.`);
 }
@@ -82,7 +102,7 @@ export function addForeignKey(clause: Extract<AlterClause, { kind: 'add-foreign-
 /** DROP FOREIGN KEY. */
 export function dropForeignKey(name: string, ctx: ClauseContext, instant: boolean): ClauseVerdict {
   const fk = ctx.table.foreignKeys.find((f) => f.name.toLowerCase() === name.toLowerCase());
-  if (!fk) return verdict(null, `${quoteIdent(ctx.table.name)} has no foreign key ${quoteIdent(name)}: the server refuses the statement.`);
+  if (!fk) return missingRefusal(ctx, 'foreign key', name);
   return verdict(instant ? instantWays(false) : inplaceWays('none', false), `Dropping foreign key ${quoteIdent(name)} only changes metadata: reads and writes go on (its index stays).`);
 }
 
