@@ -165,7 +165,7 @@ export function structureOf(all: Token[], verb = verbIndex(all)): Structure {
       s.kind = 'dynamic';
       break;
   }
-  if (s.kind === 'update' || s.kind === 'delete' || s.kind === 'insert' || s.kind === 'replace') {
+  if (s.kind === 'update' || s.kind === 'delete') {
     // Names a WITH list defines are not tables: nothing of them outlives the statement.
     const ctes = cteNames(tokens, verb);
     if (ctes.size > 0) s.targets = s.targets.filter((t) => t.schema !== null || !ctes.has(t.name.toLowerCase()));
