@@ -4,10 +4,10 @@ import { strict as assert } from 'node:assert';
 import { statementTargets, touchedNames } from '../src/core/backup/targets.js';
 import { parseDdl, tablesOf } from '../src/core/impact/ddl.js';
 import { lintStatements } from '../src/core/lint/index.js';
-import { newestFirst, touchedObjects } from '../src/core/provisional.js';
+import { lifecycleView, newestFirst, touchedObjects } from '../src/core/provisional.js';
 import { codeTokens } from '../src/core/sql/lexer.js';
 import { structureOf, structureOfSql, type Structure, type TableRef } from '../src/core/sql/structure.js';
-import type { HistoryRecord, Statement } from '../src/core/types.js';
+import type { Change, EnvironmentConfig, HistoryRecord, Statement } from '../src/core/types.js';
 
 const ref = (r: TableRef) => (r.schema !== null ? `${r.schema}.${r.name}` : r.name);
 
@@ -153,6 +153,15 @@ describe('structure: lint, impact, backup and the pull-request lifecycle name th
 });
 
 describe('undo order', () => {
+  it('rolls back two amended changes of one pull request newest first: the later one may build on the earlier', () => {
+    const mark = { number: 7, headCommit: null, mergeCommit: null, objects: ['t'], rollback: [{ file: 'down.sql', line: 1, column: 1, sql: 'DROP TABLE t' }] };
+    const rec = (changeId: string, at: number) => ({ changeId, status: 'provisional', checksum: 'old', startedAt: new Date(at), pullRequest: mark }) as unknown as HistoryRecord;
+    const change = (id: string) => ({ id, checksum: 'new', file: `changes/${id}.yaml`, statements: [] }) as unknown as Change;
+    const env = { name: 'qa' } as EnvironmentConfig;
+    const view = lifecycleView([change('2026-01-01-table'), change('2026-01-02-column')], [rec('2026-01-01-table', 1000), rec('2026-01-02-column', 2000)], env, 7);
+    assert.deepEqual(view.undo.map((r) => r.changeId), ['2026-01-02-column', '2026-01-01-table']);
+  });
+
   it('undoes the newest provisional change first, ties broken by id, newest id first', () => {
     const rec = (changeId: string, at: number) => ({ changeId, startedAt: new Date(at) }) as Pick<HistoryRecord, 'changeId' | 'startedAt'>;
     const order = newestFirst([rec('2026-01-01-a', 1000), rec('2026-01-02-b', 3000), rec('2026-01-03-c', 2000), rec('2026-01-04-d', 3000)]);
