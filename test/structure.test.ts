@@ -7,6 +7,7 @@ import { lintStatements } from '../src/core/lint/index.js';
 import { lifecycleView, newestFirst, touchedObjects } from '../src/core/provisional.js';
 import { codeTokens } from '../src/core/sql/lexer.js';
 import { structureOf, structureOfSql, type Structure, type TableRef } from '../src/core/sql/structure.js';
+import { statementLabel } from '../src/core/statement-digest.js';
 import type { Change, EnvironmentConfig, HistoryRecord, Statement } from '../src/core/types.js';
 
 const ref = (r: TableRef) => (r.schema !== null ? `${r.schema}.${r.name}` : r.name);
@@ -118,6 +119,15 @@ describe('structure: lint, impact, backup and the pull-request lifecycle name th
   it('CG103 names the table, not its alias', () => {
     const d = lintStatements([statement]).find((x) => x.code === 'CG103');
     assert.equal(d?.message, 'DELETE removes rows from `invoices`; declare destructive: true so PROD is snapshotted first');
+  });
+
+  it('CG209 and the plan digest name the table behind the alias too', () => {
+    const bare: Statement = { ...statement, sql: 'DELETE i FROM inv.invoices AS i JOIN customers c USING (customer_id)' };
+    const d = lintStatements([bare]).find((x) => x.code === 'CG209');
+    assert.equal(d?.message, 'DELETE without WHERE removes every row of `inv`.`invoices`; add the WHERE clause you mean, or use TRUNCATE TABLE if emptying the table is the point');
+    assert.equal(statementLabel(sql), 'DELETE from invoices');
+    assert.equal(statementLabel('CREATE DEFINER = CURRENT_USER VIEW s.v AS SELECT 1'), 'CREATE VIEW v');
+    assert.equal(statementLabel('DROP INDEX ix ON s.t'), 'DROP INDEX on t');
   });
 
   it('the impact, the backup, restore and the pull request record say invoices too', () => {
