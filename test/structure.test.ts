@@ -106,6 +106,11 @@ describe('structure: what a statement acts on', () => {
     assert.equal(structureOf(tokens, 2).verb, 2);
   });
 
+  it('reads each write of a compound body as a statement of its own', () => {
+    const tokens = codeTokens('BEGIN DELETE FROM cache; UPDATE a, b SET a.n = 1; END');
+    assert.deepEqual(structureOf(tokens, 1).targets, [{ schema: null, name: 'cache' }]);
+  });
+
   it('keeps the token indexes of a statement with a trailing semicolon', () => {
     const tokens = codeTokens('ALTER TABLE t DROP a;');
     assert.deepEqual(structureOf(tokens).alter!.clauses, [[3, 5]]);

@@ -61,7 +61,10 @@ export interface Structure {
    * fill, the procedure CALL runs.
    */
   targets: TableRef[];
-  /** Index after the last target's name (CREATE INDEX and DROP INDEX: after the ON table), -1 when none. */
+  /**
+   * Where the rest of the statement begins: after the last target's name (CREATE and DROP INDEX:
+   * after the ON table), at UPDATE's SET, at the FROM, USING or WHERE after DELETE's targets; -1 when none.
+   */
   next: number;
   /** The table of CREATE/DROP INDEX and CREATE TRIGGER (`ON t`). */
   on: TableRef | null;
@@ -205,7 +208,8 @@ export function tableReferences(tokens: Token[], from: number): TableReference[]
   let expectName = true;
   while (j < t.length) {
     const tok = t[j]!;
-    if (tok.depth < d) break;
+    // The end of an enclosing parenthesis, or of the statement in a compound body.
+    if (tok.depth < d || isPunct(tok, ';')) break;
     if (tok.depth > d) {
       j++;
       continue;
