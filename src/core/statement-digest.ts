@@ -4,7 +4,8 @@
 import type { PlannedStatement } from './plan-types.js';
 import type { Diagnostic } from './types.js';
 import { codeTokens } from './sql/lexer.js';
-import { isWord, nameOf, verbIndex } from './lint/syntax.js';
+import { verbIndex } from './lint/syntax.js';
+import { structureOf } from './sql/structure.js';
 import { thousands } from './numbers.js';
 import { statementLocator } from './sql/locate.js';
 
@@ -71,8 +72,8 @@ function flaggedStatements(statements: PlannedStatement[], diagnostics: Diagnost
   return out;
 }
 
-// The verbs whose table a label names, and the words that come before it.
-const OBJECT_WORDS = new Set(['TABLE', 'VIEW', 'INDEX', 'TRIGGER', 'PROCEDURE', 'FUNCTION', 'EVENT', 'DATABASE', 'SCHEMA']);
+// The objects of CREATE, ALTER and DROP whose name a label shows.
+const OBJECT_WORDS = new Set(['table', 'view', 'index', 'trigger', 'procedure', 'function', 'event', 'database', 'schema']);
 
 /**
  * A short label of what a statement does and to which table: `INSERT into invoices`, `ALTER TABLE
@@ -98,54 +99,25 @@ function labelParts(sql: string): { kind: LabelKind; table?: string } {
   const k = verbIndex(code);
   if (k < 0) return { kind: kindOf('other') };
   const verb = code[k]!.value.toUpperCase();
-  const name = (i: number) => {
-    const t = code[i];
-    if (!t || (t.type !== 'word' && t.type !== 'ident')) return undefined;
-    // `schema.table`: the table is what counts.
-    if (code[i + 1]?.text === '.' && code[i + 2]) return nameOf(code[i + 2]!);
-    return nameOf(t);
-  };
-  let j = k + 1;
-  const skip = (...words: string[]) => {
-    while (code[j] && isWord(code[j], words[0]!, ...words.slice(1))) j++;
-  };
+  const st = structureOf(code, k);
+  // `schema.table`: the table is what counts.
+  const table = st.targets[0]?.name;
   switch (verb) {
     case 'INSERT':
-    case 'REPLACE': {
-      skip('LOW_PRIORITY', 'DELAYED', 'HIGH_PRIORITY', 'IGNORE', 'INTO');
-      const t = name(j);
-      return { kind: kindOf(`${verb} into`, verb), table: t };
-    }
-    case 'UPDATE': {
-      skip('LOW_PRIORITY', 'IGNORE');
-      const t = name(j);
-      return { kind: kindOf(verb), table: t };
-    }
-    case 'DELETE': {
-      skip('LOW_PRIORITY', 'QUICK', 'IGNORE', 'FROM');
-      const t = name(j);
-      return { kind: kindOf('DELETE from', verb), table: t };
-    }
-    case 'TRUNCATE': {
-      skip('TABLE');
-      const t = name(j);
-      return { kind: kindOf(verb), table: t };
-    }
+    case 'REPLACE':
+      return { kind: kindOf(`${verb} into`, verb), table };
+    case 'UPDATE':
+    case 'TRUNCATE':
+      return { kind: kindOf(verb), table };
+    case 'DELETE':
+      return { kind: kindOf('DELETE from', verb), table };
     case 'CREATE':
     case 'ALTER':
     case 'DROP': {
-      skip('OR', 'REPLACE', 'TEMPORARY', 'UNIQUE', 'FULLTEXT', 'SPATIAL', 'ONLINE', 'OFFLINE', 'IGNORE', 'ALGORITHM', 'DEFINER', 'SQL', 'SECURITY');
-      const object = code[j];
-      if (!object || object.type !== 'word' || !OBJECT_WORDS.has(object.value)) return { kind: kindOf(verb) };
-      j++;
-      skip('IF', 'NOT', 'EXISTS');
-      if (object.value === 'INDEX') {
-        while (code[j] && !isWord(code[j], 'ON')) j++;
-        const t = name(j + 1);
-        return { kind: kindOf(`${verb} INDEX on`, `${verb} INDEX`), table: t };
-      }
-      const t = name(j);
-      return { kind: kindOf(`${verb} ${object.value}`), table: t };
+      if (st.object === null || !OBJECT_WORDS.has(st.object)) return { kind: kindOf(verb) };
+      const object = st.object.toUpperCase();
+      if (object === 'INDEX') return { kind: kindOf(`${verb} INDEX on`, `${verb} INDEX`), table: st.on?.name };
+      return { kind: kindOf(`${verb} ${object}`), table };
     }
     default:
       return { kind: kindOf(verb) };

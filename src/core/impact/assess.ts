@@ -3,6 +3,7 @@
 // the `max_copy_rows` bound, and lists the pre-check queries that can run now. A check whose table an
 // earlier pending statement changes cannot be judged from today's rows: it says when it will run.
 import { codeTokens } from '../sql/lexer.js';
+import { structureOf } from '../sql/structure.js';
 import { isWord, verbIndex } from '../lint/syntax.js';
 import type { PlannedChange, PlannedStatement } from '../plan-types.js';
 import { deferred, preChecks, refKey, type PreCheck } from './checks.js';
@@ -245,12 +246,8 @@ function written(spec: DdlSpec, sql: string, schema: string): string[] {
   }
   if (v < 0) return [];
   if (isWord(t[v], 'INSERT', 'REPLACE')) {
-    let k = v + 1;
-    while (isWord(t[k], 'LOW_PRIORITY', 'DELAYED', 'HIGH_PRIORITY', 'IGNORE', 'INTO')) k++;
-    const name = t[k];
-    if (!name) return ['*'];
-    const dotted = t[k + 1]?.text === '.' && t[k + 2];
-    return [dotted ? `${name.value}.${t[k + 2]!.value}`.toLowerCase() : `${schema}.${name.value}`.toLowerCase()];
+    const into = structureOf(t, v).targets[0];
+    return [into ? refKey(into, schema).toLowerCase() : '*'];
   }
   if (isWord(t[v], 'CALL', 'EXECUTE', 'LOAD', 'HANDLER', 'IMPORT')) return ['*'];
   return [];

@@ -5,6 +5,7 @@ import { codeTokens, type Token } from '../sql/lexer.js';
 import { closeParen, isName, isPunct, isWord, nameOf } from '../lint/syntax.js';
 import { readRef, structureOf, type Structure, type TableRef } from '../sql/structure.js';
 
+/** A table named by a statement, as the shared structure reads it. */
 export type { TableRef } from '../sql/structure.js';
 
 /**

@@ -35,19 +35,29 @@ export function statementContext(statement: Statement, index: number): Statement
   const v = verb >= 0 ? tokens[verb] : undefined;
   const kind = kindOfTokens(tokens);
   traits.set(statement, { kind, implicit: kind === 'ddl' && commitsImplicitlyTokens(tokens) });
-  let structure: Structure | undefined;
-  return {
-    statement,
-    index,
-    tokens,
-    comments,
-    verb,
-    verbWord: v && v.type === 'word' ? v.value : '',
-    kind,
-    get structure() {
-      return (structure ??= structureOf(tokens, verb));
-    },
-  };
+  return new Context(statement, index, tokens, comments, verb, v && v.type === 'word' ? v.value : '', kind);
+}
+
+// The structure is read when an analyzer first asks, and kept only for statements several analyzers
+// read it of (ALTER, CREATE): a data load of many INSERTs would otherwise hold one per statement until the end.
+class Context implements StatementContext {
+  private kept: Structure | undefined;
+  constructor(
+    readonly statement: Statement,
+    readonly index: number,
+    readonly tokens: Token[],
+    readonly comments: Token[],
+    readonly verb: number,
+    readonly verbWord: string,
+    readonly kind: StatementKind,
+  ) {}
+
+  get structure(): Structure {
+    if (this.kept) return this.kept;
+    const s = structureOf(this.tokens, this.verb);
+    if (this.verbWord === 'ALTER' || this.verbWord === 'CREATE') this.kept = s;
+    return s;
+  }
 }
 
 /**

@@ -62,7 +62,10 @@ export interface Structure {
    * fill, the procedure CALL runs.
    */
   targets: TableRef[];
-  /** Index after the last target's name (CREATE INDEX and DROP INDEX: after the ON table), -1 when none. */
+  /**
+   * Where the rest of the statement begins: after the last target's name (CREATE and DROP INDEX:
+   * after the ON table), at UPDATE's SET, at the FROM, USING or WHERE after DELETE's targets; -1 when none.
+   */
   next: number;
   /** The table of CREATE/DROP INDEX and CREATE TRIGGER (`ON t`). */
   on: TableRef | null;
@@ -166,7 +169,7 @@ export function structureOf(all: Token[], verb = verbIndex(all)): Structure {
       s.kind = 'dynamic';
       break;
   }
-  if (s.kind === 'update' || s.kind === 'delete' || s.kind === 'insert' || s.kind === 'replace') {
+  if (s.kind === 'update' || s.kind === 'delete') {
     // Names a WITH list defines are not tables: nothing of them outlives the statement.
     const ctes = cteNames(tokens, verb);
     if (ctes.size > 0) s.targets = s.targets.filter((t) => t.schema !== null || !ctes.has(t.name.toLowerCase()));
@@ -206,7 +209,8 @@ export function tableReferences(tokens: Token[], from: number): TableReference[]
   let expectName = true;
   while (j < t.length) {
     const tok = t[j]!;
-    if (tok.depth < d) break;
+    // The end of an enclosing parenthesis, or of the statement in a compound body.
+    if (tok.depth < d || isPunct(tok, ';')) break;
     if (tok.depth > d) {
       j++;
       continue;

@@ -10,7 +10,7 @@ export const alterAlgorithmAnalyzer: Analyzer = {
   rules: [rule],
   analyze(statements, report) {
     for (const st of statements) {
-      const alter = st.structure.alter;
+      const alter = st.verbWord === 'ALTER' ? st.structure.alter : null;
       if (!alter || alter.clauses.length === 0) continue;
       const t = st.tokens;
       const stated = alter.clauses.some(([s]) => {

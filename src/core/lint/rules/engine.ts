@@ -1,6 +1,6 @@
 // Tables in a storage engine other than InnoDB: no transactions, so no exactly-once apply.
 import type { Analyzer } from '../analyzer.js';
-import { isPunct, isWord, nameOf, readName } from '../syntax.js';
+import { isPunct, isWord, nameOf } from '../syntax.js';
 import { refText } from '../../sql/structure.js';
 
 const rule = { code: 'CG208', severity: 'error', destructive: false, summary: 'a table in a storage engine other than InnoDB' } as const;
@@ -13,16 +13,10 @@ export const engineAnalyzer: Analyzer = {
       const tokens = st.tokens;
       let subject: string;
       if (st.verbWord === 'CREATE') {
-        let j = st.verb + 1;
-        if (isWord(tokens[j], 'TEMPORARY')) j++;
-        if (!isWord(tokens[j], 'TABLE')) continue;
-        j++;
-        if (isWord(tokens[j], 'IF') && isWord(tokens[j + 1], 'NOT') && isWord(tokens[j + 2], 'EXISTS')) j += 3;
-        const n = readName(tokens, j);
-        subject = `CREATE TABLE ${n ? n.name : ''} uses`;
+        if (st.structure.object !== 'table') continue;
+        subject = `CREATE TABLE ${st.structure.targets[0] ? refText(st.structure.targets[0]) : ''} uses`;
       } else {
-        const alter = st.structure.alter;
-        if (!alter) continue;
+        if (st.verbWord !== 'ALTER' || !st.structure.alter) continue;
         subject = `ALTER TABLE ${st.structure.targets[0] ? refText(st.structure.targets[0]) : ''} moves the table to`;
       }
       for (let j = st.verb + 1; j < tokens.length; j++) {

@@ -29,7 +29,7 @@ export const notNullWithoutDefaultAnalyzer: Analyzer = {
   rules: [rule],
   analyze(statements, report) {
     for (const st of statements) {
-      const alter = st.structure.alter;
+      const alter = st.verbWord === 'ALTER' ? st.structure.alter : null;
       if (!alter) continue;
       const tokens = st.tokens;
       const table = st.structure.targets[0] ? refText(st.structure.targets[0]) : '';

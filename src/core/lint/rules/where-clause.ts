@@ -1,6 +1,7 @@
 // UPDATE / DELETE without WHERE: every row of the table.
 import type { Analyzer } from '../analyzer.js';
-import { isWord, readName } from '../syntax.js';
+import { isWord } from '../syntax.js';
+import { refText } from '../../sql/structure.js';
 
 const rule = { code: 'CG209', severity: 'warning', destructive: false, summary: 'UPDATE or DELETE without WHERE changes every row' } as const;
 
@@ -18,10 +19,8 @@ export const whereClauseAnalyzer: Analyzer = {
         if (tokens[j]!.depth === d && isWord(tokens[j], 'WHERE', 'ON')) limited = true;
       }
       if (limited) continue;
-      let j = st.verb + 1;
-      while (isWord(tokens[j], 'LOW_PRIORITY', 'QUICK', 'IGNORE', 'FROM')) j++;
-      const n = readName(tokens, j);
-      const table = n ? n.name : 'the table';
+      const n = st.structure.targets[0];
+      const table = n ? refText(n) : 'the table';
       const message = st.verbWord === 'DELETE'
         ? `DELETE without WHERE removes every row of ${table}; add the WHERE clause you mean, or use TRUNCATE TABLE if emptying the table is the point`
         : `UPDATE without WHERE overwrites the columns it sets in every row of ${table}; add the WHERE clause you mean (WHERE TRUE when every row is intended)`;
