@@ -27,7 +27,7 @@ describe('loadConfig', () => {
   it('reads the example changegate.yaml with every default filled in', () => {
     const { config, diagnostics } = loadConfig(repoRoot);
     assert.deepEqual(diagnostics, []);
-    const defaults = { lock_wait_timeout: 5, lock_retries: 2, lock_timeout: 10, snapshot_timeout: 3600, snapshot_poll_seconds: 10 };
+    const defaults = { lock_wait_timeout: 5, lock_retries: 2, lock_timeout: 10, snapshot_timeout: 3600, snapshot_poll_seconds: 10, unreachable_timeout: 60 };
     const backup = { backup_schema: 'changegate_backup', backup_max_rows: 1_000_000 };
     assert.deepEqual(config, {
       root: repoRoot,

@@ -18,8 +18,18 @@ export interface OpenEnvironment {
   close(): Promise<void>;
 }
 
-/** Where an environment's server is and as whom to connect, without connecting yet. */
+/** Where an environment's server is and as whom to connect, without connecting yet; with the environment's silence bound. */
 export async function resolveEnvironment(
+  ctx: CommandContext,
+  config: Config,
+  env: EnvironmentConfig,
+): Promise<{ spec: TargetSpec; aws?: { clients: AwsClients; cluster: ClusterTarget } }> {
+  const found = await locate(ctx, config, env);
+  if (env.unreachable_timeout !== undefined) found.spec.unreachableSec = env.unreachable_timeout;
+  return found;
+}
+
+async function locate(
   ctx: CommandContext,
   config: Config,
   env: EnvironmentConfig,

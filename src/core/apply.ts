@@ -65,6 +65,11 @@ export interface ApplyContext {
   now?: () => Date;
   sleep?: (ms: number) => Promise<void>;
   events?: ApplyEvents;
+  /**
+   * Throws when the run must not send another statement (the server went silent, this runner was
+   * frozen, the lock's connection is gone); checked before each statement, in memory, so it costs nothing.
+   */
+  beforeStatement?: () => void;
   /** Whether the run lock is still held; checked before each change, so two runners never apply at once. */
   lockHeld?: () => Promise<boolean>;
   /**
@@ -295,6 +300,9 @@ async function runStatements(change: Change, planned: PlannedChange, rec: Histor
     while (k <= total) {
       const stmt = change.statements[k - 1]!;
       const traits = statementTraits(stmt);
+      // Before the marker: a runner that must stop (a silent server, a freeze) leaves no marker on a
+      // statement it never sent.
+      ctx.beforeStatement?.();
       await batch.marker(k, traits); // 1. the marker: k-1 applied, k in flight
       ctx.events?.statementStarted?.(planned, k, total, Date.now() - t0);
       try {

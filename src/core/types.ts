@@ -88,6 +88,11 @@ export interface EnvironmentConfig {
   lock_retries: number;
   /** Seconds `apply` waits for another runner's advisory lock. */
   lock_timeout: number;
+  /**
+   * Seconds the server may stay silent before a run stops (default 60); the server ends an idle
+   * changegate session after twice this, so a vanished runner holds the target no longer.
+   */
+  unreachable_timeout?: number;
   /** Seconds to wait for a snapshot to become `available`. */
   snapshot_timeout: number;
   /** First wait between snapshot polls in seconds; doubles up to six times this. */

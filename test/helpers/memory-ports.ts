@@ -48,6 +48,8 @@ export function memoryPorts(
           listBackups: async () => [],
           restoreBackup: () => Promise.reject(new Error('no backups in memory')),
         },
+        heartbeat: async () => undefined,
+        abort: () => undefined,
         close: async () => undefined,
         ...opts.target,
       };

@@ -115,6 +115,8 @@ export interface Target {
   lock(timeoutSec: number): Promise<RunLock>;
   /** A second connection for plan facts and pre-checks (see `openReader`); the caller closes it. */
   reader(): Promise<MysqlConnection>;
+  /** The session's connection and every reader still open: what a run's heartbeat keeps alive. */
+  connections(): MysqlConnection[];
   close(): Promise<void>;
 }
 
@@ -149,6 +151,7 @@ export async function connectTarget(spec: TargetSpec, opts: ConnectOptions): Pro
     const identity = { uuid: server.uuid, boot };
     const session = new MysqlSession(conn, Number(row!.id), history, opts.lockWaitTimeout, server.version.flavor === 'mariadb', identity);
     const inspector = new MysqlInspector(conn);
+    const readers: MysqlConnection[] = [];
     return {
       label: opts.label,
       schema: spec.schema,
@@ -157,7 +160,12 @@ export async function connectTarget(spec: TargetSpec, opts: ConnectOptions): Pro
       inspector,
       connection: conn,
       lock: (timeoutSec) => acquireRunLock(spec, spec.schema, timeoutSec, opts.label),
-      reader: () => openReader(spec, server, opts),
+      reader: async () => {
+        const reader = await openReader(spec, server, opts);
+        readers.push(reader);
+        return reader;
+      },
+      connections: () => [conn, ...readers.filter((r) => !r.lost)],
       close: () => conn.close(),
     };
   } catch (e) {

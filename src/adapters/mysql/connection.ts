@@ -9,6 +9,7 @@ import { ChangegateError, RefusedError, UsageError } from '../../core/errors.js'
 import { StatementError, type RunResult } from '../../core/ports.js';
 import { redact, registerSecret } from '../../core/redact.js';
 import { quoteIdent } from '../../core/sql/quote.js';
+import { DEFAULT_UNREACHABLE_SECONDS, idleBoundSeconds } from '../../core/usecases/liveness.js';
 
 /**
  * How a connection uses TLS. `aws`: always verified against the Amazon RDS CA bundle plus `caFile`;
@@ -41,6 +42,8 @@ export interface TargetSpec {
   tls: TlsMode;
   /** A Unix socket instead of TCP (local URLs with `?socket=`). */
   socketPath?: string;
+  /** Seconds the server may stay silent (the environment's `unreachable_timeout`); see OpenOptions. */
+  unreachableSec?: number;
 }
 
 /** MySQL/MariaDB error numbers that mean the session itself is gone, so a statement's outcome is unknown. */
@@ -109,6 +112,7 @@ const SAFE_ASCII = /^[\x20-\x26\x28-\x5b\x5d-\x7e]*$/;
 /** A connection whose every failure is a redacted StatementError; see `openConnection`. */
 export class MysqlConnection {
   private lostFlag = false;
+  private pending = 0;
 
   // The callback connection under mysql2's promise wrapper: statements go through it directly, as the
   // wrapper captures a stack per call (for errors we replace anyway), a cost paid on every statement.
@@ -121,6 +125,12 @@ export class MysqlConnection {
     readonly label: string,
     /** User and host, scrubbed from every message besides the registered password. */
     private readonly scrub: string[],
+    /**
+     * How long changegate's own queries may wait for an answer before the connection counts as lost
+     * (a silent server must not hang a command); undefined: no bound. A change's statements are not
+     * bound here: a run's watchdog tells a long statement from a silent server.
+     */
+    private readonly quietMs?: number,
   ) {
     this.core = (raw as unknown as { connection: CoreConnection }).connection;
     // Without a listener, an error on an idle connection (KILL, server restart) would crash the process.
@@ -142,9 +152,12 @@ export class MysqlConnection {
     return redact(text, this.scrub);
   }
 
-  /** Rows as objects keyed by column name; `values` fill `?` placeholders client-side (strings as `literal`). */
-  async query<T = Record<string, unknown>>(sql: string, values?: unknown[]): Promise<T[]> {
-    const [rows] = await this.send({ sql, values: values?.map(literal) });
+  /**
+   * Rows as objects keyed by column name; `values` fill `?` placeholders client-side (strings as
+   * `literal`). `waitMs`: how long this query may legitimately wait (GET_LOCK), beyond the silence bound.
+   */
+  async query<T = Record<string, unknown>>(sql: string, values?: unknown[], waitMs = 0): Promise<T[]> {
+    const [rows] = await this.send({ sql, values: values?.map(literal), ...(waitMs > 0 && this.quietMs ? { timeout: this.quietMs + waitMs } : {}) });
     return (Array.isArray(rows) ? rows : []) as T[];
   }
 
@@ -154,9 +167,22 @@ export class MysqlConnection {
     return Array.isArray(res) ? 0 : (res as mysql.ResultSetHeader).affectedRows;
   }
 
-  /** Sends one statement as written (no placeholders) and returns the first result set as arrays. */
-  async run(sql: string): Promise<RunResult> {
-    const [res, fields] = await this.send({ sql, rowsAsArray: true });
+  /** True while a query is on the wire: a ping would only queue behind it. */
+  get busy(): boolean {
+    return this.pending > 0;
+  }
+
+  /** A round trip within `timeoutMs`; rejects (and drops the connection) when the server does not answer. */
+  async ping(timeoutMs: number): Promise<void> {
+    await this.send({ sql: 'SELECT 1', timeout: timeoutMs });
+  }
+
+  /**
+   * Sends one statement as written (no placeholders) and returns the first result set as arrays.
+   * `unbounded`: a change's own statement, which may run for hours while the server answers others.
+   */
+  async run(sql: string, unbounded = false): Promise<RunResult> {
+    const [res, fields] = await this.send({ sql, rowsAsArray: true, ...(unbounded ? { timeout: 0 } : {}) });
     if (!Array.isArray(res)) return { rows: null, affectedRows: (res as mysql.ResultSetHeader).affectedRows };
     // CALL returns several results (fields is then one array per result set); keep the first set.
     if (Array.isArray(fields) && Array.isArray(fields[0])) {
@@ -177,10 +203,24 @@ export class MysqlConnection {
   }
 
   private send(options: mysql.QueryOptions): Promise<[unknown, unknown]> {
+    const timeout = options.timeout ?? this.quietMs;
+    const bounded = timeout ? { ...options, timeout } : { ...options, timeout: undefined };
+    this.pending++;
     return new Promise((resolve, reject) => {
-      this.core.query(options, (err: unknown, result: unknown, fields: unknown) => {
-        if (err) reject(this.statementError(err));
-        else resolve([result, fields]);
+      this.core.query(bounded, (err: unknown, result: unknown, fields: unknown) => {
+        this.pending--;
+        if (!err) {
+          resolve([result, fields]);
+          return;
+        }
+        if ((err as DriverError).code === 'PROTOCOL_SEQUENCE_TIMEOUT') {
+          // No answer within the bound: the server is silent or gone. The connection cannot be
+          // trusted with another query (the answer may still come), so it is dropped.
+          this.destroy();
+          reject(new StatementError(`the server did not answer for ${Math.round(timeout! / 1000)} s`, undefined, undefined, true));
+          return;
+        }
+        reject(this.statementError(err));
       });
     });
   }
@@ -225,6 +265,12 @@ export class MysqlConnection {
 export interface OpenOptions {
   /** Seconds to wait for the TCP and TLS handshake; default 10. */
   connectTimeoutSec?: number;
+  /**
+   * Seconds the server may stay silent: changegate's own queries wait at most twice this for an
+   * answer, and the server ends the session after twice this of idleness (`wait_timeout`), so a
+   * runner that vanished holds nothing for longer. Default: the spec's, else 60.
+   */
+  unreachableSec?: number;
 }
 
 /**
@@ -260,8 +306,19 @@ export async function openConnection(spec: TargetSpec, label: string, options: O
       // A statement sent without values goes as written: mysql2 would otherwise scan all of it for
       // placeholders it has no values for (a data load's statement can be megabytes).
       queryFormat: formatQuery,
+      // TCP keepalive as a last line: a peer that vanished is noticed by the kernel too.
+      enableKeepAlive: true,
+      keepAliveInitialDelay: 10_000,
     });
-    return new MysqlConnection(raw, label, scrub);
+    const unreachable = options.unreachableSec ?? spec.unreachableSec ?? DEFAULT_UNREACHABLE_SECONDS;
+    const conn = new MysqlConnection(raw, label, scrub, idleBoundSeconds(unreachable) * 1000);
+    try {
+      await conn.exec(`SET SESSION wait_timeout = ${idleBoundSeconds(unreachable)}`);
+    } catch (e) {
+      conn.destroy();
+      throw e;
+    }
+    return conn;
   } catch (e) {
     if (e instanceof ChangegateError) throw e;
     const d = (e ?? {}) as DriverError;

@@ -16,6 +16,10 @@ export interface RunLock {
   held(): Promise<boolean>;
   /** RELEASE_LOCK, then close the connection; safe to call twice and after the connection died. */
   release(): Promise<void>;
+  /** A round trip on the lock's connection within `timeoutMs` (skipped while it is busy); rejects once that connection is gone. */
+  ping(timeoutMs: number): Promise<void>;
+  /** Drops the lock's connection at once; the server releases the lock when it notices. */
+  destroy(): void;
   /**
    * Records, on this connection (autocommit), that statement `applied` of a change is done, when
    * the row still shows it in flight; resolves once written (callers need not wait). Best effort: a
@@ -44,15 +48,13 @@ export async function acquireRunLock(spec: TargetSpec, schema: string, timeoutSe
   const conn = await openConnection(spec, label);
   try {
     await useSchema(conn, schema);
-    // An idle lock connection must not be reaped by the server's wait_timeout during a long statement.
-    await conn.exec('SET SESSION wait_timeout = 604800');
+    // The lock connection is idle for most of a run: the run's heartbeat keeps it under the server's
+    // idle bound (wait_timeout, set on every connection), so that a runner that vanished loses its lock
+    // within that bound and a living one never does.
     const name = lockName(schema);
     // GET_LOCK treats a negative timeout as "wait forever"; a run must never hang on a stuck holder.
     const wait = Math.max(0, timeoutSec);
-    const [got] = await conn.query<{ got: number | null; id: number }>('SELECT GET_LOCK(?, ?) AS got, CONNECTION_ID() AS id', [
-      name,
-      wait,
-    ]);
+    const [got] = await conn.query<{ got: number | null; id: number }>('SELECT GET_LOCK(?, ?) AS got, CONNECTION_ID() AS id', [name, wait], wait * 1000);
     if (got!.got === 1 || (got!.got as unknown) === '1') return new HeldLock(conn, name, Number(got!.id));
     if (got!.got === null) {
       throw new ChangegateError(`could not take the run lock on schema ${schema}: GET_LOCK returned NULL (the server refused it); try again`, 1);
@@ -93,6 +95,16 @@ class HeldLock implements RunLock {
     readonly name: string,
     readonly connectionId: number,
   ) {}
+
+  async ping(timeoutMs: number): Promise<void> {
+    if (this.conn.lost) throw new Error('its connection ended');
+    if (this.conn.busy) return;
+    await this.conn.ping(timeoutMs);
+  }
+
+  destroy(): void {
+    this.conn.destroy();
+  }
 
   async held(): Promise<boolean> {
     if (this.released || this.conn.lost) return false;

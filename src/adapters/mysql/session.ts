@@ -28,7 +28,7 @@ export class MysqlSession implements TargetSession {
    */
   async run(sql: string): Promise<RunResult> {
     try {
-      return await this.conn.run(sql);
+      return await this.conn.run(sql, true);
     } catch (e) {
       if (!(e instanceof StatementError) || e.connectionLost) throw e;
       if (e.errno === 1051 && this.mariadb) {

@@ -8,6 +8,7 @@
 //   6. refuse a plan with problems; adopt or roll back provisional changes;
 //   7. the approval GitHub recorded; tell the team;
 //   8. snapshot or back up when the policy asks, then the apply loop; tell the team how it ended.
+// From the lock on, a watchdog stops the run when the server goes silent or this runner was frozen.
 import { applyPlan, reconcileInterrupted, type ApplyContext } from '../apply.js';
 import { ApplyError, RefusedError } from '../errors.js';
 import { approvalGate, type RunnerFacts } from '../guards.js';
@@ -18,6 +19,7 @@ import { planWithGates, refuseBaselineOverSchema, refuseProblems, requireApprova
 import type { Approvals, ImpactPort, LockedTarget, RunEvents, RunPorts } from './ports.js';
 import { protectRun } from './protect.js';
 import { settleProvisional } from './settle.js';
+import { DEFAULT_UNREACHABLE_SECONDS, watched } from './liveness.js';
 
 /** What one `apply` is asked to do. */
 export interface ApplyRequest {
@@ -61,52 +63,54 @@ export async function applyRun(s: Scope, req: ApplyRequest, ports: RunPorts, eve
   const target = await ports.lock(s.env, req.lockTimeoutSec);
   let impact: ImpactPort | undefined;
   try {
-    const applyCtx: ApplyContext = { ...lockedApplyContext(target, s, await operator, { inFlightWaitMs: req.inFlightWaitMs, pollMs: req.pollMs, events }), ...req.loop };
-    // A dry run writes nothing, not even the in-doubt verdict on an interrupted run.
-    const history = req.dryRun ? target.history : await reconcileInterrupted(new Map([...s.byId, ...undoChanges(target.history)]), target.history, s.env.name, applyCtx);
-    if (req.pullRequest !== null) applyCtx.pullRequest = { number: req.pullRequest, headCommit: req.headCommit || applyCtx.operator.gitCommit };
-    const { plan, problems, lifecycle } = await planWithGates(s, history, req.pullRequest, ports.readHistory);
-    await refuseBaselineOverSchema(s, plan, () => target.schemaIsEmpty());
-    if (plan.changes.length > 0 && problems.length === 0) {
-      impact = await target.impact();
-      // A dry run reports the checks as plan does; a real run checks each change right before it starts.
-      await impact.assess(plan, { checks: req.dryRun, keepFacts: !req.dryRun });
-      const session = impact;
-      applyCtx.beforeChange = (c) => preflight(s.env.name, session, c, events);
-    }
-    events.planned?.(plan, problems, lifecycle.notes);
-    refuseProblems(s.env.name, problems);
-    await settleProvisional(s.env, s.byId, lifecycle, history, applyCtx, req.dryRun, events);
-    const runUrl = applyCtx.operator.runUrl;
-    if (req.dryRun || plan.changes.length === 0) {
-      const report: ApplyReport = { environment: plan.environment, snapshot: plan.snapshot, changes: plan.changes.map((c) => ({ ...c, result: 'not-run' as const, durationMs: 0 })) };
-      return { kind: req.dryRun ? 'dry-run' : 'nothing-pending', plan, report, approvals: null, runUrl };
-    }
-    const approved = await requireApproval(s.env, req.runner, ports.approvals, approver);
-    approver = approved.approver;
-    applyCtx.operator.approver = approver;
-    await ports.announce({ phase: 'start', environment: s.env.name, plan, approver, runUrl });
-    let report: ApplyReport;
-    try {
-      // Rows the lifecycle set aside (rolled back, abandoned, another pull request's) are not resumed.
-      await protectRun(s.env, target, plan, lifecycle.history, applyCtx, events, ports.now);
-      report = await applyPlan(plan, s.byId, lifecycle.history, applyCtx);
-    } catch (err) {
-      const failedReport = (err as { report?: ApplyReport }).report;
-      if (failedReport) events.reported?.(failedReport, approved.approvals, runUrl);
-      await ports.announce({
-        phase: 'failure', environment: s.env.name, plan, approver, runUrl, snapshotId: applyCtx.snapshotId,
-        error: err instanceof Error ? err.message : String(err),
-        ...(err instanceof ApplyError ? { changeId: err.changeId } : {}),
-      });
-      if (err instanceof ApplyError && err.file) {
-        events.diagnostics?.([{ code: 'CG900', severity: 'error', file: err.file, line: err.line ?? 1, column: 1, message: err.message, destructive: false }]);
+    return await watched(target, s.env.name, s.env.unreachable_timeout ?? DEFAULT_UNREACHABLE_SECONDS, events, async (check, events) => {
+      const applyCtx: ApplyContext = { ...lockedApplyContext(target, s, await operator, { inFlightWaitMs: req.inFlightWaitMs, pollMs: req.pollMs, events }), beforeStatement: check, ...req.loop };
+      // A dry run writes nothing, not even the in-doubt verdict on an interrupted run.
+      const history = req.dryRun ? target.history : await reconcileInterrupted(new Map([...s.byId, ...undoChanges(target.history)]), target.history, s.env.name, applyCtx);
+      if (req.pullRequest !== null) applyCtx.pullRequest = { number: req.pullRequest, headCommit: req.headCommit || applyCtx.operator.gitCommit };
+      const { plan, problems, lifecycle } = await planWithGates(s, history, req.pullRequest, ports.readHistory);
+      await refuseBaselineOverSchema(s, plan, () => target.schemaIsEmpty());
+      if (plan.changes.length > 0 && problems.length === 0) {
+        impact = await target.impact();
+        // A dry run reports the checks as plan does; a real run checks each change right before it starts.
+        await impact.assess(plan, { checks: req.dryRun, keepFacts: !req.dryRun });
+        const session = impact;
+        applyCtx.beforeChange = (c) => preflight(s.env.name, session, c, events);
       }
-      throw err;
-    }
-    events.reported?.(report, approved.approvals, runUrl);
-    await ports.announce({ phase: 'success', environment: s.env.name, plan, approver, runUrl, snapshotId: applyCtx.snapshotId });
-    return { kind: 'applied', plan, report, approvals: approved.approvals, runUrl };
+      events.planned?.(plan, problems, lifecycle.notes);
+      refuseProblems(s.env.name, problems);
+      await settleProvisional(s.env, s.byId, lifecycle, history, applyCtx, req.dryRun, events);
+      const runUrl = applyCtx.operator.runUrl;
+      if (req.dryRun || plan.changes.length === 0) {
+        const report: ApplyReport = { environment: plan.environment, snapshot: plan.snapshot, changes: plan.changes.map((c) => ({ ...c, result: 'not-run' as const, durationMs: 0 })) };
+        return { kind: req.dryRun ? 'dry-run' : 'nothing-pending', plan, report, approvals: null, runUrl };
+      }
+      const approved = await requireApproval(s.env, req.runner, ports.approvals, approver);
+      approver = approved.approver;
+      applyCtx.operator.approver = approver;
+      await ports.announce({ phase: 'start', environment: s.env.name, plan, approver, runUrl });
+      let report: ApplyReport;
+      try {
+        // Rows the lifecycle set aside (rolled back, abandoned, another pull request's) are not resumed.
+        await protectRun(s.env, target, plan, lifecycle.history, applyCtx, events, ports.now);
+        report = await applyPlan(plan, s.byId, lifecycle.history, applyCtx);
+      } catch (err) {
+        const failedReport = (err as { report?: ApplyReport }).report;
+        if (failedReport) events.reported?.(failedReport, approved.approvals, runUrl);
+        await ports.announce({
+          phase: 'failure', environment: s.env.name, plan, approver, runUrl, snapshotId: applyCtx.snapshotId,
+          error: err instanceof Error ? err.message : String(err),
+          ...(err instanceof ApplyError ? { changeId: err.changeId } : {}),
+        });
+        if (err instanceof ApplyError && err.file) {
+          events.diagnostics?.([{ code: 'CG900', severity: 'error', file: err.file, line: err.line ?? 1, column: 1, message: err.message, destructive: false }]);
+        }
+        throw err;
+      }
+      events.reported?.(report, approved.approvals, runUrl);
+      await ports.announce({ phase: 'success', environment: s.env.name, plan, approver, runUrl, snapshotId: applyCtx.snapshotId });
+      return { kind: 'applied', plan, report, approvals: approved.approvals, runUrl };
+    });
   } finally {
     await impact?.close().catch(() => undefined);
     await target.close();

@@ -25,6 +25,10 @@ export interface LockedTarget {
   impact(): Promise<ImpactPort>;
   /** Snapshots and table backups of this target. */
   readonly protection: ProtectionPort;
+  /** Pings the run's idle connections (keeping them under the server's idle bound); rejects when the lock's connection is gone. */
+  heartbeat(): Promise<void>;
+  /** Drops every connection of the run at once (a silent server, a frozen runner). */
+  abort(): void;
   /** Ends the session, then releases the lock. */
   close(): Promise<void>;
 }
