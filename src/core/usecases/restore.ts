@@ -10,6 +10,7 @@ import type { Change, HistoryRecord } from '../types.js';
 import { undoId } from '../undo.js';
 import { requireApproval, type Scope } from './gates.js';
 import type { RunEvents, RunPorts } from './ports.js';
+import { DEFAULT_UNREACHABLE_SECONDS, watched } from './liveness.js';
 import { backupSettings, snapshotMethod } from '../manifest/backup-fields.js';
 
 /** A change that ran after the backup was taken and touched what it holds. */
@@ -45,44 +46,46 @@ export async function restoreRun(
   const { schema: backupSchema } = backupSettings(s.env);
   const target = await ports.lock(s.env, s.env.lock_timeout);
   try {
-    const rec = target.history.find((r) => r.changeId === changeId);
-    if (!rec) throw new RefusedError(`refused: ${changeId} has no history in ${s.env.name}; there is no backup of it to restore`);
-    if (rec.status === 'restored') {
-      throw new RefusedError(`refused: ${changeId} is already restored in ${s.env.name} (${rec.error ?? rec.snapshotId}); apply it again before restoring it again`);
-    }
-    if (rec.status === 'running') {
-      throw new RefusedError(`refused: ${changeId} is running in ${s.env.name}; run apply first (it settles an interrupted run), then restore`);
-    }
-    if (!rec.snapshotId) {
-      throw new RefusedError(`refused: ${changeId} ran in ${s.env.name} without a backup (no snapshot is recorded for it); there is nothing to restore`);
-    }
-    const backup = (await target.protection.listBackups(backupSchema, s.env.name)).find((b) => b.id === rec.snapshotId);
-    if (!backup) {
-      throw new RefusedError(`refused: the backup recorded for ${changeId} in ${s.env.name} (${rec.snapshotId}) is not in ${backupSchema}; nothing was changed`);
-    }
-    const { approver } = await requireApproval(s.env, req.runner, ports.approvals, known);
-    const later = laterTouches(backup, rec, target.history, s.byId, target.schema);
-    if (later.length > 0 && !req.force) {
-      throw new RefusedError(
-        `refused: ${later.map((l) => `${l.id} (${l.when}) touched ${l.tables.join(', ')}`).join('; ')} after the backup of ${changeId} was taken; ` +
-          `restoring would undo ${later.length === 1 ? 'it' : 'them'} too. Deal with ${later.length === 1 ? 'that change' : 'those changes'} first, or pass --force to restore anyway (recorded in the history)`,
-      );
-    }
-    const op = await ports.operator(approver);
-    events.restoring?.(backup, later);
-    const now = ports.now();
-    const who = `${op.user}${approver ? ` (approved by ${approver})` : ''}`;
-    const result = await target.protection.restoreBackup(backup, backupSchema, who, now);
-    rec.status = 'restored';
-    rec.statementsApplied = 0;
-    rec.inFlight = null;
-    rec.failedStatement = null;
-    rec.finishedAt = now;
-    rec.approver = approver ?? rec.approver;
-    rec.error = `restored from ${backup.id} by ${who}` + (later.length ? ` with --force over ${later.map((l) => `${l.id} (${l.tables.join(', ')})`).join(', ')}` : '');
-    await target.session.history.put(rec);
-    await target.session.commit();
-    return { backup, result, restoredAt: now, forcedOver: later };
+    return await watched(target, s.env.name, s.env.unreachable_timeout ?? DEFAULT_UNREACHABLE_SECONDS, events, async (check, events) => {
+      const rec = target.history.find((r) => r.changeId === changeId);
+      if (!rec) throw new RefusedError(`refused: ${changeId} has no history in ${s.env.name}; there is no backup of it to restore`);
+      if (rec.status === 'restored') {
+        throw new RefusedError(`refused: ${changeId} is already restored in ${s.env.name} (${rec.error ?? rec.snapshotId}); apply it again before restoring it again`);
+      }
+      if (rec.status === 'running') {
+        throw new RefusedError(`refused: ${changeId} is running in ${s.env.name}; run apply first (it settles an interrupted run), then restore`);
+      }
+      if (!rec.snapshotId) {
+        throw new RefusedError(`refused: ${changeId} ran in ${s.env.name} without a backup (no snapshot is recorded for it); there is nothing to restore`);
+      }
+      const backup = (await target.protection.listBackups(backupSchema, s.env.name)).find((b) => b.id === rec.snapshotId);
+      if (!backup) {
+        throw new RefusedError(`refused: the backup recorded for ${changeId} in ${s.env.name} (${rec.snapshotId}) is not in ${backupSchema}; nothing was changed`);
+      }
+      const { approver } = await requireApproval(s.env, req.runner, ports.approvals, known);
+      const later = laterTouches(backup, rec, target.history, s.byId, target.schema);
+      if (later.length > 0 && !req.force) {
+        throw new RefusedError(
+          `refused: ${later.map((l) => `${l.id} (${l.when}) touched ${l.tables.join(', ')}`).join('; ')} after the backup of ${changeId} was taken; ` +
+            `restoring would undo ${later.length === 1 ? 'it' : 'them'} too. Deal with ${later.length === 1 ? 'that change' : 'those changes'} first, or pass --force to restore anyway (recorded in the history)`,
+        );
+      }
+      const op = await ports.operator(approver);
+      events.restoring?.(backup, later);
+      const now = ports.now();
+      const who = `${op.user}${approver ? ` (approved by ${approver})` : ''}`;
+      const result = await target.protection.restoreBackup(backup, backupSchema, who, now);
+      rec.status = 'restored';
+      rec.statementsApplied = 0;
+      rec.inFlight = null;
+      rec.failedStatement = null;
+      rec.finishedAt = now;
+      rec.approver = approver ?? rec.approver;
+      rec.error = `restored from ${backup.id} by ${who}` + (later.length ? ` with --force over ${later.map((l) => `${l.id} (${l.tables.join(', ')})`).join(', ')}` : '');
+      await target.session.history.put(rec);
+      await target.session.commit();
+      return { backup, result, restoredAt: now, forcedOver: later };
+    });
   } finally {
     await target.close();
   }

@@ -12,6 +12,7 @@ import type { Change, HistoryRecord } from '../types.js';
 import { lockedApplyContext } from './apply-run.js';
 import { refuseProblems, type Scope } from './gates.js';
 import type { RunEvents, RunPorts } from './ports.js';
+import { DEFAULT_UNREACHABLE_SECONDS, watched } from './liveness.js';
 import { protectRun } from './protect.js';
 
 /** The id under which a rollback's own progress is recorded. */
@@ -48,29 +49,31 @@ export async function rollbackRun(s: Scope, changeId: string, runner: RunnerFact
   const approver = approvalGate(s.env, runner);
   const target = await ports.lock(s.env, s.env.lock_timeout);
   try {
-    const main = target.history.find((r) => r.changeId === changeId);
-    if (!main || (main.status !== 'applied' && main.status !== 'failed')) {
-      throw new RefusedError(`refused: ${changeId} is ${main?.status ?? 'not applied'} in ${s.env.name}; only an applied or failed change can be rolled back`);
-    }
-    const undo = rollbackChange(change);
-    const op = await ports.operator(approver);
-    const applyCtx = lockedApplyContext(target, s, op, { inFlightWaitMs: 0, pollMs: 1000, events });
-    // An earlier rollback that died mid-statement is settled first, as apply does.
-    const own = target.history.filter((r) => r.changeId === undo.id);
-    const history = await reconcileInterrupted(new Map([[undo.id, undo]]), own, s.env.name, applyCtx);
-    const { plan, problems } = planEnvironment([undo], history.filter((r) => r.changeId === undo.id), s.env);
-    events.planned?.(plan, problems, []);
-    refuseProblems(s.env.name, problems);
-    if (plan.changes.length === 0) {
-      // The rollback ran but its run stopped before marking the change: finish that record now.
+    return await watched(target, s.env.name, s.env.unreachable_timeout ?? DEFAULT_UNREACHABLE_SECONDS, events, async (check, events) => {
+      const main = target.history.find((r) => r.changeId === changeId);
+      if (!main || (main.status !== 'applied' && main.status !== 'failed')) {
+        throw new RefusedError(`refused: ${changeId} is ${main?.status ?? 'not applied'} in ${s.env.name}; only an applied or failed change can be rolled back`);
+      }
+      const undo = rollbackChange(change);
+      const op = await ports.operator(approver);
+      const applyCtx = { ...lockedApplyContext(target, s, op, { inFlightWaitMs: 0, pollMs: 1000, events }), beforeStatement: check };
+      // An earlier rollback that died mid-statement is settled first, as apply does.
+      const own = target.history.filter((r) => r.changeId === undo.id);
+      const history = await reconcileInterrupted(new Map([[undo.id, undo]]), own, s.env.name, applyCtx);
+      const { plan, problems } = planEnvironment([undo], history.filter((r) => r.changeId === undo.id), s.env);
+      events.planned?.(plan, problems, []);
+      refuseProblems(s.env.name, problems);
+      if (plan.changes.length === 0) {
+        // The rollback ran but its run stopped before marking the change: finish that record now.
+        await markRolledBack(main, op.user, ports.now(), target.session);
+        events.info?.(`${changeId}: its rollback had already run in ${s.env.name}; the change is now recorded as rolled back`);
+        return null;
+      }
+      await protectRun(s.env, target, plan, target.history, applyCtx, events, ports.now);
+      const report = await applyPlan(plan, new Map([[undo.id, undo]]), history, applyCtx);
       await markRolledBack(main, op.user, ports.now(), target.session);
-      events.info?.(`${changeId}: its rollback had already run in ${s.env.name}; the change is now recorded as rolled back`);
-      return null;
-    }
-    await protectRun(s.env, target, plan, target.history, applyCtx, events, ports.now);
-    const report = await applyPlan(plan, new Map([[undo.id, undo]]), history, applyCtx);
-    await markRolledBack(main, op.user, ports.now(), target.session);
-    return report;
+      return report;
+    });
   } finally {
     await target.close();
   }
