@@ -203,24 +203,29 @@ export class MysqlConnection {
   }
 
   private send(options: mysql.QueryOptions): Promise<[unknown, unknown]> {
-    const timeout = options.timeout ?? this.quietMs;
-    const bounded = timeout ? { ...options, timeout } : { ...options, timeout: undefined };
+    const bound = options.timeout ?? this.quietMs;
+    const { timeout: _ignored, ...query } = options;
     this.pending++;
     return new Promise((resolve, reject) => {
-      this.core.query(bounded, (err: unknown, result: unknown, fields: unknown) => {
+      let settled = false;
+      const settle = (fn: () => void) => {
+        if (settled) return;
+        settled = true;
         this.pending--;
-        if (!err) {
-          resolve([result, fields]);
-          return;
-        }
-        if ((err as DriverError).code === 'PROTOCOL_SEQUENCE_TIMEOUT') {
-          // No answer within the bound: the server is silent or gone. The connection cannot be
-          // trusted with another query (the answer may still come), so it is dropped.
-          this.destroy();
-          reject(new StatementError(`the server did not answer for ${Math.round(timeout! / 1000)} s`, undefined, undefined, true));
-          return;
-        }
-        reject(this.statementError(err));
+        if (timer) clearTimeout(timer);
+        fn();
+      };
+      // Our own timer rather than the driver's: it must not keep a process alive whose connection is
+      // already gone. No answer within the bound: the server is silent or gone, and the connection
+      // cannot be trusted with another query (the answer may still come), so it is dropped.
+      const timer = bound
+        ? setTimeout(() => {
+            this.destroy();
+            settle(() => reject(new StatementError(`the server did not answer for ${Math.round(bound / 1000)} s`, undefined, undefined, true)));
+          }, bound).unref()
+        : null;
+      this.core.query(query, (err: unknown, result: unknown, fields: unknown) => {
+        settle(() => (err ? reject(this.statementError(err)) : resolve([result, fields])));
       });
     });
   }
