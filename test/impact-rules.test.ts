@@ -795,3 +795,73 @@ describe('impact: the reason a plan prints for each case, per server', function 
     });
   }
 });
+
+describe('impact: the plan model follows every clause a plan can hold', function () {
+  it('keeps columns, defaults, visibility, indexes, foreign keys, options and row versions through a long plan', function () {
+    const steps = [
+      'ALTER TABLE t ALTER COLUMN c SET DEFAULT 7, ALTER COLUMN a DROP DEFAULT, ALTER COLUMN n SET INVISIBLE',
+      'ALTER TABLE t CHANGE b bb BIGINT NOT NULL AFTER id, MODIFY a VARCHAR(20) CHARACTER SET latin1 UNIQUE',
+      'ALTER TABLE t ADD COLUMN u INT UNIQUE FIRST, ADD COLUMN g INT AS (c + 1) VIRTUAL, ADD COLUMN d DATETIME DEFAULT (NOW()) INVISIBLE',
+      'ALTER TABLE t RENAME INDEX kb TO kbb, ALTER INDEX kbb INVISIBLE, ADD INDEX (c), ADD INDEX (c), ADD SPATIAL INDEX sp (g), ADD FULLTEXT INDEX ft (tx)',
+      'ALTER TABLE t ADD CONSTRAINT FOREIGN KEY (c) REFERENCES q.p (id), ADD CONSTRAINT fk2 FOREIGN KEY (id) REFERENCES p (id), ADD CONSTRAINT fk3 FOREIGN KEY (m) REFERENCES p (m)',
+      'ALTER TABLE t DROP CONSTRAINT fk2, DROP CONSTRAINT c_2, DROP INDEX sp, DROP INDEX ft, DROP FOREIGN KEY FK3',
+      'ALTER TABLE t DROP PRIMARY KEY, ADD PRIMARY KEY (id, c), ADD UNIQUE INDEX um (m(10))',
+      'ALTER TABLE t ENGINE=InnoDB ROW_FORMAT=COMPRESSED DEFAULT CHARSET=latin1',
+      'ALTER TABLE t CONVERT TO CHARACTER SET utf8mb3 COLLATE utf8mb3_bin',
+      'ALTER TABLE t RENAME TO q.t2',
+      'OPTIMIZE TABLE q.t2',
+    ];
+    let model = new Map<string, TableFacts>([['s.t', table({ totalRowVersions: 3 })]]);
+    const after: string[] = [];
+    for (const sql of steps) {
+      model = evolveFacts(model, spec(sql), 's');
+      assert.equal(model.size, 1, sql);
+      const [key, t] = [...model.entries()][0]!;
+      after.push(`${key} ${t.rowFormat} versions=${t.totalRowVersions} fulltext=${t.hasFulltext} fts_doc_id=${t.hiddenFtsDocId}`);
+    }
+    // Instant column changes count row versions; a rebuild (new row format, OPTIMIZE) starts again at 0.
+    assert.deepEqual(after, [
+      's.t dynamic versions=3 fulltext=false fts_doc_id=false',
+      's.t dynamic versions=3 fulltext=false fts_doc_id=false',
+      's.t dynamic versions=6 fulltext=false fts_doc_id=false',
+      's.t dynamic versions=6 fulltext=true fts_doc_id=true',
+      's.t dynamic versions=6 fulltext=true fts_doc_id=true',
+      's.t dynamic versions=6 fulltext=false fts_doc_id=true',
+      's.t dynamic versions=6 fulltext=false fts_doc_id=true',
+      's.t compressed versions=0 fulltext=false fts_doc_id=true',
+      's.t compressed versions=0 fulltext=false fts_doc_id=true',
+      'q.t2 compressed versions=0 fulltext=false fts_doc_id=true',
+      'q.t2 compressed versions=0 fulltext=false fts_doc_id=true',
+    ]);
+    const t = model.get('q.t2')!;
+    assert.deepEqual([t.schema, t.name, t.source, t.engine, t.charset, t.collation, t.rows], ['q', 't2', 'planned', 'InnoDB', 'utf8mb3', 'utf8mb3_bin', 1000]);
+    assert.deepEqual(t.columns.map((c) => `${c.position}:${c.name} ${c.columnType} ${c.nullable ? 'NULL' : 'NOT NULL'} default=${c.default} extra=${c.extra} ${c.charset}/${c.collation} ${c.maxChars}/${c.maxBytes}${c.generation ? ` as ${c.generation}` : ''}`), [
+      '1:u int NULL default=null extra= null/null null/null',
+      '2:id int NOT NULL default=null extra= null/null null/null',
+      '3:bb bigint NOT NULL default=null extra= null/null null/null',
+      '4:a varchar(20) NULL default=null extra= utf8mb3/utf8mb3_bin 20/60',
+      '5:c int NOT NULL default=7 extra= null/null null/null',
+      '6:n varchar(50) NULL default=null extra=invisible utf8mb3/utf8mb3_bin 50/150',
+      '7:l varchar(100) NULL default=null extra= utf8mb3/utf8mb3_bin 100/300',
+      '8:m varchar(60) NULL default=null extra= utf8mb3/utf8mb3_bin 60/180',
+      "9:e enum('x','y') NULL default=null extra= utf8mb3/utf8mb3_bin null/null",
+      '10:tx text NULL default=null extra= utf8mb3/utf8mb3_bin null/null',
+      '11:g int NULL default=null extra=virtual generated null/null null/null as c + 1',
+      '12:d datetime NULL default=NOW() extra=default_generated invisible null/null null/null',
+    ]);
+    // An index a foreign key created stays when the key is dropped, as on the server.
+    assert.deepEqual(t.indexes.map((i) => `${i.name}${i.primary ? ' primary' : ''}${i.unique ? ' unique' : ''} ${i.type} (${i.columns.map((p) => p.name + (p.prefix ? `(${p.prefix})` : '')).join(', ')})${i.visible ? '' : ' invisible'}`), [
+      'PRIMARY primary unique BTREE (id, c)',
+      'kbb BTREE (bb) invisible',
+      'a unique BTREE (a)',
+      'u unique BTREE (u)',
+      'c BTREE (c)',
+      'fk3 BTREE (m)',
+      'um unique BTREE (m(10))',
+    ]);
+    assert.deepEqual(t.foreignKeys.map((f) => `${f.name} (${f.columns.join(', ')}) -> ${f.refSchema}.${f.refTable} (${f.refColumns.join(', ')})`), [
+      'fk_b (bb) -> s.p (id)',
+      't_ibfk_2 (c) -> q.p (id)',
+    ]);
+  });
+});
