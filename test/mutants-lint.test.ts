@@ -4,7 +4,7 @@
 // the corpus in lint-corpus.ts covers them. Each finding reads `code@column`, and for the rules
 // whose message names what they found, the message up to its first colon or semicolon.
 import { strict as assert } from 'node:assert';
-import { lintStatements } from '../src/core/lint/index.js';
+import { commitsImplicitly, lintStatements, setsSessionState, statementKind } from '../src/core/lint/index.js';
 
 const NAMED = new Set(['CG201', 'CG202', 'CG205', 'CG206', 'CG208', 'CG210', 'CG211', 'CG212', 'CG213']);
 
@@ -152,4 +152,30 @@ describe('lint: what each rule keys on', () => {
       assert.deepEqual(findings(sql), expected);
     });
   }
+});
+
+describe('lint: which statements commit implicitly, and which set session state', () => {
+  it('commits implicitly for DDL on every object kind, not for TEMPORARY, PREPARE or other verbs', () => {
+    const yes = ['CREATE INDEX i ON t (a)', 'ALTER VIEW v AS SELECT 1', 'DROP PROCEDURE p', 'CREATE FUNCTION f() RETURNS INT RETURN 1', 'DROP TRIGGER tr',
+      'ALTER EVENT e DISABLE', 'CREATE DATABASE d', 'DROP SCHEMA d', 'CREATE USER u', 'DROP ROLE r', 'CREATE TABLESPACE ts ADD DATAFILE \'ts.ibd\'',
+      'DROP SERVER s', 'CREATE SEQUENCE sq', 'RENAME TABLE a TO b', 'TRUNCATE t',
+      'CREATE OR REPLACE ALGORITHM = MERGE DEFINER = CURRENT_USER SQL SECURITY INVOKER VIEW v AS SELECT 1'];
+    const no = ['CREATE TEMPORARY TABLE x (id INT)', 'DROP PREPARE p', 'ALTER INSTANCE ROTATE INNODB MASTER KEY', 'INSERT INTO t VALUES (1)',
+      'SET @a = 1', '(SELECT 1)', '', 'CREATE', 'ALTER x y z w v u t s r q p o n TABLE'];
+    assert.deepEqual(yes.filter((s) => !commitsImplicitly(s)), []);
+    assert.deepEqual(no.filter((s) => commitsImplicitly(s)), []);
+  });
+
+  it('sets session state with SET of a session variable, not of a global, a password or a role', () => {
+    const yes = ["SET sql_mode = ''", 'SET @a = 1', 'SET SESSION x = 1', 'SET NAMES utf8mb4', '/* c */ set time_zone = 1', 'SET x = 1, GLOBAL y = 2'];
+    const no = ['SET GLOBAL x = 1', 'SET PERSIST x = 1', 'SET PERSIST_ONLY x = 1', "SET PASSWORD = 'x'", 'SET ROLE r', 'SET DEFAULT ROLE r TO u',
+      'SELECT 1', '', 'UPDATE t SET a = 1'];
+    assert.deepEqual(yes.filter((s) => !setsSessionState(s)), []);
+    assert.deepEqual(no.filter((s) => setsSessionState(s)), []);
+  });
+
+  it('counts LOAD DATA and LOAD XML as data statements', () => {
+    assert.deepEqual(["LOAD DATA INFILE 'x' INTO TABLE t", "LOAD XML INFILE 'x' INTO TABLE t"].map(statementKind), ['dml', 'dml']);
+    assert.notEqual(statementKind('LOAD INDEX INTO CACHE t'), 'dml');
+  });
 });
