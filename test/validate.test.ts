@@ -44,6 +44,8 @@ describe('validate: bad-input corpus', () => {
         }
         if (!isLink) {
           rmSync(p, { force: true });
+          // A copy that left the link out (the mutation-testing sandbox) has no folder for it either.
+          mkdirSync(path.dirname(p), { recursive: true });
           symlinkSync(target, p);
         }
       }
