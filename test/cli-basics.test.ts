@@ -1,7 +1,7 @@
 // The commands that need no database, through the real executable: new, envs, lint, and the usage
 // errors every command shares (exit 2, a message, never a stack trace).
 import { strict as assert } from 'node:assert';
-import { cpSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { cpSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -35,6 +35,18 @@ describe('CLI without a database', function () {
     const again = await runCli(['new', 'add-invoice-notes', '--ticket', 'INV-77'], { cwd: repo });
     assert.equal(again.code, 2);
     assert.match(again.stderr, /^error: .*already exists/m);
+  });
+
+  it('new dates a change after the last one when today would sort before it, and says so', async () => {
+    writeFileSync(path.join(repo, 'changes/2099-12-31-later.yaml'), 'title: later\n');
+    const r = await runCli(['new', 'add-x', '--ticket', 'INV-77'], { cwd: repo });
+    assert.equal(r.code, 0, r.stderr);
+    assert.deepEqual(r.stdout.trim().split('\n'), [
+      'dated after 2099-12-31-later, which would otherwise sort after it: ids order the changes',
+      'wrote changes/2100-01-01-add-x.yaml',
+      'wrote migrations/2100-01-01-add-x/up.sql',
+      'wrote migrations/2100-01-01-add-x/down.sql',
+    ]);
   });
 
   it('new refuses a ticket that does not match ticket_pattern', async () => {

@@ -252,6 +252,25 @@ describe('scaffoldChange (changegate new)', () => {
     assert.equal(c?.rollback.length, 1);
   });
 
+  it('dates a change after the last one when today would sort before it (a baseline written today), and it validates', () => {
+    mkdirSync(path.join(root, 'changes'), { recursive: true });
+    mkdirSync(path.join(root, 'migrations/2026-11-24-baseline'), { recursive: true });
+    writeFileSync(path.join(root, 'migrations/2026-11-24-baseline/up.sql'), 'CREATE TABLE film (id INT PRIMARY KEY);\n');
+    writeFileSync(path.join(root, 'changes/2026-11-24-baseline.yaml'), 'title: Baseline\nticket: INV-1\ndestructive: false\nbaseline: true\napply:\n  - migrations/2026-11-24-baseline/up.sql\n');
+    const written = scaffoldChange(root, 'add-film-subtitle', 'INV-2', today);
+    assert.deepEqual(written, {
+      manifest: 'changes/2026-11-25-add-film-subtitle.yaml',
+      up: 'migrations/2026-11-25-add-film-subtitle/up.sql',
+      down: 'migrations/2026-11-25-add-film-subtitle/down.sql',
+      after: '2026-11-24-baseline',
+    });
+    const result = validateRepository(root);
+    assert.deepEqual(result.diagnostics.filter((d) => d.severity === 'error').map(formatDiagnostic), []);
+    // Across a month and a year.
+    writeFileSync(path.join(root, 'changes/2026-12-31-year-end.yaml'), 'title: y\n');
+    assert.equal(scaffoldChange(root, 'after-new-year', 'INV-4', today).manifest, 'changes/2027-01-01-after-new-year.yaml');
+  });
+
   it('refuses to overwrite, and writes nothing then', () => {
     scaffoldChange(root, 'add-invoice-notes', 'INV-42', today);
     writeFileSync(path.join(root, 'migrations/2026-11-24-add-invoice-notes/up.sql'), 'ALTER TABLE t ADD COLUMN n INT, ALGORITHM=INSTANT;\n');

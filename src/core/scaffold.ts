@@ -1,22 +1,24 @@
 // `changegate new`: a manifest and its SQL files that validate as written, so the author starts from
 // a green `validate` and edits from there. Nothing existing is ever overwritten.
-import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { UsageError } from './errors.js';
 import { readConfig } from './manifest/config.js';
 import { formatDiagnostic } from './manifest/format.js';
-import { formatDate, SLUG_PATTERN } from './manifest/ids.js';
+import { formatDate, ID_PATTERN, idDate, MANIFEST_EXTENSIONS, SLUG_PATTERN } from './manifest/ids.js';
 
 /** Paths (repository-relative) of what `scaffoldChange` wrote. */
 export interface ScaffoldResult {
   manifest: string;
   up: string;
   down: string;
+  /** The existing change the id was dated after, when today's date would have sorted before it. */
+  after?: string;
 }
 
 /**
  * Writes `changes/<date>-<slug>.yaml` and `migrations/<date>-<slug>/{up,down}.sql`, dated with the
- * author's local calendar day. Throws UsageError for a bad slug, a ticket that fails ticket_pattern,
+ * author's local calendar day, or the day after the last change when that one would sort after it. Throws UsageError for a bad slug, a ticket that fails ticket_pattern,
  * an invalid changegate.yaml, or when any of the files already exists (nothing is written then).
  */
 export function scaffoldChange(root: string, slug: string, ticket: string, today: Date): ScaffoldResult {
@@ -34,11 +36,16 @@ export function scaffoldChange(root: string, slug: string, ticket: string, today
     throw new UsageError(`ticket "${ticket}" does not match ticket_pattern ${pattern}`);
   }
 
-  const id = `${formatDate(today)}-${slug}`;
+  // Ids order the changes: a new one must come after every change there is (a baseline written
+  // today sorts after most slugs of the same day), so it is dated the day after the last one then.
+  let id = `${formatDate(today)}-${slug}`;
+  const last = existingIds(root).filter((e) => e > id).pop();
+  if (last !== undefined) id = `${dayAfter(idDate(last))}-${slug}`;
   const result: ScaffoldResult = {
     manifest: `changes/${id}.yaml`,
     up: `migrations/${id}/up.sql`,
     down: `migrations/${id}/down.sql`,
+    ...(last !== undefined ? { after: last } : {}),
   };
   for (const rel of [result.manifest, result.up, result.down, `changes/${id}.yml`]) {
     if (existsSync(path.join(root, rel))) throw new UsageError(`${rel} already exists; changegate new never overwrites a file`);
@@ -52,6 +59,26 @@ export function scaffoldChange(root: string, slug: string, ticket: string, today
   writeFileSync(path.join(root, result.down), downTemplate(ticket, title), { flag: 'wx' });
   writeFileSync(path.join(root, result.manifest), manifestTemplate(root, title, ticket, result), { flag: 'wx' });
   return result;
+}
+
+// The ids of the changes in changes/, sorted.
+function existingIds(root: string): string[] {
+  let names: string[];
+  try {
+    names = readdirSync(path.join(root, 'changes'));
+  } catch {
+    return [];
+  }
+  return names
+    .map((n) => MANIFEST_EXTENSIONS.map((ext) => (n.endsWith(ext) ? n.slice(0, -ext.length) : null)).find((x) => x !== null) ?? null)
+    .filter((id): id is string => id !== null && ID_PATTERN.test(id))
+    .sort();
+}
+
+// `YYYY-MM-DD` of the calendar day after `date`.
+function dayAfter(date: string): string {
+  const [y, m, d] = date.split('-').map(Number) as [number, number, number];
+  return new Date(Date.UTC(y, m - 1, d + 1)).toISOString().slice(0, 10);
 }
 
 /**
