@@ -5,7 +5,8 @@ import { cpSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync }
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { runCli } from './helpers/cli.js';
+import { spawn } from 'node:child_process';
+import { BIN, runCli } from './helpers/cli.js';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 
@@ -47,6 +48,17 @@ describe('CLI without a database', function () {
       'wrote migrations/2100-01-01-add-x/up.sql',
       'wrote migrations/2100-01-01-add-x/down.sql',
     ]);
+  });
+
+  it('ends quietly with its own exit code when the reader closes the pipe (changegate validate | head -1)', async () => {
+    const child = spawn(process.execPath, [BIN, 'validate'], { cwd: repo, stdio: ['ignore', 'pipe', 'pipe'] });
+    let stderr = '';
+    child.stderr!.on('data', (d) => (stderr += d));
+    // The reader is gone before the first line: every write meets a closed pipe.
+    child.stdout!.destroy();
+    const code = await new Promise<number | null>((resolve) => child.on('close', (c) => resolve(c)));
+    assert.equal(stderr, '');
+    assert.equal(code, 0);
   });
 
   it('new refuses a ticket that does not match ticket_pattern', async () => {
