@@ -61,6 +61,15 @@ describe('CLI without a database', function () {
     assert.equal(code, 0);
   });
 
+  it('--version prints the package version', async () => {
+    const pkg = JSON.parse(readFileSync(path.join(root, 'package.json'), 'utf8')) as { version: string };
+    for (const flag of ['--version', '-V']) {
+      const r = await runCli([flag], { cwd: repo });
+      assert.equal(r.code, 0, r.stderr);
+      assert.equal(r.stdout, `${pkg.version}\n`);
+    }
+  });
+
   it('new refuses a ticket that does not match ticket_pattern', async () => {
     const r = await runCli(['new', 'x', '--ticket', 'JIRA-1'], { cwd: repo });
     assert.equal(r.code, 2);

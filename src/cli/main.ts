@@ -2,7 +2,9 @@
 // went wrong to the exit codes scripts rely on (0 success, 1 a check failed, 2 usage or configuration;
 // anything unexpected is a bug and shows its stack).
 import { Command, CommanderError, Option } from 'commander';
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { ChangegateError } from '../core/errors.js';
 import { StatementError } from '../core/ports.js';
 import { redact } from '../core/redact.js';
@@ -22,6 +24,7 @@ export async function run(argv: string[], io: { stdout?: (s: string) => void; st
     .description('Declarative, gated database changes for MySQL 8 / Aurora MySQL')
     .addOption(new Option('--format <format>', 'output format').choices(['text', 'json', 'github']).default('text'))
     .option('--config <path>', 'path of changegate.yaml', 'changegate.yaml')
+    .version(packageVersion(), '-V, --version', 'print the version')
     .exitOverride()
     .configureOutput({ writeOut: stdout, writeErr: stderr })
     .showHelpAfterError(false);
@@ -147,4 +150,21 @@ function failure(err: unknown, out: Output | undefined, stderr: (s: string) => v
   const stack = err instanceof Error ? (err.stack ?? err.message) : String(err);
   stderr(`changegate: this is a bug, please report it with the text below\n${redact(stack)}\n`);
   return 70;
+}
+
+// The version of the package this file ships in: the nearest package.json named changegate above it
+// (the bundle and the compiled sources sit at different depths).
+function packageVersion(): string {
+  let dir = path.dirname(fileURLToPath(import.meta.url));
+  for (;;) {
+    try {
+      const pkg = JSON.parse(readFileSync(path.join(dir, 'package.json'), 'utf8')) as { name?: string; version?: string };
+      if (pkg.name === 'changegate' && pkg.version) return pkg.version;
+    } catch {
+      // No package.json here: look further up.
+    }
+    const up = path.dirname(dir);
+    if (up === dir) return 'unknown';
+    dir = up;
+  }
 }
