@@ -64,7 +64,7 @@ describe('liveness: the watchdog of a run', () => {
     const change = memoryChange('2026-12-07-a', ['CREATE TABLE a (id INT)', 'CREATE TABLE b (id INT)']);
     const { plan } = planEnvironment([change], [], env);
     await assert.rejects(
-      watched(target, 'qa', 2, {}, async (_check, events) => {
+      watched(target, { name: 'qa', unreachable_timeout: 2 }, {}, async (_check, events) => {
         events.statementStarted?.(plan.changes[0]!, 2, 2, 0);
         throw new LivenessError('the server has not answered for 2 s', 'silent');
       }),
@@ -75,9 +75,9 @@ describe('liveness: the watchdog of a run', () => {
       },
     );
     assert.equal(aborted, 1);
-    await assert.rejects(watched(target, 'qa', 2, {}, async () => Promise.reject(new LivenessError('the server has not answered for 2 s', 'silent'))), /; no statement was running\. Run apply again/);
+    await assert.rejects(watched(target, { name: 'qa', unreachable_timeout: 2 }, {}, async () => Promise.reject(new LivenessError('the server has not answered for 2 s', 'silent'))), /; no statement was running\. Run apply again/);
     // Any other failure is the work's own, passed on as it is.
-    await assert.rejects(watched(target, 'qa', 2, {}, async () => Promise.reject(new Error('boom'))), /^Error: boom$/);
+    await assert.rejects(watched(target, { name: 'qa', unreachable_timeout: 2 }, {}, async () => Promise.reject(new Error('boom'))), /^Error: boom$/);
     assert.equal(aborted, 2);
   });
 

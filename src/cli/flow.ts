@@ -2,6 +2,7 @@
 // plan. Each command composes them; the order is the guards' order and never changes.
 import os from 'node:os';
 import type { Operator } from '../core/apply.js';
+import type { RunnerFacts } from '../core/guards.js';
 import type { PlanResult } from '../core/plan.js';
 import type { HistoryRecord } from '../core/types.js';
 import type { LifecycleView } from '../core/provisional.js';
@@ -77,6 +78,11 @@ export async function readHistoryOf(ctx: CommandContext, s: Scope): Promise<Hist
   const { open, history } = await readTarget(ctx, s);
   await open.close();
   return history;
+}
+
+/** Where the CLI runs, for the approval gate: GitHub Actions' variables and `--approved-by`. */
+export function runnerFacts(ctx: CommandContext, approvedBy: string | undefined): RunnerFacts {
+  return { inActions: ctx.env.GITHUB_ACTIONS === 'true', deploymentEnvironment: ctx.env.CHANGEGATE_ENVIRONMENT, approvedBy };
 }
 
 /** Who runs this: from GitHub Actions' variables in CI, from the OS and git on a workstation. */

@@ -4,7 +4,7 @@
 import type { EnvironmentConfig } from '../core/types.js';
 import type { LockedTarget, RunEvents, RunPorts } from '../core/usecases/ports.js';
 import type { MysqlConnection } from '../adapters/mysql/connection.js';
-import { DEFAULT_UNREACHABLE_SECONDS, idleBoundSeconds } from '../core/usecases/liveness.js';
+import { idleBoundSeconds, unreachableSeconds } from '../core/usecases/liveness.js';
 import { announce, ciApprovals } from './announce.js';
 import { protectionPort, renderBackupTaken } from './backup-step.js';
 import type { CommandContext } from './context.js';
@@ -35,7 +35,7 @@ export function runPorts(ctx: CommandContext, s: Scope): Omit<RunPorts, 'lock'> 
         impact: () => impactPort(ctx, scoped, t.open),
         protection: protectionPort(ctx, scoped, t.open),
         heartbeat: async () => {
-          const bound = idleBoundSeconds(env.unreachable_timeout ?? DEFAULT_UNREACHABLE_SECONDS) * 1000;
+          const bound = idleBoundSeconds(unreachableSeconds(env)) * 1000;
           // Every idle connection of the run answers, which also keeps it under the server's idle bound.
           const others = target.connections().filter((c) => !c.busy).map((c) => c.ping(bound).catch(() => undefined));
           await Promise.all([t.lock.ping(bound), ...others]);

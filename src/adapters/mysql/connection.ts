@@ -9,7 +9,7 @@ import { ChangegateError, RefusedError, UsageError } from '../../core/errors.js'
 import { StatementError, type RunResult } from '../../core/ports.js';
 import { redact, registerSecret } from '../../core/redact.js';
 import { quoteIdent } from '../../core/sql/quote.js';
-import { DEFAULT_UNREACHABLE_SECONDS, idleBoundSeconds } from '../../core/usecases/liveness.js';
+import { idleBoundSeconds, unreachableSeconds } from '../../core/usecases/liveness.js';
 
 /**
  * How a connection uses TLS. `aws`: always verified against the Amazon RDS CA bundle plus `caFile`;
@@ -315,7 +315,7 @@ export async function openConnection(spec: TargetSpec, label: string, options: O
       enableKeepAlive: true,
       keepAliveInitialDelay: 10_000,
     });
-    const unreachable = options.unreachableSec ?? spec.unreachableSec ?? DEFAULT_UNREACHABLE_SECONDS;
+    const unreachable = options.unreachableSec ?? unreachableSeconds({ unreachable_timeout: spec.unreachableSec });
     const conn = new MysqlConnection(raw, label, scrub, idleBoundSeconds(unreachable) * 1000);
     try {
       await conn.exec(`SET SESSION wait_timeout = ${idleBoundSeconds(unreachable)}`);

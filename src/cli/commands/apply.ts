@@ -4,7 +4,7 @@ import type { ApplyReport } from '../../core/plan-types.js';
 import { applyRun } from '../../core/usecases/apply-run.js';
 import type { Approvals } from '../../core/usecases/ports.js';
 import type { CommandContext } from '../context.js';
-import { scope } from '../flow.js';
+import { runnerFacts, scope } from '../flow.js';
 import { pullRequestOption } from '../pull-request-step.js';
 import { planText, reportText } from '../render.js';
 import { commonEvents, runPorts } from '../run-ports.js';
@@ -23,7 +23,7 @@ export default async function apply(ctx: CommandContext, opts: { env: string; dr
   const outcome = await applyRun(
     s,
     {
-      runner: { inActions: ctx.env.GITHUB_ACTIONS === 'true', deploymentEnvironment: ctx.env.CHANGEGATE_ENVIRONMENT, approvedBy: opts.approvedBy },
+      runner: runnerFacts(ctx, opts.approvedBy),
       dryRun: !!opts.dryRun,
       pullRequest: pr,
       headCommit: ctx.env.CHANGEGATE_HEAD_SHA || null,

@@ -2,7 +2,7 @@
 import { thousands } from '../../core/numbers.js';
 import { restoreRun } from '../../core/usecases/restore.js';
 import type { CommandContext } from '../context.js';
-import { scope } from '../flow.js';
+import { runnerFacts, scope } from '../flow.js';
 import { commonEvents, runPorts } from '../run-ports.js';
 
 /** Restores the backup recorded for the change; 0 when the tables are back. */
@@ -11,7 +11,7 @@ export default async function restore(ctx: CommandContext, changeId: string, opt
   const done = await restoreRun(
     s,
     changeId,
-    { runner: { inActions: ctx.env.GITHUB_ACTIONS === 'true', deploymentEnvironment: ctx.env.CHANGEGATE_ENVIRONMENT, approvedBy: opts.approvedBy }, force: !!opts.force },
+    { runner: runnerFacts(ctx, opts.approvedBy), force: !!opts.force },
     runPorts(ctx, s),
     {
       ...commonEvents(ctx),

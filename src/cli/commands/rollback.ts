@@ -1,7 +1,7 @@
 // `changegate rollback <change> --env E`: the flags, the core's rollbackRun, and what it says.
 import { rollbackRun } from '../../core/usecases/rollback.js';
 import type { CommandContext } from '../context.js';
-import { scope } from '../flow.js';
+import { runnerFacts, scope } from '../flow.js';
 import { planText, reportText } from '../render.js';
 import { commonEvents, runPorts } from '../run-ports.js';
 import { applyJson } from './apply.js';
@@ -12,7 +12,7 @@ export default async function rollback(ctx: CommandContext, changeId: string, op
   const report = await rollbackRun(
     s,
     changeId,
-    { inActions: ctx.env.GITHUB_ACTIONS === 'true', deploymentEnvironment: ctx.env.CHANGEGATE_ENVIRONMENT, approvedBy: opts.approvedBy },
+    runnerFacts(ctx, opts.approvedBy),
     runPorts(ctx, s),
     {
       ...commonEvents(ctx),

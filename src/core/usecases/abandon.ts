@@ -10,7 +10,7 @@ import { markUndone, undoChange, undoProvisional } from '../undo.js';
 import { lockedApplyContext } from './apply-run.js';
 import type { Scope } from './gates.js';
 import type { RunEvents, RunPorts } from './ports.js';
-import { DEFAULT_UNREACHABLE_SECONDS, watched } from './liveness.js';
+import { watched } from './liveness.js';
 
 /** What became of one provisional change of the pull request. */
 export interface AbandonedChange {
@@ -28,7 +28,7 @@ export interface AbandonedChange {
 export async function abandonRun(s: Scope, pr: number, ports: RunPorts, events: RunEvents): Promise<AbandonedChange[]> {
   const target = await ports.lock(s.env, s.env.lock_timeout);
   try {
-    return await watched(target, s.env.name, s.env.unreachable_timeout ?? DEFAULT_UNREACHABLE_SECONDS, events, async (check, events) => {
+    return await watched(target, s.env, events, async (check, events) => {
       const op = await ports.operator(null);
       const applyCtx = { ...lockedApplyContext(target, s, op, { inFlightWaitMs: 0, pollMs: 1000, events }), beforeStatement: check };
       const ours = (r: HistoryRecord) => r.pullRequest?.number === pr && !r.changeId.includes(':');

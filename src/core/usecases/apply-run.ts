@@ -16,10 +16,10 @@ import { checkDiagnostics } from '../impact/findings.js';
 import type { ApplyReport, Plan, PlannedChange } from '../plan-types.js';
 import { undoChanges } from '../undo.js';
 import { planWithGates, refuseBaselineOverSchema, refuseProblems, requireApproval, type Scope } from './gates.js';
-import type { Approvals, ImpactPort, LockedTarget, RunEvents, RunPorts } from './ports.js';
+import type { ImpactPort, LockedTarget, RunEvents, RunPorts } from './ports.js';
 import { protectRun } from './protect.js';
 import { settleProvisional } from './settle.js';
-import { DEFAULT_UNREACHABLE_SECONDS, watched } from './liveness.js';
+import { watched } from './liveness.js';
 
 /** What one `apply` is asked to do. */
 export interface ApplyRequest {
@@ -48,8 +48,6 @@ export interface ApplyOutcome {
   plan: Plan;
   /** The report of the run: every change `not-run` for a dry run or an empty plan. */
   report: ApplyReport;
-  approvals: Approvals | null;
-  runUrl: string | null;
 }
 
 /**
@@ -63,7 +61,7 @@ export async function applyRun(s: Scope, req: ApplyRequest, ports: RunPorts, eve
   const target = await ports.lock(s.env, req.lockTimeoutSec);
   let impact: ImpactPort | undefined;
   try {
-    return await watched(target, s.env.name, s.env.unreachable_timeout ?? DEFAULT_UNREACHABLE_SECONDS, events, async (check, events) => {
+    return await watched(target, s.env, events, async (check, events) => {
       const applyCtx: ApplyContext = { ...lockedApplyContext(target, s, await operator, { inFlightWaitMs: req.inFlightWaitMs, pollMs: req.pollMs, events }), beforeStatement: check, ...req.loop };
       // A dry run writes nothing, not even the in-doubt verdict on an interrupted run.
       const history = req.dryRun ? target.history : await reconcileInterrupted(new Map([...s.byId, ...undoChanges(target.history)]), target.history, s.env.name, applyCtx);
@@ -83,7 +81,7 @@ export async function applyRun(s: Scope, req: ApplyRequest, ports: RunPorts, eve
       const runUrl = applyCtx.operator.runUrl;
       if (req.dryRun || plan.changes.length === 0) {
         const report: ApplyReport = { environment: plan.environment, snapshot: plan.snapshot, changes: plan.changes.map((c) => ({ ...c, result: 'not-run' as const, durationMs: 0 })) };
-        return { kind: req.dryRun ? 'dry-run' : 'nothing-pending', plan, report, approvals: null, runUrl };
+        return { kind: req.dryRun ? 'dry-run' : 'nothing-pending', plan, report };
       }
       const approved = await requireApproval(s.env, req.runner, ports.approvals, approver);
       approver = approved.approver;
@@ -109,7 +107,7 @@ export async function applyRun(s: Scope, req: ApplyRequest, ports: RunPorts, eve
       }
       events.reported?.(report, approved.approvals, runUrl);
       await ports.announce({ phase: 'success', environment: s.env.name, plan, approver, runUrl, snapshotId: applyCtx.snapshotId });
-      return { kind: 'applied', plan, report, approvals: approved.approvals, runUrl };
+      return { kind: 'applied', plan, report };
     });
   } finally {
     await impact?.close().catch(() => undefined);

@@ -5,10 +5,14 @@
 // Collecting (a ping on the run's idle connections at a fixed pace) is kept apart from deciding
 // (check), which reads only the last readings and says why in words.
 import { ChangegateError } from '../errors.js';
+import { ENVIRONMENT_DEFAULTS } from '../manifest/config.js';
+import type { EnvironmentConfig } from '../types.js';
 import type { RunEvents } from './ports.js';
 
-/** How long the server may stay silent before a run stops, when the environment does not say: seconds. */
-export const DEFAULT_UNREACHABLE_SECONDS = 60;
+/** Seconds the server may stay silent before a run on `env` stops: its `unreachable_timeout`, else the config's default. */
+export function unreachableSeconds(env: Pick<EnvironmentConfig, 'unreachable_timeout'>): number {
+  return env.unreachable_timeout ?? ENVIRONMENT_DEFAULTS.unreachable_timeout;
+}
 
 /** Seconds a changegate session may stay idle before the server ends it: twice the silence bound, kept alive by the heartbeat. */
 export function idleBoundSeconds(unreachableSeconds: number): number {
@@ -70,11 +74,6 @@ export class Liveness {
     this.timer = null;
   }
 
-  /** Seconds since the server last answered, as the watchdog saw it. */
-  silentSeconds(): number {
-    return Math.round((this.probe.now() - this.lastAnswer) / 1000);
-  }
-
   /** Throws a LivenessError when the run must stop: called before each statement and on each tick. */
   check(): void {
     if (this.stopped) return;
@@ -128,20 +127,20 @@ export interface Watchable {
 }
 
 /**
- * Runs `work` under a watchdog on `target`: when the server stays silent for `timeoutSec`, when this
+ * Runs `work` under a watchdog on `target`: when the server stays silent for the environment's
+ * `unreachable_timeout`, when this
  * runner was frozen that long, or when the lock's connection is gone, the run's connections are dropped
  * and the run stops with one line that names the environment, the statement last started and what to
  * do. `work` gets the check to call before each statement and the events to pass on.
  */
 export async function watched<T>(
   target: Watchable,
-  env: string,
-  timeoutSec: number,
+  env: Pick<EnvironmentConfig, 'name' | 'unreachable_timeout'>,
   events: RunEvents,
   work: (check: () => void, events: RunEvents) => Promise<T>,
   now: () => number = Date.now,
 ): Promise<T> {
-  const live = new Liveness({ ping: () => target.heartbeat(), now }, timeoutSec * 1000);
+  const live = new Liveness({ ping: () => target.heartbeat(), now }, unreachableSeconds(env) * 1000);
   const seen: { last: { change: string; n: number; file: string; line: number } | null } = { last: null };
   const tracked: RunEvents = {
     ...events,
@@ -177,7 +176,7 @@ export async function watched<T>(
       ? `; statement ${at.n} of ${at.change} (${at.file}:${at.line}) was the last one started, and its outcome is unknown`
       : '; no statement was running';
     throw new LivenessError(
-      `${env}: ${reason.message}${where}. Run apply again: it resumes where the history says, and settles an unknown statement as it does after a crash`,
+      `${env.name}: ${reason.message}${where}. Run apply again: it resumes where the history says, and settles an unknown statement as it does after a crash`,
       reason.kind,
     );
   } finally {

@@ -10,7 +10,7 @@ import type { Change, HistoryRecord } from '../types.js';
 import { undoId } from '../undo.js';
 import { requireApproval, type Scope } from './gates.js';
 import type { RunEvents, RunPorts } from './ports.js';
-import { DEFAULT_UNREACHABLE_SECONDS, watched } from './liveness.js';
+import { watched } from './liveness.js';
 import { backupSettings, snapshotMethod } from '../manifest/backup-fields.js';
 
 /** A change that ran after the backup was taken and touched what it holds. */
@@ -46,7 +46,7 @@ export async function restoreRun(
   const { schema: backupSchema } = backupSettings(s.env);
   const target = await ports.lock(s.env, s.env.lock_timeout);
   try {
-    return await watched(target, s.env.name, s.env.unreachable_timeout ?? DEFAULT_UNREACHABLE_SECONDS, events, async (check, events) => {
+    return await watched(target, s.env, events, async (check, events) => {
       const rec = target.history.find((r) => r.changeId === changeId);
       if (!rec) throw new RefusedError(`refused: ${changeId} has no history in ${s.env.name}; there is no backup of it to restore`);
       if (rec.status === 'restored') {

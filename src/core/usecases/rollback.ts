@@ -12,7 +12,7 @@ import type { Change, HistoryRecord } from '../types.js';
 import { lockedApplyContext } from './apply-run.js';
 import { refuseProblems, type Scope } from './gates.js';
 import type { RunEvents, RunPorts } from './ports.js';
-import { DEFAULT_UNREACHABLE_SECONDS, watched } from './liveness.js';
+import { watched } from './liveness.js';
 import { protectRun } from './protect.js';
 
 /** The id under which a rollback's own progress is recorded. */
@@ -49,7 +49,7 @@ export async function rollbackRun(s: Scope, changeId: string, runner: RunnerFact
   const approver = approvalGate(s.env, runner);
   const target = await ports.lock(s.env, s.env.lock_timeout);
   try {
-    return await watched(target, s.env.name, s.env.unreachable_timeout ?? DEFAULT_UNREACHABLE_SECONDS, events, async (check, events) => {
+    return await watched(target, s.env, events, async (check, events) => {
       const main = target.history.find((r) => r.changeId === changeId);
       if (!main || (main.status !== 'applied' && main.status !== 'failed')) {
         throw new RefusedError(`refused: ${changeId} is ${main?.status ?? 'not applied'} in ${s.env.name}; only an applied or failed change can be rolled back`);
