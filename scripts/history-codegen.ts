@@ -79,6 +79,15 @@ export function historySqlSource(): string {
         t.text('pr_objects', 'mediumtext').nullable();
       },
     },
+    {
+      // Layout 5: a statement run by an online schema change tool, recorded as it starts: which table,
+      // its definition before, and what stood around it, so that a rerun after a crash decides the
+      // outcome from the live schema and removes only what the tool left.
+      layout: 5,
+      columns: (t) => {
+        t.text('online_state', 'mediumtext').nullable();
+      },
+    },
   ];
   const create = (upTo: number) =>
     ifNotExists(

@@ -163,7 +163,7 @@ describe('impact-aware plan and apply (CLI)', function () {
       message:
         `${t}: statement 1 copies the table and blocks writes for as long as that runs, on about ${rows.toLocaleString('en-US')} rows, over max_copy_rows (100) of local; ` +
         'use a form that runs INSTANT or INPLACE if one exists (one ALTER per clause, ALGORITHM stated), an expand/contract sequence (add the new shape, backfill in batches, switch readers, drop the old), ' +
-        'or an online schema change tool (gh-ost, pt-online-schema-change)',
+        'or set online_schema_change on local to run it through pt-online-schema-change',
     };
     assert.deepEqual(doc.changes[1].checks, [bound, { code: 'CG503', statement: 1, outcome: 'pass', count: 0, message: `${t}.score: every value fits bigint` }]);
     assert.equal(r.stderr.split('\n').filter((l) => l.startsWith('error: ')).join('\n'), `error: refused: 2026-11-02-bigint stops before its first statement: 1 pre-check(s) failed in local:`);

@@ -20,10 +20,19 @@ export async function announce(ctx: CommandContext, config: Config, a: Announcem
       ...(a.runUrl ? { runUrl: a.runUrl } : {}),
       ...(a.error ? { error: a.error } : {}),
       ...(slack.channel ? { channel: slack.channel } : {}),
+      ...onlineTables(a),
     },
     { webhookEnv: slack.webhook_env, env: ctx.env },
   );
   if (warning) ctx.out.warn(warning);
+}
+
+// The tables a run rebuilds online, as a start message names them.
+function onlineTables(a: Announcement): { online?: string[] } {
+  const tables = a.plan.changes.flatMap((c) =>
+    c.statements.filter((s) => s.n >= c.resumeFrom && s.online?.tool).map((s) => `${s.impact?.table ?? s.online!.table} (${s.online!.tool}, ${c.id} statement ${s.n})`),
+  );
+  return tables.length > 0 ? { online: tables } : {};
 }
 
 /**

@@ -64,6 +64,7 @@ export async function assessPlan(ctx: CommandContext, s: Scope, session: ImpactS
     ready = assessChanges({
       changes: plan.changes, schema: session.schema, server: session.server, live, environment: s.env.name,
       ...(s.env.max_copy_rows !== undefined ? { maxCopyRows: s.env.max_copy_rows } : {}),
+      ...(s.env.online_schema_change ? { online: { tool: s.env.online_schema_change.tool, aboveRows: s.env.online_schema_change.above_rows } } : {}),
     });
     const first = plan.changes[0]!;
     if (opts.keepFacts) session.fresh = { facts: live, at: Date.now(), first, checks: ready.get(first) ?? [] };

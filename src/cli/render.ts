@@ -53,6 +53,7 @@ export function impactText(c: PlannedChange): string[] {
   for (const s of shown) {
     lines.push(`    ${String(s.n).padStart(4)}  ${impactLine(s.impact)}`);
     if (s.reason && (blocksWrites(s.impact) || s.impact.rebuild !== false)) lines.push(`          ${s.reason}`);
+    if (s.online) lines.push(`          ${s.online.reason}`);
   }
   if (judged.length > shown.length) lines.push(`       …  ${thousands(judged.length - shown.length)} more statement(s) that block no writes`);
   for (const k of c.checks ?? []) if (k.outcome !== 'pass') lines.push(checkLine(k));

@@ -10,6 +10,7 @@ import { protectionPort, renderBackupTaken } from './backup-step.js';
 import type { CommandContext } from './context.js';
 import { lockTarget, operator, readHistoryOf, type Scope } from './flow.js';
 import { impactPort } from './impact-step.js';
+import type { OpenEnvironment } from './target.js';
 
 /** A locked MySQL target: the core's port, plus its connection for the commands that read the schema. */
 export interface MysqlLockedTarget extends LockedTarget {
@@ -34,6 +35,7 @@ export function runPorts(ctx: CommandContext, s: Scope): Omit<RunPorts, 'lock'> 
         schemaIsEmpty: async () => (await import('../adapters/mysql/baseline-sql.js')).schemaIsEmpty(target.connection, target.schema),
         impact: () => impactPort(ctx, scoped, t.open),
         protection: protectionPort(ctx, scoped, t.open),
+        ...(env.online_schema_change ? { online: await onlinePort(ctx, env, t.open, t.lock.connectionId) } : {}),
         heartbeat: async () => {
           const bound = idleBoundSeconds(unreachableSeconds(env)) * 1000;
           // Every idle connection of the run answers, which also keeps it under the server's idle bound.
@@ -54,6 +56,34 @@ export function runPorts(ctx: CommandContext, s: Scope): Omit<RunPorts, 'lock'> 
     announce: (a) => announce(ctx, s.config, a),
     now: () => ctx.now(),
   };
+}
+
+// The environment's online schema change tool on the open target.
+async function onlinePort(ctx: CommandContext, env: EnvironmentConfig, open: OpenEnvironment, lockId: number) {
+  const { onlineTool } = await import('../adapters/online/tool.js');
+  const { serverFacts } = await import('../adapters/mysql/facts.js');
+  const { openConnection } = await import('../adapters/mysql/connection.js');
+  const target = open.target;
+  return onlineTool({
+    settings: env.online_schema_change!,
+    throttle: env.throttle ?? {},
+    spec: open.spec,
+    label: env.name,
+    server: serverFacts(target.server.version),
+    // A connection of its own that may write (the readers are read-only): the probe, the leftovers.
+    connect: async () => {
+      const c = await openConnection(open.spec, env.name);
+      try {
+        await c.exec(`SET SESSION lock_wait_timeout = ${Number(env.lock_wait_timeout)}`);
+      } catch (e) {
+        await c.close().catch(() => undefined);
+        throw e;
+      }
+      return c;
+    },
+    ownIds: () => [target.session.connectionId, lockId, ...target.connections().map((c) => c.threadId)],
+    env: ctx.env as NodeJS.ProcessEnv,
+  });
 }
 
 /** The events every run renders the same way: lines, findings, backups. */

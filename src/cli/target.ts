@@ -14,6 +14,8 @@ import type { CommandContext } from './context.js';
 export interface OpenEnvironment {
   env: EnvironmentConfig;
   target: Target;
+  /** Where and as whom the target was reached: what an online tool logs in with. */
+  spec: TargetSpec;
   aws?: { clients: AwsClients; cluster: ClusterTarget };
   close(): Promise<void>;
 }
@@ -116,5 +118,5 @@ export async function openEnvironment(ctx: CommandContext, config: Config, env: 
     lockWaitTimeout: env.lock_wait_timeout,
     label: env.name,
   });
-  return { env, target, ...(aws ? { aws } : {}), close: () => target.close() };
+  return { env, target, spec, ...(aws ? { aws } : {}), close: () => target.close() };
 }

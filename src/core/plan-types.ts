@@ -1,5 +1,6 @@
 // What `plan` prints and `apply` executes: one object, so the reviewer approves exactly what runs.
 import type { CheckResult, Impact } from './impact/types.js';
+import type { OnlinePlan } from './impact/online.js';
 import type { Diagnostic, HistoryStatus } from './types.js';
 
 /** A statement as shown in a plan (`file`, `line`, `sql` in `plan --format json`) plus its number within the change. */
@@ -16,6 +17,11 @@ export interface PlannedStatement {
   impact?: Impact | null;
   /** The rules' one sentence on it (squawk-style), when `impact` is known. */
   reason?: string;
+  /**
+   * Set when the statement would block writes on a table over the environment's `above_rows`: the
+   * tool that runs it online, or `tool: null` and why it cannot go online.
+   */
+  online?: OnlinePlan;
 }
 
 /** One change the plan will run (or resume) in the environment. */

@@ -99,10 +99,35 @@ export interface EnvironmentConfig {
   snapshot_poll_seconds: number;
   /** Refuse a blocking table copy (or an unknown algorithm) on a table with more rows than this; unset: no bound. */
   max_copy_rows?: number;
+  /** A blocking ALTER on a table over `above_rows` runs through this online schema change tool. */
+  online_schema_change?: OnlineSettings;
+  /** How online changes (and backfills) yield to the server. */
+  throttle?: Throttle;
   /** Whether `apply --pull-request N` may apply unmerged changes here as provisional (QA); default false, never with approval: required. */
   pull_requests?: boolean;
   /** 1-based line of the environment's key in `changegate.yaml`, for messages. */
   line: number;
+}
+
+/** `online_schema_change` of an environment, with `above_rows` filled in. */
+export interface OnlineSettings {
+  tool: 'pt-online-schema-change' | 'command';
+  /** tool: command: the command line, with `{SCHEMA}` `{TABLE}` `{CLAUSES}` `{HOST}` `{PORT}` `{USER}` `{DEFAULTS_FILE}`. */
+  command?: string;
+  /** Tables with more rows than this go online. */
+  above_rows: number;
+}
+
+/** `throttle` of an environment: each field unset leaves the tool's own default. */
+export interface Throttle {
+  /** Pause while over, `Status_variable=N`. */
+  max_load?: string;
+  /** Stop cleanly while over, `Status_variable=N`. */
+  critical_load?: string;
+  /** Seconds of replica lag before pausing. */
+  max_lag?: number;
+  /** Seconds a copy chunk should take. */
+  chunk_time?: number;
 }
 
 /** The repository's `changegate.yaml`, with defaults filled in. */
@@ -206,6 +231,28 @@ export interface HistoryRecord {
   resolvedBy: string | null;
   /** Set when a pull request's run wrote the row (history layout 4); absent or null otherwise. */
   pullRequest?: PullRequestMark | null;
+  /** Set while (and after) a statement ran through an online schema change tool (history layout 5). */
+  online?: OnlineMark | null;
+}
+
+/**
+ * What the loop records as a statement starts through an online schema change tool, committed before
+ * the tool runs: after a crash of changegate or of the tool, a rerun decides from the live schema
+ * with it whether the statement is applied, still running, or left debris to remove.
+ */
+export interface OnlineMark {
+  /** 1-based statement of the change. */
+  statement: number;
+  /** `pt-online-schema-change` or `command`. */
+  tool: string;
+  /** The table the tool rebuilds, unqualified, in the target schema. */
+  table: string;
+  /** Fingerprint of the table's definition before the tool started. */
+  before: string;
+  /** Fingerprint of the definition the statement makes. */
+  after: string;
+  /** Tables and triggers whose names hold the table's name, as they stood before: never the tool's leftovers. */
+  existing: string[];
 }
 
 /** What a provisional apply records about its pull request, so the change can be undone from history alone. */

@@ -142,6 +142,11 @@ export class MysqlConnection {
     });
   }
 
+  /** The server's id of this connection (`CONNECTION_ID()`), as the handshake gave it. */
+  get threadId(): number {
+    return this.raw.threadId ?? 0;
+  }
+
   /** True once the driver has seen the connection die. */
   get lost(): boolean {
     return this.lostFlag;

@@ -5,7 +5,7 @@
 export const HISTORY_TABLE = 'changegate_history';
 
 /** The table layout this version writes; recorded in the table comment so a later version can upgrade it. */
-export const HISTORY_LAYOUT = 4;
+export const HISTORY_LAYOUT = 5;
 
 /** The table comment before the layout number: how changegate recognises its own table. */
 export const COMMENT_PREFIX = 'changegate history, layout ';
@@ -18,5 +18,5 @@ export const COLUMNS = [
   'change_id', 'status', 'checksum', 'checksum_version', 'file_checksums', 'statements_total',
   'statements_applied', 'statement_hashes', 'in_flight', 'connection_id', 'started_at', 'finished_at',
   'duration_ms', 'operator', 'git_commit', 'run_url', 'approver', 'snapshot_id', 'failed_statement',
-  'error', 'resolved_by', 'server_uuid', 'server_boot', 'pull_request', 'head_commit', 'rollback_sql', 'merge_commit', 'pr_objects',
+  'error', 'resolved_by', 'server_uuid', 'server_boot', 'pull_request', 'head_commit', 'rollback_sql', 'merge_commit', 'pr_objects', 'online_state',
 ] as const;

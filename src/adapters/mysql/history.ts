@@ -6,7 +6,7 @@
 // transaction.
 import { RefusedError } from '../../core/errors.js';
 import { StatementError, type HistoryWriter } from '../../core/ports.js';
-import type { HistoryRecord, HistoryStatus, Statement } from '../../core/types.js';
+import type { HistoryRecord, OnlineMark, HistoryStatus, Statement } from '../../core/types.js';
 import { openConnection, useSchema, type MysqlConnection, type TargetSpec } from './connection.js';
 import { COLUMNS, HISTORY_LAYOUT, HISTORY_TABLE, LIMITS } from './history-layout.js';
 import { numOrNull, strOrNull } from './values.js';
@@ -93,6 +93,7 @@ function toRow(rec: HistoryRecord): unknown[] {
     rollback_sql: rec.pullRequest?.rollback ? JSON.stringify(rec.pullRequest.rollback) : null,
     merge_commit: clip(rec.pullRequest?.mergeCommit ?? null, LIMITS.merge_commit),
     pr_objects: rec.pullRequest ? JSON.stringify(rec.pullRequest.objects) : null,
+    online_state: rec.online ? JSON.stringify(rec.online) : null,
   };
   return PUT_ORDER.map((c) => row[c]);
 }
@@ -138,6 +139,8 @@ function fromRow(r: Row): HistoryRecord {
             mergeCommit: strOrNull(r.merge_commit),
             objects: r.pr_objects === null || r.pr_objects === undefined ? [] : (JSON.parse(String(r.pr_objects)) as string[]),
           },
+    // Absent before layout 5, null on rows no online statement wrote.
+    online: r.online_state === null || r.online_state === undefined ? null : (JSON.parse(String(r.online_state)) as OnlineMark),
   };
 }
 

@@ -21,6 +21,8 @@ export interface SlackEvent {
   error?: string;
   /** From `notify.slack.channel`; legacy webhooks honour it, app webhooks post to their own channel. */
   channel?: string;
+  /** Tables rebuilt online by a tool during this run: `schema.table` (the tool's name). */
+  online?: string[];
 }
 
 /** Where and how to send: the NAME of the env var holding the webhook URL, and the environment to read it from. */
@@ -78,6 +80,10 @@ export function slackMessage(event: SlackEvent): IncomingWebhookSendArguments {
       .map((c) => `• \`${esc(c.id)}\` ${esc(c.ticket)}${c.title ? ` ${esc(c.title)}` : ''}`)
       .join('\n');
     blocks.push({ type: 'section', text: { type: 'mrkdwn', text: list } });
+  }
+  if (event.online && event.online.length > 0) {
+    const rebuilt = event.online.map((t) => `• ${esc(t)}`).join('\n');
+    blocks.push({ type: 'section', text: { type: 'mrkdwn', text: `*Rebuilt online (writes blocked only at the table swap)*\n${rebuilt}` } });
   }
   const fields: { type: 'mrkdwn'; text: string }[] = [];
   if (event.approver) fields.push({ type: 'mrkdwn', text: `*Approved by*\n${esc(event.approver)}` });

@@ -47,6 +47,11 @@ export default async function apply(ctx: CommandContext, opts: { env: string; dr
       statementStarted: (c, n, total, ms) => progress.started(c, n, total, ms),
       statementRetry: (c, n, attempt, err) => ctx.out.warn(`${c.id}: statement ${n} hit a lock wait timeout (${err}); retry ${attempt} of ${s.env.lock_retries}`),
       verified: (c, v, actual, ok) => ctx.out.info(`${c.id}: verify "${v.name}" ${ok ? 'ok' : 'FAILED'} (expected ${JSON.stringify(v.expect)}, got ${JSON.stringify(actual ?? null)})`),
+      onlineProgress: (c, n, line) => ctx.out.info(`${c.id}: statement ${n}: ${line}`),
+      onlineFinished: (c, n, table, copy, swap) =>
+        ctx.out.info(`${c.id}: statement ${n}: ${table} altered online: copied in ${copy.toFixed(1)} s${swap === null ? '' : `, tables swapped in ${swap.toFixed(1)} s`}`),
+      onlineSettled: (_id, _n, text) => ctx.out.info(text),
+      waitingForOnline: (id, n, ids) => ctx.out.info(`${id}: statement ${n} from an interrupted run is still being applied online (the tool's sessions ${ids.join(', ')} are on the server); waiting for them to end`),
       waitingForInFlight: (id, n, p) => ctx.out.info(`${id}: statement ${n} from an interrupted run is still executing (${p.seconds ?? '?'} s); waiting for it to end`),
       reported: (report, approvals, runUrl) => finish(ctx, report, approvals, runUrl),
     },

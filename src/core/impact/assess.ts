@@ -10,6 +10,7 @@ import { deferred, preChecks, refKey, type PreCheck } from './checks.js';
 import { parseDdl, tablesOf, type DdlSpec } from './ddl.js';
 import { caseInsensitiveKey, evolveInPlace } from './model.js';
 import { decideImpact, estimateSeconds } from './rules.js';
+import { onlineDecision, type OnlineOptions } from './online.js';
 import type { CheckResult, Impact, ImpactDecision, ServerFacts, TableFacts } from './types.js';
 import { thousands } from '../numbers.js';
 
@@ -45,6 +46,8 @@ export interface AssessInput {
   environment: string;
   /** Default IMPACT_RULES. */
   rules?: ImpactRules;
+  /** The environment's online schema change tool, when it has one: blocking ALTERs on big tables go through it. */
+  online?: OnlineOptions;
 }
 
 /** Statement kinds whose impact the rules judge: DML, views and the rest get `impact: null`. */
@@ -112,7 +115,9 @@ export function assessChanges(input: AssessInput): Map<PlannedChange, PreCheck[]
         if (spec.kind === 'create-table' && !facts && !spec.create?.asSelect) Object.assign(s.impact, { rows: 0, bytes: 0 });
         s.reason = decision.reason;
         if (facts) answered.add(`${s.file}:${s.line}`);
-        const bound = copyBound(input, s, spec, facts);
+        const online = input.online ? onlineDecision(s.sql, spec, s.impact, facts, input.online) : null;
+        if (online) s.online = online;
+        const bound = online?.tool ? null : copyBound(input, s, spec, facts);
         if (bound) results.push(bound);
       } else {
         s.impact = null;
@@ -180,10 +185,8 @@ function impactOf(table: string, facts: TableFacts | null, d: ImpactDecision, se
   };
 }
 
-/** Whether an impact blocks writes: a copy, a lock that stops writers, or an unknown answer. */
-export function blocksWrites(i: Impact): boolean {
-  return i.algorithm === null || i.algorithm === 'copy' || i.lock === null || i.lock === 'shared' || i.lock === 'exclusive';
-}
+/** Whether an impact blocks writes (see blocking.ts). */
+export { blocksWrites } from './blocking.js';
 
 function copyBound(input: AssessInput, s: PlannedStatement, spec: DdlSpec, facts: TableFacts | null): CheckResult | null {
   const i = s.impact;
@@ -200,7 +203,8 @@ function copyBound(input: AssessInput, s: PlannedStatement, spec: DdlSpec, facts
       `${i.table}: statement ${s.n} ${how} and blocks writes for as long as that runs, on about ${thousands(facts.rows)} rows, ` +
       `over max_copy_rows (${thousands(input.maxCopyRows)}) of ${input.environment}; ` +
       `use a form that runs INSTANT or INPLACE if one exists (one ALTER per clause, ALGORITHM stated), an expand/contract sequence ` +
-      `(add the new shape, backfill in batches, switch readers, drop the old), or an online schema change tool (gh-ost, pt-online-schema-change)`,
+      `(add the new shape, backfill in batches, switch readers, drop the old), ` +
+      (s.online ? `or a form the online tool can run (${s.online.reason})` : `or set online_schema_change on ${input.environment} to run it through pt-online-schema-change`),
   };
 }
 

@@ -1,6 +1,6 @@
 // The impact pass's results as findings a reader acts on: each statement that blocks writes and each
 // failed or warning pre-check, on the SQL line of its statement; and checks in a stable order.
-import { blocksWrites } from './assess.js';
+import { blocksWrites } from './blocking.js';
 import { impactLine } from './present.js';
 import type { CheckResult } from './types.js';
 import type { PlannedChange } from '../plan-types.js';

@@ -1,7 +1,7 @@
 // How an impact reads in every output (terminal, PR comment, job summary, annotations): the same
 // words and the same order everywhere, riskiest first, so a reviewer meets one vocabulary.
 import type { PlannedChange, PlannedStatement } from '../plan-types.js';
-import { blocksWrites } from './assess.js';
+import { blocksWrites } from './blocking.js';
 import type { Impact } from './types.js';
 import { binaryScale, thousands } from '../numbers.js';
 

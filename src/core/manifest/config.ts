@@ -9,6 +9,7 @@ import { compareDiagnostics } from './format.js';
 import { decodeUtf8, notUtf8Diagnostic } from './paths.js';
 import { BACKUP_DEFAULTS, backupSettings, checkBackupFields, snapshotMethod } from './backup-fields.js';
 import { environmentKind } from './environments.js';
+import { checkOnlineFields, onlineSettings } from './online-fields.js';
 import { validateAgainstSchema } from './schema.js';
 import { placeholderDiagnostics } from './placeholders.js';
 import { YamlSource } from './yaml.js';
@@ -155,6 +156,7 @@ function checkEnvironments(raw: RawConfig, source: YamlSource): Diagnostic[] {
       out.push(diagnostic(CODES.envShape, file, at('pull_requests'), field('pull_requests'), 'cannot be true with approval: required: an environment behind an approval (PROD) runs merged changes only'));
     }
     pushAll(out, checkBackupFields(env, at, field, file));
+    pushAll(out, checkOnlineFields(env['online_schema_change'], source, name));
     if (typeof env['url'] === 'string') {
       let parsed: URL | undefined;
       try {
@@ -271,6 +273,8 @@ function build(raw: RawConfig, source: YamlSource, root: string, rel: string): C
     if (e.require_rotation !== undefined) env.require_rotation = e.require_rotation;
     if (e.tls) env.tls = { ca_file: e.tls.ca_file };
     if (e.max_copy_rows !== undefined) env.max_copy_rows = e.max_copy_rows;
+    if (e.online_schema_change) env.online_schema_change = onlineSettings(e.online_schema_change, e.max_copy_rows);
+    if (e.throttle) env.throttle = { ...e.throttle };
     if (e.pull_requests === true) env.pull_requests = true;
     return env;
   });

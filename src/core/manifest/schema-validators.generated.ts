@@ -638,19 +638,21 @@ return errors === 0;
 }
 
 export const changegate = validate11;
-const schema18 = {"$schema":"http://json-schema.org/draft-07/schema#","title":"changegate.yaml","description":"changegate configuration: the database, its environments in promotion order, and the guards every run obeys.","type":"object","additionalProperties":false,"required":["database","environments"],"properties":{"database":{"description":"Logical name of the database these changes are for (used in messages, reports and Slack).","type":"string","minLength":1},"server":{"description":"Requirements on the MySQL server, checked on connect.","type":"object","additionalProperties":false,"properties":{"min_version":{"description":"Lowest server version changes may run on (default \"8.0\"); a run against an older server stops before any statement. Quote it: \"8.0\".","type":"string","pattern":"^[0-9]+\\.[0-9]+(\\.[0-9]+)?$","patternErrorMessage":"must be a version like \"8.0\" or \"8.0.32\""}}},"ticket_pattern":{"description":"Regular expression every change's ticket must match, for example ^INV-[0-9]+$.","type":"string","minLength":1},"protected_clusters":{"description":"Cluster identifiers changegate must never connect to (a corporate replica, for example). No environment may use one.","type":"array","uniqueItems":true,"items":{"$ref":"#/definitions/clusterId"}},"environments":{"description":"Targets in promotion order. An environment is either AWS (cluster, region, schema, and secret or auth: iam with db_user) or a URL (url_env or url).","type":"object","minProperties":1,"propertyNames":{"pattern":"^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$","patternErrorMessage":"environment names use letters, digits, _ and - (at most 64)"},"additionalProperties":{"$ref":"#/definitions/environment"}},"notify":{"description":"Where changegate announces runs.","type":"object","additionalProperties":false,"properties":{"slack":{"description":"A Slack incoming webhook; a message when QA or PROD starts, succeeds or fails.","type":"object","additionalProperties":false,"required":["webhook_env"],"properties":{"webhook_env":{"description":"Name of the environment variable holding the webhook URL (the URL itself is a secret and never goes in this file).","$ref":"#/definitions/envVarName"},"channel":{"description":"Channel named in messages, for example #invoicing-dev.","type":"string","minLength":1}}}}}},"definitions":{"clusterId":{"description":"An Aurora DB cluster identifier.","type":"string","pattern":"^[A-Za-z][A-Za-z0-9-]{0,62}$","patternErrorMessage":"must be a DB cluster identifier (a letter, then letters, digits and hyphens, at most 63)"},"envVarName":{"type":"string","pattern":"^[A-Za-z_][A-Za-z0-9_]*$","patternErrorMessage":"must be the name of an environment variable (letters, digits and _), not its value"},"seconds":{"type":"integer","minimum":1,"maximum":86400},"environment":{"description":"One target. AWS: cluster, region, schema, and secret (auth: secret) or db_user (auth: iam). URL: url_env (or url), schema optional.","type":"object","additionalProperties":false,"properties":{"cluster":{"description":"Aurora DB cluster identifier; the writer endpoint is looked up through RDS.","$ref":"#/definitions/clusterId"},"instance":{"description":"RDS MySQL DB instance identifier, instead of cluster: the endpoint comes from DescribeDBInstances and the snapshot is a DB snapshot.","$ref":"#/definitions/clusterId"},"snapshot_method":{"description":"How the backup before destructive work is taken: cluster (CreateDBClusterSnapshot), instance (CreateDBSnapshot) or tables (a copy of the tables the change may write or drop, in backup_schema, put back with changegate restore). Default from cluster:/instance:, tables for a URL environment.","enum":["cluster","instance","tables"]},"backup_schema":{"description":"snapshot_method: tables: the schema the table copies and their catalog go to, on the same server. Default changegate_backup. changegate never deletes a backup.","type":"string","pattern":"^[A-Za-z0-9_$]{1,64}$","patternErrorMessage":"must be a schema name (letters, digits, _ and $, at most 64)"},"backup_max_rows":{"description":"snapshot_method: tables: a backup of more rows than this is refused before any statement (raise it, or use a cluster or instance snapshot). Default 1000000.","type":"integer","minimum":0},"region":{"description":"AWS region of the cluster, for example us-east-2.","type":"string","pattern":"^[a-z]{2}(-[a-z]+)+-[0-9]+$","patternErrorMessage":"must be an AWS region like us-east-2"},"secret":{"description":"Secrets Manager id (name or ARN) of the cluster's admin credentials, fetched at run time and never written anywhere.","type":"string","minLength":1},"auth":{"description":"How an AWS environment logs in: iam (a 15-minute IAM database token per connection, signed with the job's own AWS credentials; no password anywhere; recommended) or secret (the admin credentials in `secret`). Default secret.","enum":["iam","secret"]},"db_user":{"description":"auth: iam: the database user the token logs in as (created IDENTIFIED WITH AWSAuthenticationPlugin AS 'RDS').","type":"string","pattern":"^[A-Za-z0-9_.$-]{1,32}$","patternErrorMessage":"must be a MySQL user name (letters, digits, _ . $ and -, at most 32)"},"require_rotation":{"description":"auth: secret: refuse a secret that Secrets Manager's DescribeSecret says never rotates, before it is read. Default false (a warning).","type":"boolean"},"schema":{"description":"The schema (database) changes run in. Optional for a URL environment whose URL names one.","type":"string","pattern":"^[A-Za-z0-9_$]{1,64}$","patternErrorMessage":"must be a schema name (letters, digits, _ and $, at most 64)"},"url_env":{"description":"Name of the environment variable holding a mysql:// URL (for a local or non-AWS server).","$ref":"#/definitions/envVarName"},"url":{"description":"A literal mysql:// URL without a password (use url_env for anything with credentials). TLS is used when the URL asks for it (?ssl=...).","type":"string","pattern":"^mysql://","patternErrorMessage":"must be a mysql:// URL"},"after":{"description":"The environment a change must have succeeded in before it runs here (prod after qa).","type":"string","minLength":1},"approval":{"description":"required: the job runs in a GitHub environment with required reviewers and the approver is recorded. Default none.","enum":["required","none"]},"snapshot":{"description":"When to snapshot the cluster before applying: never, destructive (a change is destructive) or always. Default destructive for AWS environments, never for URL ones.","enum":["never","destructive","always"]},"tls":{"description":"Extra TLS trust for this environment. Verification is always on for AWS environments.","type":"object","additionalProperties":false,"required":["ca_file"],"properties":{"ca_file":{"description":"PEM file of a CA to trust besides the Amazon RDS bundle (a private CA, or the tests' own).","type":"string","minLength":1}}},"lock_wait_timeout":{"description":"Seconds a statement waits for a metadata lock before it fails (session lock_wait_timeout). Default 5.","$ref":"#/definitions/seconds"},"lock_retries":{"description":"Times a statement that hit a lock wait timeout is retried before the run stops. Default 2.","type":"integer","minimum":0,"maximum":100},"lock_timeout":{"description":"Seconds apply waits for another runner's advisory lock on this target. Default 10.","type":"integer","minimum":0,"maximum":86400},"unreachable_timeout":{"description":"Seconds the server may stay silent (no answer to the run's heartbeat) before a run stops with the statement in flight named; the server ends a changegate session idle for twice this, so a runner that vanished holds the target no longer. Default 60.","type":"integer","minimum":1,"maximum":3600},"snapshot_timeout":{"description":"Seconds to wait for a snapshot to become available. Default 3600.","$ref":"#/definitions/seconds"},"snapshot_poll_seconds":{"description":"First wait between snapshot status polls, in seconds; it doubles up to six times this. Default 10.","type":"number","exclusiveMinimum":0},"max_copy_rows":{"description":"Refuse, before a change's first statement, an ALTER that copies a table (or whose algorithm is unknown) when the table holds more rows than this; such a copy blocks writes for as long as it runs. Unset: no bound.","type":"integer","minimum":0},"pull_requests":{"description":"true: `apply --pull-request N` applies an open pull request's changes here as provisional, rolled back when the pull request is amended or closed unmerged (QA). Never on an environment with approval: required (PROD). Default false.","type":"boolean"}},"if":{"anyOf":[{"required":["url_env"]},{"required":["url"]}]},"then":{},"else":{"required":["region","schema"],"anyOf":[{"required":["cluster"]},{"required":["instance"]}]}}},"$id":"changegate:changegate"};
+const schema18 = {"$schema":"http://json-schema.org/draft-07/schema#","title":"changegate.yaml","description":"changegate configuration: the database, its environments in promotion order, and the guards every run obeys.","type":"object","additionalProperties":false,"required":["database","environments"],"properties":{"database":{"description":"Logical name of the database these changes are for (used in messages, reports and Slack).","type":"string","minLength":1},"server":{"description":"Requirements on the MySQL server, checked on connect.","type":"object","additionalProperties":false,"properties":{"min_version":{"description":"Lowest server version changes may run on (default \"8.0\"); a run against an older server stops before any statement. Quote it: \"8.0\".","type":"string","pattern":"^[0-9]+\\.[0-9]+(\\.[0-9]+)?$","patternErrorMessage":"must be a version like \"8.0\" or \"8.0.32\""}}},"ticket_pattern":{"description":"Regular expression every change's ticket must match, for example ^INV-[0-9]+$.","type":"string","minLength":1},"protected_clusters":{"description":"Cluster identifiers changegate must never connect to (a corporate replica, for example). No environment may use one.","type":"array","uniqueItems":true,"items":{"$ref":"#/definitions/clusterId"}},"environments":{"description":"Targets in promotion order. An environment is either AWS (cluster, region, schema, and secret or auth: iam with db_user) or a URL (url_env or url).","type":"object","minProperties":1,"propertyNames":{"pattern":"^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$","patternErrorMessage":"environment names use letters, digits, _ and - (at most 64)"},"additionalProperties":{"$ref":"#/definitions/environment"}},"notify":{"description":"Where changegate announces runs.","type":"object","additionalProperties":false,"properties":{"slack":{"description":"A Slack incoming webhook; a message when QA or PROD starts, succeeds or fails.","type":"object","additionalProperties":false,"required":["webhook_env"],"properties":{"webhook_env":{"description":"Name of the environment variable holding the webhook URL (the URL itself is a secret and never goes in this file).","$ref":"#/definitions/envVarName"},"channel":{"description":"Channel named in messages, for example #invoicing-dev.","type":"string","minLength":1}}}}}},"definitions":{"clusterId":{"description":"An Aurora DB cluster identifier.","type":"string","pattern":"^[A-Za-z][A-Za-z0-9-]{0,62}$","patternErrorMessage":"must be a DB cluster identifier (a letter, then letters, digits and hyphens, at most 63)"},"envVarName":{"type":"string","pattern":"^[A-Za-z_][A-Za-z0-9_]*$","patternErrorMessage":"must be the name of an environment variable (letters, digits and _), not its value"},"seconds":{"type":"integer","minimum":1,"maximum":86400},"environment":{"description":"One target. AWS: cluster, region, schema, and secret (auth: secret) or db_user (auth: iam). URL: url_env (or url), schema optional.","type":"object","additionalProperties":false,"properties":{"cluster":{"description":"Aurora DB cluster identifier; the writer endpoint is looked up through RDS.","$ref":"#/definitions/clusterId"},"instance":{"description":"RDS MySQL DB instance identifier, instead of cluster: the endpoint comes from DescribeDBInstances and the snapshot is a DB snapshot.","$ref":"#/definitions/clusterId"},"snapshot_method":{"description":"How the backup before destructive work is taken: cluster (CreateDBClusterSnapshot), instance (CreateDBSnapshot) or tables (a copy of the tables the change may write or drop, in backup_schema, put back with changegate restore). Default from cluster:/instance:, tables for a URL environment.","enum":["cluster","instance","tables"]},"backup_schema":{"description":"snapshot_method: tables: the schema the table copies and their catalog go to, on the same server. Default changegate_backup. changegate never deletes a backup.","type":"string","pattern":"^[A-Za-z0-9_$]{1,64}$","patternErrorMessage":"must be a schema name (letters, digits, _ and $, at most 64)"},"backup_max_rows":{"description":"snapshot_method: tables: a backup of more rows than this is refused before any statement (raise it, or use a cluster or instance snapshot). Default 1000000.","type":"integer","minimum":0},"region":{"description":"AWS region of the cluster, for example us-east-2.","type":"string","pattern":"^[a-z]{2}(-[a-z]+)+-[0-9]+$","patternErrorMessage":"must be an AWS region like us-east-2"},"secret":{"description":"Secrets Manager id (name or ARN) of the cluster's admin credentials, fetched at run time and never written anywhere.","type":"string","minLength":1},"auth":{"description":"How an AWS environment logs in: iam (a 15-minute IAM database token per connection, signed with the job's own AWS credentials; no password anywhere; recommended) or secret (the admin credentials in `secret`). Default secret.","enum":["iam","secret"]},"db_user":{"description":"auth: iam: the database user the token logs in as (created IDENTIFIED WITH AWSAuthenticationPlugin AS 'RDS').","type":"string","pattern":"^[A-Za-z0-9_.$-]{1,32}$","patternErrorMessage":"must be a MySQL user name (letters, digits, _ . $ and -, at most 32)"},"require_rotation":{"description":"auth: secret: refuse a secret that Secrets Manager's DescribeSecret says never rotates, before it is read. Default false (a warning).","type":"boolean"},"schema":{"description":"The schema (database) changes run in. Optional for a URL environment whose URL names one.","type":"string","pattern":"^[A-Za-z0-9_$]{1,64}$","patternErrorMessage":"must be a schema name (letters, digits, _ and $, at most 64)"},"url_env":{"description":"Name of the environment variable holding a mysql:// URL (for a local or non-AWS server).","$ref":"#/definitions/envVarName"},"url":{"description":"A literal mysql:// URL without a password (use url_env for anything with credentials). TLS is used when the URL asks for it (?ssl=...).","type":"string","pattern":"^mysql://","patternErrorMessage":"must be a mysql:// URL"},"after":{"description":"The environment a change must have succeeded in before it runs here (prod after qa).","type":"string","minLength":1},"approval":{"description":"required: the job runs in a GitHub environment with required reviewers and the approver is recorded. Default none.","enum":["required","none"]},"snapshot":{"description":"When to snapshot the cluster before applying: never, destructive (a change is destructive) or always. Default destructive for AWS environments, never for URL ones.","enum":["never","destructive","always"]},"tls":{"description":"Extra TLS trust for this environment. Verification is always on for AWS environments.","type":"object","additionalProperties":false,"required":["ca_file"],"properties":{"ca_file":{"description":"PEM file of a CA to trust besides the Amazon RDS bundle (a private CA, or the tests' own).","type":"string","minLength":1}}},"lock_wait_timeout":{"description":"Seconds a statement waits for a metadata lock before it fails (session lock_wait_timeout). Default 5.","$ref":"#/definitions/seconds"},"lock_retries":{"description":"Times a statement that hit a lock wait timeout is retried before the run stops. Default 2.","type":"integer","minimum":0,"maximum":100},"lock_timeout":{"description":"Seconds apply waits for another runner's advisory lock on this target. Default 10.","type":"integer","minimum":0,"maximum":86400},"unreachable_timeout":{"description":"Seconds the server may stay silent (no answer to the run's heartbeat) before a run stops with the statement in flight named; the server ends a changegate session idle for twice this, so a runner that vanished holds the target no longer. Default 60.","type":"integer","minimum":1,"maximum":3600},"snapshot_timeout":{"description":"Seconds to wait for a snapshot to become available. Default 3600.","$ref":"#/definitions/seconds"},"snapshot_poll_seconds":{"description":"First wait between snapshot status polls, in seconds; it doubles up to six times this. Default 10.","type":"number","exclusiveMinimum":0},"max_copy_rows":{"description":"Refuse, before a change's first statement, an ALTER that copies a table (or whose algorithm is unknown) when the table holds more rows than this; such a copy blocks writes for as long as it runs. Unset: no bound.","type":"integer","minimum":0},"pull_requests":{"description":"true: `apply --pull-request N` applies an open pull request's changes here as provisional, rolled back when the pull request is amended or closed unmerged (QA). Never on an environment with approval: required (PROD). Default false.","type":"boolean"},"online_schema_change":{"description":"A blocking ALTER (a copy, an in-place rebuild, a lock that stops writers, or an unknown algorithm) on a table with more rows than above_rows runs through an online schema change tool, under the same gates, history and exactly-once rules as every other statement.","type":"object","additionalProperties":false,"properties":{"tool":{"description":"pt-online-schema-change (Percona Toolkit), or command (the `command` template below).","enum":["pt-online-schema-change","command"]},"command":{"description":"tool: command: the command line of another tool, with placeholders {SCHEMA} {TABLE} {CLAUSES} {HOST} {PORT} {USER} {DEFAULTS_FILE} (a mode-0600 option file holding the password); there is no {PASSWORD}.","type":"string","minLength":1},"above_rows":{"description":"Tables with more rows than this go online. Default max_copy_rows when set, else 1000000.","type":"integer","minimum":0}},"required":["tool"]},"throttle":{"description":"How an online change (and a batched backfill) yields to the server: pause while over max_load or max_lag, stop cleanly while over critical_load.","type":"object","additionalProperties":false,"properties":{"max_load":{"description":"Pause while a status variable is over this, for example \"Threads_running=25\".","$ref":"#/definitions/statusBound"},"critical_load":{"description":"Stop, leaving nothing half-done, when a status variable is over this, for example \"Threads_running=50\".","$ref":"#/definitions/statusBound"},"max_lag":{"description":"Seconds of replica lag before pausing.","type":"number","exclusiveMinimum":0,"maximum":3600},"chunk_time":{"description":"Seconds a copy chunk (or a backfill batch) should take. Default 0.5.","type":"number","exclusiveMinimum":0,"maximum":60}}}},"if":{"anyOf":[{"required":["url_env"]},{"required":["url"]}]},"then":{},"else":{"required":["region","schema"],"anyOf":[{"required":["cluster"]},{"required":["instance"]}]}},"statusBound":{"type":"string","pattern":"^[A-Za-z_]+=[0-9]+$","patternErrorMessage":"must be a status variable and a whole number, like \"Threads_running=25\""}},"$id":"changegate:changegate"};
 const schema19 = {"description":"An Aurora DB cluster identifier.","type":"string","pattern":"^[A-Za-z][A-Za-z0-9-]{0,62}$","patternErrorMessage":"must be a DB cluster identifier (a letter, then letters, digits and hyphens, at most 63)"};
 const schema23 = {"type":"string","pattern":"^[A-Za-z_][A-Za-z0-9_]*$","patternErrorMessage":"must be the name of an environment variable (letters, digits and _), not its value"};
 const pattern2 = new RegExp("^[0-9]+\\.[0-9]+(\\.[0-9]+)?$", "u");
 const pattern3 = new RegExp("^[A-Za-z][A-Za-z0-9-]{0,62}$", "u");
 const pattern4 = new RegExp("^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$", "u");
 const pattern11 = new RegExp("^[A-Za-z_][A-Za-z0-9_]*$", "u");
-const schema20 = {"description":"One target. AWS: cluster, region, schema, and secret (auth: secret) or db_user (auth: iam). URL: url_env (or url), schema optional.","type":"object","additionalProperties":false,"properties":{"cluster":{"description":"Aurora DB cluster identifier; the writer endpoint is looked up through RDS.","$ref":"#/definitions/clusterId"},"instance":{"description":"RDS MySQL DB instance identifier, instead of cluster: the endpoint comes from DescribeDBInstances and the snapshot is a DB snapshot.","$ref":"#/definitions/clusterId"},"snapshot_method":{"description":"How the backup before destructive work is taken: cluster (CreateDBClusterSnapshot), instance (CreateDBSnapshot) or tables (a copy of the tables the change may write or drop, in backup_schema, put back with changegate restore). Default from cluster:/instance:, tables for a URL environment.","enum":["cluster","instance","tables"]},"backup_schema":{"description":"snapshot_method: tables: the schema the table copies and their catalog go to, on the same server. Default changegate_backup. changegate never deletes a backup.","type":"string","pattern":"^[A-Za-z0-9_$]{1,64}$","patternErrorMessage":"must be a schema name (letters, digits, _ and $, at most 64)"},"backup_max_rows":{"description":"snapshot_method: tables: a backup of more rows than this is refused before any statement (raise it, or use a cluster or instance snapshot). Default 1000000.","type":"integer","minimum":0},"region":{"description":"AWS region of the cluster, for example us-east-2.","type":"string","pattern":"^[a-z]{2}(-[a-z]+)+-[0-9]+$","patternErrorMessage":"must be an AWS region like us-east-2"},"secret":{"description":"Secrets Manager id (name or ARN) of the cluster's admin credentials, fetched at run time and never written anywhere.","type":"string","minLength":1},"auth":{"description":"How an AWS environment logs in: iam (a 15-minute IAM database token per connection, signed with the job's own AWS credentials; no password anywhere; recommended) or secret (the admin credentials in `secret`). Default secret.","enum":["iam","secret"]},"db_user":{"description":"auth: iam: the database user the token logs in as (created IDENTIFIED WITH AWSAuthenticationPlugin AS 'RDS').","type":"string","pattern":"^[A-Za-z0-9_.$-]{1,32}$","patternErrorMessage":"must be a MySQL user name (letters, digits, _ . $ and -, at most 32)"},"require_rotation":{"description":"auth: secret: refuse a secret that Secrets Manager's DescribeSecret says never rotates, before it is read. Default false (a warning).","type":"boolean"},"schema":{"description":"The schema (database) changes run in. Optional for a URL environment whose URL names one.","type":"string","pattern":"^[A-Za-z0-9_$]{1,64}$","patternErrorMessage":"must be a schema name (letters, digits, _ and $, at most 64)"},"url_env":{"description":"Name of the environment variable holding a mysql:// URL (for a local or non-AWS server).","$ref":"#/definitions/envVarName"},"url":{"description":"A literal mysql:// URL without a password (use url_env for anything with credentials). TLS is used when the URL asks for it (?ssl=...).","type":"string","pattern":"^mysql://","patternErrorMessage":"must be a mysql:// URL"},"after":{"description":"The environment a change must have succeeded in before it runs here (prod after qa).","type":"string","minLength":1},"approval":{"description":"required: the job runs in a GitHub environment with required reviewers and the approver is recorded. Default none.","enum":["required","none"]},"snapshot":{"description":"When to snapshot the cluster before applying: never, destructive (a change is destructive) or always. Default destructive for AWS environments, never for URL ones.","enum":["never","destructive","always"]},"tls":{"description":"Extra TLS trust for this environment. Verification is always on for AWS environments.","type":"object","additionalProperties":false,"required":["ca_file"],"properties":{"ca_file":{"description":"PEM file of a CA to trust besides the Amazon RDS bundle (a private CA, or the tests' own).","type":"string","minLength":1}}},"lock_wait_timeout":{"description":"Seconds a statement waits for a metadata lock before it fails (session lock_wait_timeout). Default 5.","$ref":"#/definitions/seconds"},"lock_retries":{"description":"Times a statement that hit a lock wait timeout is retried before the run stops. Default 2.","type":"integer","minimum":0,"maximum":100},"lock_timeout":{"description":"Seconds apply waits for another runner's advisory lock on this target. Default 10.","type":"integer","minimum":0,"maximum":86400},"unreachable_timeout":{"description":"Seconds the server may stay silent (no answer to the run's heartbeat) before a run stops with the statement in flight named; the server ends a changegate session idle for twice this, so a runner that vanished holds the target no longer. Default 60.","type":"integer","minimum":1,"maximum":3600},"snapshot_timeout":{"description":"Seconds to wait for a snapshot to become available. Default 3600.","$ref":"#/definitions/seconds"},"snapshot_poll_seconds":{"description":"First wait between snapshot status polls, in seconds; it doubles up to six times this. Default 10.","type":"number","exclusiveMinimum":0},"max_copy_rows":{"description":"Refuse, before a change's first statement, an ALTER that copies a table (or whose algorithm is unknown) when the table holds more rows than this; such a copy blocks writes for as long as it runs. Unset: no bound.","type":"integer","minimum":0},"pull_requests":{"description":"true: `apply --pull-request N` applies an open pull request's changes here as provisional, rolled back when the pull request is amended or closed unmerged (QA). Never on an environment with approval: required (PROD). Default false.","type":"boolean"}},"if":{"anyOf":[{"required":["url_env"]},{"required":["url"]}]},"then":{},"else":{"required":["region","schema"],"anyOf":[{"required":["cluster"]},{"required":["instance"]}]}};
+const schema20 = {"description":"One target. AWS: cluster, region, schema, and secret (auth: secret) or db_user (auth: iam). URL: url_env (or url), schema optional.","type":"object","additionalProperties":false,"properties":{"cluster":{"description":"Aurora DB cluster identifier; the writer endpoint is looked up through RDS.","$ref":"#/definitions/clusterId"},"instance":{"description":"RDS MySQL DB instance identifier, instead of cluster: the endpoint comes from DescribeDBInstances and the snapshot is a DB snapshot.","$ref":"#/definitions/clusterId"},"snapshot_method":{"description":"How the backup before destructive work is taken: cluster (CreateDBClusterSnapshot), instance (CreateDBSnapshot) or tables (a copy of the tables the change may write or drop, in backup_schema, put back with changegate restore). Default from cluster:/instance:, tables for a URL environment.","enum":["cluster","instance","tables"]},"backup_schema":{"description":"snapshot_method: tables: the schema the table copies and their catalog go to, on the same server. Default changegate_backup. changegate never deletes a backup.","type":"string","pattern":"^[A-Za-z0-9_$]{1,64}$","patternErrorMessage":"must be a schema name (letters, digits, _ and $, at most 64)"},"backup_max_rows":{"description":"snapshot_method: tables: a backup of more rows than this is refused before any statement (raise it, or use a cluster or instance snapshot). Default 1000000.","type":"integer","minimum":0},"region":{"description":"AWS region of the cluster, for example us-east-2.","type":"string","pattern":"^[a-z]{2}(-[a-z]+)+-[0-9]+$","patternErrorMessage":"must be an AWS region like us-east-2"},"secret":{"description":"Secrets Manager id (name or ARN) of the cluster's admin credentials, fetched at run time and never written anywhere.","type":"string","minLength":1},"auth":{"description":"How an AWS environment logs in: iam (a 15-minute IAM database token per connection, signed with the job's own AWS credentials; no password anywhere; recommended) or secret (the admin credentials in `secret`). Default secret.","enum":["iam","secret"]},"db_user":{"description":"auth: iam: the database user the token logs in as (created IDENTIFIED WITH AWSAuthenticationPlugin AS 'RDS').","type":"string","pattern":"^[A-Za-z0-9_.$-]{1,32}$","patternErrorMessage":"must be a MySQL user name (letters, digits, _ . $ and -, at most 32)"},"require_rotation":{"description":"auth: secret: refuse a secret that Secrets Manager's DescribeSecret says never rotates, before it is read. Default false (a warning).","type":"boolean"},"schema":{"description":"The schema (database) changes run in. Optional for a URL environment whose URL names one.","type":"string","pattern":"^[A-Za-z0-9_$]{1,64}$","patternErrorMessage":"must be a schema name (letters, digits, _ and $, at most 64)"},"url_env":{"description":"Name of the environment variable holding a mysql:// URL (for a local or non-AWS server).","$ref":"#/definitions/envVarName"},"url":{"description":"A literal mysql:// URL without a password (use url_env for anything with credentials). TLS is used when the URL asks for it (?ssl=...).","type":"string","pattern":"^mysql://","patternErrorMessage":"must be a mysql:// URL"},"after":{"description":"The environment a change must have succeeded in before it runs here (prod after qa).","type":"string","minLength":1},"approval":{"description":"required: the job runs in a GitHub environment with required reviewers and the approver is recorded. Default none.","enum":["required","none"]},"snapshot":{"description":"When to snapshot the cluster before applying: never, destructive (a change is destructive) or always. Default destructive for AWS environments, never for URL ones.","enum":["never","destructive","always"]},"tls":{"description":"Extra TLS trust for this environment. Verification is always on for AWS environments.","type":"object","additionalProperties":false,"required":["ca_file"],"properties":{"ca_file":{"description":"PEM file of a CA to trust besides the Amazon RDS bundle (a private CA, or the tests' own).","type":"string","minLength":1}}},"lock_wait_timeout":{"description":"Seconds a statement waits for a metadata lock before it fails (session lock_wait_timeout). Default 5.","$ref":"#/definitions/seconds"},"lock_retries":{"description":"Times a statement that hit a lock wait timeout is retried before the run stops. Default 2.","type":"integer","minimum":0,"maximum":100},"lock_timeout":{"description":"Seconds apply waits for another runner's advisory lock on this target. Default 10.","type":"integer","minimum":0,"maximum":86400},"unreachable_timeout":{"description":"Seconds the server may stay silent (no answer to the run's heartbeat) before a run stops with the statement in flight named; the server ends a changegate session idle for twice this, so a runner that vanished holds the target no longer. Default 60.","type":"integer","minimum":1,"maximum":3600},"snapshot_timeout":{"description":"Seconds to wait for a snapshot to become available. Default 3600.","$ref":"#/definitions/seconds"},"snapshot_poll_seconds":{"description":"First wait between snapshot status polls, in seconds; it doubles up to six times this. Default 10.","type":"number","exclusiveMinimum":0},"max_copy_rows":{"description":"Refuse, before a change's first statement, an ALTER that copies a table (or whose algorithm is unknown) when the table holds more rows than this; such a copy blocks writes for as long as it runs. Unset: no bound.","type":"integer","minimum":0},"pull_requests":{"description":"true: `apply --pull-request N` applies an open pull request's changes here as provisional, rolled back when the pull request is amended or closed unmerged (QA). Never on an environment with approval: required (PROD). Default false.","type":"boolean"},"online_schema_change":{"description":"A blocking ALTER (a copy, an in-place rebuild, a lock that stops writers, or an unknown algorithm) on a table with more rows than above_rows runs through an online schema change tool, under the same gates, history and exactly-once rules as every other statement.","type":"object","additionalProperties":false,"properties":{"tool":{"description":"pt-online-schema-change (Percona Toolkit), or command (the `command` template below).","enum":["pt-online-schema-change","command"]},"command":{"description":"tool: command: the command line of another tool, with placeholders {SCHEMA} {TABLE} {CLAUSES} {HOST} {PORT} {USER} {DEFAULTS_FILE} (a mode-0600 option file holding the password); there is no {PASSWORD}.","type":"string","minLength":1},"above_rows":{"description":"Tables with more rows than this go online. Default max_copy_rows when set, else 1000000.","type":"integer","minimum":0}},"required":["tool"]},"throttle":{"description":"How an online change (and a batched backfill) yields to the server: pause while over max_load or max_lag, stop cleanly while over critical_load.","type":"object","additionalProperties":false,"properties":{"max_load":{"description":"Pause while a status variable is over this, for example \"Threads_running=25\".","$ref":"#/definitions/statusBound"},"critical_load":{"description":"Stop, leaving nothing half-done, when a status variable is over this, for example \"Threads_running=50\".","$ref":"#/definitions/statusBound"},"max_lag":{"description":"Seconds of replica lag before pausing.","type":"number","exclusiveMinimum":0,"maximum":3600},"chunk_time":{"description":"Seconds a copy chunk (or a backfill batch) should take. Default 0.5.","type":"number","exclusiveMinimum":0,"maximum":60}}}},"if":{"anyOf":[{"required":["url_env"]},{"required":["url"]}]},"then":{},"else":{"required":["region","schema"],"anyOf":[{"required":["cluster"]},{"required":["instance"]}]}};
 const schema24 = {"type":"integer","minimum":1,"maximum":86400};
+const schema26 = {"type":"string","pattern":"^[A-Za-z_]+=[0-9]+$","patternErrorMessage":"must be a status variable and a whole number, like \"Threads_running=25\""};
 const pattern7 = new RegExp("^[A-Za-z0-9_$]{1,64}$", "u");
 const pattern8 = new RegExp("^[a-z]{2}(-[a-z]+)+-[0-9]+$", "u");
 const pattern9 = new RegExp("^[A-Za-z0-9_.$-]{1,32}$", "u");
 const pattern12 = new RegExp("^mysql://", "u");
+const pattern13 = new RegExp("^[A-Za-z_]+=[0-9]+$", "u");
 
 function validate12(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
@@ -1470,14 +1472,261 @@ vErrors.push(err61);
 errors++;
 }
 }
-}
-else {
-const err62 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema20.type,parentSchema:schema20,data};
+if(data.online_schema_change !== undefined){
+let data26 = data.online_schema_change;
+if(data26 && typeof data26 == "object" && !Array.isArray(data26)){
+if(data26.tool === undefined){
+const err62 = {instancePath:instancePath+"/online_schema_change",schemaPath:"#/properties/online_schema_change/required",keyword:"required",params:{missingProperty: "tool"},message:"must have required property '"+"tool"+"'",schema:schema20.properties.online_schema_change.required,parentSchema:schema20.properties.online_schema_change,data:data26};
 if(vErrors === null){
 vErrors = [err62];
 }
 else {
 vErrors.push(err62);
+}
+errors++;
+}
+for(const key2 in data26){
+if(!(((key2 === "tool") || (key2 === "command")) || (key2 === "above_rows"))){
+const err63 = {instancePath:instancePath+"/online_schema_change",schemaPath:"#/properties/online_schema_change/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key2},message:"must NOT have additional properties",schema:false,parentSchema:schema20.properties.online_schema_change,data:data26};
+if(vErrors === null){
+vErrors = [err63];
+}
+else {
+vErrors.push(err63);
+}
+errors++;
+}
+}
+if(data26.tool !== undefined){
+let data27 = data26.tool;
+if(!((data27 === "pt-online-schema-change") || (data27 === "command"))){
+const err64 = {instancePath:instancePath+"/online_schema_change/tool",schemaPath:"#/properties/online_schema_change/properties/tool/enum",keyword:"enum",params:{allowedValues: schema20.properties.online_schema_change.properties.tool.enum},message:"must be equal to one of the allowed values",schema:schema20.properties.online_schema_change.properties.tool.enum,parentSchema:schema20.properties.online_schema_change.properties.tool,data:data27};
+if(vErrors === null){
+vErrors = [err64];
+}
+else {
+vErrors.push(err64);
+}
+errors++;
+}
+}
+if(data26.command !== undefined){
+let data28 = data26.command;
+if(typeof data28 === "string"){
+if(func3(data28) < 1){
+const err65 = {instancePath:instancePath+"/online_schema_change/command",schemaPath:"#/properties/online_schema_change/properties/command/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema20.properties.online_schema_change.properties.command,data:data28};
+if(vErrors === null){
+vErrors = [err65];
+}
+else {
+vErrors.push(err65);
+}
+errors++;
+}
+}
+else {
+const err66 = {instancePath:instancePath+"/online_schema_change/command",schemaPath:"#/properties/online_schema_change/properties/command/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema20.properties.online_schema_change.properties.command.type,parentSchema:schema20.properties.online_schema_change.properties.command,data:data28};
+if(vErrors === null){
+vErrors = [err66];
+}
+else {
+vErrors.push(err66);
+}
+errors++;
+}
+}
+if(data26.above_rows !== undefined){
+let data29 = data26.above_rows;
+if(!(((typeof data29 == "number") && (!(data29 % 1) && !isNaN(data29))) && (isFinite(data29)))){
+const err67 = {instancePath:instancePath+"/online_schema_change/above_rows",schemaPath:"#/properties/online_schema_change/properties/above_rows/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema20.properties.online_schema_change.properties.above_rows.type,parentSchema:schema20.properties.online_schema_change.properties.above_rows,data:data29};
+if(vErrors === null){
+vErrors = [err67];
+}
+else {
+vErrors.push(err67);
+}
+errors++;
+}
+if((typeof data29 == "number") && (isFinite(data29))){
+if(data29 < 0 || isNaN(data29)){
+const err68 = {instancePath:instancePath+"/online_schema_change/above_rows",schemaPath:"#/properties/online_schema_change/properties/above_rows/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0",schema:0,parentSchema:schema20.properties.online_schema_change.properties.above_rows,data:data29};
+if(vErrors === null){
+vErrors = [err68];
+}
+else {
+vErrors.push(err68);
+}
+errors++;
+}
+}
+}
+}
+else {
+const err69 = {instancePath:instancePath+"/online_schema_change",schemaPath:"#/properties/online_schema_change/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema20.properties.online_schema_change.type,parentSchema:schema20.properties.online_schema_change,data:data26};
+if(vErrors === null){
+vErrors = [err69];
+}
+else {
+vErrors.push(err69);
+}
+errors++;
+}
+}
+if(data.throttle !== undefined){
+let data30 = data.throttle;
+if(data30 && typeof data30 == "object" && !Array.isArray(data30)){
+for(const key3 in data30){
+if(!((((key3 === "max_load") || (key3 === "critical_load")) || (key3 === "max_lag")) || (key3 === "chunk_time"))){
+const err70 = {instancePath:instancePath+"/throttle",schemaPath:"#/properties/throttle/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key3},message:"must NOT have additional properties",schema:false,parentSchema:schema20.properties.throttle,data:data30};
+if(vErrors === null){
+vErrors = [err70];
+}
+else {
+vErrors.push(err70);
+}
+errors++;
+}
+}
+if(data30.max_load !== undefined){
+let data31 = data30.max_load;
+if(typeof data31 === "string"){
+if(!pattern13.test(data31)){
+const err71 = {instancePath:instancePath+"/throttle/max_load",schemaPath:"#/definitions/statusBound/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z_]+=[0-9]+$"},message:"must match pattern \""+"^[A-Za-z_]+=[0-9]+$"+"\"",schema:"^[A-Za-z_]+=[0-9]+$",parentSchema:schema26,data:data31};
+if(vErrors === null){
+vErrors = [err71];
+}
+else {
+vErrors.push(err71);
+}
+errors++;
+}
+}
+else {
+const err72 = {instancePath:instancePath+"/throttle/max_load",schemaPath:"#/definitions/statusBound/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema26.type,parentSchema:schema26,data:data31};
+if(vErrors === null){
+vErrors = [err72];
+}
+else {
+vErrors.push(err72);
+}
+errors++;
+}
+}
+if(data30.critical_load !== undefined){
+let data32 = data30.critical_load;
+if(typeof data32 === "string"){
+if(!pattern13.test(data32)){
+const err73 = {instancePath:instancePath+"/throttle/critical_load",schemaPath:"#/definitions/statusBound/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z_]+=[0-9]+$"},message:"must match pattern \""+"^[A-Za-z_]+=[0-9]+$"+"\"",schema:"^[A-Za-z_]+=[0-9]+$",parentSchema:schema26,data:data32};
+if(vErrors === null){
+vErrors = [err73];
+}
+else {
+vErrors.push(err73);
+}
+errors++;
+}
+}
+else {
+const err74 = {instancePath:instancePath+"/throttle/critical_load",schemaPath:"#/definitions/statusBound/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema26.type,parentSchema:schema26,data:data32};
+if(vErrors === null){
+vErrors = [err74];
+}
+else {
+vErrors.push(err74);
+}
+errors++;
+}
+}
+if(data30.max_lag !== undefined){
+let data33 = data30.max_lag;
+if((typeof data33 == "number") && (isFinite(data33))){
+if(data33 > 3600 || isNaN(data33)){
+const err75 = {instancePath:instancePath+"/throttle/max_lag",schemaPath:"#/properties/throttle/properties/max_lag/maximum",keyword:"maximum",params:{comparison: "<=", limit: 3600},message:"must be <= 3600",schema:3600,parentSchema:schema20.properties.throttle.properties.max_lag,data:data33};
+if(vErrors === null){
+vErrors = [err75];
+}
+else {
+vErrors.push(err75);
+}
+errors++;
+}
+if(data33 <= 0 || isNaN(data33)){
+const err76 = {instancePath:instancePath+"/throttle/max_lag",schemaPath:"#/properties/throttle/properties/max_lag/exclusiveMinimum",keyword:"exclusiveMinimum",params:{comparison: ">", limit: 0},message:"must be > 0",schema:0,parentSchema:schema20.properties.throttle.properties.max_lag,data:data33};
+if(vErrors === null){
+vErrors = [err76];
+}
+else {
+vErrors.push(err76);
+}
+errors++;
+}
+}
+else {
+const err77 = {instancePath:instancePath+"/throttle/max_lag",schemaPath:"#/properties/throttle/properties/max_lag/type",keyword:"type",params:{type: "number"},message:"must be number",schema:schema20.properties.throttle.properties.max_lag.type,parentSchema:schema20.properties.throttle.properties.max_lag,data:data33};
+if(vErrors === null){
+vErrors = [err77];
+}
+else {
+vErrors.push(err77);
+}
+errors++;
+}
+}
+if(data30.chunk_time !== undefined){
+let data34 = data30.chunk_time;
+if((typeof data34 == "number") && (isFinite(data34))){
+if(data34 > 60 || isNaN(data34)){
+const err78 = {instancePath:instancePath+"/throttle/chunk_time",schemaPath:"#/properties/throttle/properties/chunk_time/maximum",keyword:"maximum",params:{comparison: "<=", limit: 60},message:"must be <= 60",schema:60,parentSchema:schema20.properties.throttle.properties.chunk_time,data:data34};
+if(vErrors === null){
+vErrors = [err78];
+}
+else {
+vErrors.push(err78);
+}
+errors++;
+}
+if(data34 <= 0 || isNaN(data34)){
+const err79 = {instancePath:instancePath+"/throttle/chunk_time",schemaPath:"#/properties/throttle/properties/chunk_time/exclusiveMinimum",keyword:"exclusiveMinimum",params:{comparison: ">", limit: 0},message:"must be > 0",schema:0,parentSchema:schema20.properties.throttle.properties.chunk_time,data:data34};
+if(vErrors === null){
+vErrors = [err79];
+}
+else {
+vErrors.push(err79);
+}
+errors++;
+}
+}
+else {
+const err80 = {instancePath:instancePath+"/throttle/chunk_time",schemaPath:"#/properties/throttle/properties/chunk_time/type",keyword:"type",params:{type: "number"},message:"must be number",schema:schema20.properties.throttle.properties.chunk_time.type,parentSchema:schema20.properties.throttle.properties.chunk_time,data:data34};
+if(vErrors === null){
+vErrors = [err80];
+}
+else {
+vErrors.push(err80);
+}
+errors++;
+}
+}
+}
+else {
+const err81 = {instancePath:instancePath+"/throttle",schemaPath:"#/properties/throttle/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema20.properties.throttle.type,parentSchema:schema20.properties.throttle,data:data30};
+if(vErrors === null){
+vErrors = [err81];
+}
+else {
+vErrors.push(err81);
+}
+errors++;
+}
+}
+}
+else {
+const err82 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema20.type,parentSchema:schema20,data};
+if(vErrors === null){
+vErrors = [err82];
+}
+else {
+vErrors.push(err82);
 }
 errors++;
 }

@@ -20,6 +20,7 @@ import type { ImpactPort, LockedTarget, RunEvents, RunPorts } from './ports.js';
 import { protectRun } from './protect.js';
 import { settleProvisional } from './settle.js';
 import { watched } from './liveness.js';
+import { plansOnline } from '../online.js';
 
 /** What one `apply` is asked to do. */
 export interface ApplyRequest {
@@ -77,6 +78,11 @@ export async function applyRun(s: Scope, req: ApplyRequest, ports: RunPorts, eve
       }
       events.planned?.(plan, problems, lifecycle.notes);
       refuseProblems(s.env.name, problems);
+      // A tool that cannot run here is said now, never after half of the run.
+      if (plansOnline(plan.changes)) {
+        if (!target.online) throw new RefusedError(`refused: the plan runs statements online in ${s.env.name}, but the run has no online schema change tool`);
+        await target.online.check();
+      }
       await settleProvisional(s.env, s.byId, lifecycle, history, applyCtx, req.dryRun, events);
       const runUrl = applyCtx.operator.runUrl;
       if (req.dryRun || plan.changes.length === 0) {
@@ -148,6 +154,7 @@ export function lockedApplyContext(
     operator,
     snapshotId: null,
     lockRetries: s.env.lock_retries,
+    ...(target.online ? { online: target.online } : {}),
     ...opts,
   };
 }

@@ -1,5 +1,6 @@
 // The ports the use cases drive: a locked target and what can be done on it, the team's channels, and
 // the event sink the CLI renders. The CLI builds them from adapters; tests hand in memory versions.
+import type { OnlineTool } from '../online.js';
 import type { ApplyEvents, Operator } from '../apply.js';
 import type { Backup, BackupItem, BackupRequest, BackupScope, RestoreResult } from '../backup/types.js';
 import type { IntegrityProblem } from '../plan.js';
@@ -25,6 +26,8 @@ export interface LockedTarget {
   impact(): Promise<ImpactPort>;
   /** Snapshots and table backups of this target. */
   readonly protection: ProtectionPort;
+  /** The environment's online schema change tool on this target, when it has one. */
+  readonly online?: OnlineTool;
   /** Pings the run's idle connections (keeping them under the server's idle bound); rejects when the lock's connection is gone. */
   heartbeat(): Promise<void>;
   /** Drops every connection of the run at once (a silent server, a frozen runner). */
