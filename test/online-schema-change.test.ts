@@ -230,6 +230,24 @@ describe('online schema change (pt-online-schema-change, CLI)', function () {
     await assertEqualToTwin();
   });
 
+  it('a run cut short by critical_load stops with exit 1 and a one-line reason, leaving nothing behind', async () => {
+    writeFiles(repo, {
+      'changegate.yaml': localConfig(
+        ['    online_schema_change: { tool: pt-online-schema-change, above_rows: 1000 }', '    throttle: { critical_load: "Threads_running=1", chunk_time: 0.1 }'].join('\n'),
+      ),
+    });
+    const res = await runCli(['apply', '--env', 'local'], { cwd: repo, env: env() });
+    assert.equal(res.code, 1, res.stdout + res.stderr);
+    const line = res.stderr.split('\n').find((l) => l.startsWith('error: '));
+    assert.match(
+      line ?? '',
+      new RegExp(`^error: ${ID}: statement 1 of 1 failed at migrations/${ID}/up.sql:1: pt-online-schema-change stopped: .*Threads_running=\\d+ exceeds its critical threshold 1 \\(exit code \\d+\\); orders is as it was(; removed what it left: [^.]+)?\\. No statement of this change is applied\\. Run apply again to start statement 1 over$`),
+      res.stderr,
+    );
+    assert.deepEqual(await leftovers(), []);
+    assert.deepEqual(await history(), { status: 'failed', statements_applied: 0, in_flight: null });
+  });
+
   async function toolPid(): Promise<number | null> {
     for (const pid of readdirSync('/proc').filter((p) => /^\d+$/.test(p))) {
       try {

@@ -18,6 +18,10 @@ import { optionFileText, withOptionFile } from '../src/adapters/online/option-fi
 import { estimateRefusal, ptOscArgs, ptOscFailure, readPtOscLine } from '../src/adapters/online/pt-osc.js';
 import { definitionFingerprint } from '../src/adapters/mysql/online-schema.js';
 import { MemoryServer, memoryChange } from './helpers/memory-target.js';
+import { assessChanges } from '../src/core/impact/assess.js';
+import type { PlannedChange } from '../src/core/plan-types.js';
+import { impactMarkdown } from '../src/adapters/github/impact-table.js';
+import { slackMessage } from '../src/adapters/slack/notify.js';
 
 const COPY: Impact = { table: 'shop.orders', rows: 2_000_000, bytes: 400 * 1024 * 1024, algorithm: 'copy', lock: 'shared', rebuild: true, seconds: 20 };
 const PT: OnlineOptions = { tool: 'pt-online-schema-change', aboveRows: 1_000_000 };
@@ -196,6 +200,7 @@ describe('online schema change: the apply loop around a tool (in-memory target)'
     const report = await run(server, tool);
     assert.equal(report.changes[0]!.result, 'applied');
     assert.deepEqual(tool.calls, ['prepare orders FORCE', 'run 2 (durable: 1/2, mark 2 B->A)']);
+    assert.deepEqual(report.changes[0]!.statements[1]!.online!.ran, { copySeconds: 1.5, swapSeconds: 0.1 });
     assert.deepEqual(server.committed.trace, ['a', 'b']);
   });
 
@@ -357,5 +362,52 @@ describe('online schema change: pt-online-schema-change and command tools (pure 
     const b = definitionFingerprint('CREATE TABLE `orders` (\n  `id` int NOT NULL\n) ENGINE=InnoDB AUTO_INCREMENT=12 DEFAULT CHARSET=utf8mb4');
     assert.equal(a, b);
     assert.notEqual(a, definitionFingerprint('CREATE TABLE `orders` (\n  `id` bigint NOT NULL\n) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4'));
+  });
+});
+
+describe('online schema change: the plan, the bound and what people read', () => {
+  const planned = (sql: string): PlannedChange => ({
+    id: '2026-12-07-orders', title: 'orders', ticket: 'T-1', file: 'changes/2026-12-07-orders.yaml', destructive: false, resumeFrom: 1, diagnostics: [],
+    statements: [{ n: 1, file: 'migrations/2026-12-07-orders/up.sql', line: 1, sql }],
+  });
+  const assess = (c: PlannedChange, online?: OnlineOptions) =>
+    assessChanges({ changes: [c], schema: 'shop', server: { flavor: 'mysql', version: '8.0.36' }, live: new Map([['shop.orders', facts()]]), maxCopyRows: 1000, environment: 'prod', ...(online ? { online } : {}) });
+
+  it('max_copy_rows does not refuse what the tool runs, and names the setting when there is no tool', () => {
+    const withTool = planned('ALTER TABLE orders MODIFY code CHAR(10) NOT NULL');
+    assess(withTool, PT);
+    assert.deepEqual(withTool.checks, []);
+    assert.equal(withTool.statements[0]!.online?.tool, 'pt-online-schema-change');
+    const without = planned('ALTER TABLE orders MODIFY code CHAR(10) NOT NULL');
+    assess(without);
+    assert.match(without.checks![0]!.message, /, or set online_schema_change on prod to run it through pt-online-schema-change$/);
+    assert.equal(without.statements[0]!.online, undefined);
+  });
+
+  it('a statement that cannot go online is still bounded, and the refusal says why the tool cannot run it', () => {
+    const c = planned('ALTER TABLE orders MODIFY code CHAR(10) NOT NULL, ADD UNIQUE KEY ue (email)');
+    assess(c, PT);
+    assert.equal(c.checks![0]!.code, 'CG401');
+    assert.match(c.checks![0]!.message, /, or a form the online tool can run \(cannot run online through pt-online-schema-change: it adds a unique key \(email\): .*or make the key include the primary key\)$/);
+  });
+
+  it('the PR comment and job summary list online statements, with copy and swap times once run', () => {
+    const c = planned('ALTER TABLE orders MODIFY code CHAR(10) NOT NULL');
+    assess(c, PT);
+    c.statements[0]!.online!.ran = { copySeconds: 12.34, swapSeconds: 0.05 };
+    const md = impactMarkdown([c]);
+    assert.ok(md.some((l) => l.includes('🔁 online (pt-online-schema-change): blocked only at the swap')), md.join('\n'));
+    assert.equal(
+      md[md.indexOf('**Online schema changes**') + 2],
+      '- `2026-12-07-orders` statement 1: online via pt-online-schema-change, about 40 s for 2,000,000 rows (over above\\_rows, 1,000,000), writes blocked only at the table swap — copied in 12.3 s, table swap 0.1 s',
+    );
+  });
+
+  it('the Slack message names the tables rebuilt online', () => {
+    const msg = slackMessage({ phase: 'start', environment: 'prod', changes: [], online: ['shop.orders (pt-online-schema-change, 2026-12-07-orders statement 1)'] });
+    assert.deepEqual(msg.blocks![1], {
+      type: 'section',
+      text: { type: 'mrkdwn', text: '*Rebuilt online (writes blocked only at the table swap)*\n• shop.orders (pt-online-schema-change, 2026-12-07-orders statement 1)' },
+    });
   });
 });
