@@ -29,7 +29,7 @@ type Job = {
   'runs-on'?: string;
   permissions?: Record<string, string>;
   'timeout-minutes'?: unknown;
-  steps?: { uses?: string; run?: string; with?: Record<string, unknown> }[];
+  steps?: { id?: string; if?: string; uses?: string; run?: string; with?: Record<string, unknown> }[];
   with?: Record<string, unknown>;
   needs?: string | string[];
   if?: string;
@@ -172,5 +172,12 @@ describe('workflows', () => {
     const runs = (wf('changegate.yml').jobs.deploy.steps ?? []).map((s) => s.run ?? '').filter((r) => r.includes('changegate --config'));
     const commands = runs.map((r) => r.match(/--format github (\w+)/)?.[1]);
     assert.deepEqual(commands, ['plan', 'snapshot', 'apply', 'abandon', 'status', 'comment']);
+  });
+
+  it('installs pt-online-schema-change before apply only when the plan step says the environment uses it', () => {
+    const steps = wf('changegate.yml').jobs.deploy.steps ?? [];
+    const i = steps.findIndex((s) => (s.run ?? '').includes('apt-get install -y -qq --no-install-recommends percona-toolkit'));
+    assert.ok(i > steps.findIndex((s) => s.id === 'plan') && i < steps.findIndex((s) => s.id === 'apply'), 'between plan and apply');
+    assert.equal(steps[i]!.if, "inputs.command == 'apply' && steps.plan.outputs.online-tool == 'pt-online-schema-change'");
   });
 });

@@ -449,7 +449,7 @@ describe('workflow replay: the pipeline as GitHub Actions runs it', function () 
     assert.match(apply.stdout, new RegExp(`^snapshot: reusing ${snap}, taken after the last change applied in prod$`, 'm'), dump(apply));
 
     // Step outputs.
-    assert.deepEqual(run.step('prod/deploy', 'plan').outputs, { pending: '3', 'snapshot-required': 'true' });
+    assert.deepEqual(run.step('prod/deploy', 'plan').outputs, { pending: '3', 'snapshot-required': 'true', 'online-tool': '' });
     assert.deepEqual(run.step('prod/deploy', 'snapshot').outputs, { 'snapshot-id': snap });
     assert.equal(apply.outputs['applied'], '3');
     assert.equal(apply.outputs['snapshot-id'], snap);
@@ -597,7 +597,7 @@ describe('workflow replay: the pipeline as GitHub Actions runs it', function () 
     assert.equal(plan.job('run/deploy').result, 'success', plan.steps.map(dump).join('\n'));
     assert.equal(plan.job('run/deploy').environment, 'prod');
     assert.deepEqual(ran(plan, 'run/deploy'), ['Plan', 'Report status']);
-    assert.deepEqual(plan.step('run/deploy', 'plan').outputs, { pending: '1', 'snapshot-required': 'false' });
+    assert.deepEqual(plan.step('run/deploy', 'plan').outputs, { pending: '1', 'snapshot-required': 'false', 'online-tool': '' });
     assert.deepEqual(await history(prod.name), [], 'plan applies nothing');
     assert.equal(fake.callsTo('CreateDBClusterSnapshot').length, 0);
     assertNoCredentials();

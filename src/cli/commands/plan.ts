@@ -17,6 +17,8 @@ export default async function plan(ctx: CommandContext, opts: { env: string; pul
   ctx.out.setDocument({ environment: p.environment, snapshot: p.snapshot, changes: p.changes.map(planJson), problems: problems.map((x) => x.message), ...(lifecycle.notes.length ? { notes: lifecycle.notes } : {}) });
   ctx.out.output('pending', String(p.changes.length));
   ctx.out.output('snapshot-required', String(p.snapshot.required));
+  // The workflow installs the environment's online tool on the runner only where it is configured.
+  ctx.out.output('online-tool', s.env.online_schema_change?.tool ?? '');
   ctx.out.summary(() => planSummary(p));
   const failed = p.changes.some((c) => (c.checks ?? []).some((k) => k.outcome === 'fail'));
   return problems.length > 0 || failed ? 1 : 0;
