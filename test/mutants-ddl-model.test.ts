@@ -354,6 +354,8 @@ describe('model: foreign keys', function () {
     assert.deepEqual([x.foreignKeys, idx(x)], [[], ['PRIMARY primary unique BTREE (id)', 'kb BTREE (b)']]);
     const y = t('ALTER TABLE t DROP FOREIGN KEY nosuch');
     assert.deepEqual([y.foreignKeys.map((f) => f.name), idx(y).length], [['fk_b'], 2]);
+    const z = t('ALTER TABLE t DROP FOREIGN KEY kb');
+    assert.deepEqual([z.foreignKeys.map((f) => f.name), idx(z)], [['fk_b'], ['PRIMARY primary unique BTREE (id)', 'kb BTREE (b)']]);
   });
 
   it('drops a foreign key by DROP CONSTRAINT first, else a key of that name', function () {
@@ -376,6 +378,8 @@ describe('model: table options, character sets and rebuilds', function () {
       ['AUTO_INCREMENT=5', {}],
       ['COLLATE=LATIN1_BIN', { charset: 'latin1', collation: 'latin1_bin' }],
       ['CHARSET=latin1 COLLATE=latin1_bin', { charset: 'latin1', collation: 'latin1_bin' }],
+      // Another character set without a collation: the new default collation is not known here.
+      ['CHARSET=utf8', { charset: 'utf8mb3', collation: '' }],
       ['FORCE', { totalRowVersions: 0 }],
     ];
     for (const [clause, want] of CASES) {
@@ -401,6 +405,9 @@ describe('model: table options, character sets and rebuilds', function () {
     ]);
     const y = t('ALTER TABLE t CONVERT TO CHARSET utf8 COLLATE UTF8_BIN');
     assert.deepEqual([y.charset, y.collation, y.columns[1]!.collation, y.columns[1]!.maxBytes], ['utf8mb3', 'utf8_bin', 'utf8_bin', 30]);
+    // TEXT keeps its length in bytes whatever the character set.
+    const w = t('ALTER TABLE t CONVERT TO CHARSET utf8mb4');
+    assert.deepEqual(w.columns.map((c) => [c.maxChars, c.maxBytes]), [[null, null], [10, 40], [null, null], [2, 8], [65535, 65535]]);
     // A character set the model has no width for leaves the byte lengths as they were.
     const z = t('ALTER TABLE t CONVERT TO CHARSET klingon');
     assert.deepEqual(z.columns.map((c) => c.maxBytes), [null, 40, null, 8, 65535]);

@@ -45,7 +45,15 @@ const fk = (name: string | null, columns: string[], ref: string, refColumns: str
 describe('ddl: which statement a text is, and what it acts on', function () {
   const T = (name: string, schema: string | null = null) => ({ schema, name });
   const CASES: Array<[string, Partial<DdlSpec>]> = [
-    ['CREATE VIEW v AS SELECT 1', { kind: 'other', table: null, tables: [] }],
+    ['CREATE VIEW v AS SELECT 1', { kind: 'other', table: null, tables: [], renames: [], ifExists: false }],
+    ['ALTER TABLE', { kind: 'other', table: null }],
+    ['CREATE TABLE', { kind: 'other', table: null }],
+    ['OPTIMIZE TABLE', { kind: 'other', table: null }],
+    ['TRUNCATE TABLE', { kind: 'other', table: null }],
+    ['UPDATE', { kind: 'other', table: null }],
+    ['DELETE FROM', { kind: 'other', table: null }],
+    ['ALTER TABLE t FORCE', { kind: 'alter-table', table: T('t'), ifExists: false, renames: [] }],
+    ['CREATE TABLE t (a INT)', { kind: 'create-table', table: T('t'), ifExists: false, renames: [] }],
     ['DROP VIEW v', { kind: 'other', table: null, tables: [] }],
     ['DROP DATABASE d', { kind: 'other', table: null }],
     ['SELECT 1', { kind: 'other', table: null }],
@@ -55,11 +63,11 @@ describe('ddl: which statement a text is, and what it acts on', function () {
     ['RENAME TABLE', { kind: 'other', table: null }],
     ['DROP TABLE a, s.b', { kind: 'drop-table', table: T('a'), tables: [T('a'), T('b', 's')], ifExists: false }],
     ['DROP TABLE IF EXISTS a', { kind: 'drop-table', table: T('a'), ifExists: true }],
-    ['OPTIMIZE TABLE a, b', { kind: 'optimize-table', table: T('a'), tables: [T('a'), T('b')] }],
-    ['TRUNCATE s.t', { kind: 'truncate', table: T('t', 's'), tables: [T('t', 's')] }],
-    ['RENAME TABLE a TO b', { kind: 'rename-table', table: T('a'), tables: [T('a')], renames: [{ from: T('a'), to: T('b') }] }],
-    ['UPDATE t SET a = 1', { kind: 'update', table: T('t'), tables: [T('t')] }],
-    ['DELETE FROM s.t', { kind: 'delete', table: T('t', 's'), tables: [T('t', 's')] }],
+    ['OPTIMIZE TABLE a, b', { kind: 'optimize-table', table: T('a'), tables: [T('a'), T('b')], ifExists: false, renames: [] }],
+    ['TRUNCATE s.t', { kind: 'truncate', table: T('t', 's'), tables: [T('t', 's')], ifExists: false, renames: [] }],
+    ['RENAME TABLE a TO b', { kind: 'rename-table', table: T('a'), tables: [T('a')], renames: [{ from: T('a'), to: T('b') }], ifExists: false }],
+    ['UPDATE t SET a = 1', { kind: 'update', table: T('t'), tables: [T('t')], ifExists: false, renames: [] }],
+    ['DELETE FROM s.t', { kind: 'delete', table: T('t', 's'), tables: [T('t', 's')], ifExists: false, renames: [] }],
     ['CREATE INDEX i ON s.t (a);', { kind: 'create-index', table: T('t', 's'), tables: [T('t', 's')], ifExists: false }],
     ['DROP INDEX IF EXISTS i ON t', { kind: 'drop-index', table: T('t'), ifExists: true }],
   ];
@@ -88,6 +96,8 @@ describe('ddl: ALTER TABLE as the server reads it before the clauses', function 
     assert.deepEqual([b.online, b.lock], [true, 'shared']);
     const c = spec('ALTER TABLE t ADD INDEX i (a)');
     assert.deepEqual([c.online, c.lock], [false, null]);
+    const d = spec('ALTER IGNORE TABLE t FORCE');
+    assert.deepEqual([d.online, d.lock], [false, null]);
   });
 
   it('keeps OFFLINE, which neither server accepts any more, as unknown', function () {
@@ -104,6 +114,12 @@ describe('ddl: ALTER TABLE as the server reads it before the clauses', function 
       ['ALTER TABLE t ALGORITHM=FAST, FORCE', null, null, [unknown('ALGORITHM=FAST'), { kind: 'force' }]],
       ['ALTER TABLE t LOCK=INSTANT', null, null, [unknown('LOCK=INSTANT')]],
       ['ALTER TABLE t LOCK SHARED', null, 'shared', []],
+      ['ALTER TABLE t ALGORITHM=NONE', null, null, [unknown('ALGORITHM=NONE')]],
+      ['ALTER TABLE t LOCK=COPY', null, null, [unknown('LOCK=COPY')]],
+      // The `;` that ends a statement is not an option's value.
+      ['CREATE INDEX i ON t (a) LOCK;', null, null, [unknown('LOCK'), index('index', 'i', ['a'])]],
+      ['DROP INDEX i ON t ALGORITHM;', null, null, [{ kind: 'drop-index', name: 'i' }, unknown('ALGORITHM')]],
+      ['DROP INDEX i ON t NOWAIT LOCK=NONE', null, 'none', [{ kind: 'drop-index', name: 'i' }]],
       ['CREATE INDEX i ON t (a) ALGORITHM=COPY LOCK=EXCLUSIVE', 'copy', 'exclusive', [index('index', 'i', ['a'])]],
       ['CREATE INDEX i ON t (a) LOCK=WHATEVER', null, null, [unknown('LOCK=WHATEVER'), index('index', 'i', ['a'])]],
       ['DROP INDEX i ON t ALGORITHM=INPLACE LOCK=NONE', 'inplace', 'none', [{ kind: 'drop-index', name: 'i' }]],
@@ -127,6 +143,8 @@ describe('ddl: CREATE INDEX and DROP INDEX', function () {
     ['CREATE INDEX i ON t (a) TYPE BTREE', [index('index', 'i', ['a'], { using: 'BTREE' })]],
     ['CREATE INDEX i ON t (a) IGNORED', [index('index', 'i', ['a'], { invisible: true })]],
     ['CREATE INDEX i ON t (a) COMMENT \'x\'', [index('index', 'i', ['a'])]],
+    ['CREATE INDEX i ON t (a) USING', [index('index', 'i', ['a'])]],
+    ['CREATE INDEX i ON t (invisible)', [index('index', 'i', ['invisible'])]],
     // CREATE ONLINE|OFFLINE INDEX is old syntax both servers refuse today.
     ['CREATE ONLINE INDEX i ON t (a)', [index('index', 'i', ['a']), unknown('ONLINE')]],
     ['CREATE OFFLINE UNIQUE INDEX i ON t (a)', [index('unique', 'i', ['a']), unknown('OFFLINE')]],
@@ -140,6 +158,10 @@ describe('ddl: CREATE INDEX and DROP INDEX', function () {
       assert.deepEqual([s.table, s.clauses], [{ schema: null, name: 't' }, clauses]);
     });
   }
+
+  it('reads a table named like an index option as the table', function () {
+    assert.deepEqual(spec('CREATE INDEX i ON type (a)').clauses, [index('index', 'i', ['a'])]);
+  });
 
   it('takes no index whose name carries a schema', function () {
     assert.equal(spec('CREATE INDEX s.i ON t (a)').kind, 'other');
@@ -192,6 +214,7 @@ describe('ddl: each ALTER TABLE clause', function () {
     ['MODIFY COLUMN a INT FIRST', [{ kind: 'change-column', from: 'a', column: col('a', 'int', 'int'), position: { first: true }, modify: true }]],
     ['MODIFY IF EXISTS a TEXT', [{ kind: 'change-column', from: 'a', column: col('a', 'text', 'text'), position: null, modify: true }]],
     ['MODIFY 5 INT', [unknown('MODIFY 5 INT')]],
+    ['CHANGE 5 b INT', [unknown('CHANGE 5 b INT')]],
     ['CHANGE a b', [unknown('CHANGE a b')]],
     ['MODIFY a INT AFTER', [unknown('MODIFY a INT AFTER')]],
     // RENAME
@@ -207,6 +230,8 @@ describe('ddl: each ALTER TABLE clause', function () {
     ['RENAME INDEX k1 TO 2', [unknown('RENAME INDEX k1 TO 2')]],
     ['RENAME AS s.t2', [{ kind: 'rename-table', to: { schema: 's', name: 't2' } }]],
     ['RENAME t2', [{ kind: 'rename-table', to: { schema: null, name: 't2' } }]],
+    ['RENAME TO', [unknown('RENAME TO')]],
+    ['RENAME TO t2 x', [unknown('RENAME TO t2 x')]],
     // ALTER INDEX / COLUMN
     ['ALTER INDEX i VISIBLE', [{ kind: 'alter-index-visibility', name: 'i', visible: true }]],
     ['ALTER KEY i INVISIBLE', [{ kind: 'alter-index-visibility', name: 'i', visible: false }]],
@@ -214,6 +239,7 @@ describe('ddl: each ALTER TABLE clause', function () {
     ['ALTER INDEX i NOT IGNORED', [{ kind: 'alter-index-visibility', name: 'i', visible: true }]],
     ['ALTER INDEX i', [unknown('ALTER INDEX i')]],
     ['ALTER INDEX i FOO', [unknown('ALTER INDEX i FOO')]],
+    ['ALTER INDEX i VISIBLE x', [unknown('ALTER INDEX i VISIBLE x')]],
     ['ALTER INDEX i NOT VISIBLE', [unknown('ALTER INDEX i NOT VISIBLE')]],
     ['ALTER INDEX i NOT IGNORED x', [unknown('ALTER INDEX i NOT IGNORED x')]],
     ['ALTER INDEX 5 VISIBLE', [unknown('ALTER INDEX 5 VISIBLE')]],
@@ -292,6 +318,7 @@ describe('ddl: table options', function () {
     ['KEY_BLOCK_SIZE=x', [unknown('KEY_BLOCK_SIZE=x')]],
     ['STATS_PERSISTENT=1 PAGE_COMPRESSED 1', [{ kind: 'table-options', options: { other: ['STATS_PERSISTENT=1', 'PAGE_COMPRESSED=1'] } }]],
     ['ENGINE=', [unknown('ENGINE=')]],
+    ['ENGINE=, FORCE', [unknown('ENGINE='), { kind: 'force' }]],
     ['ENGINE', [unknown('ENGINE')]],
     ['`x`=1', [unknown('`x`=1')]],
     ['DEFAULT', [unknown('DEFAULT')]],
@@ -330,6 +357,8 @@ describe('ddl: table options', function () {
       ['CREATE TABLE t AS TABLE u', {}, true],
       ['CREATE TABLE t AS VALUES ROW(1)', {}, true],
       ['CREATE TABLE t (a INT)', {}, false],
+      ['CREATE TABLE t SELECT 1', {}, true],
+      ['CREATE TABLE t WITH x AS (SELECT 1) SELECT * FROM x', {}, true],
     ];
     for (const [sql, options, asSelect] of CASES) {
       const c = spec(sql).create!;
@@ -360,6 +389,18 @@ describe('ddl: CREATE TABLE', function () {
     });
   });
 
+  it('reads keys and constraints among the elements, and a type whose arguments hold a comma', function () {
+    const s = spec('CREATE TABLE t (a DECIMAL(10,2), PRIMARY KEY (a), UNIQUE (a), KEY k (a), SPATIAL INDEX (g), FOREIGN KEY (a) REFERENCES p (id))');
+    assert.deepEqual(s.create!.elements, [
+      addCol(col('a', 'decimal(10,2)', 'decimal')),
+      index('primary', null, ['a']),
+      index('unique', null, ['a']),
+      index('index', 'k', ['a']),
+      index('spatial', null, ['g']),
+      fk(null, ['a'], 'p', ['id']),
+    ]);
+  });
+
   it('reads CREATE TABLE ... LIKE as a copy of the source, with no elements', function () {
     const s = spec('CREATE TABLE t LIKE u');
     assert.deepEqual(s.create, { elements: [], options: {}, like: { schema: null, name: 'u' }, asSelect: false, ifNotExists: false, temporary: false });
@@ -378,6 +419,14 @@ describe('ddl: index, key and constraint definitions', function () {
     ['ADD PRIMARY KEY pk (id)', [index('primary', null, ['id'])]],
     ['ADD PRIMARY KEY USING BTREE (id)', [index('primary', null, ['id'], { using: 'BTREE' })]],
     ['ADD CONSTRAINT uq UNIQUE (a)', [index('unique', 'uq', ['a'])]],
+    ['ADD CONSTRAINT UNIQUE (a)', [index('unique', null, ['a'])]],
+    ['ADD INDEX TYPE BTREE (a)', [index('index', null, ['a'], { using: 'BTREE' })]],
+    ['ADD INDEX i USING', [unknown('INDEX i USING')]],
+    ['ADD INDEX i (a) USING', [index('index', 'i', ['a'])]],
+    ['ADD INDEX i (invisible)', [index('index', 'i', ['invisible'])]],
+    ['ADD CONSTRAINT c1 x (a)', [unknown('CONSTRAINT c1 x (a)')]],
+    ['ADD FOREIGN KEY (a) FOO p (id)', [unknown('FOREIGN KEY (a) FOO p (id)')]],
+    ['ADD FOREIGN KEY (a) REFERENCES p (q.id, `x`, 1 + 2)', [fk(null, ['a'], 'p', ['id', 'x', '1 + 2'])]],
     ['ADD CONSTRAINT uq UNIQUE KEY u2 (a)', [index('unique', 'u2', ['a'])]],
     ['ADD UNIQUE INDEX IF NOT EXISTS u (a) USING HASH', [index('unique', 'u', ['a'], { using: 'HASH' })]],
     ['ADD INDEX i USING BTREE (a)', [index('index', 'i', ['a'], { using: 'BTREE' })]],
@@ -411,6 +460,12 @@ describe('ddl: index, key and constraint definitions', function () {
       assert.deepEqual(spec(`ALTER TABLE t ${clause}`).clauses, clauses);
     });
   }
+
+  it('keeps a functional key part whole, commas and all', function () {
+    assert.deepEqual(spec('ALTER TABLE t ADD INDEX i ((concat(a, b)), c)').clauses, [
+      { kind: 'add-index', index: { name: 'i', kind: 'index', columns: [{ name: null, prefix: null, expression: 'concat(a, b)' }, { name: 'c', prefix: null }], using: null, invisible: false } },
+    ]);
+  });
 
   it('reads key parts: prefixes, ASC/DESC and functional parts', function () {
     const s = spec('ALTER TABLE t ADD INDEX i (a(10) DESC, (lower(b)) ASC, c ASC, (d + 1) DESC, `e`(3))');
@@ -502,6 +557,22 @@ describe('ddl: column definitions', function () {
     ['c INT CHECK (c > 0) ENFORCED NOT NULL', col('c', 'int', 'int', { nullable: false })],
     ['c INT REFERENCES p (id) MATCH FULL ON DELETE SET NULL ON UPDATE NO ACTION NOT NULL', col('c', 'int', 'int', { nullable: false })],
     ['c INT CHECK', col('c', 'int', 'int')],
+    ['c INT CHECK (c > 0) NULL', col('c', 'int', 'int', { nullable: true })],
+    ['c INT REFERENCES p (id) ON DELETE RESTRICT NOT NULL', col('c', 'int', 'int', { nullable: false })],
+    ['c INT REFERENCES p (id) ON UPDATE CASCADE NOT NULL', col('c', 'int', 'int', { nullable: false })],
+    ['c INT REFERENCES p (id) ON DELETE SET DEFAULT NOT NULL', col('c', 'int', 'int', { nullable: false })],
+    ['c INT REFERENCES p (id) MATCH PARTIAL NOT NULL', col('c', 'int', 'int', { nullable: false })],
+    ['c INT REFERENCES p (id) MATCH SIMPLE NOT NULL', col('c', 'int', 'int', { nullable: false })],
+    ['c ENUM("a", \'it\\\'s\')', col('c', "enum('a','it''s')", 'enum')],
+    ['c TEXT CHARACTER latin1', null],
+    ['c INT COMMENT', null],
+    ['c INT GENERATED ALWAYS x (a)', null],
+    ['c INT ON DELETE CASCADE NULL', null],
+    // An attribute whose value the text lacks makes the clause unknown.
+    ['c TEXT CHARACTER SET', null],
+    ['c TEXT CHARSET', null],
+    ['c TEXT COLLATE', null],
+    ['c TIMESTAMP ON UPDATE', null],
     ['c INT FOO', null],
   ];
   for (const [def, column] of CASES) {
