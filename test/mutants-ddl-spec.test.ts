@@ -427,6 +427,8 @@ describe('ddl: index, key and constraint definitions', function () {
     ['ADD CONSTRAINT c1 x (a)', [unknown('CONSTRAINT c1 x (a)')]],
     ['ADD FOREIGN KEY (a) FOO p (id)', [unknown('FOREIGN KEY (a) FOO p (id)')]],
     ['ADD FOREIGN KEY (a) REFERENCES p (q.id, `x`, 1 + 2)', [fk(null, ['a'], 'p', ['id', 'x', '1 + 2'])]],
+    ['ADD FOREIGN KEY (a) REFERENCES p (1, q.id)', [fk(null, ['a'], 'p', ['1', 'id'])]],
+    ['ADD CHECK ()', [{ kind: 'add-check', name: null, expression: '' }]],
     ['ADD CONSTRAINT uq UNIQUE KEY u2 (a)', [index('unique', 'u2', ['a'])]],
     ['ADD UNIQUE INDEX IF NOT EXISTS u (a) USING HASH', [index('unique', 'u', ['a'], { using: 'HASH' })]],
     ['ADD INDEX i USING BTREE (a)', [index('index', 'i', ['a'], { using: 'BTREE' })]],
