@@ -332,7 +332,7 @@ class Parser {
     // Options until PARTITION BY or the query.
     const optStart = k;
     while (k < t.length && !isWord(t[k], 'SELECT', 'WITH', 'AS', 'IGNORE', 'REPLACE', 'PARTITION') && !isPunct(t[k], '(')) k++;
-    if (k > optStart) this.tableOptions(create.options, optStart, k);
+    this.tableOptions(create.options, optStart, k);
     for (let m = k; m < t.length; m++) if (isWord(t[m], 'SELECT') || isWord(t[m], 'VALUES', 'TABLE')) create.asSelect = true;
     return spec;
   }
@@ -539,7 +539,7 @@ class Parser {
       k += 2;
       if (isWord(t[k], 'IF') && isWord(t[k + 1], 'NOT') && isWord(t[k + 2], 'EXISTS')) k += 3;
       let name = symbol;
-      if (isName(t[k]) && !isPunct(t[k], '(')) {
+      if (isName(t[k])) {
         name = name ?? nameOf(t[k]!);
         k++;
       }

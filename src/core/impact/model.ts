@@ -264,7 +264,7 @@ function applyClause(t: TableFacts, c: AlterClause): void {
       return;
     case 'drop-constraint':
       if (t.foreignKeys.some((f) => same(f.name, c.name))) t.foreignKeys = t.foreignKeys.filter((f) => !same(f.name, c.name));
-      else if (t.indexes.some((i) => same(i.name, c.name))) t.indexes = t.indexes.filter((i) => !same(i.name, c.name));
+      else t.indexes = t.indexes.filter((i) => !same(i.name, c.name));
       return;
     case 'table-options': {
       const o = c.options;
@@ -347,7 +347,7 @@ function renumber(t: TableFacts): void {
 }
 
 function renameColumn(t: TableFacts, from: string, to: string): void {
-  if (same(from, to) && from === to) return;
+  if (from === to) return;
   for (const c of t.columns) if (same(c.name, from)) c.name = to;
   for (const i of t.indexes) for (const p of i.columns) if (same(p.name, from)) p.name = to;
   for (const f of t.foreignKeys) f.columns = f.columns.map((n) => (same(n, from) ? to : n));
