@@ -37,7 +37,7 @@ export const LOCK_RANK = { none: 0, shared: 1, exclusive: 2 } as const;
 export const COPY: Way = { algorithm: 'copy', lock: 'shared', rebuild: true };
 
 /** Ways of a metadata-only clause: instant, or in place without a rebuild, or a copy when forced. */
-export function instantWays(inplaceRebuilds = false): Way[] {
+export function instantWays(inplaceRebuilds: boolean): Way[] {
   return [{ algorithm: 'instant', lock: 'none', rebuild: false }, { algorithm: 'inplace', lock: 'none', rebuild: inplaceRebuilds }, COPY];
 }
 
@@ -77,7 +77,7 @@ export function atLeast(version: string, min: string): boolean {
 
 function versionParts(v: string): number[] {
   const m = /^(\d+)(?:\.(\d+))?(?:\.(\d+))?/.exec(v.trim());
-  return m ? [Number(m[1]), Number(m[2] ?? 0), Number(m[3] ?? 0)] : [0, 0, 0];
+  return m ? [Number(m[1]), Number(m[2] ?? 0), Number(m[3] ?? 0)] : [];
 }
 
 
@@ -347,8 +347,9 @@ function typeChange(table: TableFacts, old: ColumnFacts, col: ColumnDef): Column
 }
 
 function setBytes(n: number): number {
+  // 1, 2, 3 or 4 bytes, then 8 (SET has at most 64 members).
   const bytes = Math.ceil(n / 8);
-  return bytes > 4 ? 8 : bytes === 3 ? 3 : bytes;
+  return bytes > 4 ? 8 : bytes;
 }
 
 /** Table options that only change metadata on both servers (in place on MySQL, instant on MariaDB), by name. */
@@ -364,9 +365,4 @@ export function isNondeterministic(text: string): boolean {
   return /\b(rand|uuid|uuid_short|sysdate|connection_id|current_user|session_user|system_user|user|version|found_rows|row_count|last_insert_id|load_file|sleep|get_lock|is_free_lock|is_used_lock|release_lock|master_pos_wait|source_pos_wait|now|current_timestamp|localtime|localtimestamp|curdate|curtime|current_date|current_time|unix_timestamp|utc_date|utc_time|utc_timestamp)\s*\(/i.test(
     text,
   );
-}
-
-/** The server's name for messages. */
-export function serverName(server: ServerFacts): string {
-  return `${server.flavor === 'mariadb' ? 'MariaDB' : 'MySQL'} ${server.version}`;
 }
