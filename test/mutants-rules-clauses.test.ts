@@ -90,6 +90,9 @@ const BASE_COLUMNS = [
   col('m85', 'varchar(85)', 20, utf8mb3(255)),
   col('a2', 'varchar(10)', 21, { maxBytes: null }),
   col('q', 'varchar(10)', 22, { charset: 'latin1', collation: null, maxBytes: 10 }),
+  col('m86', 'varchar(86)', 23, utf8mb3(258)),
+  col('ch', 'char(10)', 24),
+  col('bn', 'binary(10)', 25),
 ];
 
 /** The table the cases run on: id is the primary key, b has an index and a foreign key. */
@@ -222,6 +225,11 @@ describe('impact rules: DROP COLUMN and RENAME COLUMN, per flavour and version',
     ['ALTER TABLE t DROP COLUMN g', MY, withGenerated, [[META, 'Dropping VIRTUAL column `g` only changes metadata: instant.']]],
     // Generated columns that read the column: one, or several; a statement that drops or redefines them too is no refusal.
     ['ALTER TABLE t DROP COLUMN c', MY, withGenerated, [[NONE, '`c` is read by generated columns `g`, `h` of `t`: the server refuses to drop it ("has a generated column dependency"). Drop or redefine those columns first, in an earlier statement.']]],
+    ['ALTER TABLE t ADD COLUMN z INT, DROP COLUMN c', MY, withGenerated, [
+      [META_R, 'Adding `z` is instant on MySQL 8.4.3: only metadata changes, nothing is blocked.'],
+      [NONE, '`c` is read by generated columns `g`, `h` of `t`: the server refuses to drop it ("has a generated column dependency"). Drop or redefine those columns first, in an earlier statement.'],
+    ]],
+    ['ALTER TABLE t MODIFY c INT NOT NULL DEFAULT 5', MY, withGenerated, [[META, "Changing `c`'s name, default or comment only changes metadata: instant."]]],
     ['ALTER TABLE t DROP COLUMN g, DROP COLUMN c', MY, withGenerated, [
       [META, 'Dropping VIRTUAL column `g` only changes metadata: instant.'],
       [NONE, '`c` is read by generated column `h` of `t`: the server refuses to drop it ("has a generated column dependency"). Drop or redefine that column first, in an earlier statement.'],
@@ -241,7 +249,7 @@ describe('impact rules: DROP COLUMN and RENAME COLUMN, per flavour and version',
     ['ALTER TABLE t DROP COLUMN c', MA, table({ rowFormat: 'compressed' }), [[REBUILD, 'Dropping `c` rebuilds `t` in place because `t` is ROW_FORMAT=COMPRESSED, which rules out instant column changes: writes go on, but every row is rewritten.']]],
     ['ALTER TABLE t DROP COLUMN b', MA, table(), [[INPLACE, 'Dropping `b`, which an index uses, drops that index too, in place without a rebuild: reads and writes go on. Its values are lost.']]],
     ['ALTER TABLE t DROP COLUMN B', MA, table({ indexes: [index('kb', ['b']), index('kab', ['a', 'b'])] }), [[REBUILD, 'Dropping `B`, part of a multi-column index, rebuilds `t` in place to reshape that index: writes go on, but every row is rewritten. Its values are lost.']]],
-    ['ALTER TABLE t DROP COLUMN b', MA, table({ indexes: [index('kx', ['b', null])] }), [[REBUILD, 'Dropping `b`, part of a multi-column index, rebuilds `t` in place to reshape that index: writes go on, but every row is rewritten. Its values are lost.']]],
+    ['ALTER TABLE t DROP COLUMN b', MA, table({ indexes: [index('kx', [null, 'b'])] }), [[REBUILD, 'Dropping `b`, part of a multi-column index, rebuilds `t` in place to reshape that index: writes go on, but every row is rewritten. Its values are lost.']]],
     ['ALTER TABLE t DROP COLUMN id', MA, table(), [[NONE, '`id` is part of the primary key of `t`; how the server runs dropping it depends on the key that remains, so this is unknown.']]],
     ['ALTER TABLE t DROP COLUMN g', MA, withGenerated, [[META, 'Dropping VIRTUAL column `g` only changes metadata: instant.']]],
     ['ALTER TABLE t DROP COLUMN c', MA, withGenerated, [[NONE, '`c` is read by generated columns `g`, `h` of `t`: the server refuses to drop it ("Unknown column in GENERATED ALWAYS AS"). Drop or redefine those columns first, in an earlier statement.']]],
@@ -292,6 +300,7 @@ describe('impact rules: CHANGE / MODIFY COLUMN on MySQL', function () {
     ['ALTER TABLE t MODIFY l VARCHAR(255) CHARACTER SET latin1', MY, table(), [[INPLACE, widenInPlace('l', 100, 255)]]],
     ['ALTER TABLE t MODIFY l VARCHAR(256) CHARACTER SET latin1', MY, table(), [[COPY, 'Widening `l` from 100 to 256 bytes crosses 255 bytes, where each value\'s length prefix grows from 1 to 2 bytes: MySQL copies `t` and blocks writes for the whole copy. Stay at or under 255 bytes (255 characters in this character set), or use an online schema change tool.']]],
     ['ALTER TABLE t MODIFY w VARCHAR(300) CHARACTER SET latin1', MY, table(), [[COPY, 'Widening `w` from 255 to 300 bytes crosses 255 bytes, where each value\'s length prefix grows from 1 to 2 bytes: MySQL copies `t` and blocks writes for the whole copy. Stay at or under 255 bytes (255 characters in this character set), or use an online schema change tool.']]],
+    ['ALTER TABLE t MODIFY m86 VARCHAR(100) CHARACTER SET utf8mb3', MY, table(), [[INPLACE, widenInPlace('m86', 258, 300)]]],
     ['ALTER TABLE t MODIFY n VARCHAR(70)', MY, table(), [[COPY, 'Widening `n` from 200 to 280 bytes crosses 255 bytes, where each value\'s length prefix grows from 1 to 2 bytes: MySQL copies `t` and blocks writes for the whole copy. Stay at or under 255 bytes (63 characters in this character set), or use an online schema change tool.']]],
     // A planned column whose byte length is unknown counts its characters in the character set's width.
     ['ALTER TABLE t MODIFY a2 VARCHAR(20)', MY, table(), [[INPLACE, widenInPlace('a2', 40, 80)]]],
@@ -301,6 +310,9 @@ describe('impact rules: CHANGE / MODIFY COLUMN on MySQL', function () {
     ['ALTER TABLE t MODIFY vb VARBINARY(50)', MY, table(), [[COPY, copyType('vb', 'varbinary(100)', 'varbinary(50)')]]],
     ['ALTER TABLE t MODIFY a VARCHAR(5)', MY, table(), [[COPY, copyType('a', 'varchar(10)', 'varchar(5)')]]],
     ['ALTER TABLE t MODIFY a CHAR(20)', MY, table(), [[COPY, copyType('a', 'varchar(10)', 'char(20)')]]],
+    ['ALTER TABLE t MODIFY ch VARCHAR(20)', MY, table(), [[COPY, copyType('ch', 'char(10)', 'varchar(20)')]]],
+    ['ALTER TABLE t MODIFY vb BINARY(200)', MY, table(), [[COPY, copyType('vb', 'varbinary(100)', 'binary(200)')]]],
+    ['ALTER TABLE t MODIFY bn VARBINARY(20)', MY, table(), [[COPY, copyType('bn', 'binary(10)', 'varbinary(20)')]]],
     ['ALTER TABLE t MODIFY a VARCHAR(20) CHARACTER SET latin1', MY, table(), [[COPY, copyType('a', 'varchar(10)', 'varchar(20)')]]],
     ['ALTER TABLE t MODIFY a VARCHAR(20) COLLATE utf8mb4_bin', MY, table(), [[COPY, copyType('a', 'varchar(10)', 'varchar(20)')]]],
     // ENUM / SET: appending members at the end is metadata while the storage size stays (ENUM 1 byte up to 255 members; SET 1, 2, 3, 4 or 8 bytes).
@@ -313,6 +325,7 @@ describe('impact rules: CHANGE / MODIFY COLUMN on MySQL', function () {
     ['ALTER TABLE t MODIFY m VARCHAR(60) CHARACTER SET utf8mb4', MY, table({ indexes: [index('km', ['m'])] }), [[COPY, copyCharset('m', 'utf8mb3', 'utf8mb4')]]],
     ['ALTER TABLE t MODIFY m64 VARCHAR(64) CHARACTER SET utf8mb4', MY, table(), [[COPY, copyCharset('m64', 'utf8mb3', 'utf8mb4')]]],
     ['ALTER TABLE t MODIFY m85 VARCHAR(85) CHARACTER SET utf8mb4', MY, table(), [[COPY, copyCharset('m85', 'utf8mb3', 'utf8mb4')]]],
+    ['ALTER TABLE t MODIFY m86 VARCHAR(86) CHARACTER SET utf8mb4', MY, table(), [[INPLACE, toUtf8mb4('m86')]]],
     ['ALTER TABLE t MODIFY tm TEXT CHARACTER SET utf8mb4', MY, table(), [[INPLACE, toUtf8mb4('tm')]]],
     ['ALTER TABLE t MODIFY s VARCHAR(10) CHARACTER SET utf8mb4', MY, table(), [[COPY, copyCharset('s', 'latin1', 'utf8mb4')]]],
     ['ALTER TABLE t MODIFY m VARCHAR(60) CHARACTER SET latin1', MY, table(), [[COPY, copyCharset('m', 'utf8mb3', 'latin1')]]],
@@ -321,6 +334,7 @@ describe('impact rules: CHANGE / MODIFY COLUMN on MySQL', function () {
     ['ALTER TABLE t MODIFY a VARCHAR(10) COLLATE UTF8MB4_GENERAL_CI', MY, table(), [[META, same('a')]]],
     ['ALTER TABLE t MODIFY m VARCHAR(60) CHARACTER SET utf8mb3', MY, table(), [[META, same('m')]]],
     ['ALTER TABLE t MODIFY q VARCHAR(10) CHARACTER SET latin1 COLLATE latin1_bin', MY, table(), [[META, same('q')]]],
+    ['ALTER TABLE t MODIFY q VARCHAR(10) CHARACTER SET latin1', MY, table(), [[META, same('q')]]],
     ['ALTER TABLE t MODIFY ab VARCHAR(10)', MY, table(), [[NONE, "Changing only `ab`'s collation: whether MySQL needs a copy depends on the indexes over it, so this is unknown."]]],
     ['ALTER TABLE t MODIFY a VARCHAR(10) COLLATE utf8mb4_bin', MY, table(), [[NONE, "Changing only `a`'s collation: whether MySQL needs a copy depends on the indexes over it, so this is unknown."]]],
     // Position: moving a column rebuilds on MySQL; naming the place it already has is no move.
@@ -349,8 +363,8 @@ describe('impact rules: CHANGE / MODIFY COLUMN on MySQL', function () {
     const sized = (type: string, n: number) => table({}, [col('z', `${type}(${list(n)})`, 30)]);
     const grow = (type: string, from: number, to: number) => verdicts(`ALTER TABLE t MODIFY z ${type.toUpperCase()}(${list(to)})`, MY, sized(type, from))[0]![0];
     assert.deepEqual(
-      [grow('enum', 254, 255), grow('enum', 255, 256), grow('set', 7, 8), grow('set', 8, 9), grow('set', 9, 16), grow('set', 16, 17), grow('set', 17, 24), grow('set', 24, 25), grow('set', 25, 32), grow('set', 32, 33), grow('set', 33, 64)],
-      [META, COPY, META, COPY, META, COPY, META, COPY, META, COPY, META],
+      [grow('enum', 254, 255), grow('enum', 255, 256), grow('enum', 256, 257), grow('set', 7, 8), grow('set', 8, 9), grow('set', 9, 16), grow('set', 16, 17), grow('set', 17, 24), grow('set', 24, 25), grow('set', 25, 32), grow('set', 32, 33), grow('set', 33, 64)],
+      [META, COPY, META, META, COPY, META, COPY, META, COPY, META, COPY, META],
     );
     assert.deepEqual(verdicts(`ALTER TABLE t MODIFY z ENUM(${list(256)})`, MY, sized('enum', 255)), [[COPY, "The new members grow `z`'s storage size, so MySQL copies `t` and blocks writes for the whole copy."]]);
   });
@@ -380,6 +394,7 @@ describe('impact rules: CHANGE / MODIFY COLUMN on MariaDB', function () {
     ['ALTER TABLE t MODIFY p128 VARCHAR(255) CHARACTER SET latin1', MA, table(), [[META, widen('p128', 128, 255)]]],
     ['ALTER TABLE t MODIFY w VARCHAR(300) CHARACTER SET latin1', MA, table(), [[COPY, widenCopy('w', 255, 300)]]],
     ['ALTER TABLE t MODIFY n VARCHAR(100)', MA, table(), [[COPY, widenCopy('n', 200, 400)]]],
+    ['ALTER TABLE t MODIFY m86 VARCHAR(100) CHARACTER SET utf8mb3', MA, table(), [[META, widen('m86', 258, 300)]]],
     ['ALTER TABLE t MODIFY n VARCHAR(100)', MA, table(REDUNDANT), [[META, widen('n', 200, 400)]]],
     ['ALTER TABLE t MODIFY vb VARBINARY(300)', MA, table(), [[META, widen('vb', 100, 300)]]],
     ['ALTER TABLE t MODIFY vb2 VARBINARY(300)', MA, table(), [[COPY, widenCopy('vb2', 200, 300)]]],
@@ -390,6 +405,7 @@ describe('impact rules: CHANGE / MODIFY COLUMN on MariaDB', function () {
     ['ALTER TABLE t MODIFY m VARCHAR(60) CHARACTER SET utf8mb4', maria('10.10.7'), table({ indexes: [index('km', ['m'])] }), [[COPY, copyCharset('m', 'utf8mb3', 'utf8mb4')]]],
     ['ALTER TABLE t MODIFY m VARCHAR(60) CHARACTER SET utf8mb4', maria('10.11.0'), table({ indexes: [index('km', ['m'])] }), [[META, toUtf8mb4('m')]]],
     ['ALTER TABLE t MODIFY m64 VARCHAR(64) CHARACTER SET utf8mb4', MA, table(), [[COPY, copyCharset('m64', 'utf8mb3', 'utf8mb4')]]],
+    ['ALTER TABLE t MODIFY m86 VARCHAR(86) CHARACTER SET utf8mb4', MA, table(), [[META, toUtf8mb4('m86')]]],
     ['ALTER TABLE t MODIFY m64 VARCHAR(64) CHARACTER SET utf8mb4', MA, table(REDUNDANT), [[META, toUtf8mb4('m64')]]],
     ['ALTER TABLE t MODIFY s VARCHAR(10) CHARACTER SET utf8mb4', MA, table(), [[COPY, copyCharset('s', 'latin1', 'utf8mb4')]]],
     ['ALTER TABLE t MODIFY m VARCHAR(60) CHARACTER SET latin1', MA, table(), [[COPY, copyCharset('m', 'utf8mb3', 'latin1')]]],
@@ -438,6 +454,10 @@ describe('impact rules: indexes, keys, constraints', function () {
         [SHARED_REBUILD, "The first FULLTEXT index rebuilds `t` to add InnoDB's hidden FTS_DOC_ID column, and blocks writes (LOCK=SHARED) for the whole rebuild. Add an FTS_DOC_ID BIGINT UNSIGNED NOT NULL AUTO_INCREMENT column with a unique index FTS_DOC_ID_INDEX beforehand, or use an online schema change tool."],
         [INPLACE, building('`kc`')],
       ]],
+      ['ALTER TABLE t ADD FULLTEXT INDEX ft (a), ADD COLUMN z INT NOT NULL AUTO_INCREMENT', server, table(), [
+        [SHARED_REBUILD, "The first FULLTEXT index rebuilds `t` to add InnoDB's hidden FTS_DOC_ID column, and blocks writes (LOCK=SHARED) for the whole rebuild. Add an FTS_DOC_ID BIGINT UNSIGNED NOT NULL AUTO_INCREMENT column with a unique index FTS_DOC_ID_INDEX beforehand, or use an online schema change tool."],
+        [SHARED_REBUILD, 'Adding AUTO_INCREMENT column `z` rebuilds `t` and blocks writes (LOCK=SHARED) for the whole rebuild, while it numbers every row.'],
+      ]],
       ['ALTER TABLE t ADD FULLTEXT (n)', server, table(FULLTEXT), [[SHARED, 'Building FULLTEXT index the new index in place blocks writes to `t` (LOCK=SHARED) for as long as it takes; reads go on. Build it in a quiet window or with an online schema change tool.']]],
       ['ALTER TABLE t ADD SPATIAL INDEX sp (g)', server, table(), [[SHARED, 'Building SPATIAL index `sp` blocks writes to `t` (LOCK=SHARED) while it runs; reads go on.']]],
       ['ALTER TABLE t DROP INDEX KB', server, table(), [[INPLACE, 'Dropping index `KB` only changes metadata in place: reads and writes go on. Queries that used it get slower.']]],
@@ -449,6 +469,7 @@ describe('impact rules: indexes, keys, constraints', function () {
       ['ALTER TABLE t ADD CONSTRAINT f FOREIGN KEY (c) REFERENCES p (id)', server, table(), [[COPY, 'Adding foreign key `f` (`c`) → `p` with foreign_key_checks on copies `t` to validate every row, blocking writes for the whole copy. With foreign_key_checks=0 it runs in place without a copy, but then existing orphans go unnoticed: check for them first.']]],
       ['ALTER TABLE t DROP FOREIGN KEY FK_B', server, table(), [[server.flavor === 'mysql' ? INPLACE : META, 'Dropping foreign key `FK_B` only changes metadata: reads and writes go on (its index stays).']]],
       ['ALTER TABLE t DROP CONSTRAINT fk_b', server, table(), [[server.flavor === 'mysql' ? INPLACE : META, dropFk]]],
+      ['ALTER TABLE t DROP CONSTRAINT fk_b', server, table({ foreignKeys: [...table().foreignKeys, { name: 'fk_c', columns: ['c'], refSchema: 's', refTable: 'q', refColumns: ['id'] }] }), [[server.flavor === 'mysql' ? INPLACE : META, dropFk]]],
       ['ALTER TABLE t DROP CONSTRAINT FK_B', server, table({ indexes: [index('PRIMARY', ['id'], { primary: true, unique: true }), index('fk_b', ['b'])] }), [[server.flavor === 'mysql' ? INPLACE : META, 'Dropping foreign key `FK_B` only changes metadata: reads and writes go on (its index stays).']]],
       // CHECK constraints: adding validates every row by a copy; dropping one is metadata.
       ['ALTER TABLE t ADD CONSTRAINT ck CHECK (c > 0)', server, table(), [[COPY, 'Adding a CHECK constraint copies `t` to validate every row, blocking writes for the whole copy. On a big table, enforce the rule in the application first and add the constraint in a quiet window.']]],

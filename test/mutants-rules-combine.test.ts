@@ -149,6 +149,8 @@ describe('impact rules: combining clauses, and a stated ALGORITHM / LOCK', funct
       combine([instantOnly, inplaceOnly], { algorithm: null, lock: 'none' }, MY),
       unknown('The server refuses this statement: LOCK=NONE is more permissive than any way it can run it. Drop the LOCK clause or state a stronger lock.'),
     );
+    // A table is taken as not empty unless the caller says so.
+    assert.deepEqual(combine([instantOnly], { algorithm: null, lock: 'shared' }, MY), how('instant', 'none', false, 'A.'));
     assert.deepEqual(combine([instantOnly, inplaceOnly], { algorithm: 'inplace', lock: null }, MA), unknown('The server refuses this statement: ALGORITHM=INPLACE is not supported for it (B.) Drop the ALGORITHM clause or state the algorithm it supports.'));
   });
 });

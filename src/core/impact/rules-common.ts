@@ -188,11 +188,9 @@ export function canonicalCharset(charset: string | null | undefined): string | n
   return c === 'utf8' ? 'utf8mb3' : c;
 }
 
-const STRING_TYPES = new Set(['char', 'varchar', 'tinytext', 'text', 'mediumtext', 'longtext', 'enum', 'set']);
-
 /** Whether a data type holds characters (and so has a character set). */
 export function isStringType(dataType: string): boolean {
-  return STRING_TYPES.has(dataType.toLowerCase());
+  return ['char', 'varchar', 'tinytext', 'text', 'mediumtext', 'longtext', 'enum', 'set'].includes(dataType.toLowerCase());
 }
 
 /**
@@ -352,8 +350,10 @@ function setBytes(n: number): number {
   return bytes > 4 ? 8 : bytes;
 }
 
-/** Table options that only change metadata on both servers (in place on MySQL, instant on MariaDB), by name. */
-export const METADATA_OPTIONS = /^(STATS_PERSISTENT|STATS_AUTO_RECALC|STATS_SAMPLE_PAGES|MAX_ROWS|MIN_ROWS|AVG_ROW_LENGTH|PACK_KEYS|CHECKSUM|TABLE_CHECKSUM|DELAY_KEY_WRITE)=/;
+/** Whether a table option (`NAME=value`) only changes metadata on both servers (in place on MySQL, instant on MariaDB). */
+export function isMetadataOption(option: string): boolean {
+  return /^(STATS_PERSISTENT|STATS_AUTO_RECALC|STATS_SAMPLE_PAGES|MAX_ROWS|MIN_ROWS|AVG_ROW_LENGTH|PACK_KEYS|CHECKSUM|TABLE_CHECKSUM|DELAY_KEY_WRITE)=/.test(option);
+}
 
 /** Whether a DEFAULT expression is a timestamp function (which ADD COLUMN treats like a literal) rather than a general expression. */
 export function isTimestampDefault(text: string): boolean {

@@ -164,8 +164,9 @@ function rank(w: Way): number {
   return ALGORITHM_RANK[w.algorithm] * 10 + LOCK_RANK[w.lock] * 2 + (w.rebuild ? 1 : 0);
 }
 
+// Never called for an instant run: that is only chosen when the limiting clause's best way is instant too.
 function describe(algorithm: Way['algorithm'], lock: Way['lock'], rebuild: boolean, mixed = false): string {
-  const how = algorithm === 'instant' ? 'instantly' : algorithm === 'copy' ? 'as a table copy that blocks writes' : `in place (LOCK=${lock.toUpperCase()}${rebuild ? ', rebuilding the table' : ''})`;
+  const how = algorithm === 'copy' ? 'as a table copy that blocks writes' : `in place (LOCK=${lock.toUpperCase()}${rebuild ? ', rebuilding the table' : ''})`;
   return mixed ? `With the other clauses, the whole statement runs ${how}: split them into separate statements to keep the fast ones fast.` : how;
 }
 
