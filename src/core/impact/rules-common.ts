@@ -64,7 +64,8 @@ export function missingRefusal(ctx: ClauseContext, what: 'column' | 'index' | 'f
 /**
  * Whether `version` is at least `min` (dotted numbers; suffixes such as `-MariaDB` ignored). A missing
  * part counts as 0 (an RDS engine version `8.0` reads as 8.0.0): the older rules are never less
- * blocking than the newer, so an unknown patch level errs towards warning.
+ * blocking than the newer, so an unknown patch level errs towards warning; a version it cannot read at all
+ * is 0.0.0, the oldest rules.
  */
 export function atLeast(version: string, min: string): boolean {
   const a = versionParts(version);
