@@ -37,7 +37,7 @@ export const LOCK_RANK = { none: 0, shared: 1, exclusive: 2 } as const;
 export const COPY: Way = { algorithm: 'copy', lock: 'shared', rebuild: true };
 
 /** Ways of a metadata-only clause: instant, or in place without a rebuild, or a copy when forced. */
-export function instantWays(inplaceRebuilds = false): Way[] {
+export function instantWays(inplaceRebuilds: boolean): Way[] {
   return [{ algorithm: 'instant', lock: 'none', rebuild: false }, { algorithm: 'inplace', lock: 'none', rebuild: inplaceRebuilds }, COPY];
 }
 
@@ -64,7 +64,8 @@ export function missingRefusal(ctx: ClauseContext, what: 'column' | 'index' | 'f
 /**
  * Whether `version` is at least `min` (dotted numbers; suffixes such as `-MariaDB` ignored). A missing
  * part counts as 0 (an RDS engine version `8.0` reads as 8.0.0): the older rules are never less
- * blocking than the newer, so an unknown patch level errs towards warning.
+ * blocking than the newer, so an unknown patch level errs towards warning; a version it cannot read at all
+ * is 0.0.0, the oldest rules.
  */
 export function atLeast(version: string, min: string): boolean {
   const a = versionParts(version);
@@ -77,7 +78,7 @@ export function atLeast(version: string, min: string): boolean {
 
 function versionParts(v: string): number[] {
   const m = /^(\d+)(?:\.(\d+))?(?:\.(\d+))?/.exec(v.trim());
-  return m ? [Number(m[1]), Number(m[2] ?? 0), Number(m[3] ?? 0)] : [0, 0, 0];
+  return m ? [Number(m[1]), Number(m[2] ?? 0), Number(m[3] ?? 0)] : [];
 }
 
 
@@ -188,11 +189,9 @@ export function canonicalCharset(charset: string | null | undefined): string | n
   return c === 'utf8' ? 'utf8mb3' : c;
 }
 
-const STRING_TYPES = new Set(['char', 'varchar', 'tinytext', 'text', 'mediumtext', 'longtext', 'enum', 'set']);
-
 /** Whether a data type holds characters (and so has a character set). */
 export function isStringType(dataType: string): boolean {
-  return STRING_TYPES.has(dataType.toLowerCase());
+  return ['char', 'varchar', 'tinytext', 'text', 'mediumtext', 'longtext', 'enum', 'set'].includes(dataType.toLowerCase());
 }
 
 /**
@@ -347,12 +346,15 @@ function typeChange(table: TableFacts, old: ColumnFacts, col: ColumnDef): Column
 }
 
 function setBytes(n: number): number {
+  // 1, 2, 3 or 4 bytes, then 8 (SET has at most 64 members).
   const bytes = Math.ceil(n / 8);
-  return bytes > 4 ? 8 : bytes === 3 ? 3 : bytes;
+  return bytes > 4 ? 8 : bytes;
 }
 
-/** Table options that only change metadata on both servers (in place on MySQL, instant on MariaDB), by name. */
-export const METADATA_OPTIONS = /^(STATS_PERSISTENT|STATS_AUTO_RECALC|STATS_SAMPLE_PAGES|MAX_ROWS|MIN_ROWS|AVG_ROW_LENGTH|PACK_KEYS|CHECKSUM|TABLE_CHECKSUM|DELAY_KEY_WRITE)=/;
+/** Whether a table option (`NAME=value`) only changes metadata on both servers (in place on MySQL, instant on MariaDB). */
+export function isMetadataOption(option: string): boolean {
+  return /^(STATS_PERSISTENT|STATS_AUTO_RECALC|STATS_SAMPLE_PAGES|MAX_ROWS|MIN_ROWS|AVG_ROW_LENGTH|PACK_KEYS|CHECKSUM|TABLE_CHECKSUM|DELAY_KEY_WRITE)=/.test(option);
+}
 
 /** Whether a DEFAULT expression is a timestamp function (which ADD COLUMN treats like a literal) rather than a general expression. */
 export function isTimestampDefault(text: string): boolean {
@@ -364,9 +366,4 @@ export function isNondeterministic(text: string): boolean {
   return /\b(rand|uuid|uuid_short|sysdate|connection_id|current_user|session_user|system_user|user|version|found_rows|row_count|last_insert_id|load_file|sleep|get_lock|is_free_lock|is_used_lock|release_lock|master_pos_wait|source_pos_wait|now|current_timestamp|localtime|localtimestamp|curdate|curtime|current_date|current_time|unix_timestamp|utc_date|utc_time|utc_timestamp)\s*\(/i.test(
     text,
   );
-}
-
-/** The server's name for messages. */
-export function serverName(server: ServerFacts): string {
-  return `${server.flavor === 'mariadb' ? 'MariaDB' : 'MySQL'} ${server.version}`;
 }

@@ -6,7 +6,6 @@
 // index, and most table options. It has no row-version limit.
 import type { AlterClause, ColumnDef, ColumnPosition } from './ddl.js';
 import {
-  METADATA_OPTIONS,
   atLeast,
   columnChange,
   copyWays,
@@ -19,6 +18,7 @@ import {
   inplaceWays,
   instantWays,
   isIndexed,
+  isMetadataOption,
   missingRefusal,
   verdict,
   type ClauseContext,
@@ -188,7 +188,7 @@ function tableOptions(clause: Extract<AlterClause, { kind: 'table-options' }>, c
     out.push(verdict(instantWays(false), `Changing ${t}'s default character set or collation only affects columns added later: instant.`));
   }
   for (const other of o.other ?? []) {
-    if (METADATA_OPTIONS.test(other)) out.push(verdict(instantWays(false), `${other} only changes metadata: instant.`));
+    if (isMetadataOption(other)) out.push(verdict(instantWays(false), `${other} only changes metadata: instant.`));
     else out.push(unknownClause(other));
   }
   return out;
@@ -246,7 +246,6 @@ export function mariadbClause(clause: AlterClause, ctx: ClauseContext): ClauseVe
     case 'rename-table':
       return [verdict(instantWays(false), `Renaming ${t} only changes metadata: instant. Anything that still uses the old name fails afterwards.`)];
     case 'partition':
-      return [unknownClause(clause.text)];
     case 'unknown':
       return [unknownClause(clause.text)];
   }

@@ -5,7 +5,6 @@
 // and at the limit (TOTAL_ROW_VERSIONS 64; 255 from 9.1) the server falls back to a rebuild.
 import type { AlterClause, ColumnDef, ColumnPosition } from './ddl.js';
 import {
-  METADATA_OPTIONS,
   atLeast,
   columnChange,
   copyWays,
@@ -18,6 +17,7 @@ import {
   inplaceWays,
   instantWays,
   isIndexed,
+  isMetadataOption,
   isNondeterministic,
   isTimestampDefault,
   missingRefusal,
@@ -54,7 +54,8 @@ function noInstantColumn(ctx: ClauseContext, position: ColumnPosition | 'drop'):
   const { table, server } = ctx;
   if (!atLeast(server.version, '8.0.12')) return `MySQL ${server.version} has no instant ADD COLUMN (8.0.12+)`;
   if (position === 'drop' && !atLeast(server.version, '8.0.29')) return `MySQL ${server.version} has no instant DROP COLUMN (8.0.29+)`;
-  if (position !== null && position !== 'drop' && !atLeast(server.version, '8.0.29')) return `MySQL ${server.version} adds instantly only as the last column (anywhere from 8.0.29)`;
+  // A drop before 8.0.29 was answered above.
+  if (position !== null && !atLeast(server.version, '8.0.29')) return `MySQL ${server.version} adds instantly only as the last column (anywhere from 8.0.29)`;
   if (hasFtsDocId(table)) return `${quoteIdent(table.name)} has a FULLTEXT index, which rules out instant column changes`;
   if (table.rowFormat === 'compressed') return `${quoteIdent(table.name)} is ROW_FORMAT=COMPRESSED, which rules out instant column changes`;
   const limit = mysqlRowVersionLimit(server.version);
@@ -200,7 +201,7 @@ function tableOptions(clause: Extract<AlterClause, { kind: 'table-options' }>, c
     out.push(verdict(inplaceWays('none', false), `Changing ${t}'s default character set or collation only affects columns added later; existing columns keep theirs. In place, nothing blocked.`));
   }
   for (const other of o.other ?? []) {
-    if (METADATA_OPTIONS.test(other)) out.push(verdict(inplaceWays('none', false), `${other} changes metadata in place: nothing blocked.`));
+    if (isMetadataOption(other)) out.push(verdict(inplaceWays('none', false), `${other} changes metadata in place: nothing blocked.`));
     else out.push(unknownClause(other));
   }
   return out;
@@ -261,7 +262,6 @@ export function mysqlClause(clause: AlterClause, ctx: ClauseContext): ClauseVerd
     case 'rename-table':
       return [verdict(instantWays(false), `Renaming ${t} only changes metadata: instant. Anything that still uses the old name fails afterwards.`)];
     case 'partition':
-      return [unknownClause(clause.text)];
     case 'unknown':
       return [unknownClause(clause.text)];
   }

@@ -128,7 +128,8 @@ export function combine(verdicts: ClauseVerdict[], spec: Pick<DdlSpec, 'algorith
       reason = `${reason} ${describe(algorithm, needed, rebuild, true)}`;
     }
     if (lock !== needed) reason += ` LOCK=${lock.toUpperCase()} is stated, so it blocks ${lock === 'shared' ? 'writes' : 'reads and writes'} for as long as it runs.`;
-    return { algorithm, lock: algorithm === 'instant' ? 'none' : lock, rebuild, reason };
+    // An instant way never locks, and a stated LOCK leaves an instant change alone.
+    return { algorithm, lock, rebuild, reason };
   }
   if (stated) {
     const worst = verdicts.reduce((a, b) => (rank(b.ways![0]!) > rank(a.ways![0]!) ? b : a));
@@ -148,7 +149,6 @@ function lockRefusal(stated: Way['lock'], needed: Way['lock'], verdicts: ClauseV
 function fulltextRebuild(v: ClauseVerdict, server: ServerFacts): ClauseVerdict {
   if (!v.ways) return v;
   const rebuildsInPlace = (w: Way): boolean => w.algorithm === 'inplace' && w.rebuild;
-  if (!v.ways.some(rebuildsInPlace)) return v;
   const first = v.ways[0]!;
   if (server.flavor === 'mysql') {
     const ways = v.ways.filter((w) => !rebuildsInPlace(w));
@@ -164,8 +164,9 @@ function rank(w: Way): number {
   return ALGORITHM_RANK[w.algorithm] * 10 + LOCK_RANK[w.lock] * 2 + (w.rebuild ? 1 : 0);
 }
 
+// Never called for an instant run: that is only chosen when the limiting clause's best way is instant too.
 function describe(algorithm: Way['algorithm'], lock: Way['lock'], rebuild: boolean, mixed = false): string {
-  const how = algorithm === 'instant' ? 'instantly' : algorithm === 'copy' ? 'as a table copy that blocks writes' : `in place (LOCK=${lock.toUpperCase()}${rebuild ? ', rebuilding the table' : ''})`;
+  const how = algorithm === 'copy' ? 'as a table copy that blocks writes' : `in place (LOCK=${lock.toUpperCase()}${rebuild ? ', rebuilding the table' : ''})`;
   return mixed ? `With the other clauses, the whole statement runs ${how}: split them into separate statements to keep the fast ones fast.` : how;
 }
 
