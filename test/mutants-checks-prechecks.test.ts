@@ -38,6 +38,8 @@ const USERS = table('shop', 'users', [
   col('ratio', 'double'),
   col('code', 'char(8)', true, 8),
   col('bio', 'text', true, 65535),
+  col('blurb', 'tinytext', true, 255),
+  col('body', 'longtext', true, 4294967295),
   col('notes', 'mediumtext'),
   col('born', 'datetime'),
   col('tiny', 'tinyint'),
@@ -51,6 +53,7 @@ const USERS = table('shop', 'users', [
   unique('uq_nick', ['nick', null]),
   unique('uq_slug', ['slug', 10]),
   unique('uq_org_team', ['org_id', null], ['team_id', null]),
+  { name: 'uq_lower_bio', primary: false, unique: true, type: 'BTREE', columns: [{ name: null, prefix: null, expression: 'lower(`bio`)' }], visible: true },
 ]);
 const ORGS = table('shop', 'orgs', [col('id', 'int', false), col('region', 'int', false)]);
 
@@ -114,7 +117,9 @@ describe('pre-checks: the query each rule sends', () => {
     ['a key over an added column and a column no table has is not checked', 'ALTER TABLE users ADD COLUMN k INT NOT NULL DEFAULT 0, ADD UNIQUE (k, ghost)', []],
     ['a key over added columns that each give every row one value asks whether two rows exist', 'ALTER TABLE users ADD COLUMN k INT NOT NULL DEFAULT 0, ADD COLUMN j INT NOT NULL, ADD UNIQUE (k, j)',
       [`count: SELECT COUNT(*) FROM (SELECT 1 AS one FROM ${U} LIMIT 2) AS existing_rows`]],
-    ['a key over an added column filled per row is not checked', 'ALTER TABLE users ADD COLUMN k INT AUTO_INCREMENT, ADD UNIQUE (k)', []],
+    ['a key over an added column and an expression is not checked', 'ALTER TABLE users ADD COLUMN k INT NOT NULL DEFAULT 0, ADD UNIQUE (k, (k + 1))', []],
+    ['a key over an added AUTO_INCREMENT column is not checked (each row gets its own value)', 'ALTER TABLE users ADD COLUMN k INT NOT NULL AUTO_INCREMENT, ADD UNIQUE (k)', []],
+    ['a UNIQUE generated column is not checked (each row computes its own value)', 'ALTER TABLE users ADD COLUMN k INT AS (id + 1) STORED NOT NULL UNIQUE', []],
     ['an inline UNIQUE column with one value asks whether two rows exist', "ALTER TABLE users ADD COLUMN k VARCHAR(5) NOT NULL DEFAULT 'x' UNIQUE",
       [`count: SELECT COUNT(*) FROM (SELECT 1 AS one FROM ${U} LIMIT 2) AS existing_rows`]],
     ['a column neither UNIQUE nor PRIMARY calls for no check', "ALTER TABLE users ADD COLUMN k VARCHAR(5) NOT NULL DEFAULT 'x'", []],
@@ -128,6 +133,9 @@ describe('pre-checks: the query each rule sends', () => {
     ['a column not yet there calls for no check', 'ALTER TABLE users MODIFY ghost INT NOT NULL', []],
     // CG503
     ['a shorter VARCHAR counts the longer values', 'ALTER TABLE users MODIFY name VARCHAR(30) NULL', [`count: SELECT COUNT(*) FROM ${U} WHERE CHAR_LENGTH(\`name\`) > 30`]],
+    ['a shorter CHAR from CHAR counts the longer values', 'ALTER TABLE users MODIFY code CHAR(4) NULL', [`count: SELECT COUNT(*) FROM ${U} WHERE CHAR_LENGTH(\`code\`) > 4`]],
+    ['a shorter VARCHAR from TINYTEXT counts the longer values', 'ALTER TABLE users MODIFY blurb VARCHAR(99) NULL', [`count: SELECT COUNT(*) FROM ${U} WHERE CHAR_LENGTH(\`blurb\`) > 99`]],
+    ['a VARCHAR from LONGTEXT counts the longer values', 'ALTER TABLE users MODIFY body VARCHAR(16000) NULL', [`count: SELECT COUNT(*) FROM ${U} WHERE CHAR_LENGTH(\`body\`) > 16000`]],
     ['a shorter CHAR from TEXT counts the longer values', 'ALTER TABLE users MODIFY bio CHAR(255) NULL', [`count: SELECT COUNT(*) FROM ${U} WHERE CHAR_LENGTH(\`bio\`) > 255`]],
     ['a string column of unknown length is counted too', 'ALTER TABLE users MODIFY notes VARCHAR(1000) NULL', [`count: SELECT COUNT(*) FROM ${U} WHERE CHAR_LENGTH(\`notes\`) > 1000`]],
     ['a type as long as the column calls for no check', 'ALTER TABLE users MODIFY email CHAR(100) NULL', []],
@@ -136,6 +144,8 @@ describe('pre-checks: the query each rule sends', () => {
       [`count: SELECT COUNT(*) FROM ${U} WHERE \`state\` IS NOT NULL AND \`state\` NOT IN ('new','open')`]],
     ['an ENUM over a VARCHAR counts the values outside its list, whatever the list holds', "ALTER TABLE users MODIFY name ENUM('char(3)','x') NULL",
       [`count: SELECT COUNT(*) FROM ${U} WHERE \`name\` IS NOT NULL AND \`name\` NOT IN ('char(3)','x')`]],
+    ['an ENUM over a CHAR counts the values outside its list', "ALTER TABLE users MODIFY code ENUM('a') NULL",
+      [`count: SELECT COUNT(*) FROM ${U} WHERE \`code\` IS NOT NULL AND \`code\` NOT IN ('a')`]],
     ['an unchanged ENUM calls for no check', "ALTER TABLE users MODIFY label ENUM('a b','c') NULL", []],
     ['an ENUM over a TEXT column calls for no check', "ALTER TABLE users MODIFY bio ENUM('a') NULL", []],
     ['a string column made a number calls for no check', 'ALTER TABLE users MODIFY name INT NULL', []],
@@ -155,6 +165,17 @@ describe('pre-checks: the query each rule sends', () => {
     ['a DECIMAL made an integer rounds to no place', 'ALTER TABLE users MODIFY amount INT NULL', [
       `count: SELECT COUNT(*) FROM ${U} WHERE \`amount\` < -2147483648 OR \`amount\` > 2147483647`,
       `count: SELECT COUNT(*) FROM ${U} WHERE \`amount\` <> ROUND(\`amount\`, 0)`,
+    ]],
+    ['a DECIMAL of no stated scale rounds to no place', 'ALTER TABLE users MODIFY amount DECIMAL(12) NULL', [
+      `count: SELECT COUNT(*) FROM ${U} WHERE \`amount\` < -999999999999 OR \`amount\` > 999999999999`,
+      `count: SELECT COUNT(*) FROM ${U} WHERE \`amount\` <> ROUND(\`amount\`, 0)`,
+    ]],
+    ['a bare DECIMAL is DECIMAL(10,0)', 'ALTER TABLE users MODIFY amount DECIMAL NULL', [
+      `count: SELECT COUNT(*) FROM ${U} WHERE \`amount\` < -9999999999 OR \`amount\` > 9999999999`,
+      `count: SELECT COUNT(*) FROM ${U} WHERE \`amount\` <> ROUND(\`amount\`, 0)`,
+    ]],
+    ['a DECIMAL with ten places counts the range only', 'ALTER TABLE users MODIFY amount DECIMAL(40,10) NULL', [
+      `count: SELECT COUNT(*) FROM ${U} WHERE \`amount\` < -999999999999999999999999999999.9999999999 OR \`amount\` > 999999999999999999999999999999.9999999999`,
     ]],
     ['a DECIMAL with as many places counts the range only', 'ALTER TABLE users MODIFY amount DECIMAL(5,2) NULL', [`count: SELECT COUNT(*) FROM ${U} WHERE \`amount\` < -999.99 OR \`amount\` > 999.99`]],
     ['a DECIMAL with more places counts the range only', 'ALTER TABLE users MODIFY amount DECIMAL(14,3) NULL', [`count: SELECT COUNT(*) FROM ${U} WHERE \`amount\` < -99999999999.999 OR \`amount\` > 99999999999.999`]],
@@ -177,6 +198,9 @@ describe('pre-checks: the query each rule sends', () => {
     ['a foreign key to a table not read calls for no check', 'ALTER TABLE users ADD FOREIGN KEY (org_id) REFERENCES ghosts (id)', []],
     ['a foreign key whose lists differ in length calls for no check', 'ALTER TABLE users ADD FOREIGN KEY (org_id, team_id) REFERENCES orgs (id)', []],
     ['a foreign key over a column not there calls for no check', 'ALTER TABLE users ADD FOREIGN KEY (ghost) REFERENCES orgs (id)', []],
+    ['a foreign key with one column not there calls for no check', 'ALTER TABLE users ADD FOREIGN KEY (org_id, ghost) REFERENCES orgs (id, region)', []],
+    ['a foreign key to one column not there calls for no check', 'ALTER TABLE users ADD FOREIGN KEY (org_id, team_id) REFERENCES orgs (id, ghost)', []],
+    ['a foreign key over no column calls for no check', 'ALTER TABLE users ADD FOREIGN KEY () REFERENCES orgs ()', []],
     ['a foreign key to a column not there calls for no check', 'ALTER TABLE users ADD FOREIGN KEY (org_id) REFERENCES orgs (ghost)', []],
     // CG505
     ['DROP COLUMN counts its non-NULL values up to the bound', 'ALTER TABLE users DROP COLUMN name', [`count: SELECT COUNT(*) FROM (SELECT 1 AS one FROM ${U} WHERE \`name\` IS NOT NULL LIMIT ${LOSS_BOUND}) AS lost`]],
@@ -239,6 +263,8 @@ describe('pre-checks: what each count means', () => {
     // CG501 over added columns: two rows are enough
     ["ALTER TABLE users ADD COLUMN k VARCHAR(5) NOT NULL DEFAULT 'it''s' UNIQUE", 0, [['CG501', 'pass', `${S} holds no row: the new (k) cannot repeat a value yet`, 0]]],
     ["ALTER TABLE users ADD COLUMN k VARCHAR(5) NOT NULL DEFAULT 'it''s' UNIQUE", 1, [['CG501', 'pass', `${S} holds one row: the new (k) cannot repeat a value yet`, 1]]],
+    ["ALTER TABLE users ADD COLUMN k VARCHAR(5) NOT NULL DEFAULT 'v1' UNIQUE", 2, [['CG501', 'fail', sameValue('k', "its DEFAULT 'v1'", 'UNIQUE on k'), 2]]],
+    ["ALTER TABLE users ADD COLUMN k BIT(3) NOT NULL DEFAULT b'101' UNIQUE", 2, [['CG501', 'fail', sameValue('k', "its DEFAULT b'101'", 'UNIQUE on k'), 2]]],
     ["ALTER TABLE users ADD COLUMN k VARCHAR(5) NOT NULL DEFAULT 'it''s' UNIQUE", 2, [['CG501', 'fail', sameValue('k', "its DEFAULT 'it''s'", 'UNIQUE on k'), 2]]],
     ['ALTER TABLE users ADD COLUMN k INT PRIMARY KEY', 2, [['CG501', 'fail', sameValue('k', "the type's implicit default, as it is NOT NULL without a DEFAULT", 'the PRIMARY KEY'), 2]]],
     ['ALTER TABLE users ADD COLUMN k INT NOT NULL DEFAULT -1, ADD COLUMN j BINARY(1) NOT NULL DEFAULT X\'0A\', ADD PRIMARY KEY (k, j)', 2, [['CG501', 'fail',
@@ -257,6 +283,7 @@ describe('pre-checks: what each count means', () => {
     ['ALTER TABLE users MODIFY name VARCHAR(30) NULL', 0, [['CG503', 'pass', `${S}.name: every value fits varchar(30)`, 0]]],
     ['ALTER TABLE users MODIFY name VARCHAR(30) NULL', 1, [['CG503', 'fail', narrowFail('name', '1 value is longer than 30 characters', 'varchar(30)'), 1]]],
     ['ALTER TABLE users MODIFY name VARCHAR(30) NULL', 1500, [['CG503', 'fail', narrowFail('name', '1,500 values are longer than 30 characters', 'varchar(30)'), 1500]]],
+    ["ALTER TABLE users MODIFY state ENUM('new','open') NULL", 0, [['CG503', 'pass', `${S}.state: every value fits enum('new','open')`, 0]]],
     ["ALTER TABLE users MODIFY state ENUM('new','open') NULL", 1, [['CG503', 'fail', narrowFail('state', "1 value is not in its list", "enum('new','open')"), 1]]],
     ["ALTER TABLE users MODIFY state ENUM('new','open') NULL", 7, [['CG503', 'fail', narrowFail('state', '7 values are not in its list', "enum('new','open')"), 7]]],
     ['ALTER TABLE users MODIFY score SMALLINT NULL', 0, [['CG503', 'pass', `${S}.score: every value fits smallint`, 0]]],
