@@ -91,6 +91,8 @@ describe('impact pass: what a statement writes, as the later checks see it', () 
     ['a clause the parser does not know writes the table', ['ALTER TABLE orgs FROBNICATE', REGION], [since(1, 'shop.orgs')], KEEP],
     ['ALTER TABLE ... RENAME TO writes the new name', ['ALTER TABLE users RENAME TO orgs_old', 'ALTER TABLE orgs RENAME TO users', 'ALTER TABLE users MODIFY region INT NOT NULL'],
       ['CG502 warn: NULLs in shop.users.region: cannot be verified before <id> starts, since its statement 1 changes shop.users first; verify it by hand, or move the statement into a change of its own']],
+    ['ALTER TABLE ... RENAME TO writes the name it gives', ['ALTER TABLE orgs RENAME TO teams', 'ALTER TABLE teams MODIFY region INT NOT NULL'],
+      ['CG502 warn: NULLs in shop.teams.region: cannot be verified before <id> starts, since its statement 1 changes shop.teams first; verify it by hand, or move the statement into a change of its own']],
     ['RENAME TABLE writes the new name', ['RENAME TABLE orgs TO teams', 'ALTER TABLE teams MODIFY region INT NOT NULL'],
       ['CG502 warn: NULLs in shop.teams.region: cannot be verified before <id> starts, since its statement 1 changes shop.teams first; verify it by hand, or move the statement into a change of its own']],
     ['TRUNCATE writes the table', ['TRUNCATE orgs', REGION], [since(1, 'shop.orgs')]],
@@ -116,6 +118,8 @@ describe('impact pass: what a statement writes, as the later checks see it', () 
     ['a long INSERT is read from its head', `INSERT INTO orgs (id, region) VALUES ${values(60)}`, [since(1, 'shop.orgs')]],
     ['a long INSERT into another table is read from its head', `INSERT INTO users (id, org_id) VALUES ${values(60)}`, ['ready CG502']],
     ['a long INSERT whose head ends in its table name is read whole', `/* ${'x'.repeat(382)} */ INSERT INTO users VALUES ${values(60)}`, ['ready CG502']],
+    // `INSERT LOW_PRIORITY IGNORE INTO shop.or|gs`: seven tokens from the verb, the last one cut short.
+    ['a long INSERT whose head cuts its table name short is read whole', `/* ${'x'.repeat(354)} */ INSERT LOW_PRIORITY IGNORE INTO shop.orgs VALUES ${values(60)}`, [since(1, 'shop.orgs')]],
     ['a long INSERT behind a long comment is read whole', `/* ${'x'.repeat(420)} */ INSERT INTO users VALUES ${values(60)}`, ['ready CG502']],
   ];
   for (const [name, insert, expected] of LONG) {
@@ -133,6 +137,8 @@ describe('impact pass: tables the plan creates', () => {
       ['CG502 warn: NULLs in shop.t2.v: cannot be verified before <id> starts, since its statement 1 changes shop.t2 first; verify it by hand, or move the statement into a change of its own']],
     ['an UPDATE may fill it', ['CREATE TABLE t2 (id INT PRIMARY KEY, v INT NULL)', 'UPDATE t2 SET v = 1', 'ALTER TABLE t2 MODIFY v INT NOT NULL'],
       ['CG502 warn: NULLs in shop.t2.v: cannot be verified before <id> starts, since its statement 1 changes shop.t2 first; verify it by hand, or move the statement into a change of its own']],
+    ['TRUNCATE leaves it empty', ['CREATE TABLE t2 (id INT PRIMARY KEY, v INT NULL)', 'TRUNCATE t2', 'ALTER TABLE t2 MODIFY v INT NOT NULL'], []],
+    ['an INSERT into another table leaves it empty', ['CREATE TABLE t2 (id INT PRIMARY KEY, v INT NULL)', 'INSERT INTO users (id) VALUES (1)', 'ALTER TABLE t2 MODIFY v INT NOT NULL'], []],
     ['a DELETE counts as a write to it', ['CREATE TABLE t2 (id INT PRIMARY KEY, v INT NULL)', 'DELETE FROM t2', 'ALTER TABLE t2 MODIFY v INT NOT NULL'],
       ['CG502 warn: NULLs in shop.t2.v: cannot be verified before <id> starts, since its statement 1 changes shop.t2 first; verify it by hand, or move the statement into a change of its own']],
     ['a CALL may fill it', ['CREATE TABLE t2 (id INT PRIMARY KEY, v INT NULL)', 'CALL fill()', 'ALTER TABLE t2 MODIFY v INT NOT NULL'],
@@ -309,7 +315,7 @@ describe('impact pass: a check behind a write of an earlier change', () => {
 
 describe('impact pass: the tables it reads', () => {
   it('names each target and each new foreign key\'s parent once, in the default schema unless qualified, from where each change resumes', () => {
-    const a = change(['ALTER TABLE old ADD COLUMN x INT', 'ALTER TABLE users ADD FOREIGN KEY (org_id) REFERENCES crm.orgs (id), ADD FOREIGN KEY (x) REFERENCES teams (id)'], { resumeFrom: 2 });
+    const a = change(['ALTER TABLE old ADD COLUMN x INT', 'ALTER TABLE users ADD COLUMN x INT, ADD FOREIGN KEY (org_id) REFERENCES crm.orgs (id), ADD FOREIGN KEY (x) REFERENCES teams (id)'], { resumeFrom: 2 });
     const b = change(['UPDATE users u JOIN billing.invoices i ON i.user_id = u.id SET u.name = NULL', 'DROP TABLE Users, t3', '-- only a comment', 'SELECT 1']);
     assert.deepEqual(tablesToRead([a, b], 'shop'), [
       { schema: 'shop', name: 'users' },

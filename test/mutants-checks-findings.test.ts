@@ -3,6 +3,7 @@
 // a pass as nothing; and checks in a stable order.
 import assert from 'node:assert/strict';
 import { BLOCKING_CODE, checkDiagnostics, riskDiagnostics, sortChecks } from '../src/core/impact/findings.js';
+import { byRisk } from '../src/core/impact/present.js';
 import type { CheckResult, Impact } from '../src/core/impact/types.js';
 import type { PlannedChange } from '../src/core/plan-types.js';
 
@@ -23,6 +24,16 @@ describe('impact findings', () => {
     const copy = [...checks];
     assert.deepEqual(sortChecks(checks), [checks[3], checks[1], checks[2], checks[0], checks[4]]);
     assert.deepEqual(checks, copy);
+  });
+
+  it('orders a long list of checks too', () => {
+    // Long enough for the sort to merge runs, in an order no run of it follows.
+    const checks = Array.from({ length: 120 }, (_, i) => check((i * 7) % 5 + 1, `CG50${(i * 11) % 7}`));
+    const sorted = sortChecks(checks).map((k) => `${k.statement} ${k.code}`);
+    const expected = Array.from({ length: 5 }, (_, s) => Array.from({ length: 7 }, (_, c) => `${s + 1} CG50${c}`)).flat()
+      .flatMap((key) => sorted.filter((x) => x === key));
+    assert.equal(sorted.length, 120);
+    assert.deepEqual(sorted, expected);
   });
 
   it('annotates each statement that blocks writes, with its reason, from where the change resumes', () => {
@@ -49,5 +60,12 @@ describe('impact findings', () => {
       { code: 'CG502', severity: 'warning', file: 'migrations/c1/up.sql', line: 10, column: 1, message: 'CG502 of 1', destructive: false },
     ]);
     assert.deepEqual(checkDiagnostics(change([{}])), []);
+  });
+});
+
+describe('impact: riskiest first', () => {
+  it('puts a statement in place before an instant one, however long either takes', () => {
+    const c = change([{ impact: impact({ algorithm: 'instant', seconds: 50 }) }, { impact: impact({ algorithm: 'inplace', seconds: 0 }) }, { impact: impact({ algorithm: 'instant', seconds: 90 }) }]);
+    assert.deepEqual(byRisk(c).map((s) => s.n), [2, 3, 1]);
   });
 });
