@@ -26,16 +26,6 @@ describe('impact findings', () => {
     assert.deepEqual(checks, copy);
   });
 
-  it('orders a long list of checks too', () => {
-    // Long enough for the sort to merge runs, in an order no run of it follows.
-    const checks = Array.from({ length: 120 }, (_, i) => check((i * 7) % 5 + 1, `CG50${(i * 11) % 7}`));
-    const sorted = sortChecks(checks).map((k) => `${k.statement} ${k.code}`);
-    const expected = Array.from({ length: 5 }, (_, s) => Array.from({ length: 7 }, (_, c) => `${s + 1} CG50${c}`)).flat()
-      .flatMap((key) => sorted.filter((x) => x === key));
-    assert.equal(sorted.length, 120);
-    assert.deepEqual(sorted, expected);
-  });
-
   it('annotates each statement that blocks writes, with its reason, from where the change resumes', () => {
     const c = change([
       { impact: impact({ algorithm: 'copy', lock: 'shared', rebuild: true }), reason: 'copies' },
