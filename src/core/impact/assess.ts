@@ -148,7 +148,8 @@ export function assessChanges(input: AssessInput): Map<PlannedChange, PreCheck[]
       for (const k of writes) if (changedBy.get(k)?.change !== change) changedBy.set(k, { change, n: s.n });
       if (spec.kind === 'create-table' && target && !spec.create?.asSelect) empty.add(target.toLowerCase());
       else if (['other', 'update', 'delete', 'rename-table'].includes(spec.kind)) {
-        for (const k of writes) empty.delete(k.split('#')[0]!);
+        // These statements write whole tables (or `*`), never a single column.
+        for (const k of writes) empty.delete(k);
         if (writes.includes('*')) empty.clear();
       }
       // The model is the pass's own copy of the live facts, moved on one statement at a time.

@@ -128,7 +128,7 @@ function clauseChecks(input: CheckInput, table: TableFacts, c: AlterClause): Pre
         return out;
       }
       // A key over columns the same statement adds, each with one value for every existing row.
-      const added = c.index.columns.map((p) => (p.name && !p.expression ? addedColumn(input.spec, p.name) : undefined));
+      const added = c.index.columns.map((p) => (p.name ? addedColumn(input.spec, p.name) : undefined));
       const values = added.map((col) => (col ? oneValue(col) : null));
       if (values.every((v): v is string => v !== null)) out.push(sameValue(n, table, added.map((col) => col!.name), values, what));
       return out;
@@ -215,7 +215,7 @@ function oneValue(col: ColumnDef): string | null {
   const d = col.default;
   if (d === null) return col.nullable === false || col.primaryKey ? "the type's implicit default, as it is NOT NULL without a DEFAULT" : null;
   if (d.kind === 'null') return null;
-  if (d.kind === 'literal') return `its DEFAULT ${/^([-+0-9.]|[XxBb]'|0[XxBb])/.test(d.text) ? d.text : `'${d.text.replace(/'/g, "''")}'`}`;
+  if (d.kind === 'literal') return `its DEFAULT ${/^([-+0-9.]|[XxBb]')/.test(d.text) ? d.text : `'${d.text.replace(/'/g, "''")}'`}`;
   return /^(CURRENT_TIMESTAMP|NOW|LOCALTIME|LOCALTIMESTAMP)\b/i.test(d.text) ? 'the time of the ALTER, its DEFAULT' : null;
 }
 
@@ -463,8 +463,8 @@ export function selectOf(sql: string): string | null {
   const v = verbIndex(t);
   if (v < 0) return null;
   const top = (i: number) => t[i]!.depth === t[v]!.depth;
-  const find = (from: number, ...words: string[]) => {
-    for (let i = from; i < t.length; i++) if (top(i) && isWord(t[i], words[0]!, ...words.slice(1))) return i;
+  const find = (from: number, word: string, ...more: string[]) => {
+    for (let i = from; i < t.length; i++) if (top(i) && isWord(t[i], word, ...more)) return i;
     return -1;
   };
   const end = (() => {
@@ -472,30 +472,26 @@ export function selectOf(sql: string): string | null {
     return sql.length;
   })();
   const slice = (a: number, b: number) => sql.slice(t[a]!.start, b < t.length ? t[b]!.start : end).trim();
-  let from: number;
-  let to: number;
   if (isWord(t[v], 'UPDATE')) {
-    from = v + 1;
+    let from = v + 1;
     while (isWord(t[from], 'LOW_PRIORITY', 'IGNORE')) from++;
-    to = find(from, 'SET');
+    const to = find(from, 'SET');
     if (to < 0) return null;
     const where = find(to, 'WHERE');
+    // The WHERE ends at ORDER BY or LIMIT.
     const order = find(to, 'ORDER', 'LIMIT');
-    const rest = where >= 0 ? ` ${slice(where, order >= 0 && order > where ? order : t.length)}` : '';
+    const rest = where >= 0 ? ` ${slice(where, order > where ? order : t.length)}` : '';
     return `SELECT 1 FROM ${slice(from, to)}${rest}`;
   }
   if (isWord(t[v], 'DELETE')) {
     const f = find(v + 1, 'FROM');
     if (f < 0) return null;
     const using = find(f + 1, 'USING');
-    from = using >= 0 ? using + 1 : f + 1;
-    // DELETE a FROM a JOIN b ... and DELETE FROM a USING a JOIN b ...: the FROM (or USING) list is the join.
-    to = find(from, 'WHERE', 'ORDER', 'LIMIT');
-    const head = slice(from, to >= 0 ? to : t.length);
-    if (to < 0) return `SELECT 1 FROM ${head}`;
-    const order = find(to + 1, 'ORDER', 'LIMIT');
-    const where = isWord(t[to], 'WHERE') ? ` ${slice(to, order >= 0 ? order : t.length)}` : '';
-    return `SELECT 1 FROM ${head}${where}`;
+    // DELETE a FROM a JOIN b ... and DELETE FROM a USING a JOIN b ...: the FROM (or USING) list is the
+    // join, and its WHERE follows; only ORDER BY and LIMIT are left out.
+    const from = using >= 0 ? using + 1 : f + 1;
+    const to = find(from, 'ORDER', 'LIMIT');
+    return `SELECT 1 FROM ${slice(from, to >= 0 ? to : t.length)}`;
   }
   return null;
 }
