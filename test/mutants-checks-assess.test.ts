@@ -243,7 +243,7 @@ describe('impact pass: which statements it judges', () => {
     const BIG = { ...USERS, rows: 1_234_567 };
     const copyFail = (how: string, n = 1) => `shop.users: statement ${n} ${how} and blocks writes for as long as that runs, on about 1,234,567 rows, over max_copy_rows (1,000,000) of prod; ` +
       'use a form that runs INSTANT or INPLACE if one exists (one ALTER per clause, ALGORITHM stated), an expand/contract sequence (add the new shape, backfill in batches, switch readers, drop the old), ' +
-      'or an online schema change tool (gh-ost, pt-online-schema-change)';
+      'or set online_schema_change on prod to run it through pt-online-schema-change';
     const CASES: Array<[string, string, Omit<ImpactDecision, 'reason'>, number | undefined, string[]]> = [
       ['an ALTER that copies a table over the bound fails', 'ALTER TABLE users ADD COLUMN x INT NULL', COPY, 1_000_000, [copyFail('copies the table')]],
       ['CREATE INDEX that copies fails', 'CREATE INDEX ix ON users (email)', COPY, 1_000_000, [copyFail('copies the table')]],
