@@ -334,7 +334,7 @@ describe('online schema change: pt-online-schema-change and command tools (pure 
   it('writes credentials to an option file only the tool reads, quoted, and removes its folder whatever happens', async () => {
     assert.equal(
       optionFileText({ host: 'db.internal', port: 3307, user: 'deploy', password: 'p"a\\ss\nword', cleartext: true, ca: 'PEM' }, '/d/ca.pem'),
-      '[client]\nhost="db.internal"\nport=3307\nuser="deploy"\npassword="p\\"a\\\\ss\\nword"\nssl-ca="/d/ca.pem"\nssl-verify-server-cert\nenable-cleartext-plugin\n',
+      '[client]\nhost="db.internal"\nport=3307\nuser="deploy"\npassword="p\\"a\\\\ss\\nword"\nprotocol=TCP\nssl-ca="/d/ca.pem"\nssl-verify-server-cert\nenable-cleartext-plugin\n',
     );
     let seen = '';
     await withOptionFile({ host: 'h', port: 1, user: 'u', password: 'secret', ca: 'PEM' }, async (file) => {

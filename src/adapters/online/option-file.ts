@@ -29,7 +29,8 @@ function quoted(v: string): string {
 /** The option file's text; `caFile` is where the CAs were written. */
 export function optionFileText(o: ClientOptions, caFile?: string): string {
   const lines = ['[client]', `host=${quoted(o.host)}`, `port=${o.port}`, `user=${quoted(o.user)}`, `password=${quoted(o.password)}`];
-  if (o.socket) lines.push(`socket=${quoted(o.socket)}`);
+  // Without a socket, TCP even for "localhost", which client libraries would take to mean the socket.
+  lines.push(o.socket ? `socket=${quoted(o.socket)}` : 'protocol=TCP');
   if (caFile) lines.push(`ssl-ca=${quoted(caFile)}`, 'ssl-verify-server-cert');
   if (o.cleartext) lines.push('enable-cleartext-plugin');
   return lines.join('\n') + '\n';

@@ -52,6 +52,11 @@ export function onlineTool(o: OnlinePortOptions): OnlineTool {
     check: async () => {
       const missing = await toolMissing(o.settings, o.env);
       if (missing) throw new RefusedError(`refused: ${missing}; nothing ran in ${o.label}`);
+      if (o.settings.tool !== 'pt-online-schema-change') return;
+      // A login through the tool's own driver and the very option file it will read: a password, a
+      // token or a certificate it cannot use is said now, never after half of the run.
+      const refused = await withOptionFile(await clientOptions(o.spec, o.label), (file) => driverLogin(file, o.env));
+      if (refused) throw new RefusedError(`refused: ${PT_OSC} cannot log in to ${o.label} with these credentials (${refused}); nothing ran`);
     },
     prepare: (table, clauses): Promise<OnlinePrepared> => onConnection((c) => prepareOnline(c, schema, table, clauses)),
     look: (table): Promise<OnlineLook> => onConnection((c) => lookOnline(c, schema, table, o.spec.user, o.ownIds())),
@@ -144,6 +149,20 @@ function runProcess(
 // The last non-empty line another tool printed.
 function lastWords(tail: string[]): string | null {
   return [...tail].reverse().find((l) => l.trim() !== '')?.trim() ?? null;
+}
+
+// Logs in through Perl's DBD::mysql, as pt-online-schema-change does with F= in its DSN; null when it could.
+function driverLogin(file: string, env: NodeJS.ProcessEnv): Promise<string | null> {
+  const script =
+    'use DBI; my $d = DBI->connect("DBI:mysql:;mysql_read_default_file=$ENV{CHANGEGATE_OPTION_FILE};mysql_read_default_group=client", undef, undef, ' +
+    '{ PrintError => 0, RaiseError => 0 }); if ($d) { $d->do("SELECT 1"); exit 0 } print STDERR $DBI::errstr; exit 1';
+  return new Promise((resolve) => {
+    let err = '';
+    const child = spawn('perl', ['-e', script], { env: { ...env, CHANGEGATE_OPTION_FILE: file }, stdio: ['ignore', 'ignore', 'pipe'] });
+    child.stderr.on('data', (d) => (err += d));
+    child.on('error', (e) => resolve(e.message));
+    child.on('close', (code) => resolve(code === 0 ? null : err.trim().replace(/\s+/g, ' ') || `exit code ${code}`));
+  });
 }
 
 /** Why the tool cannot run on this runner, or null: said before any statement of the run. */
