@@ -12,6 +12,7 @@ import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { benchOnline } from './bench-online.js';
 import knexFactory from 'knex';
 import mysql from 'mysql2/promise';
 import { run } from '../src/cli/main.js';
@@ -237,6 +238,15 @@ async function benchApply(kind: 'mariadb' | 'mysql'): Promise<void> {
     console.log(`    changegate / knex:       ${ratio('changegate', 'knex')}`);
     console.log(`    changegate / floor:      ${ratio('changegate', 'floor')} (target <= 1.05: what changegate adds to the writes its protocol needs)`);
     console.log(`    floor / knex:            ${ratio('floor', 'knex')} (what those writes cost against knex)`);
+    const online = await benchOnline(server.url(), cli, kind);
+    const med = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
+    console.log(`the same copy-ALTER of ${online.rows.toLocaleString('en-US')} rows on ${name} under 4 writers, ${online.blockingWaitMs.length} interleaved rounds:`);
+    console.log(`  writers' longest wait, blocking apply: ${online.blockingWaitMs.map(ms).join(', ')}`);
+    console.log(`  writers' longest wait, online apply:   ${online.onlineWaitMs.map(ms).join(', ')} (target <= 1,000 ms)`);
+    console.log(`  changegate online apply: ${online.changegateMs.map(ms).join(', ')}; the same pt-online-schema-change by hand: ${online.byHandMs.map(ms).join(', ')}`);
+    console.log(`  the copy alone, changegate: ${online.changegateCopyMs.map(ms).join(', ')}; by hand: ${online.byHandCopyMs.map(ms).join(', ')}`);
+    console.log(`  copy time, changegate / by hand (medians): ${(med(online.changegateCopyMs) / med(online.byHandCopyMs)).toFixed(2)} (target <= 1.05)`);
+    console.log(`  whole command, changegate / by hand (medians): ${(med(online.changegateMs) / med(online.byHandMs)).toFixed(2)} (changegate also connects, locks, plans, probes the ALTER and logs the tool in first)`);
   } finally {
     rmSync(work, { recursive: true, force: true });
     await server.stop();
