@@ -80,12 +80,13 @@ export function historySqlSource(): string {
       },
     },
     {
-      // Layout 5: a statement run by an online schema change tool, recorded as it starts: which table,
-      // its definition before, and what stood around it, so that a rerun after a crash decides the
-      // outcome from the live schema and removes only what the tool left.
+      // Layout 5: the state of a statement that runs in steps, as JSON: an online schema change
+      // (which table, its definition before and after, what stood around it, so that a rerun after a
+      // crash decides the outcome from the live schema and removes only what the tool left) and a
+      // batched backfill (the last key committed and the rows so far, written with each batch).
       layout: 5,
       columns: (t) => {
-        t.text('online_state', 'mediumtext').nullable();
+        t.text('step_state', 'mediumtext').nullable();
       },
     },
   ];

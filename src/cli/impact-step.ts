@@ -3,6 +3,7 @@
 // change whose checks fail is the core's (usecases/apply-run preflight).
 import { assessChanges, tablesToRead } from '../core/impact/assess.js';
 import { sortChecks } from '../core/impact/findings.js';
+import { dmlBound } from '../core/backfill/bound.js';
 import type { PreCheck } from '../core/impact/checks.js';
 import type { ServerFacts, TableFacts } from '../core/impact/types.js';
 import type { Plan, PlannedChange } from '../core/plan-types.js';
@@ -74,6 +75,7 @@ export async function assessPlan(ctx: CommandContext, s: Scope, session: ImpactS
   for (const [change, checks] of ready) {
     if (checks.length === 0) continue;
     change.checks = sortChecks([...(change.checks ?? []), ...(await runPreChecks(session.reader, session.server, checks, precheckSeconds(ctx)))]);
+    change.checks = sortChecks([...change.checks, ...dmlBound(change, s.env.max_dml_rows, s.env.name)]);
   }
 }
 

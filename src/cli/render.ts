@@ -8,6 +8,7 @@ import { DIGEST_BOUND, describeCounts, digestStatements } from '../core/statemen
 import { pushAll } from '../core/arrays.js';
 import { blocksWrites } from '../core/impact/assess.js';
 import { byRisk, impactLine } from '../core/impact/present.js';
+import { batchText } from '../core/backfill/plan.js';
 import type { CheckResult } from '../core/impact/types.js';
 import { thousands } from '../core/numbers.js';
 
@@ -56,6 +57,7 @@ export function impactText(c: PlannedChange): string[] {
     if (s.online) lines.push(`          ${s.online.reason}`);
   }
   if (judged.length > shown.length) lines.push(`       …  ${thousands(judged.length - shown.length)} more statement(s) that block no writes`);
+  for (const s of c.statements) if (s.batch && s.n >= c.resumeFrom) lines.push(`    ${String(s.n).padStart(4)}  ${batchText(s.batch)}`);
   for (const k of c.checks ?? []) if (k.outcome !== 'pass') lines.push(checkLine(k));
   return lines;
 }

@@ -34,11 +34,14 @@ import { newRecord, type Operator } from './history-record.js';
 import type { ProcessInfo, ServerIdentity, ServerInspector, TargetSession } from './ports.js';
 import { StatementError } from './ports.js';
 import type { ApplyReport, Plan, PlannedChange } from './plan-types.js';
-import type { Change, HistoryRecord, Verify } from './types.js';
+import type { BatchPlan } from './backfill/plan.js';
+import type { Change, HistoryRecord, Throttle, Verify } from './types.js';
 
 export type { Operator } from './history-record.js';
 import { provisionalMark } from './provisional.js';
 import { onlineMark, onlineVerdict, type OnlineTool } from './online.js';
+import { runBackfill, type BackfillEvents } from './backfill/run.js';
+import { thousands } from './numbers.js';
 import type { StatementTraits } from './lint/index.js';
 
 // An online statement runs in the tool's own connections: its marker is committed before it and its
@@ -46,7 +49,7 @@ import type { StatementTraits } from './lint/index.js';
 const ONLINE_TRAITS: StatementTraits = { kind: 'ddl', implicit: false };
 
 /** What the loop tells its caller as it goes; the CLI turns these into progress lines. */
-export interface ApplyEvents {
+export interface ApplyEvents extends BackfillEvents {
   changeStarted?(change: PlannedChange): void;
   statementStarted?(change: PlannedChange, n: number, total: number, elapsedMs: number): void;
   statementRetry?(change: PlannedChange, n: number, attempt: number, error: string): void;
@@ -127,6 +130,8 @@ export interface ApplyContext {
    * and an interrupted one is settled from the live schema with it.
    */
   online?: OnlineTool;
+  /** The environment's throttle: batched statements pause and stop by it. */
+  throttle?: Throttle;
 }
 
 // MySQL/MariaDB error numbers that mean "gave up on a lock": 1205 lock wait timeout (a metadata lock
@@ -325,6 +330,8 @@ async function applyChange(
     rec.snapshotId = ctx.snapshotId ?? previous.snapshotId;
     rec.approver = ctx.operator.approver ?? previous.approver;
     rec.resolvedBy = previous.resolvedBy;
+    // A batched statement goes on after its last committed batch.
+    rec.backfill = previous.backfill ?? null;
   }
   if (rec.statementsApplied !== planned.resumeFrom - 1) {
     throw new Error(`${change.id}: plan resumes at ${planned.resumeFrom} but history has ${rec.statementsApplied} applied`);
@@ -368,7 +375,9 @@ async function runStatements(change: Change, planned: PlannedChange, rec: Histor
     while (k <= total) {
       const stmt = change.statements[k - 1]!;
       const online = onlinePlanOf(planned, k, ctx);
-      const traits = online ? ONLINE_TRAITS : statementTraits(stmt);
+      const batched = batchPlanOf(planned, k);
+      // A batched statement commits batch by batch on its own, between a marker and a record of its own.
+      const traits = online || batched ? ONLINE_TRAITS : statementTraits(stmt);
       // Before the marker: a runner that must stop (a silent server, a freeze) leaves no marker on a
       // statement it never sent.
       ctx.beforeStatement?.();
@@ -378,6 +387,7 @@ async function runStatements(change: Change, planned: PlannedChange, rec: Histor
       ctx.events?.statementStarted?.(planned, k, total, Date.now() - t0);
       try {
         if (online) await runOnline(change, planned, rec, k, online, ctx); // 2. run
+        else if (batched) await runBackfill(planned, k, batched, rec, backfillContext(ctx));
         else await session.run(stmt.sql);
       } catch (err) {
         const e = err instanceof StatementError ? err : new StatementError(String(err), undefined, undefined, false);
@@ -401,8 +411,13 @@ async function runStatements(change: Change, planned: PlannedChange, rec: Histor
         }
         rec.statementsApplied = applied;
         await recordFailure(rec, k, e.message, t0, ctx);
-        // A tool that stopped left the table as it was: the same statement can simply run again.
-        const next = online ? `${goOn(total, applied).split('. ')[0]}. Run apply again to start statement ${k} over` : goOn(total, applied);
+        // A tool that stopped left the table as it was, and a batched statement keeps what its committed
+        // batches did: either simply runs again.
+        const next = online
+          ? `${goOn(total, applied).split('. ')[0]}. Run apply again to start statement ${k} over`
+          : batched
+            ? `${goOn(total, applied).split('. ')[0]}. ${committedBatches(rec, k)}Run apply again to continue statement ${k} after its last committed batch`
+            : goOn(total, applied);
         throw new ApplyError(
           `${change.id}: statement ${k} of ${total} failed at ${stmt.file}:${stmt.line}: ${e.message.replace(/\.$/, '')}. ${next}`,
           change.id, stmt.file, stmt.line, k, { cause: err },
@@ -429,6 +444,34 @@ interface OnlineStep {
   table: string;
   clauses: string;
   rows: number | null;
+}
+
+// The plan's batch plan of statement k; a marked statement the plan has not read cannot run unbatched.
+function batchPlanOf(planned: PlannedChange, k: number): BatchPlan | null {
+  const s = planned.statements[k - 1];
+  if (!s?.marker) return null;
+  if (!s.batch) throw new Error(`${planned.id}: statement ${k} is marked -- changegate:batch, but the plan has not read the table it walks`);
+  return s.batch;
+}
+
+// What a run's batched statement needs from the loop's context.
+function backfillContext(ctx: ApplyContext) {
+  return {
+    session: ctx.session,
+    ...(ctx.throttle ? { throttle: ctx.throttle } : {}),
+    ...(ctx.events ? { events: ctx.events } : {}),
+    ...(ctx.beforeStatement ? { beforeBatch: ctx.beforeStatement } : {}),
+    sleep: ctx.sleep ?? ((ms: number) => new Promise<void>((r) => setTimeout(r, ms))),
+    clock: ctx.batchClock ?? Date.now,
+    lockRetries: ctx.lockRetries,
+  };
+}
+
+// `120,000 rows in 120 batches are committed and recorded. ` for a batched statement that stopped.
+function committedBatches(rec: HistoryRecord, k: number): string {
+  const b = rec.backfill;
+  if (!b || b.statement !== k || b.batches === 0) return '';
+  return `${thousands(b.rowsDone)} rows in ${thousands(b.batches)} batches are committed and recorded. `;
 }
 
 // The plan's online verdict on statement k, when the environment has a tool to run it.

@@ -1,6 +1,8 @@
 // What `plan` prints and `apply` executes: one object, so the reviewer approves exactly what runs.
 import type { CheckResult, Impact } from './impact/types.js';
 import type { OnlinePlan } from './impact/online.js';
+import type { BatchMarker } from './backfill/statement.js';
+import type { BatchPlan } from './backfill/plan.js';
 import type { Diagnostic, HistoryStatus } from './types.js';
 
 /** A statement as shown in a plan (`file`, `line`, `sql` in `plan --format json`) plus its number within the change. */
@@ -22,6 +24,10 @@ export interface PlannedStatement {
    * tool that runs it online, or `tool: null` and why it cannot go online.
    */
   online?: OnlinePlan;
+  /** The `-- changegate:batch` marker's options, when the statement has one. */
+  marker?: BatchMarker;
+  /** A batched statement, once the plan has read its table: how it will be walked, or why it cannot. */
+  batch?: BatchPlan;
 }
 
 /** One change the plan will run (or resume) in the environment. */

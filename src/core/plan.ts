@@ -4,8 +4,9 @@ import { inPlace } from './baseline.js';
 import { oneLine } from './text.js';
 import { CHECKSUM_VERSION, statementMatches } from './checksum.js';
 import { lintStatements, setsSessionState, statementKind } from './lint/index.js';
-import type { Plan, PlannedChange, SnapshotDecision } from './plan-types.js';
-import type { Change, Diagnostic, EnvironmentConfig, HistoryRecord } from './types.js';
+import type { Plan, PlannedChange, PlannedStatement, SnapshotDecision } from './plan-types.js';
+import type { Change, Diagnostic, EnvironmentConfig, HistoryRecord, Statement } from './types.js';
+import { batchMarker } from './backfill/statement.js';
 
 /** Something in the history that forbids running anything until a person decides (exit 1). */
 export interface IntegrityProblem {
@@ -75,6 +76,13 @@ export function inFlightMayHaveRun(change: Change | undefined, rec: HistoryRecor
   const stmt = change?.statements[rec.inFlight - 1];
   if (!stmt || !statementMatches(stmt.sql, rec.statementHashes[rec.inFlight - 1])) return true;
   return statementKind(stmt.sql) === 'ddl';
+}
+
+// A statement marked `-- changegate:batch` carries its marker's options into the plan.
+function withMarker(p: PlannedStatement, s: Statement): PlannedStatement {
+  const m = batchMarker(s);
+  if (m && !('error' in m)) p.marker = m;
+  return p;
 }
 
 /** Decides what runs in `env`: pending changes in the given (dependency, then date) order. */
@@ -188,7 +196,7 @@ export function planEnvironment(changes: Change[], history: HistoryRecord[], env
       ticket: change.ticket,
       file: change.file,
       destructive: isChangeDestructive(change, diagnostics),
-      statements: change.statements.map((s, i) => ({ n: i + 1, file: s.file, line: s.line, sql: s.sql })),
+      statements: change.statements.map((s, i) => withMarker({ n: i + 1, file: s.file, line: s.line, sql: s.sql }, s)),
       resumeFrom: rec ? rec.statementsApplied + 1 : 1,
       previous: rec?.status,
       diagnostics,

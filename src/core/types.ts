@@ -99,6 +99,8 @@ export interface EnvironmentConfig {
   snapshot_poll_seconds: number;
   /** Refuse a blocking table copy (or an unknown algorithm) on a table with more rows than this; unset: no bound. */
   max_copy_rows?: number;
+  /** Refuse an unbatched UPDATE/DELETE whose EXPLAIN estimate reaches more rows than this; unset: no bound. */
+  max_dml_rows?: number;
   /** A blocking ALTER on a table over `above_rows` runs through this online schema change tool. */
   online_schema_change?: OnlineSettings;
   /** How online changes (and backfills) yield to the server. */
@@ -233,6 +235,22 @@ export interface HistoryRecord {
   pullRequest?: PullRequestMark | null;
   /** Set while (and after) a statement ran through an online schema change tool (history layout 5). */
   online?: OnlineMark | null;
+  /** A batched statement's progress, written with each batch it commits (history layout 5). */
+  backfill?: BackfillProgress | null;
+}
+
+/** Where a batched statement stands: written in the transaction of each batch, so it is exactly what committed. */
+export interface BackfillProgress {
+  /** 1-based statement of the change. */
+  statement: number;
+  /** The key of the last row of the last committed batch (one string per key column), null before the first. */
+  lastKey: string[] | null;
+  /** Rows the committed batches matched. */
+  rowsDone: number;
+  /** Batches committed. */
+  batches: number;
+  /** Whether the walk reached the end of the key. */
+  done: boolean;
 }
 
 /**

@@ -18,5 +18,5 @@ export const COLUMNS = [
   'change_id', 'status', 'checksum', 'checksum_version', 'file_checksums', 'statements_total',
   'statements_applied', 'statement_hashes', 'in_flight', 'connection_id', 'started_at', 'finished_at',
   'duration_ms', 'operator', 'git_commit', 'run_url', 'approver', 'snapshot_id', 'failed_statement',
-  'error', 'resolved_by', 'server_uuid', 'server_boot', 'pull_request', 'head_commit', 'rollback_sql', 'merge_commit', 'pr_objects', 'online_state',
+  'error', 'resolved_by', 'server_uuid', 'server_boot', 'pull_request', 'head_commit', 'rollback_sql', 'merge_commit', 'pr_objects', 'step_state',
 ] as const;

@@ -6,7 +6,7 @@
 // transaction.
 import { RefusedError } from '../../core/errors.js';
 import { StatementError, type HistoryWriter } from '../../core/ports.js';
-import type { HistoryRecord, OnlineMark, HistoryStatus, Statement } from '../../core/types.js';
+import type { BackfillProgress, HistoryRecord, OnlineMark, HistoryStatus, Statement } from '../../core/types.js';
 import { openConnection, useSchema, type MysqlConnection, type TargetSpec } from './connection.js';
 import { COLUMNS, HISTORY_LAYOUT, HISTORY_TABLE, LIMITS } from './history-layout.js';
 import { numOrNull, strOrNull } from './values.js';
@@ -93,7 +93,7 @@ function toRow(rec: HistoryRecord): unknown[] {
     rollback_sql: rec.pullRequest?.rollback ? JSON.stringify(rec.pullRequest.rollback) : null,
     merge_commit: clip(rec.pullRequest?.mergeCommit ?? null, LIMITS.merge_commit),
     pr_objects: rec.pullRequest ? JSON.stringify(rec.pullRequest.objects) : null,
-    online_state: rec.online ? JSON.stringify(rec.online) : null,
+    step_state: rec.online || rec.backfill ? JSON.stringify({ ...(rec.online ? { online: rec.online } : {}), ...(rec.backfill ? { backfill: rec.backfill } : {}) }) : null,
   };
   return PUT_ORDER.map((c) => row[c]);
 }
@@ -139,9 +139,14 @@ function fromRow(r: Row): HistoryRecord {
             mergeCommit: strOrNull(r.merge_commit),
             objects: r.pr_objects === null || r.pr_objects === undefined ? [] : (JSON.parse(String(r.pr_objects)) as string[]),
           },
-    // Absent before layout 5, null on rows no online statement wrote.
-    online: r.online_state === null || r.online_state === undefined ? null : (JSON.parse(String(r.online_state)) as OnlineMark),
+    ...stepState(r.step_state),
   };
+}
+
+// Absent before layout 5, null on rows no statement in steps wrote.
+function stepState(v: unknown): { online: OnlineMark | null; backfill: BackfillProgress | null } {
+  const state = v === null || v === undefined ? {} : (JSON.parse(String(v)) as { online?: OnlineMark; backfill?: BackfillProgress });
+  return { online: state.online ?? null, backfill: state.backfill ?? null };
 }
 
 /** The layout recorded on the table, null when there is no table; refuses a table changegate did not make. */

@@ -51,6 +51,8 @@ export default async function apply(ctx: CommandContext, opts: { env: string; dr
       onlineFinished: (c, n, table, copy, swap) =>
         ctx.out.info(`${c.id}: statement ${n}: ${table} altered online: copied in ${copy.toFixed(1)} s${swap === null ? '' : `, tables swapped in ${swap.toFixed(1)} s`}`),
       onlineSettled: (_id, _n, text) => ctx.out.info(text),
+      backfillProgress: (c, n, line) => ctx.out.info(`${c.id}: statement ${n}: ${line}`),
+      backfillPaused: (c, n, reason) => ctx.out.info(`${c.id}: statement ${n}: ${reason}`),
       waitingForOnline: (id, n, ids) => ctx.out.info(`${id}: statement ${n} from an interrupted run is still being applied online (the tool's sessions ${ids.join(', ')} are on the server); waiting for them to end`),
       waitingForInFlight: (id, n, p) => ctx.out.info(`${id}: statement ${n} from an interrupted run is still executing (${p.seconds ?? '?'} s); waiting for it to end`),
       reported: (report, approvals, runUrl) => finish(ctx, report, approvals, runUrl),

@@ -28,7 +28,7 @@ export default async function plan(ctx: CommandContext, opts: { env: string; pul
 export function planJson(c: import('../../core/plan-types.js').PlannedChange): object {
   return {
     id: c.id, title: c.title, ticket: c.ticket, destructive: c.destructive, resume_from: c.resumeFrom,
-    statements: c.statements.map((s) => ({ file: s.file, line: s.line, sql: s.sql, impact: s.impact ?? null, ...(s.online ? { online: s.online } : {}) })), diagnostics: c.diagnostics,
+    statements: c.statements.map((s) => ({ file: s.file, line: s.line, sql: s.sql, impact: s.impact ?? null, ...(s.online ? { online: s.online } : {}), ...(s.batch ? { batch: s.batch } : {}) })), diagnostics: c.diagnostics,
     checks: c.checks ?? [],
   };
 }

@@ -11,8 +11,13 @@ import { parseDdl, tablesOf, type DdlSpec } from './ddl.js';
 import { caseInsensitiveKey, evolveInPlace } from './model.js';
 import { decideImpact, estimateSeconds } from './rules.js';
 import { onlineDecision, type OnlineOptions } from './online.js';
+import { batchShape } from '../backfill/statement.js';
+import { batchPlan, type BatchPlan } from '../backfill/plan.js';
 import type { CheckResult, Impact, ImpactDecision, ServerFacts, TableFacts } from './types.js';
 import { thousands } from '../numbers.js';
+
+/** The code of a batched statement whose table cannot be walked. */
+export const BATCH_CODE = 'CG403';
 
 /** The code of the `max_copy_rows` refusal. */
 export const COPY_BOUND_CODE = 'CG401';
@@ -72,9 +77,12 @@ export function tablesToRead(changes: PlannedChange[], schema: string): { schema
   for (const c of changes) {
     for (const s of pending(c)) {
       const spec = parsed(s.sql);
-      if (!spec) continue;
-      const refs = [...tablesOf(spec)];
-      for (const cl of spec.clauses) if (cl.kind === 'add-foreign-key') refs.push(cl.foreignKey.refTable);
+      if (!spec && !s.marker) continue;
+      const refs = spec ? [...tablesOf(spec)] : [];
+      // A batched statement walks its table's key: the facts say which.
+      const shape = s.marker ? batchShape(s.sql) : null;
+      if (shape && !('error' in shape)) refs.push(shape.table);
+      for (const cl of spec?.clauses ?? []) if (cl.kind === 'add-foreign-key') refs.push(cl.foreignKey.refTable);
       for (const r of refs) seen.set(refKey(r, schema), { schema: r.schema ?? schema, name: r.name });
     }
   }
@@ -101,6 +109,11 @@ export function assessChanges(input: AssessInput): Map<PlannedChange, PreCheck[]
     const ready: PreCheck[] = [];
     const answered = new Set<string>();
     for (const s of pending(change)) {
+      if (s.marker) {
+        const planned = plannedBatch(s, schema, model);
+        if ('error' in planned) results.push({ code: BATCH_CODE, statement: s.n, outcome: 'fail', count: null, message: `statement ${s.n} cannot be batched: ${planned.error}` });
+        else s.batch = planned;
+      }
       const spec = parsed(s.sql);
       if (!spec) {
         s.impact = null;
@@ -160,6 +173,15 @@ export function assessChanges(input: AssessInput): Map<PlannedChange, PreCheck[]
     out.set(change, ready);
   }
   return out;
+}
+
+// A marked statement's batch plan over the table it walks, as the plan's model has it now.
+function plannedBatch(s: PlannedStatement, schema: string, model: Map<string, TableFacts>): BatchPlan | { error: string } {
+  const shape = batchShape(s.sql);
+  if ('error' in shape) return shape;
+  const facts = lookup(model, refKey(shape.table, schema));
+  if (!facts) return { error: `the table it walks, ${refKey(shape.table, schema)}, could not be read` };
+  return batchPlan(s.sql, s.marker!, facts);
 }
 
 /** The statements a run of the change would send. */

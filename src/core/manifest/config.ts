@@ -273,6 +273,7 @@ function build(raw: RawConfig, source: YamlSource, root: string, rel: string): C
     if (e.require_rotation !== undefined) env.require_rotation = e.require_rotation;
     if (e.tls) env.tls = { ca_file: e.tls.ca_file };
     if (e.max_copy_rows !== undefined) env.max_copy_rows = e.max_copy_rows;
+    if (e.max_dml_rows !== undefined) env.max_dml_rows = e.max_dml_rows;
     if (e.online_schema_change) env.online_schema_change = onlineSettings(e.online_schema_change, e.max_copy_rows);
     if (e.throttle) env.throttle = { ...e.throttle };
     if (e.pull_requests === true) env.pull_requests = true;

@@ -155,6 +155,7 @@ export function lockedApplyContext(
     snapshotId: null,
     lockRetries: s.env.lock_retries,
     ...(target.online ? { online: target.online } : {}),
+    ...(s.env.throttle ? { throttle: s.env.throttle } : {}),
     ...opts,
   };
 }

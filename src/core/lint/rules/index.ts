@@ -2,6 +2,7 @@
 import type { Analyzer, RuleInfo } from '../analyzer.js';
 import { accountsAnalyzer } from './accounts.js';
 import { alterAlgorithmAnalyzer } from './alter-algorithm.js';
+import { batchAnalyzer } from './batch.js';
 import { definerAnalyzer } from './definer.js';
 import { destructiveAnalyzer } from './destructive.js';
 import { engineAnalyzer } from './engine.js';
@@ -36,6 +37,7 @@ export const ANALYZERS: readonly Analyzer[] = [
   mixedDdlDmlAnalyzer,
   engineAnalyzer,
   whereClauseAnalyzer,
+  batchAnalyzer,
   transactionControlAnalyzer,
   serverAdminAnalyzer,
   definerAnalyzer,
