@@ -94,20 +94,39 @@ describe('batched backfills (CLI)', function () {
 
   it('killed with SIGKILL at ten random moments and rerun each time, it changes every row exactly once', async () => {
     await table(60_000);
-    change('-- changegate:batch rows=200\nUPDATE items SET n = n + 1 WHERE grp >= 0;\n');
+    // Batches of about 10 ms, 30 ms apart, so that ten runs killed mid-way do not finish the walk between them.
+    change('-- changegate:batch rows=100 sleep=0.03\nUPDATE items SET n = n + 1 WHERE grp >= 0;\n', '    throttle: { chunk_time: 0.01 }');
     // A fixed seed: the moments are random but the same on every run of the test.
     let seed = 20261207;
     const rand = () => ((seed = (seed * 1103515245 + 12345) % 2147483648) / 2147483648);
-    let killed = 0;
+    const progress = async () => {
+      const exists = await q("SELECT 1 FROM information_schema.TABLES WHERE TABLE_SCHEMA = DATABASE() AND TABLE_NAME = 'changegate_history'");
+      const [r] = exists.length ? await q<{ step_state: string | null }>('SELECT step_state FROM changegate_history WHERE change_id = ?', [ID]) : [];
+      return r?.step_state ? (JSON.parse(r.step_state).backfill as { rowsDone: number; done: boolean }) : { rowsDone: 0, done: false };
+    };
     for (let i = 0; i < 10; i++) {
+      const before = (await progress()).rowsDone;
       const cli = startCli(['apply', '--env', 'local'], { cwd: repo, env: env() });
-      await new Promise((r) => setTimeout(r, 300 + Math.floor(rand() * 900)));
-      if (cli.child.kill('SIGKILL')) killed++;
+      // Once this run has committed a batch, at a random moment within the next 150 ms.
+      while ((await progress()).rowsDone === before) await new Promise((r) => setTimeout(r, 5));
+      await new Promise((r) => setTimeout(r, Math.floor(rand() * 150)));
+      assert.ok(cli.child.kill('SIGKILL'), `run ${i + 1} ended before its kill`);
       await cli.done;
+      assert.equal((await progress()).done, false, `run ${i + 1} finished the walk before its kill`);
+    }
+    // Status shows where the walk stands, from the progress the last committed batch wrote.
+    const [row] = await q<{ step_state: string }>('SELECT step_state FROM changegate_history WHERE change_id = ?', [ID]);
+    const mid = JSON.parse(row!.step_state).backfill;
+    const st = await runCli(['--format', 'json', 'status', '--env', 'local'], { cwd: repo, env: env() });
+    const shown = JSON.parse(st.stdout).changes.find((c: { id: string }) => c.id === ID);
+    {
+      assert.deepEqual(shown.backfill, { statement: 1, last_key: mid.lastKey, rows_done: mid.rowsDone });
+      const text = await runCli(['status', '--env', 'local'], { cwd: repo, env: env() });
+      assert.ok(text.stdout.includes(`              backfill of statement 1: ${mid.rowsDone.toLocaleString('en-US')} rows done, resumes after key (${mid.lastKey[0]})\n`), text.stdout);
+      assert.equal(Number((await q<{ c: number }>('SELECT COUNT(*) AS c FROM items WHERE n = 1'))[0]!.c), mid.rowsDone);
     }
     const done = await runCli(['apply', '--env', 'local'], { cwd: repo, env: env() });
     assert.equal(done.code, 0, done.stdout + done.stderr);
-    assert.ok(killed >= 8, `killed ${killed} runs mid-way`);
     assert.deepEqual(await counts(), [[1, 60_000]]);
     assert.deepEqual(await history(), { status: 'applied', a: 1 });
   });
@@ -135,6 +154,11 @@ describe('batched backfills (CLI)', function () {
     const busy = async (seconds: number, n: number) => {
       const conns = await Promise.all(Array.from({ length: n }, () => mysql.createConnection(schema.url)));
       const running = conns.map((c) => c.query(`SELECT SLEEP(${seconds})`));
+      // The load is on once the server counts it: this query's own thread, and n sleeping ones.
+      for (;;) {
+        const [row] = await q<{ Value: string }>("SHOW GLOBAL STATUS LIKE 'Threads_running'");
+        if (Number(row!.Value) > n) break;
+      }
       return async () => {
         await Promise.all(running);
         await Promise.all(conns.map((c) => c.end()));

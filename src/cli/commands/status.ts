@@ -1,4 +1,5 @@
 // `changegate status --env E`: reads the history and the backups, and prints the core's status rows.
+import { thousands } from '../../core/numbers.js';
 import type { CommandContext } from '../context.js';
 import { backupLines, backupRows, type BackupRow } from '../backup-status.js';
 import { readTarget, scope } from '../flow.js';
@@ -23,6 +24,10 @@ export default async function status(ctx: CommandContext, opts: { env: string })
     const when = r.applied_at ? `  ${r.applied_at}` : '';
     const pr = r.pull_request !== undefined ? `  pull request #${r.pull_request}` : '';
     ctx.out.info(`  ${r.status.padEnd(11)} ${r.id}  ${r.statements_applied}/${r.statements_total}${r.snapshot ? `  snapshot ${r.snapshot}` : ''}${when}${pr}`);
+    if (r.backfill) {
+      const at = r.backfill.last_key ? `after key (${r.backfill.last_key.join(', ')})` : 'at its start';
+      ctx.out.info(`              backfill of statement ${r.backfill.statement}: ${thousands(r.backfill.rows_done)} rows done, resumes ${at}`);
+    }
   }
   for (const line of backupLines(s.env, backups)) ctx.out.info(line);
   return needsAttention(rows) ? 1 : 0;

@@ -19,6 +19,8 @@ export interface StatusRow {
   applied_at: string | null;
   /** The pull request a provisional or abandoned change came from (pull_requests: true environments). */
   pull_request?: number;
+  /** A batched statement not finished yet: where its walk stands. */
+  backfill?: { statement: number; last_key: string[] | null; rows_done: number };
 }
 
 /** The changes of `history` whose in-flight statement may have run on a connection the server no longer has. */
@@ -68,5 +70,9 @@ function row(id: string, rec: HistoryRecord | undefined, st: StatusRow['status']
     snapshot: rec?.snapshotId ?? null,
     applied_at: (rec?.status === 'applied' || rec?.status === 'baseline') && rec.finishedAt ? rec.finishedAt.toISOString() : null,
     ...(rec?.pullRequest ? { pull_request: rec.pullRequest.number } : {}),
+    // A walk still under way: its statement is the one the change resumes at.
+    ...(rec?.backfill && !rec.backfill.done && rec.backfill.statement === rec.statementsApplied + 1
+      ? { backfill: { statement: rec.backfill.statement, last_key: rec.backfill.lastKey, rows_done: rec.backfill.rowsDone } }
+      : {}),
   };
 }
