@@ -3,9 +3,9 @@
 // (through pt-online-schema-change), and the time of changegate's online run against the same tool
 // run by hand with the same options. Rounds alternate the three, over one table whose column type
 // flips each round, so each run is a real copy.
-import { fork, spawn, spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { createInterface } from 'node:readline';
-import { createRequire } from 'node:module';
+import { startWriters } from './bench-load.js';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -26,7 +26,6 @@ export interface OnlineBench {
 }
 
 const ROWS = 600_000;
-const require = createRequire(import.meta.url);
 const ROUNDS = 3;
 
 /** Runs the comparison on the server at `url` (an admin URL without a schema), with `cli` the built executable. */
@@ -123,50 +122,15 @@ async function timed(fn: () => void): Promise<number> {
   return performance.now() - t0;
 }
 
-// Runs `work` (a synchronous child process) while four writers insert, update and delete, in a process
-// of their own; returns its time and the writers' longest wait.
+// Runs `work` (a synchronous child process) while four writers insert, update and delete.
 async function underLoad(url: string, schema: string, work: () => Promise<number>): Promise<{ ms: number; longest: number }> {
-  const writers = spawnWriters(url, schema);
+  const writers = startWriters(url, [
+    `INSERT INTO ${schema}.orders VALUES ({NEW}, 1, 1.5, "w")`,
+    `UPDATE ${schema}.orders SET note = "u" WHERE id = {ID}`,
+    `DELETE FROM ${schema}.orders WHERE id = {ID}`,
+  ], ROWS);
   await new Promise((r) => setTimeout(r, 500));
   const ms = await work();
-  const longest = await writers.stop();
-  return { ms, longest };
-}
-
-// The writers run in a separate Node process, since `work` blocks this one while its child runs; each
-// set of writers inserts ids of its own.
-let spawned = 0;
-function spawnWriters(url: string, schema: string): { stop(): Promise<number> } {
-  const code = `
-    const mysql = require(${JSON.stringify(require.resolve('mysql2/promise'))});
-    let stop = false, longest = 0, next = ${(spawned += 1_000_000) + 10_000_000};
-    process.on('message', () => { stop = true; });
-    const w = async (seed) => {
-      const c = await mysql.createConnection(${JSON.stringify(url)});
-      let n = seed;
-      while (!stop) {
-        n = (n * 1103515245 + 12345) % 2147483648;
-        const t0 = Date.now();
-        if (n % 3 === 0) await c.query('INSERT INTO ${schema}.orders VALUES (?, 1, 1.5, "w")', [next++]);
-        else if (n % 3 === 1) await c.query('UPDATE ${schema}.orders SET note = "u" WHERE id = ?', [1 + n % ${ROWS}]);
-        else await c.query('DELETE FROM ${schema}.orders WHERE id = ?', [1 + n % ${ROWS}]);
-        longest = Math.max(longest, Date.now() - t0);
-      }
-      await c.end();
-    };
-    Promise.all([1, 2, 3, 4].map((s) => w(s * 7919))).then(() => { process.send(longest, () => process.exit(0)); });
-  `;
-  const file = path.join(mkdtempSync(path.join(tmpdir(), 'changegate-bench-writers-')), 'writers.cjs');
-  writeFileSync(file, code);
-  const child = fork(file, [], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
-  return {
-    stop: () =>
-      new Promise((resolve) => {
-        child.once('message', (m) => {
-          rmSync(path.dirname(file), { recursive: true, force: true });
-          resolve(Number(m));
-        });
-        child.send('stop');
-      }),
-  };
+  const waits = await writers.stop();
+  return { ms, longest: waits.longest };
 }

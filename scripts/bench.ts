@@ -13,6 +13,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { benchOnline } from './bench-online.js';
+import { benchBackfill } from './bench-backfill.js';
 import knexFactory from 'knex';
 import mysql from 'mysql2/promise';
 import { run } from '../src/cli/main.js';
@@ -246,6 +247,13 @@ async function benchApply(kind: 'mariadb' | 'mysql'): Promise<void> {
     console.log(`  changegate online apply: ${online.changegateMs.map(ms).join(', ')}; the same pt-online-schema-change by hand: ${online.byHandMs.map(ms).join(', ')}`);
     console.log(`  the copy alone, changegate: ${online.changegateCopyMs.map(ms).join(', ')}; by hand: ${online.byHandCopyMs.map(ms).join(', ')}`);
     console.log(`  copy time, changegate / by hand (medians): ${(med(online.changegateCopyMs) / med(online.byHandCopyMs)).toFixed(2)} (target <= 1.05)`);
+    const bf = await benchBackfill(server.url(), cli);
+    const rate = (rows: number, ms: number) => Math.round((rows * 1000) / ms);
+    console.log(`backfill of ${bf.rows.toLocaleString('en-US')} rows on ${name} (UPDATE ... SET n = n + 1), 4 writers updating random rows:`);
+    console.log(`  one statement: ${rate(bf.rows, bf.singleMs).toLocaleString('en-US')} rows/s; writers p99 ${ms(bf.singleWaits.p99)}, longest ${ms(bf.singleWaits.longest)}`);
+    console.log(`  batched (1,000 rows): ${rate(bf.rows, bf.batchedMs).toLocaleString('en-US')} rows/s; writers p99 ${ms(bf.batchedWaits.p99)}, longest ${ms(bf.batchedWaits.longest)} (targets: p99 <= 50 ms, longest <= one batch)`);
+    console.log(`  batched / one statement: ${(bf.singleMs / bf.batchedMs).toFixed(2)} (target >= 0.8)`);
+    console.log(`  DELETE of about ${Math.round(bf.deleteRows).toLocaleString('en-US')} rows in batches of 1,000: changegate ${rate(bf.deleteRows, bf.batchedDeleteMs).toLocaleString('en-US')} rows/s, pt-archiver --purge ${rate(bf.deleteRows, bf.archiverMs).toLocaleString('en-US')} rows/s; changegate / pt-archiver ${(bf.archiverMs / bf.batchedDeleteMs).toFixed(2)} (target >= 1.0)`);
     console.log(`  whole command, changegate / by hand (medians): ${(med(online.changegateMs) / med(online.byHandMs)).toFixed(2)} (changegate also connects, locks, plans, probes the ALTER and logs the tool in first)`);
   } finally {
     rmSync(work, { recursive: true, force: true });
