@@ -23,6 +23,7 @@ export default async function status(ctx: CommandContext, opts: { env: string })
     const when = r.applied_at ? `  ${r.applied_at}` : '';
     const pr = r.pull_request !== undefined ? `  pull request #${r.pull_request}` : '';
     ctx.out.info(`  ${r.status.padEnd(11)} ${r.id}  ${r.statements_applied}/${r.statements_total}${r.snapshot ? `  snapshot ${r.snapshot}` : ''}${when}${pr}`);
+    if (r.note) ctx.out.info(`      ${r.note}`);
   }
   for (const line of backupLines(s.env, backups)) ctx.out.info(line);
   return needsAttention(rows) ? 1 : 0;
