@@ -102,7 +102,9 @@ async function rollbackFailure(err: unknown, main: HistoryRecord, undo: Change, 
       `Run ${again} again: it checks whether the statement is still running and stops for a decision if its outcome is unknown`;
   } else {
     const what = cause instanceof Error ? cause.message : String(cause);
-    const own = (await session.history.load()).find((r) => r.changeId === undo.id);
+    // The record says how many statements stayed applied (a failed DML batch undoes its own); when
+    // it cannot be read, the failure itself is the news, so it is not hidden behind that.
+    const own = await session.history.load().then((h) => h.find((r) => r.changeId === undo.id), () => undefined);
     const applied = own?.statementsApplied ?? k - 1;
     const done =
       applied === 0 ? 'No rollback statement is applied'
