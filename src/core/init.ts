@@ -92,6 +92,9 @@ const q = (s: string): string => JSON.stringify(s);
 
 function configText(opts: InitOptions, aws: boolean, fill: (v: string | undefined, what: string) => string): string {
   const envName = opts.env ?? 'local';
+  // The pull-request caller applies each open pull request to qa as provisional, which only an
+  // environment that says so accepts.
+  const pullRequests = envName === 'qa' ? ['    pull_requests: true                 # open pull requests apply here as provisional (never prod)'] : [];
   const lines = [
     '# yaml-language-server: $schema=node_modules/changegate/schema/changegate.schema.json',
     '# changegate configuration: see the README of changegate ("Files a user writes").',
@@ -110,12 +113,14 @@ function configText(opts: InitOptions, aws: boolean, fill: (v: string | undefine
       `    secret: ${q(fill(opts.secret, `the Secrets Manager id of ${envName}'s admin credentials`))}`,
       `    schema: ${q(fill(opts.schema, `the schema the changes run in on ${envName}`))}`,
       '    snapshot: destructive               # never | destructive | always',
+      ...pullRequests,
     );
   } else {
     lines.push(
       `  ${envName}:                                # no AWS: a connection URL read from a variable`,
       `    url_env: ${q(opts.urlEnv ?? 'CHANGEGATE_LOCAL_URL')}`,
       ...(opts.schema ? [`    schema: ${q(opts.schema)}`] : []),
+      ...pullRequests,
     );
   }
   lines.push(
@@ -126,6 +131,7 @@ function configText(opts: InitOptions, aws: boolean, fill: (v: string | undefine
     '  #   secret: rds-admin-credentials-qainvoicingdb',
     '  #   schema: invoicing',
     '  #   snapshot: never',
+    '  #   pull_requests: true               # open pull requests apply here as provisional (never prod)',
     '  # prod:',
     '  #   cluster: prodinvoicingdb',
     '  #   region: us-east-2',
@@ -143,13 +149,18 @@ function configText(opts: InitOptions, aws: boolean, fill: (v: string | undefine
 }
 
 function pullRequestWorkflow(repo: string, version: string): string {
+  const pr = '${{ github.event.pull_request.number }}';
   return `# A database change under review: validate it (with a replay on a throwaway MySQL 8.0), apply it to
-# qa for pull requests from this repository, and post the plan on the pull request.
+# qa as provisional for pull requests from this repository, and post the plan on the pull request.
+# A new push rolls the old version back in qa and applies the new one; closing the pull request
+# without merging rolls its changes back (abandon); merging leaves them to changegate-deploy.yml,
+# which adopts them. qa must say pull_requests: true in changegate.yaml.
 # Written by changegate init ${version}; the reusable workflows are pinned to the same version.
 name: database change (pull request)
 
 on:
   pull_request:
+    types: [opened, synchronize, reopened, closed]
     paths:
       - changes/**
       - migrations/**
@@ -159,15 +170,25 @@ permissions: {}
 
 jobs:
   validate:
+    if: github.event.action != 'closed'
     permissions:
       contents: read
     uses: ${repo}/.github/workflows/changegate-validate.yml@v${version}
     with:
       changegate-version: ${version}
 
-${applyJob(repo, version, 'qa', {
+${callerJob(repo, version, 'qa', 'apply', {
     head: ['needs: validate', "# Forks never reach qa: their code would run with qa's role.", 'if: github.event.pull_request.head.repo.full_name == github.repository'],
-    inputs: ['pr-number: ${{ github.event.pull_request.number }}', 'comment-environments: qa prod'],
+    inputs: [`pr-number: ${pr}`, `pull-request: ${pr}`, 'comment-environments: qa prod'],
+  })}
+${callerJob(repo, version, 'qa', 'abandon', {
+    name: 'abandon-qa',
+    head: [
+      "# Closed without merging: qa rolls the pull request's provisional changes back from its history.",
+      '# A merged one is left alone: changegate-deploy.yml adopts its changes on the default branch.',
+      "if: github.event.action == 'closed' && !github.event.pull_request.merged && github.event.pull_request.head.repo.full_name == github.repository",
+    ],
+    inputs: [`pull-request: ${pr}`],
   })}`;
 }
 
@@ -187,15 +208,16 @@ on:
 permissions: {}
 
 jobs:
-${applyJob(repo, version, 'qa')}
-${applyJob(repo, version, 'prod', { head: ['needs: qa'] })}`;
+${callerJob(repo, version, 'qa', 'apply')}
+${callerJob(repo, version, 'prod', 'apply', { head: ['needs: qa'] })}`;
 }
 
-// One caller job that applies to `env` through the reusable workflow; `head` lines go before its
-// permissions, `inputs` after the common ones.
-function applyJob(repo: string, version: string, env: string, extra: { head?: string[]; inputs?: string[] } = {}): string {
+// One caller job that runs `command` in `env` through the reusable workflow (the job is named after
+// the environment unless `name` says otherwise); `head` lines go before its permissions, `inputs`
+// after the common ones.
+function callerJob(repo: string, version: string, env: string, command: 'apply' | 'abandon', extra: { name?: string; head?: string[]; inputs?: string[] } = {}): string {
   return [
-    `  ${env}:`,
+    `  ${extra.name ?? env}:`,
     ...(extra.head ?? []).map((l) => `    ${l}`),
     '    permissions:',
     '      contents: read',
@@ -204,7 +226,7 @@ function applyJob(repo: string, version: string, env: string, extra: { head?: st
     '      pull-requests: write',
     `    uses: ${repo}/.github/workflows/changegate.yml@v${version}`,
     '    with:',
-    '      command: apply',
+    `      command: ${command}`,
     `      environment: ${env}`,
     `      aws-role: \${{ vars.AWS_ROLE_${env.toUpperCase()} }}`,
     `      changegate-version: ${version}`,

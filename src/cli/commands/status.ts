@@ -28,6 +28,7 @@ export default async function status(ctx: CommandContext, opts: { env: string })
       const at = r.backfill.last_key ? `after key (${r.backfill.last_key.join(', ')})` : 'at its start';
       ctx.out.info(`              backfill of statement ${r.backfill.statement}: ${thousands(r.backfill.rows_done)} rows done, resumes ${at}`);
     }
+    if (r.note) ctx.out.info(`      ${r.note}`);
   }
   for (const line of backupLines(s.env, backups)) ctx.out.info(line);
   return needsAttention(rows) ? 1 : 0;

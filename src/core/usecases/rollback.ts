@@ -3,11 +3,11 @@
 // apply never runs it again silently. The rollback's own progress is a history row of its own.
 import { applyPlan, reconcileInterrupted } from '../apply.js';
 import { combinedChecksum } from '../checksum.js';
-import { RefusedError, UsageError } from '../errors.js';
+import { ApplyError, RefusedError, UsageError } from '../errors.js';
 import { approvalGate, type RunnerFacts } from '../guards.js';
 import { planEnvironment } from '../plan.js';
 import type { ApplyReport } from '../plan-types.js';
-import type { TargetSession } from '../ports.js';
+import { StatementError, type TargetSession } from '../ports.js';
 import type { Change, HistoryRecord } from '../types.js';
 import { lockedApplyContext } from './apply-run.js';
 import { refuseProblems, type Scope } from './gates.js';
@@ -52,7 +52,9 @@ export async function rollbackRun(s: Scope, changeId: string, runner: RunnerFact
     return await watched(target, s.env, events, async (check, events) => {
       const main = target.history.find((r) => r.changeId === changeId);
       if (!main || (main.status !== 'applied' && main.status !== 'failed')) {
-        throw new RefusedError(`refused: ${changeId} is ${main?.status ?? 'not applied'} in ${s.env.name}; only an applied or failed change can be rolled back`);
+        // A restored change's note says what undid it and what runs it again.
+        const why = main?.status === 'restored' && main.error ? ` (${main.error})` : '';
+        throw new RefusedError(`refused: ${changeId} is ${main?.status ?? 'not applied'} in ${s.env.name}${why}; only an applied or failed change can be rolled back`);
       }
       const undo = rollbackChange(change);
       const op = await ports.operator(approver);
@@ -70,13 +72,53 @@ export async function rollbackRun(s: Scope, changeId: string, runner: RunnerFact
         return null;
       }
       await protectRun(s.env, target, plan, target.history, applyCtx, events, ports.now);
-      const report = await applyPlan(plan, new Map([[undo.id, undo]]), history, applyCtx);
+      let report: ApplyReport;
+      try {
+        report = await applyPlan(plan, new Map([[undo.id, undo]]), history, applyCtx);
+      } catch (err) {
+        throw await rollbackFailure(err, main, undo, s.env.name, target.session);
+      }
       await markRolledBack(main, op.user, ports.now(), target.session);
       return report;
     });
   } finally {
     await target.close();
   }
+}
+
+// The loop's advice after a failed statement is an apply's (edit this change, run apply again); a
+// rollback's is to edit its rollback file and run rollback again, which resumes where it stopped.
+async function rollbackFailure(err: unknown, main: HistoryRecord, undo: Change, env: string, session: TargetSession): Promise<unknown> {
+  if (!(err instanceof ApplyError) || err.statement === undefined) return err;
+  const k = err.statement;
+  const total = undo.statements.length;
+  const stmt = undo.statements[k - 1]!;
+  const again = `changegate rollback ${main.changeId} --env ${env}`;
+  const cause = (err as { cause?: unknown }).cause;
+  let message: string;
+  if (cause instanceof StatementError && cause.connectionLost) {
+    message =
+      `${main.changeId}: the connection was lost while rollback statement ${k} (${stmt.file}:${stmt.line}) was in flight: ${cause.message}. ` +
+      `Run ${again} again: it checks whether the statement is still running and stops for a decision if its outcome is unknown`;
+  } else {
+    const what = cause instanceof Error ? cause.message : String(cause);
+    // The record says how many statements stayed applied (a failed DML batch undoes its own); when
+    // it cannot be read, the failure itself is the news, so it is not hidden behind that.
+    const own = await session.history.load().then((h) => h.find((r) => r.changeId === undo.id), () => undefined);
+    const applied = own?.statementsApplied ?? k - 1;
+    const done =
+      applied === 0 ? 'No rollback statement is applied'
+      : applied === 1 ? 'Rollback statement 1 is applied and recorded; nothing after it ran'
+      : `Rollback statements 1-${applied} are applied and recorded; nothing after them ran`;
+    const keep = applied === 0 ? '' : applied === 1 ? ' (statement 1 must stay as it is)' : ` (statements 1-${applied} must stay as they are)`;
+    message =
+      `${main.changeId}: rollback statement ${k} of ${total} failed at ${stmt.file}:${stmt.line}: ${what.replace(/\.$/, '')}. ` +
+      `${done}, and ${main.changeId} is still recorded ${main.status}. ` +
+      `To go on, edit statement ${k} of ${stmt.file}${keep}, then run ${again} again: it resumes at statement ${applied + 1}`;
+  }
+  const out = new ApplyError(message, main.changeId, stmt.file, stmt.line, k, { cause: err });
+  (out as { report?: unknown }).report = (err as { report?: unknown }).report;
+  return out;
 }
 
 async function markRolledBack(main: HistoryRecord, user: string, now: Date, session: TargetSession): Promise<void> {

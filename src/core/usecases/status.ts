@@ -1,12 +1,14 @@
 // `status`: the state of every change of an environment, from its history and the files. A `running`
 // row whose statement may have started, on a connection the server no longer has, is in doubt
-// already: status says so now rather than at the next apply.
+// already: status says so now rather than at the next apply. A rollback that has not finished shows
+// under its change: the schema is between the two until it does.
 import { inFlightProcess } from '../apply.js';
 import { CHECKSUM_VERSION } from '../checksum.js';
 import { inFlightMayHaveRun, targetsEnvironment } from '../plan.js';
 import type { ServerIdentity, ServerInspector } from '../ports.js';
 import type { HistoryRecord } from '../types.js';
 import type { Scope } from './gates.js';
+import { rollbackId } from './rollback.js';
 
 /** One row of `status --format json`; its field names are a contract with the scripts that read it. */
 export interface StatusRow {
@@ -21,6 +23,8 @@ export interface StatusRow {
   pull_request?: number;
   /** A batched statement not finished yet: where its walk stands. */
   backfill?: { statement: number; last_key: string[] | null; rows_done: number };
+  /** Why a change is restored (what undid it, what runs it again), or why its rollback stopped. */
+  note?: string;
 }
 
 /** The changes of `history` whose in-flight statement may have run on a connection the server no longer has. */
@@ -41,6 +45,8 @@ export function statusRows(s: Scope, history: HistoryRecord[], gone: Set<string>
     if (!targetsEnvironment(change, s.env.name)) continue;
     const rec = byId.get(change.id);
     rows.push(row(change.id, rec, rec ? stateOf(rec, change.checksum, change) : 'pending', change.statements.length));
+    const back = byId.get(rollbackId(change.id));
+    if (back && back.status !== 'applied') rows.push({ ...row(back.changeId, back, back.status, back.statementsTotal), ...(back.error ? { note: back.error } : {}) });
   }
   for (const rec of byId.values()) {
     // Another pull request's (or an abandoned) change is named, not counted as a problem here.
@@ -74,5 +80,6 @@ function row(id: string, rec: HistoryRecord | undefined, st: StatusRow['status']
     ...(rec?.backfill && !rec.backfill.done && rec.backfill.statement === rec.statementsApplied + 1
       ? { backfill: { statement: rec.backfill.statement, last_key: rec.backfill.lastKey, rows_done: rec.backfill.rowsDone } }
       : {}),
+    ...(rec?.status === 'restored' && rec.error ? { note: rec.error } : {}),
   };
 }
