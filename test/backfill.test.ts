@@ -92,6 +92,22 @@ describe('batched backfills (CLI)', function () {
     assert.deepEqual(await history(), { status: 'applied', a: 1 });
   });
 
+  it('walks a composite key, and the JSON report records the batches, rows, pauses and time', async () => {
+    await q('CREATE TABLE ledger (tenant VARCHAR(20) NOT NULL, seq INT NOT NULL, n INT NOT NULL DEFAULT 0, PRIMARY KEY (tenant, seq)) ENGINE=InnoDB');
+    const rows = ['acme', "o'brien", 'zeta'].flatMap((t) => Array.from({ length: 1500 }, (_, i) => `(${mysql.escape(t)}, ${i + 1}, 0)`));
+    await q(`INSERT INTO ledger VALUES ${rows.join(',')}`);
+    await q('ANALYZE TABLE ledger');
+    writeFiles(repo, { ...manifest(ID, { destructive: true }), [`migrations/${ID}/up.sql`]: '-- changegate:batch rows=250\nUPDATE ledger l SET l.n = l.n + 1 WHERE l.seq > 0;\n' });
+    const res = await runCli(['--format', 'json', 'apply', '--env', 'local'], { cwd: repo, env: env() });
+    assert.equal(res.code, 0, res.stdout + res.stderr);
+    const batch = JSON.parse(res.stdout).changes[0].statements[0].batch;
+    assert.deepEqual(batch.key, ['tenant', 'seq']);
+    assert.equal(batch.ran.rows, 4500);
+    assert.equal(batch.ran.pauses, 0);
+    assert.ok(batch.ran.batches >= 2 && batch.ran.seconds > 0, JSON.stringify(batch.ran));
+    assert.deepEqual((await q<{ n: number; c: number }>('SELECT n, COUNT(*) AS c FROM ledger GROUP BY n')).map((r) => [Number(r.n), Number(r.c)]), [[1, 4500]]);
+  });
+
   it('killed with SIGKILL at ten random moments and rerun each time, it changes every row exactly once', async () => {
     await table(60_000);
     // Batches of about 10 ms, 30 ms apart, so that ten runs killed mid-way do not finish the walk between them.
