@@ -69,6 +69,12 @@ describe('impact pass (pure)', () => {
     assert.deepEqual(fresh(c), [[1, false], [2, false], [3, false], [4, false]]);
   });
 
+  it('still checks the rows of a table that CREATE TABLE IF NOT EXISTS finds already there', () => {
+    const c = change('2026-11-01-unique', ['CREATE TABLE IF NOT EXISTS users (id INT PRIMARY KEY, email VARCHAR(100))', 'CREATE UNIQUE INDEX u ON users (email)']);
+    const ready = assessChanges({ changes: [c], schema: 'shop', server, live: new Map([['shop.users', users(100)]]), environment: 'prod' });
+    assert.deepEqual(ready.get(c)!.map((k) => [k.code, k.statement]), [['CG501', 2]]);
+  });
+
   it('a long INSERT writes its table, read from its head, or from all of it behind a long comment', () => {
     const values = Array.from({ length: 100 }, (_, i) => `(${i + 10}, 'user${i}@example.com')`).join(', ');
     for (const insert of [

@@ -154,16 +154,17 @@ export function assessChanges(input: AssessInput): Map<PlannedChange, PreCheck[]
         );
       }
 
-      const writes = written(spec, s.sql, schema);
+      // CREATE TABLE IF NOT EXISTS over a table already there creates and writes nothing: its rows are still checked.
+      const existing = spec.kind === 'create-table' && target !== null && lookup(model, target) !== undefined;
+      const writes = existing ? [] : written(spec, s.sql, schema);
       // Per key, the first writer within the latest change that wrote it.
       for (const k of writes) if (changedBy.get(k)?.change !== change) changedBy.set(k, { change, n: s.n });
       if (spec.kind === 'create-table' && target && !spec.create?.asSelect) {
-        empty.add(target.toLowerCase());
-        // CREATE TABLE IF NOT EXISTS over a table already there creates nothing, and a name the target
-        // has today (dropped and created again) may be in use by the application.
-        if (!lookup(model, target) && !lookup(input.live, target)) createdHere.set(target.toLowerCase(), s.n);
-      }
-      else if (['other', 'update', 'delete', 'rename-table'].includes(spec.kind)) {
+        const created = !existing;
+        if (created) empty.add(target.toLowerCase());
+        // A name the target has today (dropped and created again) may be in use by the application.
+        if (created && !lookup(input.live, target)) createdHere.set(target.toLowerCase(), s.n);
+      } else if (['other', 'update', 'delete', 'rename-table'].includes(spec.kind)) {
         // These statements write whole tables (or `*`), never a single column.
         for (const k of writes) empty.delete(k);
         if (writes.includes('*')) empty.clear();
