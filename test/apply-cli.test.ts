@@ -276,6 +276,9 @@ describe('apply against a real server (CLI)', function () {
     const r = await runCli(['rollback', '2026-11-03-note', '--env', 'local'], { cwd: repo, env: env() });
     assert.equal(r.code, 0, r.stderr);
     assert.match(r.stdout, /^2026-11-03-note is rolled back in local; apply will not run it again \(put new work in a new change\)$/m);
+    // A rollback has no destructive: to declare; its destructive statements are said, as notices.
+    assert.match(r.stdout, /^ {4}notice CG106 migrations\/2026-11-03-note\/down\.sql:1: ALTER TABLE `invoices` DROP COLUMN `note` deletes the column and every value in it$/m);
+    assert.doesNotMatch(r.stdout, /declare destructive/);
     const cols = await query<{ c: string }>("SELECT COLUMN_NAME AS c FROM information_schema.COLUMNS WHERE TABLE_SCHEMA = DATABASE() AND TABLE_NAME = 'invoices' AND COLUMN_NAME = 'note'");
     assert.deepEqual(cols, []);
     const status = JSON.parse((await runCli(['--format', 'json', 'status', '--env', 'local'], { cwd: repo, env: env() })).stdout);

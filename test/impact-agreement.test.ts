@@ -46,6 +46,7 @@ const MEMBERS = (n: number): string => Array.from({ length: n }, (_, i) => `'v${
 const BIG_ENUM = `CREATE TABLE t (id INT NOT NULL PRIMARY KEY, e ENUM(${MEMBERS(255)})) ENGINE=InnoDB`;
 const INDEXED_MB3 = 'CREATE TABLE t (id INT NOT NULL PRIMARY KEY, m VARCHAR(60) CHARACTER SET utf8mb3, KEY km (m)) ENGINE=InnoDB';
 const PARTITIONED = "CREATE TABLE t (id INT NOT NULL, b INT, c INT NOT NULL DEFAULT 0, a VARCHAR(10), PRIMARY KEY (id), KEY kb (b)) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 PARTITION BY HASH(id) PARTITIONS 3";
+const AUTO_ID = 'CREATE TABLE t (id INT NOT NULL AUTO_INCREMENT PRIMARY KEY, b INT, c INT NOT NULL DEFAULT 0) ENGINE=InnoDB';
 const NO_PK = 'CREATE TABLE t (id INT NOT NULL, b INT, c INT NOT NULL DEFAULT 0) ENGINE=InnoDB';
 const FULLTEXT = 'CREATE TABLE t (id INT NOT NULL PRIMARY KEY, a VARCHAR(100), n VARCHAR(100), c INT, FULLTEXT KEY ft1 (a)) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4';
 const FULLTEXT_SETUP = [FULLTEXT];
@@ -79,6 +80,12 @@ const LADDER: Case[] = [
   { sql: "ALTER TABLE t ADD COLUMN z VARCHAR(20) NOT NULL DEFAULT 'none'" },
   { sql: 'ALTER TABLE t ADD COLUMN z INT DEFAULT (1 + 1)' },
   { sql: 'ALTER TABLE t ADD COLUMN z DOUBLE DEFAULT (RAND())', refused: ['mysql'] },
+  // A default that reads another column, or that MariaDB deems nondeterministic (UUID(), SYSDATE()),
+  // is computed row by row: both servers copy. Other expressions MariaDB adds instantly.
+  { sql: 'ALTER TABLE t ADD COLUMN z INT NULL DEFAULT (a + 1)' },
+  { sql: 'ALTER TABLE t ADD COLUMN z INT DEFAULT (`b`) AFTER id' },
+  { sql: 'ALTER TABLE t ADD COLUMN z VARCHAR(40) DEFAULT (UUID())', refused: ['mysql'] },
+  { sql: 'ALTER TABLE t ADD COLUMN z DATETIME DEFAULT (NOW() + INTERVAL 1 DAY)' },
   { sql: 'ALTER TABLE t ADD COLUMN z JSON' },
   { sql: 'ALTER TABLE t ADD COLUMN z INT AS (b + 1) VIRTUAL' },
   { sql: 'ALTER TABLE t ADD COLUMN z INT AS (b + 1) STORED' },
@@ -208,6 +215,15 @@ const LADDER: Case[] = [
   { sql: 'ALTER TABLE t ADD PRIMARY KEY (id, c)', setup: [NO_PK] },
   { sql: 'ALTER TABLE t DROP PRIMARY KEY' },
   { sql: 'ALTER TABLE t DROP PRIMARY KEY, ADD PRIMARY KEY (id, c)' },
+  { sql: 'ALTER TABLE t MODIFY id INT NOT NULL, DROP PRIMARY KEY' },
+  // An AUTO_INCREMENT column must stay the first column of a key: dropping its primary key takes
+  // dropping AUTO_INCREMENT in the same statement.
+  { sql: 'ALTER TABLE t MODIFY id INT NOT NULL, DROP PRIMARY KEY', setup: [AUTO_ID] },
+  { sql: 'ALTER TABLE t DROP PRIMARY KEY', setup: [AUTO_ID], refused: ['mysql', 'mariadb'] },
+  { sql: 'ALTER TABLE t MODIFY id INT NOT NULL', setup: [AUTO_ID] },
+  { sql: 'ALTER TABLE t MODIFY id INT NOT NULL AUTO_INCREMENT' },
+  { sql: 'ALTER TABLE t MODIFY b INT AUTO_INCREMENT' },
+  { sql: 'ALTER TABLE t MODIFY c INT NOT NULL AUTO_INCREMENT', refused: ['mysql', 'mariadb'] },
   { sql: 'ALTER TABLE t ADD PRIMARY KEY (c)', refused: ['mysql', 'mariadb'] },
   { sql: 'ALTER TABLE t ADD COLUMN z INT NOT NULL AUTO_INCREMENT PRIMARY KEY', setup: [NO_PK] },
   { sql: 'ALTER TABLE t ADD CONSTRAINT fk_b FOREIGN KEY (b) REFERENCES p (id)', setup: [PARENT, BASE] },

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { renderPlanComment } from '../src/adapters/github/comment.js';
 import { summaryMarkdown } from '../src/adapters/github/job-summary.js';
 import { impactText } from '../src/cli/render.js';
-import { assessChanges } from '../src/core/impact/assess.js';
+import { assessChanges, blocksWrites } from '../src/core/impact/assess.js';
 import { bytesText, secondsText } from '../src/core/impact/present.js';
 import type { TableFacts } from '../src/core/impact/types.js';
 import type { Plan, PlannedChange } from '../src/core/plan-types.js';
@@ -51,6 +51,28 @@ describe('impact pass (pure)', () => {
     assert.deepEqual(c.diagnostics, [], 'CG301 gives way to the impact of a live table');
     // The narrowing check of statement 2 reads shop.users.id, which no earlier statement changes: it can run now.
     assert.deepEqual(ready.get(c)!.map((k) => [k.code, k.statement]), [['CG503', 2]]);
+  });
+
+  it('blocks no one on a table the same change creates empty, until something writes to it or the change ends', () => {
+    const fresh = (c: PlannedChange) => c.statements.map((s) => [s.n, s.impact?.fresh ?? false]);
+    const a = change('2026-11-01-a', ['CREATE TABLE audit (id INT PRIMARY KEY)', 'ALTER TABLE audit MODIFY id BIGINT NOT NULL', 'ALTER TABLE audit ADD COLUMN n INT', 'INSERT INTO audit VALUES (1)', 'ALTER TABLE audit MODIFY id INT NOT NULL']);
+    const b = change('2026-11-02-b', ['CREATE TABLE IF NOT EXISTS users (id INT PRIMARY KEY)', 'ALTER TABLE users MODIFY id BIGINT NOT NULL', 'CREATE TABLE t2 (id INT PRIMARY KEY)']);
+    const c = change('2026-11-03-c', ['ALTER TABLE t2 MODIFY id BIGINT NOT NULL', 'DROP TABLE users', 'CREATE TABLE users (id INT PRIMARY KEY)', 'ALTER TABLE users MODIFY id BIGINT NOT NULL']);
+    assessChanges({ changes: [a, b, c], schema: 'shop', server, live: new Map([['shop.users', users(10)]]), environment: 'prod' });
+    // Only a statement that would block writes says so; after the INSERT the table may hold rows.
+    assert.deepEqual(fresh(a), [[1, false], [2, true], [3, false], [4, false], [5, false]]);
+    assert.equal(a.statements[1]!.reason, "Changing `id`'s type from int to bigint rewrites every value: MySQL copies `audit` and blocks writes for the whole copy. Add a new column, backfill it in batches, and switch over, or use an online schema change tool. `audit` is new: statement 1 of this change creates it empty and nothing writes to it before this statement, so no one waits for it.");
+    assert.equal(blocksWrites(a.statements[1]!.impact!), false);
+    assert.equal(blocksWrites(a.statements[4]!.impact!), true);
+    // A table that is there already, one that an earlier change created, and a name the target has today are in use.
+    assert.deepEqual(fresh(b), [[1, false], [2, false], [3, false]]);
+    assert.deepEqual(fresh(c), [[1, false], [2, false], [3, false], [4, false]]);
+  });
+
+  it('still checks the rows of a table that CREATE TABLE IF NOT EXISTS finds already there', () => {
+    const c = change('2026-11-01-unique', ['CREATE TABLE IF NOT EXISTS users (id INT PRIMARY KEY, email VARCHAR(100))', 'CREATE UNIQUE INDEX u ON users (email)']);
+    const ready = assessChanges({ changes: [c], schema: 'shop', server, live: new Map([['shop.users', users(100)]]), environment: 'prod' });
+    assert.deepEqual(ready.get(c)!.map((k) => [k.code, k.statement]), [['CG501', 2]]);
   });
 
   it('a long INSERT writes its table, read from its head, or from all of it behind a long comment', () => {

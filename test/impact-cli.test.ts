@@ -108,6 +108,37 @@ describe('impact-aware plan and apply (CLI)', function () {
     assert.match(lint.stdout, /CG301/);
   });
 
+  it('does not flag BLOCKS WRITES on a table the same change creates and nothing has written to', async () => {
+    change(
+      '2026-11-01-subtitles',
+      'CREATE TABLE subtitle (id INT NOT NULL PRIMARY KEY, user_id INT NOT NULL) ENGINE=InnoDB;\n' +
+        'ALTER TABLE subtitle ADD CONSTRAINT fk_user FOREIGN KEY (user_id) REFERENCES users (id);\n',
+    );
+    const t = `${schema.name}.subtitle`;
+    const text = await runCli(['plan', '--env', 'local'], { cwd: repo, env: env() });
+    assert.equal(text.code, 0, text.stderr);
+    const lines = text.stdout.split('\n');
+    const at = lines.indexOf('    impact (riskiest first):');
+    assert.ok(at > 0, text.stdout);
+    assert.deepEqual(lines.slice(at, at + 4), [
+      '    impact (riskiest first):',
+      `       2  ${t}  0 rows  0 B  copy, lock shared, rebuilds  0 s`,
+      '          Adding foreign key `fk_user` (`user_id`) → `users` with foreign_key_checks on copies `subtitle` to validate every row, blocking writes for the whole copy. ' +
+        'With foreign_key_checks=0 it runs in place without a copy, but then existing orphans go unnoticed: check for them first. ' +
+        '`subtitle` is new: statement 1 of this change creates it empty and nothing writes to it before this statement, so no one waits for it.',
+      `       1  ${t}  0 rows  0 B  instant, lock none  0 s`,
+    ]);
+    const json = await runCli(['--format', 'json', 'plan', '--env', 'local'], { cwd: repo, env: env() });
+    assert.equal(json.code, 0, json.stderr);
+    assert.deepEqual(JSON.parse(json.stdout).changes[0].statements[1].impact, { table: t, rows: 0, bytes: 0, algorithm: 'copy', lock: 'shared', rebuild: true, seconds: 0, fresh: true });
+    const github = await runCli(['--format', 'github', 'plan', '--env', 'local'], { cwd: repo, env: env() });
+    assert.doesNotMatch(github.stdout, /CG400/);
+    // A later change that alters it finds a table others may write to by then: it blocks them.
+    change('2026-11-02-subtitle-lang', 'ALTER TABLE subtitle ADD CONSTRAINT fk_user2 FOREIGN KEY (id) REFERENCES users (id);\n');
+    const later = await runCli(['--format', 'json', 'plan', '--env', 'local'], { cwd: repo, env: env() });
+    assert.deepEqual(JSON.parse(later.stdout).changes[1].statements[0].impact, { table: t, rows: 0, bytes: 0, algorithm: 'copy', lock: 'shared', rebuild: true, seconds: 0 });
+  });
+
   it('says that a check on a table an earlier pending change writes runs at apply time', async () => {
     change('2026-11-01-fix-emails', "UPDATE users SET email = CONCAT('x', id) WHERE id > 1990;\n", { destructive: true });
     change('2026-11-02-unique-email', 'CREATE UNIQUE INDEX uq_email ON users (email);\n');

@@ -205,6 +205,8 @@ describe('impact: decideImpact, a table of cases per server', function () {
     ['ALTER TABLE t ADD COLUMN z INT NOT NULL', 'instant none', 'instant none'],
     ['ALTER TABLE t ADD COLUMN z INT DEFAULT (1 + 1)', 'copy shared rebuild', 'instant none'],
     ['ALTER TABLE t ADD COLUMN z DOUBLE DEFAULT (RAND())', 'unknown null null', 'instant none'],
+    ['ALTER TABLE t ADD COLUMN z INT NULL DEFAULT (a + 1)', 'copy shared rebuild', 'copy shared rebuild'],
+    ['ALTER TABLE t MODIFY id INT NOT NULL AUTO_INCREMENT, DROP PRIMARY KEY', 'unknown null null', 'unknown null null'],
     ['ALTER TABLE t ADD COLUMN z INT AS (b + 1) STORED', 'copy shared rebuild', 'copy shared rebuild'],
     ['ALTER TABLE t ADD COLUMN z INT AS (b + 1) VIRTUAL', 'instant none', 'instant none'],
     ['ALTER TABLE t ADD COLUMN z DATETIME NOT NULL', 'inplace none rebuild', 'instant none'],

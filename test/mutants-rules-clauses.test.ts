@@ -120,6 +120,8 @@ function table(more: Partial<TableFacts> = {}, extraColumns: ColumnFacts[] = [])
 }
 
 const NO_PK = { indexes: [index('kb', ['b'])] };
+/** id is AUTO_INCREMENT (and the primary key). */
+const AUTO_ID = { columns: BASE_COLUMNS.map((c) => (c.name === 'id' ? { ...c, extra: 'auto_increment' } : c)) };
 const FULLTEXT = { hasFulltext: true, hiddenFtsDocId: true };
 const g = (name: string, kind: 'virtual' | 'stored', expression: string) => col(name, 'int', 30, { extra: `${kind} generated`, generation: expression });
 
@@ -191,6 +193,8 @@ describe('impact rules: ADD COLUMN, per flavour and version', function () {
   ]);
 
   const instantMa = (v: string) => `Adding \`z\` is instant on MariaDB ${v}: only metadata changes, nothing is blocked.`;
+  const perRow = (d: string, why: string) =>
+    `Adding \`z\` with DEFAULT ${d}, which ${why}, makes MariaDB compute it for every row: it copies \`t\` and blocks writes for the whole copy. Add it with a constant default (instant) and backfill in batches.`;
   run([
     // MariaDB: instant as the last column from 10.3.2, anywhere from 10.4.
     ['ALTER TABLE t ADD COLUMN z INT', maria('10.3.1'), table(), [[REBUILD, rebuildZ('MariaDB 10.3.1 has no instant column changes (10.3.2+)')]]],
@@ -199,9 +203,19 @@ describe('impact rules: ADD COLUMN, per flavour and version', function () {
     ['ALTER TABLE t ADD COLUMN z INT FIRST', maria('10.4.0'), table(), [[META_R, instantMa('10.4.0')]]],
     ['ALTER TABLE t ADD COLUMN z INT', maria('11.4.3'), table({ hiddenFtsDocId: true }), [[REBUILD, rebuildZ("`t` has a FULLTEXT index (InnoDB's hidden FTS_DOC_ID), which rules out instant column changes")]]],
     ['ALTER TABLE t ADD COLUMN z INT', MA, table({ rowFormat: 'compressed' }), [[REBUILD, rebuildZ('`t` is ROW_FORMAT=COMPRESSED, which rules out instant column changes')]]],
-    // No row-version limit on MariaDB; an expression DEFAULT and a temporal NOT NULL column are instant there.
+    // No row-version limit on MariaDB; an expression DEFAULT and a temporal NOT NULL column are instant
+    // there, unless the default reads a column or calls UUID()-like functions: then every row needs its own value.
     ['ALTER TABLE t ADD COLUMN z INT', MA, table({ totalRowVersions: 64 }), [[META_R, instantMa('10.11.6')]]],
-    ['ALTER TABLE t ADD COLUMN z INT DEFAULT (c * 2)', MA, table(), [[META_R, instantMa('10.11.6')]]],
+    ['ALTER TABLE t ADD COLUMN z INT DEFAULT (1 + 1)', MA, table(), [[META_R, instantMa('10.11.6')]]],
+    ['ALTER TABLE t ADD COLUMN z DATETIME DEFAULT (NOW() + INTERVAL 1 DAY)', MA, table(), [[META_R, instantMa('10.11.6')]]],
+    ['ALTER TABLE t ADD COLUMN z DOUBLE DEFAULT (RAND() * 2)', MA, table(), [[META_R, instantMa('10.11.6')]]],
+    ['ALTER TABLE t ADD COLUMN z INT DEFAULT (c * 2)', MA, table(), [[COPY, perRow('(c * 2)', 'reads column `c`')]]],
+    ['ALTER TABLE t ADD COLUMN z INT DEFAULT (`C` + 1)', MA, table(), [[COPY, perRow('(`C` + 1)', 'reads column `C`')]]],
+    ['ALTER TABLE t ADD COLUMN y INT, ADD COLUMN z INT DEFAULT (y + 1)', MA, table(), [[META_R, 'Adding `y` is instant on MariaDB 10.11.6: only metadata changes, nothing is blocked.'], [COPY, perRow('(y + 1)', 'reads column `y`')]]],
+    ["ALTER TABLE t ADD COLUMN z VARCHAR(40) DEFAULT (CONCAT('a', uuid()))", MA, table(), [[COPY, perRow("(CONCAT('a', uuid()))", 'calls UUID()')]]],
+    ['ALTER TABLE t ADD COLUMN z BIGINT DEFAULT (UUID_SHORT())', MA, table(), [[COPY, perRow('(UUID_SHORT())', 'calls UUID_SHORT()')]]],
+    ['ALTER TABLE t ADD COLUMN z VARCHAR(40) DEFAULT (sys_guid())', MA, table(), [[COPY, perRow('(sys_guid())', 'calls SYS_GUID()')]]],
+    ['ALTER TABLE t ADD COLUMN z DATETIME DEFAULT (SYSDATE())', MA, table(), [[COPY, perRow('(SYSDATE())', 'calls SYSDATE()')]]],
     ['ALTER TABLE t ADD COLUMN z DATE NOT NULL', MA, table(), [[META_R, instantMa('10.11.6')]]],
     ['ALTER TABLE t ADD COLUMN z INT AS (c + 1) VIRTUAL', MA, table(), [[META, 'Adding VIRTUAL column `z` only changes metadata: instant, nothing blocked.']]],
     ['ALTER TABLE t ADD COLUMN z INT AS (c + 1) PERSISTENT', MA, table(), [[COPY, 'Adding STORED (PERSISTENT) generated column `z` copies `t` to compute it for every row, blocking writes for the whole copy. A VIRTUAL column is added instantly.']]],
@@ -274,6 +288,9 @@ describe('impact rules: CHANGE / MODIFY COLUMN on MySQL', function () {
   const toUtf8mb4 = (c: string) => `Converting \`${c}\` from utf8mb3 to utf8mb4 keeps its stored bytes, so MySQL does it in place without a rebuild.`;
   const widenInPlace = (c: string, a: number, b: number) => `Widening \`${c}\` from ${a} to ${b} bytes keeps its length prefix, so it only changes metadata in place: reads and writes go on.`;
   const autoIncrement = { columns: BASE_COLUMNS.map((c) => (c.name === 'id' ? { ...c, extra: 'auto_increment' } : c)) };
+  const autoOn = (c: string) => `Making \`${c}\` AUTO_INCREMENT copies \`t\` and blocks writes for the whole copy.`;
+  const noKey = (c: string) =>
+    `No key starts with \`${c}\`: the server refuses to make it AUTO_INCREMENT ("there can be only one auto column and it must be defined as a key"). Add a key that starts with it first.`;
   run([
     // Name, default, comment: metadata; a rename before 8.0.28 is in place.
     ['ALTER TABLE t CHANGE c c2 INT NOT NULL DEFAULT 0', my('8.0.27'), table(), [[INPLACE, 'Renaming `c` only changes metadata, in place.']]],
@@ -289,9 +306,15 @@ describe('impact rules: CHANGE / MODIFY COLUMN on MySQL', function () {
       [REBUILD, 'Making `c` nullable rebuilds `t` in place on MySQL: writes go on, but every row is rewritten.'],
     ]],
     ['ALTER TABLE t MODIFY b INT NOT NULL', MY, table(), [[META, same('b')], [REBUILD, 'Making `b` NOT NULL rebuilds `t` in place: writes go on, but every row is rewritten, and a NULL in it makes the statement fail at the end.']]],
-    // AUTO_INCREMENT and generation changes are unknown; keeping AUTO_INCREMENT is no change.
-    ['ALTER TABLE t MODIFY c INT NOT NULL AUTO_INCREMENT', MY, table(), [[NONE, 'Adding or removing AUTO_INCREMENT on `c`: the rules do not know how the server runs this, so it counts as blocking.']]],
-    ['ALTER TABLE t MODIFY id INT NOT NULL', MY, table(autoIncrement), [[NONE, 'Adding or removing AUTO_INCREMENT on `id`: the rules do not know how the server runs this, so it counts as blocking.']]],
+    // AUTO_INCREMENT on or off copies the table; on a column no key starts with, the server refuses it.
+    // Generation changes are unknown; keeping AUTO_INCREMENT is no change.
+    ['ALTER TABLE t MODIFY c INT NOT NULL AUTO_INCREMENT', MY, table(), [[NONE, noKey('c')]]],
+    ['ALTER TABLE t MODIFY b INT AUTO_INCREMENT', MY, table(), [[COPY, autoOn('b')]]],
+    ['ALTER TABLE t MODIFY c INT NOT NULL AUTO_INCREMENT, ADD INDEX kc (c, b)', MY, table(), [[COPY, autoOn('c')], [INPLACE, 'Building index `kc` runs in place: reads and writes go on, it scans the table once, and replicas replay it after it ends.']]],
+    ['ALTER TABLE t MODIFY c INT NOT NULL AUTO_INCREMENT, ADD INDEX kc (b, c)', MY, table(), [[NONE, noKey('c')], [INPLACE, 'Building index `kc` runs in place: reads and writes go on, it scans the table once, and replicas replay it after it ends.']]],
+    ['ALTER TABLE t MODIFY c INT NOT NULL AUTO_INCREMENT UNIQUE', MY, table(), [[COPY, autoOn('c')], [INPLACE, 'Building index the new index runs in place: reads and writes go on, it scans the table once, and replicas replay it after it ends. A duplicate value makes it fail at the end, after all the work.']]],
+    ['ALTER TABLE t MODIFY b INT AUTO_INCREMENT, DROP INDEX kb', MY, table(), [[NONE, noKey('b')], [INPLACE, 'Dropping index `kb` only changes metadata in place: reads and writes go on. Queries that used it get slower.']]],
+    ['ALTER TABLE t MODIFY id INT NOT NULL', MY, table(autoIncrement), [[COPY, 'Taking AUTO_INCREMENT off `id` changes its definition, which MySQL cannot do in place: it copies `t` and blocks writes for the whole copy.']]],
     ['ALTER TABLE t MODIFY id INT NOT NULL AUTO_INCREMENT', MY, table(autoIncrement), [[META, same('id')]]],
     ['ALTER TABLE t MODIFY c INT AS (b + 1) VIRTUAL', MY, table(), [[NONE, 'Changing generated column `c` (or making a column generated): the rules do not know how the server runs this, so it counts as blocking.']]],
     ['ALTER TABLE t MODIFY g INT', MY, table({}, [g('g', 'stored', 'b + 1')]), [[NONE, 'Changing generated column `g` (or making a column generated): the rules do not know how the server runs this, so it counts as blocking.']]],
@@ -382,7 +405,11 @@ describe('impact rules: CHANGE / MODIFY COLUMN on MariaDB', function () {
   const nullable = 'Making `c` nullable rebuilds `t` in place on MariaDB: writes go on, but every row is rewritten.';
   run([
     ['ALTER TABLE t CHANGE c c2 INT NOT NULL DEFAULT 0', maria('10.3.39'), table(), [[META, same('c')]]],
-    ['ALTER TABLE t MODIFY c INT NOT NULL AUTO_INCREMENT', MA, table(), [[NONE, 'Adding or removing AUTO_INCREMENT on `c`: the rules do not know how the server runs this, so it counts as blocking.']]],
+    // AUTO_INCREMENT on copies the table (refused without a key that starts with the column); off only changes metadata.
+    ['ALTER TABLE t MODIFY c INT NOT NULL AUTO_INCREMENT', MA, table(), [[NONE, 'No key starts with `c`: the server refuses to make it AUTO_INCREMENT ("there can be only one auto column and it must be defined as a key"). Add a key that starts with it first.']]],
+    ['ALTER TABLE t MODIFY b INT AUTO_INCREMENT', MA, table(), [[COPY, 'Making `b` AUTO_INCREMENT copies `t` and blocks writes for the whole copy.']]],
+    ['ALTER TABLE t MODIFY id INT NOT NULL', MA, table(AUTO_ID), [[META, 'Taking AUTO_INCREMENT off `id` only changes metadata on MariaDB: instant. New rows then need a value for it.']]],
+    ['ALTER TABLE t MODIFY id BIGINT NOT NULL', MA, table(AUTO_ID), [[COPY, "Changing `id`'s type from int to bigint rewrites every value: MariaDB copies `t` and blocks writes for the whole copy. Add a new column, backfill it in batches, and switch over, or use an online schema change tool."]]],
     ['ALTER TABLE t MODIFY c INT AS (b + 1) VIRTUAL', MA, table(), [[NONE, 'Changing generated column `c` (or making a column generated): the rules do not know how the server runs this, so it counts as blocking.']]],
     ['ALTER TABLE t CHANGE nope x INT', MA, table(), [[NONE, '`t` has no column `nope`: the server refuses the statement.']]],
     // VARCHAR widening is instant from 10.4.3 when the length stays stored alike: both sides up to 255 bytes, or from 127 bytes or less, or any on REDUNDANT.
@@ -438,6 +465,12 @@ describe('impact rules: indexes, keys, constraints', function () {
     `Building index ${name} runs in place: reads and writes go on, it scans the table once, and replicas replay it after it ends.${unique ? ' A duplicate value makes it fail at the end, after all the work.' : ''}`;
   const addPk = 'Adding a primary key rebuilds `t` in place (the rows are reorganised by the new key): writes go on, but it reads and rewrites every row and replicas replay it after it ends. A duplicate or NULL in the key columns makes it fail at the end.';
   const dropPkCopy = 'Dropping the primary key without adding another copies `t` and blocks writes for the whole copy. Add the new primary key in the same statement (DROP PRIMARY KEY, ADD PRIMARY KEY (...)) to rebuild in place instead.';
+  const autoKeyed =
+    '`id` stays AUTO_INCREMENT and no key would start with it: the server refuses the statement ("there can be only one auto column and it must be defined as a key"). Take AUTO_INCREMENT off in the same statement (MODIFY `id` INT NOT NULL, DROP PRIMARY KEY), or keep a key that starts with `id`.';
+  const autoOff = {
+    mysql: 'Taking AUTO_INCREMENT off `id` changes its definition, which MySQL cannot do in place: it copies `t` and blocks writes for the whole copy.',
+    mariadb: 'Taking AUTO_INCREMENT off `id` only changes metadata on MariaDB: instant. New rows then need a value for it.',
+  };
   const dropIndexKb = 'Dropping index `kb` only changes metadata in place: reads and writes go on. Queries that used it get slower.';
   const dropFk = 'Dropping foreign key `fk_b` only changes metadata: reads and writes go on (its index stays).';
   const dropCheck = 'Dropping a CHECK constraint only changes metadata: instant.';
@@ -449,6 +482,16 @@ describe('impact rules: indexes, keys, constraints', function () {
       ['ALTER TABLE t DROP PRIMARY KEY, ADD PRIMARY KEY (id, c)', server, table(), [[REBUILD, 'Replacing the primary key rebuilds `t` in place: writes go on, but every row is rewritten.'], [REBUILD, addPk]]],
       ['ALTER TABLE t DROP PRIMARY KEY, ADD INDEX kc (c)', server, table(), [[COPY, dropPkCopy], [INPLACE, building('`kc`')]]],
       ['ALTER TABLE t DROP PRIMARY KEY', server, table(NO_PK), [[NONE, '`t` has no primary key to drop: the server refuses the statement.']]],
+      // An AUTO_INCREMENT column must stay the first column of a key.
+      ['ALTER TABLE t DROP PRIMARY KEY', server, table(AUTO_ID), [[NONE, autoKeyed]]],
+      ['ALTER TABLE t DROP CONSTRAINT `PRIMARY`', server, table(AUTO_ID), [[NONE, autoKeyed]]],
+      ['ALTER TABLE t DROP PRIMARY KEY, ADD PRIMARY KEY (c, id)', server, table(AUTO_ID), [[NONE, autoKeyed], [REBUILD, addPk]]],
+      ['ALTER TABLE t MODIFY id INT NOT NULL, DROP PRIMARY KEY', server, table(AUTO_ID), [[server.flavor === 'mysql' ? COPY : META, autoOff[server.flavor]], [COPY, dropPkCopy]]],
+      ['ALTER TABLE t DROP COLUMN id', server, table(AUTO_ID), [[NONE, '`id` is part of the primary key of `t`; how the server runs dropping it depends on the key that remains, so this is unknown.']]],
+      ['ALTER TABLE t DROP PRIMARY KEY, ADD UNIQUE KEY u (id)', server, table(AUTO_ID), [[COPY, dropPkCopy], [INPLACE, building('`u`', true)]]],
+      ['ALTER TABLE t DROP PRIMARY KEY, ADD PRIMARY KEY (id, c)', server, table(AUTO_ID), [[REBUILD, 'Replacing the primary key rebuilds `t` in place: writes go on, but every row is rewritten.'], [REBUILD, addPk]]],
+      ['ALTER TABLE t DROP PRIMARY KEY', server, table({ ...AUTO_ID, indexes: [index('PRIMARY', ['id'], { primary: true, unique: true }), index('kid', ['id', 'b'])] }), [[COPY, dropPkCopy]]],
+      ['ALTER TABLE t DROP PRIMARY KEY, DROP INDEX kid', server, table({ ...AUTO_ID, indexes: [index('PRIMARY', ['id'], { primary: true, unique: true }), index('kid', ['id', 'b'])] }), [[NONE, autoKeyed], [INPLACE, 'Dropping index `kid` only changes metadata in place: reads and writes go on. Queries that used it get slower.']]],
       // FULLTEXT: the first rebuilds to add FTS_DOC_ID; with FTS_DOC_ID there it builds under a shared lock; one per statement.
       ['ALTER TABLE t ADD FULLTEXT INDEX ft (a), ADD INDEX kc (c)', server, table(), [
         [SHARED_REBUILD, "The first FULLTEXT index rebuilds `t` to add InnoDB's hidden FTS_DOC_ID column, and blocks writes (LOCK=SHARED) for the whole rebuild. Add an FTS_DOC_ID BIGINT UNSIGNED NOT NULL AUTO_INCREMENT column with a unique index FTS_DOC_ID_INDEX beforehand, or use an online schema change tool."],

@@ -3,7 +3,7 @@
 import { inPlace } from './baseline.js';
 import { oneLine } from './text.js';
 import { CHECKSUM_VERSION, statementMatches } from './checksum.js';
-import { lintStatements, setsSessionState, statementKind } from './lint/index.js';
+import { lintStatements, setsSessionState, statementKind, type LintOptions } from './lint/index.js';
 import type { Plan, PlannedChange, PlannedStatement, SnapshotDecision } from './plan-types.js';
 import type { Change, Diagnostic, EnvironmentConfig, HistoryRecord, Statement } from './types.js';
 import { batchMarker } from './backfill/statement.js';
@@ -31,19 +31,30 @@ export function targetsEnvironment(change: Change, env: string): boolean {
 
 /**
  * The lint findings of a change with its own suppressions applied. A destructive finding the author
- * has acknowledged (destructive: true) is information, not a warning to act on: it stays, as a notice.
+ * has acknowledged (destructive: true), or that a rollback runs (nothing to declare there), is
+ * information, not a warning to act on: it stays, as a notice. The baseline changegate wrote gets no notices.
  */
 export function lintChange(change: Change): Diagnostic[] {
   // A loaded change does not change, and validate, plan and apply each ask for its findings.
   let found = linted.get(change);
   if (!found) {
-    found = lintStatements(change.statements, { ignore: change.lint.ignore }).map((f) =>
-      change.destructive && f.destructive && f.severity === 'warning' ? { ...f, severity: 'notice' as const } : f);
+    found = lintStatements(change.statements, { ignore: change.lint.ignore, declared: change.destructive || change.rollbackOf !== undefined, generated: change.baseline === true });
     linted.set(change, found);
   }
   return found.map((f) => ({ ...f }));
 }
 const linted = new WeakMap<Change, Diagnostic[]>();
+
+/**
+ * How `lint <file>` lints a SQL file on its own: as the change that lists it (its `lint.ignore`, its
+ * declaration, a baseline's or a rollback's nothing-to-declare), or with no context when none does.
+ */
+export function fileLintOptions(changes: Change[], file: string): LintOptions {
+  const owner = changes.find((c) => c.apply.some((f) => f.path === file));
+  if (owner) return { ignore: owner.lint.ignore, declared: owner.destructive, generated: owner.baseline === true };
+  const undone = changes.find((c) => c.rollback.some((f) => f.path === file));
+  return undone ? { ignore: undone.lint.ignore, declared: true } : {};
+}
 
 /** A change is destructive when its author says so or lint finds any destructive statement. */
 export function isChangeDestructive(change: Change, diagnostics: Diagnostic[]): boolean {

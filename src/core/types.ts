@@ -189,6 +189,8 @@ export interface Change {
   checksum: string;
   /** `baseline: true`: the change recreates a schema that existed before changegate (see `changegate baseline`). */
   baseline?: boolean;
+  /** Set on the change a rollback runs (the `rollback:` files of `rollbackOf`), which has no `destructive:` of its own to declare. */
+  rollbackOf?: string;
   /** Per-file normalized checksums of the manifest and each apply file, keyed by repository path. */
   fileChecksums: Record<string, string>;
 }

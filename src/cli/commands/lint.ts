@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { UsageError } from '../../core/errors.js';
 import { lintStatements } from '../../core/lint/index.js';
-import { lintChange } from '../../core/plan.js';
+import { fileLintOptions, lintChange } from '../../core/plan.js';
 import { splitSql } from '../../core/sql/split.js';
 import { loadRepository } from '../../core/manifest/index.js';
 import type { Diagnostic } from '../../core/types.js';
@@ -15,6 +15,7 @@ import { pushAll } from '../../core/arrays.js';
 export default async function lint(ctx: CommandContext, files: string[]): Promise<number> {
   const diagnostics: Diagnostic[] = [];
   if (files.length > 0) {
+    const known = loadRepository(ctx.root, { configFile: ctx.configFile }).changes;
     for (const f of files) {
       const abs = path.resolve(ctx.root, f);
       let text: string;
@@ -25,7 +26,7 @@ export default async function lint(ctx: CommandContext, files: string[]): Promis
       }
       const rel = path.relative(ctx.root, abs).split(path.sep).join('/');
       const { statements, errors } = splitSql(rel, text);
-      pushAll(pushAll(diagnostics, errors), lintStatements(statements));
+      pushAll(pushAll(diagnostics, errors), lintStatements(statements, fileLintOptions(known, rel)));
     }
   } else {
     const repo = loadRepository(ctx.root, { configFile: ctx.configFile });

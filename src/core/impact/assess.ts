@@ -15,6 +15,8 @@ import { batchShape } from '../backfill/statement.js';
 import { batchPlan, type BatchPlan } from '../backfill/plan.js';
 import type { CheckResult, Impact, ImpactDecision, ServerFacts, TableFacts } from './types.js';
 import { thousands } from '../numbers.js';
+import { quoteIdent } from '../sql/quote.js';
+import { blocksWrites } from './blocking.js';
 
 /** The code of a batched statement whose table cannot be walked. */
 export const BATCH_CODE = 'CG403';
@@ -105,6 +107,9 @@ export function assessChanges(input: AssessInput): Map<PlannedChange, PreCheck[]
   // Tables the plan creates empty and no statement has written rows into yet.
   const empty = new Set<string>();
   for (const change of input.changes) {
+    // Of those, the ones this change creates, by the statement that does: until the change ends no
+    // one else has a reason to use them (a later change's run may find the application writing there).
+    const createdHere = new Map<string, number>();
     const results: CheckResult[] = [];
     const ready: PreCheck[] = [];
     const answered = new Set<string>();
@@ -127,6 +132,12 @@ export function assessChanges(input: AssessInput): Map<PlannedChange, PreCheck[]
         // A table the statement creates starts empty (unless a query fills it).
         if (spec.kind === 'create-table' && !facts && !spec.create?.asSelect) Object.assign(s.impact, { rows: 0, bytes: 0 });
         s.reason = decision.reason;
+        const creator = createdHere.get(target.toLowerCase());
+        if (creator !== undefined && empty.has(target.toLowerCase()) && spec.kind !== 'create-table' && blocksWrites(s.impact)) {
+          s.impact.fresh = true;
+          const name = quoteIdent(spec.table!.name);
+          s.reason += ` ${name} is new: statement ${creator} of this change creates it empty and nothing writes to it before this statement, so no one waits for it.`;
+        }
         if (facts) answered.add(`${s.file}:${s.line}`);
         const online = input.online ? onlineDecision(s.sql, spec, s.impact, facts, input.online) : null;
         if (online) s.online = online;
@@ -156,11 +167,17 @@ export function assessChanges(input: AssessInput): Map<PlannedChange, PreCheck[]
         );
       }
 
-      const writes = written(spec, s.sql, schema);
+      // CREATE TABLE IF NOT EXISTS over a table already there creates and writes nothing: its rows are still checked.
+      const existing = spec.kind === 'create-table' && target !== null && lookup(model, target) !== undefined;
+      const writes = existing ? [] : written(spec, s.sql, schema);
       // Per key, the first writer within the latest change that wrote it.
       for (const k of writes) if (changedBy.get(k)?.change !== change) changedBy.set(k, { change, n: s.n });
-      if (spec.kind === 'create-table' && target && !spec.create?.asSelect) empty.add(target.toLowerCase());
-      else if (['other', 'update', 'delete', 'rename-table'].includes(spec.kind)) {
+      if (spec.kind === 'create-table' && target && !spec.create?.asSelect) {
+        const created = !existing;
+        if (created) empty.add(target.toLowerCase());
+        // A name the target has today (dropped and created again) may be in use by the application.
+        if (created && !lookup(input.live, target)) createdHere.set(target.toLowerCase(), s.n);
+      } else if (['other', 'update', 'delete', 'rename-table'].includes(spec.kind)) {
         // These statements write whole tables (or `*`), never a single column.
         for (const k of writes) empty.delete(k);
         if (writes.includes('*')) empty.clear();

@@ -361,9 +361,64 @@ export function isTimestampDefault(text: string): boolean {
   return /^(current_timestamp|now|localtime|localtimestamp)\s*(\(\s*\d*\s*\))?$/i.test(text.trim());
 }
 
-/** Whether an expression calls a function MySQL deems nondeterministic (unsafe for the binary log), which it refuses in a DEFAULT added by ALTER TABLE. */
+/**
+ * Whether an expression calls a function MySQL deems nondeterministic (unsafe for the binary log), which it
+ * refuses in a DEFAULT added by ALTER TABLE. The statement's clock (NOW(), UNIX_TIMESTAMP(), ...) and
+ * CONNECTION_ID() replicate with the statement, so MySQL accepts them (and copies the table).
+ */
 export function isNondeterministic(text: string): boolean {
-  return /\b(rand|uuid|uuid_short|sysdate|connection_id|current_user|session_user|system_user|user|version|found_rows|row_count|last_insert_id|load_file|sleep|get_lock|is_free_lock|is_used_lock|release_lock|master_pos_wait|source_pos_wait|now|current_timestamp|localtime|localtimestamp|curdate|curtime|current_date|current_time|unix_timestamp|utc_date|utc_time|utc_timestamp)\s*\(/i.test(
-    text,
-  );
+  return /\b(rand|uuid|uuid_short|sysdate|current_user|session_user|system_user|user|version|found_rows|row_count|last_insert_id|load_file|sleep|get_lock|is_free_lock|is_used_lock|release_lock|master_pos_wait|source_pos_wait)\s*\(/i.test(text);
+}
+
+/**
+ * Why a DEFAULT expression of an added column has to be computed row by row, which MariaDB only does
+ * with a table copy: it reads a column (of the table, or one the statement adds), or it calls a function
+ * MariaDB deems nondeterministic (UUID(), UUID_SHORT(), SYS_GUID(), SYSDATE(); each seen copying on
+ * 10.11, while RAND(), USER() and the statement's clock are added instantly). Null when neither.
+ */
+export function perRowDefault(text: string, ctx: ClauseContext): string | null {
+  const names = new Set(ctx.table.columns.map((c) => c.name.toLowerCase()));
+  for (const c of ctx.clauses) if (c.kind === 'add-column') names.add(c.column.name.toLowerCase());
+  const tokens = codeTokens(text);
+  for (let i = 0; i < tokens.length; i++) {
+    const t = tokens[i]!;
+    if (t.type !== 'word' && t.type !== 'ident') continue;
+    const call = tokens[i + 1]?.type === 'punct' && tokens[i + 1]!.text === '(';
+    const name = nameOf(t);
+    if (call && t.type === 'word' && /^(uuid|uuid_short|sys_guid|sysdate)$/i.test(name)) return `calls ${name.toUpperCase()}()`;
+    if (!call && (t.type === 'ident' || names.has(name.toLowerCase()))) return `reads column ${quoteIdent(name)}`;
+  }
+  return null;
+}
+
+/**
+ * Whether `column` is the first column of a key once the statement has run (InnoDB keeps an
+ * AUTO_INCREMENT column only there): an index the statement keeps, one it adds, or an inline key.
+ */
+export function keyStartsWith(ctx: ClauseContext, column: string): boolean {
+  const n = column.toLowerCase();
+  const dropped = new Set<string>();
+  let primaryDropped = false;
+  for (const c of ctx.clauses) {
+    if (c.kind === 'drop-index' || c.kind === 'drop-constraint') dropped.add(c.name.toLowerCase());
+    if (c.kind === 'drop-primary-key') primaryDropped = true;
+    if (c.kind === 'add-index' && c.index.columns[0]?.name?.toLowerCase() === n) return true;
+    if (c.kind === 'change-column' && c.column.name.toLowerCase() === n && (c.column.primaryKey || c.column.unique)) return true;
+  }
+  return ctx.table.indexes.some((i) => {
+    if (i.primary ? primaryDropped || dropped.has('primary') : dropped.has(i.name.toLowerCase())) return false;
+    return i.columns[0]?.name?.toLowerCase() === n;
+  });
+}
+
+/** The table's AUTO_INCREMENT column as it is after the statement (null when none, or when the statement drops it or takes AUTO_INCREMENT off it). */
+export function autoIncrementAfter(ctx: ClauseContext): ColumnFacts | null {
+  const auto = ctx.table.columns.find((c) => c.extra.includes('auto_increment'));
+  if (!auto) return null;
+  const n = auto.name.toLowerCase();
+  for (const c of ctx.clauses) {
+    if (c.kind === 'drop-column' && c.name.toLowerCase() === n) return null;
+    if (c.kind === 'change-column' && c.from.toLowerCase() === n && !c.column.autoIncrement) return null;
+  }
+  return auto;
 }

@@ -20,12 +20,14 @@ import {
   isIndexed,
   isMetadataOption,
   missingRefusal,
+  perRowDefault,
   verdict,
   type ClauseContext,
   type ClauseVerdict,
 } from './rules-common.js';
 import { quoteIdent } from '../sql/quote.js';
 import {
+  addAutoIncrement,
   addColumnShared,
   inlineKey,
   addCheck,
@@ -61,6 +63,14 @@ function addColumn(col: ColumnDef, position: ColumnPosition, ctx: ClauseContext)
     return verdict(copyWays(), `Adding VIRTUAL column ${c} to partitioned ${t} makes MariaDB copy the table, blocking writes for the whole copy.`);
   }
   if (col.generated?.kind === 'virtual') return verdict(instantWays(false), `Adding VIRTUAL column ${c} only changes metadata: instant, nothing blocked.`);
+  const expression = col.default?.kind === 'expression' ? col.default.text : null;
+  const perRow = expression === null ? null : perRowDefault(expression, ctx);
+  if (perRow) {
+    return verdict(
+      copyWays(),
+      `Adding ${c} with DEFAULT (${expression}), which ${perRow}, makes MariaDB compute it for every row: it copies ${t} and blocks writes for the whole copy. Add it with a constant default (instant) and backfill in batches.`,
+    );
+  }
   const why = noInstantColumn(ctx, position === null ? 'add-last' : 'add');
   if (why) return verdict(inplaceWays('none', true), `Adding ${c} rebuilds ${t} in place because ${why}: writes go on, but every row is rewritten.`);
   return verdict(instantWays(true), `Adding ${c} is instant on MariaDB ${ctx.server.version}: only metadata changes, nothing is blocked.`);
@@ -95,14 +105,21 @@ function changeColumn(clause: Extract<AlterClause, { kind: 'change-column' }>, c
   const ch = columnChange(ctx.table, clause.from, clause.column, clause.position);
   if (!ch) return [missingRefusal(ctx, 'column', clause.from)];
   const c = quoteIdent(clause.from);
-  if (ch.special === 'auto-increment') return [verdict(null, `Adding or removing AUTO_INCREMENT on ${c}: the rules do not know how the server runs this, so it counts as blocking.`)];
+  // Taking AUTO_INCREMENT off only changes metadata on MariaDB: the rest of the change decides.
+  const autoOff = ch.special === 'auto-increment' && !clause.column.autoIncrement;
+  if (ch.special === 'auto-increment' && !autoOff) return [addAutoIncrement(clause.column.name, ctx)];
   if (ch.special === 'generated') return [verdict(null, `Changing generated column ${c} (or making a column generated): the rules do not know how the server runs this, so it counts as blocking.`)];
   const redundant = ctx.table.rowFormat === 'redundant';
   const extendable = atLeast(ctx.server.version, '10.4.3');
   const out: ClauseVerdict[] = [];
   switch (ch.type.kind) {
     case 'same':
-      out.push(verdict(instantWays(false), `Changing ${c}'s name, default or comment only changes metadata: instant.`));
+      out.push(
+        verdict(
+          instantWays(false),
+          autoOff ? `Taking AUTO_INCREMENT off ${c} only changes metadata on MariaDB: instant. New rows then need a value for it.` : `Changing ${c}'s name, default or comment only changes metadata: instant.`,
+        ),
+      );
       break;
     case 'varchar-longer': {
       const { oldBytes, newBytes } = ch.type;

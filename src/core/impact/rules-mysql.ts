@@ -27,6 +27,7 @@ import {
 } from './rules-common.js';
 import { quoteIdent } from '../sql/quote.js';
 import {
+  addAutoIncrement,
   addColumnShared,
   inlineKey,
   addCheck,
@@ -124,7 +125,10 @@ function changeColumn(clause: Extract<AlterClause, { kind: 'change-column' }>, c
     if (dependents.length > 0) return [dependencyRefusal(ctx, clause.from, dependents, 'rename', MYSQL_DEPENDENCY)];
   }
   const c = quoteIdent(clause.from);
-  if (ch.special === 'auto-increment') return [verdict(null, `Adding or removing AUTO_INCREMENT on ${c}: the rules do not know how the server runs this, so it counts as blocking.`)];
+  if (ch.special === 'auto-increment') {
+    if (clause.column.autoIncrement) return [addAutoIncrement(clause.column.name, ctx)];
+    return [verdict(copyWays(), `Taking AUTO_INCREMENT off ${c} changes its definition, which MySQL cannot do in place: it copies ${t} and blocks writes for the whole copy.`)];
+  }
   if (ch.special === 'generated') return [verdict(null, `Changing generated column ${c} (or making a column generated): the rules do not know how the server runs this, so it counts as blocking.`)];
   const out: ClauseVerdict[] = [];
   switch (ch.type.kind) {

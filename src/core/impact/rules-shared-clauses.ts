@@ -2,6 +2,7 @@
 // rebuilds. Each is a flat predicate over the clause and the table, with the one reason a user reads.
 import type { AlterClause, ColumnDef, IndexDef } from './ddl.js';
 import {
+  autoIncrementAfter,
   copyWays,
   findColumn,
   findIndex,
@@ -9,6 +10,7 @@ import {
   hasPrimaryKey,
   inplaceWays,
   instantWays,
+  keyStartsWith,
   missingRefusal,
   verdict,
   type ClauseContext,
@@ -32,6 +34,18 @@ export function addColumnShared(col: ColumnDef, ctx: ClauseContext): ClauseVerdi
     return verdict(inplaceWays('none', true), `Adding ${c} with its own ${col.primaryKey ? 'PRIMARY KEY' : 'UNIQUE'} index rebuilds ${t} in place: writes go on, but every row is rewritten. Add the column, then the index, in separate statements to keep the first instant.`);
   }
   return null;
+}
+
+/**
+ * CHANGE/MODIFY that puts AUTO_INCREMENT on a column: both servers copy the table (they number nothing,
+ * but cannot change the attribute in place), and refuse it when no key starts with the column.
+ */
+export function addAutoIncrement(column: string, ctx: ClauseContext): ClauseVerdict {
+  const c = quoteIdent(column);
+  if (!keyStartsWith(ctx, column)) {
+    return verdict(null, `No key starts with ${c}: the server refuses to make it AUTO_INCREMENT ("there can be only one auto column and it must be defined as a key"). Add a key that starts with it first.`);
+  }
+  return verdict(copyWays(), `Making ${c} AUTO_INCREMENT copies ${quoteIdent(ctx.table.name)} and blocks writes for the whole copy.`);
 }
 
 /** ADD INDEX / UNIQUE / PRIMARY KEY / FULLTEXT / SPATIAL and CREATE INDEX. */
@@ -82,6 +96,14 @@ export function dropIndex(name: string, ctx: ClauseContext): ClauseVerdict {
 /** DROP PRIMARY KEY (alone it needs a copy; with a new primary key in the same statement it rebuilds in place). */
 export function dropPrimaryKey(ctx: ClauseContext): ClauseVerdict {
   if (!hasPrimaryKey(ctx.table)) return verdict(null, `${quoteIdent(ctx.table.name)} has no primary key to drop: the server refuses the statement.`);
+  const auto = autoIncrementAfter(ctx);
+  if (auto && !keyStartsWith(ctx, auto.name)) {
+    const c = quoteIdent(auto.name);
+    return verdict(
+      null,
+      `${c} stays AUTO_INCREMENT and no key would start with it: the server refuses the statement ("there can be only one auto column and it must be defined as a key"). Take AUTO_INCREMENT off in the same statement (MODIFY ${c} ${auto.columnType.toUpperCase()}${auto.nullable ? '' : ' NOT NULL'}, DROP PRIMARY KEY), or keep a key that starts with ${c}.`,
+    );
+  }
   const replaced = ctx.clauses.some((c) => c.kind === 'add-index' && c.index.kind === 'primary');
   if (replaced) return verdict(inplaceWays('none', true), `Replacing the primary key rebuilds ${quoteIdent(ctx.table.name)} in place: writes go on, but every row is rewritten.`);
   return verdict(

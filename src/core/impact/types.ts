@@ -95,6 +95,11 @@ export interface Impact {
   rebuild: boolean | null;
   /** Estimated seconds for a rebuild or copy, from the table's size; 0 for instant; null when unknown. */
   seconds: number | null;
+  /**
+   * Set when an earlier statement of the same change creates the table empty and nothing writes to it
+   * in between: no one else can be using it yet, so whatever the statement locks, it blocks no one.
+   */
+  fresh?: true;
 }
 
 /** The rules' verdict on one statement, with the one reason a user reads. */

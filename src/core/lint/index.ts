@@ -8,6 +8,7 @@ import { buildRegistry } from './registry.js';
 import { isSuppressible, nolintMarkers } from './suppression.js';
 import { verbIndex } from './syntax.js';
 import { ANALYZERS, setRegistry } from './rules/index.js';
+import { withoutDeclaring } from './rules/destructive.js';
 
 export type { Analyzer, Finding, RuleInfo, StatementContext } from './analyzer.js';
 
@@ -24,6 +25,16 @@ export interface LintOptions {
    * suppressed, here or by a `changegate:nolint` comment: declare `destructive: true` instead.
    */
   ignore?: string[];
+  /**
+   * Nothing is left to declare: the change says `destructive: true`, or the statements are a rollback.
+   * A destructive finding then says what the statement does, as a notice, without asking to declare it.
+   */
+  declared?: boolean;
+  /**
+   * The statements are changegate's own (the baseline, marked never to be edited): notices, which ask
+   * for an edit of the statement, are left out. Errors and warnings stay.
+   */
+  generated?: boolean;
 }
 
 /** Lexes a statement once for all analyzers. */
@@ -90,7 +101,9 @@ export function lintStatements(statements: Statement[], options: LintOptions = {
       (a.token?.start ?? 0) - (b.token?.start ?? 0) ||
       (a.code < b.code ? -1 : a.code > b.code ? 1 : 0),
   );
-  return findings.map(toDiagnostic);
+  const out = findings.map(toDiagnostic).filter((d) => !(options.generated && d.severity === 'notice'));
+  if (!options.declared) return out;
+  return out.map((d) => (d.destructive ? { ...d, severity: d.severity === 'error' ? d.severity : ('notice' as const), message: withoutDeclaring(d.message) } : d));
 }
 
 function toDiagnostic(f: Finding): Diagnostic {

@@ -26,6 +26,7 @@ export function rollbackChange(change: Change): Change {
   return {
     ...change,
     id: rollbackId(change.id),
+    rollbackOf: change.id,
     apply: change.rollback,
     statements: change.rollbackStatements,
     rollback: [],

@@ -36,6 +36,15 @@ export interface DestructiveFinding {
 
 const DECLARE = 'declare destructive: true so PROD is snapshotted first';
 
+/**
+ * A destructive finding's message without its advice (to declare destructive: true, or what to do
+ * instead), for statements with nothing left to declare: what the statement does, alone.
+ */
+export function withoutDeclaring(message: string): string {
+  const at = message.indexOf(`; ${DECLARE}`);
+  return at < 0 ? message : message.slice(0, at);
+}
+
 // Verbs that read, or change only the session, a lock, a transaction, an account or the server:
 // none of them loses or overwrites stored data (other rules flag the ones that do not belong in a change).
 const HARMLESS_VERBS = new Set([
