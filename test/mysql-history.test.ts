@@ -179,7 +179,7 @@ describe('mysql adapter: history table', function () {
     assert.deepEqual([fresh.serverUuid, fresh.serverBoot], ['u-1', new Date('2026-11-24T09:00:01Z')]);
   });
 
-  it('upgrades a layout-3 table to layout 4 (pull requests), keeping its rows, and round-trips a provisional row', async () => {
+  it('upgrades a layout-3 table to layout 5 (pull requests, then statements in steps), keeping its rows, and round-trips a provisional row and step state', async () => {
     for (const sql of historyLayoutSql(3)) await t.connection.exec(sql);
     await t.connection.exec(
       `INSERT INTO ${HISTORY_TABLE} (change_id, status, checksum, checksum_version, file_checksums, statements_total,
@@ -191,8 +191,8 @@ describe('mysql adapter: history table', function () {
     // A layout-3 table is read before anyone upgrades it: no pull request on any row.
     assert.equal((await t.session.history.load())[0]!.pullRequest, null);
     await ensureHistory(t.connection);
-    assert.equal(HISTORY_LAYOUT, 4);
-    assert.equal(await historyLayout(t.connection), 4);
+    assert.equal(HISTORY_LAYOUT, 5);
+    assert.equal(await historyLayout(t.connection), 5);
     const [old] = await t.session.history.load();
     assert.deepEqual([old!.changeId, old!.status, old!.statementsApplied, old!.serverUuid, old!.pullRequest], ['old', 'applied', 3, 'u-1', null]);
     // The recorded rollback keeps its text exactly, quotes, semicolons inside strings and newlines included.
@@ -203,6 +203,16 @@ describe('mysql adapter: history table', function () {
     const pr = (await readHistory(t.connection)).find((r) => r.changeId === 'pr')!;
     assert.equal(pr.status, 'provisional');
     assert.deepEqual(pr.pullRequest, mark);
+    // Layout 5: an online statement's mark and a batched statement's progress, each alone and together.
+    const online = { statement: 2, tool: 'pt-online-schema-change', table: 'orders', before: 'b'.repeat(64), after: 'a'.repeat(64), existing: ['table _orders_archive'] };
+    const backfill = { statement: 3, lastKey: ["o'brien", '2026-12-07 10:00:00'], rowsDone: 12_345, batches: 13, done: false };
+    await t.session.history.put(record('steps', { online, backfill }));
+    await t.session.history.put(record('walk', { backfill }));
+    await t.session.commit();
+    const rows = await readHistory(t.connection);
+    const steps = rows.find((r) => r.changeId === 'steps')!;
+    const walk = rows.find((r) => r.changeId === 'walk')!;
+    assert.deepEqual([steps.online, steps.backfill, walk.online, walk.backfill, pr.online, pr.backfill], [online, backfill, null, backfill, null, null]);
   });
 
   it('creates a fresh table at the newest layout in one statement, the same table as layout 1 upgraded step by step', async () => {

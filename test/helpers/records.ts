@@ -29,6 +29,8 @@ export function historyRecord(id: string, over: Partial<HistoryRecord> = {}): Hi
     error: null,
     resolvedBy: null,
     pullRequest: null,
+    online: null,
+    backfill: null,
     ...over,
   };
 }
