@@ -1,6 +1,7 @@
 // `changegate init`: what a repository needs before its first change: a commented changegate.yaml, the
-// two caller workflows pinned to the installed changegate, and empty changes/ and migrations/. Values
-// only the team knows are `<FILL: ...>` placeholders that validate reports (CG080), never guesses.
+// two caller workflows pinned to the installed changegate, a .gitignore for node_modules/, and empty
+// changes/ and migrations/. Values only the team knows are `<FILL: ...>` placeholders that validate
+// reports (CG080), never guesses.
 import { appendFileSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { UsageError } from './errors.js';
