@@ -139,6 +139,8 @@ describe('apply against a real server (CLI)', function () {
     });
     const r = await runCli(['apply', '--env', 'local'], { cwd: repo, env: env() });
     assert.equal(r.code, 1);
+    // The failing statement's progress line says it started, not that it got through.
+    assert.match(r.stdout, /^2026-11-03-broken: 2\/3 starts at \d+\.\d s {2}migrations\/2026-11-03-broken\/up\.sql:2$/m);
     assert.match(r.stderr, /^error: 2026-11-03-broken: statement 2 of 3 failed at migrations\/2026-11-03-broken\/up\.sql:2: You have an error in your SQL syntax; .*\. Statement 1 is applied and recorded; nothing after it ran\. To go on, fix forward with a new change, or edit statements 2-3 of this change \(applied ones must stay as they are\) and run apply again$/m);
     const tables = await query<{ t: string }>("SELECT TABLE_NAME AS t FROM information_schema.TABLES WHERE TABLE_SCHEMA = DATABASE() AND TABLE_NAME IN ('ok_before', 'never_run')");
     assert.deepEqual(tables.map((x) => x.t), ['ok_before']);
@@ -275,6 +277,7 @@ describe('apply against a real server (CLI)', function () {
     assert.equal((await runCli(['apply', '--env', 'local'], { cwd: repo, env: env() })).code, 0);
     const r = await runCli(['rollback', '2026-11-03-note', '--env', 'local'], { cwd: repo, env: env() });
     assert.equal(r.code, 0, r.stderr);
+    assert.match(r.stdout, /^2026-11-03-note:rollback: 1\/1 starts at \d+\.\d s {2}migrations\/2026-11-03-note\/down\.sql:1$/m);
     assert.match(r.stdout, /^2026-11-03-note is rolled back in local; apply will not run it again \(put new work in a new change\)$/m);
     // A rollback has no destructive: to declare; its destructive statements are said, as notices.
     assert.match(r.stdout, /^ {4}notice CG106 migrations\/2026-11-03-note\/down\.sql:1: ALTER TABLE `invoices` DROP COLUMN `note` deletes the column and every value in it$/m);
@@ -297,7 +300,7 @@ describe('apply against a real server (CLI)', function () {
     writeFiles(repo, { ...manifest('2026-11-03-bad-ref'), 'migrations/2026-11-03-bad-ref/up.sql': 'CREATE INDEX idx_missing ON no_such_table (id);\n' });
     const bad = await runCli(['validate', '--shadow', '--shadow-url', server.url(schema.name)], { cwd: repo, env: env() });
     assert.equal(bad.code, 1);
-    assert.match(bad.stdout, /^migrations\/2026-11-03-bad-ref\/up\.sql:1:1  CG090  shadow replay of 2026-11-03-bad-ref failed: Table '.*no_such_table' doesn't exist$/m);
+    assert.match(bad.stdout, /^migrations\/2026-11-03-bad-ref\/up\.sql:1:1  error CG090  shadow replay of 2026-11-03-bad-ref failed: Table '.*no_such_table' doesn't exist$/m);
     const left = await server.adminQuery<{ s: string }>("SELECT SCHEMA_NAME AS s FROM information_schema.SCHEMATA WHERE SCHEMA_NAME LIKE 'cg\\_shadow\\_%'");
     assert.deepEqual(left, []);
   });

@@ -314,7 +314,7 @@ describe('AWS environments end to end (CLI, fake AWS, throwaway server)', functi
       // validate still reports the same config as invalid (CG023), exit 2.
       const v = await cli(['validate']);
       assert.equal(v.code, 2);
-      assert.match(v.stdout, /^changegate\.yaml:\d+:\d+  environments\.corp\.cluster  "prodinvoicingco" is in protected_clusters; changegate never connects to it$/m);
+      assert.match(v.stdout, /^changegate\.yaml:\d+:\d+  error CG023  environments\.corp\.cluster  "prodinvoicingco" is in protected_clusters; changegate never connects to it$/m);
       assert.deepEqual(fake.calls, [], 'no AWS call');
       assert.equal(await connections(), before, 'no connection');
     });

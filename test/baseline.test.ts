@@ -195,7 +195,7 @@ describe('baseline: adopting an existing Sakila database', function () {
     assert.equal(v.code, 1, out(v));
     assert.match(
       v.stdout + v.stderr,
-      new RegExp(`changes/${second}\\.yaml:4:11 +baseline +${BASELINE} is already this repository's baseline; only one change may say baseline: true \\(write later work as ordinary changes\\)`),
+      new RegExp(`changes/${second}\\.yaml:4:11 {2}error CG081 {2}baseline {2}${BASELINE} is already this repository's baseline; only one change may say baseline: true \\(write later work as ordinary changes\\)`),
     );
     const j = JSON.parse((await cli('validate', '--format', 'json')).stdout) as { diagnostics: { code: string; file: string; line: number }[] };
     assert.deepEqual(j.diagnostics.filter((d) => d.code === 'CG081').map((d) => [d.file, d.line]), [[`changes/${second}.yaml`, 4]]);

@@ -30,6 +30,7 @@ describe('init', () => {
         'wrote .github/workflows/changegate-pull-request.yml',
         'wrote .github/workflows/changegate-deploy.yml',
         'wrote .nvmrc',
+        'wrote .gitignore',
         'created changes/',
         'created migrations/',
         'fill in 2 placeholder(s) in changegate.yaml (changegate validate lists them):',

@@ -86,6 +86,9 @@ describe('pull requests in QA: provisional, amended, abandoned, merged (CLI)', f
     const pr7 = repo({ ...BASE, ...A1 });
     const open = await cli(pr7, ['apply', '--env', 'qa', '--pull-request', '7'], 'm'.repeat(40), 'a1'.repeat(20));
     ok(open);
+    // The run sums its changes up as status will show them: provisional, with their pull request.
+    assert.match(open.stdout, /^ {2}provisional {2}2026-12-02-add-a {2}\S+ {2}\d+\.\d s {2}pull request #7$/m);
+    assert.doesNotMatch(open.stdout, /^ {2}applied /m);
     assert.deepEqual(await columns(qa.url), ['id', 'a']);
     assert.deepEqual(await status(pr7), [['2026-12-01-invoices', 'applied', undefined], ['2026-12-02-add-a', 'provisional', 7]]);
 

@@ -65,7 +65,7 @@ describe('progress lines of an apply', () => {
     const lines: string[] = [];
     const p = new ProgressLines((l) => lines.push(l), () => 0);
     for (let n = 1; n <= 3; n++) p.started(change(3), n, 3, 0);
-    assert.deepEqual(lines, ['c: 1/3 0.0 s  migrations/x/up.sql:1', 'c: 2/3 0.0 s  migrations/x/up.sql:2', 'c: 3/3 0.0 s  migrations/x/up.sql:3']);
+    assert.deepEqual(lines, ['c: 1/3 starts at 0.0 s  migrations/x/up.sql:1', 'c: 2/3 starts at 0.0 s  migrations/x/up.sql:2', 'c: 3/3 starts at 0.0 s  migrations/x/up.sql:3']);
   });
 
   it('prints a long change about once a second, its slow statements, and the last one', () => {
@@ -78,12 +78,12 @@ describe('progress lines of an apply', () => {
       now += n === 500 ? 2500 : 3; // statement 500 takes 2.5 s, the rest 3 ms
     }
     assert.deepEqual(lines, [
-      'c: 1/1000 0.0 s  migrations/x/up.sql:1',
-      'c: 335/1000 1.0 s  migrations/x/up.sql:335',
+      'c: 1/1000 starts at 0.0 s  migrations/x/up.sql:1',
+      'c: 335/1000 starts at 1.0 s  migrations/x/up.sql:335',
       'c: statement 500 took 2.5 s  migrations/x/up.sql:500',
-      'c: 501/1000 4.0 s  migrations/x/up.sql:501',
-      'c: 835/1000 5.0 s  migrations/x/up.sql:835',
-      'c: 1000/1000 5.5 s  migrations/x/up.sql:1000',
+      'c: 501/1000 starts at 4.0 s  migrations/x/up.sql:501',
+      'c: 835/1000 starts at 5.0 s  migrations/x/up.sql:835',
+      'c: 1000/1000 starts at 5.5 s  migrations/x/up.sql:1000',
     ]);
   });
 });

@@ -26,6 +26,9 @@ export async function run(argv: string[], io: { stdout?: (s: string) => void; st
     .option('--config <path>', 'path of changegate.yaml', 'changegate.yaml')
     .version(packageVersion(), '-V, --version', 'print the version')
     .exitOverride()
+    // Every command's --help lists --format and --config too: they go before the command, and a
+    // user reading one command's help would not know they exist.
+    .configureHelp({ showGlobalOptions: true })
     .configureOutput({ writeOut: stdout, writeErr: stderr })
     .showHelpAfterError(false);
 
@@ -72,7 +75,7 @@ export async function run(argv: string[], io: { stdout?: (s: string) => void; st
     .action(action(() => import('./commands/abandon.js')));
   program.command('status').description('applied, pending, failed, in-doubt and drifted changes').requiredOption('--env <name>', 'environment')
     .action(action(() => import('./commands/status.js')));
-  program.command('snapshot').description('take the cluster snapshot the plan requires').requiredOption('--env <name>', 'environment')
+  program.command('snapshot').description('take the cluster or instance snapshot, or the table backup, the plan requires').requiredOption('--env <name>', 'environment')
     .action(action(() => import('./commands/snapshot.js')));
   program.command('drift').description('files and live schema against what the applied changes produce').requiredOption('--env <name>', 'environment')
     .option('--shadow-url <url>', 'server for the replay (default: the target server)')
@@ -88,7 +91,7 @@ export async function run(argv: string[], io: { stdout?: (s: string) => void; st
     .action(action(() => import('./commands/baseline.js')));
   program.command('init').description('scaffold changegate.yaml, the caller workflows, changes/ and migrations/; never overwrites')
     .option('--database <name>', 'the database (config name)').option('--ticket-pattern <regex>', 'pattern every ticket must match')
-    .option('--env <name>', 'name of the environment the flags below describe', 'local')
+    .option('--env <name>', 'name of the environment the flags below describe (default: local)')
     .option('--url-env <variable>', 'the environment reads its connection URL from this variable')
     .option('--cluster <id>', 'Aurora cluster of the environment').option('--region <region>', 'AWS region of the environment')
     .option('--secret <id>', 'Secrets Manager id of its admin credentials').option('--schema <name>', 'schema the changes run in')
@@ -109,7 +112,9 @@ export async function run(argv: string[], io: { stdout?: (s: string) => void; st
     .option('--force', 'restore although later changes touched the same tables (recorded)')
     .description("put back the tables a change's snapshot_method: tables backup holds")
     .action(action(() => import('./commands/restore.js')));
-  program.command('comment').requiredOption('--pr <number>', 'pull request number')
+  // --pull-request as in apply, plan and abandon; --pr, the older spelling, stays accepted.
+  program.command('comment').option('--pull-request <number>', 'pull request number')
+    .addOption(new Option('--pr <number>').hideHelp())
     .option('--env <name...>', 'environments whose plan to show (default: all)')
     .description('create or update the plan comment on a pull request')
     .action(action(() => import('./commands/comment.js')));

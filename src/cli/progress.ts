@@ -19,8 +19,10 @@ export class ProgressLines {
   /** Statement `n` of `total` starts, `ms` after the change started. */
   started(c: PlannedChange, n: number, total: number, ms: number): void {
     const now = this.clock();
-    const line = (k: number, extra = '') =>
-      `${c.id}: ${k}/${total} ${(ms / 1000).toFixed(1)} s  ${c.statements[k - 1]!.file}:${c.statements[k - 1]!.line}${extra}`;
+    // Printed as the statement starts, so it says "starts": a bare "2/2 0.0 s" read like a statement
+    // that got through, right above the error of one that did not.
+    const line = (k: number) =>
+      `${c.id}: ${k}/${total} starts at ${(ms / 1000).toFixed(1)} s  ${c.statements[k - 1]!.file}:${c.statements[k - 1]!.line}`;
     if (total <= DIGEST_BOUND) {
       this.print(line(n));
       return;

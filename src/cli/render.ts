@@ -2,7 +2,6 @@
 import type { ApplyReport, Plan, PlannedChange } from '../core/plan-types.js';
 import type { IntegrityProblem } from '../core/plan.js';
 import { oneLine } from '../core/text.js';
-import { formatDiagnostic } from '../core/manifest/format.js';
 import type { Diagnostic } from '../core/types.js';
 import { DIGEST_BOUND, describeCounts, digestStatements } from '../core/statement-digest.js';
 import { pushAll } from '../core/arrays.js';
@@ -12,9 +11,12 @@ import { batchText } from '../core/backfill/plan.js';
 import type { CheckResult } from '../core/impact/types.js';
 import { thousands } from '../core/numbers.js';
 
-/** The core's `file:line:column  field-or-CODE  message`, with the severity named unless it is an error. */
+/**
+ * `file:line:column  severity CODE  field  message` (no field for SQL and whole files): every line
+ * says how bad it is and which code to look up or suppress, whatever its severity.
+ */
 export function diagnosticLine(d: Diagnostic): string {
-  return formatDiagnostic(d.severity === 'error' ? d : { ...d, message: `${d.severity}: ${d.message}` });
+  return `${d.file}:${d.line}:${d.column}  ${d.severity} ${d.code}  ${d.field ? `${d.field}  ` : ''}${d.message}`;
 }
 
 /** The plan as the reviewer reads it. */
@@ -67,11 +69,17 @@ export function checkLine(k: CheckResult): string {
   return `    ${k.outcome} ${k.code} statement ${k.statement}: ${k.message}`;
 }
 
-/** The result of an `apply` run, one line per change. */
-export function reportText(report: ApplyReport): string[] {
+/**
+ * The result of an `apply` run, one line per change. A pull request's run (`pullRequest`) says
+ * `provisional` for what it applied, as `status` shows it: applied for good happens at the merge.
+ */
+export function reportText(report: ApplyReport, pullRequest: number | null = null): string[] {
   const lines = [`apply to ${report.environment}:`];
   for (const c of report.changes) {
-    lines.push(`  ${c.result.padEnd(7)}  ${c.id}  ${c.ticket}  ${(c.durationMs / 1000).toFixed(1)} s${c.error ? `  ${c.error}` : ''}`);
+    const provisional = pullRequest !== null && c.result === 'applied';
+    const result = provisional ? 'provisional' : c.result;
+    const note = provisional ? `  pull request #${pullRequest}` : c.error ? `  ${c.error}` : '';
+    lines.push(`  ${result.padEnd(7)}  ${c.id}  ${c.ticket}  ${(c.durationMs / 1000).toFixed(1)} s${note}`);
   }
   if (report.snapshot.id) lines.push(`snapshot: ${report.snapshot.id}`);
   return lines;

@@ -82,8 +82,12 @@ async function locate(
   // Registers the password for redaction and, inside GitHub Actions, has the runner mask it.
   ctx.out.secret(spec.password);
   refuseProtected(config, env, spec.host, 'points at host');
-  if (env.schema) spec.schema = env.schema;
-  if (!spec.schema) throw new UsageError(`environment ${env.name} names no schema: set schema: or put it in the URL's path`);
+  // Two places naming the schema must not disagree: whichever silently won, a run could land in
+  // another environment's schema (prod's, behind a qa URL).
+  if (env.schema && env.schema !== spec.schema) {
+    const where = env.url_env ? `the URL in ${env.url_env}` : 'its url';
+    throw new UsageError(`environment ${env.name}: ${where} names schema ${spec.schema} but schema: says ${env.schema}; make them agree, or leave schema: out (the URL's schema is used)`);
+  }
   if (caFile && spec.tls.mode !== 'off') spec.tls = { ...spec.tls, caFile };
   return { spec };
 }

@@ -1,7 +1,8 @@
 // `changegate init`: what a repository needs before its first change: a commented changegate.yaml, the
-// two caller workflows pinned to the installed changegate, and empty changes/ and migrations/. Values
-// only the team knows are `<FILL: ...>` placeholders that validate reports (CG080), never guesses.
-import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+// two caller workflows pinned to the installed changegate, a .gitignore for node_modules/, and empty
+// changes/ and migrations/. Values only the team knows are `<FILL: ...>` placeholders that validate
+// reports (CG080), never guesses.
+import { appendFileSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { UsageError } from './errors.js';
 import { placeholder } from './manifest/placeholders.js';
@@ -32,6 +33,8 @@ export interface InitResult {
   placeholders: string[];
   /** Files that were not written because they exist and are not init's to own (`.nvmrc`). */
   kept: string[];
+  /** Existing files that `node_modules/` was added to (`.gitignore`). */
+  amended: string[];
 }
 
 /** The config file, the two caller workflows and the Node.js version file, in the order they are written. */
@@ -66,7 +69,7 @@ export function initRepository(root: string, opts: InitOptions): InitResult {
   };
   const config = configText(opts, aws, fill);
   const repo = opts.workflowRepo ?? DEFAULT_WORKFLOW_REPO;
-  const result: InitResult = { written: [], folders: [], placeholders, kept: [] };
+  const result: InitResult = { written: [], folders: [], placeholders, kept: [], amended: [] };
   const write = (rel: string, text: string): void => {
     mkdirSync(path.dirname(path.join(root, rel)), { recursive: true });
     writeFileSync(path.join(root, rel), text);
@@ -78,13 +81,34 @@ export function initRepository(root: string, opts: InitOptions): InitResult {
   // The reusable workflows read the Node.js version from .nvmrc; a repository's own one wins.
   if (existsSync(path.join(root, '.nvmrc'))) result.kept.push('.nvmrc');
   else write('.nvmrc', '20\n');
+  gitignore(root, result);
   for (const dir of ['changes', 'migrations']) {
+    // A folder that exists (a second run with --force) is the team's: it is not reported as created.
+    const existed = existsSync(path.join(root, dir));
     mkdirSync(path.join(root, dir), { recursive: true });
     const keep = path.join(root, dir, '.gitkeep');
     if (!existsSync(keep)) writeFileSync(keep, '');
-    result.folders.push(`${dir}/`);
+    if (!existed) result.folders.push(`${dir}/`);
   }
   return result;
+}
+
+// The packages a CI job or a developer installs must not show up as untracked files: a new
+// .gitignore ignores node_modules/, and an existing one gets the line unless it already has it.
+function gitignore(root: string, result: InitResult): void {
+  const file = path.join(root, '.gitignore');
+  if (!existsSync(file)) {
+    writeFileSync(file, 'node_modules/\n');
+    result.written.push('.gitignore');
+    return;
+  }
+  const text = readFileSync(file, 'utf8');
+  if (text.split(/\r?\n/).some((l) => /^\/?node_modules\/?\s*$/.test(l))) {
+    result.kept.push('.gitignore');
+    return;
+  }
+  appendFileSync(file, `${text === '' || text.endsWith('\n') ? '' : '\n'}node_modules/\n`);
+  result.amended.push('.gitignore');
 }
 
 // YAML's plain scalars cannot hold every value (a pattern with ": " or "#"): quote them all as JSON.

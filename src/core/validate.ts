@@ -35,6 +35,8 @@ export interface ValidationResult {
   exitCode: 0 | 1 | 2;
   /** As `loadRepository` returns them: apply order, a best effort when there are errors. */
   changes: Change[];
+  /** Manifest files found under changes/, those that could not be loaded included: what was checked. */
+  manifests: number;
   config?: Config;
 }
 
@@ -71,7 +73,7 @@ export function validateRepository(root: string, options: RepositoryOptions = {}
   const errors = unique.filter((d) => d.severity === 'error').length;
   const warnings = unique.filter((d) => d.severity === 'warning').length;
   const exitCode = repo.configFailed ? 2 : errors > 0 ? 1 : 0;
-  const result: ValidationResult = { diagnostics: unique, errors, warnings, exitCode, changes: repo.changes };
+  const result: ValidationResult = { diagnostics: unique, errors, warnings, exitCode, changes: repo.changes, manifests: repo.manifests };
   if (repo.config) result.config = repo.config;
   return result;
 }

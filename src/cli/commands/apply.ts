@@ -55,7 +55,7 @@ export default async function apply(ctx: CommandContext, opts: { env: string; dr
       backfillPaused: (c, n, reason) => ctx.out.info(`${c.id}: statement ${n}: ${reason}`),
       waitingForOnline: (id, n, ids) => ctx.out.info(`${id}: statement ${n} from an interrupted run is still being applied online (the tool's sessions ${ids.join(', ')} are on the server); waiting for them to end`),
       waitingForInFlight: (id, n, p) => ctx.out.info(`${id}: statement ${n} from an interrupted run is still executing (${p.seconds ?? '?'} s); waiting for it to end`),
-      reported: (report, approvals, runUrl) => finish(ctx, report, approvals, runUrl),
+      reported: (report, approvals, runUrl) => finish(ctx, report, approvals, runUrl, pr),
     },
   );
   if (outcome.kind !== 'applied') {
@@ -66,8 +66,8 @@ export default async function apply(ctx: CommandContext, opts: { env: string; dr
   return 0;
 }
 
-function finish(ctx: CommandContext, report: ApplyReport, approvals: Approvals | null, runUrl: string | null): void {
-  for (const line of reportText(report)) ctx.out.info(line);
+function finish(ctx: CommandContext, report: ApplyReport, approvals: Approvals | null, runUrl: string | null, pr: number | null): void {
+  for (const line of reportText(report, pr)) ctx.out.info(line);
   ctx.out.setDocument(applyJson(report));
   const applied = report.changes.filter((c) => c.result === 'applied').length;
   ctx.out.output('applied', String(applied));

@@ -1,4 +1,4 @@
-// `changegate comment --pr N`: the plan of each environment, posted on the pull request once and
+// `changegate comment --pull-request N` (or `--pr N`): the plan of each environment, posted on the pull request once and
 // updated in place. An environment this job cannot read (PROD from a PR job) says so instead.
 import { UsageError } from '../../core/errors.js';
 import type { CommandContext } from '../context.js';
@@ -8,9 +8,11 @@ import { loadConfigOrFail } from '../load.js';
 import { environmentsInOrder } from '../../core/manifest/environments.js';
 
 /** Builds the comment and upserts it; a GitHub failure is exit 1. */
-export default async function comment(ctx: CommandContext, opts: { pr: string; env?: string[] }): Promise<number> {
-  const pr = Number(opts.pr);
-  if (!Number.isInteger(pr) || pr < 1) throw new UsageError(`--pr must be a pull request number, not "${opts.pr}"`);
+export default async function comment(ctx: CommandContext, opts: { pullRequest?: string; pr?: string; env?: string[] }): Promise<number> {
+  const given = opts.pullRequest ?? opts.pr;
+  if (given === undefined) throw new UsageError('comment needs --pull-request <number>');
+  const pr = Number(given);
+  if (!Number.isInteger(pr) || pr < 1) throw new UsageError(`--pull-request must be a pull request number, not "${given}"`);
   const token = ctx.env.GITHUB_TOKEN;
   const repository = ctx.env.GITHUB_REPOSITORY;
   if (!token || !repository) throw new UsageError('comment needs GITHUB_TOKEN and GITHUB_REPOSITORY (set by GitHub Actions)');

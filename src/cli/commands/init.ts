@@ -26,13 +26,14 @@ export default async function init(ctx: CommandContext, flags: InitFlags): Promi
   const result = initRepository(ctx.root, { ...flags, version: installedVersion() });
   for (const f of result.written) ctx.out.info(`wrote ${f}`);
   for (const d of result.folders) ctx.out.info(`created ${d}`);
+  for (const f of result.amended) ctx.out.info(`added node_modules/ to ${f}`);
   for (const f of result.kept) ctx.out.info(`kept ${f} (it exists)`);
   if (result.placeholders.length > 0) {
     ctx.out.info(`fill in ${result.placeholders.length} placeholder(s) in changegate.yaml (changegate validate lists them):`);
     for (const p of result.placeholders) ctx.out.info(`  ${p}`);
   }
   if (!flags.workflowRepo) ctx.out.info(`edit ${DEFAULT_WORKFLOW_REPO} in the workflows to the repository that holds changegate's reusable workflows (or pass --workflow-repo)`);
-  ctx.out.info('next: changegate baseline --env <name> --ticket <ticket> on the environment that matches production (see the README, "Adopt it in your repository")');
+  ctx.out.info(`next: changegate baseline --env ${flags.env ?? '<name>'} --ticket <ticket> on the environment that matches production (see the README, "Adopt it in your repository")`);
   ctx.out.setDocument({ written: result.written, placeholders: result.placeholders });
   return 0;
 }

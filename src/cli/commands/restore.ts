@@ -1,4 +1,5 @@
 // `changegate restore <change> --env E`: the flags, the core's restoreRun, and what it says.
+import { UsageError } from '../../core/errors.js';
 import { thousands } from '../../core/numbers.js';
 import { restoreRun } from '../../core/usecases/restore.js';
 import type { CommandContext } from '../context.js';
@@ -8,6 +9,8 @@ import { commonEvents, runPorts } from '../run-ports.js';
 /** Restores the backup recorded for the change; 0 when the tables are back. */
 export default async function restore(ctx: CommandContext, changeId: string, opts: { env: string; approvedBy?: string; force?: boolean }): Promise<number> {
   const s = scope(ctx, opts.env);
+  // A mistyped id is a usage error, said before anything connects, as rollback says it.
+  if (!s.byId.has(changeId)) throw new UsageError(`no change ${changeId} in changes/`);
   const done = await restoreRun(
     s,
     changeId,

@@ -2,6 +2,7 @@
 import { rollbackRun } from '../../core/usecases/rollback.js';
 import type { CommandContext } from '../context.js';
 import { runnerFacts, scope } from '../flow.js';
+import { ProgressLines } from '../progress.js';
 import { planText, reportText } from '../render.js';
 import { commonEvents, runPorts } from '../run-ports.js';
 import { applyJson } from './apply.js';
@@ -9,6 +10,7 @@ import { applyJson } from './apply.js';
 /** Runs the rollback and records both rows. */
 export default async function rollback(ctx: CommandContext, changeId: string, opts: { env: string; approvedBy?: string }): Promise<number> {
   const s = scope(ctx, opts.env);
+  const progress = new ProgressLines((line) => ctx.out.info(line));
   const report = await rollbackRun(
     s,
     changeId,
@@ -19,7 +21,7 @@ export default async function rollback(ctx: CommandContext, changeId: string, op
       planned: (plan, problems) => {
         for (const line of planText(plan, problems)) ctx.out.info(line);
       },
-      statementStarted: (c, n, total, ms) => ctx.out.info(`${c.id}: ${n}/${total} ${(ms / 1000).toFixed(1)} s`),
+      statementStarted: (c, n, total, ms) => progress.started(c, n, total, ms),
     },
   );
   if (!report) return 0;

@@ -9,7 +9,7 @@ export default async function validate(ctx: CommandContext, opts: { shadow?: boo
   ctx.out.diagnostics(result.diagnostics, diagnosticLine);
   const { errors, warnings } = result;
   ctx.out.setDocument({ diagnostics: result.diagnostics, errors, warnings });
-  ctx.out.info(`${result.changes.length} change(s) checked: ${errors} error(s), ${warnings} warning(s)`);
+  ctx.out.info(`${result.manifests} change(s) checked: ${errors} error(s), ${warnings} warning(s)`);
   if (ctx.out.format === 'github') ctx.out.summary((await import('../summary.js')).findingsSummary('validate', result.diagnostics));
   if (result.exitCode !== 0 || !opts.shadow) return result.exitCode;
   const { shadowReplay } = await import('../shadow.js');

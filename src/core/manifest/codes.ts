@@ -22,7 +22,7 @@ import type { Diagnostic, Severity } from '../types.js';
  * | CG021 | error    | an environment's `after` names no environment |
  * | CG022 | error    | the `after` chain of environments has a cycle |
  * | CG023 | error    | an environment's cluster is one of protected_clusters |
- * | CG024 | error    | an environment mixes AWS and URL settings, or its backup fields contradict its target |
+ * | CG024 | error    | an environment mixes AWS and URL settings, its backup fields contradict its target, or its schema: and url name different schemas |
  * | CG025 | error    | a literal `url` carries a password |
  * | CG030 | error    | a manifest's file name is not YYYY-MM-DD-slug.yaml |
  * | CG031 | error    | a manifest's date prefix is not a real date |

@@ -168,6 +168,10 @@ function checkEnvironments(raw: RawConfig, source: YamlSource): Diagnostic[] {
         // The message must not echo the URL: it holds the password.
         out.push(diagnostic(CODES.urlPassword, file, at('url'), field('url'), 'contains a password; put the URL in an environment variable and name it in url_env'));
       }
+      const named = parsed ? urlSchema(parsed) : undefined;
+      if (named && typeof env['schema'] === 'string' && env['schema'] !== named) {
+        out.push(diagnostic(CODES.envShape, file, at('schema'), field('schema'), `is ${env['schema']}, but url names ${named}; make them agree, or leave schema: out (the URL's schema is used)`));
+      }
     }
     if (typeof env['cluster'] === 'string' && protectedClusters.has(env['cluster'].toLowerCase())) {
       out.push(diagnostic(CODES.protectedCluster, file, at('cluster'), field('cluster'), `"${env['cluster']}" is in protected_clusters; changegate never connects to it`));
@@ -290,4 +294,13 @@ function build(raw: RawConfig, source: YamlSource, root: string, rel: string): C
   if (raw.ticket_pattern !== undefined) config.ticket_pattern = raw.ticket_pattern;
   if (raw.notify) config.notify = raw.notify;
   return config;
+}
+
+// The schema a connection URL names in its path (`mysql://host:port/schema`), when it names one.
+function urlSchema(url: URL): string | undefined {
+  try {
+    return decodeURIComponent(url.pathname.replace(/^\//, '')) || undefined;
+  } catch {
+    return undefined;
+  }
 }

@@ -42,6 +42,8 @@ export interface RepositoryDetail extends Repository {
   sources: Map<string, YamlSource>;
   /** Ids of changes whose every SQL file was read and split cleanly (lint can judge them). */
   complete: Set<string>;
+  /** How many manifest files there are, those that failed to load included. */
+  manifests: number;
 }
 
 /**
@@ -67,7 +69,8 @@ export function loadRepositoryDetail(root: string, options: RepositoryOptions = 
   const loadedChanges: Change[] = [];
   const firstFileOfId = new Map<string, string>();
 
-  for (const name of manifestNames(path.resolve(root, changesDir), changesDir, diagnostics)) {
+  const names = manifestNames(path.resolve(root, changesDir), changesDir, diagnostics);
+  for (const name of names) {
     const ext = MANIFEST_EXTENSIONS.find((e) => name.endsWith(e))!;
     const id = name.slice(0, -ext.length);
     const rel = `${changesDir}/${name}`;
@@ -101,7 +104,7 @@ export function loadRepositoryDetail(root: string, options: RepositoryOptions = 
   pushAll(diagnostics, baselineDiagnostics(loadedChanges, sources));
   diagnostics.sort(compareDiagnostics);
 
-  const out: RepositoryDetail = { changes: dependencyOrder(loadedChanges), diagnostics, configFailed, sources, complete };
+  const out: RepositoryDetail = { changes: dependencyOrder(loadedChanges), diagnostics, configFailed, sources, complete, manifests: names.length };
   if (loaded.config) out.config = loaded.config;
   return out;
 }
