@@ -65,7 +65,7 @@ describe('batched backfills (CLI)', function () {
       change(`-- changegate:batch rows=100\n${sql};\n`);
       const res = await runCli(['validate'], { cwd: repo });
       assert.equal(res.code, 1, sql);
-      assert.ok(res.stdout.includes(`migrations/${ID}/up.sql:2:1  CG214  ${why}\n`), `${sql}\n${res.stdout}${res.stderr}`);
+      assert.ok(res.stdout.includes(`migrations/${ID}/up.sql:2:1  error CG214  ${why}\n`), `${sql}\n${res.stdout}${res.stderr}`);
     }
     change('-- changegate:batch rows=100 size=3\nUPDATE items SET n = 1 WHERE n = 0;\n');
     const bad = await runCli(['validate'], { cwd: repo });
