@@ -59,6 +59,10 @@ describe('--format json on errors (real server)', function () {
     assert.deepEqual(await json(['stauts', '--env', 'local'], 2), {
       error: { code: 'usage', message: "unknown command 'stauts' (Did you mean status?)" },
     });
+    const none = await runCli(['--format', 'json'], { cwd: repo });
+    assert.equal(none.code, 2, none.stdout + none.stderr);
+    assert.deepEqual(JSON.parse(none.stdout), { error: { code: 'usage', message: 'no command given; changegate --help lists them' } });
+    assert.match(none.stderr, /^Usage: changegate \[options\] \[command\]$/m, 'the help stays on stderr');
   });
 
   it('a guard that refused: code refused', async () => {

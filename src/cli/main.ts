@@ -124,7 +124,10 @@ export async function run(argv: string[], io: { stdout?: (s: string) => void; st
   } catch (err) {
     if (err instanceof CommanderError && err.exitCode !== 0 && usageText !== '') {
       out ??= new Output('json', stdout, stderr);
-      out.fail('usage', usageText.trim().replace(/^error: /, '').replace(/\s*\n\s*/g, ' '));
+      // Without a command commander shows the help: that stays readable on stderr, the document says why.
+      if (err.code === 'commander.help') stderr(usageText);
+      const message = err.code === 'commander.help' ? 'no command given; changegate --help lists them' : usageText.trim().replace(/^error: /, '');
+      out.fail('usage', message.replace(/\s*\n\s*/g, ' '));
     }
     exitCode = failure(err, out, stderr);
   }
