@@ -243,7 +243,7 @@ describe('aws adapter: error messages for codes the fake does not produce', () =
     ['a socket timeout', { name: 'TimeoutError', message: 'socket hang up' }, snap,
       "aws: CreateDBClusterSnapshot on prodinvoicingdb in us-east-2 failed: rds.us-east-2.amazonaws.com is unreachable (TimeoutError); check the runner's network access to AWS"],
     ['an unknown code, message redacted', Object.assign(new Error('bad thing at https://u:p4ss@h.example/x\nsecond line'), { name: 'WeirdFault' }), snap,
-      'aws: CreateDBClusterSnapshot on prodinvoicingdb in us-east-2 failed (WeirdFault): bad thing at https://***@h.example/x'],
+      'aws: CreateDBClusterSnapshot on prodinvoicingdb in us-east-2 failed (WeirdFault): bad thing at https://u:***@h.example/x'],
   ];
   for (const [name, err, c, expected] of cases) {
     it(name, () => assert.equal(awsErrorMessage(err, c), expected));

@@ -128,6 +128,13 @@ describe('baseline: adopting an existing Sakila database', function () {
       '  - index film.idx_title (title)\n' +
         'make qa match the baseline by hand (or with changes applied elsewhere first), then run changegate baseline --env qa again\n',
     );
+    const j = await cli('baseline', '--env', 'qa', '--format', 'json');
+    assert.equal(j.code, 1, out(j));
+    assert.deepEqual(JSON.parse(j.stdout), {
+      environment: 'qa', change: BASELINE, result: 'differs', differences: ['- index film.idx_title (title)'],
+      error: { code: 'failed', message: `qa differs from the baseline ${BASELINE} in 1 place(s) (baseline -> live); nothing was recorded:` },
+    });
+    assert.doesNotMatch(j.stderr, /^error: /m, 'the error is in the document, not repeated on stderr');
     const st = await cli('status', '--env', 'qa', '--format', 'json');
     assert.deepEqual((JSON.parse(st.stdout) as { changes: { status: string }[] }).changes.map((c) => c.status), ['pending']);
   });

@@ -197,7 +197,8 @@ describe('impact-aware plan and apply (CLI)', function () {
         'or set online_schema_change on local to run it through pt-online-schema-change',
     };
     assert.deepEqual(doc.changes[1].checks, [bound, { code: 'CG503', statement: 1, outcome: 'pass', count: 0, message: `${t}.score: every value fits bigint` }]);
-    assert.equal(r.stderr.split('\n').filter((l) => l.startsWith('error: ')).join('\n'), `error: refused: 2026-11-02-bigint stops before its first statement: 1 pre-check(s) failed in local:`);
+    assert.deepEqual(doc.error, { code: 'refused', message: `refused: 2026-11-02-bigint stops before its first statement: 1 pre-check(s) failed in local:\n  statement 1 CG401: ${bound.message}` });
+    assert.doesNotMatch(r.stderr, /^error: /m, 'the error is in the document, not repeated on stderr');
     const history = await query<{ change_id: string }>('SELECT change_id FROM changegate_history ORDER BY change_id');
     assert.deepEqual(history.map((h) => h.change_id), ['2026-11-01-note']);
     const [col] = await query<{ DATA_TYPE: string }>("SELECT DATA_TYPE FROM information_schema.COLUMNS WHERE TABLE_SCHEMA = DATABASE() AND TABLE_NAME = 'users' AND COLUMN_NAME = 'score'");

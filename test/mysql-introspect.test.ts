@@ -120,7 +120,9 @@ describe('mysql adapter: schema introspection and diff', function () {
     const lines = diffSchemas(await describeSchema(ta.connection, a.name), await describeSchema(tb.connection, b.name));
     const view = lines.findIndex((l) => l.startsWith('~ view open_invoices: definition '));
     assert.ok(view >= 0, lines.join('\n'));
-    assert.match(lines[view]!, /^~ view open_invoices: definition select .*`c`\.`name`.* -> select `i`\.`id` AS `id` from `invoices` `i` where .*$/);
+    // Each server prints its own form of a definition: a word diff, what the replay has and live lacks in [-...-].
+    assert.match(lines[view]!, /^~ view open_invoices: definition select `i`\.`id` AS `id`\[-,`c`\.`name`-\] .*$/);
+    assert.ok(lines[view]!.length < 250, lines[view]);
     assert.ok(!lines[view]!.includes(a.name) && !lines[view]!.includes(b.name));
     lines.splice(view, 1);
     assert.deepEqual(lines, [
@@ -132,10 +134,10 @@ describe('mysql adapter: schema introspection and diff', function () {
       '+ column invoices.extra VARCHAR(20) NULL',
       '- index invoices.idx_due (due, status)',
       '+ index invoices.uq_note UNIQUE (note(50))',
-      '~ foreign key invoices.fk_customer: (customer_id) REFERENCES customers (id) ON DELETE RESTRICT ON UPDATE CASCADE -> (customer_id) REFERENCES customers (id) ON DELETE CASCADE ON UPDATE CASCADE',
+      '~ foreign key invoices.fk_customer: …customers (id) ON DELETE [-RESTRICT-]{+CASCADE+} ON UPDATE CASCADE',
       '- check invoices.chk_amount (`amount` >= 0)',
       '+ table manual_backup',
-      "~ procedure close_invoice: body BEGIN UPDATE invoices SET status = 'paid' WHERE id = p_id; END -> BEGIN UPDATE invoices SET status = 'open' WHERE id = p_id; END",
+      "~ procedure close_invoice: body …UPDATE invoices SET status = [-'paid'-]{+'open'+} WHERE id = p_id; END",
       '- function cents (IN p DECIMAL(10,2)) RETURNS DECIMAL(12,0)',
       '~ trigger trg_inv_bi: timing BEFORE INSERT ON invoices -> AFTER INSERT ON invoices',
       '~ trigger trg_inv_bi: statement SET NEW.note = TRIM(NEW.note) -> SET @x = 1',
@@ -165,10 +167,8 @@ describe('mysql adapter: schema introspection and diff', function () {
     const lines = diffSchemas(await describeSchema(ta.connection, a.name), await describeSchema(tb.connection, b.name));
     assert.deepEqual(lines, [
       '~ table audit: partitioning none -> HASH (`id`) p0, p1',
-      '~ table ledger: partitioning RANGE (year(`booked`)) p2024 VALUES LESS THAN (2025), p2025 VALUES LESS THAN (2026)' +
-        ' -> RANGE (year(`booked`)) p2024 VALUES LESS THAN (2025), p2025 VALUES LESS THAN (2026), pmax VALUES LESS THAN MAXVALUE',
-      "~ table regions: partitioning LIST COLUMNS (`code`) eu VALUES IN ('DE','FR'), us VALUES IN ('US')" +
-        " -> LIST COLUMNS (`code`) eu VALUES IN ('DE','FR','NL'), us VALUES IN ('US')",
+      '~ table ledger: partitioning …p2025 VALUES LESS THAN (2026){+, pmax VALUES LESS THAN MAXVALUE+}',
+      "~ table regions: partitioning …) eu VALUES IN ('DE','FR'{+,'NL'+}), us VALUES IN ('US')",
     ]);
   });
 

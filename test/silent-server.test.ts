@@ -130,7 +130,8 @@ describe('a server that goes silent, a runner that vanishes (CLI)', function () 
     try {
       const r = await runCli(['status', '--env', 'local'], { cwd: repo, env: { TEST_URL: proxy.url(schema.url) } });
       assert.equal(r.code, 1, r.stdout + r.stderr);
-      assert.match(r.stderr, /^error: cannot connect to local: connect ETIMEDOUT$/m);
+      const u = new URL(proxy.url(schema.url));
+      assert.equal(r.stderr.trim(), `error: cannot connect to local as ${decodeURIComponent(u.username)}@${u.hostname}:${u.port} (URL from TEST_URL): connect ETIMEDOUT`);
     } finally {
       await proxy.close();
     }

@@ -72,7 +72,7 @@ describe('slack messages', () => {
     const errBlock = msg.blocks![3] as { text: { text: string } };
     const kept =
       "Statement 2 of 2026-11-25-drop-legacy-totals failed (migrations/2026-11-25-drop-legacy-totals/up.sql:4): " +
-      "ER_ACCESS_DENIED_ERROR: Access denied for user '***'@'***' via mysql://***@db:3306 '''";
+      "ER_ACCESS_DENIED_ERROR: Access denied for user 'admin'@'10.0.0.5' via mysql://admin:***@db:3306 '''";
     // At most 600 characters: what is kept, the x's that fit, and an ellipsis.
     assert.equal(errBlock.text.text, '*Error*\n```' + kept + 'x'.repeat(599 - kept.length) + '…```');
     assert.deepEqual(msg.blocks![4], LINK);

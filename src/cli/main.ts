@@ -5,10 +5,10 @@ import { Command, CommanderError, Option } from 'commander';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { ChangegateError } from '../core/errors.js';
+import { ChangegateError, RefusedError } from '../core/errors.js';
 import { StatementError } from '../core/ports.js';
 import { redact } from '../core/redact.js';
-import { Output, type Format, type GithubSurface } from './output.js';
+import { Output, type Format, type GithubSurface, type JsonError } from './output.js';
 import type { CommandContext } from './context.js';
 
 /** Runs the CLI with `argv` (without node and script) and resolves with the exit code. */
@@ -19,6 +19,9 @@ export async function run(argv: string[], io: { stdout?: (s: string) => void; st
   const cwd = io.cwd ?? process.cwd();
   let exitCode = 0;
   let out: Output | undefined;
+  // In json, commander's own complaint (an unknown command, a missing option) becomes the error document.
+  let usageText = '';
+  const jsonAsked = () => program.opts<{ format?: string }>().format === 'json';
 
   const program = new Command('changegate')
     .description('Declarative, gated database changes for MySQL 8 / Aurora MySQL')
@@ -29,7 +32,7 @@ export async function run(argv: string[], io: { stdout?: (s: string) => void; st
     // Every command's --help lists --format and --config too: they go before the command, and a
     // user reading one command's help would not know they exist.
     .configureHelp({ showGlobalOptions: true })
-    .configureOutput({ writeOut: stdout, writeErr: stderr })
+    .configureOutput({ writeOut: stdout, writeErr: (s) => (jsonAsked() ? void (usageText += s) : stderr(s)) })
     .showHelpAfterError(false);
 
   const context = async (): Promise<CommandContext> => {
@@ -124,6 +127,13 @@ export async function run(argv: string[], io: { stdout?: (s: string) => void; st
     // A command that found problems returns 1 without throwing; the github format still marks the step.
     if (exitCode !== 0 && out?.format === 'github') out.error(`changegate ${program.args[0] ?? ''} failed (exit ${exitCode}); see the annotations above`);
   } catch (err) {
+    if (err instanceof CommanderError && err.exitCode !== 0 && usageText !== '') {
+      out ??= new Output('json', stdout, stderr);
+      // Without a command commander shows the help: that stays readable on stderr, the document says why.
+      if (err.code === 'commander.help') stderr(usageText);
+      const message = err.code === 'commander.help' ? 'no command given; changegate --help lists them' : usageText.trim().replace(/^error: /, '');
+      out.fail('usage', message.replace(/\s*\n\s*/g, ' '));
+    }
     exitCode = failure(err, out, stderr);
   }
   try {
@@ -148,13 +158,21 @@ function failure(err: unknown, out: Output | undefined, stderr: (s: string) => v
           ? `the connection to the server was lost (${err.message}); what ran is recorded in history: run the command again`
           : `the server refused: ${err.message}`
         : err.message;
-    if (out) out.error(message);
+    if (out) out.fail(jsonCode(err), message);
     else stderr(`error: ${redact(message)}\n`);
     return err instanceof ChangegateError ? err.exitCode : 1;
   }
   const stack = err instanceof Error ? (err.stack ?? err.message) : String(err);
   stderr(`changegate: this is a bug, please report it with the text below\n${redact(stack)}\n`);
+  out?.fail('internal', `this is a bug, please report it with the text on stderr: ${err instanceof Error ? err.message : String(err)}`);
   return 70;
+}
+
+// The kind of an expected failure, as a json document's error names it.
+function jsonCode(err: ChangegateError | StatementError): JsonError['code'] {
+  if (err instanceof StatementError) return err.connectionLost ? 'connection-lost' : 'server-refused';
+  if (err.exitCode === 2) return 'usage';
+  return err instanceof RefusedError ? 'refused' : 'failed';
 }
 
 // The version of the package this file ships in: the nearest package.json named changegate above it

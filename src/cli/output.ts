@@ -16,6 +16,7 @@ export type Sink = (text: string) => void;
 /** One command's output channel in the chosen format. */
 export class Output {
   private doc: unknown;
+  private failure: JsonError | undefined;
   private summaryParts: string[] = [];
 
   constructor(
@@ -42,10 +43,20 @@ export class Output {
     else this.stderr(`warning: ${text}\n`);
   }
 
-  /** The message of a failed command. */
+  /**
+   * The failure that ends a command. In json it becomes the document's `error` (beside what the command
+   * already reported, such as a run's results) and is not repeated on stderr; elsewhere it is `error()`.
+   */
+  fail(code: JsonError['code'], message: string): void {
+    if (this.format === 'json') this.failure = { code, message: redact(message) };
+    else this.error(message);
+  }
+
+  /** The message of a failed command; in json, the document's `error` (code `failed`) unless one is set. */
   error(line: string): void {
     const text = redact(line);
-    if (this.gh) this.gh.setFailed(text);
+    if (this.format === 'json') this.failure ??= { code: 'failed', message: text };
+    else if (this.gh) this.gh.setFailed(text);
     else this.stderr(`error: ${text}\n`);
   }
 
@@ -109,7 +120,28 @@ export class Output {
 
   /** Flushes the json document and the job summary. */
   async finish(): Promise<void> {
-    if (this.format === 'json' && this.doc !== undefined) this.stdout(redact(JSON.stringify(this.doc, null, 2)) + '\n');
+    if (this.format === 'json') {
+      const doc = this.failure === undefined ? this.doc : withError(this.doc, this.failure);
+      if (doc !== undefined) this.stdout(redact(JSON.stringify(doc, null, 2)) + '\n');
+    }
     if (this.gh && this.summaryParts.length > 0) await this.gh.appendSummary(redact(this.summaryParts.join('\n\n')));
   }
+}
+
+/**
+ * The `error` of a json document. `code` says what kind of failure it was, for a machine that branches on it:
+ * `usage` (exit 2: the command line or the configuration), `refused` (a guard said no), `failed` (a
+ * check, a statement or a connection failed), `server-refused` (the server refused changegate's own
+ * statement), `connection-lost`, `internal` (a bug, exit 70).
+ */
+export interface JsonError {
+  code: 'usage' | 'refused' | 'failed' | 'server-refused' | 'connection-lost' | 'internal';
+  message: string;
+}
+
+// What the command reported, with the error beside it; a document that is not an object is kept whole under `result`.
+function withError(doc: unknown, error: JsonError): unknown {
+  if (doc === undefined) return { error };
+  if (typeof doc === 'object' && doc !== null && !Array.isArray(doc)) return { ...(doc as Record<string, unknown>), error };
+  return { result: doc, error };
 }

@@ -78,7 +78,7 @@ async function locate(
     throw new UsageError(`environment ${env.name} reads its URL from ${env.url_env ?? 'url'}, which is not set`);
   }
   const { parseTargetUrl } = await import('../adapters/mysql/connect.js');
-  const spec = parseTargetUrl(url, env.name);
+  const spec = parseTargetUrl(url, env.name, env.url === undefined ? env.url_env : undefined);
   // Registers the password for redaction and, inside GitHub Actions, has the runner mask it.
   ctx.out.secret(spec.password);
   refuseProtected(config, env, spec.host, 'points at host');

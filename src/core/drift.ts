@@ -242,6 +242,126 @@ function sortKey(id: string): string {
   return `${order[kind] ?? '9'}\0${name}`;
 }
 
+// Values longer than this (a view's definition, a routine's body) are shown as a word diff: printed whole,
+// both sides of a one-word difference make a line of thousands of characters that no one can compare.
+const WHOLE_UP_TO = 60;
+// Characters of unchanged text kept around each change, and the most changes one line shows.
+const CONTEXT = 30;
+const MAX_CHANGES = 4;
+
+/** `before -> after` for short values; for long ones, a word diff: `…unchanged [-before-]{+after+} unchanged…`. */
+export function changeText(before: string, after: string): string {
+  if (before.length <= WHOLE_UP_TO && after.length <= WHOLE_UP_TO) return `${before} -> ${after}`;
+  let segments = wordDiff(words(before), words(after));
+  // A removal and the addition that replaces it are one change.
+  const starts = segments.flatMap((g, i) => (g.kind === '-' || (g.kind === '+' && segments[i - 1]?.kind !== '-') ? [i] : []));
+  const more = starts.length > MAX_CHANGES ? ` … (${starts.length - MAX_CHANGES} more change(s))` : '';
+  if (more) segments = segments.slice(0, starts[MAX_CHANGES]);
+  const last = segments.length - 1;
+  const text = segments
+    .map((g, i) => {
+      if (g.kind === '-') return `[-${clip(g.text)}-]`;
+      if (g.kind === '+') return `{+${clip(g.text)}+}`;
+      if (i === 0) return g.text.length > CONTEXT ? `…${tail(g.text).trimStart()}` : g.text;
+      if (i === last) return g.text.length > CONTEXT ? `${head(g.text).trimEnd()}…` : g.text;
+      return clip(g.text);
+    })
+    .join('');
+  return ((more ? text.trimEnd() : text) + more).replace(/\n/g, '\\n');
+}
+
+// A run of words, shortened in its middle when it is long.
+function clip(text: string): string {
+  if (text.length <= 2 * CONTEXT + 3) return text;
+  return `${head(text).trimEnd()} … ${tail(text).trimStart()}`;
+}
+
+// The whole words that fit in CONTEXT characters at the start of `text` (a part of one when even the first does not).
+function head(text: string): string {
+  let out = '';
+  for (const w of words(text)) {
+    if (out.length + w.length > CONTEXT) break;
+    out += w;
+  }
+  return out || text.slice(0, CONTEXT);
+}
+
+// The same at the end of `text`.
+function tail(text: string): string {
+  let out = '';
+  for (const w of words(text).reverse()) {
+    if (out.length + w.length > CONTEXT) break;
+    out = w + out;
+  }
+  return out || text.slice(-CONTEXT);
+}
+
+// Words, quoted names and strings, runs of white space and single punctuation characters: a diff over
+// them never splits a name.
+function words(text: string): string[] {
+  return text.match(/\s+|`(?:[^`]|``)*`|'(?:[^'\\]|\\.|'')*'|[\p{L}\p{N}_$]+|[^\s\p{L}\p{N}_$]/gu) ?? [];
+}
+
+interface Segment {
+  kind: '=' | '-' | '+';
+  text: string;
+}
+
+// The longest common subsequence of two word lists, as runs of kept, removed and added text. The
+// common start and end are cut off first; a middle too large for the table is one replacement.
+function wordDiff(a: string[], b: string[]): Segment[] {
+  let pre = 0;
+  while (pre < a.length && pre < b.length && a[pre] === b[pre]) pre++;
+  let suf = 0;
+  while (suf < a.length - pre && suf < b.length - pre && a[a.length - 1 - suf] === b[b.length - 1 - suf]) suf++;
+  const am = a.slice(pre, a.length - suf);
+  const bm = b.slice(pre, b.length - suf);
+  const ops: [Segment['kind'], string][] = a.slice(0, pre).map((w) => ['=', w]);
+  if (am.length * bm.length > 250_000) {
+    for (const w of am) ops.push(['-', w]);
+    for (const w of bm) ops.push(['+', w]);
+  } else {
+    const n = am.length;
+    const m = bm.length;
+    // lcs[i][j]: the common subsequence's length of am[i..] and bm[j..].
+    const lcs = new Uint32Array((n + 1) * (m + 1));
+    for (let i = n - 1; i >= 0; i--) {
+      for (let j = m - 1; j >= 0; j--) {
+        lcs[i * (m + 1) + j] = am[i] === bm[j] ? lcs[(i + 1) * (m + 1) + j + 1]! + 1 : Math.max(lcs[(i + 1) * (m + 1) + j]!, lcs[i * (m + 1) + j + 1]!);
+      }
+    }
+    let i = 0;
+    let j = 0;
+    while (i < n || j < m) {
+      if (i < n && j < m && am[i] === bm[j]) ops.push(['=', am[i++]!]), j++;
+      else if (j < m && (i === n || lcs[i * (m + 1) + j + 1]! >= lcs[(i + 1) * (m + 1) + j]!)) ops.push(['+', bm[j++]!]);
+      else ops.push(['-', am[i++]!]);
+    }
+  }
+  for (const w of a.slice(a.length - suf)) ops.push(['=', w]);
+  // Runs of one kind; within a change, what was removed comes before what was added.
+  const segments: Segment[] = [];
+  let k = 0;
+  while (k < ops.length) {
+    if (ops[k]![0] === '=') {
+      let text = '';
+      while (k < ops.length && ops[k]![0] === '=') text += ops[k++]![1];
+      segments.push({ kind: '=', text });
+      continue;
+    }
+    let removed = '';
+    let added = '';
+    while (k < ops.length && ops[k]![0] !== '=') {
+      if (ops[k]![0] === '-') removed += ops[k]![1];
+      else added += ops[k]![1];
+      k++;
+    }
+    if (removed) segments.push({ kind: '-', text: removed });
+    if (added) segments.push({ kind: '+', text: added });
+  }
+  return segments;
+}
+
 /**
  * Readable differences between what a schema should be (`expected`, e.g. the shadow replay) and what it
  * is (`actual`, the live schema): `+` exists only in actual, `-` only in expected, `~ x: expected -> actual`.
@@ -271,7 +391,7 @@ export function diffSchemas(expected: SchemaShape, actual: SchemaShape): string[
       // Attributes in their declared order (engine before collation, timing before statement).
       e.attrs.forEach(([attr, ev], i) => {
         const v = av.get(attr) ?? '';
-        if (v !== ev) lines.push([sortKey(id) + `\0${i}`, `~ ${id}: ${attr ? `${attr} ` : ''}${ev} -> ${v}`]);
+        if (v !== ev) lines.push([sortKey(id) + `\0${i}`, `~ ${id}: ${attr ? `${attr} ` : ''}${changeText(ev, v)}`]);
       });
     }
   }

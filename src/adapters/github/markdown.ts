@@ -42,8 +42,8 @@ export function mdTable(header: string[], rows: string[][]): string {
 }
 
 /**
- * Removes what must never reach a comment, summary or issue: registered secrets, URL passwords,
- * `'user'@'host'` pairs (via `redact`), and host names and IP addresses, which connection errors carry.
+ * Removes what must never reach a comment, summary or issue: registered secrets and URL passwords (via
+ * `redact`), and host names and IP addresses, which connection errors carry.
  */
 export function scrub(text: string): string {
   return redact(text)

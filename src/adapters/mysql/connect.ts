@@ -22,24 +22,26 @@ const SSL_OFF = new Set(['false', '0', 'disabled', 'off']);
 /**
  * Parses `mysql://user:pass@host:port/schema?ssl=true&ssl-ca=/path` (or `mariadb://`). TLS is on only
  * when the URL asks (`ssl=true|required|verify`, all verified; `ssl-ca` replaces the system roots).
- * `?socket=/path` connects through a Unix socket. The password is registered for redaction at once;
- * errors never quote the URL.
+ * `?socket=/path` connects through a Unix socket. `source` is the variable the URL was read from. The
+ * password is registered for redaction at once; errors never quote the URL.
  */
-export function parseTargetUrl(url: string, label = 'the target'): TargetSpec {
+export function parseTargetUrl(url: string, label = 'the target', source?: string): TargetSpec {
+  // Which URL is wrong: the variable that holds it is what a user edits.
+  const of = source ? `${label} (from ${source})` : label;
   let u: URL;
   try {
     u = new URL(url);
   } catch {
-    throw new UsageError(`the connection URL of ${label} is not a URL; expected mysql://user:password@host:port/schema`);
+    throw new UsageError(`the connection URL of ${of} is not a URL; expected mysql://user:password@host:port/schema`);
   }
   const password = safeDecode(u.password);
   registerSecret(password);
   if (u.protocol !== 'mysql:' && u.protocol !== 'mariadb:') {
-    throw new UsageError(`the connection URL of ${label} must start with mysql:// or mariadb://, not ${u.protocol}//`);
+    throw new UsageError(`the connection URL of ${of} must start with mysql:// or mariadb://, not ${u.protocol}//`);
   }
   const schema = safeDecode(u.pathname.replace(/^\//, ''));
   if (!schema || schema.includes('/')) {
-    throw new UsageError(`the connection URL of ${label} names no schema; expected mysql://user:password@host:port/schema`);
+    throw new UsageError(`the connection URL of ${of} names no schema; expected mysql://user:password@host:port/schema`);
   }
   let tls: TlsMode = { mode: 'off' };
   let socketPath: string | undefined;
@@ -49,14 +51,14 @@ export function parseTargetUrl(url: string, label = 'the target'): TargetSpec {
       const v = value.toLowerCase();
       if (SSL_VERIFY.has(v)) tls = { mode: 'verify' };
       else if (!SSL_OFF.has(v)) {
-        throw new UsageError(`the connection URL of ${label} has ssl=${value}; use ssl=true (verified) or leave it out`);
+        throw new UsageError(`the connection URL of ${of} has ssl=${value}; use ssl=true (verified) or leave it out`);
       }
     } else if (key === 'ssl-ca') caFile = value;
     else if (key === 'socket') socketPath = value;
-    else throw new UsageError(`the connection URL of ${label} has an unknown parameter ${key}; known: ssl, ssl-ca, socket`);
+    else throw new UsageError(`the connection URL of ${of} has an unknown parameter ${key}; known: ssl, ssl-ca, socket`);
   }
   if (caFile) {
-    if (tls.mode === 'off') throw new UsageError(`the connection URL of ${label} has ssl-ca without ssl=true`);
+    if (tls.mode === 'off') throw new UsageError(`the connection URL of ${of} has ssl-ca without ssl=true`);
     tls = { mode: 'verify', caFile };
   }
   const port = u.port ? Number(u.port) : DEFAULT_PORT;
@@ -68,6 +70,7 @@ export function parseTargetUrl(url: string, label = 'the target'): TargetSpec {
     schema,
     tls,
     ...(socketPath ? { socketPath } : {}),
+    ...(source ? { source } : {}),
   };
 }
 

@@ -44,6 +44,8 @@ export interface TargetSpec {
   socketPath?: string;
   /** Seconds the server may stay silent (the environment's `unreachable_timeout`); see OpenOptions. */
   unreachableSec?: number;
+  /** The variable the URL came from (`url_env`): a failed connection names it, so a user knows which to fix. */
+  source?: string;
 }
 
 /** MySQL/MariaDB error numbers that mean the session itself is gone, so a statement's outcome is unknown. */
@@ -123,7 +125,7 @@ export class MysqlConnection {
     private readonly raw: mysql.Connection,
     /** The name messages use for the target (an environment name, never a host). */
     readonly label: string,
-    /** User and host, scrubbed from every message besides the registered password. */
+    /** The password, scrubbed from every message even before anything registered it process-wide. */
     private readonly scrub: string[],
     /**
      * How long changegate's own queries may wait for an answer before the connection counts as lost
@@ -152,7 +154,7 @@ export class MysqlConnection {
     return this.lostFlag;
   }
 
-  /** Redacts a message with the password, user and host of this connection. */
+  /** Redacts a message with the password of this connection. */
   redact(text: string): string {
     return redact(text, this.scrub);
   }
@@ -285,13 +287,13 @@ export interface OpenOptions {
 
 /**
  * Opens one connection without selecting a schema (so a missing schema can be refused with its own
- * message). The password is registered for redaction process-wide; user and host are scrubbed from
- * this connection's messages only, since "root" or "127.0.0.1" are ordinary words elsewhere.
- * Fails with a ChangegateError (exit 1) whose text names the label, never the credentials.
+ * message). The password is registered for redaction process-wide. Fails with a ChangegateError (exit 1)
+ * whose text names the label, the user, host and port and the variable a URL came from (what a user
+ * checks first when a login is refused), never the password.
  */
 export async function openConnection(spec: TargetSpec, label: string, options: OpenOptions = {}): Promise<MysqlConnection> {
   registerSecret(spec.password);
-  const scrub = [spec.user, spec.host, spec.password];
+  const scrub = [spec.password];
   const ssl = sslOptions(spec.tls, label);
   const login = spec.tokenLogin;
   // A token travels as clear text: without TLS anyone on the path could replay it for 15 minutes.
@@ -339,8 +341,15 @@ export async function openConnection(spec: TargetSpec, label: string, options: O
     const hint = /certificate|altnames/i.test(d.message ?? '')
       ? " (the server's TLS certificate did not verify; trust its CA with tls.ca_file, or ssl-ca in a URL)"
       : '';
-    throw new ChangegateError(`cannot connect to ${label}: ${redact(d.message || d.code || String(e), scrub)}${hint}`, 1);
+    throw new ChangegateError(`cannot connect to ${label}${whereTo(spec)}: ${redact(d.message || d.code || String(e), scrub)}${hint}`, 1);
   }
+}
+
+// ` as app@db.internal:3306 (URL from CG_QA_URL)`: whom and where a failed connection tried.
+function whereTo(spec: TargetSpec): string {
+  const host = spec.host.includes(':') ? `[${spec.host}]` : spec.host;
+  const at = spec.socketPath ? ` via socket ${spec.socketPath}` : `${spec.user ? '@' : ' at '}${host}:${spec.port}`;
+  return `${spec.user ? ` as ${spec.user}` : ''}${at}${spec.source ? ` (URL from ${spec.source})` : ''}`;
 }
 
 // mysql2's own formatting for the statements that carry values (ours, all short), none for the rest.
