@@ -18,6 +18,9 @@ export default {
     'src/core/plan.ts',
     'src/core/provisional.ts',
     'src/core/apply.ts',
+    // The loop's failure record and its online steps, which were part of apply.ts.
+    'src/core/apply-failure.ts',
+    'src/core/online-step.ts',
   ],
   // Mutants need not type-check (tsc still emits them), but the generated validators must stay
   // byte-for-byte as generated: a test compares them with the schemas.
