@@ -285,8 +285,15 @@ describe('lint messages, word for word', () => {
     assert.deepEqual(found.map((d) => [d.line, d.message]), [[3,
       'CREATE changes the schema in a change that also changes data (INSERT at migrations/x/up.sql:1): MySQL commits DDL implicitly, so a failure between them leaves the change half applied; move the schema statements to a change of their own']]);
   });
+  it('CG214, a marked statement that cannot be batched, with the marker on the comment line before it', () => {
+    const found = lintText('-- changegate:batch rows=500\nUPDATE t SET a = 1 WHERE b = 2 LIMIT 10;').filter((d) => d.code === 'CG214');
+    assert.deepEqual(found.map((d) => [d.severity, d.line, d.message]), [
+      ['error', 2, 'cannot be batched: it has LIMIT: batches walk the key in order and cover every row the statement reaches; remove it'],
+    ]);
+    assert.deepEqual(lintText('-- changegate:batch rows=500\nUPDATE t SET a = 1 WHERE b = 2;').filter((d) => d.code === 'CG214'), []);
+  });
   it('every registered code has at least one message case', () => {
-    const covered = new Set([...MESSAGES.map((m) => m[0]), 'CG207']);
+    const covered = new Set([...MESSAGES.map((m) => m[0]), 'CG207', 'CG214']);
     assert.deepEqual(Object.keys(RULES).filter((c) => !covered.has(c)), []);
   });
 });

@@ -75,8 +75,8 @@ describe('validate and lint say nothing a user cannot act on', function () {
       writeFiles(repo, { ...manifest('2026-12-08-copy'), 'migrations/2026-12-08-copy/up.sql': sql.replace(/customer/g, 'client').replace(/store/g, 'shop') });
       const text = await runCli(['validate'], { cwd: repo });
       assert.deepEqual(findings(text.stdout), [
-        'migrations/2026-12-08-copy/up.sql:2:1  CG302  notice: CREATE TABLE `shop` has no PRIMARY KEY: InnoDB then clusters rows on a hidden key, and row-based replication, online schema change tools and any fix of a single row need a real one; add a PRIMARY KEY',
-        'migrations/2026-12-08-copy/up.sql:3:1  CG301  notice: ALTER TABLE `client` does not state ALGORITHM=INSTANT or ALGORITHM=INPLACE: MySQL may copy the table instead, blocking writes for as long as the copy runs; state the algorithm you expect, so that the statement fails rather than copies',
+        'migrations/2026-12-08-copy/up.sql:2:1  notice CG302  CREATE TABLE `shop` has no PRIMARY KEY: InnoDB then clusters rows on a hidden key, and row-based replication, online schema change tools and any fix of a single row need a real one; add a PRIMARY KEY',
+        'migrations/2026-12-08-copy/up.sql:3:1  notice CG301  ALTER TABLE `client` does not state ALGORITHM=INSTANT or ALGORITHM=INPLACE: MySQL may copy the table instead, blocking writes for as long as the copy runs; state the algorithm you expect, so that the statement fails rather than copies',
       ]);
     } finally {
       rmSync(repo, { recursive: true, force: true });
@@ -91,9 +91,9 @@ describe('validate and lint say nothing a user cannot act on', function () {
       const text = await runCli(['validate'], { cwd: repo });
       assert.equal(text.code, 1, text.stdout + text.stderr);
       assert.deepEqual(findings(text.stdout), [
-        'changes/2026-12-08-drop-year.yaml:3:14  destructive  is false, but the statement at migrations/2026-12-08-drop-year/up.sql:1 is destructive (CG106); set destructive: true',
-        'migrations/2026-12-07-drop-rating/up.sql:1:18  CG106  notice: ALTER TABLE `film` DROP COLUMN `rating` deletes the column and every value in it',
-        'migrations/2026-12-08-drop-year/up.sql:1:18  CG106  warning: ALTER TABLE `film` DROP COLUMN `release_year` deletes the column and every value in it; declare destructive: true so PROD is snapshotted first, or stop using the column first and drop it in a later change',
+        'changes/2026-12-08-drop-year.yaml:3:14  error CG070  destructive  is false, but the statement at migrations/2026-12-08-drop-year/up.sql:1 is destructive (CG106); set destructive: true',
+        'migrations/2026-12-07-drop-rating/up.sql:1:18  notice CG106  ALTER TABLE `film` DROP COLUMN `rating` deletes the column and every value in it',
+        'migrations/2026-12-08-drop-year/up.sql:1:18  warning CG106  ALTER TABLE `film` DROP COLUMN `release_year` deletes the column and every value in it; declare destructive: true so PROD is snapshotted first, or stop using the column first and drop it in a later change',
       ]);
       // A rollback file has nothing to declare; a file linted on its own reads as the change that lists it.
       writeFiles(repo, {
@@ -104,9 +104,9 @@ describe('validate and lint say nothing a user cannot act on', function () {
       });
       const files = await runCli(['lint', 'migrations/2026-12-09-subtitle/down.sql', 'migrations/2026-12-07-drop-rating/up.sql', 'scratch.sql'], { cwd: repo });
       assert.deepEqual(findings(files.stdout), [
-        'migrations/2026-12-09-subtitle/down.sql:1:18  CG106  notice: ALTER TABLE `film` DROP COLUMN `subtitle` deletes the column and every value in it',
-        'migrations/2026-12-07-drop-rating/up.sql:1:18  CG106  notice: ALTER TABLE `film` DROP COLUMN `rating` deletes the column and every value in it',
-        'scratch.sql:1:18  CG106  warning: ALTER TABLE `film` DROP COLUMN `subtitle` deletes the column and every value in it; declare destructive: true so PROD is snapshotted first, or stop using the column first and drop it in a later change',
+        'migrations/2026-12-09-subtitle/down.sql:1:18  notice CG106  ALTER TABLE `film` DROP COLUMN `subtitle` deletes the column and every value in it',
+        'migrations/2026-12-07-drop-rating/up.sql:1:18  notice CG106  ALTER TABLE `film` DROP COLUMN `rating` deletes the column and every value in it',
+        'scratch.sql:1:18  warning CG106  ALTER TABLE `film` DROP COLUMN `subtitle` deletes the column and every value in it; declare destructive: true so PROD is snapshotted first, or stop using the column first and drop it in a later change',
       ]);
       const json = await runCli(['--format', 'json', 'lint'], { cwd: repo });
       assert.deepEqual(JSON.parse(json.stdout).diagnostics[0], {
