@@ -3,6 +3,7 @@
 // cannot classify counts as destructive; every verb and ALTER TABLE clause that keeps every row does not.
 import { strict as assert } from 'node:assert';
 import { lintStatements } from '../src/core/lint/index.js';
+import { classifyDestructive } from '../src/core/lint/rules/destructive.js';
 
 const D = 'declare destructive: true so PROD is snapshotted first';
 const unknown = (what: string) => `lint cannot tell what ${what} does to data, so it counts as destructive (any chance); ${D}, or replace it with the statements it runs`;
@@ -59,6 +60,24 @@ const STATEMENTS: Array<[string, string[]]> = [
   ['CREATE OR REPLACE VIEW v AS SELECT 1', [`CG111@8 CREATE OR REPLACE VIEW replaces \`v\` if it exists, and its previous definition is lost; ${D}, or use CREATE VIEW (it fails when the object exists)`]],
   ['CREATE EVENT e ON SCHEDULE EVERY 1 DAY DO INSERT INTO t VALUES (1)', []],
   ['CREATE EVENT e ON SCHEDULE EVERY 1 DAY DO DELETE FROM t', [`CG112@43 CREATE EVENT \`e\` schedules DELETE, which the server runs on its own and which can change or delete data; ${D}, or run the data change as a statement of the change`]],
+  // Incomplete statements (the server refuses them) still count, and say "the table".
+  ['TRUNCATE TABLE', [`CG102@1 TRUNCATE TABLE deletes every row of the table and cannot be rolled back; ${D}, or DELETE with a WHERE clause if only some rows should go`]],
+  ['UPDATE', [`CG104@1 UPDATE overwrites values in the table, and the old values are gone once it commits; ${D}`]],
+  ['DELETE', [`CG103@1 DELETE removes rows from the table; ${D}`]],
+  ['REPLACE', [`CG105@1 REPLACE deletes every existing row of the table that has the same primary or unique key as a new row, then inserts the new one; ${D}, or use INSERT (INSERT IGNORE to keep existing rows)`]],
+  // Other forms: EXPLAIN ANALYZE runs the statement it explains; accounts and spatial systems as written.
+  ['INSERT INTO t VALUES (1) ON DUPLICATE KEY UPDATE a = 1', [`CG105@26 INSERT ... ON DUPLICATE KEY UPDATE overwrites existing rows of \`t\` that share a primary or unique key with a new row; ${D}, or use INSERT (INSERT IGNORE to keep existing rows)`]],
+  ["LOAD XML INFILE 'f' REPLACE INTO TABLE t", [`CG105@21 LOAD XML ... REPLACE replaces existing rows of \`t\` that share a primary or unique key with a row of the file; ${D}, or use IGNORE to keep existing rows`]],
+  ['EXPLAIN ANALYZE DELETE FROM t', [`CG103@17 DELETE removes rows from \`t\`; ${D}`]],
+  ['EXPLAIN FORMAT=TREE DELETE FROM t', []],
+  ['EXPLAIN ANALYZE FORMAT = TREE UPDATE t SET a = 1', [`CG104@31 UPDATE overwrites values in \`t\`, and the old values are gone once it commits; ${D}`]],
+  ['DROP USER `a`@`%`', [`CG101@1 DROP USER deletes \`a\`@\`%\`, and clients that log in as it fail; ${D}`]],
+  ['DROP SPATIAL REFERENCE SYSTEM IF EXISTS 4120', [`CG101@1 DROP SPATIAL REFERENCE SYSTEM deletes spatial reference system 4120; ${D}`]],
+  ['DROP INDEX i', [`CG101@1 DROP INDEX deletes index \`i\` on its table: queries that use it slow down, and a UNIQUE index stops keeping values unique; ${D}`]],
+  ['CREATE', [`CG199@1 ${unknown('CREATE')}`]],
+  ['RENAME', [`CG199@1 ${unknown('RENAME')}`]],
+  ['ALTER OFFLINE TABLESPACE x', [`CG199@1 ${unknown('ALTER TABLESPACE')}`]],
+  ['CREATE EVENT e ON SCHEDULE EVERY 1 DAY DO BEGIN INSERT INTO t VALUES (1); DELETE FROM t; END', [`CG112@75 CREATE EVENT \`e\` schedules DELETE, which the server runs on its own and which can change or delete data; ${D}, or run the data change as a statement of the change`]],
 ];
 
 const ALTERS: Array<[string, string[]]> = [
@@ -144,6 +163,10 @@ describe('lint: what each destructive rule says about ALTER and RENAME', () => {
 });
 
 describe('lint: statements that keep every row', () => {
+  it('finds nothing in a statement without tokens', () => {
+    assert.deepEqual(classifyDestructive([]), []);
+  });
+
   // Reads, session, lock, transaction, account and server statements (other rules flag the ones that
   // do not belong in a change), and OPTIMIZE, an InnoDB rebuild that keeps every row.
   const HARMLESS = [
