@@ -71,6 +71,14 @@ const CASES: Array<[string, string[]]> = [
   ['START TRANSACTION', [`CG210@1 ${txn('START TRANSACTION')}`]],
   ["XA COMMIT 'x'", [`CG210@1 ${txn('XA')}`]],
   ['RELEASE SAVEPOINT s', [`CG210@1 ${txn('RELEASE SAVEPOINT')}`]],
+  // CG201 is about added columns only, each of a parenthesised list, split at its own commas.
+  ['ALTER TABLE t MODIFY a INT NOT NULL, ALGORITHM=INPLACE', []],
+  ['ALTER TABLE t ADD COLUMN (a INT, b INT NOT NULL, c INT NOT NULL DEFAULT 0), ALGORITHM=INSTANT', [`CG201@34 ${notNull('`t`', '`b`')}`]],
+  ['ALTER TABLE t ADD COLUMN (a DECIMAL(10, 2) NOT NULL), ALGORITHM=INSTANT', [`CG201@27 ${notNull('`t`', '`a`')}`]],
+  // Reading a setting, or a column named engine in a view, is none of these.
+  ['SELECT @@sql_mode', []],
+  ['CREATE VIEW v AS SELECT engine FROM t', []],
+  ['ALTER VIEW v AS SELECT engine FROM t', []],
 ];
 
 describe('lint: what the rules about a change\'s own safety say', () => {
