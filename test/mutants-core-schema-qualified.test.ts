@@ -40,6 +40,9 @@ const CASES: Array<[string, string, string[]]> = [
   ['LIKE after a string is a pattern match', "CREATE VIEW v AS SELECT * FROM a WHERE 'x' LIKE a.p", []],
   ['LIKE after a function call is a pattern match', 'CREATE VIEW v AS SELECT * FROM a WHERE LOWER(a.n) LIKE a.p', []],
   ['LIKE nested in parentheses is a pattern match', 'CREATE VIEW v AS SELECT * FROM a WHERE ((x LIKE a.p))', []],
+  ['a routine name after CALL, DROP PROCEDURE or DROP FUNCTION, without parentheses', 'CALL s.p', [`CG202@6 ${names('`s`.`p`', '`s`')}`]],
+  ['a routine name after CALL, DROP PROCEDURE or DROP FUNCTION, without parentheses', 'DROP PROCEDURE s.p', [`CG202@16 ${names('`s`.`p`', '`s`')}`]],
+  ['a routine name after CALL, DROP PROCEDURE or DROP FUNCTION, without parentheses', 'DROP FUNCTION s.f', [`CG202@15 ${names('`s`.`f`', '`s`')}`]],
 ];
 
 describe('lint: where CG202 looks for a schema qualifier', () => {
