@@ -91,6 +91,8 @@ describe('apply loop: what a failed statement tells the user', () => {
       assert.equal(error.message, message);
       const row = server.committed.history.get(ID)!;
       const failed = Number(/statement (\d+) of/.exec(message)![1]);
+      // The error the statement raised stays reachable as the cause, for whoever logs the stack.
+      assert.equal((error.cause as Error).message, (FAILURES[sqls[failed - 1]!]!() as Error).message);
       assert.deepEqual([row.status, row.failedStatement, row.statementsApplied, row.inFlight, row.finishedAt], ['failed', failed, failed - 1, null, NOW]);
     });
   }
@@ -123,6 +125,7 @@ describe('apply loop: what a failed statement tells the user', () => {
     assert.equal(error!.message,
       `${ID}: the connection was lost while statement 1 (migrations/${ID}/up.sql:1) was in flight: Lost connection to server during query. ` +
       'Run apply again: it checks whether the statement is still running and stops for a decision if its outcome is unknown');
+    assert.equal((error!.cause as StatementError).errno, 2013);
   });
 
   it('tells the caller when each statement starts, with its number and the total', async () => {
@@ -163,6 +166,7 @@ describe('apply loop: verify queries', () => {
     const server = new MemoryServer();
     const { error } = await apply(server, [memoryChange(ID, [ins('a')], [verify('view', 'SELECT broken', 1)])]);
     assert.equal(error!.message, `${ID}: verify "view" failed to run: Table 'v' doesn't exist`);
+    assert.equal((error!.cause as StatementError).errno, 1146);
     assert.deepEqual([(error as ApplyError).file, (error as ApplyError).line], [`changes/${ID}.yaml`, 7]);
     assert.equal(server.committed.history.get(ID)!.error, `verify "view" failed: Table 'v' doesn't exist`);
   });
@@ -171,6 +175,7 @@ describe('apply loop: verify queries', () => {
     const server = new MemoryServer();
     const { error } = await apply(server, [memoryChange(ID, [ins('a')], [verify('v', 'SELECT lost', 1)])]);
     assert.equal(error!.message, `${ID}: the connection was lost while verify "v" ran: Lost connection to server during query. All 1 statements are applied and recorded; run apply again to verify`);
+    assert.equal((error!.cause as StatementError).errno, 2013);
     const row = server.committed.history.get(ID)!;
     assert.deepEqual([row.status, row.statementsApplied, row.error], ['running', 1, null]);
   });
@@ -180,10 +185,13 @@ describe('apply loop: how a verify result compares with its expect', () => {
   const CASES: Array<[Verify['expect'], unknown, boolean]> = [
     [1, undefined, false],
     [null, undefined, false],
+    ['undefined', undefined, false],
     [null, null, true],
     [null, 0, false],
     [0, null, false],
     ['NULL', null, false],
+    ['null', null, false],
+    [false, null, false],
     [true, 1, true],
     [true, '1', true],
     [true, 0, false],
