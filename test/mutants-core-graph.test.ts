@@ -2,7 +2,8 @@
 // on, otherwise by id) and the cycles it reports (one per strongly connected set, the shortest one
 // through its smallest id).
 import { strict as assert } from 'node:assert';
-import { dependencyOrder, findCycles, type GraphNode } from '../src/core/manifest/graph.js';
+import { checkDependencies, dependencyOrder, findCycles, type GraphNode } from '../src/core/manifest/graph.js';
+import { YamlSource } from '../src/core/manifest/yaml.js';
 
 const graph = (spec: Record<string, string[]>): GraphNode[] => Object.entries(spec).map(([id, depends_on]) => ({ id, depends_on }));
 
@@ -17,6 +18,8 @@ const CASES: Array<[string, Record<string, string[]>, string[], string[][]]> = [
   ['a change that depends on itself is a cycle but waits for nothing; unknown ids are left to their own check',
     { c: ['c'], a: ['zz'], b: ['b', 'a'] }, ['a', 'b', 'c'], [['b', 'b'], ['c', 'c']]],
   ['two cycles are reported apart, by their smallest id', { d: ['e'], e: ['d'], a: ['b'], b: ['a'], m: [] }, ['m', 'a', 'b', 'd', 'e'], [['a', 'b', 'a'], ['d', 'e', 'd']]],
+  ['a change that depends on itself still takes its place by id', { a: ['a'], b: [] }, ['a', 'b'], [['a', 'a']]],
+  ['changes caught in cycles follow by id, whatever order they come in', { y: ['x'], x: ['y'], w: ['v'], v: ['w'] }, ['v', 'w', 'x', 'y'], [['v', 'w', 'v'], ['x', 'y', 'x']]],
   ['a longer cycle is printed from its smallest id', { q: ['r'], r: ['s'], s: ['p'], p: ['q'] }, ['p', 'q', 'r', 's'], [['p', 'q', 'r', 's', 'p']]],
 ];
 
@@ -27,4 +30,28 @@ describe('manifest: the depends_on graph', () => {
       assert.deepEqual(findCycles(graph(spec)), cycles);
     });
   }
+});
+
+describe('manifest: depends_on entries that cannot hold', () => {
+  const nodes = graph({
+    '2026-01-01-a': ['2026-01-03-c', 'nope'],
+    '2026-01-02-b': ['2026-01-02-c2', '2026-01-01-a'],
+    '2026-01-02-c2': ['2026-01-02-b'],
+    '2026-01-03-c': [],
+    '2026-01-04-d': ['2026-01-04-d'],
+    '2026-01-05-e': ['nope'],
+  });
+  const source = (id: string) =>
+    YamlSource.parse(`changes/${id}.yaml`, `title: t\ndepends_on:\n${nodes.find((n) => n.id === id)!.depends_on.map((d) => `  - ${d}\n`).join('')}`);
+
+  it('names an unknown id, a later date, a later id of the same date and each cycle, at the entry; a change without a parsed manifest is passed by', () => {
+    const sources = new Map(['2026-01-01-a', '2026-01-02-b', '2026-01-02-c2', '2026-01-04-d'].map((id) => [id, source(id)]));
+    assert.deepEqual(checkDependencies(nodes, sources).map((d) => [d.code, d.file, d.line, d.column, d.field, d.message]), [
+      ['CG062', 'changes/2026-01-01-a.yaml', 3, 5, 'depends_on[0]', '"2026-01-03-c" is dated after this change (2026-01-03 > 2026-01-01); a change may only depend on earlier ones'],
+      ['CG060', 'changes/2026-01-01-a.yaml', 4, 5, 'depends_on[1]', '"nope" is not a change in this repository'],
+      ['CG062', 'changes/2026-01-02-b.yaml', 3, 5, 'depends_on[0]', '"2026-01-02-c2" has the same date but sorts after this change; rename one so that ids sort in the order they apply'],
+      ['CG061', 'changes/2026-01-02-b.yaml', 3, 5, 'depends_on[0]', 'dependency cycle: 2026-01-02-b -> 2026-01-02-c2 -> 2026-01-02-b'],
+      ['CG061', 'changes/2026-01-04-d.yaml', 3, 5, 'depends_on[0]', 'dependency cycle: 2026-01-04-d -> 2026-01-04-d'],
+    ]);
+  });
 });
