@@ -437,7 +437,8 @@ export function matches(expect: Verify['expect'], actual: unknown): boolean {
   if (actual === null) return false;
   if (typeof expect === 'boolean') return Number(actual) === (expect ? 1 : 0);
   if (typeof expect === 'number') {
-    const n = typeof actual === 'bigint' ? Number(actual) : Number(String(actual));
+    // String() spells a bigint in decimal too, so one conversion covers every driver type.
+    const n = Number(String(actual));
     return Number.isFinite(n) && n === expect;
   }
   const text = actual instanceof Date ? actual.toISOString() : Buffer.isBuffer(actual) ? actual.toString('utf8') : String(actual);
