@@ -11,4 +11,6 @@ export interface CommandContext {
   /** Read only where changegate.yaml names a variable, and for CI facts (GITHUB_*). */
   env: NodeJS.ProcessEnv;
   now: () => Date;
+  /** Servers already located in this run, shared by the targets of a fleet (see target.ts). */
+  servers?: Map<string, Promise<import('./target.js').Located>>;
 }

@@ -5,10 +5,9 @@ import { Command, CommanderError, Option } from 'commander';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { ChangegateError, RefusedError } from '../core/errors.js';
-import { StatementError } from '../core/ports.js';
+import { describeFailure } from './failure.js';
 import { redact } from '../core/redact.js';
-import { Output, type Format, type GithubSurface, type JsonError } from './output.js';
+import { Output, type Format, type GithubSurface } from './output.js';
 import type { CommandContext } from './context.js';
 
 /** Runs the CLI with `argv` (without node and script) and resolves with the exit code. */
@@ -149,30 +148,16 @@ function failure(err: unknown, out: Output | undefined, stderr: (s: string) => v
     if (err.code === 'commander.helpDisplayed' || err.code === 'commander.version' || err.exitCode === 0) return 0;
     return 2; // commander already printed the usage problem
   }
-  if (err instanceof ChangegateError || err instanceof StatementError) {
-    // A StatementError is the server refusing something outside a change's statements (creating
-    // the history table without the privilege, say): the target failed a check, exit 1.
-    const message =
-      err instanceof StatementError
-        ? err.connectionLost
-          ? `the connection to the server was lost (${err.message}); what ran is recorded in history: run the command again`
-          : `the server refused: ${err.message}`
-        : err.message;
-    if (out) out.fail(jsonCode(err), message);
-    else stderr(`error: ${redact(message)}\n`);
-    return err instanceof ChangegateError ? err.exitCode : 1;
+  const f = describeFailure(err);
+  if (f) {
+    if (out) out.fail(f.code, f.message);
+    else stderr(`error: ${redact(f.message)}\n`);
+    return f.exitCode;
   }
   const stack = err instanceof Error ? (err.stack ?? err.message) : String(err);
   stderr(`changegate: this is a bug, please report it with the text below\n${redact(stack)}\n`);
   out?.fail('internal', `this is a bug, please report it with the text on stderr: ${err instanceof Error ? err.message : String(err)}`);
   return 70;
-}
-
-// The kind of an expected failure, as a json document's error names it.
-function jsonCode(err: ChangegateError | StatementError): JsonError['code'] {
-  if (err instanceof StatementError) return err.connectionLost ? 'connection-lost' : 'server-refused';
-  if (err.exitCode === 2) return 'usage';
-  return err instanceof RefusedError ? 'refused' : 'failed';
 }
 
 // The version of the package this file ships in: the nearest package.json named changegate above it

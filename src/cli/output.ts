@@ -118,6 +118,15 @@ export class Output {
     this.mask?.(value);
   }
 
+  /**
+   * An output of the same run that keeps its lines in `lines` instead of printing them: one target
+   * of a fleet, whose lines are shown only when it did not apply. Credentials are masked as here.
+   */
+  capture(lines: string[]): Output {
+    const keep: Sink = (text) => lines.push(text.replace(/\n$/, ''));
+    return new Output('text', keep, keep, undefined, this.mask);
+  }
+
   /** Flushes the json document and the job summary. */
   async finish(): Promise<void> {
     if (this.format === 'json') {

@@ -26,9 +26,31 @@ export async function resolveEnvironment(
   config: Config,
   env: EnvironmentConfig,
 ): Promise<{ spec: TargetSpec; aws?: { clients: AwsClients; cluster: ClusterTarget } }> {
-  const found = await locate(ctx, config, env);
+  const found = env.target ? await locateShared(ctx, config, env) : await locate(ctx, config, env);
   if (env.unreachable_timeout !== undefined) found.spec.unreachableSec = env.unreachable_timeout;
   return found;
+}
+
+// The targets of a fleet share their server's lookup (the writer endpoint, the secret, the URL):
+// one DescribeDBClusters and one GetSecretValue per server and run, not one per schema.
+async function locateShared(ctx: CommandContext, config: Config, env: EnvironmentConfig): Promise<Located> {
+  const key = `${env.name}\0${env.target!.server.name}`;
+  const servers = (ctx.servers ??= new Map());
+  let found = servers.get(key);
+  if (!found) {
+    found = locate(ctx, config, env);
+    servers.set(key, found);
+    // A failed lookup is not kept: the next target asks again, and says why itself.
+    found.catch(() => servers.delete(key));
+  }
+  const { spec, aws } = await found;
+  return { spec: { ...spec, schema: env.schema! }, ...(aws ? { aws } : {}) };
+}
+
+/** Where a server is and as whom to connect. */
+export interface Located {
+  spec: TargetSpec;
+  aws?: { clients: AwsClients; cluster: ClusterTarget };
 }
 
 async function locate(
@@ -78,13 +100,15 @@ async function locate(
     throw new UsageError(`environment ${env.name} reads its URL from ${env.url_env ?? 'url'}, which is not set`);
   }
   const { parseTargetUrl } = await import('../adapters/mysql/connect.js');
-  const spec = parseTargetUrl(url, env.name, env.url === undefined ? env.url_env : undefined);
+  // A fleet's URL names a server; its schema, if any, only says where to log in.
+  const spec = parseTargetUrl(url, env.name, env.url === undefined ? env.url_env : undefined, { schemaOptional: env.target !== undefined });
   // Registers the password for redaction and, inside GitHub Actions, has the runner mask it.
   ctx.out.secret(spec.password);
   refuseProtected(config, env, spec.host, 'points at host');
   // Two places naming the schema must not disagree: whichever silently won, a run could land in
   // another environment's schema (prod's, behind a qa URL).
-  if (env.schema && env.schema !== spec.schema) {
+  if (env.target) spec.schema = env.schema!;
+  else if (env.schema && env.schema !== spec.schema) {
     const where = env.url_env ? `the URL in ${env.url_env}` : 'its url';
     throw new UsageError(`environment ${env.name}: ${where} names schema ${spec.schema} but schema: says ${env.schema}; make them agree, or leave schema: out (the URL's schema is used)`);
   }

@@ -107,8 +107,43 @@ export interface EnvironmentConfig {
   throttle?: Throttle;
   /** Whether `apply --pull-request N` may apply unmerged changes here as provisional (QA); default false, never with approval: required. */
   pull_requests?: boolean;
+  /** Several targets (servers and the schemas on each); absent for an environment of one target. */
+  fleet?: FleetConfig;
+  /** Set on the environment of one target of a fleet: its name and its server. */
+  target?: FleetTarget;
   /** 1-based line of the environment's key in `changegate.yaml`, for messages. */
   line: number;
+}
+
+/** One server of a fleet: the cluster, instance or URL variable that names it. */
+export interface ServerRef {
+  /** The cluster or instance identifier, or the URL variable's name: the first half of a target's name. */
+  name: string;
+  cluster?: string;
+  instance?: string;
+  url_env?: string;
+  url?: string;
+}
+
+/** `targets`, `schemas` and `fleet` of an environment, with defaults filled in. */
+export interface FleetConfig {
+  /** The servers, in declared order; the environment's own cluster, instance or URL when `targets` is absent. */
+  servers: ServerRef[];
+  /** Which schemas on each server are targets: a LIKE pattern found at run time, a list, or the environment's one schema. */
+  schemas: { like: string } | { names: string[] } | { one: string | null };
+  /** Targets applied at once. */
+  parallel: number;
+  /** Targets applied first, one at a time; a failure there runs nothing else. */
+  canary: number;
+  /** After this many failed targets no new one starts. */
+  stop_after_failures: number;
+}
+
+/** One target of a fleet: one schema on one server. */
+export interface FleetTarget {
+  /** `server/schema`. */
+  name: string;
+  server: ServerRef;
 }
 
 /** `online_schema_change` of an environment, with `above_rows` filled in. */

@@ -25,7 +25,7 @@ const SSL_OFF = new Set(['false', '0', 'disabled', 'off']);
  * `?socket=/path` connects through a Unix socket. `source` is the variable the URL was read from. The
  * password is registered for redaction at once; errors never quote the URL.
  */
-export function parseTargetUrl(url: string, label = 'the target', source?: string): TargetSpec {
+export function parseTargetUrl(url: string, label = 'the target', source?: string, opts: { schemaOptional?: boolean } = {}): TargetSpec {
   // Which URL is wrong: the variable that holds it is what a user edits.
   const of = source ? `${label} (from ${source})` : label;
   let u: URL;
@@ -40,7 +40,7 @@ export function parseTargetUrl(url: string, label = 'the target', source?: strin
     throw new UsageError(`the connection URL of ${of} must start with mysql:// or mariadb://, not ${u.protocol}//`);
   }
   const schema = safeDecode(u.pathname.replace(/^\//, ''));
-  if (!schema || schema.includes('/')) {
+  if ((!schema && !opts.schemaOptional) || schema.includes('/')) {
     throw new UsageError(`the connection URL of ${of} names no schema; expected mysql://user:password@host:port/schema`);
   }
   let tls: TlsMode = { mode: 'off' };
@@ -198,7 +198,7 @@ async function openReader(spec: TargetSpec, server: ServerInfo, opts: ConnectOpt
 }
 
 /** Reads the version and read-only variables in one round trip and applies the floor and read-only guards. */
-async function checkServer(conn: MysqlConnection, opts: ConnectOptions): Promise<ServerInfo> {
+export async function checkServer(conn: MysqlConnection, opts: ConnectOptions): Promise<ServerInfo> {
   // SHOW ... WHERE tolerates variables a flavor lacks (super_read_only, aurora_version on MariaDB).
   const rows = await conn.query<{ Variable_name: string; Value: string | null }>(
     `SHOW GLOBAL VARIABLES WHERE Variable_name IN (${GUARD_VARIABLES.map(() => '?').join(', ')})`,

@@ -10,6 +10,7 @@ import { decodeUtf8, notUtf8Diagnostic } from './paths.js';
 import { BACKUP_DEFAULTS, backupSettings, checkBackupFields, snapshotMethod } from './backup-fields.js';
 import { environmentKind } from './environments.js';
 import { checkOnlineFields, onlineSettings } from './online-fields.js';
+import { checkFleetFields, fleetSettings, targetsKind } from './fleet-fields.js';
 import { validateAgainstSchema } from './schema.js';
 import { placeholderDiagnostics } from './placeholders.js';
 import { YamlSource } from './yaml.js';
@@ -87,7 +88,7 @@ export function readConfig(root: string, file = 'changegate.yaml'): LoadedConfig
 }
 
 // An environment as written: every field of EnvironmentConfig optional, before defaults are filled in.
-type RawEnvironment = Partial<Omit<EnvironmentConfig, 'name' | 'line'>>;
+type RawEnvironment = Partial<Omit<EnvironmentConfig, 'name' | 'line' | 'fleet' | 'target'>> & Parameters<typeof fleetSettings>[0];
 
 interface RawConfig {
   database: string;
@@ -135,7 +136,7 @@ function checkEnvironments(raw: RawConfig, source: YamlSource): Diagnostic[] {
     if (!isObject(env)) continue;
     const at = (field: string) => source.position(['environments', name, field]);
     const field = (f: string) => `environments.${name}.${f}`;
-    const isUrl = env['url_env'] !== undefined || env['url'] !== undefined;
+    const isUrl = env['url_env'] !== undefined || env['url'] !== undefined || targetsKind(env) === 'url';
 
     if (env['url_env'] !== undefined && env['url'] !== undefined) {
       out.push(diagnostic(CODES.envShape, file, at('url'), field('url'), 'give either url_env or url, not both'));
@@ -157,6 +158,10 @@ function checkEnvironments(raw: RawConfig, source: YamlSource): Diagnostic[] {
     }
     pushAll(out, checkBackupFields(env, at, field, file));
     pushAll(out, checkOnlineFields(env['online_schema_change'], source, name));
+    pushAll(out, checkFleetFields(env, name, source, protectedClusters));
+    if (!isUrl && env['schema'] === undefined && env['schemas'] === undefined) {
+      out.push(diagnostic(CODES.required, file, source.position(['environments', name], true), field('schema'), 'is required for an AWS environment (cluster, region and schema), unless url_env or url is given'));
+    }
     if (typeof env['url'] === 'string') {
       let parsed: URL | undefined;
       try {
@@ -253,8 +258,9 @@ function checkAuth(env: Record<string, unknown>, name: string, source: YamlSourc
 
 function build(raw: RawConfig, source: YamlSource, root: string, rel: string): Config {
   const environments: EnvironmentConfig[] = Object.entries(raw.environments).map(([name, e]) => {
-    const isUrl = environmentKind(e) === 'url';
+    const isUrl = environmentKind({ ...e, fleet: undefined }) === 'url';
     const backup = backupSettings(e);
+    const fleet = fleetSettings(e);
     const env: EnvironmentConfig = {
       name,
       snapshot: e.snapshot ?? (isUrl ? 'never' : 'destructive'),
@@ -265,7 +271,7 @@ function build(raw: RawConfig, source: YamlSource, root: string, rel: string): C
       unreachable_timeout: e.unreachable_timeout ?? ENVIRONMENT_DEFAULTS.unreachable_timeout,
       snapshot_timeout: e.snapshot_timeout ?? ENVIRONMENT_DEFAULTS.snapshot_timeout,
       snapshot_poll_seconds: e.snapshot_poll_seconds ?? ENVIRONMENT_DEFAULTS.snapshot_poll_seconds,
-      snapshot_method: snapshotMethod(e),
+      snapshot_method: snapshotMethod({ ...e, ...(fleet && e.targets ? fleet.servers[0] : {}) }),
       backup_schema: backup.schema,
       backup_max_rows: backup.maxRows,
       line: source.position(['environments', name], true).line,
@@ -281,6 +287,7 @@ function build(raw: RawConfig, source: YamlSource, root: string, rel: string): C
     if (e.online_schema_change) env.online_schema_change = onlineSettings(e.online_schema_change, e.max_copy_rows);
     if (e.throttle) env.throttle = { ...e.throttle };
     if (e.pull_requests === true) env.pull_requests = true;
+    if (fleet) env.fleet = fleet;
     return env;
   });
   const config: Config = {

@@ -26,8 +26,10 @@ export function environmentsInOrder(config: Pick<Config, 'environments'>): Envir
 }
 
 /** Whether an environment is reached through AWS (cluster, secret) or through a URL. */
-export function environmentKind(env: Pick<EnvironmentConfig, 'url_env' | 'url'>): 'aws' | 'url' {
-  return env.url_env !== undefined || env.url !== undefined ? 'url' : 'aws';
+export function environmentKind(env: Pick<EnvironmentConfig, 'url_env' | 'url'> & { targets?: { url_env?: string }[]; fleet?: { servers?: { url_env?: string; url?: string }[] } }): 'aws' | 'url' {
+  if (env.url_env !== undefined || env.url !== undefined) return 'url';
+  const servers = env.fleet?.servers ?? env.targets ?? [];
+  return servers.some((t) => t.url_env !== undefined || (t as { url?: string }).url !== undefined) ? 'url' : 'aws';
 }
 
 /** One entry of the `envs --json` matrix: what a workflow job needs to pick its GitHub environment and gates. */

@@ -638,14 +638,14 @@ return errors === 0;
 }
 
 export const changegate = validate11;
-const schema18 = {"$schema":"http://json-schema.org/draft-07/schema#","title":"changegate.yaml","description":"changegate configuration: the database, its environments in promotion order, and the guards every run obeys.","type":"object","additionalProperties":false,"required":["database","environments"],"properties":{"database":{"description":"Logical name of the database these changes are for (used in messages, reports and Slack).","type":"string","minLength":1},"server":{"description":"Requirements on the MySQL server, checked on connect.","type":"object","additionalProperties":false,"properties":{"min_version":{"description":"Lowest server version changes may run on (default \"8.0\"); a run against an older server stops before any statement. Quote it: \"8.0\".","type":"string","pattern":"^[0-9]+\\.[0-9]+(\\.[0-9]+)?$","patternErrorMessage":"must be a version like \"8.0\" or \"8.0.32\""}}},"ticket_pattern":{"description":"Regular expression every change's ticket must match, for example ^INV-[0-9]+$.","type":"string","minLength":1},"protected_clusters":{"description":"Cluster identifiers changegate must never connect to (a corporate replica, for example). No environment may use one.","type":"array","uniqueItems":true,"items":{"$ref":"#/definitions/clusterId"}},"environments":{"description":"Targets in promotion order. An environment is either AWS (cluster, region, schema, and secret or auth: iam with db_user) or a URL (url_env or url).","type":"object","minProperties":1,"propertyNames":{"pattern":"^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$","patternErrorMessage":"environment names use letters, digits, _ and - (at most 64)"},"additionalProperties":{"$ref":"#/definitions/environment"}},"notify":{"description":"Where changegate announces runs.","type":"object","additionalProperties":false,"properties":{"slack":{"description":"A Slack incoming webhook; a message when QA or PROD starts, succeeds or fails.","type":"object","additionalProperties":false,"required":["webhook_env"],"properties":{"webhook_env":{"description":"Name of the environment variable holding the webhook URL (the URL itself is a secret and never goes in this file).","$ref":"#/definitions/envVarName"},"channel":{"description":"Channel named in messages, for example #invoicing-dev.","type":"string","minLength":1}}}}}},"definitions":{"clusterId":{"description":"An Aurora DB cluster identifier.","type":"string","pattern":"^[A-Za-z][A-Za-z0-9-]{0,62}$","patternErrorMessage":"must be a DB cluster identifier (a letter, then letters, digits and hyphens, at most 63)"},"envVarName":{"type":"string","pattern":"^[A-Za-z_][A-Za-z0-9_]*$","patternErrorMessage":"must be the name of an environment variable (letters, digits and _), not its value"},"seconds":{"type":"integer","minimum":1,"maximum":86400},"environment":{"description":"One target. AWS: cluster, region, schema, and secret (auth: secret) or db_user (auth: iam). URL: url_env (or url), schema optional.","type":"object","additionalProperties":false,"properties":{"cluster":{"description":"Aurora DB cluster identifier; the writer endpoint is looked up through RDS.","$ref":"#/definitions/clusterId"},"instance":{"description":"RDS MySQL DB instance identifier, instead of cluster: the endpoint comes from DescribeDBInstances and the snapshot is a DB snapshot.","$ref":"#/definitions/clusterId"},"snapshot_method":{"description":"How the backup before destructive work is taken: cluster (CreateDBClusterSnapshot), instance (CreateDBSnapshot) or tables (a copy of the tables the change may write or drop, in backup_schema, put back with changegate restore). Default from cluster:/instance:, tables for a URL environment.","enum":["cluster","instance","tables"]},"backup_schema":{"description":"snapshot_method: tables: the schema the table copies and their catalog go to, on the same server. Default changegate_backup. changegate never deletes a backup.","type":"string","pattern":"^[A-Za-z0-9_$]{1,64}$","patternErrorMessage":"must be a schema name (letters, digits, _ and $, at most 64)"},"backup_max_rows":{"description":"snapshot_method: tables: a backup of more rows than this is refused before any statement (raise it, or use a cluster or instance snapshot). Default 1000000.","type":"integer","minimum":0},"region":{"description":"AWS region of the cluster, for example us-east-2.","type":"string","pattern":"^[a-z]{2}(-[a-z]+)+-[0-9]+$","patternErrorMessage":"must be an AWS region like us-east-2"},"secret":{"description":"Secrets Manager id (name or ARN) of the cluster's admin credentials, fetched at run time and never written anywhere.","type":"string","minLength":1},"auth":{"description":"How an AWS environment logs in: iam (a 15-minute IAM database token per connection, signed with the job's own AWS credentials; no password anywhere; recommended) or secret (the admin credentials in `secret`). Default secret.","enum":["iam","secret"]},"db_user":{"description":"auth: iam: the database user the token logs in as (created IDENTIFIED WITH AWSAuthenticationPlugin AS 'RDS').","type":"string","pattern":"^[A-Za-z0-9_.$-]{1,32}$","patternErrorMessage":"must be a MySQL user name (letters, digits, _ . $ and -, at most 32)"},"require_rotation":{"description":"auth: secret: refuse a secret that Secrets Manager's DescribeSecret says never rotates, before it is read. Default false (a warning).","type":"boolean"},"schema":{"description":"The schema (database) changes run in. Optional for a URL environment whose URL names one.","type":"string","pattern":"^[A-Za-z0-9_$]{1,64}$","patternErrorMessage":"must be a schema name (letters, digits, _ and $, at most 64)"},"url_env":{"description":"Name of the environment variable holding a mysql:// URL (for a local or non-AWS server).","$ref":"#/definitions/envVarName"},"url":{"description":"A literal mysql:// URL without a password (use url_env for anything with credentials). TLS is used when the URL asks for it (?ssl=...).","type":"string","pattern":"^mysql://","patternErrorMessage":"must be a mysql:// URL"},"after":{"description":"The environment a change must have succeeded in before it runs here (prod after qa).","type":"string","minLength":1},"approval":{"description":"required: the job runs in a GitHub environment with required reviewers and the approver is recorded. Default none.","enum":["required","none"]},"snapshot":{"description":"When to snapshot the cluster before applying: never, destructive (a change is destructive) or always. Default destructive for AWS environments, never for URL ones.","enum":["never","destructive","always"]},"tls":{"description":"Extra TLS trust for this environment. Verification is always on for AWS environments.","type":"object","additionalProperties":false,"required":["ca_file"],"properties":{"ca_file":{"description":"PEM file of a CA to trust besides the Amazon RDS bundle (a private CA, or the tests' own).","type":"string","minLength":1}}},"lock_wait_timeout":{"description":"Seconds a statement waits for a metadata lock before it fails (session lock_wait_timeout). Default 5.","$ref":"#/definitions/seconds"},"lock_retries":{"description":"Times a statement that hit a lock wait timeout is retried before the run stops. Default 2.","type":"integer","minimum":0,"maximum":100},"lock_timeout":{"description":"Seconds apply waits for another runner's advisory lock on this target. Default 10.","type":"integer","minimum":0,"maximum":86400},"unreachable_timeout":{"description":"Seconds the server may stay silent (no answer to the run's heartbeat) before a run stops with the statement in flight named; the server ends a changegate session idle for twice this, so a runner that vanished holds the target no longer. Default 60.","type":"integer","minimum":1,"maximum":3600},"snapshot_timeout":{"description":"Seconds to wait for a snapshot to become available. Default 3600.","$ref":"#/definitions/seconds"},"snapshot_poll_seconds":{"description":"First wait between snapshot status polls, in seconds; it doubles up to six times this. Default 10.","type":"number","exclusiveMinimum":0},"max_copy_rows":{"description":"Refuse, before a change's first statement, an ALTER that copies a table (or whose algorithm is unknown) when the table holds more rows than this; such a copy blocks writes for as long as it runs. Unset: no bound.","type":"integer","minimum":0},"pull_requests":{"description":"true: `apply --pull-request N` applies an open pull request's changes here as provisional, rolled back when the pull request is amended or closed unmerged (QA). Never on an environment with approval: required (PROD). Default false.","type":"boolean"},"online_schema_change":{"description":"A blocking ALTER (a copy, an in-place rebuild, a lock that stops writers, or an unknown algorithm) on a table with more rows than above_rows runs through an online schema change tool, under the same gates, history and exactly-once rules as every other statement.","type":"object","additionalProperties":false,"properties":{"tool":{"description":"pt-online-schema-change (Percona Toolkit), or command (the `command` template below).","enum":["pt-online-schema-change","command"]},"command":{"description":"tool: command: the command line of another tool, with placeholders {SCHEMA} {TABLE} {CLAUSES} {HOST} {PORT} {USER} {DEFAULTS_FILE} (a mode-0600 option file holding the password); there is no {PASSWORD}.","type":"string","minLength":1},"above_rows":{"description":"Tables with more rows than this go online. Default max_copy_rows when set, else 1000000.","type":"integer","minimum":0}},"required":["tool"]},"throttle":{"description":"How an online change (and a batched backfill) yields to the server: pause while over max_load or max_lag, stop cleanly while over critical_load.","type":"object","additionalProperties":false,"properties":{"max_load":{"description":"Pause while a status variable is over this, for example \"Threads_running=25\".","$ref":"#/definitions/statusBound"},"critical_load":{"description":"Stop, leaving nothing half-done, when a status variable is over this, for example \"Threads_running=50\".","$ref":"#/definitions/statusBound"},"max_lag":{"description":"Seconds of replica lag before pausing.","type":"number","exclusiveMinimum":0,"maximum":3600},"chunk_time":{"description":"Seconds a copy chunk (or a backfill batch) should take. Default 0.5.","type":"number","exclusiveMinimum":0,"maximum":60}}},"max_dml_rows":{"description":"Refuse, before a change's first statement, an UPDATE or DELETE that is not marked -- changegate:batch when EXPLAIN estimates it reaches more rows than this: one transaction over that many rows locks them all until it ends. Unset: no bound.","type":"integer","minimum":0}},"if":{"anyOf":[{"required":["url_env"]},{"required":["url"]}]},"then":{},"else":{"required":["region","schema"],"anyOf":[{"required":["cluster"]},{"required":["instance"]}]}},"statusBound":{"type":"string","pattern":"^[A-Za-z_]+=[0-9]+$","patternErrorMessage":"must be a status variable and a whole number, like \"Threads_running=25\""}},"$id":"changegate:changegate"};
+const schema18 = {"$schema":"http://json-schema.org/draft-07/schema#","title":"changegate.yaml","description":"changegate configuration: the database, its environments in promotion order, and the guards every run obeys.","type":"object","additionalProperties":false,"required":["database","environments"],"properties":{"database":{"description":"Logical name of the database these changes are for (used in messages, reports and Slack).","type":"string","minLength":1},"server":{"description":"Requirements on the MySQL server, checked on connect.","type":"object","additionalProperties":false,"properties":{"min_version":{"description":"Lowest server version changes may run on (default \"8.0\"); a run against an older server stops before any statement. Quote it: \"8.0\".","type":"string","pattern":"^[0-9]+\\.[0-9]+(\\.[0-9]+)?$","patternErrorMessage":"must be a version like \"8.0\" or \"8.0.32\""}}},"ticket_pattern":{"description":"Regular expression every change's ticket must match, for example ^INV-[0-9]+$.","type":"string","minLength":1},"protected_clusters":{"description":"Cluster identifiers changegate must never connect to (a corporate replica, for example). No environment may use one.","type":"array","uniqueItems":true,"items":{"$ref":"#/definitions/clusterId"}},"environments":{"description":"Targets in promotion order. An environment is either AWS (cluster, region, schema, and secret or auth: iam with db_user) or a URL (url_env or url).","type":"object","minProperties":1,"propertyNames":{"pattern":"^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$","patternErrorMessage":"environment names use letters, digits, _ and - (at most 64)"},"additionalProperties":{"$ref":"#/definitions/environment"}},"notify":{"description":"Where changegate announces runs.","type":"object","additionalProperties":false,"properties":{"slack":{"description":"A Slack incoming webhook; a message when QA or PROD starts, succeeds or fails.","type":"object","additionalProperties":false,"required":["webhook_env"],"properties":{"webhook_env":{"description":"Name of the environment variable holding the webhook URL (the URL itself is a secret and never goes in this file).","$ref":"#/definitions/envVarName"},"channel":{"description":"Channel named in messages, for example #invoicing-dev.","type":"string","minLength":1}}}}}},"definitions":{"clusterId":{"description":"An Aurora DB cluster identifier.","type":"string","pattern":"^[A-Za-z][A-Za-z0-9-]{0,62}$","patternErrorMessage":"must be a DB cluster identifier (a letter, then letters, digits and hyphens, at most 63)"},"envVarName":{"type":"string","pattern":"^[A-Za-z_][A-Za-z0-9_]*$","patternErrorMessage":"must be the name of an environment variable (letters, digits and _), not its value"},"seconds":{"type":"integer","minimum":1,"maximum":86400},"environment":{"description":"One target. AWS: cluster, region, schema, and secret (auth: secret) or db_user (auth: iam). URL: url_env (or url), schema optional.","type":"object","additionalProperties":false,"properties":{"cluster":{"description":"Aurora DB cluster identifier; the writer endpoint is looked up through RDS.","$ref":"#/definitions/clusterId"},"instance":{"description":"RDS MySQL DB instance identifier, instead of cluster: the endpoint comes from DescribeDBInstances and the snapshot is a DB snapshot.","$ref":"#/definitions/clusterId"},"snapshot_method":{"description":"How the backup before destructive work is taken: cluster (CreateDBClusterSnapshot), instance (CreateDBSnapshot) or tables (a copy of the tables the change may write or drop, in backup_schema, put back with changegate restore). Default from cluster:/instance:, tables for a URL environment.","enum":["cluster","instance","tables"]},"backup_schema":{"description":"snapshot_method: tables: the schema the table copies and their catalog go to, on the same server. Default changegate_backup. changegate never deletes a backup.","type":"string","pattern":"^[A-Za-z0-9_$]{1,64}$","patternErrorMessage":"must be a schema name (letters, digits, _ and $, at most 64)"},"backup_max_rows":{"description":"snapshot_method: tables: a backup of more rows than this is refused before any statement (raise it, or use a cluster or instance snapshot). Default 1000000.","type":"integer","minimum":0},"region":{"description":"AWS region of the cluster, for example us-east-2.","type":"string","pattern":"^[a-z]{2}(-[a-z]+)+-[0-9]+$","patternErrorMessage":"must be an AWS region like us-east-2"},"secret":{"description":"Secrets Manager id (name or ARN) of the cluster's admin credentials, fetched at run time and never written anywhere.","type":"string","minLength":1},"auth":{"description":"How an AWS environment logs in: iam (a 15-minute IAM database token per connection, signed with the job's own AWS credentials; no password anywhere; recommended) or secret (the admin credentials in `secret`). Default secret.","enum":["iam","secret"]},"db_user":{"description":"auth: iam: the database user the token logs in as (created IDENTIFIED WITH AWSAuthenticationPlugin AS 'RDS').","type":"string","pattern":"^[A-Za-z0-9_.$-]{1,32}$","patternErrorMessage":"must be a MySQL user name (letters, digits, _ . $ and -, at most 32)"},"require_rotation":{"description":"auth: secret: refuse a secret that Secrets Manager's DescribeSecret says never rotates, before it is read. Default false (a warning).","type":"boolean"},"schema":{"description":"The schema (database) changes run in. Optional for a URL environment whose URL names one.","type":"string","pattern":"^[A-Za-z0-9_$]{1,64}$","patternErrorMessage":"must be a schema name (letters, digits, _ and $, at most 64)"},"url_env":{"description":"Name of the environment variable holding a mysql:// URL (for a local or non-AWS server).","$ref":"#/definitions/envVarName"},"url":{"description":"A literal mysql:// URL without a password (use url_env for anything with credentials). TLS is used when the URL asks for it (?ssl=...).","type":"string","pattern":"^mysql://","patternErrorMessage":"must be a mysql:// URL"},"after":{"description":"The environment a change must have succeeded in before it runs here (prod after qa).","type":"string","minLength":1},"approval":{"description":"required: the job runs in a GitHub environment with required reviewers and the approver is recorded. Default none.","enum":["required","none"]},"snapshot":{"description":"When to snapshot the cluster before applying: never, destructive (a change is destructive) or always. Default destructive for AWS environments, never for URL ones.","enum":["never","destructive","always"]},"tls":{"description":"Extra TLS trust for this environment. Verification is always on for AWS environments.","type":"object","additionalProperties":false,"required":["ca_file"],"properties":{"ca_file":{"description":"PEM file of a CA to trust besides the Amazon RDS bundle (a private CA, or the tests' own).","type":"string","minLength":1}}},"lock_wait_timeout":{"description":"Seconds a statement waits for a metadata lock before it fails (session lock_wait_timeout). Default 5.","$ref":"#/definitions/seconds"},"lock_retries":{"description":"Times a statement that hit a lock wait timeout is retried before the run stops. Default 2.","type":"integer","minimum":0,"maximum":100},"lock_timeout":{"description":"Seconds apply waits for another runner's advisory lock on this target. Default 10.","type":"integer","minimum":0,"maximum":86400},"unreachable_timeout":{"description":"Seconds the server may stay silent (no answer to the run's heartbeat) before a run stops with the statement in flight named; the server ends a changegate session idle for twice this, so a runner that vanished holds the target no longer. Default 60.","type":"integer","minimum":1,"maximum":3600},"snapshot_timeout":{"description":"Seconds to wait for a snapshot to become available. Default 3600.","$ref":"#/definitions/seconds"},"snapshot_poll_seconds":{"description":"First wait between snapshot status polls, in seconds; it doubles up to six times this. Default 10.","type":"number","exclusiveMinimum":0},"max_copy_rows":{"description":"Refuse, before a change's first statement, an ALTER that copies a table (or whose algorithm is unknown) when the table holds more rows than this; such a copy blocks writes for as long as it runs. Unset: no bound.","type":"integer","minimum":0},"pull_requests":{"description":"true: `apply --pull-request N` applies an open pull request's changes here as provisional, rolled back when the pull request is amended or closed unmerged (QA). Never on an environment with approval: required (PROD). Default false.","type":"boolean"},"online_schema_change":{"description":"A blocking ALTER (a copy, an in-place rebuild, a lock that stops writers, or an unknown algorithm) on a table with more rows than above_rows runs through an online schema change tool, under the same gates, history and exactly-once rules as every other statement.","type":"object","additionalProperties":false,"properties":{"tool":{"description":"pt-online-schema-change (Percona Toolkit), or command (the `command` template below).","enum":["pt-online-schema-change","command"]},"command":{"description":"tool: command: the command line of another tool, with placeholders {SCHEMA} {TABLE} {CLAUSES} {HOST} {PORT} {USER} {DEFAULTS_FILE} (a mode-0600 option file holding the password); there is no {PASSWORD}.","type":"string","minLength":1},"above_rows":{"description":"Tables with more rows than this go online. Default max_copy_rows when set, else 1000000.","type":"integer","minimum":0}},"required":["tool"]},"throttle":{"description":"How an online change (and a batched backfill) yields to the server: pause while over max_load or max_lag, stop cleanly while over critical_load.","type":"object","additionalProperties":false,"properties":{"max_load":{"description":"Pause while a status variable is over this, for example \"Threads_running=25\".","$ref":"#/definitions/statusBound"},"critical_load":{"description":"Stop, leaving nothing half-done, when a status variable is over this, for example \"Threads_running=50\".","$ref":"#/definitions/statusBound"},"max_lag":{"description":"Seconds of replica lag before pausing.","type":"number","exclusiveMinimum":0,"maximum":3600},"chunk_time":{"description":"Seconds a copy chunk (or a backfill batch) should take. Default 0.5.","type":"number","exclusiveMinimum":0,"maximum":60}}},"max_dml_rows":{"description":"Refuse, before a change's first statement, an UPDATE or DELETE that is not marked -- changegate:batch when EXPLAIN estimates it reaches more rows than this: one transaction over that many rows locks them all until it ends. Unset: no bound.","type":"integer","minimum":0},"targets":{"description":"A fleet: several servers sharing this environment's other settings (region, auth, guards). Each names one server: an Aurora cluster, an RDS instance or the variable holding a URL. A target is one schema on one server, named server/schema.","type":"array","minItems":1,"items":{"type":"object","additionalProperties":false,"properties":{"cluster":{"description":"Aurora DB cluster identifier of this server.","$ref":"#/definitions/clusterId"},"instance":{"description":"RDS MySQL DB instance identifier of this server.","$ref":"#/definitions/clusterId"},"url_env":{"description":"Name of the environment variable holding this server's mysql:// URL.","$ref":"#/definitions/envVarName"}},"description":"One server: exactly one of cluster, instance or url_env."}},"schemas":{"description":"A fleet of schemas: every schema on each server whose name matches `like` (a LIKE pattern, found at run time and listed in the plan), or a list of names. Each is a target with its own history, run lock and result.","type":["object","array"],"additionalProperties":false,"required":["like"],"properties":{"like":{"description":"A LIKE pattern, for example \"tenant\\\\_%\" (\\\\_ is a literal underscore).","type":"string","minLength":1,"maxLength":64}},"minItems":1,"uniqueItems":true,"items":{"type":"string","pattern":"^[A-Za-z0-9_$]{1,64}$","patternErrorMessage":"must be a schema name (letters, digits, _ and $, at most 64)"}},"fleet":{"description":"How a fleet runs: canary targets first, one at a time; then parallel at a time; after stop_after_failures failures no new target starts.","type":"object","additionalProperties":false,"properties":{"parallel":{"description":"Targets applied at once on this runner. Default 4.","type":"integer","minimum":1,"maximum":64},"canary":{"description":"Targets applied first, one at a time; when one fails, nothing else runs. Default 0.","type":"integer","minimum":0},"stop_after_failures":{"description":"After this many failed targets no new target starts; the running ones finish. Default 1.","type":"integer","minimum":1}}}},"if":{"anyOf":[{"required":["url_env"]},{"required":["url"]},{"required":["targets"],"properties":{"targets":{"type":"array","contains":{"type":"object","required":["url_env"]}}}}]},"then":{},"else":{"required":["region"],"anyOf":[{"required":["cluster"]},{"required":["instance"]},{"required":["targets"]}]}},"statusBound":{"type":"string","pattern":"^[A-Za-z_]+=[0-9]+$","patternErrorMessage":"must be a status variable and a whole number, like \"Threads_running=25\""}},"$id":"changegate:changegate"};
 const schema19 = {"description":"An Aurora DB cluster identifier.","type":"string","pattern":"^[A-Za-z][A-Za-z0-9-]{0,62}$","patternErrorMessage":"must be a DB cluster identifier (a letter, then letters, digits and hyphens, at most 63)"};
 const schema23 = {"type":"string","pattern":"^[A-Za-z_][A-Za-z0-9_]*$","patternErrorMessage":"must be the name of an environment variable (letters, digits and _), not its value"};
 const pattern2 = new RegExp("^[0-9]+\\.[0-9]+(\\.[0-9]+)?$", "u");
 const pattern3 = new RegExp("^[A-Za-z][A-Za-z0-9-]{0,62}$", "u");
 const pattern4 = new RegExp("^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$", "u");
 const pattern11 = new RegExp("^[A-Za-z_][A-Za-z0-9_]*$", "u");
-const schema20 = {"description":"One target. AWS: cluster, region, schema, and secret (auth: secret) or db_user (auth: iam). URL: url_env (or url), schema optional.","type":"object","additionalProperties":false,"properties":{"cluster":{"description":"Aurora DB cluster identifier; the writer endpoint is looked up through RDS.","$ref":"#/definitions/clusterId"},"instance":{"description":"RDS MySQL DB instance identifier, instead of cluster: the endpoint comes from DescribeDBInstances and the snapshot is a DB snapshot.","$ref":"#/definitions/clusterId"},"snapshot_method":{"description":"How the backup before destructive work is taken: cluster (CreateDBClusterSnapshot), instance (CreateDBSnapshot) or tables (a copy of the tables the change may write or drop, in backup_schema, put back with changegate restore). Default from cluster:/instance:, tables for a URL environment.","enum":["cluster","instance","tables"]},"backup_schema":{"description":"snapshot_method: tables: the schema the table copies and their catalog go to, on the same server. Default changegate_backup. changegate never deletes a backup.","type":"string","pattern":"^[A-Za-z0-9_$]{1,64}$","patternErrorMessage":"must be a schema name (letters, digits, _ and $, at most 64)"},"backup_max_rows":{"description":"snapshot_method: tables: a backup of more rows than this is refused before any statement (raise it, or use a cluster or instance snapshot). Default 1000000.","type":"integer","minimum":0},"region":{"description":"AWS region of the cluster, for example us-east-2.","type":"string","pattern":"^[a-z]{2}(-[a-z]+)+-[0-9]+$","patternErrorMessage":"must be an AWS region like us-east-2"},"secret":{"description":"Secrets Manager id (name or ARN) of the cluster's admin credentials, fetched at run time and never written anywhere.","type":"string","minLength":1},"auth":{"description":"How an AWS environment logs in: iam (a 15-minute IAM database token per connection, signed with the job's own AWS credentials; no password anywhere; recommended) or secret (the admin credentials in `secret`). Default secret.","enum":["iam","secret"]},"db_user":{"description":"auth: iam: the database user the token logs in as (created IDENTIFIED WITH AWSAuthenticationPlugin AS 'RDS').","type":"string","pattern":"^[A-Za-z0-9_.$-]{1,32}$","patternErrorMessage":"must be a MySQL user name (letters, digits, _ . $ and -, at most 32)"},"require_rotation":{"description":"auth: secret: refuse a secret that Secrets Manager's DescribeSecret says never rotates, before it is read. Default false (a warning).","type":"boolean"},"schema":{"description":"The schema (database) changes run in. Optional for a URL environment whose URL names one.","type":"string","pattern":"^[A-Za-z0-9_$]{1,64}$","patternErrorMessage":"must be a schema name (letters, digits, _ and $, at most 64)"},"url_env":{"description":"Name of the environment variable holding a mysql:// URL (for a local or non-AWS server).","$ref":"#/definitions/envVarName"},"url":{"description":"A literal mysql:// URL without a password (use url_env for anything with credentials). TLS is used when the URL asks for it (?ssl=...).","type":"string","pattern":"^mysql://","patternErrorMessage":"must be a mysql:// URL"},"after":{"description":"The environment a change must have succeeded in before it runs here (prod after qa).","type":"string","minLength":1},"approval":{"description":"required: the job runs in a GitHub environment with required reviewers and the approver is recorded. Default none.","enum":["required","none"]},"snapshot":{"description":"When to snapshot the cluster before applying: never, destructive (a change is destructive) or always. Default destructive for AWS environments, never for URL ones.","enum":["never","destructive","always"]},"tls":{"description":"Extra TLS trust for this environment. Verification is always on for AWS environments.","type":"object","additionalProperties":false,"required":["ca_file"],"properties":{"ca_file":{"description":"PEM file of a CA to trust besides the Amazon RDS bundle (a private CA, or the tests' own).","type":"string","minLength":1}}},"lock_wait_timeout":{"description":"Seconds a statement waits for a metadata lock before it fails (session lock_wait_timeout). Default 5.","$ref":"#/definitions/seconds"},"lock_retries":{"description":"Times a statement that hit a lock wait timeout is retried before the run stops. Default 2.","type":"integer","minimum":0,"maximum":100},"lock_timeout":{"description":"Seconds apply waits for another runner's advisory lock on this target. Default 10.","type":"integer","minimum":0,"maximum":86400},"unreachable_timeout":{"description":"Seconds the server may stay silent (no answer to the run's heartbeat) before a run stops with the statement in flight named; the server ends a changegate session idle for twice this, so a runner that vanished holds the target no longer. Default 60.","type":"integer","minimum":1,"maximum":3600},"snapshot_timeout":{"description":"Seconds to wait for a snapshot to become available. Default 3600.","$ref":"#/definitions/seconds"},"snapshot_poll_seconds":{"description":"First wait between snapshot status polls, in seconds; it doubles up to six times this. Default 10.","type":"number","exclusiveMinimum":0},"max_copy_rows":{"description":"Refuse, before a change's first statement, an ALTER that copies a table (or whose algorithm is unknown) when the table holds more rows than this; such a copy blocks writes for as long as it runs. Unset: no bound.","type":"integer","minimum":0},"pull_requests":{"description":"true: `apply --pull-request N` applies an open pull request's changes here as provisional, rolled back when the pull request is amended or closed unmerged (QA). Never on an environment with approval: required (PROD). Default false.","type":"boolean"},"online_schema_change":{"description":"A blocking ALTER (a copy, an in-place rebuild, a lock that stops writers, or an unknown algorithm) on a table with more rows than above_rows runs through an online schema change tool, under the same gates, history and exactly-once rules as every other statement.","type":"object","additionalProperties":false,"properties":{"tool":{"description":"pt-online-schema-change (Percona Toolkit), or command (the `command` template below).","enum":["pt-online-schema-change","command"]},"command":{"description":"tool: command: the command line of another tool, with placeholders {SCHEMA} {TABLE} {CLAUSES} {HOST} {PORT} {USER} {DEFAULTS_FILE} (a mode-0600 option file holding the password); there is no {PASSWORD}.","type":"string","minLength":1},"above_rows":{"description":"Tables with more rows than this go online. Default max_copy_rows when set, else 1000000.","type":"integer","minimum":0}},"required":["tool"]},"throttle":{"description":"How an online change (and a batched backfill) yields to the server: pause while over max_load or max_lag, stop cleanly while over critical_load.","type":"object","additionalProperties":false,"properties":{"max_load":{"description":"Pause while a status variable is over this, for example \"Threads_running=25\".","$ref":"#/definitions/statusBound"},"critical_load":{"description":"Stop, leaving nothing half-done, when a status variable is over this, for example \"Threads_running=50\".","$ref":"#/definitions/statusBound"},"max_lag":{"description":"Seconds of replica lag before pausing.","type":"number","exclusiveMinimum":0,"maximum":3600},"chunk_time":{"description":"Seconds a copy chunk (or a backfill batch) should take. Default 0.5.","type":"number","exclusiveMinimum":0,"maximum":60}}},"max_dml_rows":{"description":"Refuse, before a change's first statement, an UPDATE or DELETE that is not marked -- changegate:batch when EXPLAIN estimates it reaches more rows than this: one transaction over that many rows locks them all until it ends. Unset: no bound.","type":"integer","minimum":0}},"if":{"anyOf":[{"required":["url_env"]},{"required":["url"]}]},"then":{},"else":{"required":["region","schema"],"anyOf":[{"required":["cluster"]},{"required":["instance"]}]}};
+const schema20 = {"description":"One target. AWS: cluster, region, schema, and secret (auth: secret) or db_user (auth: iam). URL: url_env (or url), schema optional.","type":"object","additionalProperties":false,"properties":{"cluster":{"description":"Aurora DB cluster identifier; the writer endpoint is looked up through RDS.","$ref":"#/definitions/clusterId"},"instance":{"description":"RDS MySQL DB instance identifier, instead of cluster: the endpoint comes from DescribeDBInstances and the snapshot is a DB snapshot.","$ref":"#/definitions/clusterId"},"snapshot_method":{"description":"How the backup before destructive work is taken: cluster (CreateDBClusterSnapshot), instance (CreateDBSnapshot) or tables (a copy of the tables the change may write or drop, in backup_schema, put back with changegate restore). Default from cluster:/instance:, tables for a URL environment.","enum":["cluster","instance","tables"]},"backup_schema":{"description":"snapshot_method: tables: the schema the table copies and their catalog go to, on the same server. Default changegate_backup. changegate never deletes a backup.","type":"string","pattern":"^[A-Za-z0-9_$]{1,64}$","patternErrorMessage":"must be a schema name (letters, digits, _ and $, at most 64)"},"backup_max_rows":{"description":"snapshot_method: tables: a backup of more rows than this is refused before any statement (raise it, or use a cluster or instance snapshot). Default 1000000.","type":"integer","minimum":0},"region":{"description":"AWS region of the cluster, for example us-east-2.","type":"string","pattern":"^[a-z]{2}(-[a-z]+)+-[0-9]+$","patternErrorMessage":"must be an AWS region like us-east-2"},"secret":{"description":"Secrets Manager id (name or ARN) of the cluster's admin credentials, fetched at run time and never written anywhere.","type":"string","minLength":1},"auth":{"description":"How an AWS environment logs in: iam (a 15-minute IAM database token per connection, signed with the job's own AWS credentials; no password anywhere; recommended) or secret (the admin credentials in `secret`). Default secret.","enum":["iam","secret"]},"db_user":{"description":"auth: iam: the database user the token logs in as (created IDENTIFIED WITH AWSAuthenticationPlugin AS 'RDS').","type":"string","pattern":"^[A-Za-z0-9_.$-]{1,32}$","patternErrorMessage":"must be a MySQL user name (letters, digits, _ . $ and -, at most 32)"},"require_rotation":{"description":"auth: secret: refuse a secret that Secrets Manager's DescribeSecret says never rotates, before it is read. Default false (a warning).","type":"boolean"},"schema":{"description":"The schema (database) changes run in. Optional for a URL environment whose URL names one.","type":"string","pattern":"^[A-Za-z0-9_$]{1,64}$","patternErrorMessage":"must be a schema name (letters, digits, _ and $, at most 64)"},"url_env":{"description":"Name of the environment variable holding a mysql:// URL (for a local or non-AWS server).","$ref":"#/definitions/envVarName"},"url":{"description":"A literal mysql:// URL without a password (use url_env for anything with credentials). TLS is used when the URL asks for it (?ssl=...).","type":"string","pattern":"^mysql://","patternErrorMessage":"must be a mysql:// URL"},"after":{"description":"The environment a change must have succeeded in before it runs here (prod after qa).","type":"string","minLength":1},"approval":{"description":"required: the job runs in a GitHub environment with required reviewers and the approver is recorded. Default none.","enum":["required","none"]},"snapshot":{"description":"When to snapshot the cluster before applying: never, destructive (a change is destructive) or always. Default destructive for AWS environments, never for URL ones.","enum":["never","destructive","always"]},"tls":{"description":"Extra TLS trust for this environment. Verification is always on for AWS environments.","type":"object","additionalProperties":false,"required":["ca_file"],"properties":{"ca_file":{"description":"PEM file of a CA to trust besides the Amazon RDS bundle (a private CA, or the tests' own).","type":"string","minLength":1}}},"lock_wait_timeout":{"description":"Seconds a statement waits for a metadata lock before it fails (session lock_wait_timeout). Default 5.","$ref":"#/definitions/seconds"},"lock_retries":{"description":"Times a statement that hit a lock wait timeout is retried before the run stops. Default 2.","type":"integer","minimum":0,"maximum":100},"lock_timeout":{"description":"Seconds apply waits for another runner's advisory lock on this target. Default 10.","type":"integer","minimum":0,"maximum":86400},"unreachable_timeout":{"description":"Seconds the server may stay silent (no answer to the run's heartbeat) before a run stops with the statement in flight named; the server ends a changegate session idle for twice this, so a runner that vanished holds the target no longer. Default 60.","type":"integer","minimum":1,"maximum":3600},"snapshot_timeout":{"description":"Seconds to wait for a snapshot to become available. Default 3600.","$ref":"#/definitions/seconds"},"snapshot_poll_seconds":{"description":"First wait between snapshot status polls, in seconds; it doubles up to six times this. Default 10.","type":"number","exclusiveMinimum":0},"max_copy_rows":{"description":"Refuse, before a change's first statement, an ALTER that copies a table (or whose algorithm is unknown) when the table holds more rows than this; such a copy blocks writes for as long as it runs. Unset: no bound.","type":"integer","minimum":0},"pull_requests":{"description":"true: `apply --pull-request N` applies an open pull request's changes here as provisional, rolled back when the pull request is amended or closed unmerged (QA). Never on an environment with approval: required (PROD). Default false.","type":"boolean"},"online_schema_change":{"description":"A blocking ALTER (a copy, an in-place rebuild, a lock that stops writers, or an unknown algorithm) on a table with more rows than above_rows runs through an online schema change tool, under the same gates, history and exactly-once rules as every other statement.","type":"object","additionalProperties":false,"properties":{"tool":{"description":"pt-online-schema-change (Percona Toolkit), or command (the `command` template below).","enum":["pt-online-schema-change","command"]},"command":{"description":"tool: command: the command line of another tool, with placeholders {SCHEMA} {TABLE} {CLAUSES} {HOST} {PORT} {USER} {DEFAULTS_FILE} (a mode-0600 option file holding the password); there is no {PASSWORD}.","type":"string","minLength":1},"above_rows":{"description":"Tables with more rows than this go online. Default max_copy_rows when set, else 1000000.","type":"integer","minimum":0}},"required":["tool"]},"throttle":{"description":"How an online change (and a batched backfill) yields to the server: pause while over max_load or max_lag, stop cleanly while over critical_load.","type":"object","additionalProperties":false,"properties":{"max_load":{"description":"Pause while a status variable is over this, for example \"Threads_running=25\".","$ref":"#/definitions/statusBound"},"critical_load":{"description":"Stop, leaving nothing half-done, when a status variable is over this, for example \"Threads_running=50\".","$ref":"#/definitions/statusBound"},"max_lag":{"description":"Seconds of replica lag before pausing.","type":"number","exclusiveMinimum":0,"maximum":3600},"chunk_time":{"description":"Seconds a copy chunk (or a backfill batch) should take. Default 0.5.","type":"number","exclusiveMinimum":0,"maximum":60}}},"max_dml_rows":{"description":"Refuse, before a change's first statement, an UPDATE or DELETE that is not marked -- changegate:batch when EXPLAIN estimates it reaches more rows than this: one transaction over that many rows locks them all until it ends. Unset: no bound.","type":"integer","minimum":0},"targets":{"description":"A fleet: several servers sharing this environment's other settings (region, auth, guards). Each names one server: an Aurora cluster, an RDS instance or the variable holding a URL. A target is one schema on one server, named server/schema.","type":"array","minItems":1,"items":{"type":"object","additionalProperties":false,"properties":{"cluster":{"description":"Aurora DB cluster identifier of this server.","$ref":"#/definitions/clusterId"},"instance":{"description":"RDS MySQL DB instance identifier of this server.","$ref":"#/definitions/clusterId"},"url_env":{"description":"Name of the environment variable holding this server's mysql:// URL.","$ref":"#/definitions/envVarName"}},"description":"One server: exactly one of cluster, instance or url_env."}},"schemas":{"description":"A fleet of schemas: every schema on each server whose name matches `like` (a LIKE pattern, found at run time and listed in the plan), or a list of names. Each is a target with its own history, run lock and result.","type":["object","array"],"additionalProperties":false,"required":["like"],"properties":{"like":{"description":"A LIKE pattern, for example \"tenant\\\\_%\" (\\\\_ is a literal underscore).","type":"string","minLength":1,"maxLength":64}},"minItems":1,"uniqueItems":true,"items":{"type":"string","pattern":"^[A-Za-z0-9_$]{1,64}$","patternErrorMessage":"must be a schema name (letters, digits, _ and $, at most 64)"}},"fleet":{"description":"How a fleet runs: canary targets first, one at a time; then parallel at a time; after stop_after_failures failures no new target starts.","type":"object","additionalProperties":false,"properties":{"parallel":{"description":"Targets applied at once on this runner. Default 4.","type":"integer","minimum":1,"maximum":64},"canary":{"description":"Targets applied first, one at a time; when one fails, nothing else runs. Default 0.","type":"integer","minimum":0},"stop_after_failures":{"description":"After this many failed targets no new target starts; the running ones finish. Default 1.","type":"integer","minimum":1}}}},"if":{"anyOf":[{"required":["url_env"]},{"required":["url"]},{"required":["targets"],"properties":{"targets":{"type":"array","contains":{"type":"object","required":["url_env"]}}}}]},"then":{},"else":{"required":["region"],"anyOf":[{"required":["cluster"]},{"required":["instance"]},{"required":["targets"]}]}};
 const schema24 = {"type":"integer","minimum":1,"maximum":86400};
 const schema26 = {"type":"string","pattern":"^[A-Za-z_]+=[0-9]+$","patternErrorMessage":"must be a status variable and a whole number, like \"Threads_running=25\""};
 const pattern7 = new RegExp("^[A-Za-z0-9_$]{1,64}$", "u");
@@ -695,14 +695,108 @@ errors++;
 }
 var _valid1 = _errs5 === errors;
 valid1 = valid1 || _valid1;
-}
 if(!valid1){
+const _errs6 = errors;
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing2;
+if((data.targets === undefined) && (missing2 = "targets")){
 const err2 = {};
 if(vErrors === null){
 vErrors = [err2];
 }
 else {
 vErrors.push(err2);
+}
+errors++;
+}
+else {
+if(data.targets !== undefined){
+let data0 = data.targets;
+const _errs7 = errors;
+if(errors === _errs7){
+if(Array.isArray(data0)){
+const _errs9 = errors;
+const len0 = data0.length;
+for(let i0=0; i0<len0; i0++){
+let data1 = data0[i0];
+const _errs10 = errors;
+if(errors === _errs10){
+if(data1 && typeof data1 == "object" && !Array.isArray(data1)){
+let missing3;
+if((data1.url_env === undefined) && (missing3 = "url_env")){
+const err3 = {};
+if(vErrors === null){
+vErrors = [err3];
+}
+else {
+vErrors.push(err3);
+}
+errors++;
+}
+}
+else {
+const err4 = {};
+if(vErrors === null){
+vErrors = [err4];
+}
+else {
+vErrors.push(err4);
+}
+errors++;
+}
+}
+var valid3 = _errs10 === errors;
+if(valid3){
+break;
+}
+}
+if(!valid3){
+const err5 = {};
+if(vErrors === null){
+vErrors = [err5];
+}
+else {
+vErrors.push(err5);
+}
+errors++;
+}
+else {
+errors = _errs9;
+if(vErrors !== null){
+if(_errs9){
+vErrors.length = _errs9;
+}
+else {
+vErrors = null;
+}
+}
+}
+}
+else {
+const err6 = {};
+if(vErrors === null){
+vErrors = [err6];
+}
+else {
+vErrors.push(err6);
+}
+errors++;
+}
+}
+}
+}
+}
+var _valid1 = _errs6 === errors;
+valid1 = valid1 || _valid1;
+}
+}
+if(!valid1){
+const err7 = {};
+if(vErrors === null){
+vErrors = [err7];
+}
+else {
+vErrors.push(err7);
 }
 errors++;
 }
@@ -728,89 +822,13 @@ vErrors = null;
 }
 }
 if(!_valid0){
-const _errs6 = errors;
-const _errs7 = errors;
-let valid2 = false;
-const _errs8 = errors;
+const _errs12 = errors;
+const _errs13 = errors;
+let valid4 = false;
+const _errs14 = errors;
 if(data && typeof data == "object" && !Array.isArray(data)){
 if(data.cluster === undefined){
-const err3 = {instancePath,schemaPath:"#/else/anyOf/0/required",keyword:"required",params:{missingProperty: "cluster"},message:"must have required property '"+"cluster"+"'",schema:schema20.else.anyOf[0].required,parentSchema:schema20.else.anyOf[0],data};
-if(vErrors === null){
-vErrors = [err3];
-}
-else {
-vErrors.push(err3);
-}
-errors++;
-}
-}
-var _valid2 = _errs8 === errors;
-valid2 = valid2 || _valid2;
-if(!valid2){
-const _errs9 = errors;
-if(data && typeof data == "object" && !Array.isArray(data)){
-if(data.instance === undefined){
-const err4 = {instancePath,schemaPath:"#/else/anyOf/1/required",keyword:"required",params:{missingProperty: "instance"},message:"must have required property '"+"instance"+"'",schema:schema20.else.anyOf[1].required,parentSchema:schema20.else.anyOf[1],data};
-if(vErrors === null){
-vErrors = [err4];
-}
-else {
-vErrors.push(err4);
-}
-errors++;
-}
-}
-var _valid2 = _errs9 === errors;
-valid2 = valid2 || _valid2;
-}
-if(!valid2){
-const err5 = {instancePath,schemaPath:"#/else/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf",schema:schema20.else.anyOf,parentSchema:schema20.else,data};
-if(vErrors === null){
-vErrors = [err5];
-}
-else {
-vErrors.push(err5);
-}
-errors++;
-}
-else {
-errors = _errs7;
-if(vErrors !== null){
-if(_errs7){
-vErrors.length = _errs7;
-}
-else {
-vErrors = null;
-}
-}
-}
-if(data && typeof data == "object" && !Array.isArray(data)){
-if(data.region === undefined){
-const err6 = {instancePath,schemaPath:"#/else/required",keyword:"required",params:{missingProperty: "region"},message:"must have required property '"+"region"+"'",schema:schema20.else.required,parentSchema:schema20.else,data};
-if(vErrors === null){
-vErrors = [err6];
-}
-else {
-vErrors.push(err6);
-}
-errors++;
-}
-if(data.schema === undefined){
-const err7 = {instancePath,schemaPath:"#/else/required",keyword:"required",params:{missingProperty: "schema"},message:"must have required property '"+"schema"+"'",schema:schema20.else.required,parentSchema:schema20.else,data};
-if(vErrors === null){
-vErrors = [err7];
-}
-else {
-vErrors.push(err7);
-}
-errors++;
-}
-}
-var _valid0 = _errs6 === errors;
-valid0 = _valid0;
-}
-if(!valid0){
-const err8 = {instancePath,schemaPath:"#/if",keyword:"if",params:{failingKeyword: "else"},message:"must match \"else\" schema",schema:schema20.if,parentSchema:schema20,data};
+const err8 = {instancePath,schemaPath:"#/else/anyOf/0/required",keyword:"required",params:{missingProperty: "cluster"},message:"must have required property '"+"cluster"+"'",schema:schema20.else.anyOf[0].required,parentSchema:schema20.else.anyOf[0],data};
 if(vErrors === null){
 vErrors = [err8];
 }
@@ -819,10 +837,14 @@ vErrors.push(err8);
 }
 errors++;
 }
+}
+var _valid2 = _errs14 === errors;
+valid4 = valid4 || _valid2;
+if(!valid4){
+const _errs15 = errors;
 if(data && typeof data == "object" && !Array.isArray(data)){
-for(const key0 in data){
-if(!(func2.call(schema20.properties, key0))){
-const err9 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties",schema:false,parentSchema:schema20,data};
+if(data.instance === undefined){
+const err9 = {instancePath,schemaPath:"#/else/anyOf/1/required",keyword:"required",params:{missingProperty: "instance"},message:"must have required property '"+"instance"+"'",schema:schema20.else.anyOf[1].required,parentSchema:schema20.else.anyOf[1],data};
 if(vErrors === null){
 vErrors = [err9];
 }
@@ -832,11 +854,13 @@ vErrors.push(err9);
 errors++;
 }
 }
-if(data.cluster !== undefined){
-let data0 = data.cluster;
-if(typeof data0 === "string"){
-if(!pattern3.test(data0)){
-const err10 = {instancePath:instancePath+"/cluster",schemaPath:"#/definitions/clusterId/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z][A-Za-z0-9-]{0,62}$"},message:"must match pattern \""+"^[A-Za-z][A-Za-z0-9-]{0,62}$"+"\"",schema:"^[A-Za-z][A-Za-z0-9-]{0,62}$",parentSchema:schema19,data:data0};
+var _valid2 = _errs15 === errors;
+valid4 = valid4 || _valid2;
+if(!valid4){
+const _errs16 = errors;
+if(data && typeof data == "object" && !Array.isArray(data)){
+if(data.targets === undefined){
+const err10 = {instancePath,schemaPath:"#/else/anyOf/2/required",keyword:"required",params:{missingProperty: "targets"},message:"must have required property '"+"targets"+"'",schema:schema20.else.anyOf[2].required,parentSchema:schema20.else.anyOf[2],data};
 if(vErrors === null){
 vErrors = [err10];
 }
@@ -846,8 +870,12 @@ vErrors.push(err10);
 errors++;
 }
 }
-else {
-const err11 = {instancePath:instancePath+"/cluster",schemaPath:"#/definitions/clusterId/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema19.type,parentSchema:schema19,data:data0};
+var _valid2 = _errs16 === errors;
+valid4 = valid4 || _valid2;
+}
+}
+if(!valid4){
+const err11 = {instancePath,schemaPath:"#/else/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf",schema:schema20.else.anyOf,parentSchema:schema20.else,data};
 if(vErrors === null){
 vErrors = [err11];
 }
@@ -856,12 +884,20 @@ vErrors.push(err11);
 }
 errors++;
 }
+else {
+errors = _errs13;
+if(vErrors !== null){
+if(_errs13){
+vErrors.length = _errs13;
 }
-if(data.instance !== undefined){
-let data1 = data.instance;
-if(typeof data1 === "string"){
-if(!pattern3.test(data1)){
-const err12 = {instancePath:instancePath+"/instance",schemaPath:"#/definitions/clusterId/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z][A-Za-z0-9-]{0,62}$"},message:"must match pattern \""+"^[A-Za-z][A-Za-z0-9-]{0,62}$"+"\"",schema:"^[A-Za-z][A-Za-z0-9-]{0,62}$",parentSchema:schema19,data:data1};
+else {
+vErrors = null;
+}
+}
+}
+if(data && typeof data == "object" && !Array.isArray(data)){
+if(data.region === undefined){
+const err12 = {instancePath,schemaPath:"#/else/required",keyword:"required",params:{missingProperty: "region"},message:"must have required property '"+"region"+"'",schema:schema20.else.required,parentSchema:schema20.else,data};
 if(vErrors === null){
 vErrors = [err12];
 }
@@ -871,8 +907,11 @@ vErrors.push(err12);
 errors++;
 }
 }
-else {
-const err13 = {instancePath:instancePath+"/instance",schemaPath:"#/definitions/clusterId/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema19.type,parentSchema:schema19,data:data1};
+var _valid0 = _errs12 === errors;
+valid0 = _valid0;
+}
+if(!valid0){
+const err13 = {instancePath,schemaPath:"#/if",keyword:"if",params:{failingKeyword: "else"},message:"must match \"else\" schema",schema:schema20.if,parentSchema:schema20,data};
 if(vErrors === null){
 vErrors = [err13];
 }
@@ -881,11 +920,10 @@ vErrors.push(err13);
 }
 errors++;
 }
-}
-if(data.snapshot_method !== undefined){
-let data2 = data.snapshot_method;
-if(!(((data2 === "cluster") || (data2 === "instance")) || (data2 === "tables"))){
-const err14 = {instancePath:instancePath+"/snapshot_method",schemaPath:"#/properties/snapshot_method/enum",keyword:"enum",params:{allowedValues: schema20.properties.snapshot_method.enum},message:"must be equal to one of the allowed values",schema:schema20.properties.snapshot_method.enum,parentSchema:schema20.properties.snapshot_method,data:data2};
+if(data && typeof data == "object" && !Array.isArray(data)){
+for(const key0 in data){
+if(!(func2.call(schema20.properties, key0))){
+const err14 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties",schema:false,parentSchema:schema20,data};
 if(vErrors === null){
 vErrors = [err14];
 }
@@ -895,11 +933,11 @@ vErrors.push(err14);
 errors++;
 }
 }
-if(data.backup_schema !== undefined){
-let data3 = data.backup_schema;
-if(typeof data3 === "string"){
-if(!pattern7.test(data3)){
-const err15 = {instancePath:instancePath+"/backup_schema",schemaPath:"#/properties/backup_schema/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z0-9_$]{1,64}$"},message:"must match pattern \""+"^[A-Za-z0-9_$]{1,64}$"+"\"",schema:"^[A-Za-z0-9_$]{1,64}$",parentSchema:schema20.properties.backup_schema,data:data3};
+if(data.cluster !== undefined){
+let data2 = data.cluster;
+if(typeof data2 === "string"){
+if(!pattern3.test(data2)){
+const err15 = {instancePath:instancePath+"/cluster",schemaPath:"#/definitions/clusterId/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z][A-Za-z0-9-]{0,62}$"},message:"must match pattern \""+"^[A-Za-z][A-Za-z0-9-]{0,62}$"+"\"",schema:"^[A-Za-z][A-Za-z0-9-]{0,62}$",parentSchema:schema19,data:data2};
 if(vErrors === null){
 vErrors = [err15];
 }
@@ -910,7 +948,7 @@ errors++;
 }
 }
 else {
-const err16 = {instancePath:instancePath+"/backup_schema",schemaPath:"#/properties/backup_schema/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema20.properties.backup_schema.type,parentSchema:schema20.properties.backup_schema,data:data3};
+const err16 = {instancePath:instancePath+"/cluster",schemaPath:"#/definitions/clusterId/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema19.type,parentSchema:schema19,data:data2};
 if(vErrors === null){
 vErrors = [err16];
 }
@@ -920,10 +958,11 @@ vErrors.push(err16);
 errors++;
 }
 }
-if(data.backup_max_rows !== undefined){
-let data4 = data.backup_max_rows;
-if(!(((typeof data4 == "number") && (!(data4 % 1) && !isNaN(data4))) && (isFinite(data4)))){
-const err17 = {instancePath:instancePath+"/backup_max_rows",schemaPath:"#/properties/backup_max_rows/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema20.properties.backup_max_rows.type,parentSchema:schema20.properties.backup_max_rows,data:data4};
+if(data.instance !== undefined){
+let data3 = data.instance;
+if(typeof data3 === "string"){
+if(!pattern3.test(data3)){
+const err17 = {instancePath:instancePath+"/instance",schemaPath:"#/definitions/clusterId/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z][A-Za-z0-9-]{0,62}$"},message:"must match pattern \""+"^[A-Za-z][A-Za-z0-9-]{0,62}$"+"\"",schema:"^[A-Za-z][A-Za-z0-9-]{0,62}$",parentSchema:schema19,data:data3};
 if(vErrors === null){
 vErrors = [err17];
 }
@@ -932,9 +971,9 @@ vErrors.push(err17);
 }
 errors++;
 }
-if((typeof data4 == "number") && (isFinite(data4))){
-if(data4 < 0 || isNaN(data4)){
-const err18 = {instancePath:instancePath+"/backup_max_rows",schemaPath:"#/properties/backup_max_rows/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0",schema:0,parentSchema:schema20.properties.backup_max_rows,data:data4};
+}
+else {
+const err18 = {instancePath:instancePath+"/instance",schemaPath:"#/definitions/clusterId/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema19.type,parentSchema:schema19,data:data3};
 if(vErrors === null){
 vErrors = [err18];
 }
@@ -944,12 +983,10 @@ vErrors.push(err18);
 errors++;
 }
 }
-}
-if(data.region !== undefined){
-let data5 = data.region;
-if(typeof data5 === "string"){
-if(!pattern8.test(data5)){
-const err19 = {instancePath:instancePath+"/region",schemaPath:"#/properties/region/pattern",keyword:"pattern",params:{pattern: "^[a-z]{2}(-[a-z]+)+-[0-9]+$"},message:"must match pattern \""+"^[a-z]{2}(-[a-z]+)+-[0-9]+$"+"\"",schema:"^[a-z]{2}(-[a-z]+)+-[0-9]+$",parentSchema:schema20.properties.region,data:data5};
+if(data.snapshot_method !== undefined){
+let data4 = data.snapshot_method;
+if(!(((data4 === "cluster") || (data4 === "instance")) || (data4 === "tables"))){
+const err19 = {instancePath:instancePath+"/snapshot_method",schemaPath:"#/properties/snapshot_method/enum",keyword:"enum",params:{allowedValues: schema20.properties.snapshot_method.enum},message:"must be equal to one of the allowed values",schema:schema20.properties.snapshot_method.enum,parentSchema:schema20.properties.snapshot_method,data:data4};
 if(vErrors === null){
 vErrors = [err19];
 }
@@ -959,8 +996,11 @@ vErrors.push(err19);
 errors++;
 }
 }
-else {
-const err20 = {instancePath:instancePath+"/region",schemaPath:"#/properties/region/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema20.properties.region.type,parentSchema:schema20.properties.region,data:data5};
+if(data.backup_schema !== undefined){
+let data5 = data.backup_schema;
+if(typeof data5 === "string"){
+if(!pattern7.test(data5)){
+const err20 = {instancePath:instancePath+"/backup_schema",schemaPath:"#/properties/backup_schema/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z0-9_$]{1,64}$"},message:"must match pattern \""+"^[A-Za-z0-9_$]{1,64}$"+"\"",schema:"^[A-Za-z0-9_$]{1,64}$",parentSchema:schema20.properties.backup_schema,data:data5};
 if(vErrors === null){
 vErrors = [err20];
 }
@@ -970,11 +1010,8 @@ vErrors.push(err20);
 errors++;
 }
 }
-if(data.secret !== undefined){
-let data6 = data.secret;
-if(typeof data6 === "string"){
-if(func3(data6) < 1){
-const err21 = {instancePath:instancePath+"/secret",schemaPath:"#/properties/secret/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema20.properties.secret,data:data6};
+else {
+const err21 = {instancePath:instancePath+"/backup_schema",schemaPath:"#/properties/backup_schema/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema20.properties.backup_schema.type,parentSchema:schema20.properties.backup_schema,data:data5};
 if(vErrors === null){
 vErrors = [err21];
 }
@@ -984,8 +1021,10 @@ vErrors.push(err21);
 errors++;
 }
 }
-else {
-const err22 = {instancePath:instancePath+"/secret",schemaPath:"#/properties/secret/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema20.properties.secret.type,parentSchema:schema20.properties.secret,data:data6};
+if(data.backup_max_rows !== undefined){
+let data6 = data.backup_max_rows;
+if(!(((typeof data6 == "number") && (!(data6 % 1) && !isNaN(data6))) && (isFinite(data6)))){
+const err22 = {instancePath:instancePath+"/backup_max_rows",schemaPath:"#/properties/backup_max_rows/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema20.properties.backup_max_rows.type,parentSchema:schema20.properties.backup_max_rows,data:data6};
 if(vErrors === null){
 vErrors = [err22];
 }
@@ -994,11 +1033,9 @@ vErrors.push(err22);
 }
 errors++;
 }
-}
-if(data.auth !== undefined){
-let data7 = data.auth;
-if(!((data7 === "iam") || (data7 === "secret"))){
-const err23 = {instancePath:instancePath+"/auth",schemaPath:"#/properties/auth/enum",keyword:"enum",params:{allowedValues: schema20.properties.auth.enum},message:"must be equal to one of the allowed values",schema:schema20.properties.auth.enum,parentSchema:schema20.properties.auth,data:data7};
+if((typeof data6 == "number") && (isFinite(data6))){
+if(data6 < 0 || isNaN(data6)){
+const err23 = {instancePath:instancePath+"/backup_max_rows",schemaPath:"#/properties/backup_max_rows/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0",schema:0,parentSchema:schema20.properties.backup_max_rows,data:data6};
 if(vErrors === null){
 vErrors = [err23];
 }
@@ -1008,11 +1045,12 @@ vErrors.push(err23);
 errors++;
 }
 }
-if(data.db_user !== undefined){
-let data8 = data.db_user;
-if(typeof data8 === "string"){
-if(!pattern9.test(data8)){
-const err24 = {instancePath:instancePath+"/db_user",schemaPath:"#/properties/db_user/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z0-9_.$-]{1,32}$"},message:"must match pattern \""+"^[A-Za-z0-9_.$-]{1,32}$"+"\"",schema:"^[A-Za-z0-9_.$-]{1,32}$",parentSchema:schema20.properties.db_user,data:data8};
+}
+if(data.region !== undefined){
+let data7 = data.region;
+if(typeof data7 === "string"){
+if(!pattern8.test(data7)){
+const err24 = {instancePath:instancePath+"/region",schemaPath:"#/properties/region/pattern",keyword:"pattern",params:{pattern: "^[a-z]{2}(-[a-z]+)+-[0-9]+$"},message:"must match pattern \""+"^[a-z]{2}(-[a-z]+)+-[0-9]+$"+"\"",schema:"^[a-z]{2}(-[a-z]+)+-[0-9]+$",parentSchema:schema20.properties.region,data:data7};
 if(vErrors === null){
 vErrors = [err24];
 }
@@ -1023,7 +1061,7 @@ errors++;
 }
 }
 else {
-const err25 = {instancePath:instancePath+"/db_user",schemaPath:"#/properties/db_user/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema20.properties.db_user.type,parentSchema:schema20.properties.db_user,data:data8};
+const err25 = {instancePath:instancePath+"/region",schemaPath:"#/properties/region/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema20.properties.region.type,parentSchema:schema20.properties.region,data:data7};
 if(vErrors === null){
 vErrors = [err25];
 }
@@ -1033,10 +1071,11 @@ vErrors.push(err25);
 errors++;
 }
 }
-if(data.require_rotation !== undefined){
-let data9 = data.require_rotation;
-if(typeof data9 !== "boolean"){
-const err26 = {instancePath:instancePath+"/require_rotation",schemaPath:"#/properties/require_rotation/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema20.properties.require_rotation.type,parentSchema:schema20.properties.require_rotation,data:data9};
+if(data.secret !== undefined){
+let data8 = data.secret;
+if(typeof data8 === "string"){
+if(func3(data8) < 1){
+const err26 = {instancePath:instancePath+"/secret",schemaPath:"#/properties/secret/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema20.properties.secret,data:data8};
 if(vErrors === null){
 vErrors = [err26];
 }
@@ -1046,11 +1085,8 @@ vErrors.push(err26);
 errors++;
 }
 }
-if(data.schema !== undefined){
-let data10 = data.schema;
-if(typeof data10 === "string"){
-if(!pattern7.test(data10)){
-const err27 = {instancePath:instancePath+"/schema",schemaPath:"#/properties/schema/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z0-9_$]{1,64}$"},message:"must match pattern \""+"^[A-Za-z0-9_$]{1,64}$"+"\"",schema:"^[A-Za-z0-9_$]{1,64}$",parentSchema:schema20.properties.schema,data:data10};
+else {
+const err27 = {instancePath:instancePath+"/secret",schemaPath:"#/properties/secret/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema20.properties.secret.type,parentSchema:schema20.properties.secret,data:data8};
 if(vErrors === null){
 vErrors = [err27];
 }
@@ -1060,8 +1096,10 @@ vErrors.push(err27);
 errors++;
 }
 }
-else {
-const err28 = {instancePath:instancePath+"/schema",schemaPath:"#/properties/schema/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema20.properties.schema.type,parentSchema:schema20.properties.schema,data:data10};
+if(data.auth !== undefined){
+let data9 = data.auth;
+if(!((data9 === "iam") || (data9 === "secret"))){
+const err28 = {instancePath:instancePath+"/auth",schemaPath:"#/properties/auth/enum",keyword:"enum",params:{allowedValues: schema20.properties.auth.enum},message:"must be equal to one of the allowed values",schema:schema20.properties.auth.enum,parentSchema:schema20.properties.auth,data:data9};
 if(vErrors === null){
 vErrors = [err28];
 }
@@ -1071,11 +1109,11 @@ vErrors.push(err28);
 errors++;
 }
 }
-if(data.url_env !== undefined){
-let data11 = data.url_env;
-if(typeof data11 === "string"){
-if(!pattern11.test(data11)){
-const err29 = {instancePath:instancePath+"/url_env",schemaPath:"#/definitions/envVarName/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z_][A-Za-z0-9_]*$"},message:"must match pattern \""+"^[A-Za-z_][A-Za-z0-9_]*$"+"\"",schema:"^[A-Za-z_][A-Za-z0-9_]*$",parentSchema:schema23,data:data11};
+if(data.db_user !== undefined){
+let data10 = data.db_user;
+if(typeof data10 === "string"){
+if(!pattern9.test(data10)){
+const err29 = {instancePath:instancePath+"/db_user",schemaPath:"#/properties/db_user/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z0-9_.$-]{1,32}$"},message:"must match pattern \""+"^[A-Za-z0-9_.$-]{1,32}$"+"\"",schema:"^[A-Za-z0-9_.$-]{1,32}$",parentSchema:schema20.properties.db_user,data:data10};
 if(vErrors === null){
 vErrors = [err29];
 }
@@ -1086,7 +1124,7 @@ errors++;
 }
 }
 else {
-const err30 = {instancePath:instancePath+"/url_env",schemaPath:"#/definitions/envVarName/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema23.type,parentSchema:schema23,data:data11};
+const err30 = {instancePath:instancePath+"/db_user",schemaPath:"#/properties/db_user/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema20.properties.db_user.type,parentSchema:schema20.properties.db_user,data:data10};
 if(vErrors === null){
 vErrors = [err30];
 }
@@ -1096,11 +1134,10 @@ vErrors.push(err30);
 errors++;
 }
 }
-if(data.url !== undefined){
-let data12 = data.url;
-if(typeof data12 === "string"){
-if(!pattern12.test(data12)){
-const err31 = {instancePath:instancePath+"/url",schemaPath:"#/properties/url/pattern",keyword:"pattern",params:{pattern: "^mysql://"},message:"must match pattern \""+"^mysql://"+"\"",schema:"^mysql://",parentSchema:schema20.properties.url,data:data12};
+if(data.require_rotation !== undefined){
+let data11 = data.require_rotation;
+if(typeof data11 !== "boolean"){
+const err31 = {instancePath:instancePath+"/require_rotation",schemaPath:"#/properties/require_rotation/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema20.properties.require_rotation.type,parentSchema:schema20.properties.require_rotation,data:data11};
 if(vErrors === null){
 vErrors = [err31];
 }
@@ -1110,8 +1147,11 @@ vErrors.push(err31);
 errors++;
 }
 }
-else {
-const err32 = {instancePath:instancePath+"/url",schemaPath:"#/properties/url/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema20.properties.url.type,parentSchema:schema20.properties.url,data:data12};
+if(data.schema !== undefined){
+let data12 = data.schema;
+if(typeof data12 === "string"){
+if(!pattern7.test(data12)){
+const err32 = {instancePath:instancePath+"/schema",schemaPath:"#/properties/schema/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z0-9_$]{1,64}$"},message:"must match pattern \""+"^[A-Za-z0-9_$]{1,64}$"+"\"",schema:"^[A-Za-z0-9_$]{1,64}$",parentSchema:schema20.properties.schema,data:data12};
 if(vErrors === null){
 vErrors = [err32];
 }
@@ -1121,11 +1161,8 @@ vErrors.push(err32);
 errors++;
 }
 }
-if(data.after !== undefined){
-let data13 = data.after;
-if(typeof data13 === "string"){
-if(func3(data13) < 1){
-const err33 = {instancePath:instancePath+"/after",schemaPath:"#/properties/after/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema20.properties.after,data:data13};
+else {
+const err33 = {instancePath:instancePath+"/schema",schemaPath:"#/properties/schema/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema20.properties.schema.type,parentSchema:schema20.properties.schema,data:data12};
 if(vErrors === null){
 vErrors = [err33];
 }
@@ -1135,8 +1172,11 @@ vErrors.push(err33);
 errors++;
 }
 }
-else {
-const err34 = {instancePath:instancePath+"/after",schemaPath:"#/properties/after/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema20.properties.after.type,parentSchema:schema20.properties.after,data:data13};
+if(data.url_env !== undefined){
+let data13 = data.url_env;
+if(typeof data13 === "string"){
+if(!pattern11.test(data13)){
+const err34 = {instancePath:instancePath+"/url_env",schemaPath:"#/definitions/envVarName/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z_][A-Za-z0-9_]*$"},message:"must match pattern \""+"^[A-Za-z_][A-Za-z0-9_]*$"+"\"",schema:"^[A-Za-z_][A-Za-z0-9_]*$",parentSchema:schema23,data:data13};
 if(vErrors === null){
 vErrors = [err34];
 }
@@ -1146,10 +1186,8 @@ vErrors.push(err34);
 errors++;
 }
 }
-if(data.approval !== undefined){
-let data14 = data.approval;
-if(!((data14 === "required") || (data14 === "none"))){
-const err35 = {instancePath:instancePath+"/approval",schemaPath:"#/properties/approval/enum",keyword:"enum",params:{allowedValues: schema20.properties.approval.enum},message:"must be equal to one of the allowed values",schema:schema20.properties.approval.enum,parentSchema:schema20.properties.approval,data:data14};
+else {
+const err35 = {instancePath:instancePath+"/url_env",schemaPath:"#/definitions/envVarName/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema23.type,parentSchema:schema23,data:data13};
 if(vErrors === null){
 vErrors = [err35];
 }
@@ -1159,10 +1197,11 @@ vErrors.push(err35);
 errors++;
 }
 }
-if(data.snapshot !== undefined){
-let data15 = data.snapshot;
-if(!(((data15 === "never") || (data15 === "destructive")) || (data15 === "always"))){
-const err36 = {instancePath:instancePath+"/snapshot",schemaPath:"#/properties/snapshot/enum",keyword:"enum",params:{allowedValues: schema20.properties.snapshot.enum},message:"must be equal to one of the allowed values",schema:schema20.properties.snapshot.enum,parentSchema:schema20.properties.snapshot,data:data15};
+if(data.url !== undefined){
+let data14 = data.url;
+if(typeof data14 === "string"){
+if(!pattern12.test(data14)){
+const err36 = {instancePath:instancePath+"/url",schemaPath:"#/properties/url/pattern",keyword:"pattern",params:{pattern: "^mysql://"},message:"must match pattern \""+"^mysql://"+"\"",schema:"^mysql://",parentSchema:schema20.properties.url,data:data14};
 if(vErrors === null){
 vErrors = [err36];
 }
@@ -1172,11 +1211,8 @@ vErrors.push(err36);
 errors++;
 }
 }
-if(data.tls !== undefined){
-let data16 = data.tls;
-if(data16 && typeof data16 == "object" && !Array.isArray(data16)){
-if(data16.ca_file === undefined){
-const err37 = {instancePath:instancePath+"/tls",schemaPath:"#/properties/tls/required",keyword:"required",params:{missingProperty: "ca_file"},message:"must have required property '"+"ca_file"+"'",schema:schema20.properties.tls.required,parentSchema:schema20.properties.tls,data:data16};
+else {
+const err37 = {instancePath:instancePath+"/url",schemaPath:"#/properties/url/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema20.properties.url.type,parentSchema:schema20.properties.url,data:data14};
 if(vErrors === null){
 vErrors = [err37];
 }
@@ -1185,9 +1221,12 @@ vErrors.push(err37);
 }
 errors++;
 }
-for(const key1 in data16){
-if(!(key1 === "ca_file")){
-const err38 = {instancePath:instancePath+"/tls",schemaPath:"#/properties/tls/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key1},message:"must NOT have additional properties",schema:false,parentSchema:schema20.properties.tls,data:data16};
+}
+if(data.after !== undefined){
+let data15 = data.after;
+if(typeof data15 === "string"){
+if(func3(data15) < 1){
+const err38 = {instancePath:instancePath+"/after",schemaPath:"#/properties/after/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema20.properties.after,data:data15};
 if(vErrors === null){
 vErrors = [err38];
 }
@@ -1197,11 +1236,8 @@ vErrors.push(err38);
 errors++;
 }
 }
-if(data16.ca_file !== undefined){
-let data17 = data16.ca_file;
-if(typeof data17 === "string"){
-if(func3(data17) < 1){
-const err39 = {instancePath:instancePath+"/tls/ca_file",schemaPath:"#/properties/tls/properties/ca_file/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema20.properties.tls.properties.ca_file,data:data17};
+else {
+const err39 = {instancePath:instancePath+"/after",schemaPath:"#/properties/after/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema20.properties.after.type,parentSchema:schema20.properties.after,data:data15};
 if(vErrors === null){
 vErrors = [err39];
 }
@@ -1211,8 +1247,10 @@ vErrors.push(err39);
 errors++;
 }
 }
-else {
-const err40 = {instancePath:instancePath+"/tls/ca_file",schemaPath:"#/properties/tls/properties/ca_file/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema20.properties.tls.properties.ca_file.type,parentSchema:schema20.properties.tls.properties.ca_file,data:data17};
+if(data.approval !== undefined){
+let data16 = data.approval;
+if(!((data16 === "required") || (data16 === "none"))){
+const err40 = {instancePath:instancePath+"/approval",schemaPath:"#/properties/approval/enum",keyword:"enum",params:{allowedValues: schema20.properties.approval.enum},message:"must be equal to one of the allowed values",schema:schema20.properties.approval.enum,parentSchema:schema20.properties.approval,data:data16};
 if(vErrors === null){
 vErrors = [err40];
 }
@@ -1222,9 +1260,10 @@ vErrors.push(err40);
 errors++;
 }
 }
-}
-else {
-const err41 = {instancePath:instancePath+"/tls",schemaPath:"#/properties/tls/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema20.properties.tls.type,parentSchema:schema20.properties.tls,data:data16};
+if(data.snapshot !== undefined){
+let data17 = data.snapshot;
+if(!(((data17 === "never") || (data17 === "destructive")) || (data17 === "always"))){
+const err41 = {instancePath:instancePath+"/snapshot",schemaPath:"#/properties/snapshot/enum",keyword:"enum",params:{allowedValues: schema20.properties.snapshot.enum},message:"must be equal to one of the allowed values",schema:schema20.properties.snapshot.enum,parentSchema:schema20.properties.snapshot,data:data17};
 if(vErrors === null){
 vErrors = [err41];
 }
@@ -1234,10 +1273,11 @@ vErrors.push(err41);
 errors++;
 }
 }
-if(data.lock_wait_timeout !== undefined){
-let data18 = data.lock_wait_timeout;
-if(!(((typeof data18 == "number") && (!(data18 % 1) && !isNaN(data18))) && (isFinite(data18)))){
-const err42 = {instancePath:instancePath+"/lock_wait_timeout",schemaPath:"#/definitions/seconds/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema24.type,parentSchema:schema24,data:data18};
+if(data.tls !== undefined){
+let data18 = data.tls;
+if(data18 && typeof data18 == "object" && !Array.isArray(data18)){
+if(data18.ca_file === undefined){
+const err42 = {instancePath:instancePath+"/tls",schemaPath:"#/properties/tls/required",keyword:"required",params:{missingProperty: "ca_file"},message:"must have required property '"+"ca_file"+"'",schema:schema20.properties.tls.required,parentSchema:schema20.properties.tls,data:data18};
 if(vErrors === null){
 vErrors = [err42];
 }
@@ -1246,9 +1286,9 @@ vErrors.push(err42);
 }
 errors++;
 }
-if((typeof data18 == "number") && (isFinite(data18))){
-if(data18 > 86400 || isNaN(data18)){
-const err43 = {instancePath:instancePath+"/lock_wait_timeout",schemaPath:"#/definitions/seconds/maximum",keyword:"maximum",params:{comparison: "<=", limit: 86400},message:"must be <= 86400",schema:86400,parentSchema:schema24,data:data18};
+for(const key1 in data18){
+if(!(key1 === "ca_file")){
+const err43 = {instancePath:instancePath+"/tls",schemaPath:"#/properties/tls/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key1},message:"must NOT have additional properties",schema:false,parentSchema:schema20.properties.tls,data:data18};
 if(vErrors === null){
 vErrors = [err43];
 }
@@ -1257,8 +1297,12 @@ vErrors.push(err43);
 }
 errors++;
 }
-if(data18 < 1 || isNaN(data18)){
-const err44 = {instancePath:instancePath+"/lock_wait_timeout",schemaPath:"#/definitions/seconds/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema24,data:data18};
+}
+if(data18.ca_file !== undefined){
+let data19 = data18.ca_file;
+if(typeof data19 === "string"){
+if(func3(data19) < 1){
+const err44 = {instancePath:instancePath+"/tls/ca_file",schemaPath:"#/properties/tls/properties/ca_file/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema20.properties.tls.properties.ca_file,data:data19};
 if(vErrors === null){
 vErrors = [err44];
 }
@@ -1268,11 +1312,8 @@ vErrors.push(err44);
 errors++;
 }
 }
-}
-if(data.lock_retries !== undefined){
-let data19 = data.lock_retries;
-if(!(((typeof data19 == "number") && (!(data19 % 1) && !isNaN(data19))) && (isFinite(data19)))){
-const err45 = {instancePath:instancePath+"/lock_retries",schemaPath:"#/properties/lock_retries/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema20.properties.lock_retries.type,parentSchema:schema20.properties.lock_retries,data:data19};
+else {
+const err45 = {instancePath:instancePath+"/tls/ca_file",schemaPath:"#/properties/tls/properties/ca_file/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema20.properties.tls.properties.ca_file.type,parentSchema:schema20.properties.tls.properties.ca_file,data:data19};
 if(vErrors === null){
 vErrors = [err45];
 }
@@ -1281,9 +1322,10 @@ vErrors.push(err45);
 }
 errors++;
 }
-if((typeof data19 == "number") && (isFinite(data19))){
-if(data19 > 100 || isNaN(data19)){
-const err46 = {instancePath:instancePath+"/lock_retries",schemaPath:"#/properties/lock_retries/maximum",keyword:"maximum",params:{comparison: "<=", limit: 100},message:"must be <= 100",schema:100,parentSchema:schema20.properties.lock_retries,data:data19};
+}
+}
+else {
+const err46 = {instancePath:instancePath+"/tls",schemaPath:"#/properties/tls/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema20.properties.tls.type,parentSchema:schema20.properties.tls,data:data18};
 if(vErrors === null){
 vErrors = [err46];
 }
@@ -1292,8 +1334,11 @@ vErrors.push(err46);
 }
 errors++;
 }
-if(data19 < 0 || isNaN(data19)){
-const err47 = {instancePath:instancePath+"/lock_retries",schemaPath:"#/properties/lock_retries/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0",schema:0,parentSchema:schema20.properties.lock_retries,data:data19};
+}
+if(data.lock_wait_timeout !== undefined){
+let data20 = data.lock_wait_timeout;
+if(!(((typeof data20 == "number") && (!(data20 % 1) && !isNaN(data20))) && (isFinite(data20)))){
+const err47 = {instancePath:instancePath+"/lock_wait_timeout",schemaPath:"#/definitions/seconds/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema24.type,parentSchema:schema24,data:data20};
 if(vErrors === null){
 vErrors = [err47];
 }
@@ -1302,12 +1347,9 @@ vErrors.push(err47);
 }
 errors++;
 }
-}
-}
-if(data.lock_timeout !== undefined){
-let data20 = data.lock_timeout;
-if(!(((typeof data20 == "number") && (!(data20 % 1) && !isNaN(data20))) && (isFinite(data20)))){
-const err48 = {instancePath:instancePath+"/lock_timeout",schemaPath:"#/properties/lock_timeout/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema20.properties.lock_timeout.type,parentSchema:schema20.properties.lock_timeout,data:data20};
+if((typeof data20 == "number") && (isFinite(data20))){
+if(data20 > 86400 || isNaN(data20)){
+const err48 = {instancePath:instancePath+"/lock_wait_timeout",schemaPath:"#/definitions/seconds/maximum",keyword:"maximum",params:{comparison: "<=", limit: 86400},message:"must be <= 86400",schema:86400,parentSchema:schema24,data:data20};
 if(vErrors === null){
 vErrors = [err48];
 }
@@ -1316,9 +1358,8 @@ vErrors.push(err48);
 }
 errors++;
 }
-if((typeof data20 == "number") && (isFinite(data20))){
-if(data20 > 86400 || isNaN(data20)){
-const err49 = {instancePath:instancePath+"/lock_timeout",schemaPath:"#/properties/lock_timeout/maximum",keyword:"maximum",params:{comparison: "<=", limit: 86400},message:"must be <= 86400",schema:86400,parentSchema:schema20.properties.lock_timeout,data:data20};
+if(data20 < 1 || isNaN(data20)){
+const err49 = {instancePath:instancePath+"/lock_wait_timeout",schemaPath:"#/definitions/seconds/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema24,data:data20};
 if(vErrors === null){
 vErrors = [err49];
 }
@@ -1327,8 +1368,12 @@ vErrors.push(err49);
 }
 errors++;
 }
-if(data20 < 0 || isNaN(data20)){
-const err50 = {instancePath:instancePath+"/lock_timeout",schemaPath:"#/properties/lock_timeout/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0",schema:0,parentSchema:schema20.properties.lock_timeout,data:data20};
+}
+}
+if(data.lock_retries !== undefined){
+let data21 = data.lock_retries;
+if(!(((typeof data21 == "number") && (!(data21 % 1) && !isNaN(data21))) && (isFinite(data21)))){
+const err50 = {instancePath:instancePath+"/lock_retries",schemaPath:"#/properties/lock_retries/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema20.properties.lock_retries.type,parentSchema:schema20.properties.lock_retries,data:data21};
 if(vErrors === null){
 vErrors = [err50];
 }
@@ -1337,12 +1382,9 @@ vErrors.push(err50);
 }
 errors++;
 }
-}
-}
-if(data.unreachable_timeout !== undefined){
-let data21 = data.unreachable_timeout;
-if(!(((typeof data21 == "number") && (!(data21 % 1) && !isNaN(data21))) && (isFinite(data21)))){
-const err51 = {instancePath:instancePath+"/unreachable_timeout",schemaPath:"#/properties/unreachable_timeout/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema20.properties.unreachable_timeout.type,parentSchema:schema20.properties.unreachable_timeout,data:data21};
+if((typeof data21 == "number") && (isFinite(data21))){
+if(data21 > 100 || isNaN(data21)){
+const err51 = {instancePath:instancePath+"/lock_retries",schemaPath:"#/properties/lock_retries/maximum",keyword:"maximum",params:{comparison: "<=", limit: 100},message:"must be <= 100",schema:100,parentSchema:schema20.properties.lock_retries,data:data21};
 if(vErrors === null){
 vErrors = [err51];
 }
@@ -1351,9 +1393,8 @@ vErrors.push(err51);
 }
 errors++;
 }
-if((typeof data21 == "number") && (isFinite(data21))){
-if(data21 > 3600 || isNaN(data21)){
-const err52 = {instancePath:instancePath+"/unreachable_timeout",schemaPath:"#/properties/unreachable_timeout/maximum",keyword:"maximum",params:{comparison: "<=", limit: 3600},message:"must be <= 3600",schema:3600,parentSchema:schema20.properties.unreachable_timeout,data:data21};
+if(data21 < 0 || isNaN(data21)){
+const err52 = {instancePath:instancePath+"/lock_retries",schemaPath:"#/properties/lock_retries/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0",schema:0,parentSchema:schema20.properties.lock_retries,data:data21};
 if(vErrors === null){
 vErrors = [err52];
 }
@@ -1362,8 +1403,12 @@ vErrors.push(err52);
 }
 errors++;
 }
-if(data21 < 1 || isNaN(data21)){
-const err53 = {instancePath:instancePath+"/unreachable_timeout",schemaPath:"#/properties/unreachable_timeout/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema20.properties.unreachable_timeout,data:data21};
+}
+}
+if(data.lock_timeout !== undefined){
+let data22 = data.lock_timeout;
+if(!(((typeof data22 == "number") && (!(data22 % 1) && !isNaN(data22))) && (isFinite(data22)))){
+const err53 = {instancePath:instancePath+"/lock_timeout",schemaPath:"#/properties/lock_timeout/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema20.properties.lock_timeout.type,parentSchema:schema20.properties.lock_timeout,data:data22};
 if(vErrors === null){
 vErrors = [err53];
 }
@@ -1372,12 +1417,9 @@ vErrors.push(err53);
 }
 errors++;
 }
-}
-}
-if(data.snapshot_timeout !== undefined){
-let data22 = data.snapshot_timeout;
-if(!(((typeof data22 == "number") && (!(data22 % 1) && !isNaN(data22))) && (isFinite(data22)))){
-const err54 = {instancePath:instancePath+"/snapshot_timeout",schemaPath:"#/definitions/seconds/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema24.type,parentSchema:schema24,data:data22};
+if((typeof data22 == "number") && (isFinite(data22))){
+if(data22 > 86400 || isNaN(data22)){
+const err54 = {instancePath:instancePath+"/lock_timeout",schemaPath:"#/properties/lock_timeout/maximum",keyword:"maximum",params:{comparison: "<=", limit: 86400},message:"must be <= 86400",schema:86400,parentSchema:schema20.properties.lock_timeout,data:data22};
 if(vErrors === null){
 vErrors = [err54];
 }
@@ -1386,9 +1428,8 @@ vErrors.push(err54);
 }
 errors++;
 }
-if((typeof data22 == "number") && (isFinite(data22))){
-if(data22 > 86400 || isNaN(data22)){
-const err55 = {instancePath:instancePath+"/snapshot_timeout",schemaPath:"#/definitions/seconds/maximum",keyword:"maximum",params:{comparison: "<=", limit: 86400},message:"must be <= 86400",schema:86400,parentSchema:schema24,data:data22};
+if(data22 < 0 || isNaN(data22)){
+const err55 = {instancePath:instancePath+"/lock_timeout",schemaPath:"#/properties/lock_timeout/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0",schema:0,parentSchema:schema20.properties.lock_timeout,data:data22};
 if(vErrors === null){
 vErrors = [err55];
 }
@@ -1397,8 +1438,12 @@ vErrors.push(err55);
 }
 errors++;
 }
-if(data22 < 1 || isNaN(data22)){
-const err56 = {instancePath:instancePath+"/snapshot_timeout",schemaPath:"#/definitions/seconds/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema24,data:data22};
+}
+}
+if(data.unreachable_timeout !== undefined){
+let data23 = data.unreachable_timeout;
+if(!(((typeof data23 == "number") && (!(data23 % 1) && !isNaN(data23))) && (isFinite(data23)))){
+const err56 = {instancePath:instancePath+"/unreachable_timeout",schemaPath:"#/properties/unreachable_timeout/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema20.properties.unreachable_timeout.type,parentSchema:schema20.properties.unreachable_timeout,data:data23};
 if(vErrors === null){
 vErrors = [err56];
 }
@@ -1407,13 +1452,9 @@ vErrors.push(err56);
 }
 errors++;
 }
-}
-}
-if(data.snapshot_poll_seconds !== undefined){
-let data23 = data.snapshot_poll_seconds;
 if((typeof data23 == "number") && (isFinite(data23))){
-if(data23 <= 0 || isNaN(data23)){
-const err57 = {instancePath:instancePath+"/snapshot_poll_seconds",schemaPath:"#/properties/snapshot_poll_seconds/exclusiveMinimum",keyword:"exclusiveMinimum",params:{comparison: ">", limit: 0},message:"must be > 0",schema:0,parentSchema:schema20.properties.snapshot_poll_seconds,data:data23};
+if(data23 > 3600 || isNaN(data23)){
+const err57 = {instancePath:instancePath+"/unreachable_timeout",schemaPath:"#/properties/unreachable_timeout/maximum",keyword:"maximum",params:{comparison: "<=", limit: 3600},message:"must be <= 3600",schema:3600,parentSchema:schema20.properties.unreachable_timeout,data:data23};
 if(vErrors === null){
 vErrors = [err57];
 }
@@ -1422,9 +1463,8 @@ vErrors.push(err57);
 }
 errors++;
 }
-}
-else {
-const err58 = {instancePath:instancePath+"/snapshot_poll_seconds",schemaPath:"#/properties/snapshot_poll_seconds/type",keyword:"type",params:{type: "number"},message:"must be number",schema:schema20.properties.snapshot_poll_seconds.type,parentSchema:schema20.properties.snapshot_poll_seconds,data:data23};
+if(data23 < 1 || isNaN(data23)){
+const err58 = {instancePath:instancePath+"/unreachable_timeout",schemaPath:"#/properties/unreachable_timeout/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema20.properties.unreachable_timeout,data:data23};
 if(vErrors === null){
 vErrors = [err58];
 }
@@ -1434,10 +1474,11 @@ vErrors.push(err58);
 errors++;
 }
 }
-if(data.max_copy_rows !== undefined){
-let data24 = data.max_copy_rows;
+}
+if(data.snapshot_timeout !== undefined){
+let data24 = data.snapshot_timeout;
 if(!(((typeof data24 == "number") && (!(data24 % 1) && !isNaN(data24))) && (isFinite(data24)))){
-const err59 = {instancePath:instancePath+"/max_copy_rows",schemaPath:"#/properties/max_copy_rows/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema20.properties.max_copy_rows.type,parentSchema:schema20.properties.max_copy_rows,data:data24};
+const err59 = {instancePath:instancePath+"/snapshot_timeout",schemaPath:"#/definitions/seconds/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema24.type,parentSchema:schema24,data:data24};
 if(vErrors === null){
 vErrors = [err59];
 }
@@ -1447,8 +1488,8 @@ vErrors.push(err59);
 errors++;
 }
 if((typeof data24 == "number") && (isFinite(data24))){
-if(data24 < 0 || isNaN(data24)){
-const err60 = {instancePath:instancePath+"/max_copy_rows",schemaPath:"#/properties/max_copy_rows/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0",schema:0,parentSchema:schema20.properties.max_copy_rows,data:data24};
+if(data24 > 86400 || isNaN(data24)){
+const err60 = {instancePath:instancePath+"/snapshot_timeout",schemaPath:"#/definitions/seconds/maximum",keyword:"maximum",params:{comparison: "<=", limit: 86400},message:"must be <= 86400",schema:86400,parentSchema:schema24,data:data24};
 if(vErrors === null){
 vErrors = [err60];
 }
@@ -1457,12 +1498,8 @@ vErrors.push(err60);
 }
 errors++;
 }
-}
-}
-if(data.pull_requests !== undefined){
-let data25 = data.pull_requests;
-if(typeof data25 !== "boolean"){
-const err61 = {instancePath:instancePath+"/pull_requests",schemaPath:"#/properties/pull_requests/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema20.properties.pull_requests.type,parentSchema:schema20.properties.pull_requests,data:data25};
+if(data24 < 1 || isNaN(data24)){
+const err61 = {instancePath:instancePath+"/snapshot_timeout",schemaPath:"#/definitions/seconds/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema24,data:data24};
 if(vErrors === null){
 vErrors = [err61];
 }
@@ -1472,11 +1509,12 @@ vErrors.push(err61);
 errors++;
 }
 }
-if(data.online_schema_change !== undefined){
-let data26 = data.online_schema_change;
-if(data26 && typeof data26 == "object" && !Array.isArray(data26)){
-if(data26.tool === undefined){
-const err62 = {instancePath:instancePath+"/online_schema_change",schemaPath:"#/properties/online_schema_change/required",keyword:"required",params:{missingProperty: "tool"},message:"must have required property '"+"tool"+"'",schema:schema20.properties.online_schema_change.required,parentSchema:schema20.properties.online_schema_change,data:data26};
+}
+if(data.snapshot_poll_seconds !== undefined){
+let data25 = data.snapshot_poll_seconds;
+if((typeof data25 == "number") && (isFinite(data25))){
+if(data25 <= 0 || isNaN(data25)){
+const err62 = {instancePath:instancePath+"/snapshot_poll_seconds",schemaPath:"#/properties/snapshot_poll_seconds/exclusiveMinimum",keyword:"exclusiveMinimum",params:{comparison: ">", limit: 0},message:"must be > 0",schema:0,parentSchema:schema20.properties.snapshot_poll_seconds,data:data25};
 if(vErrors === null){
 vErrors = [err62];
 }
@@ -1485,9 +1523,9 @@ vErrors.push(err62);
 }
 errors++;
 }
-for(const key2 in data26){
-if(!(((key2 === "tool") || (key2 === "command")) || (key2 === "above_rows"))){
-const err63 = {instancePath:instancePath+"/online_schema_change",schemaPath:"#/properties/online_schema_change/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key2},message:"must NOT have additional properties",schema:false,parentSchema:schema20.properties.online_schema_change,data:data26};
+}
+else {
+const err63 = {instancePath:instancePath+"/snapshot_poll_seconds",schemaPath:"#/properties/snapshot_poll_seconds/type",keyword:"type",params:{type: "number"},message:"must be number",schema:schema20.properties.snapshot_poll_seconds.type,parentSchema:schema20.properties.snapshot_poll_seconds,data:data25};
 if(vErrors === null){
 vErrors = [err63];
 }
@@ -1497,10 +1535,10 @@ vErrors.push(err63);
 errors++;
 }
 }
-if(data26.tool !== undefined){
-let data27 = data26.tool;
-if(!((data27 === "pt-online-schema-change") || (data27 === "command"))){
-const err64 = {instancePath:instancePath+"/online_schema_change/tool",schemaPath:"#/properties/online_schema_change/properties/tool/enum",keyword:"enum",params:{allowedValues: schema20.properties.online_schema_change.properties.tool.enum},message:"must be equal to one of the allowed values",schema:schema20.properties.online_schema_change.properties.tool.enum,parentSchema:schema20.properties.online_schema_change.properties.tool,data:data27};
+if(data.max_copy_rows !== undefined){
+let data26 = data.max_copy_rows;
+if(!(((typeof data26 == "number") && (!(data26 % 1) && !isNaN(data26))) && (isFinite(data26)))){
+const err64 = {instancePath:instancePath+"/max_copy_rows",schemaPath:"#/properties/max_copy_rows/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema20.properties.max_copy_rows.type,parentSchema:schema20.properties.max_copy_rows,data:data26};
 if(vErrors === null){
 vErrors = [err64];
 }
@@ -1509,12 +1547,9 @@ vErrors.push(err64);
 }
 errors++;
 }
-}
-if(data26.command !== undefined){
-let data28 = data26.command;
-if(typeof data28 === "string"){
-if(func3(data28) < 1){
-const err65 = {instancePath:instancePath+"/online_schema_change/command",schemaPath:"#/properties/online_schema_change/properties/command/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema20.properties.online_schema_change.properties.command,data:data28};
+if((typeof data26 == "number") && (isFinite(data26))){
+if(data26 < 0 || isNaN(data26)){
+const err65 = {instancePath:instancePath+"/max_copy_rows",schemaPath:"#/properties/max_copy_rows/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0",schema:0,parentSchema:schema20.properties.max_copy_rows,data:data26};
 if(vErrors === null){
 vErrors = [err65];
 }
@@ -1524,8 +1559,11 @@ vErrors.push(err65);
 errors++;
 }
 }
-else {
-const err66 = {instancePath:instancePath+"/online_schema_change/command",schemaPath:"#/properties/online_schema_change/properties/command/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema20.properties.online_schema_change.properties.command.type,parentSchema:schema20.properties.online_schema_change.properties.command,data:data28};
+}
+if(data.pull_requests !== undefined){
+let data27 = data.pull_requests;
+if(typeof data27 !== "boolean"){
+const err66 = {instancePath:instancePath+"/pull_requests",schemaPath:"#/properties/pull_requests/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema20.properties.pull_requests.type,parentSchema:schema20.properties.pull_requests,data:data27};
 if(vErrors === null){
 vErrors = [err66];
 }
@@ -1535,10 +1573,11 @@ vErrors.push(err66);
 errors++;
 }
 }
-if(data26.above_rows !== undefined){
-let data29 = data26.above_rows;
-if(!(((typeof data29 == "number") && (!(data29 % 1) && !isNaN(data29))) && (isFinite(data29)))){
-const err67 = {instancePath:instancePath+"/online_schema_change/above_rows",schemaPath:"#/properties/online_schema_change/properties/above_rows/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema20.properties.online_schema_change.properties.above_rows.type,parentSchema:schema20.properties.online_schema_change.properties.above_rows,data:data29};
+if(data.online_schema_change !== undefined){
+let data28 = data.online_schema_change;
+if(data28 && typeof data28 == "object" && !Array.isArray(data28)){
+if(data28.tool === undefined){
+const err67 = {instancePath:instancePath+"/online_schema_change",schemaPath:"#/properties/online_schema_change/required",keyword:"required",params:{missingProperty: "tool"},message:"must have required property '"+"tool"+"'",schema:schema20.properties.online_schema_change.required,parentSchema:schema20.properties.online_schema_change,data:data28};
 if(vErrors === null){
 vErrors = [err67];
 }
@@ -1547,9 +1586,9 @@ vErrors.push(err67);
 }
 errors++;
 }
-if((typeof data29 == "number") && (isFinite(data29))){
-if(data29 < 0 || isNaN(data29)){
-const err68 = {instancePath:instancePath+"/online_schema_change/above_rows",schemaPath:"#/properties/online_schema_change/properties/above_rows/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0",schema:0,parentSchema:schema20.properties.online_schema_change.properties.above_rows,data:data29};
+for(const key2 in data28){
+if(!(((key2 === "tool") || (key2 === "command")) || (key2 === "above_rows"))){
+const err68 = {instancePath:instancePath+"/online_schema_change",schemaPath:"#/properties/online_schema_change/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key2},message:"must NOT have additional properties",schema:false,parentSchema:schema20.properties.online_schema_change,data:data28};
 if(vErrors === null){
 vErrors = [err68];
 }
@@ -1559,10 +1598,10 @@ vErrors.push(err68);
 errors++;
 }
 }
-}
-}
-else {
-const err69 = {instancePath:instancePath+"/online_schema_change",schemaPath:"#/properties/online_schema_change/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema20.properties.online_schema_change.type,parentSchema:schema20.properties.online_schema_change,data:data26};
+if(data28.tool !== undefined){
+let data29 = data28.tool;
+if(!((data29 === "pt-online-schema-change") || (data29 === "command"))){
+const err69 = {instancePath:instancePath+"/online_schema_change/tool",schemaPath:"#/properties/online_schema_change/properties/tool/enum",keyword:"enum",params:{allowedValues: schema20.properties.online_schema_change.properties.tool.enum},message:"must be equal to one of the allowed values",schema:schema20.properties.online_schema_change.properties.tool.enum,parentSchema:schema20.properties.online_schema_change.properties.tool,data:data29};
 if(vErrors === null){
 vErrors = [err69];
 }
@@ -1572,12 +1611,11 @@ vErrors.push(err69);
 errors++;
 }
 }
-if(data.throttle !== undefined){
-let data30 = data.throttle;
-if(data30 && typeof data30 == "object" && !Array.isArray(data30)){
-for(const key3 in data30){
-if(!((((key3 === "max_load") || (key3 === "critical_load")) || (key3 === "max_lag")) || (key3 === "chunk_time"))){
-const err70 = {instancePath:instancePath+"/throttle",schemaPath:"#/properties/throttle/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key3},message:"must NOT have additional properties",schema:false,parentSchema:schema20.properties.throttle,data:data30};
+if(data28.command !== undefined){
+let data30 = data28.command;
+if(typeof data30 === "string"){
+if(func3(data30) < 1){
+const err70 = {instancePath:instancePath+"/online_schema_change/command",schemaPath:"#/properties/online_schema_change/properties/command/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema20.properties.online_schema_change.properties.command,data:data30};
 if(vErrors === null){
 vErrors = [err70];
 }
@@ -1587,11 +1625,8 @@ vErrors.push(err70);
 errors++;
 }
 }
-if(data30.max_load !== undefined){
-let data31 = data30.max_load;
-if(typeof data31 === "string"){
-if(!pattern13.test(data31)){
-const err71 = {instancePath:instancePath+"/throttle/max_load",schemaPath:"#/definitions/statusBound/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z_]+=[0-9]+$"},message:"must match pattern \""+"^[A-Za-z_]+=[0-9]+$"+"\"",schema:"^[A-Za-z_]+=[0-9]+$",parentSchema:schema26,data:data31};
+else {
+const err71 = {instancePath:instancePath+"/online_schema_change/command",schemaPath:"#/properties/online_schema_change/properties/command/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema20.properties.online_schema_change.properties.command.type,parentSchema:schema20.properties.online_schema_change.properties.command,data:data30};
 if(vErrors === null){
 vErrors = [err71];
 }
@@ -1601,8 +1636,10 @@ vErrors.push(err71);
 errors++;
 }
 }
-else {
-const err72 = {instancePath:instancePath+"/throttle/max_load",schemaPath:"#/definitions/statusBound/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema26.type,parentSchema:schema26,data:data31};
+if(data28.above_rows !== undefined){
+let data31 = data28.above_rows;
+if(!(((typeof data31 == "number") && (!(data31 % 1) && !isNaN(data31))) && (isFinite(data31)))){
+const err72 = {instancePath:instancePath+"/online_schema_change/above_rows",schemaPath:"#/properties/online_schema_change/properties/above_rows/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema20.properties.online_schema_change.properties.above_rows.type,parentSchema:schema20.properties.online_schema_change.properties.above_rows,data:data31};
 if(vErrors === null){
 vErrors = [err72];
 }
@@ -1611,12 +1648,9 @@ vErrors.push(err72);
 }
 errors++;
 }
-}
-if(data30.critical_load !== undefined){
-let data32 = data30.critical_load;
-if(typeof data32 === "string"){
-if(!pattern13.test(data32)){
-const err73 = {instancePath:instancePath+"/throttle/critical_load",schemaPath:"#/definitions/statusBound/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z_]+=[0-9]+$"},message:"must match pattern \""+"^[A-Za-z_]+=[0-9]+$"+"\"",schema:"^[A-Za-z_]+=[0-9]+$",parentSchema:schema26,data:data32};
+if((typeof data31 == "number") && (isFinite(data31))){
+if(data31 < 0 || isNaN(data31)){
+const err73 = {instancePath:instancePath+"/online_schema_change/above_rows",schemaPath:"#/properties/online_schema_change/properties/above_rows/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0",schema:0,parentSchema:schema20.properties.online_schema_change.properties.above_rows,data:data31};
 if(vErrors === null){
 vErrors = [err73];
 }
@@ -1626,8 +1660,10 @@ vErrors.push(err73);
 errors++;
 }
 }
+}
+}
 else {
-const err74 = {instancePath:instancePath+"/throttle/critical_load",schemaPath:"#/definitions/statusBound/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema26.type,parentSchema:schema26,data:data32};
+const err74 = {instancePath:instancePath+"/online_schema_change",schemaPath:"#/properties/online_schema_change/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema20.properties.online_schema_change.type,parentSchema:schema20.properties.online_schema_change,data:data28};
 if(vErrors === null){
 vErrors = [err74];
 }
@@ -1637,11 +1673,12 @@ vErrors.push(err74);
 errors++;
 }
 }
-if(data30.max_lag !== undefined){
-let data33 = data30.max_lag;
-if((typeof data33 == "number") && (isFinite(data33))){
-if(data33 > 3600 || isNaN(data33)){
-const err75 = {instancePath:instancePath+"/throttle/max_lag",schemaPath:"#/properties/throttle/properties/max_lag/maximum",keyword:"maximum",params:{comparison: "<=", limit: 3600},message:"must be <= 3600",schema:3600,parentSchema:schema20.properties.throttle.properties.max_lag,data:data33};
+if(data.throttle !== undefined){
+let data32 = data.throttle;
+if(data32 && typeof data32 == "object" && !Array.isArray(data32)){
+for(const key3 in data32){
+if(!((((key3 === "max_load") || (key3 === "critical_load")) || (key3 === "max_lag")) || (key3 === "chunk_time"))){
+const err75 = {instancePath:instancePath+"/throttle",schemaPath:"#/properties/throttle/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key3},message:"must NOT have additional properties",schema:false,parentSchema:schema20.properties.throttle,data:data32};
 if(vErrors === null){
 vErrors = [err75];
 }
@@ -1650,8 +1687,12 @@ vErrors.push(err75);
 }
 errors++;
 }
-if(data33 <= 0 || isNaN(data33)){
-const err76 = {instancePath:instancePath+"/throttle/max_lag",schemaPath:"#/properties/throttle/properties/max_lag/exclusiveMinimum",keyword:"exclusiveMinimum",params:{comparison: ">", limit: 0},message:"must be > 0",schema:0,parentSchema:schema20.properties.throttle.properties.max_lag,data:data33};
+}
+if(data32.max_load !== undefined){
+let data33 = data32.max_load;
+if(typeof data33 === "string"){
+if(!pattern13.test(data33)){
+const err76 = {instancePath:instancePath+"/throttle/max_load",schemaPath:"#/definitions/statusBound/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z_]+=[0-9]+$"},message:"must match pattern \""+"^[A-Za-z_]+=[0-9]+$"+"\"",schema:"^[A-Za-z_]+=[0-9]+$",parentSchema:schema26,data:data33};
 if(vErrors === null){
 vErrors = [err76];
 }
@@ -1662,7 +1703,7 @@ errors++;
 }
 }
 else {
-const err77 = {instancePath:instancePath+"/throttle/max_lag",schemaPath:"#/properties/throttle/properties/max_lag/type",keyword:"type",params:{type: "number"},message:"must be number",schema:schema20.properties.throttle.properties.max_lag.type,parentSchema:schema20.properties.throttle.properties.max_lag,data:data33};
+const err77 = {instancePath:instancePath+"/throttle/max_load",schemaPath:"#/definitions/statusBound/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema26.type,parentSchema:schema26,data:data33};
 if(vErrors === null){
 vErrors = [err77];
 }
@@ -1672,11 +1713,11 @@ vErrors.push(err77);
 errors++;
 }
 }
-if(data30.chunk_time !== undefined){
-let data34 = data30.chunk_time;
-if((typeof data34 == "number") && (isFinite(data34))){
-if(data34 > 60 || isNaN(data34)){
-const err78 = {instancePath:instancePath+"/throttle/chunk_time",schemaPath:"#/properties/throttle/properties/chunk_time/maximum",keyword:"maximum",params:{comparison: "<=", limit: 60},message:"must be <= 60",schema:60,parentSchema:schema20.properties.throttle.properties.chunk_time,data:data34};
+if(data32.critical_load !== undefined){
+let data34 = data32.critical_load;
+if(typeof data34 === "string"){
+if(!pattern13.test(data34)){
+const err78 = {instancePath:instancePath+"/throttle/critical_load",schemaPath:"#/definitions/statusBound/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z_]+=[0-9]+$"},message:"must match pattern \""+"^[A-Za-z_]+=[0-9]+$"+"\"",schema:"^[A-Za-z_]+=[0-9]+$",parentSchema:schema26,data:data34};
 if(vErrors === null){
 vErrors = [err78];
 }
@@ -1685,8 +1726,9 @@ vErrors.push(err78);
 }
 errors++;
 }
-if(data34 <= 0 || isNaN(data34)){
-const err79 = {instancePath:instancePath+"/throttle/chunk_time",schemaPath:"#/properties/throttle/properties/chunk_time/exclusiveMinimum",keyword:"exclusiveMinimum",params:{comparison: ">", limit: 0},message:"must be > 0",schema:0,parentSchema:schema20.properties.throttle.properties.chunk_time,data:data34};
+}
+else {
+const err79 = {instancePath:instancePath+"/throttle/critical_load",schemaPath:"#/definitions/statusBound/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema26.type,parentSchema:schema26,data:data34};
 if(vErrors === null){
 vErrors = [err79];
 }
@@ -1696,8 +1738,11 @@ vErrors.push(err79);
 errors++;
 }
 }
-else {
-const err80 = {instancePath:instancePath+"/throttle/chunk_time",schemaPath:"#/properties/throttle/properties/chunk_time/type",keyword:"type",params:{type: "number"},message:"must be number",schema:schema20.properties.throttle.properties.chunk_time.type,parentSchema:schema20.properties.throttle.properties.chunk_time,data:data34};
+if(data32.max_lag !== undefined){
+let data35 = data32.max_lag;
+if((typeof data35 == "number") && (isFinite(data35))){
+if(data35 > 3600 || isNaN(data35)){
+const err80 = {instancePath:instancePath+"/throttle/max_lag",schemaPath:"#/properties/throttle/properties/max_lag/maximum",keyword:"maximum",params:{comparison: "<=", limit: 3600},message:"must be <= 3600",schema:3600,parentSchema:schema20.properties.throttle.properties.max_lag,data:data35};
 if(vErrors === null){
 vErrors = [err80];
 }
@@ -1706,10 +1751,8 @@ vErrors.push(err80);
 }
 errors++;
 }
-}
-}
-else {
-const err81 = {instancePath:instancePath+"/throttle",schemaPath:"#/properties/throttle/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema20.properties.throttle.type,parentSchema:schema20.properties.throttle,data:data30};
+if(data35 <= 0 || isNaN(data35)){
+const err81 = {instancePath:instancePath+"/throttle/max_lag",schemaPath:"#/properties/throttle/properties/max_lag/exclusiveMinimum",keyword:"exclusiveMinimum",params:{comparison: ">", limit: 0},message:"must be > 0",schema:0,parentSchema:schema20.properties.throttle.properties.max_lag,data:data35};
 if(vErrors === null){
 vErrors = [err81];
 }
@@ -1719,10 +1762,8 @@ vErrors.push(err81);
 errors++;
 }
 }
-if(data.max_dml_rows !== undefined){
-let data35 = data.max_dml_rows;
-if(!(((typeof data35 == "number") && (!(data35 % 1) && !isNaN(data35))) && (isFinite(data35)))){
-const err82 = {instancePath:instancePath+"/max_dml_rows",schemaPath:"#/properties/max_dml_rows/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema20.properties.max_dml_rows.type,parentSchema:schema20.properties.max_dml_rows,data:data35};
+else {
+const err82 = {instancePath:instancePath+"/throttle/max_lag",schemaPath:"#/properties/throttle/properties/max_lag/type",keyword:"type",params:{type: "number"},message:"must be number",schema:schema20.properties.throttle.properties.max_lag.type,parentSchema:schema20.properties.throttle.properties.max_lag,data:data35};
 if(vErrors === null){
 vErrors = [err82];
 }
@@ -1731,9 +1772,12 @@ vErrors.push(err82);
 }
 errors++;
 }
-if((typeof data35 == "number") && (isFinite(data35))){
-if(data35 < 0 || isNaN(data35)){
-const err83 = {instancePath:instancePath+"/max_dml_rows",schemaPath:"#/properties/max_dml_rows/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0",schema:0,parentSchema:schema20.properties.max_dml_rows,data:data35};
+}
+if(data32.chunk_time !== undefined){
+let data36 = data32.chunk_time;
+if((typeof data36 == "number") && (isFinite(data36))){
+if(data36 > 60 || isNaN(data36)){
+const err83 = {instancePath:instancePath+"/throttle/chunk_time",schemaPath:"#/properties/throttle/properties/chunk_time/maximum",keyword:"maximum",params:{comparison: "<=", limit: 60},message:"must be <= 60",schema:60,parentSchema:schema20.properties.throttle.properties.chunk_time,data:data36};
 if(vErrors === null){
 vErrors = [err83];
 }
@@ -1742,16 +1786,447 @@ vErrors.push(err83);
 }
 errors++;
 }
-}
-}
-}
-else {
-const err84 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema20.type,parentSchema:schema20,data};
+if(data36 <= 0 || isNaN(data36)){
+const err84 = {instancePath:instancePath+"/throttle/chunk_time",schemaPath:"#/properties/throttle/properties/chunk_time/exclusiveMinimum",keyword:"exclusiveMinimum",params:{comparison: ">", limit: 0},message:"must be > 0",schema:0,parentSchema:schema20.properties.throttle.properties.chunk_time,data:data36};
 if(vErrors === null){
 vErrors = [err84];
 }
 else {
 vErrors.push(err84);
+}
+errors++;
+}
+}
+else {
+const err85 = {instancePath:instancePath+"/throttle/chunk_time",schemaPath:"#/properties/throttle/properties/chunk_time/type",keyword:"type",params:{type: "number"},message:"must be number",schema:schema20.properties.throttle.properties.chunk_time.type,parentSchema:schema20.properties.throttle.properties.chunk_time,data:data36};
+if(vErrors === null){
+vErrors = [err85];
+}
+else {
+vErrors.push(err85);
+}
+errors++;
+}
+}
+}
+else {
+const err86 = {instancePath:instancePath+"/throttle",schemaPath:"#/properties/throttle/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema20.properties.throttle.type,parentSchema:schema20.properties.throttle,data:data32};
+if(vErrors === null){
+vErrors = [err86];
+}
+else {
+vErrors.push(err86);
+}
+errors++;
+}
+}
+if(data.max_dml_rows !== undefined){
+let data37 = data.max_dml_rows;
+if(!(((typeof data37 == "number") && (!(data37 % 1) && !isNaN(data37))) && (isFinite(data37)))){
+const err87 = {instancePath:instancePath+"/max_dml_rows",schemaPath:"#/properties/max_dml_rows/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema20.properties.max_dml_rows.type,parentSchema:schema20.properties.max_dml_rows,data:data37};
+if(vErrors === null){
+vErrors = [err87];
+}
+else {
+vErrors.push(err87);
+}
+errors++;
+}
+if((typeof data37 == "number") && (isFinite(data37))){
+if(data37 < 0 || isNaN(data37)){
+const err88 = {instancePath:instancePath+"/max_dml_rows",schemaPath:"#/properties/max_dml_rows/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0",schema:0,parentSchema:schema20.properties.max_dml_rows,data:data37};
+if(vErrors === null){
+vErrors = [err88];
+}
+else {
+vErrors.push(err88);
+}
+errors++;
+}
+}
+}
+if(data.targets !== undefined){
+let data38 = data.targets;
+if(Array.isArray(data38)){
+if(data38.length < 1){
+const err89 = {instancePath:instancePath+"/targets",schemaPath:"#/properties/targets/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items",schema:1,parentSchema:schema20.properties.targets,data:data38};
+if(vErrors === null){
+vErrors = [err89];
+}
+else {
+vErrors.push(err89);
+}
+errors++;
+}
+const len1 = data38.length;
+for(let i1=0; i1<len1; i1++){
+let data39 = data38[i1];
+if(data39 && typeof data39 == "object" && !Array.isArray(data39)){
+for(const key4 in data39){
+if(!(((key4 === "cluster") || (key4 === "instance")) || (key4 === "url_env"))){
+const err90 = {instancePath:instancePath+"/targets/" + i1,schemaPath:"#/properties/targets/items/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key4},message:"must NOT have additional properties",schema:false,parentSchema:schema20.properties.targets.items,data:data39};
+if(vErrors === null){
+vErrors = [err90];
+}
+else {
+vErrors.push(err90);
+}
+errors++;
+}
+}
+if(data39.cluster !== undefined){
+let data40 = data39.cluster;
+if(typeof data40 === "string"){
+if(!pattern3.test(data40)){
+const err91 = {instancePath:instancePath+"/targets/" + i1+"/cluster",schemaPath:"#/definitions/clusterId/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z][A-Za-z0-9-]{0,62}$"},message:"must match pattern \""+"^[A-Za-z][A-Za-z0-9-]{0,62}$"+"\"",schema:"^[A-Za-z][A-Za-z0-9-]{0,62}$",parentSchema:schema19,data:data40};
+if(vErrors === null){
+vErrors = [err91];
+}
+else {
+vErrors.push(err91);
+}
+errors++;
+}
+}
+else {
+const err92 = {instancePath:instancePath+"/targets/" + i1+"/cluster",schemaPath:"#/definitions/clusterId/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema19.type,parentSchema:schema19,data:data40};
+if(vErrors === null){
+vErrors = [err92];
+}
+else {
+vErrors.push(err92);
+}
+errors++;
+}
+}
+if(data39.instance !== undefined){
+let data41 = data39.instance;
+if(typeof data41 === "string"){
+if(!pattern3.test(data41)){
+const err93 = {instancePath:instancePath+"/targets/" + i1+"/instance",schemaPath:"#/definitions/clusterId/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z][A-Za-z0-9-]{0,62}$"},message:"must match pattern \""+"^[A-Za-z][A-Za-z0-9-]{0,62}$"+"\"",schema:"^[A-Za-z][A-Za-z0-9-]{0,62}$",parentSchema:schema19,data:data41};
+if(vErrors === null){
+vErrors = [err93];
+}
+else {
+vErrors.push(err93);
+}
+errors++;
+}
+}
+else {
+const err94 = {instancePath:instancePath+"/targets/" + i1+"/instance",schemaPath:"#/definitions/clusterId/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema19.type,parentSchema:schema19,data:data41};
+if(vErrors === null){
+vErrors = [err94];
+}
+else {
+vErrors.push(err94);
+}
+errors++;
+}
+}
+if(data39.url_env !== undefined){
+let data42 = data39.url_env;
+if(typeof data42 === "string"){
+if(!pattern11.test(data42)){
+const err95 = {instancePath:instancePath+"/targets/" + i1+"/url_env",schemaPath:"#/definitions/envVarName/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z_][A-Za-z0-9_]*$"},message:"must match pattern \""+"^[A-Za-z_][A-Za-z0-9_]*$"+"\"",schema:"^[A-Za-z_][A-Za-z0-9_]*$",parentSchema:schema23,data:data42};
+if(vErrors === null){
+vErrors = [err95];
+}
+else {
+vErrors.push(err95);
+}
+errors++;
+}
+}
+else {
+const err96 = {instancePath:instancePath+"/targets/" + i1+"/url_env",schemaPath:"#/definitions/envVarName/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema23.type,parentSchema:schema23,data:data42};
+if(vErrors === null){
+vErrors = [err96];
+}
+else {
+vErrors.push(err96);
+}
+errors++;
+}
+}
+}
+else {
+const err97 = {instancePath:instancePath+"/targets/" + i1,schemaPath:"#/properties/targets/items/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema20.properties.targets.items.type,parentSchema:schema20.properties.targets.items,data:data39};
+if(vErrors === null){
+vErrors = [err97];
+}
+else {
+vErrors.push(err97);
+}
+errors++;
+}
+}
+}
+else {
+const err98 = {instancePath:instancePath+"/targets",schemaPath:"#/properties/targets/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema20.properties.targets.type,parentSchema:schema20.properties.targets,data:data38};
+if(vErrors === null){
+vErrors = [err98];
+}
+else {
+vErrors.push(err98);
+}
+errors++;
+}
+}
+if(data.schemas !== undefined){
+let data43 = data.schemas;
+if(!data43 || typeof data43 != "object"){
+const err99 = {instancePath:instancePath+"/schemas",schemaPath:"#/properties/schemas/type",keyword:"type",params:{type: schema20.properties.schemas.type},message:"must be object,array",schema:schema20.properties.schemas.type,parentSchema:schema20.properties.schemas,data:data43};
+if(vErrors === null){
+vErrors = [err99];
+}
+else {
+vErrors.push(err99);
+}
+errors++;
+}
+if(Array.isArray(data43)){
+if(data43.length < 1){
+const err100 = {instancePath:instancePath+"/schemas",schemaPath:"#/properties/schemas/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items",schema:1,parentSchema:schema20.properties.schemas,data:data43};
+if(vErrors === null){
+vErrors = [err100];
+}
+else {
+vErrors.push(err100);
+}
+errors++;
+}
+const len2 = data43.length;
+for(let i2=0; i2<len2; i2++){
+let data44 = data43[i2];
+if(typeof data44 === "string"){
+if(!pattern7.test(data44)){
+const err101 = {instancePath:instancePath+"/schemas/" + i2,schemaPath:"#/properties/schemas/items/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z0-9_$]{1,64}$"},message:"must match pattern \""+"^[A-Za-z0-9_$]{1,64}$"+"\"",schema:"^[A-Za-z0-9_$]{1,64}$",parentSchema:schema20.properties.schemas.items,data:data44};
+if(vErrors === null){
+vErrors = [err101];
+}
+else {
+vErrors.push(err101);
+}
+errors++;
+}
+}
+else {
+const err102 = {instancePath:instancePath+"/schemas/" + i2,schemaPath:"#/properties/schemas/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema20.properties.schemas.items.type,parentSchema:schema20.properties.schemas.items,data:data44};
+if(vErrors === null){
+vErrors = [err102];
+}
+else {
+vErrors.push(err102);
+}
+errors++;
+}
+}
+let i3 = data43.length;
+let j0;
+if(i3 > 1){
+const indices0 = {};
+for(;i3--;){
+let item0 = data43[i3];
+if(typeof item0 !== "string"){
+continue;
+}
+if(typeof indices0[item0] == "number"){
+j0 = indices0[item0];
+const err103 = {instancePath:instancePath+"/schemas",schemaPath:"#/properties/schemas/uniqueItems",keyword:"uniqueItems",params:{i: i3, j: j0},message:"must NOT have duplicate items (items ## "+j0+" and "+i3+" are identical)",schema:true,parentSchema:schema20.properties.schemas,data:data43};
+if(vErrors === null){
+vErrors = [err103];
+}
+else {
+vErrors.push(err103);
+}
+errors++;
+break;
+}
+indices0[item0] = i3;
+}
+}
+}
+if(data43 && typeof data43 == "object" && !Array.isArray(data43)){
+if(data43.like === undefined){
+const err104 = {instancePath:instancePath+"/schemas",schemaPath:"#/properties/schemas/required",keyword:"required",params:{missingProperty: "like"},message:"must have required property '"+"like"+"'",schema:schema20.properties.schemas.required,parentSchema:schema20.properties.schemas,data:data43};
+if(vErrors === null){
+vErrors = [err104];
+}
+else {
+vErrors.push(err104);
+}
+errors++;
+}
+for(const key5 in data43){
+if(!(key5 === "like")){
+const err105 = {instancePath:instancePath+"/schemas",schemaPath:"#/properties/schemas/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key5},message:"must NOT have additional properties",schema:false,parentSchema:schema20.properties.schemas,data:data43};
+if(vErrors === null){
+vErrors = [err105];
+}
+else {
+vErrors.push(err105);
+}
+errors++;
+}
+}
+if(data43.like !== undefined){
+let data45 = data43.like;
+if(typeof data45 === "string"){
+if(func3(data45) > 64){
+const err106 = {instancePath:instancePath+"/schemas/like",schemaPath:"#/properties/schemas/properties/like/maxLength",keyword:"maxLength",params:{limit: 64},message:"must NOT have more than 64 characters",schema:64,parentSchema:schema20.properties.schemas.properties.like,data:data45};
+if(vErrors === null){
+vErrors = [err106];
+}
+else {
+vErrors.push(err106);
+}
+errors++;
+}
+if(func3(data45) < 1){
+const err107 = {instancePath:instancePath+"/schemas/like",schemaPath:"#/properties/schemas/properties/like/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema20.properties.schemas.properties.like,data:data45};
+if(vErrors === null){
+vErrors = [err107];
+}
+else {
+vErrors.push(err107);
+}
+errors++;
+}
+}
+else {
+const err108 = {instancePath:instancePath+"/schemas/like",schemaPath:"#/properties/schemas/properties/like/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema20.properties.schemas.properties.like.type,parentSchema:schema20.properties.schemas.properties.like,data:data45};
+if(vErrors === null){
+vErrors = [err108];
+}
+else {
+vErrors.push(err108);
+}
+errors++;
+}
+}
+}
+}
+if(data.fleet !== undefined){
+let data46 = data.fleet;
+if(data46 && typeof data46 == "object" && !Array.isArray(data46)){
+for(const key6 in data46){
+if(!(((key6 === "parallel") || (key6 === "canary")) || (key6 === "stop_after_failures"))){
+const err109 = {instancePath:instancePath+"/fleet",schemaPath:"#/properties/fleet/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key6},message:"must NOT have additional properties",schema:false,parentSchema:schema20.properties.fleet,data:data46};
+if(vErrors === null){
+vErrors = [err109];
+}
+else {
+vErrors.push(err109);
+}
+errors++;
+}
+}
+if(data46.parallel !== undefined){
+let data47 = data46.parallel;
+if(!(((typeof data47 == "number") && (!(data47 % 1) && !isNaN(data47))) && (isFinite(data47)))){
+const err110 = {instancePath:instancePath+"/fleet/parallel",schemaPath:"#/properties/fleet/properties/parallel/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema20.properties.fleet.properties.parallel.type,parentSchema:schema20.properties.fleet.properties.parallel,data:data47};
+if(vErrors === null){
+vErrors = [err110];
+}
+else {
+vErrors.push(err110);
+}
+errors++;
+}
+if((typeof data47 == "number") && (isFinite(data47))){
+if(data47 > 64 || isNaN(data47)){
+const err111 = {instancePath:instancePath+"/fleet/parallel",schemaPath:"#/properties/fleet/properties/parallel/maximum",keyword:"maximum",params:{comparison: "<=", limit: 64},message:"must be <= 64",schema:64,parentSchema:schema20.properties.fleet.properties.parallel,data:data47};
+if(vErrors === null){
+vErrors = [err111];
+}
+else {
+vErrors.push(err111);
+}
+errors++;
+}
+if(data47 < 1 || isNaN(data47)){
+const err112 = {instancePath:instancePath+"/fleet/parallel",schemaPath:"#/properties/fleet/properties/parallel/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema20.properties.fleet.properties.parallel,data:data47};
+if(vErrors === null){
+vErrors = [err112];
+}
+else {
+vErrors.push(err112);
+}
+errors++;
+}
+}
+}
+if(data46.canary !== undefined){
+let data48 = data46.canary;
+if(!(((typeof data48 == "number") && (!(data48 % 1) && !isNaN(data48))) && (isFinite(data48)))){
+const err113 = {instancePath:instancePath+"/fleet/canary",schemaPath:"#/properties/fleet/properties/canary/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema20.properties.fleet.properties.canary.type,parentSchema:schema20.properties.fleet.properties.canary,data:data48};
+if(vErrors === null){
+vErrors = [err113];
+}
+else {
+vErrors.push(err113);
+}
+errors++;
+}
+if((typeof data48 == "number") && (isFinite(data48))){
+if(data48 < 0 || isNaN(data48)){
+const err114 = {instancePath:instancePath+"/fleet/canary",schemaPath:"#/properties/fleet/properties/canary/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0",schema:0,parentSchema:schema20.properties.fleet.properties.canary,data:data48};
+if(vErrors === null){
+vErrors = [err114];
+}
+else {
+vErrors.push(err114);
+}
+errors++;
+}
+}
+}
+if(data46.stop_after_failures !== undefined){
+let data49 = data46.stop_after_failures;
+if(!(((typeof data49 == "number") && (!(data49 % 1) && !isNaN(data49))) && (isFinite(data49)))){
+const err115 = {instancePath:instancePath+"/fleet/stop_after_failures",schemaPath:"#/properties/fleet/properties/stop_after_failures/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema20.properties.fleet.properties.stop_after_failures.type,parentSchema:schema20.properties.fleet.properties.stop_after_failures,data:data49};
+if(vErrors === null){
+vErrors = [err115];
+}
+else {
+vErrors.push(err115);
+}
+errors++;
+}
+if((typeof data49 == "number") && (isFinite(data49))){
+if(data49 < 1 || isNaN(data49)){
+const err116 = {instancePath:instancePath+"/fleet/stop_after_failures",schemaPath:"#/properties/fleet/properties/stop_after_failures/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema20.properties.fleet.properties.stop_after_failures,data:data49};
+if(vErrors === null){
+vErrors = [err116];
+}
+else {
+vErrors.push(err116);
+}
+errors++;
+}
+}
+}
+}
+else {
+const err117 = {instancePath:instancePath+"/fleet",schemaPath:"#/properties/fleet/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema20.properties.fleet.type,parentSchema:schema20.properties.fleet,data:data46};
+if(vErrors === null){
+vErrors = [err117];
+}
+else {
+vErrors.push(err117);
+}
+errors++;
+}
+}
+}
+else {
+const err118 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema20.type,parentSchema:schema20,data};
+if(vErrors === null){
+vErrors = [err118];
+}
+else {
+vErrors.push(err118);
 }
 errors++;
 }

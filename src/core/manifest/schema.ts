@@ -54,7 +54,7 @@ function toDiagnostic(e: ErrorObject, source: YamlSource): Diagnostic | undefine
       const field = fieldPath([...path, missing]);
       // cluster or instance: one finding, at the field most environments use.
       if (e.schemaPath.includes('/else/anyOf/')) {
-        return missing === 'instance' ? undefined : diagnostic(CODES.required, file, source.position(path, true), field,
+        return missing !== 'cluster' ? undefined : diagnostic(CODES.required, file, source.position(path, true), field,
           'or instance is required for an AWS environment (an Aurora cluster or an RDS instance), unless url_env or url is given');
       }
       const message = e.schemaPath.includes('/else/')
