@@ -1,0 +1,70 @@
+// What a run over a fleet says: a line for each target that did not end well (with why), then the
+// counts; the job summary shows the same as tables. Shards' documents merge into one of these.
+import { mdInline, mdTable } from '../../adapters/github/markdown.js';
+
+/** One target in a fleet document: its name, result, timing, error, and the single-target document's fields. */
+export interface FleetTargetJson {
+  target: string;
+  result: string;
+  duration_ms: number;
+  error?: { code: string; message: string };
+  [field: string]: unknown;
+}
+
+/** The JSON of `plan`, `apply`, `status` and `drift` over a fleet. */
+export interface FleetDocument {
+  environment: string;
+  /** `i/N` when the run was one shard of a matrix; null for the whole fleet. */
+  shard: string | null;
+  targets: FleetTargetJson[];
+  /** Count of targets per result (or status). */
+  summary: Record<string, number>;
+}
+
+// Results a reader need not look at one by one.
+const QUIET = new Set(['applied', 'nothing-pending', 'dry-run', 'up-to-date']);
+
+// The order counts are told in: what went well first, what needs a person last.
+const ORDER = ['applied', 'nothing-pending', 'up-to-date', 'dry-run', 'pending', 'failed', 'refused', 'in-doubt', 'drifted', 'not-run'];
+
+/** Counts in a stable order: the known results first, any other after, alphabetically. */
+export function countsText(summary: Record<string, number>): string {
+  const keys = Object.keys(summary).sort((a, b) => rank(a) - rank(b) || a.localeCompare(b));
+  return keys.map((k) => `${summary[k]} ${k}`).join(', ');
+}
+
+function rank(result: string): number {
+  const i = ORDER.indexOf(result);
+  return i < 0 ? ORDER.length : i;
+}
+
+/** The first line of an error: a fleet's lines stay one per target. */
+export function firstLine(message: string): string {
+  return message.split('\n', 1)[0]!;
+}
+
+/** The targets a reader must look at: every one whose result is not a quiet one. */
+export function oddTargets(doc: FleetDocument): FleetTargetJson[] {
+  return doc.targets.filter((t) => !QUIET.has(t.result));
+}
+
+/** The text lines of a fleet run: one per odd target, then `<env>: N targets: counts`. */
+export function fleetText(doc: FleetDocument): string[] {
+  const lines = oddTargets(doc).map((t) => `${t.target}: ${t.result}${t.error ? `: ${firstLine(t.error.message)}` : ''}`);
+  const where = doc.shard ? `${doc.environment} (shard ${doc.shard})` : doc.environment;
+  lines.push(`${where}: ${doc.targets.length} target${doc.targets.length === 1 ? '' : 's'}: ${countsText(doc.summary)}`);
+  return lines;
+}
+
+/** The job summary of a fleet run: the counts, then a row per odd target. */
+export function fleetMarkdown(title: string, doc: FleetDocument): string {
+  const where = doc.shard ? `${doc.environment}, shard ${doc.shard}` : doc.environment;
+  const parts = [`## changegate ${title}: ${where} (${doc.targets.length} targets)`];
+  const keys = Object.keys(doc.summary).sort((a, b) => rank(a) - rank(b) || a.localeCompare(b));
+  parts.push(mdTable(['result', 'targets'], keys.map((k) => [k, String(doc.summary[k])])));
+  const odd = oddTargets(doc);
+  if (odd.length > 0) {
+    parts.push(mdTable(['target', 'result', 'why'], odd.map((t) => [mdInline(t.target), t.result, mdInline(t.error ? firstLine(t.error.message) : '')])));
+  }
+  return parts.join('\n\n');
+}
