@@ -7,6 +7,9 @@
 //      changegate's protocol (mysql2 making only the history writes the protocol needs), on the server
 //      CHANGEGATE_TEST_SERVER names, or on each of `--server mariadb,mysql`
 //   4. on the same server(s): what impact-aware planning adds to `plan` (50 statements, 50 tables)
+//   5. on the same server(s), after the online and backfill figures: one change over 1,000 tenant
+//      schemas as a fleet against 1,000 single runs, one by one and under `xargs -P 8`; plan and status
+//      of the fleet. `--only fleet` runs this section alone (on a server of its own).
 import { execFileSync, spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -14,6 +17,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { benchOnline } from './bench-online.js';
 import { benchBackfill } from './bench-backfill.js';
+import { benchFleet, type FleetBench } from './bench-fleet.js';
 import knexFactory from 'knex';
 import mysql from 'mysql2/promise';
 import { run } from '../src/cli/main.js';
@@ -63,6 +67,11 @@ const ms = (x: number) => `${x.toFixed(0)} ms`;
 const ROUNDS = 15;
 
 async function main(): Promise<void> {
+  const only = onlySection();
+  if (only === 'fleet') {
+    for (const kind of servers()) await fleetAlone(kind);
+    return;
+  }
   // 1. validate at two sizes
   const small = generateRepo(2000, 10);
   const large = generateRepo(4000, 10);
@@ -89,6 +98,47 @@ async function main(): Promise<void> {
   for (const kind of servers()) await benchApply(kind);
 }
 
+// `--only fleet` runs the fleet section alone; without it, every section runs.
+function onlySection(): 'fleet' | undefined {
+  const i = process.argv.indexOf('--only');
+  if (i < 0) return undefined;
+  const asked = process.argv[i + 1] ?? '';
+  if (asked !== 'fleet') throw new Error(`--only takes fleet, not '${asked}'`);
+  return asked;
+}
+
+// Oracle MySQL comes from .cache/ (fetched once per machine); the harness reads the kind from the environment.
+async function startKind(kind: 'mariadb' | 'mysql'): Promise<Awaited<ReturnType<typeof startServer>>> {
+  if (kind === 'mysql') execFileSync('bash', [path.join(root, 'scripts', 'fetch-oracle-mysql.sh')], { stdio: 'inherit' });
+  process.env.CHANGEGATE_TEST_SERVER = kind;
+  return startServer();
+}
+
+async function fleetAlone(kind: 'mariadb' | 'mysql'): Promise<void> {
+  const server = await startKind(kind);
+  try {
+    printFleet(`${kind === 'mariadb' ? 'MariaDB' : 'MySQL'} ${server.version}`, await benchFleet(server.url(), cli, kind));
+  } finally {
+    await server.stop();
+  }
+}
+
+function printFleet(name: string, f: FleetBench): void {
+  const s = (t: { ms: number }) => `${(t.ms / 1000).toFixed(1)} s`;
+  const exit = (t: { code: number | null }) => (t.code === 0 ? '' : ` (exit ${t.code})`);
+  const mb = (kb: number | undefined) => (kb === undefined ? 'not measured' : `${(kb / 1024).toFixed(0)} MB`);
+  const n = f.tenants.toLocaleString('en-US');
+  console.log(`one change of 3 statements (ADD COLUMN, 2 INSERTs) over ${n} tenant schemas on ${name}, each variant on fresh tenants:`);
+  console.log(`  (a) fleet: apply --env prod, parallel: ${f.parallel}: ${s(f.fleet)}${exit(f.fleet)}; peak memory ${mb(f.fleet.maxRssKb)} (one single-target apply: ${mb(f.singleMaxRssKb)})`);
+  console.log(`  (b) ${n} runs of apply --env one, one by one: ${s(f.sequential)}${exit(f.sequential)}`);
+  console.log(`  (c) the same runs under xargs -P ${f.parallel}: ${s(f.xargs)}${exit(f.xargs)}`);
+  console.log(`  (b)/(a) ${(f.sequential.ms / f.fleet.ms).toFixed(1)} (target >= 5); (c)/(a) ${(f.xargs.ms / f.fleet.ms).toFixed(2)} (target > 1)`);
+  console.log(`  plan --env prod:   ${s(f.planPending)}${exit(f.planPending)} all pending, ${s(f.planApplied)}${exit(f.planApplied)} all applied (target < 10 s)`);
+  console.log(`  status --env prod: ${s(f.statusPending)}${exit(f.statusPending)} all pending, ${s(f.statusApplied)}${exit(f.statusApplied)} all applied (target < 10 s)`);
+  for (const [what, text] of Object.entries(f.failures)) console.log(`  ${what} failed:\n    ${text.split('\n').join('\n    ')}`);
+  for (const p of f.problems) console.log(`  NOT EXACTLY ONCE: ${p}`);
+}
+
 // The servers to run the apply comparison on: `--server mariadb,mysql` (or `both`), else CHANGEGATE_TEST_SERVER.
 function servers(): ('mariadb' | 'mysql')[] {
   const i = process.argv.indexOf('--server');
@@ -99,10 +149,7 @@ function servers(): ('mariadb' | 'mysql')[] {
 }
 
 async function benchApply(kind: 'mariadb' | 'mysql'): Promise<void> {
-  // Oracle MySQL comes from .cache/ (fetched once per machine); the harness reads the kind from the environment.
-  if (kind === 'mysql') execFileSync('bash', [path.join(root, 'scripts', 'fetch-oracle-mysql.sh')], { stdio: 'inherit' });
-  process.env.CHANGEGATE_TEST_SERVER = kind;
-  const server = await startServer();
+  const server = await startKind(kind);
   const name = `${kind === 'mariadb' ? 'MariaDB' : 'MySQL'} ${server.version}`;
   // 4. what impact-aware planning adds to `plan` (target: under 1 s for 50 statements over 50 tables)
   const impact = await benchImpact(server.url());
@@ -255,6 +302,7 @@ async function benchApply(kind: 'mariadb' | 'mysql'): Promise<void> {
     console.log(`  batched / one statement: ${(bf.singleMs / bf.batchedMs).toFixed(2)} (target >= 0.8)`);
     console.log(`  DELETE of about ${Math.round(bf.deleteRows).toLocaleString('en-US')} rows in batches of 1,000: changegate ${rate(bf.deleteRows, bf.batchedDeleteMs).toLocaleString('en-US')} rows/s, pt-archiver --purge ${rate(bf.deleteRows, bf.archiverMs).toLocaleString('en-US')} rows/s; changegate / pt-archiver ${(bf.archiverMs / bf.batchedDeleteMs).toFixed(2)} (target >= 1.0)`);
     console.log(`  whole command, changegate / by hand (medians): ${(med(online.changegateMs) / med(online.byHandMs)).toFixed(2)} (changegate also connects, locks, plans, probes the ALTER and logs the tool in first)`);
+    printFleet(name, await benchFleet(server.url(), cli, kind));
   } finally {
     rmSync(work, { recursive: true, force: true });
     await server.stop();
