@@ -4,6 +4,7 @@
 import { RefusedError } from '../core/errors.js';
 import type { Plan } from '../core/plan-types.js';
 import type { CommandContext } from './context.js';
+import { snapshotOwner } from './fleet/snapshot-owner.js';
 import type { Scope } from './flow.js';
 import type { OpenEnvironment } from './target.js';
 
@@ -40,7 +41,7 @@ export async function ensureInstanceSnapshot(ctx: CommandContext, s: Scope, open
     ctx.out.info(`snapshot: reusing ${existing.id}, taken earlier in this deployment`);
     taken = await snap.waitForInstanceSnapshot(rds, { instanceId, snapshotId: existing.id, ...timing });
   } else {
-    const id = snapshotId(s.env.name, plan.changes[0]!.id, ctx.now());
+    const id = snapshotId(snapshotOwner(s.env), plan.changes[0]!.id, ctx.now());
     ctx.out.info(`snapshot: creating ${id} of instance ${instanceId} (${plan.snapshot.reason})`);
     taken = await snap.createInstanceSnapshot(rds, {
       instanceId,

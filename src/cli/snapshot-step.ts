@@ -5,6 +5,7 @@ import { RefusedError } from '../core/errors.js';
 import type { Plan } from '../core/plan-types.js';
 import type { HistoryRecord } from '../core/types.js';
 import type { CommandContext } from './context.js';
+import { snapshotOwner } from './fleet/snapshot-owner.js';
 import type { Scope } from './flow.js';
 import type { OpenEnvironment } from './target.js';
 
@@ -55,7 +56,7 @@ export async function ensureSnapshot(
     ctx.out.info(`snapshot: reusing ${existing.id}, taken after the last change applied in ${s.env.name}`);
     taken = await snap.waitForSnapshot(rds, { clusterId, snapshotId: existing.id, ...timing });
   } else {
-    const id = snap.snapshotId(s.env.name, plan.changes[0]!.id, ctx.now());
+    const id = snap.snapshotId(snapshotOwner(s.env), plan.changes[0]!.id, ctx.now());
     ctx.out.info(`snapshot: creating ${id} of cluster ${clusterId} (${plan.snapshot.reason})`);
     taken = await snap.createClusterSnapshot(rds, {
       clusterId,

@@ -123,6 +123,8 @@ export interface ServerRef {
   instance?: string;
   url_env?: string;
   url?: string;
+  /** `auth: secret`: this server's own admin secret, instead of the environment's. */
+  secret?: string;
 }
 
 /** `targets`, `schemas` and `fleet` of an environment, with defaults filled in. */

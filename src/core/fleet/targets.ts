@@ -17,6 +17,7 @@ export function targetEnvironment(env: EnvironmentConfig, server: ServerRef, sch
   if (server.instance !== undefined) out.instance = server.instance;
   if (server.url_env !== undefined) out.url_env = server.url_env;
   if (server.url !== undefined) out.url = server.url;
+  if (server.secret !== undefined) out.secret = server.secret;
   return out;
 }
 

@@ -246,7 +246,8 @@ function checkAuth(env: Record<string, unknown>, name: string, source: YamlSourc
       out.push(diagnostic(CODES.envShape, file, at('require_rotation'), field('require_rotation'), 'applies to auth: secret only; an IAM token expires by itself after 15 minutes'));
     }
   } else if (env['auth'] === 'secret' || env['auth'] === undefined) {
-    if (env['secret'] === undefined) {
+    const ownSecrets = Array.isArray(env['targets']) && env['targets'].some((t) => isObject(t) && t['secret'] !== undefined);
+    if (env['secret'] === undefined && !ownSecrets) {
       out.push(diagnostic(CODES.required, file, envKey, field('secret'), 'is required for an AWS environment with auth: secret (the default); or log in with auth: iam and db_user'));
     }
     if (env['db_user'] !== undefined) {

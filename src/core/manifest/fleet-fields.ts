@@ -56,6 +56,13 @@ export function checkFleetFields(env: Record<string, unknown>, name: string, sou
         out.push(diagnostic(CODES.protectedCluster, file, at('targets', i, key), field(`targets[${i}].${key}`), `"${value}" is in protected_clusters; changegate never connects to it`));
       }
     });
+    const own = targets.filter((t) => isObject(t) && t['secret'] !== undefined).length;
+    if (own > 0) {
+      if (env['auth'] === 'iam') out.push(diagnostic(CODES.envShape, file, at('targets'), field('targets'), 'name secrets, but auth: iam logs in with a token and no password; remove them, or use auth: secret'));
+      else if (env['secret'] !== undefined) out.push(diagnostic(CODES.envShape, file, at('secret'), field('secret'), 'cannot stand beside targets that name their own secret; give each target its secret, or the environment one'));
+      else if (own < targets.length) out.push(diagnostic(CODES.required, file, at('targets'), field('targets'), `name a secret for ${own} of ${targets.length} servers; with auth: secret each server needs one, or the environment one for all`));
+      if (kinds.has('url_env')) out.push(diagnostic(CODES.envShape, file, at('targets'), field('targets'), 'name secrets for URL servers; a URL carries its own credentials'));
+    }
     if (kinds.size > 1) {
       out.push(diagnostic(CODES.envShape, file, at('targets'), field('targets'), `mix ${[...kinds].sort().join(' and ')} servers; the servers of one environment are all clusters, all instances or all URL variables`));
     }
@@ -76,7 +83,7 @@ interface RawFleetFields {
   url_env?: string;
   url?: string;
   schema?: string;
-  targets?: { cluster?: string; instance?: string; url_env?: string }[];
+  targets?: { cluster?: string; instance?: string; url_env?: string; secret?: string }[];
   schemas?: { like: string } | string[];
   fleet?: { parallel?: number; canary?: number; stop_after_failures?: number };
 }
@@ -87,6 +94,7 @@ export function fleetSettings(e: RawFleetFields): FleetConfig | undefined {
   const servers: ServerRef[] = (e.targets ?? [e]).map((t) => {
     const ref: ServerRef = { name: t.cluster ?? t.instance ?? t.url_env ?? 'url' };
     for (const k of SERVER_KEYS) if (t[k] !== undefined) ref[k] = t[k];
+    if (e.targets !== undefined && 'secret' in t && t.secret !== undefined) ref.secret = t.secret;
     if (e.targets === undefined && e.url !== undefined) ref.url = e.url;
     return ref;
   });

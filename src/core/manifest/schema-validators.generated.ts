@@ -638,14 +638,14 @@ return errors === 0;
 }
 
 export const changegate = validate11;
-const schema18 = {"$schema":"http://json-schema.org/draft-07/schema#","title":"changegate.yaml","description":"changegate configuration: the database, its environments in promotion order, and the guards every run obeys.","type":"object","additionalProperties":false,"required":["database","environments"],"properties":{"database":{"description":"Logical name of the database these changes are for (used in messages, reports and Slack).","type":"string","minLength":1},"server":{"description":"Requirements on the MySQL server, checked on connect.","type":"object","additionalProperties":false,"properties":{"min_version":{"description":"Lowest server version changes may run on (default \"8.0\"); a run against an older server stops before any statement. Quote it: \"8.0\".","type":"string","pattern":"^[0-9]+\\.[0-9]+(\\.[0-9]+)?$","patternErrorMessage":"must be a version like \"8.0\" or \"8.0.32\""}}},"ticket_pattern":{"description":"Regular expression every change's ticket must match, for example ^INV-[0-9]+$.","type":"string","minLength":1},"protected_clusters":{"description":"Cluster identifiers changegate must never connect to (a corporate replica, for example). No environment may use one.","type":"array","uniqueItems":true,"items":{"$ref":"#/definitions/clusterId"}},"environments":{"description":"Targets in promotion order. An environment is either AWS (cluster, region, schema, and secret or auth: iam with db_user) or a URL (url_env or url).","type":"object","minProperties":1,"propertyNames":{"pattern":"^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$","patternErrorMessage":"environment names use letters, digits, _ and - (at most 64)"},"additionalProperties":{"$ref":"#/definitions/environment"}},"notify":{"description":"Where changegate announces runs.","type":"object","additionalProperties":false,"properties":{"slack":{"description":"A Slack incoming webhook; a message when QA or PROD starts, succeeds or fails.","type":"object","additionalProperties":false,"required":["webhook_env"],"properties":{"webhook_env":{"description":"Name of the environment variable holding the webhook URL (the URL itself is a secret and never goes in this file).","$ref":"#/definitions/envVarName"},"channel":{"description":"Channel named in messages, for example #invoicing-dev.","type":"string","minLength":1}}}}}},"definitions":{"clusterId":{"description":"An Aurora DB cluster identifier.","type":"string","pattern":"^[A-Za-z][A-Za-z0-9-]{0,62}$","patternErrorMessage":"must be a DB cluster identifier (a letter, then letters, digits and hyphens, at most 63)"},"envVarName":{"type":"string","pattern":"^[A-Za-z_][A-Za-z0-9_]*$","patternErrorMessage":"must be the name of an environment variable (letters, digits and _), not its value"},"seconds":{"type":"integer","minimum":1,"maximum":86400},"environment":{"description":"One target. AWS: cluster, region, schema, and secret (auth: secret) or db_user (auth: iam). URL: url_env (or url), schema optional.","type":"object","additionalProperties":false,"properties":{"cluster":{"description":"Aurora DB cluster identifier; the writer endpoint is looked up through RDS.","$ref":"#/definitions/clusterId"},"instance":{"description":"RDS MySQL DB instance identifier, instead of cluster: the endpoint comes from DescribeDBInstances and the snapshot is a DB snapshot.","$ref":"#/definitions/clusterId"},"snapshot_method":{"description":"How the backup before destructive work is taken: cluster (CreateDBClusterSnapshot), instance (CreateDBSnapshot) or tables (a copy of the tables the change may write or drop, in backup_schema, put back with changegate restore). Default from cluster:/instance:, tables for a URL environment.","enum":["cluster","instance","tables"]},"backup_schema":{"description":"snapshot_method: tables: the schema the table copies and their catalog go to, on the same server. Default changegate_backup. changegate never deletes a backup.","type":"string","pattern":"^[A-Za-z0-9_$]{1,64}$","patternErrorMessage":"must be a schema name (letters, digits, _ and $, at most 64)"},"backup_max_rows":{"description":"snapshot_method: tables: a backup of more rows than this is refused before any statement (raise it, or use a cluster or instance snapshot). Default 1000000.","type":"integer","minimum":0},"region":{"description":"AWS region of the cluster, for example us-east-2.","type":"string","pattern":"^[a-z]{2}(-[a-z]+)+-[0-9]+$","patternErrorMessage":"must be an AWS region like us-east-2"},"secret":{"description":"Secrets Manager id (name or ARN) of the cluster's admin credentials, fetched at run time and never written anywhere.","type":"string","minLength":1},"auth":{"description":"How an AWS environment logs in: iam (a 15-minute IAM database token per connection, signed with the job's own AWS credentials; no password anywhere; recommended) or secret (the admin credentials in `secret`). Default secret.","enum":["iam","secret"]},"db_user":{"description":"auth: iam: the database user the token logs in as (created IDENTIFIED WITH AWSAuthenticationPlugin AS 'RDS').","type":"string","pattern":"^[A-Za-z0-9_.$-]{1,32}$","patternErrorMessage":"must be a MySQL user name (letters, digits, _ . $ and -, at most 32)"},"require_rotation":{"description":"auth: secret: refuse a secret that Secrets Manager's DescribeSecret says never rotates, before it is read. Default false (a warning).","type":"boolean"},"schema":{"description":"The schema (database) changes run in. Optional for a URL environment whose URL names one.","type":"string","pattern":"^[A-Za-z0-9_$]{1,64}$","patternErrorMessage":"must be a schema name (letters, digits, _ and $, at most 64)"},"url_env":{"description":"Name of the environment variable holding a mysql:// URL (for a local or non-AWS server).","$ref":"#/definitions/envVarName"},"url":{"description":"A literal mysql:// URL without a password (use url_env for anything with credentials). TLS is used when the URL asks for it (?ssl=...).","type":"string","pattern":"^mysql://","patternErrorMessage":"must be a mysql:// URL"},"after":{"description":"The environment a change must have succeeded in before it runs here (prod after qa).","type":"string","minLength":1},"approval":{"description":"required: the job runs in a GitHub environment with required reviewers and the approver is recorded. Default none.","enum":["required","none"]},"snapshot":{"description":"When to snapshot the cluster before applying: never, destructive (a change is destructive) or always. Default destructive for AWS environments, never for URL ones.","enum":["never","destructive","always"]},"tls":{"description":"Extra TLS trust for this environment. Verification is always on for AWS environments.","type":"object","additionalProperties":false,"required":["ca_file"],"properties":{"ca_file":{"description":"PEM file of a CA to trust besides the Amazon RDS bundle (a private CA, or the tests' own).","type":"string","minLength":1}}},"lock_wait_timeout":{"description":"Seconds a statement waits for a metadata lock before it fails (session lock_wait_timeout). Default 5.","$ref":"#/definitions/seconds"},"lock_retries":{"description":"Times a statement that hit a lock wait timeout is retried before the run stops. Default 2.","type":"integer","minimum":0,"maximum":100},"lock_timeout":{"description":"Seconds apply waits for another runner's advisory lock on this target. Default 10.","type":"integer","minimum":0,"maximum":86400},"unreachable_timeout":{"description":"Seconds the server may stay silent (no answer to the run's heartbeat) before a run stops with the statement in flight named; the server ends a changegate session idle for twice this, so a runner that vanished holds the target no longer. Default 60.","type":"integer","minimum":1,"maximum":3600},"snapshot_timeout":{"description":"Seconds to wait for a snapshot to become available. Default 3600.","$ref":"#/definitions/seconds"},"snapshot_poll_seconds":{"description":"First wait between snapshot status polls, in seconds; it doubles up to six times this. Default 10.","type":"number","exclusiveMinimum":0},"max_copy_rows":{"description":"Refuse, before a change's first statement, an ALTER that copies a table (or whose algorithm is unknown) when the table holds more rows than this; such a copy blocks writes for as long as it runs. Unset: no bound.","type":"integer","minimum":0},"pull_requests":{"description":"true: `apply --pull-request N` applies an open pull request's changes here as provisional, rolled back when the pull request is amended or closed unmerged (QA). Never on an environment with approval: required (PROD). Default false.","type":"boolean"},"online_schema_change":{"description":"A blocking ALTER (a copy, an in-place rebuild, a lock that stops writers, or an unknown algorithm) on a table with more rows than above_rows runs through an online schema change tool, under the same gates, history and exactly-once rules as every other statement.","type":"object","additionalProperties":false,"properties":{"tool":{"description":"pt-online-schema-change (Percona Toolkit), or command (the `command` template below).","enum":["pt-online-schema-change","command"]},"command":{"description":"tool: command: the command line of another tool, with placeholders {SCHEMA} {TABLE} {CLAUSES} {HOST} {PORT} {USER} {DEFAULTS_FILE} (a mode-0600 option file holding the password); there is no {PASSWORD}.","type":"string","minLength":1},"above_rows":{"description":"Tables with more rows than this go online. Default max_copy_rows when set, else 1000000.","type":"integer","minimum":0}},"required":["tool"]},"throttle":{"description":"How an online change (and a batched backfill) yields to the server: pause while over max_load or max_lag, stop cleanly while over critical_load.","type":"object","additionalProperties":false,"properties":{"max_load":{"description":"Pause while a status variable is over this, for example \"Threads_running=25\".","$ref":"#/definitions/statusBound"},"critical_load":{"description":"Stop, leaving nothing half-done, when a status variable is over this, for example \"Threads_running=50\".","$ref":"#/definitions/statusBound"},"max_lag":{"description":"Seconds of replica lag before pausing.","type":"number","exclusiveMinimum":0,"maximum":3600},"chunk_time":{"description":"Seconds a copy chunk (or a backfill batch) should take. Default 0.5.","type":"number","exclusiveMinimum":0,"maximum":60}}},"max_dml_rows":{"description":"Refuse, before a change's first statement, an UPDATE or DELETE that is not marked -- changegate:batch when EXPLAIN estimates it reaches more rows than this: one transaction over that many rows locks them all until it ends. Unset: no bound.","type":"integer","minimum":0},"targets":{"description":"A fleet: several servers sharing this environment's other settings (region, auth, guards). Each names one server: an Aurora cluster, an RDS instance or the variable holding a URL. A target is one schema on one server, named server/schema.","type":"array","minItems":1,"items":{"type":"object","additionalProperties":false,"properties":{"cluster":{"description":"Aurora DB cluster identifier of this server.","$ref":"#/definitions/clusterId"},"instance":{"description":"RDS MySQL DB instance identifier of this server.","$ref":"#/definitions/clusterId"},"url_env":{"description":"Name of the environment variable holding this server's mysql:// URL.","$ref":"#/definitions/envVarName"}},"description":"One server: exactly one of cluster, instance or url_env."}},"schemas":{"description":"A fleet of schemas: every schema on each server whose name matches `like` (a LIKE pattern, found at run time and listed in the plan), or a list of names. Each is a target with its own history, run lock and result.","type":["object","array"],"additionalProperties":false,"required":["like"],"properties":{"like":{"description":"A LIKE pattern, for example \"tenant\\\\_%\" (\\\\_ is a literal underscore).","type":"string","minLength":1,"maxLength":64}},"minItems":1,"uniqueItems":true,"items":{"type":"string","pattern":"^[A-Za-z0-9_$]{1,64}$","patternErrorMessage":"must be a schema name (letters, digits, _ and $, at most 64)"}},"fleet":{"description":"How a fleet runs: canary targets first, one at a time; then parallel at a time; after stop_after_failures failures no new target starts.","type":"object","additionalProperties":false,"properties":{"parallel":{"description":"Targets applied at once on this runner. Default 4.","type":"integer","minimum":1,"maximum":64},"canary":{"description":"Targets applied first, one at a time; when one fails, nothing else runs. Default 0.","type":"integer","minimum":0},"stop_after_failures":{"description":"After this many failed targets no new target starts; the running ones finish. Default 1.","type":"integer","minimum":1}}}},"if":{"anyOf":[{"required":["url_env"]},{"required":["url"]},{"required":["targets"],"properties":{"targets":{"type":"array","contains":{"type":"object","required":["url_env"]}}}}]},"then":{},"else":{"required":["region"],"anyOf":[{"required":["cluster"]},{"required":["instance"]},{"required":["targets"]}]}},"statusBound":{"type":"string","pattern":"^[A-Za-z_]+=[0-9]+$","patternErrorMessage":"must be a status variable and a whole number, like \"Threads_running=25\""}},"$id":"changegate:changegate"};
+const schema18 = {"$schema":"http://json-schema.org/draft-07/schema#","title":"changegate.yaml","description":"changegate configuration: the database, its environments in promotion order, and the guards every run obeys.","type":"object","additionalProperties":false,"required":["database","environments"],"properties":{"database":{"description":"Logical name of the database these changes are for (used in messages, reports and Slack).","type":"string","minLength":1},"server":{"description":"Requirements on the MySQL server, checked on connect.","type":"object","additionalProperties":false,"properties":{"min_version":{"description":"Lowest server version changes may run on (default \"8.0\"); a run against an older server stops before any statement. Quote it: \"8.0\".","type":"string","pattern":"^[0-9]+\\.[0-9]+(\\.[0-9]+)?$","patternErrorMessage":"must be a version like \"8.0\" or \"8.0.32\""}}},"ticket_pattern":{"description":"Regular expression every change's ticket must match, for example ^INV-[0-9]+$.","type":"string","minLength":1},"protected_clusters":{"description":"Cluster identifiers changegate must never connect to (a corporate replica, for example). No environment may use one.","type":"array","uniqueItems":true,"items":{"$ref":"#/definitions/clusterId"}},"environments":{"description":"Targets in promotion order. An environment is either AWS (cluster, region, schema, and secret or auth: iam with db_user) or a URL (url_env or url).","type":"object","minProperties":1,"propertyNames":{"pattern":"^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$","patternErrorMessage":"environment names use letters, digits, _ and - (at most 64)"},"additionalProperties":{"$ref":"#/definitions/environment"}},"notify":{"description":"Where changegate announces runs.","type":"object","additionalProperties":false,"properties":{"slack":{"description":"A Slack incoming webhook; a message when QA or PROD starts, succeeds or fails.","type":"object","additionalProperties":false,"required":["webhook_env"],"properties":{"webhook_env":{"description":"Name of the environment variable holding the webhook URL (the URL itself is a secret and never goes in this file).","$ref":"#/definitions/envVarName"},"channel":{"description":"Channel named in messages, for example #invoicing-dev.","type":"string","minLength":1}}}}}},"definitions":{"clusterId":{"description":"An Aurora DB cluster identifier.","type":"string","pattern":"^[A-Za-z][A-Za-z0-9-]{0,62}$","patternErrorMessage":"must be a DB cluster identifier (a letter, then letters, digits and hyphens, at most 63)"},"envVarName":{"type":"string","pattern":"^[A-Za-z_][A-Za-z0-9_]*$","patternErrorMessage":"must be the name of an environment variable (letters, digits and _), not its value"},"seconds":{"type":"integer","minimum":1,"maximum":86400},"environment":{"description":"One target. AWS: cluster, region, schema, and secret (auth: secret) or db_user (auth: iam). URL: url_env (or url), schema optional.","type":"object","additionalProperties":false,"properties":{"cluster":{"description":"Aurora DB cluster identifier; the writer endpoint is looked up through RDS.","$ref":"#/definitions/clusterId"},"instance":{"description":"RDS MySQL DB instance identifier, instead of cluster: the endpoint comes from DescribeDBInstances and the snapshot is a DB snapshot.","$ref":"#/definitions/clusterId"},"snapshot_method":{"description":"How the backup before destructive work is taken: cluster (CreateDBClusterSnapshot), instance (CreateDBSnapshot) or tables (a copy of the tables the change may write or drop, in backup_schema, put back with changegate restore). Default from cluster:/instance:, tables for a URL environment.","enum":["cluster","instance","tables"]},"backup_schema":{"description":"snapshot_method: tables: the schema the table copies and their catalog go to, on the same server. Default changegate_backup. changegate never deletes a backup.","type":"string","pattern":"^[A-Za-z0-9_$]{1,64}$","patternErrorMessage":"must be a schema name (letters, digits, _ and $, at most 64)"},"backup_max_rows":{"description":"snapshot_method: tables: a backup of more rows than this is refused before any statement (raise it, or use a cluster or instance snapshot). Default 1000000.","type":"integer","minimum":0},"region":{"description":"AWS region of the cluster, for example us-east-2.","type":"string","pattern":"^[a-z]{2}(-[a-z]+)+-[0-9]+$","patternErrorMessage":"must be an AWS region like us-east-2"},"secret":{"description":"Secrets Manager id (name or ARN) of the cluster's admin credentials, fetched at run time and never written anywhere.","type":"string","minLength":1},"auth":{"description":"How an AWS environment logs in: iam (a 15-minute IAM database token per connection, signed with the job's own AWS credentials; no password anywhere; recommended) or secret (the admin credentials in `secret`). Default secret.","enum":["iam","secret"]},"db_user":{"description":"auth: iam: the database user the token logs in as (created IDENTIFIED WITH AWSAuthenticationPlugin AS 'RDS').","type":"string","pattern":"^[A-Za-z0-9_.$-]{1,32}$","patternErrorMessage":"must be a MySQL user name (letters, digits, _ . $ and -, at most 32)"},"require_rotation":{"description":"auth: secret: refuse a secret that Secrets Manager's DescribeSecret says never rotates, before it is read. Default false (a warning).","type":"boolean"},"schema":{"description":"The schema (database) changes run in. Optional for a URL environment whose URL names one.","type":"string","pattern":"^[A-Za-z0-9_$]{1,64}$","patternErrorMessage":"must be a schema name (letters, digits, _ and $, at most 64)"},"url_env":{"description":"Name of the environment variable holding a mysql:// URL (for a local or non-AWS server).","$ref":"#/definitions/envVarName"},"url":{"description":"A literal mysql:// URL without a password (use url_env for anything with credentials). TLS is used when the URL asks for it (?ssl=...).","type":"string","pattern":"^mysql://","patternErrorMessage":"must be a mysql:// URL"},"after":{"description":"The environment a change must have succeeded in before it runs here (prod after qa).","type":"string","minLength":1},"approval":{"description":"required: the job runs in a GitHub environment with required reviewers and the approver is recorded. Default none.","enum":["required","none"]},"snapshot":{"description":"When to snapshot the cluster before applying: never, destructive (a change is destructive) or always. Default destructive for AWS environments, never for URL ones.","enum":["never","destructive","always"]},"tls":{"description":"Extra TLS trust for this environment. Verification is always on for AWS environments.","type":"object","additionalProperties":false,"required":["ca_file"],"properties":{"ca_file":{"description":"PEM file of a CA to trust besides the Amazon RDS bundle (a private CA, or the tests' own).","type":"string","minLength":1}}},"lock_wait_timeout":{"description":"Seconds a statement waits for a metadata lock before it fails (session lock_wait_timeout). Default 5.","$ref":"#/definitions/seconds"},"lock_retries":{"description":"Times a statement that hit a lock wait timeout is retried before the run stops. Default 2.","type":"integer","minimum":0,"maximum":100},"lock_timeout":{"description":"Seconds apply waits for another runner's advisory lock on this target. Default 10.","type":"integer","minimum":0,"maximum":86400},"unreachable_timeout":{"description":"Seconds the server may stay silent (no answer to the run's heartbeat) before a run stops with the statement in flight named; the server ends a changegate session idle for twice this, so a runner that vanished holds the target no longer. Default 60.","type":"integer","minimum":1,"maximum":3600},"snapshot_timeout":{"description":"Seconds to wait for a snapshot to become available. Default 3600.","$ref":"#/definitions/seconds"},"snapshot_poll_seconds":{"description":"First wait between snapshot status polls, in seconds; it doubles up to six times this. Default 10.","type":"number","exclusiveMinimum":0},"max_copy_rows":{"description":"Refuse, before a change's first statement, an ALTER that copies a table (or whose algorithm is unknown) when the table holds more rows than this; such a copy blocks writes for as long as it runs. Unset: no bound.","type":"integer","minimum":0},"pull_requests":{"description":"true: `apply --pull-request N` applies an open pull request's changes here as provisional, rolled back when the pull request is amended or closed unmerged (QA). Never on an environment with approval: required (PROD). Default false.","type":"boolean"},"online_schema_change":{"description":"A blocking ALTER (a copy, an in-place rebuild, a lock that stops writers, or an unknown algorithm) on a table with more rows than above_rows runs through an online schema change tool, under the same gates, history and exactly-once rules as every other statement.","type":"object","additionalProperties":false,"properties":{"tool":{"description":"pt-online-schema-change (Percona Toolkit), or command (the `command` template below).","enum":["pt-online-schema-change","command"]},"command":{"description":"tool: command: the command line of another tool, with placeholders {SCHEMA} {TABLE} {CLAUSES} {HOST} {PORT} {USER} {DEFAULTS_FILE} (a mode-0600 option file holding the password); there is no {PASSWORD}.","type":"string","minLength":1},"above_rows":{"description":"Tables with more rows than this go online. Default max_copy_rows when set, else 1000000.","type":"integer","minimum":0}},"required":["tool"]},"throttle":{"description":"How an online change (and a batched backfill) yields to the server: pause while over max_load or max_lag, stop cleanly while over critical_load.","type":"object","additionalProperties":false,"properties":{"max_load":{"description":"Pause while a status variable is over this, for example \"Threads_running=25\".","$ref":"#/definitions/statusBound"},"critical_load":{"description":"Stop, leaving nothing half-done, when a status variable is over this, for example \"Threads_running=50\".","$ref":"#/definitions/statusBound"},"max_lag":{"description":"Seconds of replica lag before pausing.","type":"number","exclusiveMinimum":0,"maximum":3600},"chunk_time":{"description":"Seconds a copy chunk (or a backfill batch) should take. Default 0.5.","type":"number","exclusiveMinimum":0,"maximum":60}}},"max_dml_rows":{"description":"Refuse, before a change's first statement, an UPDATE or DELETE that is not marked -- changegate:batch when EXPLAIN estimates it reaches more rows than this: one transaction over that many rows locks them all until it ends. Unset: no bound.","type":"integer","minimum":0},"targets":{"description":"A fleet: several servers sharing this environment's other settings (region, auth, guards). Each names one server: an Aurora cluster, an RDS instance or the variable holding a URL. A target is one schema on one server, named server/schema.","type":"array","minItems":1,"items":{"type":"object","additionalProperties":false,"properties":{"cluster":{"description":"Aurora DB cluster identifier of this server.","$ref":"#/definitions/clusterId"},"instance":{"description":"RDS MySQL DB instance identifier of this server.","$ref":"#/definitions/clusterId"},"url_env":{"description":"Name of the environment variable holding this server's mysql:// URL.","$ref":"#/definitions/envVarName"},"secret":{"description":"auth: secret: the Secrets Manager id of this server's admin credentials, when each server has its own (instead of the environment's secret).","type":"string","minLength":1}},"description":"One server: exactly one of cluster, instance or url_env; with auth: secret, optionally its own secret."}},"schemas":{"description":"A fleet of schemas: every schema on each server whose name matches `like` (a LIKE pattern, found at run time and listed in the plan), or a list of names. Each is a target with its own history, run lock and result.","type":["object","array"],"additionalProperties":false,"required":["like"],"properties":{"like":{"description":"A LIKE pattern, for example \"tenant\\\\_%\" (\\\\_ is a literal underscore).","type":"string","minLength":1,"maxLength":64}},"minItems":1,"uniqueItems":true,"items":{"type":"string","pattern":"^[A-Za-z0-9_$]{1,64}$","patternErrorMessage":"must be a schema name (letters, digits, _ and $, at most 64)"}},"fleet":{"description":"How a fleet runs: canary targets first, one at a time; then parallel at a time; after stop_after_failures failures no new target starts.","type":"object","additionalProperties":false,"properties":{"parallel":{"description":"Targets applied at once on this runner. Default 4.","type":"integer","minimum":1,"maximum":64},"canary":{"description":"Targets applied first, one at a time; when one fails, nothing else runs. Default 0.","type":"integer","minimum":0},"stop_after_failures":{"description":"After this many failed targets no new target starts; the running ones finish. Default 1.","type":"integer","minimum":1}}}},"if":{"anyOf":[{"required":["url_env"]},{"required":["url"]},{"required":["targets"],"properties":{"targets":{"type":"array","contains":{"type":"object","required":["url_env"]}}}}]},"then":{},"else":{"required":["region"],"anyOf":[{"required":["cluster"]},{"required":["instance"]},{"required":["targets"]}]}},"statusBound":{"type":"string","pattern":"^[A-Za-z_]+=[0-9]+$","patternErrorMessage":"must be a status variable and a whole number, like \"Threads_running=25\""}},"$id":"changegate:changegate"};
 const schema19 = {"description":"An Aurora DB cluster identifier.","type":"string","pattern":"^[A-Za-z][A-Za-z0-9-]{0,62}$","patternErrorMessage":"must be a DB cluster identifier (a letter, then letters, digits and hyphens, at most 63)"};
 const schema23 = {"type":"string","pattern":"^[A-Za-z_][A-Za-z0-9_]*$","patternErrorMessage":"must be the name of an environment variable (letters, digits and _), not its value"};
 const pattern2 = new RegExp("^[0-9]+\\.[0-9]+(\\.[0-9]+)?$", "u");
 const pattern3 = new RegExp("^[A-Za-z][A-Za-z0-9-]{0,62}$", "u");
 const pattern4 = new RegExp("^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$", "u");
 const pattern11 = new RegExp("^[A-Za-z_][A-Za-z0-9_]*$", "u");
-const schema20 = {"description":"One target. AWS: cluster, region, schema, and secret (auth: secret) or db_user (auth: iam). URL: url_env (or url), schema optional.","type":"object","additionalProperties":false,"properties":{"cluster":{"description":"Aurora DB cluster identifier; the writer endpoint is looked up through RDS.","$ref":"#/definitions/clusterId"},"instance":{"description":"RDS MySQL DB instance identifier, instead of cluster: the endpoint comes from DescribeDBInstances and the snapshot is a DB snapshot.","$ref":"#/definitions/clusterId"},"snapshot_method":{"description":"How the backup before destructive work is taken: cluster (CreateDBClusterSnapshot), instance (CreateDBSnapshot) or tables (a copy of the tables the change may write or drop, in backup_schema, put back with changegate restore). Default from cluster:/instance:, tables for a URL environment.","enum":["cluster","instance","tables"]},"backup_schema":{"description":"snapshot_method: tables: the schema the table copies and their catalog go to, on the same server. Default changegate_backup. changegate never deletes a backup.","type":"string","pattern":"^[A-Za-z0-9_$]{1,64}$","patternErrorMessage":"must be a schema name (letters, digits, _ and $, at most 64)"},"backup_max_rows":{"description":"snapshot_method: tables: a backup of more rows than this is refused before any statement (raise it, or use a cluster or instance snapshot). Default 1000000.","type":"integer","minimum":0},"region":{"description":"AWS region of the cluster, for example us-east-2.","type":"string","pattern":"^[a-z]{2}(-[a-z]+)+-[0-9]+$","patternErrorMessage":"must be an AWS region like us-east-2"},"secret":{"description":"Secrets Manager id (name or ARN) of the cluster's admin credentials, fetched at run time and never written anywhere.","type":"string","minLength":1},"auth":{"description":"How an AWS environment logs in: iam (a 15-minute IAM database token per connection, signed with the job's own AWS credentials; no password anywhere; recommended) or secret (the admin credentials in `secret`). Default secret.","enum":["iam","secret"]},"db_user":{"description":"auth: iam: the database user the token logs in as (created IDENTIFIED WITH AWSAuthenticationPlugin AS 'RDS').","type":"string","pattern":"^[A-Za-z0-9_.$-]{1,32}$","patternErrorMessage":"must be a MySQL user name (letters, digits, _ . $ and -, at most 32)"},"require_rotation":{"description":"auth: secret: refuse a secret that Secrets Manager's DescribeSecret says never rotates, before it is read. Default false (a warning).","type":"boolean"},"schema":{"description":"The schema (database) changes run in. Optional for a URL environment whose URL names one.","type":"string","pattern":"^[A-Za-z0-9_$]{1,64}$","patternErrorMessage":"must be a schema name (letters, digits, _ and $, at most 64)"},"url_env":{"description":"Name of the environment variable holding a mysql:// URL (for a local or non-AWS server).","$ref":"#/definitions/envVarName"},"url":{"description":"A literal mysql:// URL without a password (use url_env for anything with credentials). TLS is used when the URL asks for it (?ssl=...).","type":"string","pattern":"^mysql://","patternErrorMessage":"must be a mysql:// URL"},"after":{"description":"The environment a change must have succeeded in before it runs here (prod after qa).","type":"string","minLength":1},"approval":{"description":"required: the job runs in a GitHub environment with required reviewers and the approver is recorded. Default none.","enum":["required","none"]},"snapshot":{"description":"When to snapshot the cluster before applying: never, destructive (a change is destructive) or always. Default destructive for AWS environments, never for URL ones.","enum":["never","destructive","always"]},"tls":{"description":"Extra TLS trust for this environment. Verification is always on for AWS environments.","type":"object","additionalProperties":false,"required":["ca_file"],"properties":{"ca_file":{"description":"PEM file of a CA to trust besides the Amazon RDS bundle (a private CA, or the tests' own).","type":"string","minLength":1}}},"lock_wait_timeout":{"description":"Seconds a statement waits for a metadata lock before it fails (session lock_wait_timeout). Default 5.","$ref":"#/definitions/seconds"},"lock_retries":{"description":"Times a statement that hit a lock wait timeout is retried before the run stops. Default 2.","type":"integer","minimum":0,"maximum":100},"lock_timeout":{"description":"Seconds apply waits for another runner's advisory lock on this target. Default 10.","type":"integer","minimum":0,"maximum":86400},"unreachable_timeout":{"description":"Seconds the server may stay silent (no answer to the run's heartbeat) before a run stops with the statement in flight named; the server ends a changegate session idle for twice this, so a runner that vanished holds the target no longer. Default 60.","type":"integer","minimum":1,"maximum":3600},"snapshot_timeout":{"description":"Seconds to wait for a snapshot to become available. Default 3600.","$ref":"#/definitions/seconds"},"snapshot_poll_seconds":{"description":"First wait between snapshot status polls, in seconds; it doubles up to six times this. Default 10.","type":"number","exclusiveMinimum":0},"max_copy_rows":{"description":"Refuse, before a change's first statement, an ALTER that copies a table (or whose algorithm is unknown) when the table holds more rows than this; such a copy blocks writes for as long as it runs. Unset: no bound.","type":"integer","minimum":0},"pull_requests":{"description":"true: `apply --pull-request N` applies an open pull request's changes here as provisional, rolled back when the pull request is amended or closed unmerged (QA). Never on an environment with approval: required (PROD). Default false.","type":"boolean"},"online_schema_change":{"description":"A blocking ALTER (a copy, an in-place rebuild, a lock that stops writers, or an unknown algorithm) on a table with more rows than above_rows runs through an online schema change tool, under the same gates, history and exactly-once rules as every other statement.","type":"object","additionalProperties":false,"properties":{"tool":{"description":"pt-online-schema-change (Percona Toolkit), or command (the `command` template below).","enum":["pt-online-schema-change","command"]},"command":{"description":"tool: command: the command line of another tool, with placeholders {SCHEMA} {TABLE} {CLAUSES} {HOST} {PORT} {USER} {DEFAULTS_FILE} (a mode-0600 option file holding the password); there is no {PASSWORD}.","type":"string","minLength":1},"above_rows":{"description":"Tables with more rows than this go online. Default max_copy_rows when set, else 1000000.","type":"integer","minimum":0}},"required":["tool"]},"throttle":{"description":"How an online change (and a batched backfill) yields to the server: pause while over max_load or max_lag, stop cleanly while over critical_load.","type":"object","additionalProperties":false,"properties":{"max_load":{"description":"Pause while a status variable is over this, for example \"Threads_running=25\".","$ref":"#/definitions/statusBound"},"critical_load":{"description":"Stop, leaving nothing half-done, when a status variable is over this, for example \"Threads_running=50\".","$ref":"#/definitions/statusBound"},"max_lag":{"description":"Seconds of replica lag before pausing.","type":"number","exclusiveMinimum":0,"maximum":3600},"chunk_time":{"description":"Seconds a copy chunk (or a backfill batch) should take. Default 0.5.","type":"number","exclusiveMinimum":0,"maximum":60}}},"max_dml_rows":{"description":"Refuse, before a change's first statement, an UPDATE or DELETE that is not marked -- changegate:batch when EXPLAIN estimates it reaches more rows than this: one transaction over that many rows locks them all until it ends. Unset: no bound.","type":"integer","minimum":0},"targets":{"description":"A fleet: several servers sharing this environment's other settings (region, auth, guards). Each names one server: an Aurora cluster, an RDS instance or the variable holding a URL. A target is one schema on one server, named server/schema.","type":"array","minItems":1,"items":{"type":"object","additionalProperties":false,"properties":{"cluster":{"description":"Aurora DB cluster identifier of this server.","$ref":"#/definitions/clusterId"},"instance":{"description":"RDS MySQL DB instance identifier of this server.","$ref":"#/definitions/clusterId"},"url_env":{"description":"Name of the environment variable holding this server's mysql:// URL.","$ref":"#/definitions/envVarName"}},"description":"One server: exactly one of cluster, instance or url_env."}},"schemas":{"description":"A fleet of schemas: every schema on each server whose name matches `like` (a LIKE pattern, found at run time and listed in the plan), or a list of names. Each is a target with its own history, run lock and result.","type":["object","array"],"additionalProperties":false,"required":["like"],"properties":{"like":{"description":"A LIKE pattern, for example \"tenant\\\\_%\" (\\\\_ is a literal underscore).","type":"string","minLength":1,"maxLength":64}},"minItems":1,"uniqueItems":true,"items":{"type":"string","pattern":"^[A-Za-z0-9_$]{1,64}$","patternErrorMessage":"must be a schema name (letters, digits, _ and $, at most 64)"}},"fleet":{"description":"How a fleet runs: canary targets first, one at a time; then parallel at a time; after stop_after_failures failures no new target starts.","type":"object","additionalProperties":false,"properties":{"parallel":{"description":"Targets applied at once on this runner. Default 4.","type":"integer","minimum":1,"maximum":64},"canary":{"description":"Targets applied first, one at a time; when one fails, nothing else runs. Default 0.","type":"integer","minimum":0},"stop_after_failures":{"description":"After this many failed targets no new target starts; the running ones finish. Default 1.","type":"integer","minimum":1}}}},"if":{"anyOf":[{"required":["url_env"]},{"required":["url"]},{"required":["targets"],"properties":{"targets":{"type":"array","contains":{"type":"object","required":["url_env"]}}}}]},"then":{},"else":{"required":["region"],"anyOf":[{"required":["cluster"]},{"required":["instance"]},{"required":["targets"]}]}};
+const schema20 = {"description":"One target. AWS: cluster, region, schema, and secret (auth: secret) or db_user (auth: iam). URL: url_env (or url), schema optional.","type":"object","additionalProperties":false,"properties":{"cluster":{"description":"Aurora DB cluster identifier; the writer endpoint is looked up through RDS.","$ref":"#/definitions/clusterId"},"instance":{"description":"RDS MySQL DB instance identifier, instead of cluster: the endpoint comes from DescribeDBInstances and the snapshot is a DB snapshot.","$ref":"#/definitions/clusterId"},"snapshot_method":{"description":"How the backup before destructive work is taken: cluster (CreateDBClusterSnapshot), instance (CreateDBSnapshot) or tables (a copy of the tables the change may write or drop, in backup_schema, put back with changegate restore). Default from cluster:/instance:, tables for a URL environment.","enum":["cluster","instance","tables"]},"backup_schema":{"description":"snapshot_method: tables: the schema the table copies and their catalog go to, on the same server. Default changegate_backup. changegate never deletes a backup.","type":"string","pattern":"^[A-Za-z0-9_$]{1,64}$","patternErrorMessage":"must be a schema name (letters, digits, _ and $, at most 64)"},"backup_max_rows":{"description":"snapshot_method: tables: a backup of more rows than this is refused before any statement (raise it, or use a cluster or instance snapshot). Default 1000000.","type":"integer","minimum":0},"region":{"description":"AWS region of the cluster, for example us-east-2.","type":"string","pattern":"^[a-z]{2}(-[a-z]+)+-[0-9]+$","patternErrorMessage":"must be an AWS region like us-east-2"},"secret":{"description":"Secrets Manager id (name or ARN) of the cluster's admin credentials, fetched at run time and never written anywhere.","type":"string","minLength":1},"auth":{"description":"How an AWS environment logs in: iam (a 15-minute IAM database token per connection, signed with the job's own AWS credentials; no password anywhere; recommended) or secret (the admin credentials in `secret`). Default secret.","enum":["iam","secret"]},"db_user":{"description":"auth: iam: the database user the token logs in as (created IDENTIFIED WITH AWSAuthenticationPlugin AS 'RDS').","type":"string","pattern":"^[A-Za-z0-9_.$-]{1,32}$","patternErrorMessage":"must be a MySQL user name (letters, digits, _ . $ and -, at most 32)"},"require_rotation":{"description":"auth: secret: refuse a secret that Secrets Manager's DescribeSecret says never rotates, before it is read. Default false (a warning).","type":"boolean"},"schema":{"description":"The schema (database) changes run in. Optional for a URL environment whose URL names one.","type":"string","pattern":"^[A-Za-z0-9_$]{1,64}$","patternErrorMessage":"must be a schema name (letters, digits, _ and $, at most 64)"},"url_env":{"description":"Name of the environment variable holding a mysql:// URL (for a local or non-AWS server).","$ref":"#/definitions/envVarName"},"url":{"description":"A literal mysql:// URL without a password (use url_env for anything with credentials). TLS is used when the URL asks for it (?ssl=...).","type":"string","pattern":"^mysql://","patternErrorMessage":"must be a mysql:// URL"},"after":{"description":"The environment a change must have succeeded in before it runs here (prod after qa).","type":"string","minLength":1},"approval":{"description":"required: the job runs in a GitHub environment with required reviewers and the approver is recorded. Default none.","enum":["required","none"]},"snapshot":{"description":"When to snapshot the cluster before applying: never, destructive (a change is destructive) or always. Default destructive for AWS environments, never for URL ones.","enum":["never","destructive","always"]},"tls":{"description":"Extra TLS trust for this environment. Verification is always on for AWS environments.","type":"object","additionalProperties":false,"required":["ca_file"],"properties":{"ca_file":{"description":"PEM file of a CA to trust besides the Amazon RDS bundle (a private CA, or the tests' own).","type":"string","minLength":1}}},"lock_wait_timeout":{"description":"Seconds a statement waits for a metadata lock before it fails (session lock_wait_timeout). Default 5.","$ref":"#/definitions/seconds"},"lock_retries":{"description":"Times a statement that hit a lock wait timeout is retried before the run stops. Default 2.","type":"integer","minimum":0,"maximum":100},"lock_timeout":{"description":"Seconds apply waits for another runner's advisory lock on this target. Default 10.","type":"integer","minimum":0,"maximum":86400},"unreachable_timeout":{"description":"Seconds the server may stay silent (no answer to the run's heartbeat) before a run stops with the statement in flight named; the server ends a changegate session idle for twice this, so a runner that vanished holds the target no longer. Default 60.","type":"integer","minimum":1,"maximum":3600},"snapshot_timeout":{"description":"Seconds to wait for a snapshot to become available. Default 3600.","$ref":"#/definitions/seconds"},"snapshot_poll_seconds":{"description":"First wait between snapshot status polls, in seconds; it doubles up to six times this. Default 10.","type":"number","exclusiveMinimum":0},"max_copy_rows":{"description":"Refuse, before a change's first statement, an ALTER that copies a table (or whose algorithm is unknown) when the table holds more rows than this; such a copy blocks writes for as long as it runs. Unset: no bound.","type":"integer","minimum":0},"pull_requests":{"description":"true: `apply --pull-request N` applies an open pull request's changes here as provisional, rolled back when the pull request is amended or closed unmerged (QA). Never on an environment with approval: required (PROD). Default false.","type":"boolean"},"online_schema_change":{"description":"A blocking ALTER (a copy, an in-place rebuild, a lock that stops writers, or an unknown algorithm) on a table with more rows than above_rows runs through an online schema change tool, under the same gates, history and exactly-once rules as every other statement.","type":"object","additionalProperties":false,"properties":{"tool":{"description":"pt-online-schema-change (Percona Toolkit), or command (the `command` template below).","enum":["pt-online-schema-change","command"]},"command":{"description":"tool: command: the command line of another tool, with placeholders {SCHEMA} {TABLE} {CLAUSES} {HOST} {PORT} {USER} {DEFAULTS_FILE} (a mode-0600 option file holding the password); there is no {PASSWORD}.","type":"string","minLength":1},"above_rows":{"description":"Tables with more rows than this go online. Default max_copy_rows when set, else 1000000.","type":"integer","minimum":0}},"required":["tool"]},"throttle":{"description":"How an online change (and a batched backfill) yields to the server: pause while over max_load or max_lag, stop cleanly while over critical_load.","type":"object","additionalProperties":false,"properties":{"max_load":{"description":"Pause while a status variable is over this, for example \"Threads_running=25\".","$ref":"#/definitions/statusBound"},"critical_load":{"description":"Stop, leaving nothing half-done, when a status variable is over this, for example \"Threads_running=50\".","$ref":"#/definitions/statusBound"},"max_lag":{"description":"Seconds of replica lag before pausing.","type":"number","exclusiveMinimum":0,"maximum":3600},"chunk_time":{"description":"Seconds a copy chunk (or a backfill batch) should take. Default 0.5.","type":"number","exclusiveMinimum":0,"maximum":60}}},"max_dml_rows":{"description":"Refuse, before a change's first statement, an UPDATE or DELETE that is not marked -- changegate:batch when EXPLAIN estimates it reaches more rows than this: one transaction over that many rows locks them all until it ends. Unset: no bound.","type":"integer","minimum":0},"targets":{"description":"A fleet: several servers sharing this environment's other settings (region, auth, guards). Each names one server: an Aurora cluster, an RDS instance or the variable holding a URL. A target is one schema on one server, named server/schema.","type":"array","minItems":1,"items":{"type":"object","additionalProperties":false,"properties":{"cluster":{"description":"Aurora DB cluster identifier of this server.","$ref":"#/definitions/clusterId"},"instance":{"description":"RDS MySQL DB instance identifier of this server.","$ref":"#/definitions/clusterId"},"url_env":{"description":"Name of the environment variable holding this server's mysql:// URL.","$ref":"#/definitions/envVarName"},"secret":{"description":"auth: secret: the Secrets Manager id of this server's admin credentials, when each server has its own (instead of the environment's secret).","type":"string","minLength":1}},"description":"One server: exactly one of cluster, instance or url_env; with auth: secret, optionally its own secret."}},"schemas":{"description":"A fleet of schemas: every schema on each server whose name matches `like` (a LIKE pattern, found at run time and listed in the plan), or a list of names. Each is a target with its own history, run lock and result.","type":["object","array"],"additionalProperties":false,"required":["like"],"properties":{"like":{"description":"A LIKE pattern, for example \"tenant\\\\_%\" (\\\\_ is a literal underscore).","type":"string","minLength":1,"maxLength":64}},"minItems":1,"uniqueItems":true,"items":{"type":"string","pattern":"^[A-Za-z0-9_$]{1,64}$","patternErrorMessage":"must be a schema name (letters, digits, _ and $, at most 64)"}},"fleet":{"description":"How a fleet runs: canary targets first, one at a time; then parallel at a time; after stop_after_failures failures no new target starts.","type":"object","additionalProperties":false,"properties":{"parallel":{"description":"Targets applied at once on this runner. Default 4.","type":"integer","minimum":1,"maximum":64},"canary":{"description":"Targets applied first, one at a time; when one fails, nothing else runs. Default 0.","type":"integer","minimum":0},"stop_after_failures":{"description":"After this many failed targets no new target starts; the running ones finish. Default 1.","type":"integer","minimum":1}}}},"if":{"anyOf":[{"required":["url_env"]},{"required":["url"]},{"required":["targets"],"properties":{"targets":{"type":"array","contains":{"type":"object","required":["url_env"]}}}}]},"then":{},"else":{"required":["region"],"anyOf":[{"required":["cluster"]},{"required":["instance"]},{"required":["targets"]}]}};
 const schema24 = {"type":"integer","minimum":1,"maximum":86400};
 const schema26 = {"type":"string","pattern":"^[A-Za-z_]+=[0-9]+$","patternErrorMessage":"must be a status variable and a whole number, like \"Threads_running=25\""};
 const pattern7 = new RegExp("^[A-Za-z0-9_$]{1,64}$", "u");
@@ -1863,7 +1863,7 @@ for(let i1=0; i1<len1; i1++){
 let data39 = data38[i1];
 if(data39 && typeof data39 == "object" && !Array.isArray(data39)){
 for(const key4 in data39){
-if(!(((key4 === "cluster") || (key4 === "instance")) || (key4 === "url_env"))){
+if(!((((key4 === "cluster") || (key4 === "instance")) || (key4 === "url_env")) || (key4 === "secret"))){
 const err90 = {instancePath:instancePath+"/targets/" + i1,schemaPath:"#/properties/targets/items/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key4},message:"must NOT have additional properties",schema:false,parentSchema:schema20.properties.targets.items,data:data39};
 if(vErrors === null){
 vErrors = [err90];
@@ -1949,9 +1949,11 @@ vErrors.push(err96);
 errors++;
 }
 }
-}
-else {
-const err97 = {instancePath:instancePath+"/targets/" + i1,schemaPath:"#/properties/targets/items/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema20.properties.targets.items.type,parentSchema:schema20.properties.targets.items,data:data39};
+if(data39.secret !== undefined){
+let data43 = data39.secret;
+if(typeof data43 === "string"){
+if(func3(data43) < 1){
+const err97 = {instancePath:instancePath+"/targets/" + i1+"/secret",schemaPath:"#/properties/targets/items/properties/secret/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema20.properties.targets.items.properties.secret,data:data43};
 if(vErrors === null){
 vErrors = [err97];
 }
@@ -1961,9 +1963,8 @@ vErrors.push(err97);
 errors++;
 }
 }
-}
 else {
-const err98 = {instancePath:instancePath+"/targets",schemaPath:"#/properties/targets/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema20.properties.targets.type,parentSchema:schema20.properties.targets,data:data38};
+const err98 = {instancePath:instancePath+"/targets/" + i1+"/secret",schemaPath:"#/properties/targets/items/properties/secret/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema20.properties.targets.items.properties.secret.type,parentSchema:schema20.properties.targets.items.properties.secret,data:data43};
 if(vErrors === null){
 vErrors = [err98];
 }
@@ -1973,10 +1974,9 @@ vErrors.push(err98);
 errors++;
 }
 }
-if(data.schemas !== undefined){
-let data43 = data.schemas;
-if(!data43 || typeof data43 != "object"){
-const err99 = {instancePath:instancePath+"/schemas",schemaPath:"#/properties/schemas/type",keyword:"type",params:{type: schema20.properties.schemas.type},message:"must be object,array",schema:schema20.properties.schemas.type,parentSchema:schema20.properties.schemas,data:data43};
+}
+else {
+const err99 = {instancePath:instancePath+"/targets/" + i1,schemaPath:"#/properties/targets/items/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema20.properties.targets.items.type,parentSchema:schema20.properties.targets.items,data:data39};
 if(vErrors === null){
 vErrors = [err99];
 }
@@ -1985,9 +1985,10 @@ vErrors.push(err99);
 }
 errors++;
 }
-if(Array.isArray(data43)){
-if(data43.length < 1){
-const err100 = {instancePath:instancePath+"/schemas",schemaPath:"#/properties/schemas/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items",schema:1,parentSchema:schema20.properties.schemas,data:data43};
+}
+}
+else {
+const err100 = {instancePath:instancePath+"/targets",schemaPath:"#/properties/targets/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema20.properties.targets.type,parentSchema:schema20.properties.targets,data:data38};
 if(vErrors === null){
 vErrors = [err100];
 }
@@ -1996,12 +1997,11 @@ vErrors.push(err100);
 }
 errors++;
 }
-const len2 = data43.length;
-for(let i2=0; i2<len2; i2++){
-let data44 = data43[i2];
-if(typeof data44 === "string"){
-if(!pattern7.test(data44)){
-const err101 = {instancePath:instancePath+"/schemas/" + i2,schemaPath:"#/properties/schemas/items/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z0-9_$]{1,64}$"},message:"must match pattern \""+"^[A-Za-z0-9_$]{1,64}$"+"\"",schema:"^[A-Za-z0-9_$]{1,64}$",parentSchema:schema20.properties.schemas.items,data:data44};
+}
+if(data.schemas !== undefined){
+let data44 = data.schemas;
+if(!data44 || typeof data44 != "object"){
+const err101 = {instancePath:instancePath+"/schemas",schemaPath:"#/properties/schemas/type",keyword:"type",params:{type: schema20.properties.schemas.type},message:"must be object,array",schema:schema20.properties.schemas.type,parentSchema:schema20.properties.schemas,data:data44};
 if(vErrors === null){
 vErrors = [err101];
 }
@@ -2010,9 +2010,9 @@ vErrors.push(err101);
 }
 errors++;
 }
-}
-else {
-const err102 = {instancePath:instancePath+"/schemas/" + i2,schemaPath:"#/properties/schemas/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema20.properties.schemas.items.type,parentSchema:schema20.properties.schemas.items,data:data44};
+if(Array.isArray(data44)){
+if(data44.length < 1){
+const err102 = {instancePath:instancePath+"/schemas",schemaPath:"#/properties/schemas/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items",schema:1,parentSchema:schema20.properties.schemas,data:data44};
 if(vErrors === null){
 vErrors = [err102];
 }
@@ -2021,19 +2021,12 @@ vErrors.push(err102);
 }
 errors++;
 }
-}
-let i3 = data43.length;
-let j0;
-if(i3 > 1){
-const indices0 = {};
-for(;i3--;){
-let item0 = data43[i3];
-if(typeof item0 !== "string"){
-continue;
-}
-if(typeof indices0[item0] == "number"){
-j0 = indices0[item0];
-const err103 = {instancePath:instancePath+"/schemas",schemaPath:"#/properties/schemas/uniqueItems",keyword:"uniqueItems",params:{i: i3, j: j0},message:"must NOT have duplicate items (items ## "+j0+" and "+i3+" are identical)",schema:true,parentSchema:schema20.properties.schemas,data:data43};
+const len2 = data44.length;
+for(let i2=0; i2<len2; i2++){
+let data45 = data44[i2];
+if(typeof data45 === "string"){
+if(!pattern7.test(data45)){
+const err103 = {instancePath:instancePath+"/schemas/" + i2,schemaPath:"#/properties/schemas/items/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z0-9_$]{1,64}$"},message:"must match pattern \""+"^[A-Za-z0-9_$]{1,64}$"+"\"",schema:"^[A-Za-z0-9_$]{1,64}$",parentSchema:schema20.properties.schemas.items,data:data45};
 if(vErrors === null){
 vErrors = [err103];
 }
@@ -2041,15 +2034,10 @@ else {
 vErrors.push(err103);
 }
 errors++;
-break;
-}
-indices0[item0] = i3;
 }
 }
-}
-if(data43 && typeof data43 == "object" && !Array.isArray(data43)){
-if(data43.like === undefined){
-const err104 = {instancePath:instancePath+"/schemas",schemaPath:"#/properties/schemas/required",keyword:"required",params:{missingProperty: "like"},message:"must have required property '"+"like"+"'",schema:schema20.properties.schemas.required,parentSchema:schema20.properties.schemas,data:data43};
+else {
+const err104 = {instancePath:instancePath+"/schemas/" + i2,schemaPath:"#/properties/schemas/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema20.properties.schemas.items.type,parentSchema:schema20.properties.schemas.items,data:data45};
 if(vErrors === null){
 vErrors = [err104];
 }
@@ -2058,9 +2046,19 @@ vErrors.push(err104);
 }
 errors++;
 }
-for(const key5 in data43){
-if(!(key5 === "like")){
-const err105 = {instancePath:instancePath+"/schemas",schemaPath:"#/properties/schemas/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key5},message:"must NOT have additional properties",schema:false,parentSchema:schema20.properties.schemas,data:data43};
+}
+let i3 = data44.length;
+let j0;
+if(i3 > 1){
+const indices0 = {};
+for(;i3--;){
+let item0 = data44[i3];
+if(typeof item0 !== "string"){
+continue;
+}
+if(typeof indices0[item0] == "number"){
+j0 = indices0[item0];
+const err105 = {instancePath:instancePath+"/schemas",schemaPath:"#/properties/schemas/uniqueItems",keyword:"uniqueItems",params:{i: i3, j: j0},message:"must NOT have duplicate items (items ## "+j0+" and "+i3+" are identical)",schema:true,parentSchema:schema20.properties.schemas,data:data44};
 if(vErrors === null){
 vErrors = [err105];
 }
@@ -2068,13 +2066,15 @@ else {
 vErrors.push(err105);
 }
 errors++;
+break;
+}
+indices0[item0] = i3;
 }
 }
-if(data43.like !== undefined){
-let data45 = data43.like;
-if(typeof data45 === "string"){
-if(func3(data45) > 64){
-const err106 = {instancePath:instancePath+"/schemas/like",schemaPath:"#/properties/schemas/properties/like/maxLength",keyword:"maxLength",params:{limit: 64},message:"must NOT have more than 64 characters",schema:64,parentSchema:schema20.properties.schemas.properties.like,data:data45};
+}
+if(data44 && typeof data44 == "object" && !Array.isArray(data44)){
+if(data44.like === undefined){
+const err106 = {instancePath:instancePath+"/schemas",schemaPath:"#/properties/schemas/required",keyword:"required",params:{missingProperty: "like"},message:"must have required property '"+"like"+"'",schema:schema20.properties.schemas.required,parentSchema:schema20.properties.schemas,data:data44};
 if(vErrors === null){
 vErrors = [err106];
 }
@@ -2083,8 +2083,9 @@ vErrors.push(err106);
 }
 errors++;
 }
-if(func3(data45) < 1){
-const err107 = {instancePath:instancePath+"/schemas/like",schemaPath:"#/properties/schemas/properties/like/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema20.properties.schemas.properties.like,data:data45};
+for(const key5 in data44){
+if(!(key5 === "like")){
+const err107 = {instancePath:instancePath+"/schemas",schemaPath:"#/properties/schemas/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key5},message:"must NOT have additional properties",schema:false,parentSchema:schema20.properties.schemas,data:data44};
 if(vErrors === null){
 vErrors = [err107];
 }
@@ -2094,8 +2095,11 @@ vErrors.push(err107);
 errors++;
 }
 }
-else {
-const err108 = {instancePath:instancePath+"/schemas/like",schemaPath:"#/properties/schemas/properties/like/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema20.properties.schemas.properties.like.type,parentSchema:schema20.properties.schemas.properties.like,data:data45};
+if(data44.like !== undefined){
+let data46 = data44.like;
+if(typeof data46 === "string"){
+if(func3(data46) > 64){
+const err108 = {instancePath:instancePath+"/schemas/like",schemaPath:"#/properties/schemas/properties/like/maxLength",keyword:"maxLength",params:{limit: 64},message:"must NOT have more than 64 characters",schema:64,parentSchema:schema20.properties.schemas.properties.like,data:data46};
 if(vErrors === null){
 vErrors = [err108];
 }
@@ -2104,15 +2108,8 @@ vErrors.push(err108);
 }
 errors++;
 }
-}
-}
-}
-if(data.fleet !== undefined){
-let data46 = data.fleet;
-if(data46 && typeof data46 == "object" && !Array.isArray(data46)){
-for(const key6 in data46){
-if(!(((key6 === "parallel") || (key6 === "canary")) || (key6 === "stop_after_failures"))){
-const err109 = {instancePath:instancePath+"/fleet",schemaPath:"#/properties/fleet/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key6},message:"must NOT have additional properties",schema:false,parentSchema:schema20.properties.fleet,data:data46};
+if(func3(data46) < 1){
+const err109 = {instancePath:instancePath+"/schemas/like",schemaPath:"#/properties/schemas/properties/like/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema20.properties.schemas.properties.like,data:data46};
 if(vErrors === null){
 vErrors = [err109];
 }
@@ -2122,10 +2119,8 @@ vErrors.push(err109);
 errors++;
 }
 }
-if(data46.parallel !== undefined){
-let data47 = data46.parallel;
-if(!(((typeof data47 == "number") && (!(data47 % 1) && !isNaN(data47))) && (isFinite(data47)))){
-const err110 = {instancePath:instancePath+"/fleet/parallel",schemaPath:"#/properties/fleet/properties/parallel/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema20.properties.fleet.properties.parallel.type,parentSchema:schema20.properties.fleet.properties.parallel,data:data47};
+else {
+const err110 = {instancePath:instancePath+"/schemas/like",schemaPath:"#/properties/schemas/properties/like/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema20.properties.schemas.properties.like.type,parentSchema:schema20.properties.schemas.properties.like,data:data46};
 if(vErrors === null){
 vErrors = [err110];
 }
@@ -2134,9 +2129,15 @@ vErrors.push(err110);
 }
 errors++;
 }
-if((typeof data47 == "number") && (isFinite(data47))){
-if(data47 > 64 || isNaN(data47)){
-const err111 = {instancePath:instancePath+"/fleet/parallel",schemaPath:"#/properties/fleet/properties/parallel/maximum",keyword:"maximum",params:{comparison: "<=", limit: 64},message:"must be <= 64",schema:64,parentSchema:schema20.properties.fleet.properties.parallel,data:data47};
+}
+}
+}
+if(data.fleet !== undefined){
+let data47 = data.fleet;
+if(data47 && typeof data47 == "object" && !Array.isArray(data47)){
+for(const key6 in data47){
+if(!(((key6 === "parallel") || (key6 === "canary")) || (key6 === "stop_after_failures"))){
+const err111 = {instancePath:instancePath+"/fleet",schemaPath:"#/properties/fleet/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key6},message:"must NOT have additional properties",schema:false,parentSchema:schema20.properties.fleet,data:data47};
 if(vErrors === null){
 vErrors = [err111];
 }
@@ -2145,8 +2146,11 @@ vErrors.push(err111);
 }
 errors++;
 }
-if(data47 < 1 || isNaN(data47)){
-const err112 = {instancePath:instancePath+"/fleet/parallel",schemaPath:"#/properties/fleet/properties/parallel/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema20.properties.fleet.properties.parallel,data:data47};
+}
+if(data47.parallel !== undefined){
+let data48 = data47.parallel;
+if(!(((typeof data48 == "number") && (!(data48 % 1) && !isNaN(data48))) && (isFinite(data48)))){
+const err112 = {instancePath:instancePath+"/fleet/parallel",schemaPath:"#/properties/fleet/properties/parallel/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema20.properties.fleet.properties.parallel.type,parentSchema:schema20.properties.fleet.properties.parallel,data:data48};
 if(vErrors === null){
 vErrors = [err112];
 }
@@ -2155,12 +2159,9 @@ vErrors.push(err112);
 }
 errors++;
 }
-}
-}
-if(data46.canary !== undefined){
-let data48 = data46.canary;
-if(!(((typeof data48 == "number") && (!(data48 % 1) && !isNaN(data48))) && (isFinite(data48)))){
-const err113 = {instancePath:instancePath+"/fleet/canary",schemaPath:"#/properties/fleet/properties/canary/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema20.properties.fleet.properties.canary.type,parentSchema:schema20.properties.fleet.properties.canary,data:data48};
+if((typeof data48 == "number") && (isFinite(data48))){
+if(data48 > 64 || isNaN(data48)){
+const err113 = {instancePath:instancePath+"/fleet/parallel",schemaPath:"#/properties/fleet/properties/parallel/maximum",keyword:"maximum",params:{comparison: "<=", limit: 64},message:"must be <= 64",schema:64,parentSchema:schema20.properties.fleet.properties.parallel,data:data48};
 if(vErrors === null){
 vErrors = [err113];
 }
@@ -2169,9 +2170,8 @@ vErrors.push(err113);
 }
 errors++;
 }
-if((typeof data48 == "number") && (isFinite(data48))){
-if(data48 < 0 || isNaN(data48)){
-const err114 = {instancePath:instancePath+"/fleet/canary",schemaPath:"#/properties/fleet/properties/canary/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0",schema:0,parentSchema:schema20.properties.fleet.properties.canary,data:data48};
+if(data48 < 1 || isNaN(data48)){
+const err114 = {instancePath:instancePath+"/fleet/parallel",schemaPath:"#/properties/fleet/properties/parallel/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema20.properties.fleet.properties.parallel,data:data48};
 if(vErrors === null){
 vErrors = [err114];
 }
@@ -2182,10 +2182,10 @@ errors++;
 }
 }
 }
-if(data46.stop_after_failures !== undefined){
-let data49 = data46.stop_after_failures;
+if(data47.canary !== undefined){
+let data49 = data47.canary;
 if(!(((typeof data49 == "number") && (!(data49 % 1) && !isNaN(data49))) && (isFinite(data49)))){
-const err115 = {instancePath:instancePath+"/fleet/stop_after_failures",schemaPath:"#/properties/fleet/properties/stop_after_failures/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema20.properties.fleet.properties.stop_after_failures.type,parentSchema:schema20.properties.fleet.properties.stop_after_failures,data:data49};
+const err115 = {instancePath:instancePath+"/fleet/canary",schemaPath:"#/properties/fleet/properties/canary/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema20.properties.fleet.properties.canary.type,parentSchema:schema20.properties.fleet.properties.canary,data:data49};
 if(vErrors === null){
 vErrors = [err115];
 }
@@ -2195,8 +2195,8 @@ vErrors.push(err115);
 errors++;
 }
 if((typeof data49 == "number") && (isFinite(data49))){
-if(data49 < 1 || isNaN(data49)){
-const err116 = {instancePath:instancePath+"/fleet/stop_after_failures",schemaPath:"#/properties/fleet/properties/stop_after_failures/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema20.properties.fleet.properties.stop_after_failures,data:data49};
+if(data49 < 0 || isNaN(data49)){
+const err116 = {instancePath:instancePath+"/fleet/canary",schemaPath:"#/properties/fleet/properties/canary/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0",schema:0,parentSchema:schema20.properties.fleet.properties.canary,data:data49};
 if(vErrors === null){
 vErrors = [err116];
 }
@@ -2207,9 +2207,10 @@ errors++;
 }
 }
 }
-}
-else {
-const err117 = {instancePath:instancePath+"/fleet",schemaPath:"#/properties/fleet/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema20.properties.fleet.type,parentSchema:schema20.properties.fleet,data:data46};
+if(data47.stop_after_failures !== undefined){
+let data50 = data47.stop_after_failures;
+if(!(((typeof data50 == "number") && (!(data50 % 1) && !isNaN(data50))) && (isFinite(data50)))){
+const err117 = {instancePath:instancePath+"/fleet/stop_after_failures",schemaPath:"#/properties/fleet/properties/stop_after_failures/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema20.properties.fleet.properties.stop_after_failures.type,parentSchema:schema20.properties.fleet.properties.stop_after_failures,data:data50};
 if(vErrors === null){
 vErrors = [err117];
 }
@@ -2218,15 +2219,39 @@ vErrors.push(err117);
 }
 errors++;
 }
-}
-}
-else {
-const err118 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema20.type,parentSchema:schema20,data};
+if((typeof data50 == "number") && (isFinite(data50))){
+if(data50 < 1 || isNaN(data50)){
+const err118 = {instancePath:instancePath+"/fleet/stop_after_failures",schemaPath:"#/properties/fleet/properties/stop_after_failures/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema20.properties.fleet.properties.stop_after_failures,data:data50};
 if(vErrors === null){
 vErrors = [err118];
 }
 else {
 vErrors.push(err118);
+}
+errors++;
+}
+}
+}
+}
+else {
+const err119 = {instancePath:instancePath+"/fleet",schemaPath:"#/properties/fleet/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema20.properties.fleet.type,parentSchema:schema20.properties.fleet,data:data47};
+if(vErrors === null){
+vErrors = [err119];
+}
+else {
+vErrors.push(err119);
+}
+errors++;
+}
+}
+}
+else {
+const err120 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema20.type,parentSchema:schema20,data};
+if(vErrors === null){
+vErrors = [err120];
+}
+else {
+vErrors.push(err120);
 }
 errors++;
 }
