@@ -1,6 +1,7 @@
 // `changegate apply --env E`: the flags, the core's applyRun (every guard in its order), and what it says.
 import { UsageError } from '../../core/errors.js';
 import type { ApplyReport } from '../../core/plan-types.js';
+import { applyJson } from '../json-shapes.js';
 import { applyRun } from '../../core/usecases/apply-run.js';
 import type { Approvals } from '../../core/usecases/ports.js';
 import type { CommandContext } from '../context.js';
@@ -10,7 +11,6 @@ import { planText, reportText } from '../render.js';
 import { commonEvents, runPorts } from '../run-ports.js';
 import { reportSummary } from '../summary.js';
 import { ProgressLines } from '../progress.js';
-import { planJson } from './plan.js';
 import { fleetOptions } from '../fleet/options.js';
 
 /** Applies pending changes; 0 when everything applied (or nothing was pending), 1 when a check failed. */
@@ -89,13 +89,4 @@ function seconds(flag: string, value: string | undefined, fallback: number): num
   const n = Number(value);
   if (!Number.isFinite(n) || n < 0) throw new UsageError(`${flag} must be a number of seconds, not "${value}"`);
   return n;
-}
-
-/** The apply JSON shape: the plan's changes, each with its result and duration. */
-export function applyJson(report: ApplyReport): object {
-  return {
-    environment: report.environment,
-    snapshot: report.snapshot,
-    changes: report.changes.map((c) => ({ ...planJson(c), result: c.result, duration_ms: c.durationMs, ...(c.error ? { error: c.error } : {}) })),
-  };
 }

@@ -14,7 +14,7 @@ import type { CommandContext } from '../context.js';
 import { describeFailure } from '../failure.js';
 import type { Scope } from '../flow.js';
 import { commonEvents, runPorts } from '../run-ports.js';
-import { applyJson } from '../commands/apply.js';
+import { applyJson } from '../json-shapes.js';
 import { fleetMembers, type FleetMember } from './members.js';
 import { fleetDocument, fleetMarkdown, oneLine, fleetText, type FleetDocument, type FleetTargetJson } from './render.js';
 

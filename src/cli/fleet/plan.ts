@@ -5,7 +5,7 @@ import { groupPlans, planKind, type PlanGroup, type TargetPlan } from '../../cor
 import type { CommandContext } from '../context.js';
 import type { Scope } from '../flow.js';
 import { planWithImpact } from '../impact-step.js';
-import { planDocument } from '../commands/plan.js';
+import { planDocument } from '../json-shapes.js';
 import { planText } from '../render.js';
 import { planSummary } from '../summary.js';
 import { eachTarget } from './each.js';

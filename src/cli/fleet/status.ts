@@ -4,7 +4,7 @@
 import { stateReason, targetState } from '../../core/fleet/status.js';
 import type { CommandContext } from '../context.js';
 import type { Scope } from '../flow.js';
-import { readStatus } from '../commands/status.js';
+import { readStatus } from '../target-reads.js';
 import { eachTarget } from './each.js';
 import { fleetDocument, fleetMarkdown, fleetText } from './render.js';
 
