@@ -77,6 +77,7 @@ export async function run(argv: string[], io: { stdout?: (s: string) => void; st
     .action(action(() => import('./commands/apply.js')));
   program.command('abandon').requiredOption('--pull-request <number>', 'the pull request that closed unmerged').requiredOption('--env <name>', 'environment')
     .description("roll back an unmerged pull request's provisional changes from their recorded rollback statements")
+    .option('--target <name>', 'only this target of a fleet, server/schema (repeatable)', repeated, [])
     .action(action(() => import('./commands/abandon.js')));
   program.command('status').description('applied, pending, failed, in-doubt and drifted changes').requiredOption('--env <name>', 'environment')
     .option('--target <name>', 'only this target of a fleet, server/schema (repeatable)', repeated, [])
