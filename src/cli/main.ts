@@ -83,6 +83,7 @@ export async function run(argv: string[], io: { stdout?: (s: string) => void; st
     .option('--shadow-url <url>', 'server for the replay (default: the target server)')
     .action(action(() => import('./commands/drift.js')));
   program.command('envs').description('environments in promotion order').option('--json', 'a GitHub Actions matrix')
+    .option('--shards <n>', 'with --json: each fleet environment as n entries, one per shard (shard: "i/n")')
     .action(action(() => import('./commands/envs.js')));
   program.command('new').argument('<slug>', 'lowercase words joined by hyphens').requiredOption('--ticket <ticket>', 'work ticket')
     .description('write a change manifest and its SQL files from a template')
