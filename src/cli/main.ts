@@ -115,6 +115,10 @@ export async function run(argv: string[], io: { stdout?: (s: string) => void; st
     .option('--force', 'restore although later changes touched the same tables (recorded)')
     .description("put back the tables a change's snapshot_method: tables backup holds")
     .action(action(() => import('./commands/restore.js')));
+  program.command('merge').argument('<file...>', 'the JSON documents the shard jobs wrote (apply --shard i/N --format json)')
+    .option('--pull-request <number>', 'also create or update the fleet comment on this pull request')
+    .description("one report of a fleet from its shards' JSON documents")
+    .action(action(() => import('./commands/merge.js')));
   // --pull-request as in apply, plan and abandon; --pr, the older spelling, stays accepted.
   program.command('comment').option('--pull-request <number>', 'pull request number')
     .addOption(new Option('--pr <number>').hideHelp())
