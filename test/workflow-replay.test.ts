@@ -217,6 +217,8 @@ describe('workflow replay: the pipeline as GitHub Actions runs it', function () 
     return run;
   }
 
+  /** The jobs of an apply in shards, skipped in a call with shards: 1. */
+  const unsharded = (call: string): [string, string][] => ['shards', 'apply-shard', 'merge'].map((j) => [`${call}/${j}`, 'skipped']);
   const ran = (run: WorkflowRun, job: string) => run.job(job).steps.filter((s) => s.status === 'ran').map((s) => s.name);
   const noMask = (text: string) => text.split('\n').filter((l) => !l.startsWith('::add-mask::')).join('\n');
   const dump = (s: StepRecord) => `${s.job} / ${s.name} (exit ${s.exitCode})\n${s.stdout}${s.stderr}`;
@@ -274,7 +276,8 @@ describe('workflow replay: the pipeline as GitHub Actions runs it', function () 
     const shadow = first.step('validate/validate', 'Validate with a shadow replay on MySQL 8.0');
     assert.match(shadow.stdout, /^shadow: all 2 change\(s\) replayed cleanly$/m, dump(shadow));
     assert.equal(first.step('validate/validate', 'Install changegate').status, 'skipped');
-    assert.deepEqual(first.jobs.map((j) => [j.key, j.result]), [['validate/validate', 'success'], ['qa/deploy', 'success'], ['abandon-qa', 'skipped']]);
+    // shards: 1 (the default): the jobs of an apply in shards are skipped and the deploy job does it all.
+    assert.deepEqual(first.jobs.map((j) => [j.key, j.result]), [['validate/validate', 'success'], ['qa/deploy', 'success'], ...unsharded('qa'), ['abandon-qa', 'skipped']]);
 
     const deploy = first.job('qa/deploy');
     assert.equal(deploy.result, 'success', deploy.steps.map(dump).join('\n'));
@@ -384,7 +387,7 @@ describe('workflow replay: the pipeline as GitHub Actions runs it', function () 
     // Closed unmerged: the abandon job runs on the base branch, which never had the change.
     rmSync(path.join(repo, 'changes', `${other}.yaml`));
     const closed = await replay('pull-request.yml', prEventFor(8, 'closed', fakeSha()));
-    assert.deepEqual(closed.jobs.map((j) => [j.key, j.result]), [['validate', 'skipped'], ['qa', 'skipped'], ['abandon-qa/deploy', 'success']], closed.steps.map(dump).join('\n'));
+    assert.deepEqual(closed.jobs.map((j) => [j.key, j.result]), [['validate', 'skipped'], ['qa', 'skipped'], ['abandon-qa/deploy', 'success'], ...unsharded('abandon-qa')], closed.steps.map(dump).join('\n'));
     assert.deepEqual(ran(closed, 'abandon-qa/deploy'), ['Abandon (a pull request closed unmerged)', 'Report status']);
     assert.deepEqual(closed.job('abandon-qa/deploy').concurrency, { group: 'changegate-qa-pr-8', cancelInProgress: false });
     const abandon = closed.step('abandon-qa/deploy', 'abandon');
@@ -433,7 +436,7 @@ describe('workflow replay: the pipeline as GitHub Actions runs it', function () 
     const run = await replay('deploy.yml', pushEvent(sha), id);
 
     assert.equal(run.result, 'success', run.steps.map(dump).join('\n'));
-    assert.deepEqual(run.jobs.map((j) => [j.key, j.result]), [['qa/deploy', 'success'], ['prod/deploy', 'success']]);
+    assert.deepEqual(run.jobs.map((j) => [j.key, j.result]), [['qa/deploy', 'success'], ...unsharded('qa'), ['prod/deploy', 'success'], ...unsharded('prod')]);
     assert.equal(run.job('prod/deploy').environment, 'prod');
     assert.deepEqual(run.job('prod/deploy').concurrency, { group: 'changegate-prod', cancelInProgress: false });
     assert.deepEqual(ran(run, 'prod/deploy'), ['Plan', 'Snapshot (when the plan requires one)', 'Apply', 'Report status']);
