@@ -22,6 +22,7 @@ import { awsConfig, fakeAwsChildEnv, filesUnder } from './helpers/aws-env.js';
 import { BIN, makeRepo, writeFiles } from './helpers/cli.js';
 import { getServer, serverCa, type TestServer } from './helpers/mysql-server.js';
 import { Recorder } from './helpers/recorder.js';
+import { shardOf } from '../src/core/fleet/targets.js';
 import { condition, evaluate, expand, fakeSha, parseExpression, replayWorkflow, type ReplayEvent, type StepRecord, type WorkflowRun } from './helpers/replay.js';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
@@ -179,6 +180,11 @@ describe('workflow replay: the pipeline as GitHub Actions runs it', function () 
       actor: 'jdoe',
       payload: { ref: 'refs/heads/main', before: fakeSha(), after: sha, head_commit: { id: sha }, repository: { full_name: REPO, default_branch: 'main' } },
     };
+  }
+
+  function dispatchEvent(environment: string, command: string, extra: Record<string, unknown> = {}, ref = 'refs/heads/main'): ReplayEvent {
+    const inputs = { environment, command, ...extra };
+    return { name: 'workflow_dispatch', ref, sha: fakeSha(), actor: 'oncall', inputs, payload: { inputs, ref, repository: { full_name: REPO, default_branch: 'main' } } };
   }
 
   async function replay(file: string, event: ReplayEvent, id = ++runId): Promise<WorkflowRun> {
@@ -604,6 +610,150 @@ describe('workflow replay: the pipeline as GitHub Actions runs it', function () 
     assert.deepEqual(await history(prod.name), [], 'plan applies nothing');
     assert.equal(fake.callsTo('CreateDBClusterSnapshot').length, 0);
     assertNoCredentials();
+  });
+
+  it('an apply in shards of an environment of one target: the matrix job refuses it and nothing runs', async () => {
+    writeFiles(repo, createFiles);
+    const run = await replay('dispatch.yml', dispatchEvent('qa', 'apply', { shards: 3 }));
+    assert.deepEqual(run.jobs.map((j) => [j.key, j.result]), [['run/deploy', 'skipped'], ['run/shards', 'failure'], ['run/apply-shard', 'skipped'], ['run/merge', 'skipped']], run.steps.map(dump).join('\n'));
+    const matrix = run.step('run/shards', 'matrix');
+    assert.equal(matrix.exitCode, 1, dump(matrix));
+    assert.equal(matrix.stdout, '::error::shards: 3, but environment qa has one target; shards split a fleet (targets: or schemas:), so call it with shards: 1\n');
+    assert.deepEqual(run.job('run/shards').permissions, { contents: 'read' });
+    assert.equal(run.job('run/shards').environment, undefined, 'the matrix is read without reviewers or AWS');
+    assert.deepEqual(await history(qa.name), []);
+    assert.deepEqual(fake.calls, [], 'no AWS call');
+  });
+
+  describe('a fleet in shards', () => {
+    // Seven tenant schemas on the prod cluster; by the stable hash of their names, shards of three
+    // hold t2, t4, t7 / t1, t6 / t3, t5.
+    const TENANTS = Array.from({ length: 7 }, (_, i) => `cgshard_t${i + 1}`);
+    const SHARDS: Record<string, string[]> = { '1/3': ['t2', 't4', 't7'], '2/3': ['t1', 't6'], '3/3': ['t3', 't5'] };
+    const NOTES = '2026-12-01-tenant-notes';
+    const target = (t: string) => `prodinvoicingdb/cgshard_${t}`;
+    const dropTenants = async () => {
+      for (const t of TENANTS) await server.adminQuery(`DROP DATABASE IF EXISTS \`${t}\``);
+    };
+    interface ShardJson { environment: string; shard: string | null; targets: { target: string; result: string; error?: { message: string } }[]; summary: Record<string, number> }
+
+    beforeEach(async () => {
+      await dropTenants();
+      for (const t of TENANTS) {
+        await server.adminQuery(`CREATE DATABASE \`${t}\``);
+        await server.adminQuery(`CREATE TABLE \`${t}\`.notes (id INT NOT NULL PRIMARY KEY, body VARCHAR(40) NULL) ENGINE=InnoDB`);
+      }
+      await server.adminQuery('GRANT ALL PRIVILEGES ON `cgshard\\_%`.* TO ?@?', [username, '%']);
+      // prod is a fleet: every cgshard_t* schema on its cluster, four at a time, not stopping at one failure.
+      const prodFleet = [
+        '  prod:',
+        '    targets:',
+        '      - { cluster: prodinvoicingdb }',
+        '    region: us-east-2',
+        '    secret: "rds-admin-credentials-prodinvoicingdb"',
+        `    tls: { ca_file: ${JSON.stringify(caFile)} }`,
+        '    schemas: { like: "cgshard\\\\_t%" }',
+        '    fleet: { parallel: 4, stop_after_failures: 7 }',
+        '    snapshot: never',
+        '    lock_timeout: 2',
+        '    approval: required',
+      ];
+      writeFiles(repo, {
+        'changegate.yaml': awsConfig(caFile, { qa: { cluster: 'qainvoicingdb', schema: qa.name } }) + prodFleet.join('\n') + '\n',
+        ...change(NOTES, {
+          title: 'Notes get an author',
+          ticket: 'T-201',
+          sql: 'ALTER TABLE notes ADD COLUMN author VARCHAR(20) NULL;\nINSERT INTO notes (id, body) VALUES (1, \'welcome\');\n',
+        }),
+      });
+    });
+    afterEach(dropTenants);
+
+    // Dispatched by hand as on-call would: prod, apply, in three shards; alice approves the deployment.
+    const shardedRun = () => {
+      const id = ++runId;
+      rec.runApprovals.set(id, [{ state: 'approved', user: { login: 'alice' }, environments: [{ name: 'prod' }], comment: 'go' }]);
+      return replay('dispatch.yml', dispatchEvent('prod', 'apply', { shards: 3 }), id);
+    };
+    const shardFiles = (): Record<string, ShardJson> => {
+      const dir = path.join(repo, 'changegate-shards');
+      return Object.fromEntries(readdirSync(dir).sort().map((f) => [f, JSON.parse(readFileSync(path.join(dir, f), 'utf8')) as ShardJson]));
+    };
+    const notesRows = async (t: string) => (await server.adminQuery<{ n: number }>(`SELECT COUNT(*) AS n FROM \`${t}\`.notes`))[0]!.n;
+
+    it('envs matrix, a job per shard writing its JSON, one merge: every tenant applied exactly once, one summary', async () => {
+      // The names the test expects are the ones the stable hash gives.
+      for (const [shard, ts] of Object.entries(SHARDS)) for (const t of ts) assert.equal(`${shardOf(target(t), 3)}/3`, shard, t);
+      // t6 already has the column: its shard's job fails, the other shards go on, the merge still runs.
+      await server.adminQuery('ALTER TABLE `cgshard_t6`.notes ADD COLUMN author VARCHAR(20) NULL');
+      const run = await shardedRun();
+
+      assert.deepEqual(run.jobs.map((j) => [j.key, j.result]), [
+        ['run/deploy', 'skipped'],
+        ['run/shards', 'success'],
+        ['run/apply-shard[0]', 'success'],
+        ['run/apply-shard[1]', 'failure'],
+        ['run/apply-shard[2]', 'success'],
+        ['run/merge', 'failure'],
+      ], run.steps.map(dump).join('\n'));
+      assert.equal(run.step('run/shards', 'matrix').outputs['matrix'], JSON.stringify({
+        include: ['1', '2', '3'].map((i) => ({ shard: `${i}/3`, online_tool: '', slug: `${i}-of-3` })),
+      }));
+      for (const [i, shard] of ['1/3', '2/3', '3/3'].entries()) {
+        const job = run.job(`run/apply-shard[${i}]`);
+        assert.equal(job.name, `apply prod shard ${shard}`);
+        assert.equal(job.environment, 'prod');
+        assert.deepEqual(job.concurrency, { group: `changegate-prod-shard-${i + 1}-of-3`, cancelInProgress: false });
+        assert.deepEqual(job.permissions, { contents: 'read', 'id-token': 'write', actions: 'read', 'pull-requests': 'read' });
+        assert.match(run.step(`run/apply-shard[${i}]`, 'apply').script ?? '', /--format json apply --env "\$ENVIRONMENT" --shard "\$SHARD" --lock-timeout 900 "\$\{pr\[@\]\}" > "\$RESULT"$/m);
+        // Uploaded whatever the apply's exit code.
+        assert.equal(run.step(`run/apply-shard[${i}]`, "Upload the shard's result").outcome, 'success');
+      }
+      assert.equal(run.step('run/apply-shard[1]', 'apply').exitCode, 1);
+      assert.deepEqual(run.job('run/merge').permissions, { contents: 'read', 'pull-requests': 'write' });
+
+      // Each shard's document holds exactly its targets; together they hold every tenant once.
+      const docs = shardFiles();
+      assert.deepEqual(Object.keys(docs), ['shard-1-of-3.json', 'shard-2-of-3.json', 'shard-3-of-3.json']);
+      for (const [i, shard] of ['1/3', '2/3', '3/3'].entries()) {
+        const d = docs[`shard-${i + 1}-of-3.json`]!;
+        assert.equal(d.environment, 'prod');
+        assert.equal(d.shard, shard);
+        assert.deepEqual(d.targets.map((x) => x.target).sort(), SHARDS[shard]!.map(target).sort());
+      }
+      const all = Object.values(docs).flatMap((d) => d.targets.map((x) => x.target));
+      assert.deepEqual(all.slice().sort(), TENANTS.map((t) => `prodinvoicingdb/${t}`).sort(), 'every target in exactly one shard');
+
+      // The merge: one line for the tenant that failed, the counts of the whole fleet, one summary.
+      const merge = run.step('run/merge', 'merge');
+      assert.equal(merge.exitCode, 1, dump(merge));
+      const lines = merge.stdout.split('\n').filter((l) => l !== '' && !l.startsWith('::'));
+      assert.equal(lines.length, 2, merge.stdout);
+      assert.match(lines[0]!, /^prodinvoicingdb\/cgshard_t6: failed: .*author/);
+      assert.equal(lines[1], 'prod: 7 targets: 6 applied, 1 failed');
+      assert.ok(merge.summary.startsWith('## changegate apply: prod (7 targets)\n\n| result | targets |\n| --- | --- |\n| applied | 6 |\n| failed | 1 |\n'), merge.summary);
+      assert.match(merge.summary, /^\| prodinvoicingdb\/cgshard\\_t6 \| failed \| .*author.* \|$/m);
+      assert.equal(run.job('run/merge').outputs['applied'], '6');
+
+      // Applied exactly once in each tenant but t6, whose history says it failed and which ran nothing twice.
+      for (const t of TENANTS) {
+        const rows = (await history(t)).map((r) => [r.change_id, r.status]);
+        assert.deepEqual(rows, [[NOTES, t === 'cgshard_t6' ? 'failed' : 'applied']], t);
+        assert.equal(await notesRows(t), t === 'cgshard_t6' ? 0 : 1, t);
+      }
+
+      // t6 fixed by hand; the same dispatch again: only t6 runs, the others have nothing pending.
+      await server.adminQuery('ALTER TABLE `cgshard_t6`.notes DROP COLUMN author');
+      const again = await shardedRun();
+      assert.equal(again.result, 'success', again.steps.map(dump).join('\n'));
+      const merged = again.step('run/merge', 'merge');
+      assert.equal(merged.stdout.split('\n').filter((l) => l !== '' && !l.startsWith('::')).join('\n'), 'prod: 7 targets: 1 applied, 6 nothing-pending');
+      for (const t of TENANTS) {
+        assert.deepEqual((await history(t)).map((r) => [r.change_id, r.status]), [[NOTES, 'applied']], t);
+        assert.equal(await notesRows(t), 1, `${t}: the INSERT ran once`);
+      }
+      assertNoCredentials();
+    });
   });
 });
 
