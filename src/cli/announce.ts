@@ -3,6 +3,7 @@
 import type { Config } from '../core/types.js';
 import type { Announcement, Approvals } from '../core/usecases/ports.js';
 import type { CommandContext } from './context.js';
+import { countsText } from './fleet/render.js';
 
 /** Posts to Slack when `notify.slack` names a webhook variable that is set; warns on failure. */
 export async function announce(ctx: CommandContext, config: Config, a: Announcement): Promise<void> {
@@ -21,6 +22,7 @@ export async function announce(ctx: CommandContext, config: Config, a: Announcem
       ...(a.error ? { error: a.error } : {}),
       ...(slack.channel ? { channel: slack.channel } : {}),
       ...onlineTables(a),
+      ...(a.fleet ? { fleet: { targets: a.fleet.targets, counts: countsText(a.fleet.counts), odd: a.fleet.odd } } : {}),
     },
     { webhookEnv: slack.webhook_env, env: ctx.env },
   );

@@ -64,6 +64,7 @@ export async function run(argv: string[], io: { stdout?: (s: string) => void; st
     .action(action(() => import('./commands/lint.js')));
   program.command('plan').description('what would run in an environment').requiredOption('--env <name>', 'environment')
     .option('--pull-request <number>', 'plan as `apply --pull-request` would run (environments with pull_requests: true)')
+    .option('--target <name>', 'only this target of a fleet, server/schema (repeatable)', repeated, [])
     .action(action(() => import('./commands/plan.js')));
   program.command('apply').description('apply pending changes to an environment').requiredOption('--env <name>', 'environment')
     .option('--dry-run', 'print what would run and stop')
@@ -71,16 +72,20 @@ export async function run(argv: string[], io: { stdout?: (s: string) => void; st
     .option('--in-flight-wait <seconds>', 'how long to wait for a statement of an interrupted run that still executes', '600')
     .option('--lock-timeout <seconds>', "how long to wait for another run's lock (default: the environment's lock_timeout)")
     .option('--pull-request <number>', 'apply an open pull request\'s changes as provisional (environments with pull_requests: true)')
+    .option('--target <name>', 'only this target of a fleet, server/schema (repeatable)', repeated, [])
+    .option('--shard <i/N>', 'only the i-th of N shards of a fleet')
     .action(action(() => import('./commands/apply.js')));
   program.command('abandon').requiredOption('--pull-request <number>', 'the pull request that closed unmerged').requiredOption('--env <name>', 'environment')
     .description("roll back an unmerged pull request's provisional changes from their recorded rollback statements")
     .action(action(() => import('./commands/abandon.js')));
   program.command('status').description('applied, pending, failed, in-doubt and drifted changes').requiredOption('--env <name>', 'environment')
+    .option('--target <name>', 'only this target of a fleet, server/schema (repeatable)', repeated, [])
     .action(action(() => import('./commands/status.js')));
   program.command('snapshot').description('take the cluster or instance snapshot, or the table backup, the plan requires').requiredOption('--env <name>', 'environment')
     .action(action(() => import('./commands/snapshot.js')));
   program.command('drift').description('files and live schema against what the applied changes produce').requiredOption('--env <name>', 'environment')
     .option('--shadow-url <url>', 'server for the replay (default: the target server)')
+    .option('--target <name>', 'only this target of a fleet, server/schema (repeatable)', repeated, [])
     .action(action(() => import('./commands/drift.js')));
   program.command('envs').description('environments in promotion order').option('--json', 'a GitHub Actions matrix')
     .option('--shards <n>', 'with --json: each fleet environment as n entries, one per shard (shard: "i/n")')
@@ -180,4 +185,9 @@ function packageVersion(): string {
     if (up === dir) return 'unknown';
     dir = up;
   }
+}
+
+// A flag given several times (`--target a --target b`) collects its values.
+function repeated(value: string, previous: string[]): string[] {
+  return [...previous, value];
 }

@@ -23,7 +23,12 @@ export interface SlackEvent {
   channel?: string;
   /** Tables rebuilt online by a tool during this run: `schema.table` (the tool's name). */
   online?: string[];
+  /** A run over a fleet: the number of targets, the count per result, and the targets that did not apply. */
+  fleet?: { targets: number; counts: string; odd: string[] };
 }
+
+// Targets named in one message at most; a fleet of hundreds that all failed says how many more.
+const MAX_ODD = 20;
 
 /** Where and how to send: the NAME of the env var holding the webhook URL, and the environment to read it from. */
 export interface SlackTarget {
@@ -49,6 +54,11 @@ function plural(n: number, word: string): string {
 function headline(e: SlackEvent): string {
   const where = e.database ? `${e.environment} (${e.database})` : e.environment;
   const what = plural(e.changes.length, 'change');
+  if (e.fleet) {
+    const on = plural(e.fleet.targets, 'target');
+    if (e.phase === 'failure') return `changegate: FAILED on ${e.fleet.odd.length} of ${on} of ${where}`;
+    return `changegate: ${e.phase === 'start' ? 'applying' : 'applied'} ${what} to ${where} on ${on}`;
+  }
   switch (e.phase) {
     case 'start':
       return `changegate: applying ${what} to ${where}`;
@@ -80,6 +90,11 @@ export function slackMessage(event: SlackEvent): IncomingWebhookSendArguments {
       .map((c) => `• \`${esc(c.id)}\` ${esc(c.ticket)}${c.title ? ` ${esc(c.title)}` : ''}`)
       .join('\n');
     blocks.push({ type: 'section', text: { type: 'mrkdwn', text: list } });
+  }
+  if (event.fleet) {
+    const odd = event.fleet.odd.slice(0, MAX_ODD).map((t) => `• ${esc(t)}`);
+    if (event.fleet.odd.length > MAX_ODD) odd.push(`• and ${event.fleet.odd.length - MAX_ODD} more`);
+    blocks.push({ type: 'section', text: { type: 'mrkdwn', text: [`*Targets*: ${esc(event.fleet.counts)}`, ...odd].join('\n') } });
   }
   if (event.online && event.online.length > 0) {
     const rebuilt = event.online.map((t) => `• ${esc(t)}`).join('\n');

@@ -11,13 +11,20 @@ import { commonEvents, runPorts } from '../run-ports.js';
 import { reportSummary } from '../summary.js';
 import { ProgressLines } from '../progress.js';
 import { planJson } from './plan.js';
+import { fleetOptions } from '../fleet/options.js';
 
 /** Applies pending changes; 0 when everything applied (or nothing was pending), 1 when a check failed. */
-export default async function apply(ctx: CommandContext, opts: { env: string; dryRun?: boolean; approvedBy?: string; inFlightWait?: string; lockTimeout?: string; pullRequest?: string }): Promise<number> {
+export default async function apply(ctx: CommandContext, opts: { env: string; dryRun?: boolean; approvedBy?: string; inFlightWait?: string; lockTimeout?: string; pullRequest?: string; target?: string[]; shard?: string }): Promise<number> {
   const inFlightWaitMs = seconds('--in-flight-wait', opts.inFlightWait, 600) * 1000;
   const s = scope(ctx, opts.env);
   const pr = pullRequestOption(s, opts.pullRequest);
   const lockTimeoutSec = seconds('--lock-timeout', opts.lockTimeout, s.env.lock_timeout);
+  const fleet = fleetOptions(s, opts);
+  if (fleet) {
+    const { applyFleet } = await import('../fleet/apply.js');
+    const request = { runner: runnerFacts(ctx, opts.approvedBy), dryRun: !!opts.dryRun, pullRequest: pr, headCommit: ctx.env.CHANGEGATE_HEAD_SHA || null, lockTimeoutSec, inFlightWaitMs, pollMs: 2000 };
+    return applyFleet(ctx, s, { request, ...fleet });
+  }
   let group: { end(): void } | undefined;
   const progress = new ProgressLines((line) => ctx.out.info(line));
   const outcome = await applyRun(

@@ -86,3 +86,17 @@ export function summarize(outcomes: { result: string }[]): Record<string, number
   for (const o of outcomes) counts[o.result] = (counts[o.result] ?? 0) + 1;
   return counts;
 }
+
+/** Runs `f` over `items`, at most `parallel` at once; the results in the order of `items`. */
+export async function mapLimited<T, R>(items: T[], parallel: number, f: (item: T) => Promise<R>): Promise<R[]> {
+  const out: R[] = new Array<R>(items.length);
+  let next = 0;
+  const worker = async (): Promise<void> => {
+    while (next < items.length) {
+      const i = next++;
+      out[i] = await f(items[i]!);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.max(1, Math.min(parallel, items.length)) }, worker));
+  return out;
+}

@@ -78,6 +78,8 @@ export interface Announcement {
   snapshotId?: string | null;
   error?: string;
   changeId?: string;
+  /** A run over a fleet: how many targets, the count per result, and the targets that did not apply. */
+  fleet?: { targets: number; counts: Record<string, number>; odd: string[] };
 }
 
 /** A backup taken right before a change's first statement, for the CLI to report. */
