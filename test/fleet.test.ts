@@ -59,12 +59,12 @@ describe('fleets: one change over many tenant schemas (CLI, real servers)', func
   });
 
   // `count` tenant schemas `<prefix>t000`.. on `on`, each with a notes table.
-  async function tenants(on: TestServer, count: number, p = prefix): Promise<string[]> {
+  async function tenants(on: TestServer, count: number, p = prefix, table = true): Promise<string[]> {
     const names = Array.from({ length: count }, (_, i) => `${p}t${String(i).padStart(3, '0')}`);
     const conn = await mysql.createConnection({ host: on.host, port: on.port, user: on.user, password: on.password, multipleStatements: true });
     try {
       for (const n of names) {
-        await conn.query(`CREATE DATABASE \`${n}\`; CREATE TABLE \`${n}\`.notes (id INT NOT NULL PRIMARY KEY, body VARCHAR(40) NOT NULL) ENGINE=InnoDB`);
+        await conn.query(`CREATE DATABASE \`${n}\`${table ? `; CREATE TABLE \`${n}\`.notes (id INT NOT NULL PRIMARY KEY, body VARCHAR(40) NOT NULL) ENGINE=InnoDB` : ''}`);
       }
     } finally {
       await conn.end();
@@ -270,5 +270,78 @@ describe('fleets: one change over many tenant schemas (CLI, real servers)', func
     const shard = await runCli(['apply', '--env', 'prod', '--shard', '3/2'], { cwd: repo, env: env() });
     assert.equal(shard.code, 2);
     assert.equal(shard.stderr, 'error: --shard must be i/N with 1 <= i <= N, such as 2/8, not "3/2"\n');
+  });
+
+  it('plan groups the targets by identical plan with the largest table per statement; status counts and names the odd ones', async () => {
+    const names = await tenants(server, 12);
+    await q(server, `INSERT INTO \`${names[5]}\`.notes (id, body) SELECT seq, 'x' FROM (SELECT a.n * 100 + b.n * 10 + c.n + 10 AS seq FROM (SELECT 0 n UNION SELECT 1 UNION SELECT 2 UNION SELECT 3 UNION SELECT 4 UNION SELECT 5 UNION SELECT 6 UNION SELECT 7 UNION SELECT 8 UNION SELECT 9) a, (SELECT 0 n UNION SELECT 1 UNION SELECT 2 UNION SELECT 3 UNION SELECT 4 UNION SELECT 5 UNION SELECT 6 UNION SELECT 7 UNION SELECT 8 UNION SELECT 9) b, (SELECT 0 n UNION SELECT 1 UNION SELECT 2 UNION SELECT 3 UNION SELECT 4 UNION SELECT 5 UNION SELECT 6 UNION SELECT 7 UNION SELECT 8 UNION SELECT 9) c) s`);
+    await q(server, `ANALYZE TABLE \`${names[5]}\`.notes`);
+    config('{ parallel: 4 }');
+    change();
+    assert.equal((await runCli(['apply', '--env', 'prod', '--target', target(names[1]!), '--target', target(names[3]!)], { cwd: repo, env: env() })).code, 0);
+    // Tenant 3's record no longer matches the files: drift.
+    await q(server, `UPDATE \`${names[3]}\`.changegate_history SET checksum = 'sha256:0000' WHERE change_id = ?`, [ID]);
+    const plan = await runCli(['plan', '--env', 'prod'], { cwd: repo, env: env() });
+    assert.equal(plan.code, 1, plan.stderr);
+    const lines = plan.stdout.split('\n');
+    assert.deepEqual(lines.slice(0, 4), [
+      'plan for prod: 12 targets',
+      '  10 targets: 1 change pending (2026-12-01-tenant-notes)',
+      '  1 target: up to date',
+      `  1 target: drifted (${target(names[3]!)}): 2026-12-01-tenant-notes was applied in prod but changes/2026-12-01-tenant-notes.yaml changed since; an applied change is never re-run: revert the edit and put the new work in a new change`,
+    ]);
+    assert.ok(plan.stdout.includes(`\nthe plan of 10 targets (each statement with its largest table among them):\nplan for prod: 1 change(s) to apply\n`), plan.stdout);
+    assert.ok(plan.stdout.includes(`    impact (riskiest first):\n       1  ${names[5]}.notes  1,000 rows  `), plan.stdout);
+    const pj = JSON.parse((await runCli(['--format', 'json', 'plan', '--env', 'prod'], { cwd: repo, env: env() })).stdout) as FleetJson & { groups: { result: string; targets: number; names?: string[] }[] };
+    assert.deepEqual(pj.summary, { pending: 10, 'up-to-date': 1, drifted: 1 });
+    assert.deepEqual(pj.groups.map((g) => [g.result, g.targets, g.names ?? null]), [['pending', 10, null], ['up-to-date', 1, null], ['drifted', 1, [target(names[3]!)]]]);
+
+    const status = await runCli(['status', '--env', 'prod'], { cwd: repo, env: env() });
+    assert.equal(status.code, 1);
+    assert.equal(status.stdout, [
+      'status of prod:',
+      `${target(names[3]!)}: drifted: 2026-12-01-tenant-notes is drifted, 3 of 3 statements applied`,
+      'prod: 12 targets: 1 up-to-date, 10 pending, 1 drifted',
+      '',
+    ].join('\n'));
+  });
+
+  it('drift over a fleet: the clean targets counted, the drifted one named with what drifted', async () => {
+    const names = await tenants(server, 3, prefix, false);
+    config('{ parallel: 2 }');
+    change('CREATE TABLE notes (id INT NOT NULL PRIMARY KEY, body VARCHAR(40) NOT NULL);\n');
+    assert.equal((await runCli(['apply', '--env', 'prod'], { cwd: repo, env: env() })).code, 0);
+    const clean = await runCli(['drift', '--env', 'prod'], { cwd: repo, env: env() });
+    assert.equal(clean.code, 0, clean.stdout + clean.stderr);
+    assert.equal(clean.stdout, 'prod: 3 targets: 3 clean\n');
+    await q(server, `ALTER TABLE \`${names[1]}\`.notes ADD COLUMN extra VARCHAR(5) NULL`);
+    const drift = await runCli(['drift', '--env', 'prod'], { cwd: repo, env: env() });
+    assert.equal(drift.code, 1);
+    assert.equal(drift.stdout, `${target(names[1]!)}: drifted: schema drift: + column notes.extra VARCHAR(5) NULL\nprod: 3 targets: 2 clean, 1 drifted\n`);
+  });
+
+  it('a fleet `after` environment: PROD runs a change only once every QA tenant applied it', async () => {
+    const qa = await tenants(server, 3, `${prefix}q`);
+    const prod = await tenants(server, 2, `${prefix}p`);
+    const like = (p: string) => `${p.replace(/_/g, '\\\\_')}%`;
+    writeFiles(repo, {
+      'changegate.yaml': [
+        'database: tenantdb', 'server: { min_version: "5.5" }', 'ticket_pattern: "^T-[0-9]+$"', 'environments:',
+        '  qa:', '    url_env: FLEET_URL', `    schemas: { like: "${like(`${prefix}q`)}" }`, '    lock_timeout: 1',
+        '  prod:', '    url_env: FLEET_URL', `    schemas: { like: "${like(`${prefix}p`)}" }`, '    after: qa', '    lock_timeout: 1', '',
+      ].join('\n'),
+    });
+    change();
+    await q(server, `ALTER TABLE \`${qa[1]}\`.notes ADD COLUMN author VARCHAR(20) NULL`);
+    assert.equal((await runCli(['apply', '--env', 'qa'], { cwd: repo, env: env() })).code, 1);
+    const early = await runCli(['apply', '--env', 'prod'], { cwd: repo, env: env() });
+    assert.equal(early.code, 1);
+    // QA's tenant 1 failed: for PROD the change is failed in QA, whatever the other tenants say.
+    for (const p of prod) assert.ok(early.stdout.includes(`\nFLEET_URL/${p}: refused: prod: 1 problem(s) stop this run before anything executes: refused: 2026-12-01-tenant-notes is failed in qa; prod runs only what succeeded in qa first (after: qa)\n`), early.stdout);
+    await q(server, `ALTER TABLE \`${qa[1]}\`.notes DROP COLUMN author`);
+    assert.equal((await runCli(['apply', '--env', 'qa'], { cwd: repo, env: env() })).code, 0);
+    const now = await runCli(['apply', '--env', 'prod'], { cwd: repo, env: env() });
+    assert.equal(now.code, 0, now.stdout);
+    assert.equal(now.stdout.trim().split('\n').pop(), 'prod: 2 targets: 2 applied');
   });
 });

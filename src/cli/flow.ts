@@ -12,6 +12,7 @@ import { gitHead } from '../adapters/git/head.js';
 import type { CommandContext } from './context.js';
 import { environment, loadRepoOrFail, refuseProtectedEarly } from './load.js';
 import { openEnvironment, type OpenEnvironment } from './target.js';
+import { sharedHistory } from './fleet/history.js';
 
 export { refuseProblems } from '../core/usecases/gates.js';
 
@@ -73,8 +74,12 @@ export function planWithGates(ctx: CommandContext, s: Scope, history: HistoryRec
   return planCore(s, history, pr, (env) => readHistoryOf(ctx, { ...s, env }));
 }
 
-/** The history of an environment, read without its lock; the connection is closed again. */
+/**
+ * The history of an environment, read without its lock; the connection is closed again. A fleet's
+ * is the view its promotion gate reads: a change counts only where every target applied it.
+ */
 export async function readHistoryOf(ctx: CommandContext, s: Scope): Promise<HistoryRecord[]> {
+  if (s.env.fleet) return sharedHistory(ctx, s, (one) => readHistoryOf(ctx, one));
   const { open, history } = await readTarget(ctx, s);
   await open.close();
   return history;

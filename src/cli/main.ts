@@ -96,6 +96,7 @@ export async function run(argv: string[], io: { stdout?: (s: string) => void; st
   program.command('baseline').description("write the baseline change from an environment's live schema, or check one against it, and record it without running it")
     .requiredOption('--env <name>', 'environment').option('--ticket <ticket>', 'work ticket (when the baseline change is written)')
     .option('--shadow-url <url>', 'server for the proof replay (default: the target server)')
+    .option('--target <name>', 'the target of a fleet this runs on, server/schema')
     .action(action(() => import('./commands/baseline.js')));
   program.command('init').description('scaffold changegate.yaml, the caller workflows, changes/ and migrations/; never overwrites')
     .option('--database <name>', 'the database (config name)').option('--ticket-pattern <regex>', 'pattern every ticket must match')
@@ -110,15 +111,18 @@ export async function run(argv: string[], io: { stdout?: (s: string) => void; st
     .requiredOption('--statement <n>', 'the in-doubt statement number')
     .option('--applied', 'the statement took effect').option('--not-applied', 'the statement did not take effect')
     .description('record the outcome of an in-doubt statement')
+    .option('--target <name>', 'the target of a fleet this runs on, server/schema')
     .action(action(() => import('./commands/resolve.js')));
   program.command('rollback').argument('<change>', 'change id').requiredOption('--env <name>', 'environment')
     .option('--approved-by <name>', 'who approved this run')
     .description("run a change's rollback files")
+    .option('--target <name>', 'the target of a fleet this runs on, server/schema')
     .action(action(() => import('./commands/rollback.js')));
   program.command('restore').argument('<change>', 'change id').requiredOption('--env <name>', 'environment')
     .option('--approved-by <name>', 'who approved this run')
     .option('--force', 'restore although later changes touched the same tables (recorded)')
     .description("put back the tables a change's snapshot_method: tables backup holds")
+    .option('--target <name>', 'the target of a fleet this runs on, server/schema')
     .action(action(() => import('./commands/restore.js')));
   program.command('merge').argument('<file...>', 'the JSON documents the shard jobs wrote (apply --shard i/N --format json)')
     .option('--pull-request <number>', 'also create or update the fleet comment on this pull request')

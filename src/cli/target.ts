@@ -139,6 +139,8 @@ async function rotationCheck(
 
 /** Resolves and connects with every guard; the caller closes it. */
 export async function openEnvironment(ctx: CommandContext, config: Config, env: EnvironmentConfig): Promise<OpenEnvironment> {
+  // A fleet has no one server to connect to; its commands connect to each target.
+  if (env.fleet && !env.target) throw new UsageError(`${env.name} has several targets; this command runs on one of them: add --target server/schema`);
   const { spec, aws } = await resolveEnvironment(ctx, config, env);
   const { connectTarget } = await import('../adapters/mysql/connect.js');
   const target = await connectTarget(spec, {

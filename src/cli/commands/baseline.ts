@@ -10,6 +10,7 @@ import type { SchemaShape } from '../../core/drift.js';
 import type { MysqlConnection } from '../../adapters/mysql/connection.js';
 import type { CommandContext } from '../context.js';
 import { scope } from '../flow.js';
+import { oneTarget } from '../fleet/options.js';
 import { loadRepoOrFail } from '../load.js';
 import { commonEvents, runPorts } from '../run-ports.js';
 import { replay, withShadow } from '../shadow.js';
@@ -18,13 +19,15 @@ import { diffSchemas } from '../../core/drift.js';
 /** Options of `changegate baseline`. */
 export interface BaselineOptions {
   env: string;
+  /** The target of a fleet a baseline is taken from (`server/schema`). */
+  target?: string;
   ticket?: string;
   shadowUrl?: string;
 }
 
 /** Writes (first environment) or checks (later ones) the baseline and records it; 1 when E differs from it. */
 export default async function baseline(ctx: CommandContext, opts: BaselineOptions): Promise<number> {
-  const s = scope(ctx, opts.env);
+  const s = await oneTarget(ctx, scope(ctx, opts.env), opts.target, 'baseline');
   const run = runPorts(ctx, s);
   // The locked target's own connection reads the live schema.
   let conn: MysqlConnection | undefined;

@@ -2,10 +2,21 @@
 // updated in place. An environment this job cannot read (PROD from a PR job) says so instead.
 import { UsageError } from '../../core/errors.js';
 import type { CommandContext } from '../context.js';
-import { scope } from '../flow.js';
+import { scope, type Scope } from '../flow.js';
 import { planWithImpact } from '../impact-step.js';
 import { loadConfigOrFail } from '../load.js';
 import { environmentsInOrder } from '../../core/manifest/environments.js';
+
+// A fleet in the comment: the plan of its biggest group with work to do, and a line per group.
+async function fleetComment(ctx: CommandContext, s: Scope, pr: number | null) {
+  const { fleetPlans, groupLines } = await import('../fleet/plan.js');
+  const { outcomes, groups } = await fleetPlans(ctx, s, [], pr);
+  const pending = groups.find((g) => g.kind === 'pending');
+  const plan = pending?.plan ?? { environment: s.env.name, snapshot: { required: false, reason: 'nothing pending' }, changes: [], applied: [] };
+  const notes = [`${outcomes.length} targets: ${groupLines(groups, outcomes).join('; ')}`];
+  const odd = groups.filter((g) => g.kind !== 'pending' && g.kind !== 'up-to-date');
+  return { name: s.env.name, plan, notes, ...(odd.length > 0 ? { unavailable: odd.map((g) => g.reasons[0] ?? g.kind).join('; ') } : {}) };
+}
 
 /** Builds the comment and upserts it; a GitHub failure is exit 1. */
 export default async function comment(ctx: CommandContext, opts: { pullRequest?: string; pr?: string; env?: string[] }): Promise<number> {
@@ -22,6 +33,10 @@ export default async function comment(ctx: CommandContext, opts: { pullRequest?:
   for (const name of environmentsInOrder(config).map((e) => e.name).filter((n) => wanted.includes(n))) {
     const s = scope(ctx, name);
     try {
+      if (s.env.fleet) {
+        environments.push(await fleetComment(ctx, s, s.env.pull_requests ? pr : null));
+        continue;
+      }
       const { plan, problems, lifecycle } = await planWithImpact(ctx, s, s.env.pull_requests ? pr : null);
       const provisional = lifecycle.mine.map((r) => ({ id: r.changeId, rollback: !!r.pullRequest?.rollback }));
       const extra = { ...(provisional.length ? { provisional } : {}), ...(lifecycle.notes.length ? { notes: lifecycle.notes } : {}) };

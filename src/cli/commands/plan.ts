@@ -6,15 +6,19 @@ import { planWithImpact } from '../impact-step.js';
 import { riskDiagnostics } from '../../core/impact/findings.js';
 import { planText } from '../render.js';
 import { planSummary } from '../summary.js';
+import { fleetOptions } from '../fleet/options.js';
+import type { Plan } from '../../core/plan-types.js';
 
 /** Prints the plan; 1 when something blocks it (drift, in-doubt, the promotion gate) or a pre-check fails. */
-export default async function plan(ctx: CommandContext, opts: { env: string; pullRequest?: string }): Promise<number> {
+export default async function plan(ctx: CommandContext, opts: { env: string; pullRequest?: string; target?: string[] }): Promise<number> {
   const s = scope(ctx, opts.env);
+  const fleet = fleetOptions(s, opts);
+  if (fleet) return (await import('../fleet/plan.js')).planFleet(ctx, s, fleet.names, pullRequestOption(s, opts.pullRequest));
   const { plan: p, problems, lifecycle } = await planWithImpact(ctx, s, pullRequestOption(s, opts.pullRequest));
   for (const line of planText(p, problems)) ctx.out.info(line);
   for (const note of lifecycle.notes) ctx.out.info(`note: ${note}`);
   ctx.out.diagnostics([...p.changes.flatMap((c) => c.diagnostics), ...p.changes.flatMap(riskDiagnostics)]);
-  ctx.out.setDocument({ environment: p.environment, snapshot: p.snapshot, changes: p.changes.map(planJson), problems: problems.map((x) => x.message), ...(lifecycle.notes.length ? { notes: lifecycle.notes } : {}) });
+  ctx.out.setDocument({ environment: p.environment, ...planDocument(p, problems, lifecycle.notes) });
   ctx.out.output('pending', String(p.changes.length));
   ctx.out.output('snapshot-required', String(p.snapshot.required));
   // The workflow installs the environment's online tool on the runner only where it is configured.
@@ -22,6 +26,11 @@ export default async function plan(ctx: CommandContext, opts: { env: string; pul
   ctx.out.summary(() => planSummary(p));
   const failed = p.changes.some((c) => (c.checks ?? []).some((k) => k.outcome === 'fail'));
   return problems.length > 0 || failed ? 1 : 0;
+}
+
+/** The fields of `plan --format json` after the environment: snapshot, changes, problems and notes. */
+export function planDocument(p: Plan, problems: { message: string }[], notes: string[]): object {
+  return { snapshot: p.snapshot, changes: p.changes.map(planJson), problems: problems.map((x) => x.message), ...(notes.length ? { notes } : {}) };
 }
 
 /** One change of `plan --format json` (id, destructive, statements with impact, diagnostics, checks); a contract with the scripts that read it. */

@@ -4,11 +4,12 @@ import { thousands } from '../../core/numbers.js';
 import { restoreRun } from '../../core/usecases/restore.js';
 import type { CommandContext } from '../context.js';
 import { runnerFacts, scope } from '../flow.js';
+import { oneTarget } from '../fleet/options.js';
 import { commonEvents, runPorts } from '../run-ports.js';
 
 /** Restores the backup recorded for the change; 0 when the tables are back. */
-export default async function restore(ctx: CommandContext, changeId: string, opts: { env: string; approvedBy?: string; force?: boolean }): Promise<number> {
-  const s = scope(ctx, opts.env);
+export default async function restore(ctx: CommandContext, changeId: string, opts: { env: string; target?: string; approvedBy?: string; force?: boolean }): Promise<number> {
+  const s = await oneTarget(ctx, scope(ctx, opts.env), opts.target, 'restore');
   // A mistyped id is a usage error, said before anything connects, as rollback says it.
   if (!s.byId.has(changeId)) throw new UsageError(`no change ${changeId} in changes/`);
   const done = await restoreRun(

@@ -2,14 +2,15 @@
 import { rollbackRun } from '../../core/usecases/rollback.js';
 import type { CommandContext } from '../context.js';
 import { runnerFacts, scope } from '../flow.js';
+import { oneTarget } from '../fleet/options.js';
 import { ProgressLines } from '../progress.js';
 import { planText, reportText } from '../render.js';
 import { commonEvents, runPorts } from '../run-ports.js';
 import { applyJson } from './apply.js';
 
 /** Runs the rollback and records both rows. */
-export default async function rollback(ctx: CommandContext, changeId: string, opts: { env: string; approvedBy?: string }): Promise<number> {
-  const s = scope(ctx, opts.env);
+export default async function rollback(ctx: CommandContext, changeId: string, opts: { env: string; target?: string; approvedBy?: string }): Promise<number> {
+  const s = await oneTarget(ctx, scope(ctx, opts.env), opts.target, 'rollback');
   const progress = new ProgressLines((line) => ctx.out.info(line));
   const report = await rollbackRun(
     s,

@@ -6,6 +6,12 @@ import { snapshotStep } from '../backup-step.js';
 /** Takes (or finds) the snapshot the plan requires. */
 export default async function snapshot(ctx: CommandContext, opts: { env: string }): Promise<number> {
   const s = scope(ctx, opts.env);
+  if (s.env.fleet) {
+    // Over a fleet, apply takes one snapshot per server before the first destructive change there.
+    ctx.out.info(`snapshot: ${s.env.name} has several targets; apply takes one snapshot per server, before the first destructive change there, shared by its schemas`);
+    ctx.out.setDocument({ environment: s.env.name, snapshot: { required: false, reason: 'taken by apply, one per server, over a fleet' } });
+    return 0;
+  }
   const { open, history } = await readTarget(ctx, s);
   try {
     const { plan, problems } = await planWithGates(ctx, s, history);

@@ -2,22 +2,16 @@
 import { thousands } from '../../core/numbers.js';
 import type { CommandContext } from '../context.js';
 import { backupLines, backupRows, type BackupRow } from '../backup-status.js';
-import { readTarget, scope } from '../flow.js';
-import { inDoubtNow, needsAttention, statusRows } from '../../core/usecases/status.js';
+import { readTarget, scope, type Scope } from '../flow.js';
+import { fleetOptions } from '../fleet/options.js';
+import { inDoubtNow, needsAttention, statusRows, type StatusRow } from '../../core/usecases/status.js';
 
 /** Prints the table; 1 when anything is failed, in-doubt or drifted. */
-export default async function status(ctx: CommandContext, opts: { env: string }): Promise<number> {
+export default async function status(ctx: CommandContext, opts: { env: string; target?: string[] }): Promise<number> {
   const s = scope(ctx, opts.env);
-  const { open, history } = await readTarget(ctx, s);
-  let gone = new Set<string>();
-  let backups: BackupRow[] = [];
-  try {
-    backups = await backupRows(s.env, open.target.connection, (l) => ctx.out.warn(l));
-    gone = await inDoubtNow(s, history, open.target.inspector, open.target.session);
-  } finally {
-    await open.close();
-  }
-  const rows = statusRows(s, history, gone);
+  const fleet = fleetOptions(s, opts);
+  if (fleet) return (await import('../fleet/status.js')).statusFleet(ctx, s, fleet.names);
+  const { rows, backups } = await readStatus(ctx, s);
   ctx.out.setDocument({ environment: s.env.name, changes: rows, ...(backups.length ? { backups } : {}) });
   ctx.out.info(`status of ${s.env.name}:`);
   for (const r of rows) {
@@ -32,4 +26,18 @@ export default async function status(ctx: CommandContext, opts: { env: string })
   }
   for (const line of backupLines(s.env, backups)) ctx.out.info(line);
   return needsAttention(rows) ? 1 : 0;
+}
+
+/** The status rows and backups of one target, read on a connection that is closed again. */
+export async function readStatus(ctx: CommandContext, s: Scope): Promise<{ rows: StatusRow[]; backups: BackupRow[] }> {
+  const { open, history } = await readTarget(ctx, s);
+  let gone = new Set<string>();
+  let backups: BackupRow[] = [];
+  try {
+    backups = await backupRows(s.env, open.target.connection, (l) => ctx.out.warn(l));
+    gone = await inDoubtNow(s, history, open.target.inspector, open.target.session);
+  } finally {
+    await open.close();
+  }
+  return { rows: statusRows(s, history, gone), backups };
 }

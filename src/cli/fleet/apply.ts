@@ -7,7 +7,7 @@ import type { ApplyReport, Plan } from '../../core/plan-types.js';
 import type { IntegrityProblem } from '../../core/plan.js';
 import { applyRun, type ApplyRequest } from '../../core/usecases/apply-run.js';
 import type { ProtectionPort, RunPorts } from '../../core/usecases/ports.js';
-import { isFailure, runFleet, summarize, type FleetPace, type TargetOutcome, type TargetResult } from '../../core/fleet/run.js';
+import { isFailure, runFleet, type FleetPace, type TargetOutcome, type TargetResult } from '../../core/fleet/run.js';
 import type { Shard } from '../../core/fleet/targets.js';
 import type { EnvironmentConfig } from '../../core/types.js';
 import type { CommandContext } from '../context.js';
@@ -16,8 +16,7 @@ import type { Scope } from '../flow.js';
 import { commonEvents, runPorts } from '../run-ports.js';
 import { applyJson } from '../commands/apply.js';
 import { fleetMembers, type FleetMember } from './members.js';
-import { fleetMarkdown, fleetText, type FleetDocument, type FleetTargetJson } from './render.js';
-import { sharedHistory } from './history.js';
+import { fleetDocument, fleetMarkdown, oneLine, fleetText, type FleetDocument, type FleetTargetJson } from './render.js';
 
 /** What a fleet apply is asked to do: the single-target request, and which targets. */
 export interface FleetApplyRequest {
@@ -63,22 +62,6 @@ export function fleetExit(outcomes: TargetOutcome[]): number {
   return outcomes.some((o) => o.result !== 'applied' && o.result !== 'nothing-pending' && o.result !== 'dry-run') ? 1 : 0;
 }
 
-/** A fleet document from the outcomes: every target with its result, timing, error and single-target document. */
-export function fleetDocument(environment: string, shard: Shard | null, outcomes: TargetOutcome<FleetTargetJson>[]): FleetDocument {
-  return {
-    environment,
-    shard: shard ? `${shard.index}/${shard.count}` : null,
-    targets: outcomes.map((o) => ({
-      ...(o.detail ?? {}),
-      target: o.target,
-      result: o.result,
-      duration_ms: o.durationMs,
-      ...(o.error ? { error: o.error } : {}),
-    })),
-    summary: summarize(outcomes),
-  };
-}
-
 // What the targets of one run share, looked up once.
 function sharedPorts(ctx: CommandContext, s: Scope) {
   const base = runPorts(ctx, s);
@@ -102,7 +85,7 @@ function sharedPorts(ctx: CommandContext, s: Scope) {
     // counts a change as succeeded only where every one of its targets applied it.
     readHistory: (env: EnvironmentConfig) => {
       let p = histories.get(env.name);
-      if (!p) histories.set(env.name, (p = env.fleet ? sharedHistory(ctx, { ...s, env }) : base.readHistory(env)));
+      if (!p) histories.set(env.name, (p = base.readHistory(env)));
       return p;
     },
     /** One snapshot per server and run: the first destructive change there takes it, the others on that server wait for it. */
@@ -125,7 +108,7 @@ function sharedPorts(ctx: CommandContext, s: Scope) {
         plan,
         approver: null,
         runUrl: (await base.operator(null)).runUrl,
-        fleet: { targets: doc.targets.length, counts: doc.summary, odd: failed.map((t) => `${t.target}: ${t.result}${t.error ? ` (${t.error.message.split('\n', 1)[0]})` : ''}`) },
+        fleet: { targets: doc.targets.length, counts: doc.summary, odd: failed.map((t) => `${t.target}: ${t.result}${t.error ? ` (${oneLine(t.error.message)})` : ''}`) },
         ...(failed.length > 0 ? { error: `${failed.length} of ${doc.targets.length} targets did not apply` } : {}),
       });
     },
