@@ -82,7 +82,7 @@ describe('merging the documents of a fleet\'s shards', () => {
     assert.deepEqual(mergeNotes(merged), [
       'shard 2/4: no document (its job wrote none); its targets are not counted above',
       'shard 4/4: no document (its job wrote none); its targets are not counted above',
-      'shard 1/4: failed: could not post to Slack',
+      'shard 1/4: failed: could not post to Slack second line',
     ]);
     assert.equal(mergeExit(merged), 1);
     assert.equal(mergeExit({ ...merged, errors: undefined }), 1, 'a missing shard alone');
@@ -137,7 +137,7 @@ describe('changegate merge (CLI)', function () {
   it('text: a line per target that did not apply, then the counts; exit 1 when one failed', async () => {
     const r = await runCli(['merge', ...files], { cwd: repo });
     assert.equal(r.stderr, '');
-    assert.equal(r.stdout, "db1/tenant_b: failed: Duplicate column name 'author'\nprod: 3 targets: 1 applied, 1 nothing-pending, 1 failed\n");
+    assert.equal(r.stdout, "db1/tenant_b: failed: Duplicate column name 'author' at statement 1\nprod: 3 targets: 1 applied, 1 nothing-pending, 1 failed\n");
     assert.equal(r.code, 1);
   });
 
@@ -151,7 +151,7 @@ describe('changegate merge (CLI)', function () {
   it('json: the merged document, every target with its own fields, sorted by name, counted again', async () => {
     const r = await runCli(['--format', 'json', 'merge', ...files], { cwd: repo });
     assert.equal(r.code, 1);
-    assert.equal(r.stderr, "db1/tenant_b: failed: Duplicate column name 'author'\nprod: 3 targets: 1 applied, 1 nothing-pending, 1 failed\n");
+    assert.equal(r.stderr, "db1/tenant_b: failed: Duplicate column name 'author' at statement 1\nprod: 3 targets: 1 applied, 1 nothing-pending, 1 failed\n");
     assert.deepEqual(JSON.parse(r.stdout), {
       environment: 'prod',
       shard: null,
@@ -178,7 +178,7 @@ describe('changegate merge (CLI)', function () {
       '',
       '| target | result | why |',
       '| --- | --- | --- |',
-      "| db1/tenant\\_b | failed | Duplicate column name 'author' |",
+      "| db1/tenant\\_b | failed | Duplicate column name 'author' at statement 1 |",
       '',
     ].join('\n'));
     assert.match(readFileSync(output, 'utf8'), /^applied<<ghadelimiter_[0-9a-f-]+\n1\nghadelimiter_[0-9a-f-]+\n$/);
@@ -241,7 +241,7 @@ describe('changegate merge (CLI)', function () {
       const env = { GITHUB_TOKEN: 'ghs_test', GITHUB_REPOSITORY: 'acme/invoicing', GITHUB_API_URL: rec.url, GITHUB_RUN_ID: '42', GITHUB_SERVER_URL: 'https://github.com' };
       const first = await runCli(['merge', '--pull-request', '7', ...files], { cwd: repo, env });
       assert.equal(first.code, 1, first.stderr);
-      assert.equal(first.stdout, "db1/tenant_b: failed: Duplicate column name 'author'\nprod: 3 targets: 1 applied, 1 nothing-pending, 1 failed\nfleet comment created on pull request #7\n");
+      assert.equal(first.stdout, "db1/tenant_b: failed: Duplicate column name 'author' at statement 1\nprod: 3 targets: 1 applied, 1 nothing-pending, 1 failed\nfleet comment created on pull request #7\n");
       const comments = () => rec.commentsOn(7);
       assert.equal(comments().length, 2);
       assert.equal(comments()[0]!.body, plan.body, 'the plan comment is left alone');
@@ -257,7 +257,7 @@ describe('changegate merge (CLI)', function () {
         '',
         '| target | result | why |',
         '| --- | --- | --- |',
-        "| db1/tenant\\_b | failed | Duplicate column name 'author' |",
+        "| db1/tenant\\_b | failed | Duplicate column name 'author' at statement 1 |",
         '',
         '<sub>changegate · acme/invoicing#7 · [workflow run](https://github.com/acme/invoicing/actions/runs/42) · updated in place on every run</sub>',
         '',

@@ -140,6 +140,8 @@ export function mergeExit(doc: MergedFleet): 0 | 1 {
 /** The lines a reader needs beside the fleet's own: shards that sent nothing, and errors shards ended with. */
 export function mergeNotes(doc: MergedFleet): string[] {
   const lines = (doc.missing_shards ?? []).map((s) => `shard ${s}: no document (its job wrote none); its targets are not counted above`);
-  for (const e of doc.errors ?? []) lines.push(`${e.shard ? `shard ${e.shard}` : e.file}: ${e.code}: ${e.message.split('\n', 1)[0]}`);
+  // One line per note, as a fleet's lines are: the message's lines joined.
+  const oneLine = (m: string) => m.split('\n').map((l) => l.trim()).filter(Boolean).join(' ');
+  for (const e of doc.errors ?? []) lines.push(`${e.shard ? `shard ${e.shard}` : e.file}: ${e.code}: ${oneLine(e.message)}`);
   return lines;
 }
