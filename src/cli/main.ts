@@ -89,6 +89,7 @@ export async function run(argv: string[], io: { stdout?: (s: string) => void; st
     .option('--target <name>', 'only this target of a fleet, server/schema (repeatable)', repeated, [])
     .action(action(() => import('./commands/drift.js')));
   program.command('envs').description('environments in promotion order').option('--json', 'a GitHub Actions matrix')
+    .option('--shards <n>', 'with --json: each fleet environment as n entries, one per shard (shard: "i/n")')
     .action(action(() => import('./commands/envs.js')));
   program.command('new').argument('<slug>', 'lowercase words joined by hyphens').requiredOption('--ticket <ticket>', 'work ticket')
     .description('write a change manifest and its SQL files from a template')
@@ -124,6 +125,10 @@ export async function run(argv: string[], io: { stdout?: (s: string) => void; st
     .description("put back the tables a change's snapshot_method: tables backup holds")
     .option('--target <name>', 'the target of a fleet this runs on, server/schema')
     .action(action(() => import('./commands/restore.js')));
+  program.command('merge').argument('<file...>', 'the JSON documents the shard jobs wrote (apply --shard i/N --format json)')
+    .option('--pull-request <number>', 'also create or update the fleet comment on this pull request')
+    .description("one report of a fleet from its shards' JSON documents")
+    .action(action(() => import('./commands/merge.js')));
   // --pull-request as in apply, plan and abandon; --pr, the older spelling, stays accepted.
   program.command('comment').option('--pull-request <number>', 'pull request number')
     .addOption(new Option('--pr <number>').hideHelp())
