@@ -253,6 +253,29 @@ describe('fleets: one change over many tenant schemas (CLI, real servers)', func
     }
   });
 
+  it('shards say nothing to Slack; the merge of their results sends the fleet\'s one message', async () => {
+    const rec = await new Recorder().start();
+    try {
+      await tenants(server, 6);
+      config('{ parallel: 2 }', ['FLEET_URL'], 'notify:\n  slack: { webhook_env: SLACK_URL }');
+      change();
+      const e = env({ SLACK_URL: rec.slackUrl });
+      for (const shard of ['1/2', '2/2']) {
+        const r = await runCli(['--format', 'json', 'apply', '--env', 'prod', '--shard', shard], { cwd: repo, env: e });
+        assert.equal(r.code, 0, r.stderr);
+        writeFiles(repo, { [`shard-${shard[0]}.json`]: r.stdout });
+      }
+      assert.equal(rec.requests.filter((r) => r.path.startsWith('/slack/')).length, 0);
+      const merged = await runCli(['merge', 'shard-1.json', 'shard-2.json'], { cwd: repo, env: e });
+      assert.equal(merged.code, 0, merged.stdout + merged.stderr);
+      const posts = rec.requests.filter((r) => r.path.startsWith('/slack/'));
+      assert.equal(posts.length, 1);
+      assert.equal((posts[0]!.body as { text: string }).text, 'changegate: applied 1 change to prod (tenantdb) on 6 targets (T-1)');
+    } finally {
+      await rec.close();
+    }
+  });
+
   it('refuses a wrong fleet configuration, a --target that names nothing and a --shard that is not i/N, exit 2', async () => {
     await tenants(server, 2);
     change();
