@@ -72,12 +72,34 @@ describe('fleet configuration: targets, schemas and fleet in changegate.yaml', (
         '      - { cluster: a }',
         '      - { cluster: a }',
         '      - { cluster: c }',
+        '      - { cluster: C }',
       ]),
       [
         'changegate.yaml:6:9 error CG024 environments.prod.targets[0] names no server; each target names exactly one: cluster, instance or url_env',
         'changegate.yaml:7:9 error CG024 environments.prod.targets[1] names cluster and instance; each target names exactly one: cluster, instance or url_env',
         'changegate.yaml:8:9 error CG024 environments.prod.targets[2] names cluster and instance and url_env; each target names exactly one: cluster, instance or url_env',
         'changegate.yaml:10:20 error CG024 environments.prod.targets[4].cluster repeats a; each server is listed once',
+        // AWS identifiers ignore case.
+        'changegate.yaml:12:20 error CG024 environments.prod.targets[6].cluster repeats C; each server is listed once',
+      ],
+    );
+  });
+
+  it('a target may name its own secret: not beside the environment one, not for some servers only, not with auth: iam, not for URL servers', () => {
+    assert.deepEqual(
+      refused([
+        'environments:',
+        '  a: { region: eu-west-1, schema: x, targets: [{ cluster: a1, secret: s1 }, { cluster: a2, secret: s2 }] }',
+        '  b: { region: eu-west-1, schema: x, secret: s, targets: [{ cluster: b1, secret: s1 }] }',
+        '  c: { region: eu-west-1, schema: x, targets: [{ cluster: c1, secret: s1 }, { cluster: c2 }] }',
+        '  d: { region: eu-west-1, schema: x, auth: iam, db_user: u, targets: [{ cluster: d1, secret: s1 }] }',
+        '  e: { targets: [{ url_env: E1, secret: s1 }] }',
+      ]),
+      [
+        'changegate.yaml:4:46 error CG024 environments.b.secret cannot stand beside targets that name their own secret; give each target its secret, or the environment one',
+        'changegate.yaml:5:47 error CG014 environments.c.targets name a secret for 1 of 2 servers; with auth: secret each server needs one, or the environment one for all',
+        'changegate.yaml:6:70 error CG024 environments.d.targets name secrets, but auth: iam logs in with a token and no password; remove them, or use auth: secret',
+        'changegate.yaml:7:17 error CG024 environments.e.targets name secrets for URL servers; a URL carries its own credentials',
       ],
     );
   });
@@ -161,7 +183,7 @@ describe('fleet configuration: targets, schemas and fleet in changegate.yaml', (
       [
         'changegate.yaml:3:29 error CG012 environments.a.schemas must be a mapping or a list, not the number 5',
         'changegate.yaml:4:53 error CG013 environments.b.fleet.parallel must be at least 1, not the number 0',
-        'changegate.yaml:5:32 error CG011 environments.c.targets[0].schema unknown field; expected one of cluster, instance, url_env',
+        'changegate.yaml:5:32 error CG011 environments.c.targets[0].schema unknown field; expected one of cluster, instance, url_env, secret',
         'changegate.yaml:6:29 error CG013 environments.e.schemas must not be empty',
         'changegate.yaml:7:37 error CG013 environments.f.schemas.like must not be empty',
         'changegate.yaml:8:33 error CG013 environments.g.schemas[1] repeats the string "a"',
@@ -697,8 +719,9 @@ describe('groupPlans and largest: a fleet\'s plan', () => {
     ]);
     const third = plan([change('c1', [stmt(1, impact(20)), stmt(2, impact(null, 's3.t')), stmt(3, impact(7)), stmt(4, impact(9, 's3.t'))])]);
     const out = largest([first, second, third]);
+    // The heavier statement is taken whole: its impact with its own reason and online decision.
     assert.deepEqual(out.changes[0]!.statements, [
-      stmt(1, impact(500, 's2.t'), { online, reason: 'first reason' }),
+      stmt(1, impact(500, 's2.t'), { online, reason: 'second reason' }),
       stmt(2, impact(null)),
       stmt(3, impact(null, 's2.t')),
       stmt(4, impact(9, 's3.t')),
@@ -707,6 +730,7 @@ describe('groupPlans and largest: a fleet\'s plan', () => {
       stmt(7, impact(2, 's2.t')),
       stmt(8, impact(1)),
     ]);
+    assert.equal(out.changes[0]!.statements[0], second.changes[0]!.statements[0]);
     // What is not heavier elsewhere is the first plan's own statement.
     for (const i of [1, 4, 5, 7]) assert.equal(out.changes[0]!.statements[i], first.changes[0]!.statements[i]);
     assert.equal('checks' in out.changes[0]!, false);

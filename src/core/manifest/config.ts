@@ -144,7 +144,7 @@ function checkEnvironments(raw: RawConfig, source: YamlSource): Diagnostic[] {
     if (isUrl) {
       for (const f of ['cluster', 'instance', 'region', 'secret', 'auth', 'db_user', 'require_rotation']) {
         if (env[f] !== undefined) {
-          out.push(diagnostic(CODES.envShape, file, at(f), field(f), `is an AWS setting, but this environment connects through ${env['url_env'] !== undefined ? 'url_env' : 'url'}; use one or the other`));
+          out.push(diagnostic(CODES.envShape, file, at(f), field(f), `is an AWS setting, but this environment connects through ${env['url_env'] !== undefined || targetsKind(env) === 'url' ? 'url_env' : 'url'}; use one or the other`));
         }
       }
       if (env['snapshot_method'] === 'cluster' || env['snapshot_method'] === 'instance') {
