@@ -23,8 +23,9 @@ export default async function plan(ctx: CommandContext, opts: { env: string; pul
   ctx.out.setDocument({ environment: p.environment, ...planDocument(p, problems, lifecycle.notes, approval) });
   ctx.out.output('pending', String(p.changes.length));
   ctx.out.output('snapshot-required', String(p.snapshot.required));
-  // The workflow runs the apply job in the GitHub environment with reviewers only when this is true.
-  ctx.out.output('approval-required', String(approval.required));
+  // Under approval: risky the workflow runs the apply job in the GitHub environment with reviewers
+  // only when this is true; anything else (absent included) keeps it there.
+  if (s.env.approval === 'risky') ctx.out.output('approval-required', String(approval.required));
   // The workflow installs the environment's online tool on the runner only where it is configured.
   ctx.out.output('online-tool', s.env.online_schema_change?.tool ?? '');
   ctx.out.summary(() => planSummary(p));
