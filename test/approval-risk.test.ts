@@ -8,7 +8,8 @@ import { rmSync } from 'node:fs';
 import mysql from 'mysql2/promise';
 import { getServer, type TestServer } from './helpers/mysql-server.js';
 import { localConfig, makeRepo, runCli } from './helpers/cli.js';
-import { ROUTINE_REASON, approvalDecision } from '../src/core/risk.js';
+import { ROUTINE_REASON, approvalBeforePlan, approvalDecision } from '../src/core/risk.js';
+import { approvalGate } from '../src/core/guards.js';
 import type { Plan, PlannedChange, PlannedStatement } from '../src/core/plan-types.js';
 import type { Impact } from '../src/core/impact/types.js';
 import type { Config, EnvironmentConfig } from '../src/core/types.js';
@@ -176,6 +177,16 @@ describe('approval by risk', function () {
     }
   });
 
+  it('is a setting validate knows, envs shows, and that refuses pull_requests: true as required does', async () => {
+    const ok = repo({});
+    const envs = await runCli(['envs'], { cwd: ok, env: env() });
+    assert.equal(envs.stdout, 'local  url from TEST_URL  snapshot: never  approval: risky\n');
+    const bad = repo({}, '    approval: risky\n    pull_requests: true');
+    const v = await runCli(['validate'], { cwd: bad });
+    assert.equal(v.code, 2);
+    assert.match(v.stdout, /^changegate\.yaml:\d+:\d+ {2}error CG\d+ {2}environments\.local\.pull_requests {2}cannot be true with approval: risky: an environment behind an approval \(PROD\) runs merged changes only$/m);
+  });
+
   describe('apply under approval: risky', () => {
     const ADD = 'ALTER TABLE invoices ADD COLUMN due_on DATE NULL;\n';
     const COPY = 'ALTER TABLE invoices ADD COLUMN due_on DATE NULL, ALGORITHM=COPY;\n';
@@ -326,5 +337,17 @@ describe('approval by risk: apply decides on its own plan, with its pre-checks',
         "prod says approval: risky, and this run's plan is risky:\n  2026-12-07-a statement 1: pre-check CG503 warns: 1 value rounds",
     });
     assert.deepEqual(server.committed.trace, []);
+  });
+});
+
+describe('approval by risk: rollback and restore always ask', () => {
+  it('gates approval: risky before anything connects, as approval: required', () => {
+    const env: EnvironmentConfig = { name: 'prod', approval: 'risky', snapshot: 'never', lock_wait_timeout: 5, lock_retries: 0, lock_timeout: 10, snapshot_timeout: 60, snapshot_poll_seconds: 1, line: 1 };
+    assert.throws(() => approvalGate(env, { inActions: false, deploymentEnvironment: undefined, approvedBy: undefined }), {
+      message: 'refused: prod requires approval; outside GitHub Actions pass --approved-by <the teammate who verified this change>, which is recorded in the history',
+    });
+    assert.equal(approvalGate(env, { inActions: false, deploymentEnvironment: undefined, approvedBy: 'alice' }), 'alice');
+    // apply alone waits for its plan.
+    assert.equal(approvalBeforePlan(env, { inActions: true, deploymentEnvironment: 'prod-routine', approvedBy: undefined }), null);
   });
 });
