@@ -78,13 +78,14 @@ export async function fitsWindow(env: EnvironmentConfig, pass: WindowPass, chang
   const closes = bothZones(state.closes!, state.zone!);
   if (est.seconds !== null && est.seconds > left) {
     throw new RefusedError(
-      `refused: ${change.id} was not started: it is estimated at ${est.seconds} s and ${left} s are left in the ${env.name} maintenance window (it closes ${closes})` +
+      `refused: ${change.id} was not started: it is estimated at ${est.seconds} s and ${left} s are left in the ${env.name} maintenance window, which closes ${closes}` +
         `${est.unknown > 0 ? `; ${est.unknown} statement(s) without an estimate are not counted` : ''}`,
     );
   }
-  if (est.unknown > 0) {
-    const known = est.seconds === null ? 'no estimate' : `an estimate of ${est.seconds} s for the rest`;
-    events.info?.(`${change.id}: ${est.unknown} statement(s) have no time estimate (${known}); ${left} s are left in the window, which closes ${closes}`);
+  if (est.seconds === null) {
+    events.info?.(`${change.id}: its time cannot be estimated (${est.unknown} statement(s) without an estimate), so the window does not hold it back; ${left} s are left, until ${closes}`);
+  } else if (est.unknown > 0) {
+    events.info?.(`${change.id}: estimated at ${est.seconds} s without ${est.unknown} statement(s) that have no estimate; ${left} s are left, until ${closes}`);
   }
 }
 
