@@ -34,14 +34,15 @@ describe('maintenance windows against a real server (CLI)', function () {
   let repo: string;
   let slack: Recorder;
   const env = () => ({ TEST_URL: schema.url, SLACK_WEBHOOK_URL: slack.slackUrl });
-  const repoWith = (windowYaml: string) =>
+  // One target, or a fleet of one server listing the test's schema.
+  const repoWith = (windowYaml: string, fleet = false) =>
     makeRepo({
       'changegate.yaml': [
         'database: testdb',
         'server: { min_version: "5.5" }',
         'environments:',
         '  local:',
-        '    url_env: TEST_URL',
+        ...(fleet ? ['    targets:', '      - { url_env: TEST_URL }', `    schemas: [${schema.name}]`] : ['    url_env: TEST_URL']),
         '    lock_timeout: 1',
         '    windows:',
         `      - ${windowYaml}`,
@@ -128,6 +129,27 @@ describe('maintenance windows against a real server (CLI)', function () {
     const status = JSON.parse((await runCli(['--format', 'json', 'status', '--env', 'local'], { cwd: repo, env: env() })).stdout);
     assert.equal(status.changes[0].emergency, undefined);
     assert.equal(status.window.open, true);
+  });
+
+  it('over a fleet: plan and status carry the window, and apply outside it is refused', async () => {
+    const { yaml, opens } = closedWindow();
+    repo = repoWith(yaml, true);
+    const line = `window: local is outside its maintenance windows; the next opens ${both(opens, ZONE)}`;
+    const plan = await runCli(['plan', '--env', 'local'], { cwd: repo, env: env() });
+    assert.equal(plan.code, 0, plan.stderr);
+    assert.equal(plan.stdout.split('\n')[1], line);
+    const json = JSON.parse((await runCli(['--format', 'json', 'plan', '--env', 'local'], { cwd: repo, env: env() })).stdout);
+    assert.deepEqual(json.window, { open: false, closes: null, next_open: opens.toUTC().toISO() });
+    const refused = await runCli(['apply', '--env', 'local'], { cwd: repo, env: env() });
+    assert.equal(refused.code, 1);
+    assert.equal(
+      refused.stderr,
+      `error: refused: local is outside its maintenance windows; the next opens ${both(opens, ZONE)}. Nothing was contacted; run it then, or override with --emergency "<reason>" and an approver\n`,
+    );
+    assert.equal(refused.stdout, '', 'refused before any target was listed');
+    assert.deepEqual(await tables(), []);
+    const status = JSON.parse((await runCli(['--format', 'json', 'status', '--env', 'local'], { cwd: repo, env: env() })).stdout);
+    assert.deepEqual(status.window, json.window);
   });
 });
 
