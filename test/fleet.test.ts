@@ -229,6 +229,18 @@ describe('fleets: one change over many tenant schemas (CLI, real servers)', func
       assert.deepEqual(hd.summary, { applied: 5, failed: 1 });
       assert.equal(hd.targets[0]!.target, 'OTHER_URL/*');
       assert.equal(hd.targets[0]!.error!.message, `cannot connect to prod (OTHER_URL) as ${other.user}@127.0.0.1:${other.port} (URL from OTHER_URL): connect ECONNREFUSED 127.0.0.1:${other.port}`);
+      // Across shards the unreachable server is reported once, so that the merge names it once.
+      const files: string[] = [];
+      for (const shard of ['1/3', '2/3', '3/3']) {
+        const r = await runCli(['--format', 'json', 'apply', '--env', 'prod', '--shard', shard], { cwd: repo, env: e });
+        writeFiles(repo, { [`s${shard[0]}.json`]: r.stdout });
+        files.push(`s${shard[0]}.json`);
+      }
+      const merged = await runCli(['--format', 'json', 'merge', ...files], { cwd: repo, env: e });
+      assert.equal(merged.code, 1, merged.stderr);
+      const md = JSON.parse(merged.stdout) as FleetJson;
+      assert.deepEqual(md.targets.filter((t) => t.target === 'OTHER_URL/*').length, 1);
+      assert.deepEqual(md.summary, { failed: 1, 'nothing-pending': 5 });
     } finally {
       await other.stop().catch(() => undefined);
     }
@@ -274,6 +286,29 @@ describe('fleets: one change over many tenant schemas (CLI, real servers)', func
     } finally {
       await rec.close();
     }
+  });
+
+  it('a destructive change backs up each tenant in the shared backup schema; status and restore --target see only that tenant\'s', async () => {
+    const backupSchema = `${prefix}bk`;
+    const names = await tenants(server, 3);
+    for (const n of names) await q(server, `INSERT INTO \`${n}\`.notes (id, body) VALUES (7, '${n}')`);
+    config('{ parallel: 3 }', ['FLEET_URL'], `    snapshot: destructive\n    backup_schema: ${backupSchema}`);
+    writeFiles(repo, { ...manifest(ID, { destructive: true }), [`migrations/${ID}/up.sql`]: 'DELETE FROM notes WHERE id = 7;\n' });
+    const r = await runCli(['apply', '--env', 'prod'], { cwd: repo, env: env() });
+    assert.equal(r.code, 0, r.stdout + r.stderr);
+    for (const n of names) assert.equal(Number(await notes(server, n)), 0, n);
+    const st = await runCli(['--format', 'json', 'status', '--env', 'prod', '--target', target(names[1]!)], { cwd: repo, env: env() });
+    const doc = JSON.parse(st.stdout) as FleetJson & { targets: { backups?: { id: string; change: string; rows: number }[] }[] };
+    assert.equal(doc.targets.length, 1);
+    assert.deepEqual(doc.targets[0]!.backups!.map((b) => [b.change, b.rows]), [[ID, 1]]);
+    const restored = await runCli(['restore', ID, '--env', 'prod', '--target', target(names[1]!)], { cwd: repo, env: env() });
+    assert.equal(restored.code, 0, restored.stdout + restored.stderr);
+    assert.deepEqual(await q(server, `SELECT id, body FROM \`${names[1]}\`.notes`), [{ id: 7, body: names[1] }]);
+    for (const n of [names[0]!, names[2]!]) assert.equal(Number(await notes(server, n)), 0, `${n} is not restored`);
+    const none = await runCli(['restore', ID, '--env', 'prod'], { cwd: repo, env: env() });
+    assert.equal(none.code, 2);
+    assert.equal(none.stderr, 'error: prod has several targets; restore runs on one of them: add --target server/schema\n');
+    await q(server, `DROP DATABASE IF EXISTS \`${backupSchema}\``);
   });
 
   it('refuses a wrong fleet configuration, a --target that names nothing and a --shard that is not i/N, exit 2', async () => {

@@ -55,6 +55,8 @@ export async function applyFleet(ctx: CommandContext, s: Scope, req: FleetApplyR
   for (const line of fleetText(doc)) if (!said.has(line)) ctx.out.info(line);
   ctx.out.setDocument(doc);
   ctx.out.output('applied', String(doc.summary['applied'] ?? 0));
+  // Targets still to do after the run: later steps read the last value written.
+  ctx.out.output('pending', String(outcomes.filter((o) => o.result !== 'applied' && o.result !== 'nothing-pending').length));
   ctx.out.summary(() => fleetMarkdown('apply', doc));
   // A shard's run is told by the job that merges the shards: one message per fleet run.
   if (!req.request.dryRun && !req.shard && outcomes.some((o) => o.result !== 'nothing-pending')) await shared.announceFleet(doc);

@@ -31,6 +31,9 @@ export async function planFleet(ctx: CommandContext, s: Scope, names: string[], 
     for (const line of planText(g.plan, [])) ctx.out.info(line);
   }
   ctx.out.output('pending', String(groups.filter((g) => g.kind === 'pending').reduce((n, g) => n + g.targets.length, 0)));
+  ctx.out.output('snapshot-required', String(groups.some((g) => g.plan.snapshot.required)));
+  // The workflow installs the environment's online tool on the runner only where it is configured.
+  ctx.out.output('online-tool', s.env.online_schema_change?.tool ?? '');
   ctx.out.summary(() => [fleetMarkdown('plan', doc), ...groups.filter((g) => g.kind === 'pending').map((g) => planSummary(g.plan))].join('\n\n'));
   return failed.length > 0 || groups.some((g) => g.kind !== 'pending' && g.kind !== 'up-to-date') ? 1 : 0;
 }
