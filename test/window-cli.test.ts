@@ -150,6 +150,12 @@ describe('maintenance windows against a real server (CLI)', function () {
     assert.deepEqual(await tables(), []);
     const status = JSON.parse((await runCli(['--format', 'json', 'status', '--env', 'local'], { cwd: repo, env: env() })).stdout);
     assert.deepEqual(status.window, json.window);
+
+    const urgent = await runCli(['apply', '--env', 'local', '--emergency', 'disk full', '--approved-by', 'alice'], { cwd: repo, env: env() });
+    assert.equal(urgent.code, 0, urgent.stderr + urgent.stdout);
+    assert.deepEqual(await tables(), ['changegate_history', 'invoices']);
+    const posted = slack.requests.filter((r) => r.path.startsWith('/slack/')).map((r) => (r.body as { text: string }).text);
+    assert.deepEqual(posted, ['EMERGENCY changegate: applied 1 change to local (testdb) on 1 target (T-1)']);
   });
 });
 

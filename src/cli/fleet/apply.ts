@@ -59,7 +59,7 @@ export async function applyFleet(ctx: CommandContext, s: Scope, req: FleetApplyR
   ctx.out.output('pending', String(outcomes.filter((o) => o.result !== 'applied' && o.result !== 'nothing-pending').length));
   ctx.out.summary(() => fleetMarkdown('apply', doc));
   // A shard's run is told by the job that merges the shards: one message per fleet run.
-  if (!req.request.dryRun && !req.shard && outcomes.some((o) => o.result !== 'nothing-pending')) await shared.announceFleet(doc);
+  if (!req.request.dryRun && !req.shard && outcomes.some((o) => o.result !== 'nothing-pending')) await shared.announceFleet(doc, req.request.emergency?.trim() || undefined);
   return fleetExit(outcomes);
 }
 
@@ -102,7 +102,8 @@ function sharedPorts(ctx: CommandContext, s: Scope) {
       }
       return p;
     },
-    announceFleet: async (doc: FleetDocument) => base.announce(fleetAnnouncement(doc, changesOf(doc), (await base.operator(null)).runUrl)),
+    announceFleet: async (doc: FleetDocument, emergency?: string) =>
+      base.announce({ ...fleetAnnouncement(doc, changesOf(doc), (await base.operator(null)).runUrl), ...(emergency ? { emergency } : {}) }),
   };
 }
 
