@@ -6,9 +6,6 @@ import type { Diagnostic, MaintenanceWindow, Weekday } from '../types.js';
 import { CODES, diagnostic } from './codes.js';
 import type { YamlSource } from './yaml.js';
 
-/** The longest `window_wait`: the six hours a GitHub Actions job may run. */
-export const MAX_WINDOW_WAIT = 21600;
-
 const ALL_DAYS: Weekday[] = ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'];
 
 /** Whether `zone` is an IANA time zone this runtime knows (the test luxon's IANAZone.isValidZone makes). */
