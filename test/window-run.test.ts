@@ -68,10 +68,13 @@ describe('apply in maintenance windows (in-memory ports, injected clock)', () =>
     assert.deepEqual([ports.locks, c.slept], [0, []]);
   });
 
-  it('a dry run outside a window plans without refusing', async () => {
+  it('a dry run outside a window plans without refusing, and an emergency dry run asks nothing', async () => {
     const c = clock('2026-12-07T12:00:00Z');
     const out = await applyRun(scopeOf(prod), request({ dryRun: true }), memoryPorts(new MemoryServer(), { ports: { now: c.now } }), {});
     assert.equal(out.kind, 'dry-run');
+    const { lines, events } = recorder();
+    const urgent = await applyRun(scopeOf(prod), request({ dryRun: true, emergency: 'disk full' }), memoryPorts(new MemoryServer(), { ports: { now: c.now } }), events);
+    assert.deepEqual([urgent.kind, lines], ['dry-run', []]);
   });
 
   it('waits for the next opening when window_wait allows it, saying until when, then runs', async () => {

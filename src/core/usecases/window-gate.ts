@@ -26,7 +26,8 @@ const DEFAULT_CHUNK_TIME = 0.5;
  * The window gate before connecting. An emergency needs a reason and an approver (`--approved-by`,
  * or the GitHub deployment approval) and overrides the windows. Otherwise, outside every window:
  * waits for the next opening when it comes within `window_wait` seconds, else refuses (exit 1)
- * naming it in the window's zone and in UTC. A dry run writes nothing, so it is never refused.
+ * naming it in the window's zone and in UTC. A dry run writes nothing, so the gate passes it (an
+ * emergency's too: there is nothing to record).
  */
 export async function windowGate(
   env: EnvironmentConfig,
@@ -34,8 +35,9 @@ export async function windowGate(
   ports: Pick<RunPorts, 'now' | 'approvals' | 'sleep'>,
   events: RunEvents,
 ): Promise<WindowPass> {
+  if (req.dryRun) return { emergency: null, approver: null };
   if (req.emergency !== undefined) return emergency(env, req.emergency, req.runner, ports, events);
-  if (!env.windows || env.windows.length === 0 || req.dryRun) return { emergency: null, approver: null };
+  if (!env.windows || env.windows.length === 0) return { emergency: null, approver: null };
   const { bothZones, windowState } = await import('../window.js');
   const now = ports.now();
   const state = windowState(env.windows, now);
