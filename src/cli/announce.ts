@@ -23,6 +23,7 @@ export async function announce(ctx: CommandContext, config: Config, a: Announcem
       ...(slack.channel ? { channel: slack.channel } : {}),
       ...onlineTables(a),
       ...(a.fleet ? { fleet: { targets: a.fleet.targets, counts: countsText(a.fleet.counts), odd: a.fleet.odd } } : {}),
+      ...(a.emergency ? { emergency: a.emergency } : {}),
     },
     { webhookEnv: slack.webhook_env, env: ctx.env },
   );

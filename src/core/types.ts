@@ -106,6 +106,10 @@ export interface EnvironmentConfig {
   online_schema_change?: OnlineSettings;
   /** How online changes (and backfills) yield to the server. */
   throttle?: Throttle;
+  /** Weekly maintenance windows `apply` runs in; absent: always open. */
+  windows?: MaintenanceWindow[];
+  /** Seconds `apply` may wait for the next opening of a window (at most 21600); absent: it does not wait. */
+  window_wait?: number;
   /** Whether `apply --pull-request N` may apply unmerged changes here as provisional (QA); default false, never with approval: required. */
   pull_requests?: boolean;
   /** Several targets (servers and the schemas on each); absent for an environment of one target. */
@@ -157,6 +161,18 @@ export interface OnlineSettings {
   /** Tables with more rows than this go online. */
   above_rows: number;
 }
+
+/** One weekly maintenance window: on `days`, from `from` to `to` (HH:MM, wall clock of `timezone`; `to` before `from` ends the next day). */
+export interface MaintenanceWindow {
+  days: Weekday[];
+  from: string;
+  to: string;
+  /** An IANA time zone, such as America/New_York. */
+  timezone: string;
+}
+
+/** A day of the week as a window names it. */
+export type Weekday = 'mon' | 'tue' | 'wed' | 'thu' | 'fri' | 'sat' | 'sun';
 
 /** `throttle` of an environment: each field unset leaves the tool's own default. */
 export interface Throttle {
@@ -277,6 +293,8 @@ export interface HistoryRecord {
   online?: OnlineMark | null;
   /** A batched statement's progress, written with each batch it commits (history layout 5). */
   backfill?: BackfillProgress | null;
+  /** `apply --emergency`: why the run went outside the environment's maintenance windows. */
+  emergency?: string | null;
 }
 
 /** Where a batched statement stands: written in the transaction of each batch, so it is exactly what committed. */

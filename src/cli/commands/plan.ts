@@ -9,6 +9,7 @@ import { planSummary } from '../summary.js';
 import { fleetOptions } from '../fleet/options.js';
 import { planDocument } from '../json-shapes.js';
 import { approvalText, environmentApproval } from '../../core/risk.js';
+import { windowNow } from '../../core/usecases/window-gate.js';
 
 /** Prints the plan; 1 when something blocks it (drift, in-doubt, the promotion gate) or a pre-check fails. */
 export default async function plan(ctx: CommandContext, opts: { env: string; pullRequest?: string; target?: string[] }): Promise<number> {
@@ -19,8 +20,10 @@ export default async function plan(ctx: CommandContext, opts: { env: string; pul
   const approval = environmentApproval(s.env, p);
   for (const line of [...planText(p, problems), ...approvalText(s.env, approval)]) ctx.out.info(line);
   for (const note of lifecycle.notes) ctx.out.info(`note: ${note}`);
+  const window = await windowNow(s.env, ctx.now());
+  if (window.line) ctx.out.info(window.line);
   ctx.out.diagnostics([...p.changes.flatMap((c) => c.diagnostics), ...p.changes.flatMap(riskDiagnostics)]);
-  ctx.out.setDocument({ environment: p.environment, ...planDocument(p, problems, lifecycle.notes, approval) });
+  ctx.out.setDocument({ environment: p.environment, ...planDocument(p, problems, lifecycle.notes, approval), window: window.json });
   ctx.out.output('pending', String(p.changes.length));
   ctx.out.output('snapshot-required', String(p.snapshot.required));
   // Under approval: risky the workflow runs the apply job in the GitHub environment with reviewers

@@ -10,6 +10,7 @@ import { environmentApproval } from '../../core/risk.js';
 import { planText } from '../render.js';
 import { planSummary } from '../summary.js';
 import { eachTarget } from './each.js';
+import { windowNow } from '../../core/usecases/window-gate.js';
 import { fleetDocument, fleetMarkdown, oneLine, type OutcomeLike } from './render.js';
 
 // Targets named in a group's line at most; a group of hundreds is counted, not listed.
@@ -20,8 +21,10 @@ export async function planFleet(ctx: CommandContext, s: Scope, names: string[], 
   const { outcomes, groups } = await fleetPlans(ctx, s, names, pr);
   const failed = outcomes.filter((o) => o.result === 'failed');
   const doc = { ...fleetDocument(s.env.name, null, outcomes), groups: groups.map((g) => ({ result: g.kind, targets: g.targets.length, changes: g.changes, ...(g.kind === 'pending' || g.kind === 'up-to-date' ? {} : { names: g.targets }) })) };
-  ctx.out.setDocument(doc);
+  const window = await windowNow(s.env, ctx.now());
+  ctx.out.setDocument({ ...doc, window: window.json });
   ctx.out.info(`plan for ${s.env.name}: ${outcomes.length} target${outcomes.length === 1 ? '' : 's'}`);
+  if (window.line) ctx.out.info(window.line);
   for (const line of groupLines(groups, outcomes)) ctx.out.info(`  ${line}`);
   for (const g of groups.filter((g) => g.kind === 'pending')) {
     ctx.out.info('');

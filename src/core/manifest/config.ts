@@ -11,6 +11,7 @@ import { BACKUP_DEFAULTS, backupSettings, checkBackupFields, snapshotMethod } fr
 import { environmentKind } from './environments.js';
 import { checkOnlineFields, onlineSettings } from './online-fields.js';
 import { checkFleetFields, fleetSettings, targetsKind } from './fleet-fields.js';
+import { checkWindowFields, windowSettings } from './window-fields.js';
 import { validateAgainstSchema } from './schema.js';
 import { placeholderDiagnostics } from './placeholders.js';
 import { YamlSource } from './yaml.js';
@@ -88,7 +89,7 @@ export function readConfig(root: string, file = 'changegate.yaml'): LoadedConfig
 }
 
 // An environment as written: every field of EnvironmentConfig optional, before defaults are filled in.
-type RawEnvironment = Partial<Omit<EnvironmentConfig, 'name' | 'line' | 'fleet' | 'target'>> & Parameters<typeof fleetSettings>[0];
+type RawEnvironment = Partial<Omit<EnvironmentConfig, 'name' | 'line' | 'fleet' | 'target' | 'windows'>> & Parameters<typeof fleetSettings>[0] & { windows?: Parameters<typeof windowSettings>[0] };
 
 interface RawConfig {
   database: string;
@@ -160,6 +161,7 @@ function checkEnvironments(raw: RawConfig, source: YamlSource): Diagnostic[] {
     pushAll(out, checkBackupFields(env, at, field, file));
     pushAll(out, checkOnlineFields(env['online_schema_change'], source, name));
     pushAll(out, checkFleetFields(env, name, source, protectedClusters));
+    pushAll(out, checkWindowFields(env, source, name));
     if (!isUrl && env['schema'] === undefined && env['schemas'] === undefined) {
       out.push(diagnostic(CODES.required, file, source.position(['environments', name], true), field('schema'), 'is required for an AWS environment (cluster, region and schema), unless url_env or url is given'));
     }
@@ -290,6 +292,8 @@ function build(raw: RawConfig, source: YamlSource, root: string, rel: string): C
     if (e.throttle) env.throttle = { ...e.throttle };
     if (e.pull_requests === true) env.pull_requests = true;
     if (fleet) env.fleet = fleet;
+    if (e.windows) env.windows = windowSettings(e.windows)!;
+    if (e.window_wait !== undefined) env.window_wait = e.window_wait;
     return env;
   });
   const config: Config = {

@@ -638,21 +638,23 @@ return errors === 0;
 }
 
 export const changegate = validate11;
-const schema18 = {"$schema":"http://json-schema.org/draft-07/schema#","title":"changegate.yaml","description":"changegate configuration: the database, its environments in promotion order, and the guards every run obeys.","type":"object","additionalProperties":false,"required":["database","environments"],"properties":{"database":{"description":"Logical name of the database these changes are for (used in messages, reports and Slack).","type":"string","minLength":1},"server":{"description":"Requirements on the MySQL server, checked on connect.","type":"object","additionalProperties":false,"properties":{"min_version":{"description":"Lowest server version changes may run on (default \"8.0\"); a run against an older server stops before any statement. Quote it: \"8.0\".","type":"string","pattern":"^[0-9]+\\.[0-9]+(\\.[0-9]+)?$","patternErrorMessage":"must be a version like \"8.0\" or \"8.0.32\""}}},"ticket_pattern":{"description":"Regular expression every change's ticket must match, for example ^INV-[0-9]+$.","type":"string","minLength":1},"protected_clusters":{"description":"Cluster identifiers changegate must never connect to (a corporate replica, for example). No environment may use one.","type":"array","uniqueItems":true,"items":{"$ref":"#/definitions/clusterId"}},"environments":{"description":"Targets in promotion order. An environment is either AWS (cluster, region, schema, and secret or auth: iam with db_user) or a URL (url_env or url).","type":"object","minProperties":1,"propertyNames":{"pattern":"^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$","patternErrorMessage":"environment names use letters, digits, _ and - (at most 64)"},"additionalProperties":{"$ref":"#/definitions/environment"}},"notify":{"description":"Where changegate announces runs.","type":"object","additionalProperties":false,"properties":{"slack":{"description":"A Slack incoming webhook; a message when QA or PROD starts, succeeds or fails.","type":"object","additionalProperties":false,"required":["webhook_env"],"properties":{"webhook_env":{"description":"Name of the environment variable holding the webhook URL (the URL itself is a secret and never goes in this file).","$ref":"#/definitions/envVarName"},"channel":{"description":"Channel named in messages, for example #invoicing-dev.","type":"string","minLength":1}}}}}},"definitions":{"clusterId":{"description":"An Aurora DB cluster identifier.","type":"string","pattern":"^[A-Za-z][A-Za-z0-9-]{0,62}$","patternErrorMessage":"must be a DB cluster identifier (a letter, then letters, digits and hyphens, at most 63)"},"envVarName":{"type":"string","pattern":"^[A-Za-z_][A-Za-z0-9_]*$","patternErrorMessage":"must be the name of an environment variable (letters, digits and _), not its value"},"seconds":{"type":"integer","minimum":1,"maximum":86400},"environment":{"description":"One target. AWS: cluster, region, schema, and secret (auth: secret) or db_user (auth: iam). URL: url_env (or url), schema optional.","type":"object","additionalProperties":false,"properties":{"cluster":{"description":"Aurora DB cluster identifier; the writer endpoint is looked up through RDS.","$ref":"#/definitions/clusterId"},"instance":{"description":"RDS MySQL DB instance identifier, instead of cluster: the endpoint comes from DescribeDBInstances and the snapshot is a DB snapshot.","$ref":"#/definitions/clusterId"},"snapshot_method":{"description":"How the backup before destructive work is taken: cluster (CreateDBClusterSnapshot), instance (CreateDBSnapshot) or tables (a copy of the tables the change may write or drop, in backup_schema, put back with changegate restore). Default from cluster:/instance:, tables for a URL environment.","enum":["cluster","instance","tables"]},"backup_schema":{"description":"snapshot_method: tables: the schema the table copies and their catalog go to, on the same server. Default changegate_backup. changegate never deletes a backup.","type":"string","pattern":"^[A-Za-z0-9_$]{1,64}$","patternErrorMessage":"must be a schema name (letters, digits, _ and $, at most 64)"},"backup_max_rows":{"description":"snapshot_method: tables: a backup of more rows than this is refused before any statement (raise it, or use a cluster or instance snapshot). Default 1000000.","type":"integer","minimum":0},"region":{"description":"AWS region of the cluster, for example us-east-2.","type":"string","pattern":"^[a-z]{2}(-[a-z]+)+-[0-9]+$","patternErrorMessage":"must be an AWS region like us-east-2"},"secret":{"description":"Secrets Manager id (name or ARN) of the cluster's admin credentials, fetched at run time and never written anywhere.","type":"string","minLength":1},"auth":{"description":"How an AWS environment logs in: iam (a 15-minute IAM database token per connection, signed with the job's own AWS credentials; no password anywhere; recommended) or secret (the admin credentials in `secret`). Default secret.","enum":["iam","secret"]},"db_user":{"description":"auth: iam: the database user the token logs in as (created IDENTIFIED WITH AWSAuthenticationPlugin AS 'RDS').","type":"string","pattern":"^[A-Za-z0-9_.$-]{1,32}$","patternErrorMessage":"must be a MySQL user name (letters, digits, _ . $ and -, at most 32)"},"require_rotation":{"description":"auth: secret: refuse a secret that Secrets Manager's DescribeSecret says never rotates, before it is read. Default false (a warning).","type":"boolean"},"schema":{"description":"The schema (database) changes run in. Optional for a URL environment whose URL names one.","type":"string","pattern":"^[A-Za-z0-9_$]{1,64}$","patternErrorMessage":"must be a schema name (letters, digits, _ and $, at most 64)"},"url_env":{"description":"Name of the environment variable holding a mysql:// URL (for a local or non-AWS server).","$ref":"#/definitions/envVarName"},"url":{"description":"A literal mysql:// URL without a password (use url_env for anything with credentials). TLS is used when the URL asks for it (?ssl=...).","type":"string","pattern":"^mysql://","patternErrorMessage":"must be a mysql:// URL"},"after":{"description":"The environment a change must have succeeded in before it runs here (prod after qa).","type":"string","minLength":1},"approval":{"description":"required: the job runs in a GitHub environment with required reviewers and the approver is recorded. risky: a reviewer is asked only for a run whose plan is risky (a destructive change, a statement that blocks writes or whose impact is unknown, an online or batched statement, a pre-check warning, a change without rollback files); a routine one applies without. Default none.","enum":["required","risky","none"]},"snapshot":{"description":"When to snapshot the cluster before applying: never, destructive (a change is destructive) or always. Default destructive for AWS environments, never for URL ones.","enum":["never","destructive","always"]},"tls":{"description":"Extra TLS trust for this environment. Verification is always on for AWS environments.","type":"object","additionalProperties":false,"required":["ca_file"],"properties":{"ca_file":{"description":"PEM file of a CA to trust besides the Amazon RDS bundle (a private CA, or the tests' own).","type":"string","minLength":1}}},"lock_wait_timeout":{"description":"Seconds a statement waits for a metadata lock before it fails (session lock_wait_timeout). Default 5.","$ref":"#/definitions/seconds"},"lock_retries":{"description":"Times a statement that hit a lock wait timeout is retried before the run stops. Default 2.","type":"integer","minimum":0,"maximum":100},"lock_timeout":{"description":"Seconds apply waits for another runner's advisory lock on this target. Default 10.","type":"integer","minimum":0,"maximum":86400},"unreachable_timeout":{"description":"Seconds the server may stay silent (no answer to the run's heartbeat) before a run stops with the statement in flight named; the server ends a changegate session idle for twice this, so a runner that vanished holds the target no longer. Default 60.","type":"integer","minimum":1,"maximum":3600},"snapshot_timeout":{"description":"Seconds to wait for a snapshot to become available. Default 3600.","$ref":"#/definitions/seconds"},"snapshot_poll_seconds":{"description":"First wait between snapshot status polls, in seconds; it doubles up to six times this. Default 10.","type":"number","exclusiveMinimum":0},"max_copy_rows":{"description":"Refuse, before a change's first statement, an ALTER that copies a table (or whose algorithm is unknown) when the table holds more rows than this; such a copy blocks writes for as long as it runs. Unset: no bound.","type":"integer","minimum":0},"pull_requests":{"description":"true: `apply --pull-request N` applies an open pull request's changes here as provisional, rolled back when the pull request is amended or closed unmerged (QA). Never on an environment with approval: required or risky (PROD). Default false.","type":"boolean"},"online_schema_change":{"description":"A blocking ALTER (a copy, an in-place rebuild, a lock that stops writers, or an unknown algorithm) on a table with more rows than above_rows runs through an online schema change tool, under the same gates, history and exactly-once rules as every other statement.","type":"object","additionalProperties":false,"properties":{"tool":{"description":"pt-online-schema-change (Percona Toolkit), or command (the `command` template below).","enum":["pt-online-schema-change","command"]},"command":{"description":"tool: command: the command line of another tool, with placeholders {SCHEMA} {TABLE} {CLAUSES} {HOST} {PORT} {USER} {DEFAULTS_FILE} (a mode-0600 option file holding the password); there is no {PASSWORD}.","type":"string","minLength":1},"above_rows":{"description":"Tables with more rows than this go online. Default max_copy_rows when set, else 1000000.","type":"integer","minimum":0}},"required":["tool"]},"throttle":{"description":"How an online change (and a batched backfill) yields to the server: pause while over max_load or max_lag, stop cleanly while over critical_load.","type":"object","additionalProperties":false,"properties":{"max_load":{"description":"Pause while a status variable is over this, for example \"Threads_running=25\".","$ref":"#/definitions/statusBound"},"critical_load":{"description":"Stop, leaving nothing half-done, when a status variable is over this, for example \"Threads_running=50\".","$ref":"#/definitions/statusBound"},"max_lag":{"description":"Seconds of replica lag before pausing.","type":"number","exclusiveMinimum":0,"maximum":3600},"chunk_time":{"description":"Seconds a copy chunk (or a backfill batch) should take. Default 0.5.","type":"number","exclusiveMinimum":0,"maximum":60}}},"max_dml_rows":{"description":"Refuse, before a change's first statement, an UPDATE or DELETE that is not marked -- changegate:batch when EXPLAIN estimates it reaches more rows than this: one transaction over that many rows locks them all until it ends. Unset: no bound.","type":"integer","minimum":0},"targets":{"description":"A fleet: several servers sharing this environment's other settings (region, auth, guards). Each names one server: an Aurora cluster, an RDS instance or the variable holding a URL. A target is one schema on one server, named server/schema.","type":"array","minItems":1,"items":{"type":"object","additionalProperties":false,"properties":{"cluster":{"description":"Aurora DB cluster identifier of this server.","$ref":"#/definitions/clusterId"},"instance":{"description":"RDS MySQL DB instance identifier of this server.","$ref":"#/definitions/clusterId"},"url_env":{"description":"Name of the environment variable holding this server's mysql:// URL.","$ref":"#/definitions/envVarName"},"secret":{"description":"auth: secret: the Secrets Manager id of this server's admin credentials, when each server has its own (instead of the environment's secret).","type":"string","minLength":1}},"description":"One server: exactly one of cluster, instance or url_env; with auth: secret, optionally its own secret."}},"schemas":{"description":"A fleet of schemas: every schema on each server whose name matches `like` (a LIKE pattern, found at run time and listed in the plan), or a list of names. Each is a target with its own history, run lock and result.","type":["object","array"],"additionalProperties":false,"required":["like"],"properties":{"like":{"description":"A LIKE pattern, for example \"tenant\\\\_%\" (\\\\_ is a literal underscore).","type":"string","minLength":1,"maxLength":64}},"minItems":1,"uniqueItems":true,"items":{"type":"string","pattern":"^[A-Za-z0-9_$]{1,64}$","patternErrorMessage":"must be a schema name (letters, digits, _ and $, at most 64)"}},"fleet":{"description":"How a fleet runs: canary targets first, one at a time; then parallel at a time; after stop_after_failures failures no new target starts.","type":"object","additionalProperties":false,"properties":{"parallel":{"description":"Targets applied at once on this runner. Default 4.","type":"integer","minimum":1,"maximum":64},"canary":{"description":"Targets applied first, one at a time; when one fails, nothing else runs. Default 0.","type":"integer","minimum":0},"stop_after_failures":{"description":"After this many failed targets no new target starts; the running ones finish. Default 1.","type":"integer","minimum":1}}}},"if":{"anyOf":[{"required":["url_env"]},{"required":["url"]},{"required":["targets"],"properties":{"targets":{"type":"array","contains":{"type":"object","required":["url_env"]}}}}]},"then":{},"else":{"required":["region"],"anyOf":[{"required":["cluster"]},{"required":["instance"]},{"required":["targets"]}]}},"statusBound":{"type":"string","pattern":"^[A-Za-z_]+=[0-9]+$","patternErrorMessage":"must be a status variable and a whole number, like \"Threads_running=25\""}},"$id":"changegate:changegate"};
+const schema18 = {"$schema":"http://json-schema.org/draft-07/schema#","title":"changegate.yaml","description":"changegate configuration: the database, its environments in promotion order, and the guards every run obeys.","type":"object","additionalProperties":false,"required":["database","environments"],"properties":{"database":{"description":"Logical name of the database these changes are for (used in messages, reports and Slack).","type":"string","minLength":1},"server":{"description":"Requirements on the MySQL server, checked on connect.","type":"object","additionalProperties":false,"properties":{"min_version":{"description":"Lowest server version changes may run on (default \"8.0\"); a run against an older server stops before any statement. Quote it: \"8.0\".","type":"string","pattern":"^[0-9]+\\.[0-9]+(\\.[0-9]+)?$","patternErrorMessage":"must be a version like \"8.0\" or \"8.0.32\""}}},"ticket_pattern":{"description":"Regular expression every change's ticket must match, for example ^INV-[0-9]+$.","type":"string","minLength":1},"protected_clusters":{"description":"Cluster identifiers changegate must never connect to (a corporate replica, for example). No environment may use one.","type":"array","uniqueItems":true,"items":{"$ref":"#/definitions/clusterId"}},"environments":{"description":"Targets in promotion order. An environment is either AWS (cluster, region, schema, and secret or auth: iam with db_user) or a URL (url_env or url).","type":"object","minProperties":1,"propertyNames":{"pattern":"^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$","patternErrorMessage":"environment names use letters, digits, _ and - (at most 64)"},"additionalProperties":{"$ref":"#/definitions/environment"}},"notify":{"description":"Where changegate announces runs.","type":"object","additionalProperties":false,"properties":{"slack":{"description":"A Slack incoming webhook; a message when QA or PROD starts, succeeds or fails.","type":"object","additionalProperties":false,"required":["webhook_env"],"properties":{"webhook_env":{"description":"Name of the environment variable holding the webhook URL (the URL itself is a secret and never goes in this file).","$ref":"#/definitions/envVarName"},"channel":{"description":"Channel named in messages, for example #invoicing-dev.","type":"string","minLength":1}}}}}},"definitions":{"clusterId":{"description":"An Aurora DB cluster identifier.","type":"string","pattern":"^[A-Za-z][A-Za-z0-9-]{0,62}$","patternErrorMessage":"must be a DB cluster identifier (a letter, then letters, digits and hyphens, at most 63)"},"envVarName":{"type":"string","pattern":"^[A-Za-z_][A-Za-z0-9_]*$","patternErrorMessage":"must be the name of an environment variable (letters, digits and _), not its value"},"seconds":{"type":"integer","minimum":1,"maximum":86400},"environment":{"description":"One target. AWS: cluster, region, schema, and secret (auth: secret) or db_user (auth: iam). URL: url_env (or url), schema optional.","type":"object","additionalProperties":false,"properties":{"cluster":{"description":"Aurora DB cluster identifier; the writer endpoint is looked up through RDS.","$ref":"#/definitions/clusterId"},"instance":{"description":"RDS MySQL DB instance identifier, instead of cluster: the endpoint comes from DescribeDBInstances and the snapshot is a DB snapshot.","$ref":"#/definitions/clusterId"},"snapshot_method":{"description":"How the backup before destructive work is taken: cluster (CreateDBClusterSnapshot), instance (CreateDBSnapshot) or tables (a copy of the tables the change may write or drop, in backup_schema, put back with changegate restore). Default from cluster:/instance:, tables for a URL environment.","enum":["cluster","instance","tables"]},"backup_schema":{"description":"snapshot_method: tables: the schema the table copies and their catalog go to, on the same server. Default changegate_backup. changegate never deletes a backup.","type":"string","pattern":"^[A-Za-z0-9_$]{1,64}$","patternErrorMessage":"must be a schema name (letters, digits, _ and $, at most 64)"},"backup_max_rows":{"description":"snapshot_method: tables: a backup of more rows than this is refused before any statement (raise it, or use a cluster or instance snapshot). Default 1000000.","type":"integer","minimum":0},"region":{"description":"AWS region of the cluster, for example us-east-2.","type":"string","pattern":"^[a-z]{2}(-[a-z]+)+-[0-9]+$","patternErrorMessage":"must be an AWS region like us-east-2"},"secret":{"description":"Secrets Manager id (name or ARN) of the cluster's admin credentials, fetched at run time and never written anywhere.","type":"string","minLength":1},"auth":{"description":"How an AWS environment logs in: iam (a 15-minute IAM database token per connection, signed with the job's own AWS credentials; no password anywhere; recommended) or secret (the admin credentials in `secret`). Default secret.","enum":["iam","secret"]},"db_user":{"description":"auth: iam: the database user the token logs in as (created IDENTIFIED WITH AWSAuthenticationPlugin AS 'RDS').","type":"string","pattern":"^[A-Za-z0-9_.$-]{1,32}$","patternErrorMessage":"must be a MySQL user name (letters, digits, _ . $ and -, at most 32)"},"require_rotation":{"description":"auth: secret: refuse a secret that Secrets Manager's DescribeSecret says never rotates, before it is read. Default false (a warning).","type":"boolean"},"schema":{"description":"The schema (database) changes run in. Optional for a URL environment whose URL names one.","type":"string","pattern":"^[A-Za-z0-9_$]{1,64}$","patternErrorMessage":"must be a schema name (letters, digits, _ and $, at most 64)"},"url_env":{"description":"Name of the environment variable holding a mysql:// URL (for a local or non-AWS server).","$ref":"#/definitions/envVarName"},"url":{"description":"A literal mysql:// URL without a password (use url_env for anything with credentials). TLS is used when the URL asks for it (?ssl=...).","type":"string","pattern":"^mysql://","patternErrorMessage":"must be a mysql:// URL"},"after":{"description":"The environment a change must have succeeded in before it runs here (prod after qa).","type":"string","minLength":1},"approval":{"description":"required: the job runs in a GitHub environment with required reviewers and the approver is recorded. risky: a reviewer is asked only for a run whose plan is risky (a destructive change, a statement that blocks writes or whose impact is unknown, an online or batched statement, a pre-check warning, a change without rollback files); a routine one applies without. Default none.","enum":["required","risky","none"]},"snapshot":{"description":"When to snapshot the cluster before applying: never, destructive (a change is destructive) or always. Default destructive for AWS environments, never for URL ones.","enum":["never","destructive","always"]},"tls":{"description":"Extra TLS trust for this environment. Verification is always on for AWS environments.","type":"object","additionalProperties":false,"required":["ca_file"],"properties":{"ca_file":{"description":"PEM file of a CA to trust besides the Amazon RDS bundle (a private CA, or the tests' own).","type":"string","minLength":1}}},"lock_wait_timeout":{"description":"Seconds a statement waits for a metadata lock before it fails (session lock_wait_timeout). Default 5.","$ref":"#/definitions/seconds"},"lock_retries":{"description":"Times a statement that hit a lock wait timeout is retried before the run stops. Default 2.","type":"integer","minimum":0,"maximum":100},"lock_timeout":{"description":"Seconds apply waits for another runner's advisory lock on this target. Default 10.","type":"integer","minimum":0,"maximum":86400},"unreachable_timeout":{"description":"Seconds the server may stay silent (no answer to the run's heartbeat) before a run stops with the statement in flight named; the server ends a changegate session idle for twice this, so a runner that vanished holds the target no longer. Default 60.","type":"integer","minimum":1,"maximum":3600},"snapshot_timeout":{"description":"Seconds to wait for a snapshot to become available. Default 3600.","$ref":"#/definitions/seconds"},"snapshot_poll_seconds":{"description":"First wait between snapshot status polls, in seconds; it doubles up to six times this. Default 10.","type":"number","exclusiveMinimum":0},"max_copy_rows":{"description":"Refuse, before a change's first statement, an ALTER that copies a table (or whose algorithm is unknown) when the table holds more rows than this; such a copy blocks writes for as long as it runs. Unset: no bound.","type":"integer","minimum":0},"pull_requests":{"description":"true: `apply --pull-request N` applies an open pull request's changes here as provisional, rolled back when the pull request is amended or closed unmerged (QA). Never on an environment with approval: required or risky (PROD). Default false.","type":"boolean"},"online_schema_change":{"description":"A blocking ALTER (a copy, an in-place rebuild, a lock that stops writers, or an unknown algorithm) on a table with more rows than above_rows runs through an online schema change tool, under the same gates, history and exactly-once rules as every other statement.","type":"object","additionalProperties":false,"properties":{"tool":{"description":"pt-online-schema-change (Percona Toolkit), or command (the `command` template below).","enum":["pt-online-schema-change","command"]},"command":{"description":"tool: command: the command line of another tool, with placeholders {SCHEMA} {TABLE} {CLAUSES} {HOST} {PORT} {USER} {DEFAULTS_FILE} (a mode-0600 option file holding the password); there is no {PASSWORD}.","type":"string","minLength":1},"above_rows":{"description":"Tables with more rows than this go online. Default max_copy_rows when set, else 1000000.","type":"integer","minimum":0}},"required":["tool"]},"throttle":{"description":"How an online change (and a batched backfill) yields to the server: pause while over max_load or max_lag, stop cleanly while over critical_load.","type":"object","additionalProperties":false,"properties":{"max_load":{"description":"Pause while a status variable is over this, for example \"Threads_running=25\".","$ref":"#/definitions/statusBound"},"critical_load":{"description":"Stop, leaving nothing half-done, when a status variable is over this, for example \"Threads_running=50\".","$ref":"#/definitions/statusBound"},"max_lag":{"description":"Seconds of replica lag before pausing.","type":"number","exclusiveMinimum":0,"maximum":3600},"chunk_time":{"description":"Seconds a copy chunk (or a backfill batch) should take. Default 0.5.","type":"number","exclusiveMinimum":0,"maximum":60}}},"max_dml_rows":{"description":"Refuse, before a change's first statement, an UPDATE or DELETE that is not marked -- changegate:batch when EXPLAIN estimates it reaches more rows than this: one transaction over that many rows locks them all until it ends. Unset: no bound.","type":"integer","minimum":0},"windows":{"description":"Weekly maintenance windows: apply runs only inside one of them (absent: always). A window whose to is before its from crosses midnight and belongs to the day it opens. --emergency with an approver overrides.","type":"array","minItems":1,"items":{"type":"object","additionalProperties":false,"required":["from","to","timezone"],"properties":{"days":{"description":"Days the window opens on. Default every day.","type":"array","minItems":1,"uniqueItems":true,"items":{"enum":["mon","tue","wed","thu","fri","sat","sun"]}},"from":{"description":"When it opens, HH:MM on the wall clock of timezone, for example \"02:00\".","$ref":"#/definitions/clockTime"},"to":{"description":"When it closes, HH:MM; before from: the next day.","$ref":"#/definitions/clockTime"},"timezone":{"description":"An IANA time zone, for example America/New_York; daylight saving follows it.","type":"string","minLength":1}}}},"window_wait":{"description":"Seconds apply may wait for the next opening of a window instead of refusing; at most 21600 (the six hours a GitHub Actions job lives). Default: no wait.","type":"integer","minimum":0,"maximum":21600},"targets":{"description":"A fleet: several servers sharing this environment's other settings (region, auth, guards). Each names one server: an Aurora cluster, an RDS instance or the variable holding a URL. A target is one schema on one server, named server/schema.","type":"array","minItems":1,"items":{"type":"object","additionalProperties":false,"properties":{"cluster":{"description":"Aurora DB cluster identifier of this server.","$ref":"#/definitions/clusterId"},"instance":{"description":"RDS MySQL DB instance identifier of this server.","$ref":"#/definitions/clusterId"},"url_env":{"description":"Name of the environment variable holding this server's mysql:// URL.","$ref":"#/definitions/envVarName"},"secret":{"description":"auth: secret: the Secrets Manager id of this server's admin credentials, when each server has its own (instead of the environment's secret).","type":"string","minLength":1}},"description":"One server: exactly one of cluster, instance or url_env; with auth: secret, optionally its own secret."}},"schemas":{"description":"A fleet of schemas: every schema on each server whose name matches `like` (a LIKE pattern, found at run time and listed in the plan), or a list of names. Each is a target with its own history, run lock and result.","type":["object","array"],"additionalProperties":false,"required":["like"],"properties":{"like":{"description":"A LIKE pattern, for example \"tenant\\\\_%\" (\\\\_ is a literal underscore).","type":"string","minLength":1,"maxLength":64}},"minItems":1,"uniqueItems":true,"items":{"type":"string","pattern":"^[A-Za-z0-9_$]{1,64}$","patternErrorMessage":"must be a schema name (letters, digits, _ and $, at most 64)"}},"fleet":{"description":"How a fleet runs: canary targets first, one at a time; then parallel at a time; after stop_after_failures failures no new target starts.","type":"object","additionalProperties":false,"properties":{"parallel":{"description":"Targets applied at once on this runner. Default 4.","type":"integer","minimum":1,"maximum":64},"canary":{"description":"Targets applied first, one at a time; when one fails, nothing else runs. Default 0.","type":"integer","minimum":0},"stop_after_failures":{"description":"After this many failed targets no new target starts; the running ones finish. Default 1.","type":"integer","minimum":1}}}},"if":{"anyOf":[{"required":["url_env"]},{"required":["url"]},{"required":["targets"],"properties":{"targets":{"type":"array","contains":{"type":"object","required":["url_env"]}}}}]},"then":{},"else":{"required":["region"],"anyOf":[{"required":["cluster"]},{"required":["instance"]},{"required":["targets"]}]}},"clockTime":{"type":"string","pattern":"^([01][0-9]|2[0-3]):[0-5][0-9]$","patternErrorMessage":"must be a time HH:MM on a 24-hour clock, like \"02:00\""},"statusBound":{"type":"string","pattern":"^[A-Za-z_]+=[0-9]+$","patternErrorMessage":"must be a status variable and a whole number, like \"Threads_running=25\""}},"$id":"changegate:changegate"};
 const schema19 = {"description":"An Aurora DB cluster identifier.","type":"string","pattern":"^[A-Za-z][A-Za-z0-9-]{0,62}$","patternErrorMessage":"must be a DB cluster identifier (a letter, then letters, digits and hyphens, at most 63)"};
 const schema23 = {"type":"string","pattern":"^[A-Za-z_][A-Za-z0-9_]*$","patternErrorMessage":"must be the name of an environment variable (letters, digits and _), not its value"};
 const pattern2 = new RegExp("^[0-9]+\\.[0-9]+(\\.[0-9]+)?$", "u");
 const pattern3 = new RegExp("^[A-Za-z][A-Za-z0-9-]{0,62}$", "u");
 const pattern4 = new RegExp("^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$", "u");
 const pattern11 = new RegExp("^[A-Za-z_][A-Za-z0-9_]*$", "u");
-const schema20 = {"description":"One target. AWS: cluster, region, schema, and secret (auth: secret) or db_user (auth: iam). URL: url_env (or url), schema optional.","type":"object","additionalProperties":false,"properties":{"cluster":{"description":"Aurora DB cluster identifier; the writer endpoint is looked up through RDS.","$ref":"#/definitions/clusterId"},"instance":{"description":"RDS MySQL DB instance identifier, instead of cluster: the endpoint comes from DescribeDBInstances and the snapshot is a DB snapshot.","$ref":"#/definitions/clusterId"},"snapshot_method":{"description":"How the backup before destructive work is taken: cluster (CreateDBClusterSnapshot), instance (CreateDBSnapshot) or tables (a copy of the tables the change may write or drop, in backup_schema, put back with changegate restore). Default from cluster:/instance:, tables for a URL environment.","enum":["cluster","instance","tables"]},"backup_schema":{"description":"snapshot_method: tables: the schema the table copies and their catalog go to, on the same server. Default changegate_backup. changegate never deletes a backup.","type":"string","pattern":"^[A-Za-z0-9_$]{1,64}$","patternErrorMessage":"must be a schema name (letters, digits, _ and $, at most 64)"},"backup_max_rows":{"description":"snapshot_method: tables: a backup of more rows than this is refused before any statement (raise it, or use a cluster or instance snapshot). Default 1000000.","type":"integer","minimum":0},"region":{"description":"AWS region of the cluster, for example us-east-2.","type":"string","pattern":"^[a-z]{2}(-[a-z]+)+-[0-9]+$","patternErrorMessage":"must be an AWS region like us-east-2"},"secret":{"description":"Secrets Manager id (name or ARN) of the cluster's admin credentials, fetched at run time and never written anywhere.","type":"string","minLength":1},"auth":{"description":"How an AWS environment logs in: iam (a 15-minute IAM database token per connection, signed with the job's own AWS credentials; no password anywhere; recommended) or secret (the admin credentials in `secret`). Default secret.","enum":["iam","secret"]},"db_user":{"description":"auth: iam: the database user the token logs in as (created IDENTIFIED WITH AWSAuthenticationPlugin AS 'RDS').","type":"string","pattern":"^[A-Za-z0-9_.$-]{1,32}$","patternErrorMessage":"must be a MySQL user name (letters, digits, _ . $ and -, at most 32)"},"require_rotation":{"description":"auth: secret: refuse a secret that Secrets Manager's DescribeSecret says never rotates, before it is read. Default false (a warning).","type":"boolean"},"schema":{"description":"The schema (database) changes run in. Optional for a URL environment whose URL names one.","type":"string","pattern":"^[A-Za-z0-9_$]{1,64}$","patternErrorMessage":"must be a schema name (letters, digits, _ and $, at most 64)"},"url_env":{"description":"Name of the environment variable holding a mysql:// URL (for a local or non-AWS server).","$ref":"#/definitions/envVarName"},"url":{"description":"A literal mysql:// URL without a password (use url_env for anything with credentials). TLS is used when the URL asks for it (?ssl=...).","type":"string","pattern":"^mysql://","patternErrorMessage":"must be a mysql:// URL"},"after":{"description":"The environment a change must have succeeded in before it runs here (prod after qa).","type":"string","minLength":1},"approval":{"description":"required: the job runs in a GitHub environment with required reviewers and the approver is recorded. risky: a reviewer is asked only for a run whose plan is risky (a destructive change, a statement that blocks writes or whose impact is unknown, an online or batched statement, a pre-check warning, a change without rollback files); a routine one applies without. Default none.","enum":["required","risky","none"]},"snapshot":{"description":"When to snapshot the cluster before applying: never, destructive (a change is destructive) or always. Default destructive for AWS environments, never for URL ones.","enum":["never","destructive","always"]},"tls":{"description":"Extra TLS trust for this environment. Verification is always on for AWS environments.","type":"object","additionalProperties":false,"required":["ca_file"],"properties":{"ca_file":{"description":"PEM file of a CA to trust besides the Amazon RDS bundle (a private CA, or the tests' own).","type":"string","minLength":1}}},"lock_wait_timeout":{"description":"Seconds a statement waits for a metadata lock before it fails (session lock_wait_timeout). Default 5.","$ref":"#/definitions/seconds"},"lock_retries":{"description":"Times a statement that hit a lock wait timeout is retried before the run stops. Default 2.","type":"integer","minimum":0,"maximum":100},"lock_timeout":{"description":"Seconds apply waits for another runner's advisory lock on this target. Default 10.","type":"integer","minimum":0,"maximum":86400},"unreachable_timeout":{"description":"Seconds the server may stay silent (no answer to the run's heartbeat) before a run stops with the statement in flight named; the server ends a changegate session idle for twice this, so a runner that vanished holds the target no longer. Default 60.","type":"integer","minimum":1,"maximum":3600},"snapshot_timeout":{"description":"Seconds to wait for a snapshot to become available. Default 3600.","$ref":"#/definitions/seconds"},"snapshot_poll_seconds":{"description":"First wait between snapshot status polls, in seconds; it doubles up to six times this. Default 10.","type":"number","exclusiveMinimum":0},"max_copy_rows":{"description":"Refuse, before a change's first statement, an ALTER that copies a table (or whose algorithm is unknown) when the table holds more rows than this; such a copy blocks writes for as long as it runs. Unset: no bound.","type":"integer","minimum":0},"pull_requests":{"description":"true: `apply --pull-request N` applies an open pull request's changes here as provisional, rolled back when the pull request is amended or closed unmerged (QA). Never on an environment with approval: required or risky (PROD). Default false.","type":"boolean"},"online_schema_change":{"description":"A blocking ALTER (a copy, an in-place rebuild, a lock that stops writers, or an unknown algorithm) on a table with more rows than above_rows runs through an online schema change tool, under the same gates, history and exactly-once rules as every other statement.","type":"object","additionalProperties":false,"properties":{"tool":{"description":"pt-online-schema-change (Percona Toolkit), or command (the `command` template below).","enum":["pt-online-schema-change","command"]},"command":{"description":"tool: command: the command line of another tool, with placeholders {SCHEMA} {TABLE} {CLAUSES} {HOST} {PORT} {USER} {DEFAULTS_FILE} (a mode-0600 option file holding the password); there is no {PASSWORD}.","type":"string","minLength":1},"above_rows":{"description":"Tables with more rows than this go online. Default max_copy_rows when set, else 1000000.","type":"integer","minimum":0}},"required":["tool"]},"throttle":{"description":"How an online change (and a batched backfill) yields to the server: pause while over max_load or max_lag, stop cleanly while over critical_load.","type":"object","additionalProperties":false,"properties":{"max_load":{"description":"Pause while a status variable is over this, for example \"Threads_running=25\".","$ref":"#/definitions/statusBound"},"critical_load":{"description":"Stop, leaving nothing half-done, when a status variable is over this, for example \"Threads_running=50\".","$ref":"#/definitions/statusBound"},"max_lag":{"description":"Seconds of replica lag before pausing.","type":"number","exclusiveMinimum":0,"maximum":3600},"chunk_time":{"description":"Seconds a copy chunk (or a backfill batch) should take. Default 0.5.","type":"number","exclusiveMinimum":0,"maximum":60}}},"max_dml_rows":{"description":"Refuse, before a change's first statement, an UPDATE or DELETE that is not marked -- changegate:batch when EXPLAIN estimates it reaches more rows than this: one transaction over that many rows locks them all until it ends. Unset: no bound.","type":"integer","minimum":0},"targets":{"description":"A fleet: several servers sharing this environment's other settings (region, auth, guards). Each names one server: an Aurora cluster, an RDS instance or the variable holding a URL. A target is one schema on one server, named server/schema.","type":"array","minItems":1,"items":{"type":"object","additionalProperties":false,"properties":{"cluster":{"description":"Aurora DB cluster identifier of this server.","$ref":"#/definitions/clusterId"},"instance":{"description":"RDS MySQL DB instance identifier of this server.","$ref":"#/definitions/clusterId"},"url_env":{"description":"Name of the environment variable holding this server's mysql:// URL.","$ref":"#/definitions/envVarName"},"secret":{"description":"auth: secret: the Secrets Manager id of this server's admin credentials, when each server has its own (instead of the environment's secret).","type":"string","minLength":1}},"description":"One server: exactly one of cluster, instance or url_env; with auth: secret, optionally its own secret."}},"schemas":{"description":"A fleet of schemas: every schema on each server whose name matches `like` (a LIKE pattern, found at run time and listed in the plan), or a list of names. Each is a target with its own history, run lock and result.","type":["object","array"],"additionalProperties":false,"required":["like"],"properties":{"like":{"description":"A LIKE pattern, for example \"tenant\\\\_%\" (\\\\_ is a literal underscore).","type":"string","minLength":1,"maxLength":64}},"minItems":1,"uniqueItems":true,"items":{"type":"string","pattern":"^[A-Za-z0-9_$]{1,64}$","patternErrorMessage":"must be a schema name (letters, digits, _ and $, at most 64)"}},"fleet":{"description":"How a fleet runs: canary targets first, one at a time; then parallel at a time; after stop_after_failures failures no new target starts.","type":"object","additionalProperties":false,"properties":{"parallel":{"description":"Targets applied at once on this runner. Default 4.","type":"integer","minimum":1,"maximum":64},"canary":{"description":"Targets applied first, one at a time; when one fails, nothing else runs. Default 0.","type":"integer","minimum":0},"stop_after_failures":{"description":"After this many failed targets no new target starts; the running ones finish. Default 1.","type":"integer","minimum":1}}}},"if":{"anyOf":[{"required":["url_env"]},{"required":["url"]},{"required":["targets"],"properties":{"targets":{"type":"array","contains":{"type":"object","required":["url_env"]}}}}]},"then":{},"else":{"required":["region"],"anyOf":[{"required":["cluster"]},{"required":["instance"]},{"required":["targets"]}]}};
+const schema20 = {"description":"One target. AWS: cluster, region, schema, and secret (auth: secret) or db_user (auth: iam). URL: url_env (or url), schema optional.","type":"object","additionalProperties":false,"properties":{"cluster":{"description":"Aurora DB cluster identifier; the writer endpoint is looked up through RDS.","$ref":"#/definitions/clusterId"},"instance":{"description":"RDS MySQL DB instance identifier, instead of cluster: the endpoint comes from DescribeDBInstances and the snapshot is a DB snapshot.","$ref":"#/definitions/clusterId"},"snapshot_method":{"description":"How the backup before destructive work is taken: cluster (CreateDBClusterSnapshot), instance (CreateDBSnapshot) or tables (a copy of the tables the change may write or drop, in backup_schema, put back with changegate restore). Default from cluster:/instance:, tables for a URL environment.","enum":["cluster","instance","tables"]},"backup_schema":{"description":"snapshot_method: tables: the schema the table copies and their catalog go to, on the same server. Default changegate_backup. changegate never deletes a backup.","type":"string","pattern":"^[A-Za-z0-9_$]{1,64}$","patternErrorMessage":"must be a schema name (letters, digits, _ and $, at most 64)"},"backup_max_rows":{"description":"snapshot_method: tables: a backup of more rows than this is refused before any statement (raise it, or use a cluster or instance snapshot). Default 1000000.","type":"integer","minimum":0},"region":{"description":"AWS region of the cluster, for example us-east-2.","type":"string","pattern":"^[a-z]{2}(-[a-z]+)+-[0-9]+$","patternErrorMessage":"must be an AWS region like us-east-2"},"secret":{"description":"Secrets Manager id (name or ARN) of the cluster's admin credentials, fetched at run time and never written anywhere.","type":"string","minLength":1},"auth":{"description":"How an AWS environment logs in: iam (a 15-minute IAM database token per connection, signed with the job's own AWS credentials; no password anywhere; recommended) or secret (the admin credentials in `secret`). Default secret.","enum":["iam","secret"]},"db_user":{"description":"auth: iam: the database user the token logs in as (created IDENTIFIED WITH AWSAuthenticationPlugin AS 'RDS').","type":"string","pattern":"^[A-Za-z0-9_.$-]{1,32}$","patternErrorMessage":"must be a MySQL user name (letters, digits, _ . $ and -, at most 32)"},"require_rotation":{"description":"auth: secret: refuse a secret that Secrets Manager's DescribeSecret says never rotates, before it is read. Default false (a warning).","type":"boolean"},"schema":{"description":"The schema (database) changes run in. Optional for a URL environment whose URL names one.","type":"string","pattern":"^[A-Za-z0-9_$]{1,64}$","patternErrorMessage":"must be a schema name (letters, digits, _ and $, at most 64)"},"url_env":{"description":"Name of the environment variable holding a mysql:// URL (for a local or non-AWS server).","$ref":"#/definitions/envVarName"},"url":{"description":"A literal mysql:// URL without a password (use url_env for anything with credentials). TLS is used when the URL asks for it (?ssl=...).","type":"string","pattern":"^mysql://","patternErrorMessage":"must be a mysql:// URL"},"after":{"description":"The environment a change must have succeeded in before it runs here (prod after qa).","type":"string","minLength":1},"approval":{"description":"required: the job runs in a GitHub environment with required reviewers and the approver is recorded. risky: a reviewer is asked only for a run whose plan is risky (a destructive change, a statement that blocks writes or whose impact is unknown, an online or batched statement, a pre-check warning, a change without rollback files); a routine one applies without. Default none.","enum":["required","risky","none"]},"snapshot":{"description":"When to snapshot the cluster before applying: never, destructive (a change is destructive) or always. Default destructive for AWS environments, never for URL ones.","enum":["never","destructive","always"]},"tls":{"description":"Extra TLS trust for this environment. Verification is always on for AWS environments.","type":"object","additionalProperties":false,"required":["ca_file"],"properties":{"ca_file":{"description":"PEM file of a CA to trust besides the Amazon RDS bundle (a private CA, or the tests' own).","type":"string","minLength":1}}},"lock_wait_timeout":{"description":"Seconds a statement waits for a metadata lock before it fails (session lock_wait_timeout). Default 5.","$ref":"#/definitions/seconds"},"lock_retries":{"description":"Times a statement that hit a lock wait timeout is retried before the run stops. Default 2.","type":"integer","minimum":0,"maximum":100},"lock_timeout":{"description":"Seconds apply waits for another runner's advisory lock on this target. Default 10.","type":"integer","minimum":0,"maximum":86400},"unreachable_timeout":{"description":"Seconds the server may stay silent (no answer to the run's heartbeat) before a run stops with the statement in flight named; the server ends a changegate session idle for twice this, so a runner that vanished holds the target no longer. Default 60.","type":"integer","minimum":1,"maximum":3600},"snapshot_timeout":{"description":"Seconds to wait for a snapshot to become available. Default 3600.","$ref":"#/definitions/seconds"},"snapshot_poll_seconds":{"description":"First wait between snapshot status polls, in seconds; it doubles up to six times this. Default 10.","type":"number","exclusiveMinimum":0},"max_copy_rows":{"description":"Refuse, before a change's first statement, an ALTER that copies a table (or whose algorithm is unknown) when the table holds more rows than this; such a copy blocks writes for as long as it runs. Unset: no bound.","type":"integer","minimum":0},"pull_requests":{"description":"true: `apply --pull-request N` applies an open pull request's changes here as provisional, rolled back when the pull request is amended or closed unmerged (QA). Never on an environment with approval: required or risky (PROD). Default false.","type":"boolean"},"online_schema_change":{"description":"A blocking ALTER (a copy, an in-place rebuild, a lock that stops writers, or an unknown algorithm) on a table with more rows than above_rows runs through an online schema change tool, under the same gates, history and exactly-once rules as every other statement.","type":"object","additionalProperties":false,"properties":{"tool":{"description":"pt-online-schema-change (Percona Toolkit), or command (the `command` template below).","enum":["pt-online-schema-change","command"]},"command":{"description":"tool: command: the command line of another tool, with placeholders {SCHEMA} {TABLE} {CLAUSES} {HOST} {PORT} {USER} {DEFAULTS_FILE} (a mode-0600 option file holding the password); there is no {PASSWORD}.","type":"string","minLength":1},"above_rows":{"description":"Tables with more rows than this go online. Default max_copy_rows when set, else 1000000.","type":"integer","minimum":0}},"required":["tool"]},"throttle":{"description":"How an online change (and a batched backfill) yields to the server: pause while over max_load or max_lag, stop cleanly while over critical_load.","type":"object","additionalProperties":false,"properties":{"max_load":{"description":"Pause while a status variable is over this, for example \"Threads_running=25\".","$ref":"#/definitions/statusBound"},"critical_load":{"description":"Stop, leaving nothing half-done, when a status variable is over this, for example \"Threads_running=50\".","$ref":"#/definitions/statusBound"},"max_lag":{"description":"Seconds of replica lag before pausing.","type":"number","exclusiveMinimum":0,"maximum":3600},"chunk_time":{"description":"Seconds a copy chunk (or a backfill batch) should take. Default 0.5.","type":"number","exclusiveMinimum":0,"maximum":60}}},"max_dml_rows":{"description":"Refuse, before a change's first statement, an UPDATE or DELETE that is not marked -- changegate:batch when EXPLAIN estimates it reaches more rows than this: one transaction over that many rows locks them all until it ends. Unset: no bound.","type":"integer","minimum":0},"windows":{"description":"Weekly maintenance windows: apply runs only inside one of them (absent: always). A window whose to is before its from crosses midnight and belongs to the day it opens. --emergency with an approver overrides.","type":"array","minItems":1,"items":{"type":"object","additionalProperties":false,"required":["from","to","timezone"],"properties":{"days":{"description":"Days the window opens on. Default every day.","type":"array","minItems":1,"uniqueItems":true,"items":{"enum":["mon","tue","wed","thu","fri","sat","sun"]}},"from":{"description":"When it opens, HH:MM on the wall clock of timezone, for example \"02:00\".","$ref":"#/definitions/clockTime"},"to":{"description":"When it closes, HH:MM; before from: the next day.","$ref":"#/definitions/clockTime"},"timezone":{"description":"An IANA time zone, for example America/New_York; daylight saving follows it.","type":"string","minLength":1}}}},"window_wait":{"description":"Seconds apply may wait for the next opening of a window instead of refusing; at most 21600 (the six hours a GitHub Actions job lives). Default: no wait.","type":"integer","minimum":0,"maximum":21600},"targets":{"description":"A fleet: several servers sharing this environment's other settings (region, auth, guards). Each names one server: an Aurora cluster, an RDS instance or the variable holding a URL. A target is one schema on one server, named server/schema.","type":"array","minItems":1,"items":{"type":"object","additionalProperties":false,"properties":{"cluster":{"description":"Aurora DB cluster identifier of this server.","$ref":"#/definitions/clusterId"},"instance":{"description":"RDS MySQL DB instance identifier of this server.","$ref":"#/definitions/clusterId"},"url_env":{"description":"Name of the environment variable holding this server's mysql:// URL.","$ref":"#/definitions/envVarName"},"secret":{"description":"auth: secret: the Secrets Manager id of this server's admin credentials, when each server has its own (instead of the environment's secret).","type":"string","minLength":1}},"description":"One server: exactly one of cluster, instance or url_env; with auth: secret, optionally its own secret."}},"schemas":{"description":"A fleet of schemas: every schema on each server whose name matches `like` (a LIKE pattern, found at run time and listed in the plan), or a list of names. Each is a target with its own history, run lock and result.","type":["object","array"],"additionalProperties":false,"required":["like"],"properties":{"like":{"description":"A LIKE pattern, for example \"tenant\\\\_%\" (\\\\_ is a literal underscore).","type":"string","minLength":1,"maxLength":64}},"minItems":1,"uniqueItems":true,"items":{"type":"string","pattern":"^[A-Za-z0-9_$]{1,64}$","patternErrorMessage":"must be a schema name (letters, digits, _ and $, at most 64)"}},"fleet":{"description":"How a fleet runs: canary targets first, one at a time; then parallel at a time; after stop_after_failures failures no new target starts.","type":"object","additionalProperties":false,"properties":{"parallel":{"description":"Targets applied at once on this runner. Default 4.","type":"integer","minimum":1,"maximum":64},"canary":{"description":"Targets applied first, one at a time; when one fails, nothing else runs. Default 0.","type":"integer","minimum":0},"stop_after_failures":{"description":"After this many failed targets no new target starts; the running ones finish. Default 1.","type":"integer","minimum":1}}}},"if":{"anyOf":[{"required":["url_env"]},{"required":["url"]},{"required":["targets"],"properties":{"targets":{"type":"array","contains":{"type":"object","required":["url_env"]}}}}]},"then":{},"else":{"required":["region"],"anyOf":[{"required":["cluster"]},{"required":["instance"]},{"required":["targets"]}]}};
 const schema24 = {"type":"integer","minimum":1,"maximum":86400};
 const schema26 = {"type":"string","pattern":"^[A-Za-z_]+=[0-9]+$","patternErrorMessage":"must be a status variable and a whole number, like \"Threads_running=25\""};
+const schema28 = {"type":"string","pattern":"^([01][0-9]|2[0-3]):[0-5][0-9]$","patternErrorMessage":"must be a time HH:MM on a 24-hour clock, like \"02:00\""};
 const pattern7 = new RegExp("^[A-Za-z0-9_$]{1,64}$", "u");
 const pattern8 = new RegExp("^[a-z]{2}(-[a-z]+)+-[0-9]+$", "u");
 const pattern9 = new RegExp("^[A-Za-z0-9_.$-]{1,32}$", "u");
 const pattern12 = new RegExp("^mysql://", "u");
 const pattern13 = new RegExp("^[A-Za-z_]+=[0-9]+$", "u");
+const pattern15 = new RegExp("^([01][0-9]|2[0-3]):[0-5][0-9]$", "u");
 
 function validate12(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
@@ -1845,11 +1847,11 @@ errors++;
 }
 }
 }
-if(data.targets !== undefined){
-let data38 = data.targets;
+if(data.windows !== undefined){
+let data38 = data.windows;
 if(Array.isArray(data38)){
 if(data38.length < 1){
-const err89 = {instancePath:instancePath+"/targets",schemaPath:"#/properties/targets/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items",schema:1,parentSchema:schema20.properties.targets,data:data38};
+const err89 = {instancePath:instancePath+"/windows",schemaPath:"#/properties/windows/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items",schema:1,parentSchema:schema20.properties.windows,data:data38};
 if(vErrors === null){
 vErrors = [err89];
 }
@@ -1862,9 +1864,8 @@ const len1 = data38.length;
 for(let i1=0; i1<len1; i1++){
 let data39 = data38[i1];
 if(data39 && typeof data39 == "object" && !Array.isArray(data39)){
-for(const key4 in data39){
-if(!((((key4 === "cluster") || (key4 === "instance")) || (key4 === "url_env")) || (key4 === "secret"))){
-const err90 = {instancePath:instancePath+"/targets/" + i1,schemaPath:"#/properties/targets/items/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key4},message:"must NOT have additional properties",schema:false,parentSchema:schema20.properties.targets.items,data:data39};
+if(data39.from === undefined){
+const err90 = {instancePath:instancePath+"/windows/" + i1,schemaPath:"#/properties/windows/items/required",keyword:"required",params:{missingProperty: "from"},message:"must have required property '"+"from"+"'",schema:schema20.properties.windows.items.required,parentSchema:schema20.properties.windows.items,data:data39};
 if(vErrors === null){
 vErrors = [err90];
 }
@@ -1873,12 +1874,8 @@ vErrors.push(err90);
 }
 errors++;
 }
-}
-if(data39.cluster !== undefined){
-let data40 = data39.cluster;
-if(typeof data40 === "string"){
-if(!pattern3.test(data40)){
-const err91 = {instancePath:instancePath+"/targets/" + i1+"/cluster",schemaPath:"#/definitions/clusterId/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z][A-Za-z0-9-]{0,62}$"},message:"must match pattern \""+"^[A-Za-z][A-Za-z0-9-]{0,62}$"+"\"",schema:"^[A-Za-z][A-Za-z0-9-]{0,62}$",parentSchema:schema19,data:data40};
+if(data39.to === undefined){
+const err91 = {instancePath:instancePath+"/windows/" + i1,schemaPath:"#/properties/windows/items/required",keyword:"required",params:{missingProperty: "to"},message:"must have required property '"+"to"+"'",schema:schema20.properties.windows.items.required,parentSchema:schema20.properties.windows.items,data:data39};
 if(vErrors === null){
 vErrors = [err91];
 }
@@ -1887,9 +1884,8 @@ vErrors.push(err91);
 }
 errors++;
 }
-}
-else {
-const err92 = {instancePath:instancePath+"/targets/" + i1+"/cluster",schemaPath:"#/definitions/clusterId/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema19.type,parentSchema:schema19,data:data40};
+if(data39.timezone === undefined){
+const err92 = {instancePath:instancePath+"/windows/" + i1,schemaPath:"#/properties/windows/items/required",keyword:"required",params:{missingProperty: "timezone"},message:"must have required property '"+"timezone"+"'",schema:schema20.properties.windows.items.required,parentSchema:schema20.properties.windows.items,data:data39};
 if(vErrors === null){
 vErrors = [err92];
 }
@@ -1898,12 +1894,9 @@ vErrors.push(err92);
 }
 errors++;
 }
-}
-if(data39.instance !== undefined){
-let data41 = data39.instance;
-if(typeof data41 === "string"){
-if(!pattern3.test(data41)){
-const err93 = {instancePath:instancePath+"/targets/" + i1+"/instance",schemaPath:"#/definitions/clusterId/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z][A-Za-z0-9-]{0,62}$"},message:"must match pattern \""+"^[A-Za-z][A-Za-z0-9-]{0,62}$"+"\"",schema:"^[A-Za-z][A-Za-z0-9-]{0,62}$",parentSchema:schema19,data:data41};
+for(const key4 in data39){
+if(!((((key4 === "days") || (key4 === "from")) || (key4 === "to")) || (key4 === "timezone"))){
+const err93 = {instancePath:instancePath+"/windows/" + i1,schemaPath:"#/properties/windows/items/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key4},message:"must NOT have additional properties",schema:false,parentSchema:schema20.properties.windows.items,data:data39};
 if(vErrors === null){
 vErrors = [err93];
 }
@@ -1913,8 +1906,11 @@ vErrors.push(err93);
 errors++;
 }
 }
-else {
-const err94 = {instancePath:instancePath+"/targets/" + i1+"/instance",schemaPath:"#/definitions/clusterId/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema19.type,parentSchema:schema19,data:data41};
+if(data39.days !== undefined){
+let data40 = data39.days;
+if(Array.isArray(data40)){
+if(data40.length < 1){
+const err94 = {instancePath:instancePath+"/windows/" + i1+"/days",schemaPath:"#/properties/windows/items/properties/days/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items",schema:1,parentSchema:schema20.properties.windows.items.properties.days,data:data40};
 if(vErrors === null){
 vErrors = [err94];
 }
@@ -1923,12 +1919,11 @@ vErrors.push(err94);
 }
 errors++;
 }
-}
-if(data39.url_env !== undefined){
-let data42 = data39.url_env;
-if(typeof data42 === "string"){
-if(!pattern11.test(data42)){
-const err95 = {instancePath:instancePath+"/targets/" + i1+"/url_env",schemaPath:"#/definitions/envVarName/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z_][A-Za-z0-9_]*$"},message:"must match pattern \""+"^[A-Za-z_][A-Za-z0-9_]*$"+"\"",schema:"^[A-Za-z_][A-Za-z0-9_]*$",parentSchema:schema23,data:data42};
+const len2 = data40.length;
+for(let i2=0; i2<len2; i2++){
+let data41 = data40[i2];
+if(!(((((((data41 === "mon") || (data41 === "tue")) || (data41 === "wed")) || (data41 === "thu")) || (data41 === "fri")) || (data41 === "sat")) || (data41 === "sun"))){
+const err95 = {instancePath:instancePath+"/windows/" + i1+"/days/" + i2,schemaPath:"#/properties/windows/items/properties/days/items/enum",keyword:"enum",params:{allowedValues: schema20.properties.windows.items.properties.days.items.enum},message:"must be equal to one of the allowed values",schema:schema20.properties.windows.items.properties.days.items.enum,parentSchema:schema20.properties.windows.items.properties.days.items,data:data41};
 if(vErrors === null){
 vErrors = [err95];
 }
@@ -1938,8 +1933,14 @@ vErrors.push(err95);
 errors++;
 }
 }
-else {
-const err96 = {instancePath:instancePath+"/targets/" + i1+"/url_env",schemaPath:"#/definitions/envVarName/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema23.type,parentSchema:schema23,data:data42};
+let i3 = data40.length;
+let j0;
+if(i3 > 1){
+outer0:
+for(;i3--;){
+for(j0 = i3; j0--;){
+if(func0(data40[i3], data40[j0])){
+const err96 = {instancePath:instancePath+"/windows/" + i1+"/days",schemaPath:"#/properties/windows/items/properties/days/uniqueItems",keyword:"uniqueItems",params:{i: i3, j: j0},message:"must NOT have duplicate items (items ## "+j0+" and "+i3+" are identical)",schema:true,parentSchema:schema20.properties.windows.items.properties.days,data:data40};
 if(vErrors === null){
 vErrors = [err96];
 }
@@ -1947,13 +1948,14 @@ else {
 vErrors.push(err96);
 }
 errors++;
+break outer0;
 }
 }
-if(data39.secret !== undefined){
-let data43 = data39.secret;
-if(typeof data43 === "string"){
-if(func3(data43) < 1){
-const err97 = {instancePath:instancePath+"/targets/" + i1+"/secret",schemaPath:"#/properties/targets/items/properties/secret/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema20.properties.targets.items.properties.secret,data:data43};
+}
+}
+}
+else {
+const err97 = {instancePath:instancePath+"/windows/" + i1+"/days",schemaPath:"#/properties/windows/items/properties/days/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema20.properties.windows.items.properties.days.type,parentSchema:schema20.properties.windows.items.properties.days,data:data40};
 if(vErrors === null){
 vErrors = [err97];
 }
@@ -1963,8 +1965,11 @@ vErrors.push(err97);
 errors++;
 }
 }
-else {
-const err98 = {instancePath:instancePath+"/targets/" + i1+"/secret",schemaPath:"#/properties/targets/items/properties/secret/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema20.properties.targets.items.properties.secret.type,parentSchema:schema20.properties.targets.items.properties.secret,data:data43};
+if(data39.from !== undefined){
+let data42 = data39.from;
+if(typeof data42 === "string"){
+if(!pattern15.test(data42)){
+const err98 = {instancePath:instancePath+"/windows/" + i1+"/from",schemaPath:"#/definitions/clockTime/pattern",keyword:"pattern",params:{pattern: "^([01][0-9]|2[0-3]):[0-5][0-9]$"},message:"must match pattern \""+"^([01][0-9]|2[0-3]):[0-5][0-9]$"+"\"",schema:"^([01][0-9]|2[0-3]):[0-5][0-9]$",parentSchema:schema28,data:data42};
 if(vErrors === null){
 vErrors = [err98];
 }
@@ -1974,9 +1979,8 @@ vErrors.push(err98);
 errors++;
 }
 }
-}
 else {
-const err99 = {instancePath:instancePath+"/targets/" + i1,schemaPath:"#/properties/targets/items/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema20.properties.targets.items.type,parentSchema:schema20.properties.targets.items,data:data39};
+const err99 = {instancePath:instancePath+"/windows/" + i1+"/from",schemaPath:"#/definitions/clockTime/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema28.type,parentSchema:schema28,data:data42};
 if(vErrors === null){
 vErrors = [err99];
 }
@@ -1986,9 +1990,11 @@ vErrors.push(err99);
 errors++;
 }
 }
-}
-else {
-const err100 = {instancePath:instancePath+"/targets",schemaPath:"#/properties/targets/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema20.properties.targets.type,parentSchema:schema20.properties.targets,data:data38};
+if(data39.to !== undefined){
+let data43 = data39.to;
+if(typeof data43 === "string"){
+if(!pattern15.test(data43)){
+const err100 = {instancePath:instancePath+"/windows/" + i1+"/to",schemaPath:"#/definitions/clockTime/pattern",keyword:"pattern",params:{pattern: "^([01][0-9]|2[0-3]):[0-5][0-9]$"},message:"must match pattern \""+"^([01][0-9]|2[0-3]):[0-5][0-9]$"+"\"",schema:"^([01][0-9]|2[0-3]):[0-5][0-9]$",parentSchema:schema28,data:data43};
 if(vErrors === null){
 vErrors = [err100];
 }
@@ -1998,10 +2004,8 @@ vErrors.push(err100);
 errors++;
 }
 }
-if(data.schemas !== undefined){
-let data44 = data.schemas;
-if(!data44 || typeof data44 != "object"){
-const err101 = {instancePath:instancePath+"/schemas",schemaPath:"#/properties/schemas/type",keyword:"type",params:{type: schema20.properties.schemas.type},message:"must be object,array",schema:schema20.properties.schemas.type,parentSchema:schema20.properties.schemas,data:data44};
+else {
+const err101 = {instancePath:instancePath+"/windows/" + i1+"/to",schemaPath:"#/definitions/clockTime/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema28.type,parentSchema:schema28,data:data43};
 if(vErrors === null){
 vErrors = [err101];
 }
@@ -2010,9 +2014,12 @@ vErrors.push(err101);
 }
 errors++;
 }
-if(Array.isArray(data44)){
-if(data44.length < 1){
-const err102 = {instancePath:instancePath+"/schemas",schemaPath:"#/properties/schemas/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items",schema:1,parentSchema:schema20.properties.schemas,data:data44};
+}
+if(data39.timezone !== undefined){
+let data44 = data39.timezone;
+if(typeof data44 === "string"){
+if(func3(data44) < 1){
+const err102 = {instancePath:instancePath+"/windows/" + i1+"/timezone",schemaPath:"#/properties/windows/items/properties/timezone/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema20.properties.windows.items.properties.timezone,data:data44};
 if(vErrors === null){
 vErrors = [err102];
 }
@@ -2021,12 +2028,9 @@ vErrors.push(err102);
 }
 errors++;
 }
-const len2 = data44.length;
-for(let i2=0; i2<len2; i2++){
-let data45 = data44[i2];
-if(typeof data45 === "string"){
-if(!pattern7.test(data45)){
-const err103 = {instancePath:instancePath+"/schemas/" + i2,schemaPath:"#/properties/schemas/items/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z0-9_$]{1,64}$"},message:"must match pattern \""+"^[A-Za-z0-9_$]{1,64}$"+"\"",schema:"^[A-Za-z0-9_$]{1,64}$",parentSchema:schema20.properties.schemas.items,data:data45};
+}
+else {
+const err103 = {instancePath:instancePath+"/windows/" + i1+"/timezone",schemaPath:"#/properties/windows/items/properties/timezone/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema20.properties.windows.items.properties.timezone.type,parentSchema:schema20.properties.windows.items.properties.timezone,data:data44};
 if(vErrors === null){
 vErrors = [err103];
 }
@@ -2036,8 +2040,9 @@ vErrors.push(err103);
 errors++;
 }
 }
+}
 else {
-const err104 = {instancePath:instancePath+"/schemas/" + i2,schemaPath:"#/properties/schemas/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema20.properties.schemas.items.type,parentSchema:schema20.properties.schemas.items,data:data45};
+const err104 = {instancePath:instancePath+"/windows/" + i1,schemaPath:"#/properties/windows/items/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema20.properties.windows.items.type,parentSchema:schema20.properties.windows.items,data:data39};
 if(vErrors === null){
 vErrors = [err104];
 }
@@ -2047,18 +2052,9 @@ vErrors.push(err104);
 errors++;
 }
 }
-let i3 = data44.length;
-let j0;
-if(i3 > 1){
-const indices0 = {};
-for(;i3--;){
-let item0 = data44[i3];
-if(typeof item0 !== "string"){
-continue;
 }
-if(typeof indices0[item0] == "number"){
-j0 = indices0[item0];
-const err105 = {instancePath:instancePath+"/schemas",schemaPath:"#/properties/schemas/uniqueItems",keyword:"uniqueItems",params:{i: i3, j: j0},message:"must NOT have duplicate items (items ## "+j0+" and "+i3+" are identical)",schema:true,parentSchema:schema20.properties.schemas,data:data44};
+else {
+const err105 = {instancePath:instancePath+"/windows",schemaPath:"#/properties/windows/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema20.properties.windows.type,parentSchema:schema20.properties.windows,data:data38};
 if(vErrors === null){
 vErrors = [err105];
 }
@@ -2066,15 +2062,12 @@ else {
 vErrors.push(err105);
 }
 errors++;
-break;
-}
-indices0[item0] = i3;
 }
 }
-}
-if(data44 && typeof data44 == "object" && !Array.isArray(data44)){
-if(data44.like === undefined){
-const err106 = {instancePath:instancePath+"/schemas",schemaPath:"#/properties/schemas/required",keyword:"required",params:{missingProperty: "like"},message:"must have required property '"+"like"+"'",schema:schema20.properties.schemas.required,parentSchema:schema20.properties.schemas,data:data44};
+if(data.window_wait !== undefined){
+let data45 = data.window_wait;
+if(!(((typeof data45 == "number") && (!(data45 % 1) && !isNaN(data45))) && (isFinite(data45)))){
+const err106 = {instancePath:instancePath+"/window_wait",schemaPath:"#/properties/window_wait/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema20.properties.window_wait.type,parentSchema:schema20.properties.window_wait,data:data45};
 if(vErrors === null){
 vErrors = [err106];
 }
@@ -2083,9 +2076,9 @@ vErrors.push(err106);
 }
 errors++;
 }
-for(const key5 in data44){
-if(!(key5 === "like")){
-const err107 = {instancePath:instancePath+"/schemas",schemaPath:"#/properties/schemas/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key5},message:"must NOT have additional properties",schema:false,parentSchema:schema20.properties.schemas,data:data44};
+if((typeof data45 == "number") && (isFinite(data45))){
+if(data45 > 21600 || isNaN(data45)){
+const err107 = {instancePath:instancePath+"/window_wait",schemaPath:"#/properties/window_wait/maximum",keyword:"maximum",params:{comparison: "<=", limit: 21600},message:"must be <= 21600",schema:21600,parentSchema:schema20.properties.window_wait,data:data45};
 if(vErrors === null){
 vErrors = [err107];
 }
@@ -2094,12 +2087,8 @@ vErrors.push(err107);
 }
 errors++;
 }
-}
-if(data44.like !== undefined){
-let data46 = data44.like;
-if(typeof data46 === "string"){
-if(func3(data46) > 64){
-const err108 = {instancePath:instancePath+"/schemas/like",schemaPath:"#/properties/schemas/properties/like/maxLength",keyword:"maxLength",params:{limit: 64},message:"must NOT have more than 64 characters",schema:64,parentSchema:schema20.properties.schemas.properties.like,data:data46};
+if(data45 < 0 || isNaN(data45)){
+const err108 = {instancePath:instancePath+"/window_wait",schemaPath:"#/properties/window_wait/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0",schema:0,parentSchema:schema20.properties.window_wait,data:data45};
 if(vErrors === null){
 vErrors = [err108];
 }
@@ -2108,8 +2097,13 @@ vErrors.push(err108);
 }
 errors++;
 }
-if(func3(data46) < 1){
-const err109 = {instancePath:instancePath+"/schemas/like",schemaPath:"#/properties/schemas/properties/like/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema20.properties.schemas.properties.like,data:data46};
+}
+}
+if(data.targets !== undefined){
+let data46 = data.targets;
+if(Array.isArray(data46)){
+if(data46.length < 1){
+const err109 = {instancePath:instancePath+"/targets",schemaPath:"#/properties/targets/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items",schema:1,parentSchema:schema20.properties.targets,data:data46};
 if(vErrors === null){
 vErrors = [err109];
 }
@@ -2118,9 +2112,13 @@ vErrors.push(err109);
 }
 errors++;
 }
-}
-else {
-const err110 = {instancePath:instancePath+"/schemas/like",schemaPath:"#/properties/schemas/properties/like/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema20.properties.schemas.properties.like.type,parentSchema:schema20.properties.schemas.properties.like,data:data46};
+const len3 = data46.length;
+for(let i4=0; i4<len3; i4++){
+let data47 = data46[i4];
+if(data47 && typeof data47 == "object" && !Array.isArray(data47)){
+for(const key5 in data47){
+if(!((((key5 === "cluster") || (key5 === "instance")) || (key5 === "url_env")) || (key5 === "secret"))){
+const err110 = {instancePath:instancePath+"/targets/" + i4,schemaPath:"#/properties/targets/items/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key5},message:"must NOT have additional properties",schema:false,parentSchema:schema20.properties.targets.items,data:data47};
 if(vErrors === null){
 vErrors = [err110];
 }
@@ -2130,14 +2128,11 @@ vErrors.push(err110);
 errors++;
 }
 }
-}
-}
-if(data.fleet !== undefined){
-let data47 = data.fleet;
-if(data47 && typeof data47 == "object" && !Array.isArray(data47)){
-for(const key6 in data47){
-if(!(((key6 === "parallel") || (key6 === "canary")) || (key6 === "stop_after_failures"))){
-const err111 = {instancePath:instancePath+"/fleet",schemaPath:"#/properties/fleet/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key6},message:"must NOT have additional properties",schema:false,parentSchema:schema20.properties.fleet,data:data47};
+if(data47.cluster !== undefined){
+let data48 = data47.cluster;
+if(typeof data48 === "string"){
+if(!pattern3.test(data48)){
+const err111 = {instancePath:instancePath+"/targets/" + i4+"/cluster",schemaPath:"#/definitions/clusterId/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z][A-Za-z0-9-]{0,62}$"},message:"must match pattern \""+"^[A-Za-z][A-Za-z0-9-]{0,62}$"+"\"",schema:"^[A-Za-z][A-Za-z0-9-]{0,62}$",parentSchema:schema19,data:data48};
 if(vErrors === null){
 vErrors = [err111];
 }
@@ -2147,10 +2142,8 @@ vErrors.push(err111);
 errors++;
 }
 }
-if(data47.parallel !== undefined){
-let data48 = data47.parallel;
-if(!(((typeof data48 == "number") && (!(data48 % 1) && !isNaN(data48))) && (isFinite(data48)))){
-const err112 = {instancePath:instancePath+"/fleet/parallel",schemaPath:"#/properties/fleet/properties/parallel/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema20.properties.fleet.properties.parallel.type,parentSchema:schema20.properties.fleet.properties.parallel,data:data48};
+else {
+const err112 = {instancePath:instancePath+"/targets/" + i4+"/cluster",schemaPath:"#/definitions/clusterId/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema19.type,parentSchema:schema19,data:data48};
 if(vErrors === null){
 vErrors = [err112];
 }
@@ -2159,9 +2152,12 @@ vErrors.push(err112);
 }
 errors++;
 }
-if((typeof data48 == "number") && (isFinite(data48))){
-if(data48 > 64 || isNaN(data48)){
-const err113 = {instancePath:instancePath+"/fleet/parallel",schemaPath:"#/properties/fleet/properties/parallel/maximum",keyword:"maximum",params:{comparison: "<=", limit: 64},message:"must be <= 64",schema:64,parentSchema:schema20.properties.fleet.properties.parallel,data:data48};
+}
+if(data47.instance !== undefined){
+let data49 = data47.instance;
+if(typeof data49 === "string"){
+if(!pattern3.test(data49)){
+const err113 = {instancePath:instancePath+"/targets/" + i4+"/instance",schemaPath:"#/definitions/clusterId/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z][A-Za-z0-9-]{0,62}$"},message:"must match pattern \""+"^[A-Za-z][A-Za-z0-9-]{0,62}$"+"\"",schema:"^[A-Za-z][A-Za-z0-9-]{0,62}$",parentSchema:schema19,data:data49};
 if(vErrors === null){
 vErrors = [err113];
 }
@@ -2170,8 +2166,9 @@ vErrors.push(err113);
 }
 errors++;
 }
-if(data48 < 1 || isNaN(data48)){
-const err114 = {instancePath:instancePath+"/fleet/parallel",schemaPath:"#/properties/fleet/properties/parallel/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema20.properties.fleet.properties.parallel,data:data48};
+}
+else {
+const err114 = {instancePath:instancePath+"/targets/" + i4+"/instance",schemaPath:"#/definitions/clusterId/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema19.type,parentSchema:schema19,data:data49};
 if(vErrors === null){
 vErrors = [err114];
 }
@@ -2181,11 +2178,11 @@ vErrors.push(err114);
 errors++;
 }
 }
-}
-if(data47.canary !== undefined){
-let data49 = data47.canary;
-if(!(((typeof data49 == "number") && (!(data49 % 1) && !isNaN(data49))) && (isFinite(data49)))){
-const err115 = {instancePath:instancePath+"/fleet/canary",schemaPath:"#/properties/fleet/properties/canary/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema20.properties.fleet.properties.canary.type,parentSchema:schema20.properties.fleet.properties.canary,data:data49};
+if(data47.url_env !== undefined){
+let data50 = data47.url_env;
+if(typeof data50 === "string"){
+if(!pattern11.test(data50)){
+const err115 = {instancePath:instancePath+"/targets/" + i4+"/url_env",schemaPath:"#/definitions/envVarName/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z_][A-Za-z0-9_]*$"},message:"must match pattern \""+"^[A-Za-z_][A-Za-z0-9_]*$"+"\"",schema:"^[A-Za-z_][A-Za-z0-9_]*$",parentSchema:schema23,data:data50};
 if(vErrors === null){
 vErrors = [err115];
 }
@@ -2194,9 +2191,9 @@ vErrors.push(err115);
 }
 errors++;
 }
-if((typeof data49 == "number") && (isFinite(data49))){
-if(data49 < 0 || isNaN(data49)){
-const err116 = {instancePath:instancePath+"/fleet/canary",schemaPath:"#/properties/fleet/properties/canary/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0",schema:0,parentSchema:schema20.properties.fleet.properties.canary,data:data49};
+}
+else {
+const err116 = {instancePath:instancePath+"/targets/" + i4+"/url_env",schemaPath:"#/definitions/envVarName/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema23.type,parentSchema:schema23,data:data50};
 if(vErrors === null){
 vErrors = [err116];
 }
@@ -2206,11 +2203,11 @@ vErrors.push(err116);
 errors++;
 }
 }
-}
-if(data47.stop_after_failures !== undefined){
-let data50 = data47.stop_after_failures;
-if(!(((typeof data50 == "number") && (!(data50 % 1) && !isNaN(data50))) && (isFinite(data50)))){
-const err117 = {instancePath:instancePath+"/fleet/stop_after_failures",schemaPath:"#/properties/fleet/properties/stop_after_failures/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema20.properties.fleet.properties.stop_after_failures.type,parentSchema:schema20.properties.fleet.properties.stop_after_failures,data:data50};
+if(data47.secret !== undefined){
+let data51 = data47.secret;
+if(typeof data51 === "string"){
+if(func3(data51) < 1){
+const err117 = {instancePath:instancePath+"/targets/" + i4+"/secret",schemaPath:"#/properties/targets/items/properties/secret/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema20.properties.targets.items.properties.secret,data:data51};
 if(vErrors === null){
 vErrors = [err117];
 }
@@ -2219,9 +2216,9 @@ vErrors.push(err117);
 }
 errors++;
 }
-if((typeof data50 == "number") && (isFinite(data50))){
-if(data50 < 1 || isNaN(data50)){
-const err118 = {instancePath:instancePath+"/fleet/stop_after_failures",schemaPath:"#/properties/fleet/properties/stop_after_failures/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema20.properties.fleet.properties.stop_after_failures,data:data50};
+}
+else {
+const err118 = {instancePath:instancePath+"/targets/" + i4+"/secret",schemaPath:"#/properties/targets/items/properties/secret/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema20.properties.targets.items.properties.secret.type,parentSchema:schema20.properties.targets.items.properties.secret,data:data51};
 if(vErrors === null){
 vErrors = [err118];
 }
@@ -2232,9 +2229,8 @@ errors++;
 }
 }
 }
-}
 else {
-const err119 = {instancePath:instancePath+"/fleet",schemaPath:"#/properties/fleet/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema20.properties.fleet.type,parentSchema:schema20.properties.fleet,data:data47};
+const err119 = {instancePath:instancePath+"/targets/" + i4,schemaPath:"#/properties/targets/items/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema20.properties.targets.items.type,parentSchema:schema20.properties.targets.items,data:data47};
 if(vErrors === null){
 vErrors = [err119];
 }
@@ -2246,12 +2242,270 @@ errors++;
 }
 }
 else {
-const err120 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema20.type,parentSchema:schema20,data};
+const err120 = {instancePath:instancePath+"/targets",schemaPath:"#/properties/targets/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema20.properties.targets.type,parentSchema:schema20.properties.targets,data:data46};
 if(vErrors === null){
 vErrors = [err120];
 }
 else {
 vErrors.push(err120);
+}
+errors++;
+}
+}
+if(data.schemas !== undefined){
+let data52 = data.schemas;
+if(!data52 || typeof data52 != "object"){
+const err121 = {instancePath:instancePath+"/schemas",schemaPath:"#/properties/schemas/type",keyword:"type",params:{type: schema20.properties.schemas.type},message:"must be object,array",schema:schema20.properties.schemas.type,parentSchema:schema20.properties.schemas,data:data52};
+if(vErrors === null){
+vErrors = [err121];
+}
+else {
+vErrors.push(err121);
+}
+errors++;
+}
+if(Array.isArray(data52)){
+if(data52.length < 1){
+const err122 = {instancePath:instancePath+"/schemas",schemaPath:"#/properties/schemas/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items",schema:1,parentSchema:schema20.properties.schemas,data:data52};
+if(vErrors === null){
+vErrors = [err122];
+}
+else {
+vErrors.push(err122);
+}
+errors++;
+}
+const len4 = data52.length;
+for(let i5=0; i5<len4; i5++){
+let data53 = data52[i5];
+if(typeof data53 === "string"){
+if(!pattern7.test(data53)){
+const err123 = {instancePath:instancePath+"/schemas/" + i5,schemaPath:"#/properties/schemas/items/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z0-9_$]{1,64}$"},message:"must match pattern \""+"^[A-Za-z0-9_$]{1,64}$"+"\"",schema:"^[A-Za-z0-9_$]{1,64}$",parentSchema:schema20.properties.schemas.items,data:data53};
+if(vErrors === null){
+vErrors = [err123];
+}
+else {
+vErrors.push(err123);
+}
+errors++;
+}
+}
+else {
+const err124 = {instancePath:instancePath+"/schemas/" + i5,schemaPath:"#/properties/schemas/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema20.properties.schemas.items.type,parentSchema:schema20.properties.schemas.items,data:data53};
+if(vErrors === null){
+vErrors = [err124];
+}
+else {
+vErrors.push(err124);
+}
+errors++;
+}
+}
+let i6 = data52.length;
+let j1;
+if(i6 > 1){
+const indices0 = {};
+for(;i6--;){
+let item0 = data52[i6];
+if(typeof item0 !== "string"){
+continue;
+}
+if(typeof indices0[item0] == "number"){
+j1 = indices0[item0];
+const err125 = {instancePath:instancePath+"/schemas",schemaPath:"#/properties/schemas/uniqueItems",keyword:"uniqueItems",params:{i: i6, j: j1},message:"must NOT have duplicate items (items ## "+j1+" and "+i6+" are identical)",schema:true,parentSchema:schema20.properties.schemas,data:data52};
+if(vErrors === null){
+vErrors = [err125];
+}
+else {
+vErrors.push(err125);
+}
+errors++;
+break;
+}
+indices0[item0] = i6;
+}
+}
+}
+if(data52 && typeof data52 == "object" && !Array.isArray(data52)){
+if(data52.like === undefined){
+const err126 = {instancePath:instancePath+"/schemas",schemaPath:"#/properties/schemas/required",keyword:"required",params:{missingProperty: "like"},message:"must have required property '"+"like"+"'",schema:schema20.properties.schemas.required,parentSchema:schema20.properties.schemas,data:data52};
+if(vErrors === null){
+vErrors = [err126];
+}
+else {
+vErrors.push(err126);
+}
+errors++;
+}
+for(const key6 in data52){
+if(!(key6 === "like")){
+const err127 = {instancePath:instancePath+"/schemas",schemaPath:"#/properties/schemas/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key6},message:"must NOT have additional properties",schema:false,parentSchema:schema20.properties.schemas,data:data52};
+if(vErrors === null){
+vErrors = [err127];
+}
+else {
+vErrors.push(err127);
+}
+errors++;
+}
+}
+if(data52.like !== undefined){
+let data54 = data52.like;
+if(typeof data54 === "string"){
+if(func3(data54) > 64){
+const err128 = {instancePath:instancePath+"/schemas/like",schemaPath:"#/properties/schemas/properties/like/maxLength",keyword:"maxLength",params:{limit: 64},message:"must NOT have more than 64 characters",schema:64,parentSchema:schema20.properties.schemas.properties.like,data:data54};
+if(vErrors === null){
+vErrors = [err128];
+}
+else {
+vErrors.push(err128);
+}
+errors++;
+}
+if(func3(data54) < 1){
+const err129 = {instancePath:instancePath+"/schemas/like",schemaPath:"#/properties/schemas/properties/like/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema20.properties.schemas.properties.like,data:data54};
+if(vErrors === null){
+vErrors = [err129];
+}
+else {
+vErrors.push(err129);
+}
+errors++;
+}
+}
+else {
+const err130 = {instancePath:instancePath+"/schemas/like",schemaPath:"#/properties/schemas/properties/like/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema20.properties.schemas.properties.like.type,parentSchema:schema20.properties.schemas.properties.like,data:data54};
+if(vErrors === null){
+vErrors = [err130];
+}
+else {
+vErrors.push(err130);
+}
+errors++;
+}
+}
+}
+}
+if(data.fleet !== undefined){
+let data55 = data.fleet;
+if(data55 && typeof data55 == "object" && !Array.isArray(data55)){
+for(const key7 in data55){
+if(!(((key7 === "parallel") || (key7 === "canary")) || (key7 === "stop_after_failures"))){
+const err131 = {instancePath:instancePath+"/fleet",schemaPath:"#/properties/fleet/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key7},message:"must NOT have additional properties",schema:false,parentSchema:schema20.properties.fleet,data:data55};
+if(vErrors === null){
+vErrors = [err131];
+}
+else {
+vErrors.push(err131);
+}
+errors++;
+}
+}
+if(data55.parallel !== undefined){
+let data56 = data55.parallel;
+if(!(((typeof data56 == "number") && (!(data56 % 1) && !isNaN(data56))) && (isFinite(data56)))){
+const err132 = {instancePath:instancePath+"/fleet/parallel",schemaPath:"#/properties/fleet/properties/parallel/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema20.properties.fleet.properties.parallel.type,parentSchema:schema20.properties.fleet.properties.parallel,data:data56};
+if(vErrors === null){
+vErrors = [err132];
+}
+else {
+vErrors.push(err132);
+}
+errors++;
+}
+if((typeof data56 == "number") && (isFinite(data56))){
+if(data56 > 64 || isNaN(data56)){
+const err133 = {instancePath:instancePath+"/fleet/parallel",schemaPath:"#/properties/fleet/properties/parallel/maximum",keyword:"maximum",params:{comparison: "<=", limit: 64},message:"must be <= 64",schema:64,parentSchema:schema20.properties.fleet.properties.parallel,data:data56};
+if(vErrors === null){
+vErrors = [err133];
+}
+else {
+vErrors.push(err133);
+}
+errors++;
+}
+if(data56 < 1 || isNaN(data56)){
+const err134 = {instancePath:instancePath+"/fleet/parallel",schemaPath:"#/properties/fleet/properties/parallel/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema20.properties.fleet.properties.parallel,data:data56};
+if(vErrors === null){
+vErrors = [err134];
+}
+else {
+vErrors.push(err134);
+}
+errors++;
+}
+}
+}
+if(data55.canary !== undefined){
+let data57 = data55.canary;
+if(!(((typeof data57 == "number") && (!(data57 % 1) && !isNaN(data57))) && (isFinite(data57)))){
+const err135 = {instancePath:instancePath+"/fleet/canary",schemaPath:"#/properties/fleet/properties/canary/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema20.properties.fleet.properties.canary.type,parentSchema:schema20.properties.fleet.properties.canary,data:data57};
+if(vErrors === null){
+vErrors = [err135];
+}
+else {
+vErrors.push(err135);
+}
+errors++;
+}
+if((typeof data57 == "number") && (isFinite(data57))){
+if(data57 < 0 || isNaN(data57)){
+const err136 = {instancePath:instancePath+"/fleet/canary",schemaPath:"#/properties/fleet/properties/canary/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0",schema:0,parentSchema:schema20.properties.fleet.properties.canary,data:data57};
+if(vErrors === null){
+vErrors = [err136];
+}
+else {
+vErrors.push(err136);
+}
+errors++;
+}
+}
+}
+if(data55.stop_after_failures !== undefined){
+let data58 = data55.stop_after_failures;
+if(!(((typeof data58 == "number") && (!(data58 % 1) && !isNaN(data58))) && (isFinite(data58)))){
+const err137 = {instancePath:instancePath+"/fleet/stop_after_failures",schemaPath:"#/properties/fleet/properties/stop_after_failures/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema20.properties.fleet.properties.stop_after_failures.type,parentSchema:schema20.properties.fleet.properties.stop_after_failures,data:data58};
+if(vErrors === null){
+vErrors = [err137];
+}
+else {
+vErrors.push(err137);
+}
+errors++;
+}
+if((typeof data58 == "number") && (isFinite(data58))){
+if(data58 < 1 || isNaN(data58)){
+const err138 = {instancePath:instancePath+"/fleet/stop_after_failures",schemaPath:"#/properties/fleet/properties/stop_after_failures/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema20.properties.fleet.properties.stop_after_failures,data:data58};
+if(vErrors === null){
+vErrors = [err138];
+}
+else {
+vErrors.push(err138);
+}
+errors++;
+}
+}
+}
+}
+else {
+const err139 = {instancePath:instancePath+"/fleet",schemaPath:"#/properties/fleet/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema20.properties.fleet.type,parentSchema:schema20.properties.fleet,data:data55};
+if(vErrors === null){
+vErrors = [err139];
+}
+else {
+vErrors.push(err139);
+}
+errors++;
+}
+}
+}
+else {
+const err140 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema20.type,parentSchema:schema20,data};
+if(vErrors === null){
+vErrors = [err140];
+}
+else {
+vErrors.push(err140);
 }
 errors++;
 }

@@ -1,6 +1,7 @@
 // `apply`: every guard in its one order, then the plan, the protection, the statements. The order is
 // the safety argument, so it is written here once and every caller (the CLI, the tests) runs it:
-//   1. the approval gate that needs no connection (approval: risky waits for the plan, step 6);
+//   1. the approval gate that needs no connection (approval: risky waits for the plan, step 6); the
+//      maintenance window (refuse, wait, or an emergency);
 //   2. connect (protected-cluster, read-only and version guards) and take the run lock;
 //   3. settle what an interrupted run left in flight;
 //   4. plan with the pull-request lifecycle and the promotion gate; a baseline never over a schema;
@@ -22,6 +23,7 @@ import { settleProvisional } from './settle.js';
 import { watched } from './liveness.js';
 import { plansOnline } from '../online.js';
 import { approvalBeforePlan, environmentApproval, riskGate } from '../risk.js';
+import { announcingEmergency, fitsWindow, windowGate } from './window-gate.js';
 
 /** What one `apply` is asked to do. */
 export interface ApplyRequest {
@@ -39,6 +41,8 @@ export interface ApplyRequest {
   inFlightWaitMs: number;
   /** Poll interval of that wait. */
   pollMs: number;
+  /** `--emergency "<reason>"`: run outside the maintenance windows (with an approver); recorded and announced. */
+  emergency?: string;
   /** Settings of the apply loop itself (timers, clocks), for tests that reach its every branch. */
   loop?: Partial<Pick<ApplyContext, 'recordAppliedAfterMs' | 'now' | 'sleep'>>;
 }
@@ -59,12 +63,15 @@ export interface ApplyOutcome {
  */
 export async function applyRun(s: Scope, req: ApplyRequest, ports: RunPorts, events: RunEvents): Promise<ApplyOutcome> {
   let approver = approvalBeforePlan(s.env, req.runner);
+  const pass = await windowGate(s.env, req, ports, events);
+  ports = announcingEmergency(ports, pass);
   const operator = ports.operator(approver);
   const target = await ports.lock(s.env, req.lockTimeoutSec);
   let impact: ImpactPort | undefined;
   try {
     return await watched(target, s.env, events, async (check, events) => {
       const applyCtx: ApplyContext = { ...lockedApplyContext(target, s, await operator, { inFlightWaitMs: req.inFlightWaitMs, pollMs: req.pollMs, events }), beforeStatement: check, ...req.loop };
+      if (pass.emergency !== null) applyCtx.operator.emergency = pass.emergency;
       // A dry run writes nothing, not even the in-doubt verdict on an interrupted run.
       const history = req.dryRun ? target.history : await reconcileInterrupted(new Map([...s.byId, ...undoChanges(target.history)]), target.history, s.env.name, applyCtx);
       if (req.pullRequest !== null) applyCtx.pullRequest = { number: req.pullRequest, headCommit: req.headCommit || applyCtx.operator.gitCommit };
@@ -77,7 +84,7 @@ export async function applyRun(s: Scope, req: ApplyRequest, ports: RunPorts, eve
         const checks = req.dryRun || s.env.approval === 'risky';
         await impact.assess(plan, { checks, keepFacts: !checks });
         const session = impact;
-        applyCtx.beforeChange = (c) => preflight(s.env.name, session, c, events);
+        applyCtx.beforeChange = (c) => preflight(s.env.name, session, c, events).then(() => fitsWindow(s.env, pass, c, ports.now(), events));
       }
       events.planned?.(plan, problems, lifecycle.notes);
       refuseProblems(s.env.name, problems);

@@ -80,6 +80,8 @@ export interface Announcement {
   changeId?: string;
   /** A run over a fleet: how many targets, the count per result, and the targets that did not apply. */
   fleet?: { targets: number; counts: Record<string, number>; odd: string[] };
+  /** `apply --emergency`: the reason the run overrides the environment's maintenance windows. */
+  emergency?: string;
 }
 
 /** A backup taken right before a change's first statement, for the CLI to report. */
@@ -120,4 +122,6 @@ export interface RunPorts {
   announce(a: Announcement): Promise<void>;
   /** The clock. */
   now(): Date;
+  /** Waits (for a maintenance window to open); a timer when absent. */
+  sleep?(ms: number): Promise<void>;
 }
