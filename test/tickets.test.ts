@@ -5,7 +5,8 @@ import assert from 'node:assert/strict';
 import { rmSync } from 'node:fs';
 import { jiraClient, jiraDocument, jiraText } from '../src/adapters/ticket/jira.js';
 import { githubMarkdown, githubTicketClient } from '../src/adapters/ticket/github.js';
-import { ticketNotes, type TicketNote } from '../src/core/ticket-notes.js';
+import { ticketNotes, type NoteContext, type TicketNote } from '../src/core/ticket-notes.js';
+import { countsText } from '../src/cli/fleet/render.js';
 import type { ApplyReport, Plan, PlannedChange } from '../src/core/plan-types.js';
 import type { Announcement } from '../src/core/usecases/ports.js';
 import type { Config } from '../src/core/types.js';
@@ -45,7 +46,7 @@ function report(results: [PlannedChange, 'applied' | 'failed' | 'not-run', numbe
   };
 }
 
-const ctx = { database: 'invoicingdb', ticketOf: (c: PlannedChange) => c.ticket };
+const ctx: NoteContext = { database: 'invoicingdb', ticketOf: (c: PlannedChange) => c.ticket };
 
 describe('ticket notes: what a run writes on each ticket', () => {
   it('start: one note per ticket listing its changes and statements, the approver, the window and the snapshot to come', () => {
@@ -145,11 +146,10 @@ describe('ticket notes: what a run writes on each ticket', () => {
   it('a fleet: the targets and the ones that did not apply', () => {
     const a: Announcement = {
       phase: 'failure', environment: 'prod', plan: { ...plan, changes: [A] }, approver: null, runUrl: null,
-      fleet: { targets: 3, counts: { applied: 2, failed: 1 }, odd: ['s1/tenant_3: failed (boom)'] }, error: '1 of 3 targets did not apply',
+      fleet: { targets: 3, counts: { failed: 1, applied: 2 }, odd: ['s1/tenant_3: failed (boom)'] }, error: '1 of 3 targets did not apply',
     };
-    // The fleet's counts arrive as a text from the CLI's fleet renderer.
-    (a.fleet as unknown as { counts: string }).counts = '2 applied, 1 failed';
-    assert.deepEqual(ticketNotes(a, ctx), [
+    assert.deepEqual(ticketNotes(a, ctx)[0]!.facts[0], { label: 'Targets', value: '3 targets: 1 failed, 2 applied' });
+    assert.deepEqual(ticketNotes(a, { ...ctx, countsText }), [
       {
         ticket: 'INV-1234',
         headline: 'changegate: FAILED on 1 of 3 targets of prod (invoicingdb)',

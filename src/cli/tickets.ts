@@ -8,6 +8,7 @@ import { ticketFor, ticketNotes } from '../core/ticket-notes.js';
 import type { Change, Config, TicketConfig } from '../core/types.js';
 import type { Announcement } from '../core/usecases/ports.js';
 import type { CommandContext } from './context.js';
+import { countsText } from './fleet/render.js';
 
 // What one run (one command context) knows about its ticket system.
 interface TicketState {
@@ -46,6 +47,7 @@ export async function tellTickets(ctx: CommandContext, config: Config, a: Announ
       return change ? ticketFor(change, a.environment) : c.ticket;
     },
     backups: state.backups,
+    countsText,
   });
   if (notes.length === 0) return;
   const client = await (state.client ??= openClient(ctx, settings));

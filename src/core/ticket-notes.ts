@@ -28,6 +28,8 @@ export interface NoteContext {
   ticketOf(change: PlannedChange): string;
   /** The table backup taken for a change in this run, by change id. */
   backups?: ReadonlyMap<string, string>;
+  /** A fleet's count per result as words (`7 applied, 1 failed`); default: in the order given. */
+  countsText?(counts: Record<string, number>): string;
 }
 
 // Slack shows 600 characters of an error; a ticket is where the whole story goes, within reason.
@@ -57,7 +59,8 @@ function note(a: Announcement, ctx: NoteContext, ticket: string, changes: Planne
   const facts: { label: string; value: string }[] = [];
   const out: TicketNote = { ticket, headline: headline(a, where, changes.length), changes: changes.map((c) => changeLine(a, ctx, c)), facts };
   if (a.fleet) {
-    facts.push({ label: 'Targets', value: `${plural(a.fleet.targets, 'target')}: ${a.fleet.counts}` });
+    const counts = ctx.countsText ? ctx.countsText(a.fleet.counts) : Object.entries(a.fleet.counts).map(([k, n]) => `${n} ${k}`).join(', ');
+    facts.push({ label: 'Targets', value: `${plural(a.fleet.targets, 'target')}: ${counts}` });
     const odd = a.fleet.odd.slice(0, MAX_TARGETS);
     if (a.fleet.odd.length > MAX_TARGETS) odd.push(`and ${a.fleet.odd.length - MAX_TARGETS} more`);
     if (odd.length > 0) facts.push({ label: 'Not applied', value: odd.join('; ') });
