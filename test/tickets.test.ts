@@ -3,6 +3,8 @@
 // GitHub's REST APIs, and a ticket system that is down or refuses becoming one warning.
 import assert from 'node:assert/strict';
 import { rmSync } from 'node:fs';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { jiraClient, jiraDocument, jiraText } from '../src/adapters/ticket/jira.js';
 import { githubMarkdown, githubTicketClient } from '../src/adapters/ticket/github.js';
 import { ticketNotes, type NoteContext, type TicketNote } from '../src/core/ticket-notes.js';
@@ -259,6 +261,21 @@ describe('ticket comments through the real clients to a loopback Jira and GitHub
     assert.equal(rec.find('/repos/acme/invoicing/issues/42/comments')[0]!.headers.authorization, 'token ghs_token');
     rec.issueCommentStatus = 403;
     assert.equal(await gh.comment({ ...NOTE, ticket: '#42' }), 'HTTP 403 (Resource not accessible by integration); check that GITHUB_TOKEN may write issues (permissions: issues: write)');
+  });
+
+  it('GitHub silent or unreachable: a reason, after the timeout at most', async () => {
+    const silent = http.createServer(() => undefined);
+    await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', resolve));
+    try {
+      const url = `http://127.0.0.1:${(silent.address() as AddressInfo).port}`;
+      assert.equal(await githubTicketClient('acme/invoicing', 'ghs_token', url, 200).comment({ ...NOTE, ticket: '#42' }), 'no answer within 0.2 s');
+    } finally {
+      silent.closeAllConnections();
+      silent.close();
+    }
+    const url = rec.url;
+    await rec.close();
+    assert.equal(await githubTicketClient('acme/invoicing', 'ghs_token', url).comment({ ...NOTE, ticket: '#42' }), `connect ECONNREFUSED ${new URL(url).host}`);
   });
 });
 
