@@ -123,6 +123,23 @@ describe('tickets: apply comments on each change ticket (CLI)', function () {
     ]);
   });
 
+  it('a destructive change backed up first: its end comment names the backup', async () => {
+    writeFiles(repo, { 'changegate.yaml': localConfig(`    snapshot: destructive\n${jira()}`) });
+    assert.equal((await apply()).code, 0);
+    const DROP = '2026-11-03-drop-amount';
+    writeFiles(repo, {
+      [`changes/${DROP}.yaml`]: `title: ${DROP}\nticket: T-3\ndestructive: true\napply:\n  - migrations/${DROP}/up.sql\n`,
+      [`migrations/${DROP}/up.sql`]: 'ALTER TABLE invoices DROP COLUMN amount;\n',
+    });
+    const r = await apply();
+    assert.equal(r.code, 0, r.stderr);
+    const backup = /^backup: (\S+) holds /m.exec(r.stdout)![1]!;
+    assert.deepEqual(rec.jiraComments.slice(4).map((c) => [c.issue, seconds(adfText(c.body))]), [
+      ['T-3', `changegate: applying 1 change to local (testdb)\n- ${DROP}: ${DROP} (1 statement, destructive)\nApproved by: erin\nSnapshot: taken before the first statement (${/^snapshot: required \((.*)\)$/m.exec(r.stdout)![1]})\nWorkflow run`],
+      ['T-3', `changegate: applied 1 change to local (testdb)\n- ${DROP}: ${DROP}: applied in N s, backup ${backup}\nApproved by: erin\nWorkflow run`],
+    ]);
+  });
+
   for (const [status, reason] of [
     [500, 'HTTP 500 (Internal server error)'],
     [401, 'HTTP 401; check JIRA_USER and JIRA_TOKEN'],
