@@ -72,9 +72,9 @@ function note(a: Announcement, ctx: NoteContext, ticket: string, changes: Planne
   const snapshot = a.report?.snapshot.id ?? a.snapshotId;
   if (snapshot) facts.push({ label: 'Snapshot', value: snapshot });
   else if (a.phase === 'start' && a.plan.snapshot.required) facts.push({ label: 'Snapshot', value: `taken before the first statement (${a.plan.snapshot.reason})` });
-  if ((a.phase === 'failure' || a.phase === 'refused') && a.error) {
-    out.detail = { label: a.phase === 'refused' ? 'Reason' : 'Error', text: shorten(redact(a.error).trim()) };
-  }
+  const detail = a.phase === 'failure' || a.phase === 'refused' ? shorten(redact(a.error ?? '').trim()) : '';
+  // Jira refuses an empty text node, so an empty error is no detail at all.
+  if (detail) out.detail = { label: a.phase === 'refused' ? 'Reason' : 'Error', text: detail };
   if (a.runUrl) out.runUrl = a.runUrl;
   return out;
 }
