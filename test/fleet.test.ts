@@ -230,6 +230,18 @@ describe('fleets: one change over many tenant schemas (CLI, real servers)', func
       assert.deepEqual(hd.summary, { applied: 5, failed: 1 });
       assert.equal(hd.targets[0]!.target, 'OTHER_URL/*');
       assert.equal(hd.targets[0]!.error!.message, `cannot connect to prod (OTHER_URL) as ${other.user}@127.0.0.1:${other.port} (URL from OTHER_URL): connect ECONNREFUSED 127.0.0.1:${other.port}`);
+      // Across shards the unreachable server is reported once, so that the merge names it once.
+      const files: string[] = [];
+      for (const shard of ['1/3', '2/3', '3/3']) {
+        const r = await runCli(['--format', 'json', 'apply', '--env', 'prod', '--shard', shard], { cwd: repo, env: e });
+        writeFiles(repo, { [`s${shard[0]}.json`]: r.stdout });
+        files.push(`s${shard[0]}.json`);
+      }
+      const merged = await runCli(['--format', 'json', 'merge', ...files], { cwd: repo, env: e });
+      assert.equal(merged.code, 1, merged.stderr);
+      const md = JSON.parse(merged.stdout) as FleetJson;
+      assert.deepEqual(md.targets.filter((t) => t.target === 'OTHER_URL/*').length, 1);
+      assert.deepEqual(md.summary, { failed: 1, 'nothing-pending': 5 });
     } finally {
       await other.stop().catch(() => undefined);
     }

@@ -106,6 +106,7 @@ export async function run(argv: string[], io: { stdout?: (s: string) => void; st
     .option('--cluster <id>', 'Aurora cluster of the environment').option('--region <region>', 'AWS region of the environment')
     .option('--secret <id>', 'Secrets Manager id of its admin credentials').option('--schema <name>', 'schema the changes run in')
     .option('--workflow-repo <owner/name>', "GitHub repository holding changegate's reusable workflows")
+    .option('--approval <mode>', 'how prod is approved: required (every run, the default) or risky (only a risky plan)')
     .option('--force', 'overwrite files that exist')
     .action(action(() => import('./commands/init.js')));
   program.command('resolve').argument('<change>', 'change id').requiredOption('--env <name>', 'environment')

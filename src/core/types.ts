@@ -73,7 +73,8 @@ export interface EnvironmentConfig {
   url?: string;
   /** The environment a change must have succeeded in before this one runs it. */
   after?: string;
-  approval?: 'required' | 'none';
+  /** `required`: every run that changes the target has an approver; `risky`: only a run whose plan is risky (core/risk.ts); default `none`. */
+  approval?: 'required' | 'risky' | 'none';
   snapshot: SnapshotPolicy;
   /** How the backup is taken; `loadConfig` fills it: `cluster`/`instance` from the target, `tables` for a URL. */
   snapshot_method?: SnapshotMethod;

@@ -12,6 +12,7 @@ import { commonEvents, runPorts } from '../run-ports.js';
 import { reportSummary } from '../summary.js';
 import { ProgressLines } from '../progress.js';
 import { fleetOptions } from '../fleet/options.js';
+import { approvalText, environmentApproval } from '../../core/risk.js';
 
 /** Applies pending changes; 0 when everything applied (or nothing was pending), 1 when a check failed. */
 export default async function apply(ctx: CommandContext, opts: { env: string; dryRun?: boolean; approvedBy?: string; inFlightWait?: string; lockTimeout?: string; pullRequest?: string; target?: string[]; shard?: string }): Promise<number> {
@@ -42,7 +43,7 @@ export default async function apply(ctx: CommandContext, opts: { env: string; dr
     {
       ...commonEvents(ctx),
       planned: (plan, problems, notes) => {
-        for (const line of planText(plan, problems)) ctx.out.info(line);
+        for (const line of [...planText(plan, problems), ...approvalText(s.env, environmentApproval(s.env, plan))]) ctx.out.info(line);
         for (const note of notes) ctx.out.info(`note: ${note}`);
         if (problems.length === 0) ctx.out.output('pending', String(plan.changes.length));
       },

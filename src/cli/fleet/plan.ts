@@ -6,6 +6,7 @@ import type { CommandContext } from '../context.js';
 import type { Scope } from '../flow.js';
 import { planWithImpact } from '../impact-step.js';
 import { planDocument } from '../json-shapes.js';
+import { environmentApproval } from '../../core/risk.js';
 import { planText } from '../render.js';
 import { planSummary } from '../summary.js';
 import { eachTarget } from './each.js';
@@ -50,7 +51,7 @@ export async function fleetPlans(ctx: CommandContext, s: Scope, names: string[],
     const { plan, problems, lifecycle } = await planWithImpact(child, t, pr);
     const mine = { target: t.env.target!.name, plan, problems };
     plans.push(mine);
-    return { result: planKind(mine), detail: planDocument(plan, problems, lifecycle.notes) };
+    return { result: planKind(mine), detail: planDocument(plan, problems, lifecycle.notes, environmentApproval(t.env, plan)) };
   });
   const order = new Map(outcomes.map((o, i) => [o.target, i]));
   plans.sort((a, b) => order.get(a.target)! - order.get(b.target)!);

@@ -158,9 +158,10 @@ function checkEnvironments(raw: RawConfig, source: YamlSource): Diagnostic[] {
       }
     }
     if (!isUrl) pushAll(out, checkAuth(env, name, source));
-    if (env['pull_requests'] === true && env['approval'] === 'required') {
-      // PROD runs only merged, reviewed changes: an unmerged pull request's SQL never reaches it.
-      out.push(diagnostic(CODES.envShape, file, at('pull_requests'), field('pull_requests'), 'cannot be true with approval: required: an environment behind an approval (PROD) runs merged changes only'));
+    if (env['pull_requests'] === true && (env['approval'] === 'required' || env['approval'] === 'risky')) {
+      // PROD runs only merged, reviewed changes: an unmerged pull request's SQL never reaches it, even
+      // a routine one under approval: risky.
+      out.push(diagnostic(CODES.envShape, file, at('pull_requests'), field('pull_requests'), `cannot be true with approval: ${env['approval']}: an environment behind an approval (PROD) runs merged changes only`));
     }
     pushAll(out, checkBackupFields(env, at, field, file));
     pushAll(out, checkOnlineFields(env['online_schema_change'], source, name));

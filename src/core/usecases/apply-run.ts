@@ -1,17 +1,17 @@
 // `apply`: every guard in its one order, then the plan, the protection, the statements. The order is
 // the safety argument, so it is written here once and every caller (the CLI, the tests) runs it:
-//   1. the approval gate that needs no connection;
+//   1. the approval gate that needs no connection (approval: risky waits for the plan, step 6);
 //   2. connect (protected-cluster, read-only and version guards) and take the run lock;
 //   3. settle what an interrupted run left in flight;
 //   4. plan with the pull-request lifecycle and the promotion gate; a baseline never over a schema;
 //   5. judge the impact (each change's pre-checks run again right before it starts);
-//   6. refuse a plan with problems; adopt or roll back provisional changes;
+//   6. refuse a plan with problems; approval: risky's gate on this plan; adopt or roll back provisional changes;
 //   7. the approval GitHub recorded; tell the team;
 //   8. snapshot or back up when the policy asks, then the apply loop; tell the team how it ended.
 // From the lock on, a watchdog stops the run when the server goes silent or this runner was frozen.
 import { applyPlan, reconcileInterrupted, type ApplyContext } from '../apply.js';
 import { ApplyError, RefusedError } from '../errors.js';
-import { approvalGate, type RunnerFacts } from '../guards.js';
+import type { RunnerFacts } from '../guards.js';
 import { checkDiagnostics } from '../impact/findings.js';
 import type { ApplyReport, Plan, PlannedChange } from '../plan-types.js';
 import { undoChanges } from '../undo.js';
@@ -21,6 +21,7 @@ import { protectRun } from './protect.js';
 import { settleProvisional } from './settle.js';
 import { watched } from './liveness.js';
 import { plansOnline } from '../online.js';
+import { approvalBeforePlan, environmentApproval, riskGate } from '../risk.js';
 
 /** What one `apply` is asked to do. */
 export interface ApplyRequest {
@@ -57,7 +58,7 @@ export interface ApplyOutcome {
  * ApplyError after recording a failed statement; a failure after statements ran carries `report`.
  */
 export async function applyRun(s: Scope, req: ApplyRequest, ports: RunPorts, events: RunEvents): Promise<ApplyOutcome> {
-  let approver = approvalGate(s.env, req.runner);
+  let approver = approvalBeforePlan(s.env, req.runner);
   const operator = ports.operator(approver);
   const target = await ports.lock(s.env, req.lockTimeoutSec);
   let impact: ImpactPort | undefined;
@@ -73,8 +74,10 @@ export async function applyRun(s: Scope, req: ApplyRequest, ports: RunPorts, eve
       await refuseBaselineOverSchema(s, plan, () => target.schemaIsEmpty());
       if (plan.changes.length > 0 && problems.length === 0) {
         impact = await target.impact();
-        // A dry run reports the checks as plan does; a real run checks each change right before it starts.
-        await impact.assess(plan, { checks: req.dryRun, keepFacts: !req.dryRun });
+        // A dry run reports the checks as plan does; a real run checks each change right before it starts
+        // (and now too under approval: risky, whose decision counts the checks' warnings).
+        const checks = req.dryRun || s.env.approval === 'risky';
+        await impact.assess(plan, { checks, keepFacts: !checks });
         const session = impact;
         applyCtx.beforeChange = (c) => preflight(s.env.name, session, c, events);
       }
@@ -86,13 +89,15 @@ export async function applyRun(s: Scope, req: ApplyRequest, ports: RunPorts, eve
         if (!target.online) throw new RefusedError(`refused: the plan runs statements online in ${s.env.name}, but the run has no online schema change tool`);
         await target.online.check();
       }
+      // approval: risky decides on this run's own plan, before anything is written; never on a plan job's word.
+      const gated = req.dryRun ? { env: s.env } : riskGate(s.env, environmentApproval(s.env, plan), req.runner);
       await settleProvisional(s.env, s.byId, lifecycle, history, applyCtx, req.dryRun, events);
       const runUrl = applyCtx.operator.runUrl;
       if (req.dryRun || plan.changes.length === 0) {
         const report: ApplyReport = { environment: plan.environment, snapshot: plan.snapshot, changes: plan.changes.map((c) => ({ ...c, result: 'not-run' as const, durationMs: 0 })) };
         return { kind: req.dryRun ? 'dry-run' : 'nothing-pending', plan, report };
       }
-      const approved = await requireApproval(s.env, req.runner, ports.approvals, approver);
+      const approved = await requireApproval(gated.env, req.runner, ports.approvals, approver);
       approver = approved.approver;
       applyCtx.operator.approver = approver;
       await ports.announce({ phase: 'start', environment: s.env.name, plan, approver, runUrl });
