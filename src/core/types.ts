@@ -198,7 +198,13 @@ export interface Config {
   protected_clusters: string[];
   /** In promotion order, as declared. */
   environments: EnvironmentConfig[];
-  notify?: { slack?: { webhook_env: string; channel?: string } };
+  notify?: { slack?: { webhook_env: string; channel?: string }; ticket?: TicketConfig };
+}
+
+/** `notify.ticket`: Jira Cloud (user_env set), Jira Data Center (token_env alone) or GitHub issues; exactly one. */
+export interface TicketConfig {
+  jira?: { url: string; user_env?: string; token_env: string };
+  github?: { repository: string };
 }
 
 /** A SQL file referenced by a change, read and checksummed. */
@@ -226,6 +232,8 @@ export interface Change {
   file: string;
   title: string;
   ticket: string;
+  /** `tickets:`: a ticket per environment, used there instead of `ticket`. */
+  tickets?: Record<string, string>;
   owner?: string;
   /** What the author declared. */
   destructive: boolean;

@@ -12,6 +12,7 @@ import { environmentKind } from './environments.js';
 import { checkOnlineFields, onlineSettings } from './online-fields.js';
 import { checkFleetFields, fleetSettings, targetsKind } from './fleet-fields.js';
 import { checkWindowFields, windowSettings } from './window-fields.js';
+import { checkTicketConfig, ticketSystemOf, type TicketSystemKind } from './ticket-fields.js';
 import { validateAgainstSchema } from './schema.js';
 import { placeholderDiagnostics } from './placeholders.js';
 import { YamlSource } from './yaml.js';
@@ -39,6 +40,8 @@ export interface ConfigFacts {
   ticketPattern?: RegExp;
   /** The source text of ticket_pattern, for messages. */
   ticketPatternSource?: string;
+  /** The system `notify.ticket` names, whose ticket form every change must have. */
+  ticketSystem?: TicketSystemKind;
 }
 
 /** Result of reading `changegate.yaml`: the config when it is valid, and every finding about it. */
@@ -84,6 +87,7 @@ export function readConfig(root: string, file = 'changegate.yaml'): LoadedConfig
   const raw = (source.data ?? {}) as RawConfig;
   const facts = collectFacts(raw, source, diagnostics);
   pushAll(diagnostics, checkEnvironments(raw, source));
+  pushAll(diagnostics, checkTicketConfig(raw.notify, source));
   if (!schemaOk || diagnostics.some((d) => d.severity === 'error')) return { diagnostics, facts };
   return { config: build(raw, source, root, rel), diagnostics, facts };
 }
@@ -97,13 +101,15 @@ interface RawConfig {
   ticket_pattern?: string;
   protected_clusters?: string[];
   environments: Record<string, RawEnvironment>;
-  notify?: { slack?: { webhook_env: string; channel?: string } };
+  notify?: Config['notify'];
 }
 
 const isObject = (v: unknown): v is Record<string, unknown> => v !== null && typeof v === 'object' && !Array.isArray(v);
 
 function collectFacts(raw: RawConfig, source: YamlSource, out: Diagnostic[]): ConfigFacts {
   const facts: ConfigFacts = {};
+  const ticketSystem = ticketSystemOf(raw.notify);
+  if (ticketSystem) facts.ticketSystem = ticketSystem;
   if (isObject(raw.environments)) {
     facts.environments = new Map();
     for (const [name, env] of Object.entries(raw.environments)) {

@@ -68,6 +68,8 @@ export async function applyRun(s: Scope, req: ApplyRequest, ports: RunPorts, eve
   const operator = ports.operator(approver);
   const target = await ports.lock(s.env, req.lockTimeoutSec);
   let impact: ImpactPort | undefined;
+  // The plan of a run a guard refuses before it starts: its tickets are told why.
+  let refusable: Plan | undefined;
   try {
     return await watched(target, s.env, events, async (check, events) => {
       const applyCtx: ApplyContext = { ...lockedApplyContext(target, s, await operator, { inFlightWaitMs: req.inFlightWaitMs, pollMs: req.pollMs, events }), beforeStatement: check, ...req.loop };
@@ -87,6 +89,7 @@ export async function applyRun(s: Scope, req: ApplyRequest, ports: RunPorts, eve
         applyCtx.beforeChange = (c) => preflight(s.env.name, session, c, events).then(() => fitsWindow(s.env, pass, c, ports.now(), events));
       }
       events.planned?.(plan, problems, lifecycle.notes);
+      if (!req.dryRun) refusable = plan;
       refuseProblems(s.env.name, problems);
       // A tool that cannot run here is said now, never after half of the run.
       if (plansOnline(plan.changes)) {
@@ -105,6 +108,7 @@ export async function applyRun(s: Scope, req: ApplyRequest, ports: RunPorts, eve
       approver = approved.approver;
       applyCtx.operator.approver = approver;
       await ports.announce({ phase: 'start', environment: s.env.name, plan, approver, runUrl });
+      refusable = undefined;
       let report: ApplyReport;
       try {
         // Rows the lifecycle set aside (rolled back, abandoned, another pull request's) are not resumed.
@@ -114,9 +118,9 @@ export async function applyRun(s: Scope, req: ApplyRequest, ports: RunPorts, eve
         const failedReport = (err as { report?: ApplyReport }).report;
         if (failedReport) events.reported?.(failedReport, approved.approvals, runUrl);
         await ports.announce({
-          phase: 'failure', environment: s.env.name, plan, approver, runUrl, snapshotId: applyCtx.snapshotId,
+          phase: 'failure', environment: s.env.name, plan, approver, runUrl, snapshotId: applyCtx.snapshotId, report: failedReport,
           error: err instanceof Error ? err.message : String(err),
-          ...(err instanceof ApplyError ? { changeId: err.changeId } : {}),
+          ...(err instanceof ApplyError ? { changeId: err.changeId, failedAt: { statement: err.statement, file: err.file, line: err.line } } : {}),
         });
         if (err instanceof ApplyError && err.file) {
           events.diagnostics?.([{ code: 'CG900', severity: 'error', file: err.file, line: err.line ?? 1, column: 1, message: err.message, destructive: false }]);
@@ -124,9 +128,12 @@ export async function applyRun(s: Scope, req: ApplyRequest, ports: RunPorts, eve
         throw err;
       }
       events.reported?.(report, approved.approvals, runUrl);
-      await ports.announce({ phase: 'success', environment: s.env.name, plan, approver, runUrl, snapshotId: applyCtx.snapshotId });
+      await ports.announce({ phase: 'success', environment: s.env.name, plan, approver, runUrl, snapshotId: applyCtx.snapshotId, report });
       return { kind: 'applied', plan, report };
     });
+  } catch (err) {
+    if (refusable && err instanceof RefusedError) await ports.announce({ phase: 'refused', environment: s.env.name, plan: refusable, approver, runUrl: (await operator).runUrl, error: err.message });
+    throw err;
   } finally {
     await impact?.close().catch(() => undefined);
     await target.close();

@@ -17,6 +17,8 @@ export interface WindowPass {
   emergency: string | null;
   /** Who approved the emergency (null without one). */
   approver: string | null;
+  /** The window the run is in, as the ticket's start comment says it; absent without windows. */
+  note?: string;
 }
 
 /** The wait between batches a backfill aims at when `throttle.chunk_time` is unset. */
@@ -42,8 +44,9 @@ export async function windowGate(
   const now = ports.now();
   const state = windowState(env.windows, now);
   if (state.open) {
-    events.info?.(`${env.name} is inside a maintenance window until ${bothZones(state.closes!, state.zone!)}`);
-    return { emergency: null, approver: null };
+    const until = bothZones(state.closes!, state.zone!);
+    events.info?.(`${env.name} is inside a maintenance window until ${until}`);
+    return { emergency: null, approver: null, note: `inside a maintenance window until ${until}` };
   }
   const next = state.nextOpen!;
   const waitSec = Math.ceil((next.getTime() - now.getTime()) / 1000);
@@ -51,7 +54,8 @@ export async function windowGate(
   if (env.window_wait !== undefined && waitSec <= env.window_wait) {
     events.info?.(`${env.name} is outside its maintenance windows; waiting ${waitSec} s (window_wait ${env.window_wait} s) until ${when}`);
     await (ports.sleep ?? realSleep)(waitSec * 1000);
-    if (windowState(env.windows, ports.now()).open) return { emergency: null, approver: null };
+    const opened = windowState(env.windows, ports.now());
+    if (opened.open) return { emergency: null, approver: null, note: `inside a maintenance window until ${bothZones(opened.closes!, opened.zone!)}` };
     throw new RefusedError(`refused: ${env.name} waited until ${when}, but its maintenance window is still not open; nothing was contacted`);
   }
   const beyond = env.window_wait !== undefined ? `, in ${waitSec} s, longer than window_wait (${env.window_wait} s)` : '';
@@ -99,11 +103,14 @@ export async function windowNow(env: EnvironmentConfig, now: Date): Promise<{ js
   return { json: w.windowJson(state), line: w.windowLine(env.name, env.windows, state) };
 }
 
-/** The ports with `emergency` on every announcement of the run. */
+/** The ports with the emergency's reason and the window the run is in on every announcement of the run. */
 export function announcingEmergency<P extends Pick<RunPorts, 'announce'>>(ports: P, pass: WindowPass): P {
-  if (pass.emergency === null) return ports;
-  const reason = pass.emergency;
-  return { ...ports, announce: (a) => ports.announce({ ...a, emergency: reason }) };
+  if (pass.emergency === null && pass.note === undefined) return ports;
+  const { emergency: reason, note } = pass;
+  return {
+    ...ports,
+    announce: (a) => ports.announce({ ...a, ...(reason !== null ? { emergency: reason } : {}), ...(note !== undefined ? { windowNote: note } : {}) }),
+  };
 }
 
 async function emergency(
