@@ -100,9 +100,13 @@ describe('apply in maintenance windows (in-memory ports, injected clock)', () =>
     const c = clock('2026-12-12T08:00:00Z');
     const server = new MemoryServer();
     const { lines, events } = recorder();
-    await applyRun(scopeOf(prod), request(), memoryPorts(server, { ports: { now: c.now }, target: { impact: async () => secondsImpact({ [A.id]: [5] }) } }), events);
+    const ports = memoryPorts(server, { ports: { now: c.now }, target: { impact: async () => secondsImpact({ [A.id]: [5] }) } });
+    await applyRun(scopeOf(prod), request(), ports, events);
     assert.deepEqual(server.committed.trace, ['a1']);
     assert.deepEqual(lines, ['info: prod is inside a maintenance window until Sat 2026-12-12 05:00 America/New_York (2026-12-12 10:00 UTC)']);
+    // The ticket's start and end comments say which window the run is in.
+    const note = 'inside a maintenance window until Sat 2026-12-12 05:00 America/New_York (2026-12-12 10:00 UTC)';
+    assert.deepEqual(ports.announced.map((a) => [a.phase, a.windowNote]), [['start', note], ['success', note]]);
   });
 
   it('does not start a change whose estimate exceeds what is left of the window, with both numbers', async () => {
