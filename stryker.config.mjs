@@ -21,6 +21,8 @@ export default {
     // The loop's failure record and its online steps, which were part of apply.ts.
     'src/core/apply-failure.ts',
     'src/core/online-step.ts',
+    // A fleet's targets, pace, history view, plan groups and states.
+    'src/core/fleet/**/*.ts',
   ],
   // Mutants need not type-check (tsc still emits them), but the generated validators must stay
   // byte-for-byte as generated: a test compares them with the schemas.

@@ -113,7 +113,7 @@ describe('first day with changegate (no database)', function () {
 
   describe('help and flags', () => {
     it("every command's --help shows --format and --config", async () => {
-      const commands = ['validate', 'lint', 'plan', 'apply', 'abandon', 'status', 'snapshot', 'drift', 'envs', 'new', 'baseline', 'init', 'resolve', 'rollback', 'restore', 'comment'];
+      const commands = ['validate', 'lint', 'plan', 'apply', 'abandon', 'status', 'snapshot', 'drift', 'envs', 'new', 'baseline', 'init', 'resolve', 'rollback', 'restore', 'comment', 'merge'];
       for (const c of commands) {
         const r = await runCli([c, '--help'], { cwd: repo });
         assert.equal(r.code, 0, `${c}: ${r.stderr}`);

@@ -1,7 +1,8 @@
 // Fleets through the real executable against throwaway servers: 200 tenant schemas applied 8 at a
 // time, one tenant prepared to fail, stop_after_failures and a failing canary starting nothing
 // more, a run killed with SIGKILL halfway and run again (every tenant applied exactly once), a fleet
-// of two servers, --target, one Slack message per fleet run, and the configuration's refusals.
+// of two servers, --target, one Slack message and one ticket comment per fleet run, and the
+// configuration's refusals.
 import { strict as assert } from 'node:assert';
 import { rmSync } from 'node:fs';
 import mysql from 'mysql2/promise';
@@ -229,6 +230,18 @@ describe('fleets: one change over many tenant schemas (CLI, real servers)', func
       assert.deepEqual(hd.summary, { applied: 5, failed: 1 });
       assert.equal(hd.targets[0]!.target, 'OTHER_URL/*');
       assert.equal(hd.targets[0]!.error!.message, `cannot connect to prod (OTHER_URL) as ${other.user}@127.0.0.1:${other.port} (URL from OTHER_URL): connect ECONNREFUSED 127.0.0.1:${other.port}`);
+      // Across shards the unreachable server is reported once, so that the merge names it once.
+      const files: string[] = [];
+      for (const shard of ['1/3', '2/3', '3/3']) {
+        const r = await runCli(['--format', 'json', 'apply', '--env', 'prod', '--shard', shard], { cwd: repo, env: e });
+        writeFiles(repo, { [`s${shard[0]}.json`]: r.stdout });
+        files.push(`s${shard[0]}.json`);
+      }
+      const merged = await runCli(['--format', 'json', 'merge', ...files], { cwd: repo, env: e });
+      assert.equal(merged.code, 1, merged.stderr);
+      const md = JSON.parse(merged.stdout) as FleetJson;
+      assert.deepEqual(md.targets.filter((t) => t.target === 'OTHER_URL/*').length, 1);
+      assert.deepEqual(md.summary, { failed: 1, 'nothing-pending': 5 });
     } finally {
       await other.stop().catch(() => undefined);
     }
@@ -251,6 +264,85 @@ describe('fleets: one change over many tenant schemas (CLI, real servers)', func
     } finally {
       await rec.close();
     }
+  });
+
+  it('shards say nothing to Slack; the merge of their results sends the fleet\'s one message', async () => {
+    const rec = await new Recorder().start();
+    try {
+      await tenants(server, 6);
+      config('{ parallel: 2 }', ['FLEET_URL'], 'notify:\n  slack: { webhook_env: SLACK_URL }');
+      change();
+      const e = env({ SLACK_URL: rec.slackUrl });
+      for (const shard of ['1/2', '2/2']) {
+        const r = await runCli(['--format', 'json', 'apply', '--env', 'prod', '--shard', shard], { cwd: repo, env: e });
+        assert.equal(r.code, 0, r.stderr);
+        writeFiles(repo, { [`shard-${shard[0]}.json`]: r.stdout });
+      }
+      assert.equal(rec.requests.filter((r) => r.path.startsWith('/slack/')).length, 0);
+      const merged = await runCli(['merge', 'shard-1.json', 'shard-2.json'], { cwd: repo, env: e });
+      assert.equal(merged.code, 0, merged.stdout + merged.stderr);
+      const posts = rec.requests.filter((r) => r.path.startsWith('/slack/'));
+      assert.equal(posts.length, 1);
+      assert.equal((posts[0]!.body as { text: string }).text, 'changegate: applied 1 change to prod (tenantdb) on 6 targets (T-1)');
+    } finally {
+      await rec.close();
+    }
+  });
+
+  it('writes one ticket comment per fleet run at its end, and the merge of shards writes it once', async () => {
+    const rec = await new Recorder().start();
+    try {
+      const names = await tenants(server, 4);
+      await q(server, `ALTER TABLE \`${names[2]}\`.notes ADD COLUMN author VARCHAR(20) NULL`);
+      const jira = `notify:\n  ticket:\n    jira: { url: "${rec.url}", token_env: JIRA_PAT }`;
+      config('{ parallel: 2, stop_after_failures: 3 }', ['FLEET_URL'], jira);
+      change();
+      const e = env({ JIRA_PAT: 'pat-for-the-fleet' });
+      const res = await runCli(['apply', '--env', 'prod'], { cwd: repo, env: e });
+      assert.equal(res.code, 1, res.stderr);
+      assert.deepEqual(rec.jiraComments.map((c) => [c.version, c.issue, c.authorization]), [[2, 'T-1', 'Bearer pat-for-the-fleet']]);
+      const lines = String(rec.jiraComments[0]!.body).split('\n');
+      assert.deepEqual(lines.slice(0, 3), ['changegate: FAILED on 1 of 4 targets of prod (tenantdb)', `* ${ID}: ${ID}`, 'Targets: 4 targets: 3 applied, 1 failed']);
+      assert.ok(lines[3]!.startsWith(`Not applied: FLEET_URL/${names[2]}: failed (`), lines[3]);
+      assert.deepEqual(lines.slice(4), ['Error:', '{noformat}', '1 of 4 targets did not apply', '{noformat}']);
+
+      // Shards say nothing; their merge writes the run's one comment.
+      await q(server, `ALTER TABLE \`${names[2]}\`.notes DROP COLUMN author`);
+      for (const shard of ['1/2', '2/2']) {
+        const r = await runCli(['--format', 'json', 'apply', '--env', 'prod', '--shard', shard], { cwd: repo, env: e });
+        assert.ok(r.code === 0, r.stderr);
+        writeFiles(repo, { [`shard-${shard[0]}.json`]: r.stdout });
+      }
+      assert.equal(rec.jiraComments.length, 1);
+      const merged = await runCli(['merge', 'shard-1.json', 'shard-2.json'], { cwd: repo, env: e });
+      assert.equal(merged.code, 0, merged.stdout + merged.stderr);
+      assert.deepEqual(rec.jiraComments.slice(1).map((c) => c.body), [`changegate: applied 1 change to prod (tenantdb) on 4 targets\n* ${ID}: ${ID}\nTargets: 4 targets: 1 applied, 3 nothing-pending`]);
+    } finally {
+      await rec.close();
+    }
+  });
+
+  it('a destructive change backs up each tenant in the shared backup schema; status and restore --target see only that tenant\'s', async () => {
+    const backupSchema = `${prefix}bk`;
+    const names = await tenants(server, 3);
+    for (const n of names) await q(server, `INSERT INTO \`${n}\`.notes (id, body) VALUES (7, '${n}')`);
+    config('{ parallel: 3 }', ['FLEET_URL'], `    snapshot: destructive\n    backup_schema: ${backupSchema}`);
+    writeFiles(repo, { ...manifest(ID, { destructive: true }), [`migrations/${ID}/up.sql`]: 'DELETE FROM notes WHERE id = 7;\n' });
+    const r = await runCli(['apply', '--env', 'prod'], { cwd: repo, env: env() });
+    assert.equal(r.code, 0, r.stdout + r.stderr);
+    for (const n of names) assert.equal(Number(await notes(server, n)), 0, n);
+    const st = await runCli(['--format', 'json', 'status', '--env', 'prod', '--target', target(names[1]!)], { cwd: repo, env: env() });
+    const doc = JSON.parse(st.stdout) as FleetJson & { targets: { backups?: { id: string; change: string; rows: number }[] }[] };
+    assert.equal(doc.targets.length, 1);
+    assert.deepEqual(doc.targets[0]!.backups!.map((b) => [b.change, b.rows]), [[ID, 1]]);
+    const restored = await runCli(['restore', ID, '--env', 'prod', '--target', target(names[1]!)], { cwd: repo, env: env() });
+    assert.equal(restored.code, 0, restored.stdout + restored.stderr);
+    assert.deepEqual(await q(server, `SELECT id, body FROM \`${names[1]}\`.notes`), [{ id: 7, body: names[1] }]);
+    for (const n of [names[0]!, names[2]!]) assert.equal(Number(await notes(server, n)), 0, `${n} is not restored`);
+    const none = await runCli(['restore', ID, '--env', 'prod'], { cwd: repo, env: env() });
+    assert.equal(none.code, 2);
+    assert.equal(none.stderr, 'error: prod has several targets; restore runs on one of them: add --target server/schema\n');
+    await q(server, `DROP DATABASE IF EXISTS \`${backupSchema}\``);
   });
 
   it('refuses a wrong fleet configuration, a --target that names nothing and a --shard that is not i/N, exit 2', async () => {

@@ -12,7 +12,7 @@
 // `mysql://root@127.0.0.1:3306/` is rewritten to that server's URL (recorded on the step).
 import { strict as assert } from 'node:assert';
 import { randomBytes } from 'node:crypto';
-import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -22,7 +22,10 @@ import { awsConfig, fakeAwsChildEnv, filesUnder } from './helpers/aws-env.js';
 import { BIN, makeRepo, writeFiles } from './helpers/cli.js';
 import { getServer, serverCa, type TestServer } from './helpers/mysql-server.js';
 import { Recorder } from './helpers/recorder.js';
-import { condition, evaluate, expand, fakeSha, parseExpression, replayWorkflow, type ReplayEvent, type StepRecord, type WorkflowRun } from './helpers/replay.js';
+import { shardOf } from '../src/core/fleet/targets.js';
+import { condition, evaluate, expand, fakeSha, parseExpression, replayWorkflow, type ReplayEvent, type ReplayOptions, type StepRecord, type WorkflowRun } from './helpers/replay.js';
+import { initRepository } from '../src/core/init.js';
+import { ROUTINE_REASON } from '../src/core/risk.js';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 const REPO = 'acme/invoicing';
@@ -181,7 +184,12 @@ describe('workflow replay: the pipeline as GitHub Actions runs it', function () 
     };
   }
 
-  async function replay(file: string, event: ReplayEvent, id = ++runId): Promise<WorkflowRun> {
+  function dispatchEvent(environment: string, command: string, extra: Record<string, unknown> = {}, ref = 'refs/heads/main'): ReplayEvent {
+    const inputs = { environment, command, ...extra };
+    return { name: 'workflow_dispatch', ref, sha: fakeSha(), actor: 'oncall', inputs, payload: { inputs, ref, repository: { full_name: REPO, default_branch: 'main' } } };
+  }
+
+  async function replay(file: string, event: ReplayEvent, id = ++runId, over: Partial<ReplayOptions> = {}): Promise<WorkflowRun> {
     const base = fakeAwsChildEnv(fakeUrl);
     const run = await replayWorkflow(file, {
       workflowsRoot: ROOT,
@@ -212,11 +220,14 @@ describe('workflow replay: the pipeline as GitHub Actions runs it', function () 
         assert.ok(script.includes(from), `the shadow step no longer targets the service container as expected:\n${script}`);
         return { script: script.split(from).join(server.url('')), note: 'the mysql service container is the throwaway server' };
       },
+      ...over,
     });
     runs.push(run);
     return run;
   }
 
+  /** The jobs of an apply in shards, skipped in a call with shards: 1. */
+  const unsharded = (call: string): [string, string][] => ['shards', 'apply-shard', 'merge'].map((j) => [`${call}/${j}`, 'skipped']);
   const ran = (run: WorkflowRun, job: string) => run.job(job).steps.filter((s) => s.status === 'ran').map((s) => s.name);
   const noMask = (text: string) => text.split('\n').filter((l) => !l.startsWith('::add-mask::')).join('\n');
   const dump = (s: StepRecord) => `${s.job} / ${s.name} (exit ${s.exitCode})\n${s.stdout}${s.stderr}`;
@@ -246,7 +257,8 @@ describe('workflow replay: the pipeline as GitHub Actions runs it', function () 
     for (const run of runs) {
       for (const s of run.steps) {
         const where = `${run.workflow} ${s.job} / ${s.name}`;
-        texts.push([`${where} stdout`, noMask(s.stdout)], [`${where} stderr`, s.stderr], [`${where} summary`, s.summary], [`${where} outputs`, JSON.stringify(s.outputs)]);
+        // The runner takes workflow commands from both streams (a json run masks on stderr, keeping stdout one document).
+        texts.push([`${where} stdout`, noMask(s.stdout)], [`${where} stderr`, noMask(s.stderr)], [`${where} summary`, s.summary], [`${where} outputs`, JSON.stringify(s.outputs)]);
       }
       for (const j of run.jobs) texts.push([`${run.workflow} ${j.key} outputs`, JSON.stringify(j.outputs)]);
     }
@@ -274,7 +286,8 @@ describe('workflow replay: the pipeline as GitHub Actions runs it', function () 
     const shadow = first.step('validate/validate', 'Validate with a shadow replay on MySQL 8.0');
     assert.match(shadow.stdout, /^shadow: all 2 change\(s\) replayed cleanly$/m, dump(shadow));
     assert.equal(first.step('validate/validate', 'Install changegate').status, 'skipped');
-    assert.deepEqual(first.jobs.map((j) => [j.key, j.result]), [['validate/validate', 'success'], ['qa/deploy', 'success'], ['abandon-qa', 'skipped']]);
+    // shards: 1 (the default): the jobs of an apply in shards are skipped and the deploy job does it all.
+    assert.deepEqual(first.jobs.map((j) => [j.key, j.result]), [['validate/validate', 'success'], ['qa/deploy', 'success'], ...unsharded('qa'), ['abandon-qa', 'skipped']]);
 
     const deploy = first.job('qa/deploy');
     assert.equal(deploy.result, 'success', deploy.steps.map(dump).join('\n'));
@@ -384,7 +397,7 @@ describe('workflow replay: the pipeline as GitHub Actions runs it', function () 
     // Closed unmerged: the abandon job runs on the base branch, which never had the change.
     rmSync(path.join(repo, 'changes', `${other}.yaml`));
     const closed = await replay('pull-request.yml', prEventFor(8, 'closed', fakeSha()));
-    assert.deepEqual(closed.jobs.map((j) => [j.key, j.result]), [['validate', 'skipped'], ['qa', 'skipped'], ['abandon-qa/deploy', 'success']], closed.steps.map(dump).join('\n'));
+    assert.deepEqual(closed.jobs.map((j) => [j.key, j.result]), [['validate', 'skipped'], ['qa', 'skipped'], ['abandon-qa/deploy', 'success'], ...unsharded('abandon-qa')], closed.steps.map(dump).join('\n'));
     assert.deepEqual(ran(closed, 'abandon-qa/deploy'), ['Abandon (a pull request closed unmerged)', 'Report status']);
     assert.deepEqual(closed.job('abandon-qa/deploy').concurrency, { group: 'changegate-qa-pr-8', cancelInProgress: false });
     const abandon = closed.step('abandon-qa/deploy', 'abandon');
@@ -433,7 +446,7 @@ describe('workflow replay: the pipeline as GitHub Actions runs it', function () 
     const run = await replay('deploy.yml', pushEvent(sha), id);
 
     assert.equal(run.result, 'success', run.steps.map(dump).join('\n'));
-    assert.deepEqual(run.jobs.map((j) => [j.key, j.result]), [['qa/deploy', 'success'], ['prod/deploy', 'success']]);
+    assert.deepEqual(run.jobs.map((j) => [j.key, j.result]), [['qa/deploy', 'success'], ...unsharded('qa'), ['prod/deploy', 'success'], ...unsharded('prod')]);
     assert.equal(run.job('prod/deploy').environment, 'prod');
     assert.deepEqual(run.job('prod/deploy').concurrency, { group: 'changegate-prod', cancelInProgress: false });
     assert.deepEqual(ran(run, 'prod/deploy'), ['Plan', 'Snapshot (when the plan requires one)', 'Apply', 'Report status']);
@@ -600,6 +613,232 @@ describe('workflow replay: the pipeline as GitHub Actions runs it', function () 
     assert.deepEqual(plan.step('run/deploy', 'plan').outputs, { pending: '1', 'snapshot-required': 'false', 'online-tool': '' });
     assert.deepEqual(await history(prod.name), [], 'plan applies nothing');
     assert.equal(fake.callsTo('CreateDBClusterSnapshot').length, 0);
+    assertNoCredentials();
+  });
+
+  it('an apply in shards of an environment of one target: the matrix job refuses it and nothing runs', async () => {
+    writeFiles(repo, createFiles);
+    const run = await replay('dispatch.yml', dispatchEvent('qa', 'apply', { shards: 3 }));
+    assert.deepEqual(run.jobs.map((j) => [j.key, j.result]), [['run/deploy', 'skipped'], ['run/shards', 'failure'], ['run/apply-shard', 'skipped'], ['run/merge', 'skipped']], run.steps.map(dump).join('\n'));
+    const matrix = run.step('run/shards', 'matrix');
+    assert.equal(matrix.exitCode, 1, dump(matrix));
+    assert.equal(matrix.stdout, '::error::shards: 3, but environment qa has one target; shards split a fleet (targets: or schemas:), so call it with shards: 1\n');
+    assert.deepEqual(run.job('run/shards').permissions, { contents: 'read' });
+    assert.equal(run.job('run/shards').environment, undefined, 'the matrix is read without reviewers or AWS');
+    assert.deepEqual(await history(qa.name), []);
+    assert.deepEqual(fake.calls, [], 'no AWS call');
+  });
+
+  describe('a fleet in shards', () => {
+    // Seven tenant schemas on the prod cluster; by the stable hash of their names, shards of three
+    // hold t2, t4, t7 / t1, t6 / t3, t5.
+    const TENANTS = Array.from({ length: 7 }, (_, i) => `cgshard_t${i + 1}`);
+    const SHARDS: Record<string, string[]> = { '1/3': ['t2', 't4', 't7'], '2/3': ['t1', 't6'], '3/3': ['t3', 't5'] };
+    const NOTES = '2026-12-01-tenant-notes';
+    const target = (t: string) => `prodinvoicingdb/cgshard_${t}`;
+    const dropTenants = async () => {
+      for (const t of TENANTS) await server.adminQuery(`DROP DATABASE IF EXISTS \`${t}\``);
+    };
+    interface ShardJson { environment: string; shard: string | null; targets: { target: string; result: string; error?: { message: string } }[]; summary: Record<string, number> }
+
+    beforeEach(async () => {
+      await dropTenants();
+      for (const t of TENANTS) {
+        await server.adminQuery(`CREATE DATABASE \`${t}\``);
+        await server.adminQuery(`CREATE TABLE \`${t}\`.notes (id INT NOT NULL PRIMARY KEY, body VARCHAR(40) NULL) ENGINE=InnoDB`);
+      }
+      await server.adminQuery('GRANT ALL PRIVILEGES ON `cgshard\\_%`.* TO ?@?', [username, '%']);
+      // prod is a fleet: every cgshard_t* schema on its cluster, four at a time, not stopping at one failure.
+      const prodFleet = [
+        '  prod:',
+        '    targets:',
+        '      - { cluster: prodinvoicingdb }',
+        '    region: us-east-2',
+        '    secret: "rds-admin-credentials-prodinvoicingdb"',
+        `    tls: { ca_file: ${JSON.stringify(caFile)} }`,
+        '    schemas: { like: "cgshard\\\\_t%" }',
+        '    fleet: { parallel: 4, stop_after_failures: 7 }',
+        '    snapshot: never',
+        '    lock_timeout: 2',
+        '    approval: required',
+      ];
+      writeFiles(repo, {
+        'changegate.yaml': awsConfig(caFile, { qa: { cluster: 'qainvoicingdb', schema: qa.name } }) + prodFleet.join('\n') + '\n',
+        ...change(NOTES, {
+          title: 'Notes get an author',
+          ticket: 'T-201',
+          sql: 'ALTER TABLE notes ADD COLUMN author VARCHAR(20) NULL;\nINSERT INTO notes (id, body) VALUES (1, \'welcome\');\n',
+        }),
+      });
+    });
+    afterEach(dropTenants);
+
+    // Dispatched by hand as on-call would: prod, apply, in three shards; alice approves the deployment.
+    const shardedRun = () => {
+      const id = ++runId;
+      rec.runApprovals.set(id, [{ state: 'approved', user: { login: 'alice' }, environments: [{ name: 'prod' }], comment: 'go' }]);
+      return replay('dispatch.yml', dispatchEvent('prod', 'apply', { shards: 3 }), id);
+    };
+    const shardFiles = (): Record<string, ShardJson> => {
+      const dir = path.join(repo, 'changegate-shards');
+      return Object.fromEntries(readdirSync(dir).sort().map((f) => [f, JSON.parse(readFileSync(path.join(dir, f), 'utf8')) as ShardJson]));
+    };
+    const notesRows = async (t: string) => (await server.adminQuery<{ n: number }>(`SELECT COUNT(*) AS n FROM \`${t}\`.notes`))[0]!.n;
+
+    it('envs matrix, a job per shard writing its JSON, one merge: every tenant applied exactly once, one summary', async () => {
+      // The names the test expects are the ones the stable hash gives.
+      for (const [shard, ts] of Object.entries(SHARDS)) for (const t of ts) assert.equal(`${shardOf(target(t), 3)}/3`, shard, t);
+      // t6 already has the column: its shard's job fails, the other shards go on, the merge still runs.
+      await server.adminQuery('ALTER TABLE `cgshard_t6`.notes ADD COLUMN author VARCHAR(20) NULL');
+      const run = await shardedRun();
+
+      assert.deepEqual(run.jobs.map((j) => [j.key, j.result]), [
+        ['run/deploy', 'skipped'],
+        ['run/shards', 'success'],
+        ['run/apply-shard[0]', 'success'],
+        ['run/apply-shard[1]', 'failure'],
+        ['run/apply-shard[2]', 'success'],
+        ['run/merge', 'failure'],
+      ], run.steps.map(dump).join('\n'));
+      assert.equal(run.step('run/shards', 'matrix').outputs['matrix'], JSON.stringify({
+        include: ['1', '2', '3'].map((i) => ({ shard: `${i}/3`, online_tool: '', slug: `${i}-of-3` })),
+      }));
+      for (const [i, shard] of ['1/3', '2/3', '3/3'].entries()) {
+        const job = run.job(`run/apply-shard[${i}]`);
+        assert.equal(job.name, `apply prod shard ${shard}`);
+        assert.equal(job.environment, 'prod');
+        assert.deepEqual(job.concurrency, { group: `changegate-prod-shard-${i + 1}-of-3`, cancelInProgress: false });
+        assert.deepEqual(job.permissions, { contents: 'read', 'id-token': 'write', actions: 'read', 'pull-requests': 'read' });
+        assert.match(run.step(`run/apply-shard[${i}]`, 'apply').script ?? '', /--format json apply --env "\$ENVIRONMENT" --shard "\$SHARD" --lock-timeout 900 "\$\{pr\[@\]\}" > "\$RESULT"$/m);
+        // Uploaded whatever the apply's exit code.
+        assert.equal(run.step(`run/apply-shard[${i}]`, "Upload the shard's result").outcome, 'success');
+      }
+      assert.equal(run.step('run/apply-shard[1]', 'apply').exitCode, 1);
+      assert.deepEqual(run.job('run/merge').permissions, { contents: 'read', 'pull-requests': 'write' });
+
+      // Each shard's document holds exactly its targets; together they hold every tenant once.
+      const docs = shardFiles();
+      assert.deepEqual(Object.keys(docs), ['shard-1-of-3.json', 'shard-2-of-3.json', 'shard-3-of-3.json']);
+      for (const [i, shard] of ['1/3', '2/3', '3/3'].entries()) {
+        const d = docs[`shard-${i + 1}-of-3.json`]!;
+        assert.equal(d.environment, 'prod');
+        assert.equal(d.shard, shard);
+        assert.deepEqual(d.targets.map((x) => x.target).sort(), SHARDS[shard]!.map(target).sort());
+      }
+      const all = Object.values(docs).flatMap((d) => d.targets.map((x) => x.target));
+      assert.deepEqual(all.slice().sort(), TENANTS.map((t) => `prodinvoicingdb/${t}`).sort(), 'every target in exactly one shard');
+
+      // The merge: one line for the tenant that failed, the counts of the whole fleet, one summary.
+      const merge = run.step('run/merge', 'merge');
+      assert.equal(merge.exitCode, 1, dump(merge));
+      const why = "2026-12-01-tenant-notes: statement 1 of 2 failed at migrations/2026-12-01-tenant-notes/up.sql:1: Duplicate column name 'author'. No statement of this change is applied. To go on, fix forward with a new change, or edit statements 1-2 of this change and run apply again";
+      assert.equal(merge.stdout, [
+        `prodinvoicingdb/cgshard_t6: failed: ${why}`,
+        'prod: 7 targets: 6 applied, 1 failed',
+        '::error::changegate merge failed (exit 1); see the annotations above',
+        '',
+      ].join('\n'));
+      assert.equal(merge.summary, [
+        '## changegate apply: prod (7 targets)',
+        '',
+        '| result | targets |',
+        '| --- | --- |',
+        '| applied | 6 |',
+        '| failed | 1 |',
+        '',
+        '| target | result | why |',
+        '| --- | --- | --- |',
+        `| prodinvoicingdb/cgshard\\_t6 | failed | ${why} |`,
+        '',
+      ].join('\n'));
+      assert.equal(run.job('run/merge').outputs['applied'], '6');
+
+      // Applied exactly once in each tenant but t6, whose history says it failed and which ran nothing twice.
+      for (const t of TENANTS) {
+        const rows = (await history(t)).map((r) => [r.change_id, r.status]);
+        assert.deepEqual(rows, [[NOTES, t === 'cgshard_t6' ? 'failed' : 'applied']], t);
+        assert.equal(await notesRows(t), t === 'cgshard_t6' ? 0 : 1, t);
+      }
+
+      // t6 fixed by hand; the same dispatch again: only t6 runs, the others have nothing pending.
+      await server.adminQuery('ALTER TABLE `cgshard_t6`.notes DROP COLUMN author');
+      const again = await shardedRun();
+      assert.equal(again.result, 'success', again.steps.map(dump).join('\n'));
+      const merged = again.step('run/merge', 'merge');
+      assert.equal(merged.stdout.split('\n').filter((l) => l !== '' && !l.startsWith('::')).join('\n'), 'prod: 7 targets: 1 applied, 6 nothing-pending');
+      for (const t of TENANTS) {
+        assert.deepEqual((await history(t)).map((r) => [r.change_id, r.status]), [[NOTES, 'applied']], t);
+        assert.equal(await notesRows(t), 1, `${t}: the INSERT ran once`);
+      }
+      assertNoCredentials();
+    });
+  });
+
+  it('approval: risky, as the deploy workflow init writes it: a routine change reaches prod with no reviewer, a risky one waits for prod\'s', async () => {
+    // The caller `init --approval risky` writes, calling this repository's reusable workflow.
+    const root = mkdtempSync(path.join(scratch, 'init-'));
+    initRepository(root, { version: '0.1.0', approval: 'risky' });
+    const callerFile = path.join(root, '.github/workflows/changegate-deploy.yml');
+    const caller = readFileSync(callerFile, 'utf8');
+    assert.ok(caller.includes('uses: OWNER/changegate/.github/workflows/changegate.yml@v0.1.0'), caller);
+    writeFileSync(callerFile, caller.split('OWNER/changegate/.github/workflows/changegate.yml@v0.1.0').join('./.github/workflows/changegate.yml'));
+    writeFileSync(path.join(root, '.github/workflows/changegate.yml'), readFileSync(path.join(ROOT, '.github/workflows/changegate.yml')));
+    const withRollback = (files: Record<string, string>, id: string) => ({
+      ...files,
+      [`changes/${id}.yaml`]: files[`changes/${id}.yaml`]! + `rollback:\n  - migrations/${id}/down.sql\n`,
+      [`migrations/${id}/down.sql`]: 'SELECT 1;\n',
+    });
+    writeFiles(repo, {
+      'changegate.yaml': awsConfig(caFile, {
+        qa: { cluster: 'qainvoicingdb', schema: qa.name, snapshot: 'never' },
+        prod: { cluster: 'prodinvoicingdb', schema: prod.name, after: 'qa', approval: 'risky', snapshot: 'destructive' },
+      }),
+      ...withRollback(createFiles, CREATE),
+    });
+    const asked: string[] = [];
+    const deploy = (approve: (environment: string) => boolean, id = ++runId) =>
+      replay('changegate-deploy.yml', pushEvent(fakeSha()), id, { workflowsRoot: root, approveEnvironment: (e) => (asked.push(e), approve(e)) });
+    const calls = ['qa', 'prod-plan', 'prod'];
+    const jobs = (prodResult: string) => calls.flatMap((c) => [[`${c}/deploy`, c === 'prod' ? prodResult : 'success'], ...unsharded(c)]);
+
+    // Routine: CREATE TABLE with a rollback file. No one approves prod, and no one needs to.
+    const routine = await deploy((e) => e !== 'prod');
+    assert.equal(routine.result, 'success', routine.steps.map(dump).join('\n'));
+    assert.deepEqual(routine.jobs.map((j) => [j.key, j.result]), jobs('success'));
+    assert.deepEqual(asked, ['qa', 'prod-routine', 'prod-routine'], 'prod\'s reviewers are never asked');
+    const plan = routine.step('prod-plan/deploy', 'plan');
+    assert.deepEqual(plan.outputs, { pending: '1', 'snapshot-required': 'false', 'online-tool': '', 'approval-required': 'false' });
+    assert.match(plan.stdout, new RegExp(`^approval: not needed \\(routine\\): ${ROUTINE_REASON}$`, 'm'), dump(plan));
+    assert.deepEqual(ran(routine, 'prod-plan/deploy'), ['Plan', 'Report status']);
+    assert.deepEqual(routine.job('prod-plan/deploy').concurrency, { group: 'changegate-prod-plan', cancelInProgress: false });
+    const applyJob = routine.job('prod/deploy');
+    assert.equal(applyJob.environment, 'prod-routine');
+    assert.deepEqual(applyJob.concurrency, { group: 'changegate-prod', cancelInProgress: false }, 'one queue for prod, whichever GitHub environment');
+    assert.equal(routine.step('prod/deploy', 'apply').env?.['CHANGEGATE_ENVIRONMENT'], 'prod-routine');
+    assert.deepEqual(await history(prod.name), [{ change_id: CREATE, status: 'applied', snapshot_id: null, approver: null }]);
+
+    // Risky: a destructive change. prod's reviewers are asked; rejected, nothing reaches prod.
+    writeFiles(repo, withRollback(dropFiles, DROP));
+    asked.length = 0;
+    const rejected = await deploy((e) => e !== 'prod');
+    assert.deepEqual(rejected.jobs.map((j) => [j.key, j.result]), jobs('failure'));
+    assert.deepEqual(asked, ['qa', 'prod-routine', 'prod']);
+    assert.equal(rejected.job('prod/deploy').reason, 'deployment to environment prod was rejected');
+    const riskyPlan = rejected.step('prod-plan/deploy', 'plan');
+    assert.equal(riskyPlan.outputs['approval-required'], 'true');
+    assert.ok(noMask(riskyPlan.stdout).includes(`approval: required (risky):\n  ${DROP}: a destructive change\n`), dump(riskyPlan));
+    assert.deepEqual((await history(prod.name)).map((r) => r.change_id), [CREATE]);
+
+    // Approved by alice: it runs in prod, and she is recorded.
+    asked.length = 0;
+    const id = ++runId;
+    rec.runApprovals.set(id, [{ state: 'approved', user: { login: 'alice' }, environments: [{ name: 'prod' }], comment: 'read the plan' }]);
+    const approved = await deploy(() => true, id);
+    assert.equal(approved.result, 'success', approved.steps.map(dump).join('\n'));
+    assert.deepEqual(asked, ['qa', 'prod-routine', 'prod']);
+    assert.equal(approved.job('prod/deploy').environment, 'prod');
+    assert.equal(approved.step('prod/deploy', 'apply').env?.['CHANGEGATE_ENVIRONMENT'], 'prod');
+    assert.deepEqual((await history(prod.name)).map((r) => [r.change_id, r.status, r.approver]), [[CREATE, 'applied', null], [DROP, 'applied', 'alice']]);
     assertNoCredentials();
   });
 });

@@ -33,6 +33,9 @@ export async function backupRows(env: EnvironmentConfig, conn: MysqlConnection, 
     }
     throw e;
   }
+  // The tenants of a fleet share one backup schema per server and the environment's name: a
+  // target's backups are those of its own schema.
+  if (env.target) backups = backups.filter((b) => b.items.some((i) => i.sourceSchema === env.schema));
   return backups.map((b) => ({
     id: b.id,
     change: b.changeId,

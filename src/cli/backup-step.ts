@@ -19,7 +19,7 @@ export function protectionPort(ctx: CommandContext, s: Scope, open: OpenEnvironm
     clusterSnapshot: (plan, history, runUrl) => ensureSnapshot(ctx, s, open, plan, history, runUrl),
     instanceSnapshot: (plan, runUrl) => ensureInstanceSnapshot(ctx, s, open, plan, runUrl),
     backupScope: async (statements) => (await backups()).backupScope(conn, open.target.schema, statements),
-    takeBackup: async (scope, req) => (await backups()).takeBackup(conn, scope, req),
+    takeBackup: async (scope, req) => (await backups()).takeBackup(conn, open.target.schema, scope, req),
     listBackups: async (backupSchema, environment) => (await backups()).listBackups(conn, backupSchema, environment),
     restoreBackup: async (backup, backupSchema, by, now) => (await backups()).restoreBackup(conn, backup, open.target.schema, backupSchema, by, now),
   };

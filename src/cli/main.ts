@@ -69,6 +69,7 @@ export async function run(argv: string[], io: { stdout?: (s: string) => void; st
   program.command('apply').description('apply pending changes to an environment').requiredOption('--env <name>', 'environment')
     .option('--dry-run', 'print what would run and stop')
     .option('--approved-by <name>', 'who approved this run (workstation runs of approval: required environments)')
+    .option('--emergency <reason>', 'run outside the maintenance windows (needs an approver); recorded and announced')
     .option('--in-flight-wait <seconds>', 'how long to wait for a statement of an interrupted run that still executes', '600')
     .option('--lock-timeout <seconds>', "how long to wait for another run's lock (default: the environment's lock_timeout)")
     .option('--pull-request <number>', 'apply an open pull request\'s changes as provisional (environments with pull_requests: true)')
@@ -77,6 +78,7 @@ export async function run(argv: string[], io: { stdout?: (s: string) => void; st
     .action(action(() => import('./commands/apply.js')));
   program.command('abandon').requiredOption('--pull-request <number>', 'the pull request that closed unmerged').requiredOption('--env <name>', 'environment')
     .description("roll back an unmerged pull request's provisional changes from their recorded rollback statements")
+    .option('--target <name>', 'only this target of a fleet, server/schema (repeatable)', repeated, [])
     .action(action(() => import('./commands/abandon.js')));
   program.command('status').description('applied, pending, failed, in-doubt and drifted changes').requiredOption('--env <name>', 'environment')
     .option('--target <name>', 'only this target of a fleet, server/schema (repeatable)', repeated, [])
@@ -88,6 +90,7 @@ export async function run(argv: string[], io: { stdout?: (s: string) => void; st
     .option('--target <name>', 'only this target of a fleet, server/schema (repeatable)', repeated, [])
     .action(action(() => import('./commands/drift.js')));
   program.command('envs').description('environments in promotion order').option('--json', 'a GitHub Actions matrix')
+    .option('--shards <n>', 'with --json: each fleet environment as n entries, one per shard (shard: "i/n")')
     .action(action(() => import('./commands/envs.js')));
   program.command('new').argument('<slug>', 'lowercase words joined by hyphens').requiredOption('--ticket <ticket>', 'work ticket')
     .description('write a change manifest and its SQL files from a template')
@@ -104,6 +107,7 @@ export async function run(argv: string[], io: { stdout?: (s: string) => void; st
     .option('--cluster <id>', 'Aurora cluster of the environment').option('--region <region>', 'AWS region of the environment')
     .option('--secret <id>', 'Secrets Manager id of its admin credentials').option('--schema <name>', 'schema the changes run in')
     .option('--workflow-repo <owner/name>', "GitHub repository holding changegate's reusable workflows")
+    .option('--approval <mode>', 'how prod is approved: required (every run, the default) or risky (only a risky plan)')
     .option('--force', 'overwrite files that exist')
     .action(action(() => import('./commands/init.js')));
   program.command('resolve').argument('<change>', 'change id').requiredOption('--env <name>', 'environment')
@@ -123,6 +127,10 @@ export async function run(argv: string[], io: { stdout?: (s: string) => void; st
     .description("put back the tables a change's snapshot_method: tables backup holds")
     .option('--target <name>', 'the target of a fleet this runs on, server/schema')
     .action(action(() => import('./commands/restore.js')));
+  program.command('merge').argument('<file...>', 'the JSON documents the shard jobs wrote (apply --shard i/N --format json)')
+    .option('--pull-request <number>', 'also create or update the fleet comment on this pull request')
+    .description("one report of a fleet from its shards' JSON documents")
+    .action(action(() => import('./commands/merge.js')));
   // --pull-request as in apply, plan and abandon; --pr, the older spelling, stays accepted.
   program.command('comment').option('--pull-request <number>', 'pull request number')
     .addOption(new Option('--pr <number>').hideHelp())

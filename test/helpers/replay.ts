@@ -1,6 +1,6 @@
 // Replays a GitHub Actions workflow of this repository the way the runner would, as far as changegate's
-// steps are concerned: jobs in `needs` order, reusable-workflow calls (`uses: ./.github/workflows/x.yml`)
-// with their typed `with:` inputs and `secrets:`, job and step `if:` conditions, `${{ }}` expansion,
+// steps are concerned: jobs in `needs` order, matrix jobs (an `include` list) entry by entry,
+// reusable-workflow calls (`uses: ./.github/workflows/x.yml`) with their typed `with:` inputs and `secrets:`, job and step `if:` conditions, `${{ }}` expansion,
 // env from workflow, job and step, the GITHUB_* variables and the GITHUB_OUTPUT / GITHUB_STEP_SUMMARY /
 // GITHUB_ENV files, and `steps.<id>.outputs` / `outcome` for later steps.
 //
@@ -8,10 +8,11 @@
 // on Linux), with `changegate` on PATH as a shim that execs the built CLI. What is simulated: the
 // `uses:` steps changegate depends on (actions/checkout = the working directory is the test repository;
 // aws-actions/configure-aws-credentials = the test's static credentials and endpoint are exported, after
-// checking the job may mint an OIDC token). What is skipped, with the reason recorded: the install step
+// checking the job may mint an OIDC token; actions/upload-artifact and download-artifact = files kept
+// in the run's memory by artifact name). What is skipped, with the reason recorded: the install step
 // (the shim stands in for `npm link`), setup-node (the test's Node runs the CLI), other actions, and run
 // steps that do not invoke changegate. Jobs run one after the other (Actions may run independent jobs at
-// once; the order here is the file's, within `needs`). Matrix strategies are not replayed.
+// once; the order here is the file's, within `needs`; a matrix's jobs also run one by one).
 //
 // The expression evaluator covers what the workflow files use (contexts github, inputs, secrets, vars,
 // steps, needs, env, runner, job; literals; `.` and `[ ]`; ! == != < <= > >= && ||; always(), success(),
@@ -19,7 +20,7 @@
 // that grows an expression this replay does not understand fails the test instead of being misread.
 import { spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { parse as parseYaml } from 'yaml';
 
@@ -538,6 +539,8 @@ interface RunState {
   records: JobRecord[];
   steps: StepRecord[];
   workflowName: string;
+  /** Artifacts uploaded in this run: name -> file path inside the artifact -> content. */
+  artifacts: Map<string, Map<string, Buffer>>;
 }
 
 const obj = (v: unknown): Yaml => (v && typeof v === 'object' && !Array.isArray(v) ? (v as Yaml) : {});
@@ -587,7 +590,7 @@ export async function replayWorkflow(file: string, opts: ReplayOptions): Promise
     head_ref: name.startsWith('pull_request') ? String(obj(pr['head'])['ref'] ?? '') : '',
     base_ref: name.startsWith('pull_request') ? String(obj(pr['base'])['ref'] ?? '') : '',
   };
-  const state: RunState = { opts, dir, bin, eventPath, github, records: [], steps: [], workflowName: String(wf['name'] ?? file) };
+  const state: RunState = { opts, dir, bin, eventPath, github, records: [], steps: [], workflowName: String(wf['name'] ?? file), artifacts: new Map() };
   const inputs = (opts.event.inputs ?? {}) as Value;
   // `secrets.GITHUB_TOKEN` exists in every workflow, called ones included.
   await runJobs(state, wf, { prefix: '', inputs, secrets: { GITHUB_TOKEN: opts.token, ...opts.secrets }, callerPermissions: undefined });
@@ -641,8 +644,8 @@ async function runJobs(state: RunState, wf: Yaml, call: Call): Promise<Record<st
       contexts: { github: state.github, inputs: call.inputs, secrets: call.secrets, vars: (state.opts.vars ?? {}) as Value, needs },
       failed: neededFailed,
     };
-    if (job['strategy'] !== undefined) throw new Error(`replay: job ${key} has a matrix strategy, which the replay does not run`);
-    const name = job['name'] !== undefined ? expandString(job['name'], scope) : ready;
+    // A matrix job's name may use `matrix`, which exists only once the matrix is expanded.
+    const name = job['name'] === undefined ? ready : job['strategy'] !== undefined ? String(job['name']) : expandString(job['name'], scope);
     if (!condition(job['if'], scope)) {
       const reason = neededFailed && job['if'] === undefined ? `a needed job did not succeed (${needsOf(ready).join(', ')})` : `if: ${String(job['if'] ?? 'success()')} is false`;
       state.records.push({ key, name, result: 'skipped', reason, steps: [], outputs: {}, summary: '' });
@@ -653,9 +656,51 @@ async function runJobs(state: RunState, wf: Yaml, call: Call): Promise<Record<st
       done[ready] = await runCalledWorkflow(state, key, job, scope);
       continue;
     }
+    if (job['strategy'] !== undefined) {
+      done[ready] = await runMatrix(state, key, job, scope, workflowEnv, wf['permissions'], call);
+      continue;
+    }
     done[ready] = await runJob(state, key, name, job, scope, workflowEnv, wf['permissions'], call);
   }
   return done;
+}
+
+/**
+ * A matrix job: `strategy.matrix` expanded (an `include` list, or one expression giving `{ include }`),
+ * then one job per entry, one after the other, each keyed `job[i]` with `matrix` and `strategy`
+ * in its expressions. Like `fail-fast: false`, a failed entry does not stop the others; the job's
+ * result for `needs` is failure when any entry failed. Other matrix forms throw.
+ */
+async function runMatrix(
+  state: RunState,
+  key: string,
+  job: Yaml,
+  scope: ExprScope,
+  workflowEnv: Yaml,
+  workflowPermissions: unknown,
+  call: Call,
+): Promise<{ result: string; outputs: Record<string, string> }> {
+  const strategy = obj(job['strategy']);
+  for (const k of Object.keys(strategy)) if (!['matrix', 'fail-fast', 'max-parallel'].includes(k)) throw new Error(`replay: job ${key} has strategy.${k}`);
+  if (strategy['fail-fast'] !== false) throw new Error(`replay: job ${key} must say fail-fast: false; the replay runs every entry`);
+  const matrix = typeof strategy['matrix'] === 'string' ? expand(strategy['matrix'], scope) : (strategy['matrix'] as Value);
+  const m = obj(matrix);
+  const extra = Object.keys(m).filter((k) => k !== 'include');
+  if (extra.length > 0 || !Array.isArray(m['include'])) throw new Error(`replay: job ${key}'s matrix is not an include list: ${JSON.stringify(matrix)}`);
+  const entries = m['include'] as Value[];
+  if (entries.length === 0) throw new Error(`replay: job ${key}'s matrix is empty (Actions fails such a job)`);
+  const maxParallel = strategy['max-parallel'] !== undefined ? toNumber(expand(strategy['max-parallel'], scope)) : entries.length;
+  const results: string[] = [];
+  const outputs: Record<string, string> = {};
+  for (let i = 0; i < entries.length; i++) {
+    const strategyCtx: Value = { 'fail-fast': false, 'job-index': i, 'job-total': entries.length, 'max-parallel': maxParallel };
+    const entryScope: ExprScope = { ...scope, contexts: { ...scope.contexts, matrix: entries[i]!, strategy: strategyCtx } };
+    const name = job['name'] !== undefined ? expandString(job['name'], entryScope) : key.split('/').pop()!;
+    const r = await runJob(state, `${key}[${i}]`, name, job, entryScope, workflowEnv, workflowPermissions, call);
+    results.push(r.result);
+    Object.assign(outputs, r.outputs);
+  }
+  return { result: results.includes('failure') ? 'failure' : 'success', outputs };
 }
 
 const INPUT_TYPES = new Set(['string', 'boolean', 'number']);
@@ -832,6 +877,13 @@ async function runJob(
             exported['AWS_DEFAULT_REGION'] = withArgs['aws-region'];
           }
         }
+      } else if (action === 'actions/upload-artifact' || action === 'actions/download-artifact') {
+        rec.status = 'simulated';
+        const base = workspace ?? emptyWorkspace;
+        const r = action === 'actions/upload-artifact' ? uploadArtifact(state, base, withArgs) : downloadArtifact(state, base, withArgs);
+        rec.outcome = r.ok ? 'success' : 'failure';
+        if (r.ok) rec.reason = r.message;
+        else rec.stderr = r.message;
       } else {
         rec.reason = action === 'actions/setup-node' ? "not replayed: the test's Node runs the CLI" : `not replayed: ${action}`;
         rec.outcome = 'success';
@@ -929,6 +981,64 @@ async function runJob(
   const outScope: ExprScope = { ...baseScope({ steps: stepsCtx, env: { ...envCtx, ...exported } }) };
   for (const [k, v] of Object.entries(obj(job['outputs']))) record.outputs[k] = expandString(v, outScope);
   return { result: record.result, outputs: record.outputs };
+}
+
+const ARTIFACT_INPUTS = {
+  upload: new Set(['name', 'path', 'if-no-files-found', 'overwrite', 'retention-days']),
+  download: new Set(['name', 'pattern', 'path', 'merge-multiple']),
+};
+
+// actions/upload-artifact@v4 for one file or one folder (no globs): the artifact holds the file by
+// its name, or the folder's files by their paths inside it. A name already uploaded in the run is
+// refused unless `overwrite: true`, as v4's immutable artifacts are.
+function uploadArtifact(state: RunState, workspace: string, w: Record<string, string>): { ok: boolean; message: string } {
+  for (const k of Object.keys(w)) if (!ARTIFACT_INPUTS.upload.has(k)) throw new Error(`replay: upload-artifact input ${k} is not modelled`);
+  const name = w['name'] || 'artifact';
+  const rel = w['path'] ?? '';
+  if (rel === '' || /[*?[\n]/.test(rel)) throw new Error(`replay: upload-artifact path ${JSON.stringify(rel)} is not one file or folder`);
+  const abs = path.resolve(workspace, rel);
+  const files = new Map<string, Buffer>();
+  if (existsSync(abs) && statSync(abs).isDirectory()) {
+    const walk = (dir: string, prefix: string) => {
+      for (const e of readdirSync(dir, { withFileTypes: true })) {
+        if (e.isDirectory()) walk(path.join(dir, e.name), `${prefix}${e.name}/`);
+        else files.set(`${prefix}${e.name}`, readFileSync(path.join(dir, e.name)));
+      }
+    };
+    walk(abs, '');
+  } else if (existsSync(abs)) files.set(path.basename(abs), readFileSync(abs));
+  if (files.size === 0) {
+    const mode = w['if-no-files-found'] || 'warn';
+    const message = `No files were found with the provided path: ${rel}. No artifacts will be uploaded.`;
+    return { ok: mode !== 'error', message };
+  }
+  if (state.artifacts.has(name) && w['overwrite'] !== 'true') return { ok: false, message: `Failed to CreateArtifact: an artifact with this name already exists on the workflow run: ${name}` };
+  state.artifacts.set(name, files);
+  return { ok: true, message: `uploaded artifact ${name}: ${[...files.keys()].join(', ')}` };
+}
+
+// actions/download-artifact@v4 by `name` or `pattern` (with `*`): each artifact into path/<name>/,
+// or every file straight into `path` with `merge-multiple: true`.
+function downloadArtifact(state: RunState, workspace: string, w: Record<string, string>): { ok: boolean; message: string } {
+  for (const k of Object.keys(w)) if (!ARTIFACT_INPUTS.download.has(k)) throw new Error(`replay: download-artifact input ${k} is not modelled`);
+  const dest = path.resolve(workspace, w['path'] || '.');
+  let names: string[];
+  if (w['name']) {
+    if (!state.artifacts.has(w['name'])) return { ok: false, message: `Unable to download artifact(s): Artifact not found for name: ${w['name']}` };
+    names = [w['name']];
+  } else {
+    const pattern = new RegExp(`^${(w['pattern'] || '*').split('*').map((p) => p.replace(/[.+?^${}()|[\]\\]/g, '\\$&')).join('.*')}$`);
+    names = [...state.artifacts.keys()].filter((n) => pattern.test(n)).sort();
+  }
+  const merge = w['merge-multiple'] === 'true';
+  for (const n of names) {
+    for (const [file, content] of state.artifacts.get(n)!) {
+      const target = merge ? path.join(dest, file) : path.join(dest, n, file);
+      mkdirSync(path.dirname(target), { recursive: true });
+      writeFileSync(target, content);
+    }
+  }
+  return { ok: true, message: `downloaded ${names.length} artifact(s)${names.length ? `: ${names.join(', ')}` : ''} into ${w['path'] || '.'}` };
 }
 
 function runBash(file: string, cwd: string, env: Record<string, string>, timeoutMs: number): Promise<{ code: number | null; stdout: string; stderr: string }> {

@@ -242,14 +242,16 @@ export interface UpsertResult {
 /**
  * Creates the PR's plan comment, or updates the one carrying `PLAN_MARKER` in place (oldest wins;
  * extra marker comments are deleted so there is only ever one). Only comments by `author` (default
- * `github-actions[bot]`, the identity of GITHUB_TOKEN) are ever updated or deleted.
+ * `github-actions[bot]`, the identity of GITHUB_TOKEN) are ever updated or deleted. Another
+ * `marker` keeps another comment of its own the same way (a fleet's merged results).
  */
 export async function upsertPlanComment(
   octokit: Octokit,
-  args: { owner: string; repo: string; prNumber: number; body: string; author?: string },
+  args: { owner: string; repo: string; prNumber: number; body: string; author?: string; marker?: string },
 ): Promise<UpsertResult> {
   const { owner, repo, prNumber } = args;
-  const body = args.body.startsWith(PLAN_MARKER) ? args.body : `${PLAN_MARKER}\n${args.body}`;
+  const marker = args.marker ?? PLAN_MARKER;
+  const body = args.body.startsWith(marker) ? args.body : `${marker}\n${args.body}`;
   const comments = await octokit.paginate(octokit.rest.issues.listComments, {
     owner,
     repo,
@@ -261,7 +263,7 @@ export async function upsertPlanComment(
   // must never read a plan that somebody else can edit.
   const author = args.author ?? 'github-actions[bot]';
   const ours = comments
-    .filter((c) => (c.body ?? '').startsWith(PLAN_MARKER) && c.user?.login === author)
+    .filter((c) => (c.body ?? '').startsWith(marker) && c.user?.login === author)
     .sort((a, b) => a.id - b.id);
   if (ours.length === 0) {
     const created = await octokit.rest.issues.createComment({ owner, repo, issue_number: prNumber, body });

@@ -162,11 +162,13 @@ export function backupStamp(d: Date): string {
 }
 
 /**
- * `cg_<run start>_<6 hex of the change id>`: the prefix of every copy of one change's backup in one
- * run, and the backup's id with the schema in front. The catalog names the change in full.
+ * `cg_<run start>_<6 hex of the target schema and the change id>`: the prefix of every copy of one
+ * change's backup in one run, and the backup's id with the backup schema in front. The catalog names
+ * the change in full. The target schema is in the hash because the tenants of a fleet share one
+ * backup schema per server and back up the same change in the same millisecond.
  */
-export function backupPrefix(changeId: string, at: Date): string {
-  return `cg_${backupStamp(at)}_${createHash('sha256').update(changeId).digest('hex').slice(0, 6)}`;
+export function backupPrefix(changeId: string, at: Date, targetSchema: string): string {
+  return `cg_${backupStamp(at)}_${createHash('sha256').update(`${targetSchema}\0${changeId}`).digest('hex').slice(0, 6)}`;
 }
 
 /** The copy of `source` in a backup: the prefix, then as much of the source name as fits in 64. */
@@ -199,8 +201,8 @@ async function restoreVars(conn: MysqlConnection, v: SessionVars): Promise<void>
  * from one consistent read, on `conn` (which must have no open transaction: the copies' CREATE TABLE
  * statements commit). Returns the backup id `<backup_schema>.<prefix>`. Session settings are put back.
  */
-export async function takeBackup(conn: MysqlConnection, scope: BackupScope, req: BackupRequest): Promise<{ id: string; items: BackupItem[] }> {
-  const prefix = backupPrefix(req.changeId, req.runStarted);
+export async function takeBackup(conn: MysqlConnection, targetSchema: string, scope: BackupScope, req: BackupRequest): Promise<{ id: string; items: BackupItem[] }> {
+  const prefix = backupPrefix(req.changeId, req.runStarted, targetSchema);
   const id = `${req.backupSchema}.${prefix}`;
   const bq = quoteIdent(req.backupSchema);
   const saved = await saveVars(conn);

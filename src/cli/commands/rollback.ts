@@ -6,7 +6,7 @@ import { oneTarget } from '../fleet/options.js';
 import { ProgressLines } from '../progress.js';
 import { planText, reportText } from '../render.js';
 import { commonEvents, runPorts } from '../run-ports.js';
-import { applyJson } from './apply.js';
+import { applyJson } from '../json-shapes.js';
 
 /** Runs the rollback and records both rows. */
 export default async function rollback(ctx: CommandContext, changeId: string, opts: { env: string; target?: string; approvedBy?: string }): Promise<number> {

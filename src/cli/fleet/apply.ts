@@ -6,6 +6,7 @@
 import type { ApplyReport, Plan } from '../../core/plan-types.js';
 import type { IntegrityProblem } from '../../core/plan.js';
 import { applyRun, type ApplyRequest } from '../../core/usecases/apply-run.js';
+import { windowGate } from '../../core/usecases/window-gate.js';
 import type { ProtectionPort, RunPorts } from '../../core/usecases/ports.js';
 import { isFailure, runFleet, type FleetPace, type TargetOutcome, type TargetResult } from '../../core/fleet/run.js';
 import type { Shard } from '../../core/fleet/targets.js';
@@ -14,9 +15,10 @@ import type { CommandContext } from '../context.js';
 import { describeFailure } from '../failure.js';
 import type { Scope } from '../flow.js';
 import { commonEvents, runPorts } from '../run-ports.js';
-import { applyJson } from '../commands/apply.js';
+import { applyJson } from '../json-shapes.js';
 import { fleetMembers, type FleetMember } from './members.js';
-import { fleetDocument, fleetMarkdown, oneLine, fleetText, type FleetDocument, type FleetTargetJson } from './render.js';
+import { changesOf, fleetAnnouncement } from './announce.js';
+import { fleetDocument, fleetMarkdown, fleetText, type FleetDocument, type FleetTargetJson } from './render.js';
 
 /** What a fleet apply is asked to do: the single-target request, and which targets. */
 export interface FleetApplyRequest {
@@ -27,6 +29,8 @@ export interface FleetApplyRequest {
 
 /** Applies the fleet; 0 when every target applied or had nothing pending, 1 when one did not, 2 when one's configuration is wrong. */
 export async function applyFleet(ctx: CommandContext, s: Scope, req: FleetApplyRequest): Promise<number> {
+  // The windows are the environment's: refused or waited for once, before any server is contacted.
+  if (req.request.emergency === undefined) await windowGate(s.env, req.request, runPorts(ctx, s), commonEvents(ctx));
   const members = await fleetMembers(ctx, s, { names: req.names, shard: req.shard });
   const byName = new Map(members.map((m) => [m.name, m]));
   const shared = sharedPorts(ctx, s);
@@ -51,8 +55,11 @@ export async function applyFleet(ctx: CommandContext, s: Scope, req: FleetApplyR
   for (const line of fleetText(doc)) if (!said.has(line)) ctx.out.info(line);
   ctx.out.setDocument(doc);
   ctx.out.output('applied', String(doc.summary['applied'] ?? 0));
+  // Targets still to do after the run: later steps read the last value written.
+  ctx.out.output('pending', String(outcomes.filter((o) => o.result !== 'applied' && o.result !== 'nothing-pending').length));
   ctx.out.summary(() => fleetMarkdown('apply', doc));
-  if (!req.request.dryRun && outcomes.some((o) => o.result !== 'nothing-pending')) await shared.announceFleet(doc, shared.plans);
+  // A shard's run is told by the job that merges the shards: one message per fleet run.
+  if (!req.request.dryRun && !req.shard && outcomes.some((o) => o.result !== 'nothing-pending')) await shared.announceFleet(doc, req.request.emergency?.trim() || undefined);
   return fleetExit(outcomes);
 }
 
@@ -72,9 +79,7 @@ function sharedPorts(ctx: CommandContext, s: Scope) {
   const operators = new Map<string | null, ReturnType<RunPorts['operator']>>();
   const histories = new Map<string, Promise<Awaited<ReturnType<RunPorts['readHistory']>>>>();
   const snapshots = new Map<string, Promise<string>>();
-  const plans = new Map<string, Plan>();
   return {
-    plans,
     approvals: once(() => base.approvals()),
     operator: (approver: string | null) => {
       let p = operators.get(approver);
@@ -97,21 +102,8 @@ function sharedPorts(ctx: CommandContext, s: Scope) {
       }
       return p;
     },
-    announceFleet: async (doc: FleetDocument, planned: Map<string, Plan>) => {
-      const failed = doc.targets.filter((t) => isFailure(t.result as TargetResult) || t.result === 'not-run');
-      const changes = new Map<string, Plan['changes'][number]>();
-      for (const p of planned.values()) for (const c of p.changes) changes.set(c.id, c);
-      const plan: Plan = { environment: doc.environment, snapshot: { required: false, reason: '' }, changes: [...changes.values()], applied: [] };
-      await base.announce({
-        phase: failed.length > 0 ? 'failure' : 'success',
-        environment: doc.environment,
-        plan,
-        approver: null,
-        runUrl: (await base.operator(null)).runUrl,
-        fleet: { targets: doc.targets.length, counts: doc.summary, odd: failed.map((t) => `${t.target}: ${t.result}${t.error ? ` (${oneLine(t.error.message)})` : ''}`) },
-        ...(failed.length > 0 ? { error: `${failed.length} of ${doc.targets.length} targets did not apply` } : {}),
-      });
-    },
+    announceFleet: async (doc: FleetDocument, emergency?: string) =>
+      base.announce({ ...fleetAnnouncement(doc, changesOf(doc), (await base.operator(null)).runUrl), ...(emergency ? { emergency } : {}) }),
   };
 }
 
@@ -151,9 +143,8 @@ async function applyOne(
   let report: ApplyReport | undefined;
   const events = {
     ...commonEvents(child),
-    planned: (plan: Plan, found: IntegrityProblem[]) => {
+    planned: (_plan: Plan, found: IntegrityProblem[]) => {
       problems = found;
-      if (plan.changes.length > 0) shared.plans.set(member.name, plan);
     },
     reported: (r: ApplyReport) => {
       report = r;

@@ -2,7 +2,7 @@
 // then the count of clean and drifted targets, and a line for each drifted one.
 import type { CommandContext } from '../context.js';
 import type { Scope } from '../flow.js';
-import { driftOf } from '../commands/drift.js';
+import { driftOf } from '../target-reads.js';
 import { eachTarget } from './each.js';
 import { fleetDocument, fleetMarkdown, fleetText } from './render.js';
 

@@ -4,7 +4,7 @@
 // report names it and the other servers still run.
 import type { Scope } from '../../core/usecases/gates.js';
 import type { EnvironmentConfig, ServerRef } from '../../core/types.js';
-import { selectTargets, targetEnvironment, type Shard } from '../../core/fleet/targets.js';
+import { selectTargets, shardOf, targetEnvironment, type Shard } from '../../core/fleet/targets.js';
 import type { CommandContext } from '../context.js';
 import { resolveEnvironment } from '../target.js';
 import { describeFailure } from '../failure.js';
@@ -26,9 +26,12 @@ export async function fleetMembers(ctx: CommandContext, s: Scope, opts: { names?
   const perServer = await Promise.all(fleet.servers.map((server) => serverMembers(ctx, s, server)));
   const all = perServer.flat();
   const broken = all.filter((m) => m.error);
-  // A server that could not be listed is always reported, whatever the selection.
+  // A server that could not be listed is reported whatever `--target` says, by one shard only (its
+  // own, as if `server/*` were a target), so that merging the shards names it once.
+  const shard = opts.shard;
+  const reported = shard ? broken.filter((m) => shardOf(m.name, shard.count) === shard.index) : broken;
   const selected = selectTargets(all.filter((m) => !m.error), env.name, opts);
-  return [...broken, ...selected];
+  return [...reported, ...selected];
 }
 
 async function serverMembers(ctx: CommandContext, s: Scope, server: ServerRef): Promise<FleetMember[]> {

@@ -96,7 +96,9 @@ export function largest(plans: Plan[]): Plan {
       const statements = change.statements.map((st, si): PlannedStatement => {
         let best = st;
         for (const t of twins) if (heavier(best.impact, t.statements[si]?.impact)) best = t.statements[si]!;
-        return best === st ? st : { ...st, ...(best.impact ? { impact: best.impact } : {}), ...(best.online ? { online: best.online } : {}) };
+        // The same statement of the same change: everything the table decides (impact, reason,
+        // online, batch) comes from the heavier target as a whole, never half from each.
+        return best;
       });
       const checks = new Map<string, CheckResult>();
       for (const t of twins) {

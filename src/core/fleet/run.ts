@@ -80,7 +80,7 @@ export async function runFleet<D>(
   );
 }
 
-/** Counts per result, in a fixed order, leaving out results no target has. */
+/** Counts per result, in the order the results first appear, leaving out results no target has. */
 export function summarize(outcomes: { result: string }[]): Record<string, number> {
   const counts: Record<string, number> = {};
   for (const o of outcomes) counts[o.result] = (counts[o.result] ?? 0) + 1;

@@ -17,7 +17,7 @@ export function targetState(rows: StatusRow[]): { state: TargetState; row: Statu
   return { state: 'up-to-date', row: null, count: 0 };
 }
 
-/** Why a target is in its state, in one line: `2026-12-01-x failed at 1 of 3 statements (and 2 more)`. */
+/** Why a target is in its state, in one line: `2026-12-01-x is failed, 1 of 3 statements applied (and 2 more)`. */
 export function stateReason(s: { state: TargetState; row: StatusRow | null; count: number }): string | null {
   if (!s.row) return null;
   const more = s.count > 1 ? ` (and ${s.count - 1} more)` : '';

@@ -50,8 +50,10 @@ export function checkFleetFields(env: Record<string, unknown>, name: string, sou
       const value = t[key];
       if (typeof value !== 'string') return;
       kinds.add(key);
-      if (seen.has(value)) out.push(diagnostic(CODES.envShape, file, at('targets', i, key), field(`targets[${i}].${key}`), `repeats ${value}; each server is listed once`));
-      seen.add(value);
+      // AWS identifiers ignore case; variable names do not.
+      const id = key === 'url_env' ? value : value.toLowerCase();
+      if (seen.has(id)) out.push(diagnostic(CODES.envShape, file, at('targets', i, key), field(`targets[${i}].${key}`), `repeats ${value}; each server is listed once`));
+      seen.add(id);
       if (key !== 'url_env' && protectedClusters.has(value.toLowerCase())) {
         out.push(diagnostic(CODES.protectedCluster, file, at('targets', i, key), field(`targets[${i}].${key}`), `"${value}" is in protected_clusters; changegate never connects to it`));
       }
