@@ -125,13 +125,18 @@ export async function readTableFacts(conn: MysqlConnection, server: ServerFacts,
     ix.columns.push({ name: strOrNull(r.COLUMN_NAME), prefix: numOrNull(r.SUB_PART), ...(expression ? { expression } : {}) });
   }
 
+  // Both sides filtered by schema, REFERENTIAL_CONSTRAINTS first: MariaDB fills an information_schema
+  // table for every schema on the server unless its own WHERE names them, so a join filtered on one
+  // side only reads every tenant of a server with a thousand (1.7 s per target instead of 0.06 s).
+  const inSchemas = schemas.map(() => '?').join(', ');
   const fkRows = await q(
     `SELECT k.TABLE_SCHEMA, k.TABLE_NAME, k.CONSTRAINT_NAME, k.COLUMN_NAME, k.REFERENCED_TABLE_SCHEMA, k.REFERENCED_TABLE_NAME, k.REFERENCED_COLUMN_NAME
-     FROM information_schema.KEY_COLUMN_USAGE k
-     JOIN information_schema.REFERENTIAL_CONSTRAINTS rc
+     FROM information_schema.REFERENTIAL_CONSTRAINTS rc
+     JOIN information_schema.KEY_COLUMN_USAGE k
        ON rc.CONSTRAINT_SCHEMA = k.CONSTRAINT_SCHEMA AND rc.CONSTRAINT_NAME = k.CONSTRAINT_NAME AND rc.TABLE_NAME = k.TABLE_NAME
-     WHERE k.${where.replace(' AND TABLE_NAME', ' AND k.TABLE_NAME')} AND k.REFERENCED_TABLE_NAME IS NOT NULL
+     WHERE rc.CONSTRAINT_SCHEMA IN (${inSchemas}) AND k.${where.replace(' AND TABLE_NAME', ' AND k.TABLE_NAME')} AND k.REFERENCED_TABLE_NAME IS NOT NULL
      ORDER BY k.TABLE_SCHEMA, k.TABLE_NAME, k.CONSTRAINT_NAME, k.ORDINAL_POSITION`,
+    [...schemas, ...args],
   );
   for (const r of fkRows) {
     const t = pick(r);
