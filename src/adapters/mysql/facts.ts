@@ -164,9 +164,7 @@ export async function readTableFacts(conn: MysqlConnection, server: ServerFacts,
     const view = server.flavor === 'mysql' ? 'INNODB_TABLES' : 'INNODB_SYS_TABLES';
     const rows = await conn.query<Row>(
       bounded(
-        `SELECT t.NAME, ${server.flavor === 'mysql' ? 't.TOTAL_ROW_VERSIONS' : 'NULL AS TOTAL_ROW_VERSIONS'},
-                EXISTS (SELECT 1 FROM information_schema.${view} a
-                         WHERE LOWER(a.NAME) = LOWER(CONCAT(SUBSTRING_INDEX(t.NAME, '/', 1), '/fts_', LPAD(HEX(t.TABLE_ID), 16, '0'), '_config'))) AS FTS
+        `SELECT t.NAME, ${server.flavor === 'mysql' ? 't.TOTAL_ROW_VERSIONS' : 'NULL AS TOTAL_ROW_VERSIONS'}, LPAD(HEX(t.TABLE_ID), 16, '0') AS ID
            FROM information_schema.${view} t
           WHERE t.NAME IN (${innodb.map(() => '?').join(', ')})${parts.map(() => ' OR t.NAME LIKE ?').join('')}`,
         server,
@@ -174,13 +172,26 @@ export async function readTableFacts(conn: MysqlConnection, server: ServerFacts,
       ),
       [...innodb, ...parts],
     );
+    // The FULLTEXT auxiliary tables of the target schemas, read once: a subquery per table would
+    // scan the dictionary of every schema on the server for each row (a fleet of a thousand tenants).
+    // The schema part comes from InnoDB's own names, which encode special characters.
+    const prefixes = [...new Set(rows.map((r) => str(r.NAME).split('/')[0]!.toLowerCase()))];
+    const aux = prefixes.length === 0 ? [] : await conn.query<Row>(
+      bounded(
+        `SELECT LOWER(a.NAME) AS NAME FROM information_schema.${view} a WHERE ${prefixes.map(() => 'LOWER(a.NAME) LIKE ?').join(' OR ')}`,
+        server,
+        timeoutSec,
+      ),
+      prefixes.map((p) => `${p.replace(/[\\%_]/g, (c) => `\\${c}`)}/fts\\_%\\_config`),
+    );
+    const auxNames = new Set(aux.map((r) => str(r.NAME)));
     for (const r of rows) {
       const [schema, name] = str(r.NAME).split('#')[0]!.split('/');
       const t = out.get(`${schema}.${name}`);
       if (!t) continue;
       const versions = numOrNull(r.TOTAL_ROW_VERSIONS);
       t.totalRowVersions = versions === null ? t.totalRowVersions : Math.max(versions, t.totalRowVersions ?? 0);
-      t.hiddenFtsDocId ||= Number(r.FTS) === 1;
+      t.hiddenFtsDocId ||= auxNames.has(`${str(r.NAME).split('/')[0]!}/fts_${str(r.ID)}_config`.toLowerCase());
     }
   } catch (e) {
     // An older MySQL without TOTAL_ROW_VERSIONS, or a user without PROCESS: the hidden column is then
