@@ -158,8 +158,8 @@ export async function withShadow<T>(spec: TargetSpec, base: string, label: strin
       await useSchema(conn, name);
       return await fn(conn, name, more);
     } finally {
+      await dropSchema(conn, name, extra).catch(() => undefined);
       await Promise.all(extra.map((c) => c.close().catch(() => undefined)));
-      await dropSchema(conn, name).catch(() => undefined);
     }
   } finally {
     await conn.close();
