@@ -10,7 +10,7 @@ import { diagnosticLine } from './render.js';
 import { replayOrder } from '../core/sql/replay-order.js';
 
 /** How many connections a shadow replay uses at most: statements that touch different objects run on them at once. */
-export const REPLAY_CONNECTIONS = 4;
+export const REPLAY_CONNECTIONS = 8;
 
 /** Opens one more connection in the shadow schema (closed by `withShadow`). */
 export type MoreConnections = () => Promise<MysqlConnection>;

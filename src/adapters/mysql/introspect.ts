@@ -182,9 +182,10 @@ export async function describeSchema(conn: MysqlConnection, schema: string): Pro
      FROM information_schema.REFERENTIAL_CONSTRAINTS rc
      JOIN information_schema.KEY_COLUMN_USAGE k
        ON k.CONSTRAINT_SCHEMA = rc.CONSTRAINT_SCHEMA AND k.CONSTRAINT_NAME = rc.CONSTRAINT_NAME AND k.TABLE_NAME = rc.TABLE_NAME
-     WHERE rc.CONSTRAINT_SCHEMA = ? AND k.REFERENCED_TABLE_NAME IS NOT NULL
+     WHERE rc.CONSTRAINT_SCHEMA = ? AND k.CONSTRAINT_SCHEMA = ? AND k.REFERENCED_TABLE_NAME IS NOT NULL
      ORDER BY rc.TABLE_NAME, rc.CONSTRAINT_NAME, k.ORDINAL_POSITION`,
-    [schema],
+    // The schema named on both sides: the server then reads KEY_COLUMN_USAGE of this schema only.
+    [schema, schema],
   );
   const fks = new Map<string, ForeignKeyShape>();
   for (const r of fkRows) {
