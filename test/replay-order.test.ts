@@ -49,6 +49,8 @@ describe('replayOrder: which replay statements may run at once', () => {
       'RENAME TABLE a TO z',
       'ALTER TABLE a RENAME TO z',
       'CREATE TABLE z AS SELECT * FROM a',
+      'CREATE TABLE z AS TABLE a',
+      'CREATE TABLE z (id INT) ENGINE=MERGE UNION=(a, b)',
       'CREATE TABLE other.z (id INT)',
     ]) {
       assert.deepEqual(

@@ -48,8 +48,9 @@ function read(sql: string): Reading {
   }
   if (s.temporary) return { kind: 'session' };
   if (s.renames.length > 0 || (s.alter && s.alter.exchange.length > 0)) return { kind: 'barrier' };
-  // CREATE TABLE ... SELECT reads other tables (and may call functions).
-  if (tokens.some((t) => isWord(t, 'SELECT'))) return { kind: 'barrier' };
+  // CREATE TABLE ... SELECT (or AS TABLE t) reads other tables and may call functions; a MERGE
+  // table's UNION=(...) names tables without REFERENCES.
+  if (tokens.some((t) => isWord(t, 'SELECT', 'UNION')) || tokens.filter((t) => isWord(t, 'TABLE')).length > 1) return { kind: 'barrier' };
   const refs: TableRef[] = [...s.targets];
   if (s.on) refs.push(s.on);
   if (s.like) refs.push(s.like);
