@@ -95,7 +95,9 @@ describe('workflows', () => {
       group: "changegate-${{ inputs.environment }}${{ inputs.pull-request > 0 && format('-pr-{0}', inputs.pull-request) || inputs.pr-number > 0 && format('-pr-{0}', inputs.pr-number) || inputs.command == 'plan' && '-plan' || '' }}",
       'cancel-in-progress': false,
     });
-    assert.equal(deploy.environment, '${{ inputs.environment }}');
+    // The environment of the same name, except under approval by risk: a plan, or an apply its plan found routine, runs in the routine one.
+    assert.equal(deploy.environment, "${{ inputs.approval-by-risk && (inputs.command == 'plan' || inputs.approval-required == 'false') && (inputs.routine-environment || format('{0}-routine', inputs.environment)) || inputs.environment }}");
+    assert.equal((deploy as { env?: Record<string, string> }).env?.['CHANGEGATE_ENVIRONMENT'], deploy.environment, 'the CLI is told the GitHub environment the job runs in');
     const drift = wf('changegate-drift.yml').jobs.drift;
     assert.deepEqual(drift.concurrency, { group: 'changegate-drift-${{ inputs.environment }}', 'cancel-in-progress': false });
     assert.equal(drift.environment, undefined, 'drift must not wait for PROD reviewers every night');

@@ -29,6 +29,7 @@ describe('apply use case (in-memory ports)', () => {
     assert.equal(out.kind, 'applied');
     assert.deepEqual(server.committed.trace, ['a1', 'a2']);
     assert.deepEqual(ports.announced.map((a) => [a.phase, a.environment, a.changeId ?? null]), [['start', 'qa', null], ['success', 'qa', null]]);
+    assert.deepEqual(ports.announced[1]!.report!.changes.map((c) => `${c.id} ${c.result}`), ['2026-12-01-a applied']);
   });
 
   it('tells the team which change failed, and reports the run', async () => {
@@ -39,6 +40,9 @@ describe('apply use case (in-memory ports)', () => {
     const reported: string[] = [];
     await assert.rejects(applyRun(scopeOf(qa, [A, bad]), request(), ports, { reported: (r) => reported.push(r.changes.map((c) => `${c.id} ${c.result}`).join(', ')) }), /statement 1 of 1 failed/);
     assert.deepEqual(ports.announced.map((a) => [a.phase, a.changeId ?? null]), [['start', null], ['failure', '2026-12-02-b']]);
+    // The tickets name the failed statement and each change's result.
+    assert.deepEqual(ports.announced[1]!.failedAt, { statement: 1, file: 'migrations/2026-12-02-b/up.sql', line: 1 });
+    assert.deepEqual(ports.announced[1]!.report!.changes.map((c) => c.result), ['applied', 'failed']);
     assert.deepEqual(reported, ['2026-12-01-a applied, 2026-12-02-b failed']);
   });
 
@@ -60,7 +64,10 @@ describe('apply use case (in-memory ports)', () => {
     );
     assert.deepEqual(planned, [1]);
     assert.deepEqual(server.committed.trace, []);
-    assert.deepEqual(ports.announced, []);
+    // Only the tickets hear of a refusal: the reason, and the changes it kept from running.
+    assert.deepEqual(ports.announced.map((a) => [a.phase, a.plan.changes.map((c) => c.id), a.error]), [
+      ['refused', ['2026-12-01-a'], 'prod: 1 problem(s) stop this run before anything executes:\n  refused: 2026-12-01-a has not run in qa; prod runs only what succeeded in qa first (after: qa)'],
+    ]);
   });
 
   it('in GitHub Actions, refuses approval: required when GitHub reports no approved review; records who approved otherwise', async () => {
@@ -74,7 +81,9 @@ describe('apply use case (in-memory ports)', () => {
       message: 'refused: prod requires approval, but GitHub reports no approved deployment review of this run for environment prod; give the prod environment required reviewers (and the job actions: read and GITHUB_TOKEN)',
     });
     assert.deepEqual(refused.committed.trace, []);
-    assert.deepEqual(none.announced, []);
+    assert.deepEqual(none.announced.map((a) => [a.phase, a.error]), [
+      ['refused', 'refused: prod requires approval, but GitHub reports no approved deployment review of this run for environment prod; give the prod environment required reviewers (and the job actions: read and GITHUB_TOKEN)'],
+    ]);
     const approved = new MemoryServer();
     const ports = memoryPorts(approved, { afterHistory, ports: { approvals: async () => ({ approver: 'alice', reviewers: ['bob', 'alice'] }) } });
     await applyRun(scopeOf(prod), request({ runner }), ports, {});

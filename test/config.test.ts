@@ -111,7 +111,7 @@ describe('loadConfig', () => {
     assert.deepEqual(diagnostics.map(formatDiagnostic), [
       'changegate.yaml:2:17  ticket_pattern  is not a valid regular expression: /([/: Unterminated character class',
       'changegate.yaml:4:70  environments.qa.after  the after chain is a cycle: qa -> prod -> qa',
-      'changegate.yaml:5:86  environments.prod.approval  must be one of required, none, not the string "sometimes"',
+      'changegate.yaml:5:86  environments.prod.approval  must be one of required, risky, none, not the string "sometimes"',
     ]);
   });
 

@@ -1,7 +1,8 @@
 // Fleets through the real executable against throwaway servers: 200 tenant schemas applied 8 at a
 // time, one tenant prepared to fail, stop_after_failures and a failing canary starting nothing
 // more, a run killed with SIGKILL halfway and run again (every tenant applied exactly once), a fleet
-// of two servers, --target, one Slack message per fleet run, and the configuration's refusals.
+// of two servers, --target, one Slack message and one ticket comment per fleet run, and the
+// configuration's refusals.
 import { strict as assert } from 'node:assert';
 import { rmSync } from 'node:fs';
 import mysql from 'mysql2/promise';
@@ -283,6 +284,39 @@ describe('fleets: one change over many tenant schemas (CLI, real servers)', func
       const posts = rec.requests.filter((r) => r.path.startsWith('/slack/'));
       assert.equal(posts.length, 1);
       assert.equal((posts[0]!.body as { text: string }).text, 'changegate: applied 1 change to prod (tenantdb) on 6 targets (T-1)');
+    } finally {
+      await rec.close();
+    }
+  });
+
+  it('writes one ticket comment per fleet run at its end, and the merge of shards writes it once', async () => {
+    const rec = await new Recorder().start();
+    try {
+      const names = await tenants(server, 4);
+      await q(server, `ALTER TABLE \`${names[2]}\`.notes ADD COLUMN author VARCHAR(20) NULL`);
+      const jira = `notify:\n  ticket:\n    jira: { url: "${rec.url}", token_env: JIRA_PAT }`;
+      config('{ parallel: 2, stop_after_failures: 3 }', ['FLEET_URL'], jira);
+      change();
+      const e = env({ JIRA_PAT: 'pat-for-the-fleet' });
+      const res = await runCli(['apply', '--env', 'prod'], { cwd: repo, env: e });
+      assert.equal(res.code, 1, res.stderr);
+      assert.deepEqual(rec.jiraComments.map((c) => [c.version, c.issue, c.authorization]), [[2, 'T-1', 'Bearer pat-for-the-fleet']]);
+      const lines = String(rec.jiraComments[0]!.body).split('\n');
+      assert.deepEqual(lines.slice(0, 3), ['changegate: FAILED on 1 of 4 targets of prod (tenantdb)', `* ${ID}: ${ID}`, 'Targets: 4 targets: 3 applied, 1 failed']);
+      assert.ok(lines[3]!.startsWith(`Not applied: FLEET_URL/${names[2]}: failed (`), lines[3]);
+      assert.deepEqual(lines.slice(4), ['Error:', '{noformat}', '1 of 4 targets did not apply', '{noformat}']);
+
+      // Shards say nothing; their merge writes the run's one comment.
+      await q(server, `ALTER TABLE \`${names[2]}\`.notes DROP COLUMN author`);
+      for (const shard of ['1/2', '2/2']) {
+        const r = await runCli(['--format', 'json', 'apply', '--env', 'prod', '--shard', shard], { cwd: repo, env: e });
+        assert.ok(r.code === 0, r.stderr);
+        writeFiles(repo, { [`shard-${shard[0]}.json`]: r.stdout });
+      }
+      assert.equal(rec.jiraComments.length, 1);
+      const merged = await runCli(['merge', 'shard-1.json', 'shard-2.json'], { cwd: repo, env: e });
+      assert.equal(merged.code, 0, merged.stdout + merged.stderr);
+      assert.deepEqual(rec.jiraComments.slice(1).map((c) => c.body), [`changegate: applied 1 change to prod (tenantdb) on 4 targets\n* ${ID}: ${ID}\nTargets: 4 targets: 1 applied, 3 nothing-pending`]);
     } finally {
       await rec.close();
     }

@@ -126,6 +126,30 @@ describe('init', () => {
     }
   });
 
+  it('with --approval risky, writes prod as a plan call and an apply call whose GitHub environment the plan decides', async () => {
+    const repo = makeRepo({});
+    const r = await runCli(['init', '--workflow-repo', 'acme/changegate', '--approval', 'risky'], { cwd: repo });
+    assert.equal(r.code, 0, r.stderr);
+    const f = '.github/workflows/changegate-deploy.yml';
+    const text = readFileSync(join(repo, f), 'utf8');
+    const findings = await actionlint.runLint(text, f);
+    assert.deepEqual(findings.map((x) => `${f}:${x.line}:${x.column} ${x.kind}: ${x.message}`), []);
+    const jobs = (parse(text) as { jobs: Record<string, { needs?: string; uses?: string; with?: Record<string, unknown> }> }).jobs;
+    assert.deepEqual(Object.keys(jobs), ['qa', 'prod-plan', 'prod']);
+    const declared = Object.keys((parse(readFileSync(join(root, '.github/workflows/changegate.yml'), 'utf8')) as Workflow).on.workflow_call!.inputs);
+    for (const [name, job] of Object.entries(jobs)) for (const input of Object.keys(job.with ?? {})) assert.ok(declared.includes(input), `${name}: no input ${input}`);
+    const common = { 'aws-role': '${{ vars.AWS_ROLE_PROD }}', 'changegate-version': version };
+    assert.equal(jobs['prod-plan']!.needs, 'qa');
+    assert.deepEqual(jobs['prod-plan']!.with, { command: 'plan', environment: 'prod', ...common, 'approval-by-risk': true });
+    assert.equal(jobs['prod']!.needs, 'prod-plan');
+    assert.deepEqual(jobs['prod']!.with, { command: 'apply', environment: 'prod', ...common, 'approval-by-risk': true, 'approval-required': '${{ needs.prod-plan.outputs.approval-required }}' });
+    assert.match(readFileSync(join(repo, 'changegate.yaml'), 'utf8'), /^ {2}# {3}approval: risky {19}# prod's reviewers only for a risky plan; a routine one applies in prod-routine$/m);
+
+    const bad = await runCli(['init', '--approval', 'sometimes'], { cwd: makeRepo({}) });
+    assert.equal(bad.code, 2);
+    assert.equal(bad.stderr, 'error: --approval "sometimes" is not required or risky\n');
+  });
+
   it('refuses a bad --env or --workflow-repo before writing', async () => {
     const repo = makeRepo({});
     const r = await runCli(['init', '--workflow-repo', 'not a repo'], { cwd: repo });

@@ -61,6 +61,12 @@ describe('slack messages', () => {
     });
   });
 
+  it('an emergency says so first, with its reason escaped', () => {
+    const msg = slackMessage({ ...base, phase: 'start', changes: changes.slice(0, 1), emergency: 'invoices <stuck> & late' });
+    assert.equal(msg.text, 'EMERGENCY changegate: applying 1 change to prod (invoicingdb) (INV-1234)');
+    assert.deepEqual(msg.blocks![1], { type: 'section', text: { type: 'mrkdwn', text: ':rotating_light: *Emergency, outside the maintenance windows*\ninvoices &lt;stuck&gt; &amp; late' } });
+  });
+
   it('failure, with the error redacted and shortened', () => {
     const error =
       "Statement 2 of 2026-11-25-drop-legacy-totals failed (migrations/2026-11-25-drop-legacy-totals/up.sql:4): " +

@@ -115,7 +115,7 @@ describe('validate: results', () => {
     const r = validateRepository(root);
     assert.deepEqual(r.diagnostics.map(formatDiagnostic), [
       'changegate.yaml:3:41  environments.local.snapshot_method  cannot be instance for a URL environment: only an AWS instance can be snapshotted; use tables',
-      'changes/2026-11-08-a.yaml:5:1  extra  unknown field; expected one of title, ticket, owner, destructive, apply, verify, rollback, depends_on, environments, baseline, lint',
+      'changes/2026-11-08-a.yaml:5:1  extra  unknown field; expected one of title, ticket, tickets, owner, destructive, apply, verify, rollback, depends_on, environments, baseline, lint',
       'changes/2026-11-09-b.yaml:4:9  apply[0]  missing.sql does not exist',
     ]);
     assert.equal(r.errors, 3);

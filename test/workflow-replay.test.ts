@@ -12,7 +12,7 @@
 // `mysql://root@127.0.0.1:3306/` is rewritten to that server's URL (recorded on the step).
 import { strict as assert } from 'node:assert';
 import { randomBytes } from 'node:crypto';
-import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -23,7 +23,9 @@ import { BIN, makeRepo, writeFiles } from './helpers/cli.js';
 import { getServer, serverCa, type TestServer } from './helpers/mysql-server.js';
 import { Recorder } from './helpers/recorder.js';
 import { shardOf } from '../src/core/fleet/targets.js';
-import { condition, evaluate, expand, fakeSha, parseExpression, replayWorkflow, type ReplayEvent, type StepRecord, type WorkflowRun } from './helpers/replay.js';
+import { condition, evaluate, expand, fakeSha, parseExpression, replayWorkflow, type ReplayEvent, type ReplayOptions, type StepRecord, type WorkflowRun } from './helpers/replay.js';
+import { initRepository } from '../src/core/init.js';
+import { ROUTINE_REASON } from '../src/core/risk.js';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 const REPO = 'acme/invoicing';
@@ -187,7 +189,7 @@ describe('workflow replay: the pipeline as GitHub Actions runs it', function () 
     return { name: 'workflow_dispatch', ref, sha: fakeSha(), actor: 'oncall', inputs, payload: { inputs, ref, repository: { full_name: REPO, default_branch: 'main' } } };
   }
 
-  async function replay(file: string, event: ReplayEvent, id = ++runId): Promise<WorkflowRun> {
+  async function replay(file: string, event: ReplayEvent, id = ++runId, over: Partial<ReplayOptions> = {}): Promise<WorkflowRun> {
     const base = fakeAwsChildEnv(fakeUrl);
     const run = await replayWorkflow(file, {
       workflowsRoot: ROOT,
@@ -218,6 +220,7 @@ describe('workflow replay: the pipeline as GitHub Actions runs it', function () 
         assert.ok(script.includes(from), `the shadow step no longer targets the service container as expected:\n${script}`);
         return { script: script.split(from).join(server.url('')), note: 'the mysql service container is the throwaway server' };
       },
+      ...over,
     });
     runs.push(run);
     return run;
@@ -769,6 +772,74 @@ describe('workflow replay: the pipeline as GitHub Actions runs it', function () 
       }
       assertNoCredentials();
     });
+  });
+
+  it('approval: risky, as the deploy workflow init writes it: a routine change reaches prod with no reviewer, a risky one waits for prod\'s', async () => {
+    // The caller `init --approval risky` writes, calling this repository's reusable workflow.
+    const root = mkdtempSync(path.join(scratch, 'init-'));
+    initRepository(root, { version: '0.1.0', approval: 'risky' });
+    const callerFile = path.join(root, '.github/workflows/changegate-deploy.yml');
+    const caller = readFileSync(callerFile, 'utf8');
+    assert.ok(caller.includes('uses: OWNER/changegate/.github/workflows/changegate.yml@v0.1.0'), caller);
+    writeFileSync(callerFile, caller.split('OWNER/changegate/.github/workflows/changegate.yml@v0.1.0').join('./.github/workflows/changegate.yml'));
+    writeFileSync(path.join(root, '.github/workflows/changegate.yml'), readFileSync(path.join(ROOT, '.github/workflows/changegate.yml')));
+    const withRollback = (files: Record<string, string>, id: string) => ({
+      ...files,
+      [`changes/${id}.yaml`]: files[`changes/${id}.yaml`]! + `rollback:\n  - migrations/${id}/down.sql\n`,
+      [`migrations/${id}/down.sql`]: 'SELECT 1;\n',
+    });
+    writeFiles(repo, {
+      'changegate.yaml': awsConfig(caFile, {
+        qa: { cluster: 'qainvoicingdb', schema: qa.name, snapshot: 'never' },
+        prod: { cluster: 'prodinvoicingdb', schema: prod.name, after: 'qa', approval: 'risky', snapshot: 'destructive' },
+      }),
+      ...withRollback(createFiles, CREATE),
+    });
+    const asked: string[] = [];
+    const deploy = (approve: (environment: string) => boolean, id = ++runId) =>
+      replay('changegate-deploy.yml', pushEvent(fakeSha()), id, { workflowsRoot: root, approveEnvironment: (e) => (asked.push(e), approve(e)) });
+    const calls = ['qa', 'prod-plan', 'prod'];
+    const jobs = (prodResult: string) => calls.flatMap((c) => [[`${c}/deploy`, c === 'prod' ? prodResult : 'success'], ...unsharded(c)]);
+
+    // Routine: CREATE TABLE with a rollback file. No one approves prod, and no one needs to.
+    const routine = await deploy((e) => e !== 'prod');
+    assert.equal(routine.result, 'success', routine.steps.map(dump).join('\n'));
+    assert.deepEqual(routine.jobs.map((j) => [j.key, j.result]), jobs('success'));
+    assert.deepEqual(asked, ['qa', 'prod-routine', 'prod-routine'], 'prod\'s reviewers are never asked');
+    const plan = routine.step('prod-plan/deploy', 'plan');
+    assert.deepEqual(plan.outputs, { pending: '1', 'snapshot-required': 'false', 'online-tool': '', 'approval-required': 'false' });
+    assert.match(plan.stdout, new RegExp(`^approval: not needed \\(routine\\): ${ROUTINE_REASON}$`, 'm'), dump(plan));
+    assert.deepEqual(ran(routine, 'prod-plan/deploy'), ['Plan', 'Report status']);
+    assert.deepEqual(routine.job('prod-plan/deploy').concurrency, { group: 'changegate-prod-plan', cancelInProgress: false });
+    const applyJob = routine.job('prod/deploy');
+    assert.equal(applyJob.environment, 'prod-routine');
+    assert.deepEqual(applyJob.concurrency, { group: 'changegate-prod', cancelInProgress: false }, 'one queue for prod, whichever GitHub environment');
+    assert.equal(routine.step('prod/deploy', 'apply').env?.['CHANGEGATE_ENVIRONMENT'], 'prod-routine');
+    assert.deepEqual(await history(prod.name), [{ change_id: CREATE, status: 'applied', snapshot_id: null, approver: null }]);
+
+    // Risky: a destructive change. prod's reviewers are asked; rejected, nothing reaches prod.
+    writeFiles(repo, withRollback(dropFiles, DROP));
+    asked.length = 0;
+    const rejected = await deploy((e) => e !== 'prod');
+    assert.deepEqual(rejected.jobs.map((j) => [j.key, j.result]), jobs('failure'));
+    assert.deepEqual(asked, ['qa', 'prod-routine', 'prod']);
+    assert.equal(rejected.job('prod/deploy').reason, 'deployment to environment prod was rejected');
+    const riskyPlan = rejected.step('prod-plan/deploy', 'plan');
+    assert.equal(riskyPlan.outputs['approval-required'], 'true');
+    assert.ok(noMask(riskyPlan.stdout).includes(`approval: required (risky):\n  ${DROP}: a destructive change\n`), dump(riskyPlan));
+    assert.deepEqual((await history(prod.name)).map((r) => r.change_id), [CREATE]);
+
+    // Approved by alice: it runs in prod, and she is recorded.
+    asked.length = 0;
+    const id = ++runId;
+    rec.runApprovals.set(id, [{ state: 'approved', user: { login: 'alice' }, environments: [{ name: 'prod' }], comment: 'read the plan' }]);
+    const approved = await deploy(() => true, id);
+    assert.equal(approved.result, 'success', approved.steps.map(dump).join('\n'));
+    assert.deepEqual(asked, ['qa', 'prod-routine', 'prod']);
+    assert.equal(approved.job('prod/deploy').environment, 'prod');
+    assert.equal(approved.step('prod/deploy', 'apply').env?.['CHANGEGATE_ENVIRONMENT'], 'prod');
+    assert.deepEqual((await history(prod.name)).map((r) => [r.change_id, r.status, r.approver]), [[CREATE, 'applied', null], [DROP, 'applied', 'alice']]);
+    assertNoCredentials();
   });
 });
 

@@ -1,14 +1,24 @@
 // Telling the team and recording the teammate's approval: Slack on start, success and failure, and
 // the deployment approver from GitHub. Neither ever fails a deploy; problems become warnings.
-import type { Config } from '../core/types.js';
+import type { Change, Config } from '../core/types.js';
 import type { Announcement, Approvals } from '../core/usecases/ports.js';
 import type { CommandContext } from './context.js';
 import { countsText } from './fleet/render.js';
+import { tellTickets } from './tickets.js';
 
-/** Posts to Slack when `notify.slack` names a webhook variable that is set; warns on failure. */
-export async function announce(ctx: CommandContext, config: Config, a: Announcement): Promise<void> {
+/**
+ * Posts to Slack when `notify.slack` names a webhook variable that is set, and comments on the
+ * changes' tickets when `notify.ticket` is set (`changes` gives their per-environment tickets); warns on failure.
+ */
+export async function announce(ctx: CommandContext, config: Config, a: Announcement, changes?: ReadonlyMap<string, Change>): Promise<void> {
+  await announceSlack(ctx, config, a);
+  await tellTickets(ctx, config, a, changes);
+}
+
+async function announceSlack(ctx: CommandContext, config: Config, a: Announcement): Promise<void> {
   const slack = config.notify?.slack;
-  if (!slack || !ctx.env[slack.webhook_env]) return;
+  // A refusal before the run started is the tickets' to record; the channel hears of runs.
+  if (!slack || !ctx.env[slack.webhook_env] || a.phase === 'refused') return;
   const { notifySlack } = await import('../adapters/slack/notify.js');
   const warning = await notifySlack(
     {
@@ -23,6 +33,7 @@ export async function announce(ctx: CommandContext, config: Config, a: Announcem
       ...(slack.channel ? { channel: slack.channel } : {}),
       ...onlineTables(a),
       ...(a.fleet ? { fleet: { targets: a.fleet.targets, counts: countsText(a.fleet.counts), odd: a.fleet.odd } } : {}),
+      ...(a.emergency ? { emergency: a.emergency } : {}),
     },
     { webhookEnv: slack.webhook_env, env: ctx.env },
   );

@@ -1,10 +1,11 @@
 // The JSON shapes of `plan` and `apply` (and of each target of a fleet): a contract with the scripts
 // that read them, written once.
 import type { ApplyReport, Plan, PlannedChange } from '../core/plan-types.js';
+import type { ApprovalDecision } from '../core/risk.js';
 
-/** The fields of `plan --format json` after the environment: snapshot, changes, problems and notes. */
-export function planDocument(p: Plan, problems: { message: string }[], notes: string[]): object {
-  return { snapshot: p.snapshot, changes: p.changes.map(planJson), problems: problems.map((x) => x.message), ...(notes.length ? { notes } : {}) };
+/** The fields of `plan --format json` after the environment: snapshot, approval (when decided), changes, problems and notes. */
+export function planDocument(p: Plan, problems: { message: string }[], notes: string[], approval?: ApprovalDecision): object {
+  return { snapshot: p.snapshot, ...(approval ? { approval } : {}), changes: p.changes.map(planJson), problems: problems.map((x) => x.message), ...(notes.length ? { notes } : {}) };
 }
 
 /** One change of `plan --format json` (id, destructive, statements with impact, diagnostics, checks); a contract with the scripts that read it. */

@@ -69,6 +69,7 @@ export async function run(argv: string[], io: { stdout?: (s: string) => void; st
   program.command('apply').description('apply pending changes to an environment').requiredOption('--env <name>', 'environment')
     .option('--dry-run', 'print what would run and stop')
     .option('--approved-by <name>', 'who approved this run (workstation runs of approval: required environments)')
+    .option('--emergency <reason>', 'run outside the maintenance windows (needs an approver); recorded and announced')
     .option('--in-flight-wait <seconds>', 'how long to wait for a statement of an interrupted run that still executes', '600')
     .option('--lock-timeout <seconds>', "how long to wait for another run's lock (default: the environment's lock_timeout)")
     .option('--pull-request <number>', 'apply an open pull request\'s changes as provisional (environments with pull_requests: true)')
@@ -106,6 +107,7 @@ export async function run(argv: string[], io: { stdout?: (s: string) => void; st
     .option('--cluster <id>', 'Aurora cluster of the environment').option('--region <region>', 'AWS region of the environment')
     .option('--secret <id>', 'Secrets Manager id of its admin credentials').option('--schema <name>', 'schema the changes run in')
     .option('--workflow-repo <owner/name>', "GitHub repository holding changegate's reusable workflows")
+    .option('--approval <mode>', 'how prod is approved: required (every run, the default) or risky (only a risky plan)')
     .option('--force', 'overwrite files that exist')
     .action(action(() => import('./commands/init.js')));
   program.command('resolve').argument('<change>', 'change id').requiredOption('--env <name>', 'environment')

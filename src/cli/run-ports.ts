@@ -10,6 +10,7 @@ import { protectionPort, renderBackupTaken } from './backup-step.js';
 import type { CommandContext } from './context.js';
 import { lockTarget, operator, readHistoryOf, type Scope } from './flow.js';
 import { impactPort } from './impact-step.js';
+import { noteBackup } from './tickets.js';
 import type { OpenEnvironment } from './target.js';
 
 /** A locked MySQL target: the core's port, plus its connection for the commands that read the schema. */
@@ -53,7 +54,7 @@ export function runPorts(ctx: CommandContext, s: Scope): Omit<RunPorts, 'lock'> 
     readHistory: (env) => readHistoryOf(ctx, { ...s, env }),
     operator: (approver) => operator(ctx, approver),
     approvals: () => ciApprovals(ctx),
-    announce: (a) => announce(ctx, s.config, a),
+    announce: (a) => announce(ctx, s.config, a, s.byId),
     now: () => ctx.now(),
   };
 }
@@ -92,6 +93,9 @@ export function commonEvents(ctx: CommandContext): RunEvents {
     info: (line) => ctx.out.info(line),
     warn: (line) => ctx.out.warn(line),
     diagnostics: (found) => ctx.out.diagnostics(found),
-    backupTaken: (b) => renderBackupTaken(ctx, b),
+    backupTaken: (b) => {
+      renderBackupTaken(ctx, b);
+      noteBackup(ctx, b.changeId, b.id);
+    },
   };
 }

@@ -41,10 +41,11 @@ export interface RunnerFacts {
 /**
  * `approval: required`: inside GitHub Actions the job must run in the GitHub environment of that name
  * (whose required reviewers approved it); elsewhere a person must name the approver. Returns the
- * approver known so far (the workstation's), or null when CI will look it up.
+ * approver known so far (the workstation's), or null when CI will look it up. `approval: risky` gates
+ * the same way here (a rollback or a restore undoes what ran); apply decides it on its plan instead.
  */
 export function approvalGate(env: EnvironmentConfig, facts: RunnerFacts): string | null {
-  if (env.approval !== 'required') return facts.approvedBy ?? null;
+  if (env.approval !== 'required' && env.approval !== 'risky') return facts.approvedBy ?? null;
   if (facts.inActions) {
     if (facts.deploymentEnvironment !== env.name) {
       throw new RefusedError(

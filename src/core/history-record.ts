@@ -9,6 +9,8 @@ export interface Operator {
   gitCommit: string | null;
   runUrl: string | null;
   approver: string | null;
+  /** `apply --emergency`: why this run overrides the maintenance windows; recorded on each change it runs. */
+  emergency?: string | null;
 }
 
 /** A fresh `running` history row for a change about to start. */
@@ -37,5 +39,6 @@ export function newRecord(change: Change, op: Operator, snapshotId: string | nul
     failedStatement: null,
     error: null,
     resolvedBy: null,
+    ...(op.emergency ? { emergency: op.emergency } : {}),
   };
 }

@@ -22,6 +22,11 @@ export interface InitOptions {
   workflowRepo?: string;
   /** The installed changegate's version: the workflows call its tag and install the same package. */
   version: string;
+  /**
+   * How prod is approved: `required` (the default: its reviewers approve every run) or `risky` (only a
+   * risky plan waits for them: the deploy workflow plans prod first, in prod-routine, then applies).
+   */
+  approval?: 'required' | 'risky';
   force?: boolean;
 }
 
@@ -55,6 +60,7 @@ export function initRepository(root: string, opts: InitOptions): InitResult {
   const aws = opts.cluster !== undefined || opts.region !== undefined || opts.secret !== undefined;
   if (aws && opts.urlEnv !== undefined) throw new UsageError('--url-env describes a URL environment and --cluster/--region/--secret an AWS one; pass one kind');
   if (opts.env !== undefined && !/^[A-Za-z][A-Za-z0-9-]{0,62}$/.test(opts.env)) throw new UsageError(`--env "${opts.env}" is not an environment name (letters, digits, hyphens)`);
+  if (opts.approval !== undefined && opts.approval !== 'required' && opts.approval !== 'risky') throw new UsageError(`--approval "${String(opts.approval)}" is not required or risky`);
   if (opts.workflowRepo !== undefined && !/^[A-Za-z0-9_.-]+\/[A-Za-z0-9_.-]+$/.test(opts.workflowRepo)) throw new UsageError(`--workflow-repo "${opts.workflowRepo}" is not owner/name`);
   if (!opts.force) {
     for (const rel of Object.values(INIT_FILES)) {
@@ -77,7 +83,7 @@ export function initRepository(root: string, opts: InitOptions): InitResult {
   };
   write(INIT_FILES.config, config);
   write(INIT_FILES.pullRequest, pullRequestWorkflow(repo, opts.version));
-  write(INIT_FILES.deploy, deployWorkflow(repo, opts.version));
+  write(INIT_FILES.deploy, deployWorkflow(repo, opts.version, opts.approval === 'risky'));
   // The reusable workflows read the Node.js version from .nvmrc; a repository's own one wins.
   if (existsSync(path.join(root, '.nvmrc'))) result.kept.push('.nvmrc');
   else write('.nvmrc', '20\n');
@@ -163,7 +169,9 @@ function configText(opts: InitOptions, aws: boolean, fill: (v: string | undefine
     '  #   db_user: changegate_deployer',
     '  #   schema: invoicing',
     '  #   after: qa                         # runs only what succeeded in qa',
-    '  #   approval: required                # the GitHub environment prod has required reviewers',
+    ...(opts.approval === 'risky'
+      ? ['  #   approval: risky                   # prod\'s reviewers only for a risky plan; a routine one applies in prod-routine']
+      : ['  #   approval: required                # the GitHub environment prod has required reviewers']),
     '  #   snapshot: destructive',
     '# notify:',
     '#   slack: { webhook_env: SLACK_WEBHOOK_URL, channel: "#your-channel" }',
@@ -216,8 +224,24 @@ ${callerJob(repo, version, 'qa', 'abandon', {
   })}`;
 }
 
-function deployWorkflow(repo: string, version: string): string {
-  return `# Merged changes: qa first, then prod behind the prod environment's required reviewers.
+function deployWorkflow(repo: string, version: string, byRisk: boolean): string {
+  const head = byRisk
+    ? `# Merged changes: qa first, then prod with approval: risky: prod-plan plans it in the GitHub
+# environment prod-routine (no reviewers) and says whether the plan is risky; the apply then runs
+# behind the prod environment's required reviewers when it is, else in prod-routine without them.`
+    : "# Merged changes: qa first, then prod behind the prod environment's required reviewers.";
+  const prod = byRisk
+    ? callerJob(repo, version, 'prod', 'plan', { name: 'prod-plan', head: ['needs: qa'], inputs: ['approval-by-risk: true'] }) + '\n' +
+      callerJob(repo, version, 'prod', 'apply', {
+        head: ['needs: prod-plan'],
+        inputs: [
+          'approval-by-risk: true',
+          "# prod's required reviewers only when prod-plan found a risk; prod-routine otherwise",
+          'approval-required: ${{ needs.prod-plan.outputs.approval-required }}',
+        ],
+      })
+    : callerJob(repo, version, 'prod', 'apply', { head: ['needs: qa'] });
+  return `${head}
 # Written by changegate init ${version}; the reusable workflows are pinned to the same version.
 name: database change (deploy)
 
@@ -233,13 +257,13 @@ permissions: {}
 
 jobs:
 ${callerJob(repo, version, 'qa', 'apply')}
-${callerJob(repo, version, 'prod', 'apply', { head: ['needs: qa'] })}`;
+${prod}`;
 }
 
 // One caller job that runs `command` in `env` through the reusable workflow (the job is named after
 // the environment unless `name` says otherwise); `head` lines go before its permissions, `inputs`
 // after the common ones.
-function callerJob(repo: string, version: string, env: string, command: 'apply' | 'abandon', extra: { name?: string; head?: string[]; inputs?: string[] } = {}): string {
+function callerJob(repo: string, version: string, env: string, command: 'plan' | 'apply' | 'abandon', extra: { name?: string; head?: string[]; inputs?: string[] } = {}): string {
   return [
     `  ${extra.name ?? env}:`,
     ...(extra.head ?? []).map((l) => `    ${l}`),

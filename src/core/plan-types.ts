@@ -38,6 +38,8 @@ export interface PlannedChange {
   file: string;
   /** Declared or found by lint. */
   destructive: boolean;
+  /** Whether the manifest names rollback files; absent where a plan is built without manifests (counts as none for approval by risk). */
+  hasRollback?: boolean;
   /** Every statement of the change; `resumeFrom` says where the run starts. */
   statements: PlannedStatement[];
   /** 1-based statement the run starts at: 1 for a new change, later when resuming. */

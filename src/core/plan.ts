@@ -207,6 +207,7 @@ export function planEnvironment(changes: Change[], history: HistoryRecord[], env
       ticket: change.ticket,
       file: change.file,
       destructive: isChangeDestructive(change, diagnostics),
+      hasRollback: change.rollback.length > 0,
       statements: change.statements.map((s, i) => withMarker({ n: i + 1, file: s.file, line: s.line, sql: s.sql }, s)),
       resumeFrom: rec ? rec.statementsApplied + 1 : 1,
       previous: rec?.status,

@@ -73,7 +73,8 @@ export interface EnvironmentConfig {
   url?: string;
   /** The environment a change must have succeeded in before this one runs it. */
   after?: string;
-  approval?: 'required' | 'none';
+  /** `required`: every run that changes the target has an approver; `risky`: only a run whose plan is risky (core/risk.ts); default `none`. */
+  approval?: 'required' | 'risky' | 'none';
   snapshot: SnapshotPolicy;
   /** How the backup is taken; `loadConfig` fills it: `cluster`/`instance` from the target, `tables` for a URL. */
   snapshot_method?: SnapshotMethod;
@@ -105,6 +106,10 @@ export interface EnvironmentConfig {
   online_schema_change?: OnlineSettings;
   /** How online changes (and backfills) yield to the server. */
   throttle?: Throttle;
+  /** Weekly maintenance windows `apply` runs in; absent: always open. */
+  windows?: MaintenanceWindow[];
+  /** Seconds `apply` may wait for the next opening of a window (at most 21600); absent: it does not wait. */
+  window_wait?: number;
   /** Whether `apply --pull-request N` may apply unmerged changes here as provisional (QA); default false, never with approval: required. */
   pull_requests?: boolean;
   /** Several targets (servers and the schemas on each); absent for an environment of one target. */
@@ -157,6 +162,18 @@ export interface OnlineSettings {
   above_rows: number;
 }
 
+/** One weekly maintenance window: on `days`, from `from` to `to` (HH:MM, wall clock of `timezone`; `to` before `from` ends the next day). */
+export interface MaintenanceWindow {
+  days: Weekday[];
+  from: string;
+  to: string;
+  /** An IANA time zone, such as America/New_York. */
+  timezone: string;
+}
+
+/** A day of the week as a window names it. */
+export type Weekday = 'mon' | 'tue' | 'wed' | 'thu' | 'fri' | 'sat' | 'sun';
+
 /** `throttle` of an environment: each field unset leaves the tool's own default. */
 export interface Throttle {
   /** Pause while over, `Status_variable=N`. */
@@ -181,7 +198,13 @@ export interface Config {
   protected_clusters: string[];
   /** In promotion order, as declared. */
   environments: EnvironmentConfig[];
-  notify?: { slack?: { webhook_env: string; channel?: string } };
+  notify?: { slack?: { webhook_env: string; channel?: string }; ticket?: TicketConfig };
+}
+
+/** `notify.ticket`: Jira Cloud (user_env set), Jira Data Center (token_env alone) or GitHub issues; exactly one. */
+export interface TicketConfig {
+  jira?: { url: string; user_env?: string; token_env: string };
+  github?: { repository: string };
 }
 
 /** A SQL file referenced by a change, read and checksummed. */
@@ -209,6 +232,8 @@ export interface Change {
   file: string;
   title: string;
   ticket: string;
+  /** `tickets:`: a ticket per environment, used there instead of `ticket`. */
+  tickets?: Record<string, string>;
   owner?: string;
   /** What the author declared. */
   destructive: boolean;
@@ -276,6 +301,8 @@ export interface HistoryRecord {
   online?: OnlineMark | null;
   /** A batched statement's progress, written with each batch it commits (history layout 5). */
   backfill?: BackfillProgress | null;
+  /** `apply --emergency`: why the run went outside the environment's maintenance windows. */
+  emergency?: string | null;
 }
 
 /** Where a batched statement stands: written in the transaction of each batch, so it is exactly what committed. */

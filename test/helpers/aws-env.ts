@@ -60,7 +60,7 @@ export interface AwsEnvSpec {
   requireRotation?: boolean;
   schema: string;
   after?: string;
-  approval?: 'required' | 'none';
+  approval?: 'required' | 'risky' | 'none';
   snapshot?: 'never' | 'destructive' | 'always';
   /** Seconds a snapshot may take to become available (default 30). */
   snapshotTimeout?: number;

@@ -1,5 +1,6 @@
-// A loopback stand-in for the GitHub REST API and a Slack incoming webhook. The real octokit
-// (getOctokit with baseUrl) and the real IncomingWebhook talk to it; it records every request and
+// A loopback stand-in for the GitHub REST API, a Slack incoming webhook and Jira's comment routes
+// (REST v3 for Cloud, v2 for Data Center). The real octokit (getOctokit with baseUrl), the real
+// IncomingWebhook and jira.js talk to it; it records every request and
 // answers the routes changegate uses from small in-memory tables that tests can seed and inspect.
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -33,7 +34,15 @@ export interface StoredIssue {
   pull_request?: object;
 }
 
-/** A recording GitHub + Slack server on 127.0.0.1. */
+/** A comment Jira accepted: the API version, the issue key, the body as sent and the Authorization header. */
+export interface JiraComment {
+  version: 2 | 3;
+  issue: string;
+  body: unknown;
+  authorization: string | undefined;
+}
+
+/** A recording GitHub + Slack + Jira server on 127.0.0.1. */
 export class Recorder {
   readonly requests: RecordedRequest[] = [];
   readonly comments: StoredComment[] = [];
@@ -46,6 +55,14 @@ export class Recorder {
   readonly reviews = new Map<number, { id: number; user: { login: string }; state: string }[]>();
   /** Pull number → files of GET /pulls/{n}/files (a pull request not seeded here lists no files). */
   readonly pullFiles = new Map<number, { filename: string; status?: string }[]>();
+  /** Comments the Jira routes accepted, oldest first. */
+  readonly jiraComments: JiraComment[] = [];
+  /** Status the Jira comment routes answer with: 201 stores the comment; 401 and 500 answer as Jira does. */
+  jiraStatus = 201;
+  /** Milliseconds the Jira routes wait before answering (a slow Jira). */
+  jiraDelayMs = 0;
+  /** Status GitHub's issue comment route answers with instead of storing (0: store). */
+  issueCommentStatus = 0;
   /** Status the Slack route answers with; 200 answers "ok". */
   slackStatus = 200;
   /** Page size the list routes use when the client does not ask for one (small, to exercise pagination). */
@@ -171,10 +188,29 @@ export class Recorder {
       return void res.end(this.slackStatus === 200 ? 'ok' : this.slackStatus === 404 ? 'no_service' : 'internal_error');
     }
 
+    if ((g = p.match(/\/rest\/api\/(2|3)\/issue\/([^/]+)\/comment$/)) && m === 'POST') {
+      const version = Number(g[1]) as 2 | 3;
+      const issue = decodeURIComponent(g[2]!);
+      const answer = () => {
+        if (this.jiraStatus === 401) {
+          // Jira answers a bad token with a plain-text page, not its JSON error shape.
+          res.writeHead(401, { 'content-type': 'text/plain;charset=UTF-8', 'www-authenticate': 'Basic realm="protected-area"' });
+          return void res.end('Client must be authenticated to access this resource.');
+        }
+        if (this.jiraStatus !== 201) return this.json(res, this.jiraStatus, { errorMessages: ['Internal server error'], errors: {} });
+        const id = this.nextId++;
+        this.jiraComments.push({ version, issue, body: (rec.body as { body?: unknown } | undefined)?.body, authorization: rec.headers.authorization });
+        this.json(res, 201, { id: String(id), self: `${this.url}/rest/api/${version}/issue/${issue}/comment/${id}` });
+      };
+      if (this.jiraDelayMs > 0) return void setTimeout(answer, this.jiraDelayMs);
+      return answer();
+    }
+
     const body = (rec.body ?? {}) as Record<string, unknown>;
     if ((g = p.match(/^\/repos\/[^/]+\/[^/]+\/issues\/(\d+)\/comments$/))) {
       const issue = Number(g[1]);
       if (m === 'GET') return this.page(res, rec, this.commentsOn(issue).map((c) => this.commentJson(c)));
+      if (m === 'POST' && this.issueCommentStatus !== 0) return this.json(res, this.issueCommentStatus, { message: this.issueCommentStatus === 403 ? 'Resource not accessible by integration' : 'Server Error' });
       if (m === 'POST') {
         const c = { id: this.nextId++, issue, body: String(body.body), user: { login: this.login } };
         this.comments.push(c);

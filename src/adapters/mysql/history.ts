@@ -93,7 +93,9 @@ function toRow(rec: HistoryRecord): unknown[] {
     rollback_sql: rec.pullRequest?.rollback ? JSON.stringify(rec.pullRequest.rollback) : null,
     merge_commit: clip(rec.pullRequest?.mergeCommit ?? null, LIMITS.merge_commit),
     pr_objects: rec.pullRequest ? JSON.stringify(rec.pullRequest.objects) : null,
-    step_state: rec.online || rec.backfill ? JSON.stringify({ ...(rec.online ? { online: rec.online } : {}), ...(rec.backfill ? { backfill: rec.backfill } : {}) }) : null,
+    step_state: rec.online || rec.backfill || rec.emergency
+      ? JSON.stringify({ ...(rec.online ? { online: rec.online } : {}), ...(rec.backfill ? { backfill: rec.backfill } : {}), ...(rec.emergency ? { emergency: rec.emergency } : {}) })
+      : null,
   };
   return PUT_ORDER.map((c) => row[c]);
 }
@@ -143,10 +145,11 @@ function fromRow(r: Row): HistoryRecord {
   };
 }
 
-// Absent before layout 5, null on rows no statement in steps wrote.
-function stepState(v: unknown): { online: OnlineMark | null; backfill: BackfillProgress | null } {
-  const state = v === null || v === undefined ? {} : (JSON.parse(String(v)) as { online?: OnlineMark; backfill?: BackfillProgress });
-  return { online: state.online ?? null, backfill: state.backfill ?? null };
+// Absent before layout 5, null on rows no statement in steps wrote. An emergency's reason rides here
+// too (`apply --emergency`), set only on the rows an emergency run wrote.
+function stepState(v: unknown): { online: OnlineMark | null; backfill: BackfillProgress | null; emergency?: string } {
+  const state = v === null || v === undefined ? {} : (JSON.parse(String(v)) as { online?: OnlineMark; backfill?: BackfillProgress; emergency?: string });
+  return { online: state.online ?? null, backfill: state.backfill ?? null, ...(state.emergency ? { emergency: state.emergency } : {}) };
 }
 
 /** The layout recorded on the table, null when there is no table; refuses a table changegate did not make. */

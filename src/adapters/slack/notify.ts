@@ -25,6 +25,8 @@ export interface SlackEvent {
   online?: string[];
   /** A run over a fleet: the number of targets, the count per result, and the targets that did not apply. */
   fleet?: { targets: number; counts: string; odd: string[] };
+  /** `apply --emergency`: the reason the run overrides the maintenance windows. */
+  emergency?: string;
 }
 
 // Targets named in one message at most; a fleet of hundreds that all failed says how many more.
@@ -80,11 +82,14 @@ function shortError(error: string): string {
 /** The webhook payload for an event: Block Kit blocks plus a plain `text` fallback for notifications. */
 export function slackMessage(event: SlackEvent): IncomingWebhookSendArguments {
   const tickets = [...new Set(event.changes.map((c) => c.ticket))];
-  const fallback = [headline(event), tickets.length ? `(${tickets.join(', ')})` : ''].filter(Boolean).join(' ');
+  const fallback = [event.emergency ? 'EMERGENCY' : '', headline(event), tickets.length ? `(${tickets.join(', ')})` : ''].filter(Boolean).join(' ');
 
   const blocks: NonNullable<IncomingWebhookSendArguments['blocks']> = [
     { type: 'section', text: { type: 'mrkdwn', text: `${ICON[event.phase]} *${esc(headline(event))}*` } },
   ];
+  if (event.emergency) {
+    blocks.push({ type: 'section', text: { type: 'mrkdwn', text: `:rotating_light: *Emergency, outside the maintenance windows*\n${esc(redact(event.emergency))}` } });
+  }
   if (event.changes.length > 0) {
     const list = event.changes
       .map((c) => `• \`${esc(c.id)}\` ${esc(c.ticket)}${c.title ? ` ${esc(c.title)}` : ''}`)

@@ -12,9 +12,10 @@ import { commonEvents, runPorts } from '../run-ports.js';
 import { reportSummary } from '../summary.js';
 import { ProgressLines } from '../progress.js';
 import { fleetOptions } from '../fleet/options.js';
+import { approvalText, environmentApproval } from '../../core/risk.js';
 
 /** Applies pending changes; 0 when everything applied (or nothing was pending), 1 when a check failed. */
-export default async function apply(ctx: CommandContext, opts: { env: string; dryRun?: boolean; approvedBy?: string; inFlightWait?: string; lockTimeout?: string; pullRequest?: string; target?: string[]; shard?: string }): Promise<number> {
+export default async function apply(ctx: CommandContext, opts: { env: string; dryRun?: boolean; approvedBy?: string; emergency?: string; inFlightWait?: string; lockTimeout?: string; pullRequest?: string; target?: string[]; shard?: string }): Promise<number> {
   const inFlightWaitMs = seconds('--in-flight-wait', opts.inFlightWait, 600) * 1000;
   const s = scope(ctx, opts.env);
   const pr = pullRequestOption(s, opts.pullRequest);
@@ -22,7 +23,7 @@ export default async function apply(ctx: CommandContext, opts: { env: string; dr
   const fleet = fleetOptions(s, opts);
   if (fleet) {
     const { applyFleet } = await import('../fleet/apply.js');
-    const request = { runner: runnerFacts(ctx, opts.approvedBy), dryRun: !!opts.dryRun, pullRequest: pr, headCommit: ctx.env.CHANGEGATE_HEAD_SHA || null, lockTimeoutSec, inFlightWaitMs, pollMs: 2000 };
+    const request = { runner: runnerFacts(ctx, opts.approvedBy), dryRun: !!opts.dryRun, pullRequest: pr, headCommit: ctx.env.CHANGEGATE_HEAD_SHA || null, lockTimeoutSec, inFlightWaitMs, pollMs: 2000, ...(opts.emergency !== undefined ? { emergency: opts.emergency } : {}) };
     return applyFleet(ctx, s, { request, ...fleet });
   }
   let group: { end(): void } | undefined;
@@ -37,12 +38,13 @@ export default async function apply(ctx: CommandContext, opts: { env: string; dr
       lockTimeoutSec,
       inFlightWaitMs,
       pollMs: 2000,
+      ...(opts.emergency !== undefined ? { emergency: opts.emergency } : {}),
     },
     runPorts(ctx, s),
     {
       ...commonEvents(ctx),
       planned: (plan, problems, notes) => {
-        for (const line of planText(plan, problems)) ctx.out.info(line);
+        for (const line of [...planText(plan, problems), ...approvalText(s.env, environmentApproval(s.env, plan))]) ctx.out.info(line);
         for (const note of notes) ctx.out.info(`note: ${note}`);
         if (problems.length === 0) ctx.out.output('pending', String(plan.changes.length));
       },

@@ -26,7 +26,7 @@ export default async function envs(ctx: CommandContext, opts: { json?: boolean; 
     })),
   });
   for (const e of ordered) {
-    ctx.out.info(`${e.name}  ${where(e)}${e.after ? `  after ${e.after}` : ''}  snapshot: ${e.snapshot}${e.approval === 'required' ? '  approval: required' : ''}`);
+    ctx.out.info(`${e.name}  ${where(e)}${e.after ? `  after ${e.after}` : ''}  snapshot: ${e.snapshot}${e.approval === 'required' || e.approval === 'risky' ? `  approval: ${e.approval}` : ''}`);
   }
   return 0;
 }

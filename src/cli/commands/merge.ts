@@ -25,18 +25,20 @@ export default async function merge(ctx: CommandContext, files: string[], opts: 
   return mergeExit(merged);
 }
 
-// The one Slack message of a sharded fleet run: the shards said nothing. Only when changegate.yaml
-// names a webhook variable that is set; a config that cannot be read tells nobody and says why.
+// The one Slack message and ticket comment of a sharded fleet run: the shards said nothing. Only
+// when changegate.yaml names a webhook variable that is set or a ticket system; a config that
+// cannot be read tells nobody and says why.
 async function tellTheTeam(ctx: CommandContext, doc: MergedFleet): Promise<void> {
-  const { loadConfig } = await import('../../core/manifest/config.js');
-  const { config } = loadConfig(ctx.root, ctx.configFile);
-  if (!config?.notify?.slack || !ctx.env[config.notify.slack.webhook_env]) return;
+  const { loadRepository } = await import('../../core/manifest/repository.js');
+  const { config, changes } = loadRepository(ctx.root, { configFile: ctx.configFile });
+  if (!config?.notify) return;
+  if (!config.notify.ticket && (!config.notify.slack || !ctx.env[config.notify.slack.webhook_env])) return;
   if (doc.targets.every((t) => t.result === 'nothing-pending')) return;
   const { announce } = await import('../announce.js');
   const { changesOf, fleetAnnouncement } = await import('../fleet/announce.js');
   const repository = ctx.env.GITHUB_REPOSITORY;
   const runUrl = repository && ctx.env.GITHUB_RUN_ID ? `${ctx.env.GITHUB_SERVER_URL ?? 'https://github.com'}/${repository}/actions/runs/${ctx.env.GITHUB_RUN_ID}` : null;
-  await announce(ctx, config, fleetAnnouncement(doc, changesOf(doc), runUrl));
+  await announce(ctx, config, fleetAnnouncement(doc, changesOf(doc), runUrl), new Map(changes.map((c) => [c.id, c])));
 }
 
 // A missing file, a folder or text that is not JSON is named with its path, as the user gave it.

@@ -6,6 +6,7 @@ import { scope } from '../flow.js';
 import { readStatus } from '../target-reads.js';
 import { fleetOptions } from '../fleet/options.js';
 import { needsAttention } from '../../core/usecases/status.js';
+import { windowNow } from '../../core/usecases/window-gate.js';
 
 /** Prints the table; 1 when anything is failed, in-doubt or drifted. */
 export default async function status(ctx: CommandContext, opts: { env: string; target?: string[] }): Promise<number> {
@@ -13,7 +14,8 @@ export default async function status(ctx: CommandContext, opts: { env: string; t
   const fleet = fleetOptions(s, opts);
   if (fleet) return (await import('../fleet/status.js')).statusFleet(ctx, s, fleet.names);
   const { rows, backups } = await readStatus(ctx, s);
-  ctx.out.setDocument({ environment: s.env.name, changes: rows, ...(backups.length ? { backups } : {}) });
+  const window = await windowNow(s.env, ctx.now());
+  ctx.out.setDocument({ environment: s.env.name, changes: rows, ...(backups.length ? { backups } : {}), window: window.json });
   ctx.out.info(`status of ${s.env.name}:`);
   for (const r of rows) {
     const when = r.applied_at ? `  ${r.applied_at}` : '';
@@ -24,7 +26,9 @@ export default async function status(ctx: CommandContext, opts: { env: string; t
       ctx.out.info(`              backfill of statement ${r.backfill.statement}: ${thousands(r.backfill.rows_done)} rows done, resumes ${at}`);
     }
     if (r.note) ctx.out.info(`      ${r.note}`);
+    if (r.emergency) ctx.out.info(`      emergency: ${r.emergency}`);
   }
   for (const line of backupLines(s.env, backups)) ctx.out.info(line);
+  if (window.line) ctx.out.info(window.line);
   return needsAttention(rows) ? 1 : 0;
 }

@@ -6,6 +6,7 @@
 import type { ApplyReport, Plan } from '../../core/plan-types.js';
 import type { IntegrityProblem } from '../../core/plan.js';
 import { applyRun, type ApplyRequest } from '../../core/usecases/apply-run.js';
+import { windowGate } from '../../core/usecases/window-gate.js';
 import type { ProtectionPort, RunPorts } from '../../core/usecases/ports.js';
 import { isFailure, runFleet, type FleetPace, type TargetOutcome, type TargetResult } from '../../core/fleet/run.js';
 import type { Shard } from '../../core/fleet/targets.js';
@@ -28,6 +29,8 @@ export interface FleetApplyRequest {
 
 /** Applies the fleet; 0 when every target applied or had nothing pending, 1 when one did not, 2 when one's configuration is wrong. */
 export async function applyFleet(ctx: CommandContext, s: Scope, req: FleetApplyRequest): Promise<number> {
+  // The windows are the environment's: refused or waited for once, before any server is contacted.
+  if (req.request.emergency === undefined) await windowGate(s.env, req.request, runPorts(ctx, s), commonEvents(ctx));
   const members = await fleetMembers(ctx, s, { names: req.names, shard: req.shard });
   const byName = new Map(members.map((m) => [m.name, m]));
   const shared = sharedPorts(ctx, s);
@@ -56,7 +59,7 @@ export async function applyFleet(ctx: CommandContext, s: Scope, req: FleetApplyR
   ctx.out.output('pending', String(outcomes.filter((o) => o.result !== 'applied' && o.result !== 'nothing-pending').length));
   ctx.out.summary(() => fleetMarkdown('apply', doc));
   // A shard's run is told by the job that merges the shards: one message per fleet run.
-  if (!req.request.dryRun && !req.shard && outcomes.some((o) => o.result !== 'nothing-pending')) await shared.announceFleet(doc);
+  if (!req.request.dryRun && !req.shard && outcomes.some((o) => o.result !== 'nothing-pending')) await shared.announceFleet(doc, req.request.emergency?.trim() || undefined);
   return fleetExit(outcomes);
 }
 
@@ -99,7 +102,8 @@ function sharedPorts(ctx: CommandContext, s: Scope) {
       }
       return p;
     },
-    announceFleet: async (doc: FleetDocument) => base.announce(fleetAnnouncement(doc, changesOf(doc), (await base.operator(null)).runUrl)),
+    announceFleet: async (doc: FleetDocument, emergency?: string) =>
+      base.announce({ ...fleetAnnouncement(doc, changesOf(doc), (await base.operator(null)).runUrl), ...(emergency ? { emergency } : {}) }),
   };
 }
 

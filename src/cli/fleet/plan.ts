@@ -6,9 +6,11 @@ import type { CommandContext } from '../context.js';
 import type { Scope } from '../flow.js';
 import { planWithImpact } from '../impact-step.js';
 import { planDocument } from '../json-shapes.js';
+import { environmentApproval } from '../../core/risk.js';
 import { planText } from '../render.js';
 import { planSummary } from '../summary.js';
 import { eachTarget } from './each.js';
+import { windowNow } from '../../core/usecases/window-gate.js';
 import { fleetDocument, fleetMarkdown, oneLine, type OutcomeLike } from './render.js';
 
 // Targets named in a group's line at most; a group of hundreds is counted, not listed.
@@ -19,8 +21,10 @@ export async function planFleet(ctx: CommandContext, s: Scope, names: string[], 
   const { outcomes, groups } = await fleetPlans(ctx, s, names, pr);
   const failed = outcomes.filter((o) => o.result === 'failed');
   const doc = { ...fleetDocument(s.env.name, null, outcomes), groups: groups.map((g) => ({ result: g.kind, targets: g.targets.length, changes: g.changes, ...(g.kind === 'pending' || g.kind === 'up-to-date' ? {} : { names: g.targets }) })) };
-  ctx.out.setDocument(doc);
+  const window = await windowNow(s.env, ctx.now());
+  ctx.out.setDocument({ ...doc, window: window.json });
   ctx.out.info(`plan for ${s.env.name}: ${outcomes.length} target${outcomes.length === 1 ? '' : 's'}`);
+  if (window.line) ctx.out.info(window.line);
   for (const line of groupLines(groups, outcomes)) ctx.out.info(`  ${line}`);
   for (const g of groups.filter((g) => g.kind === 'pending')) {
     ctx.out.info('');
@@ -50,7 +54,7 @@ export async function fleetPlans(ctx: CommandContext, s: Scope, names: string[],
     const { plan, problems, lifecycle } = await planWithImpact(child, t, pr);
     const mine = { target: t.env.target!.name, plan, problems };
     plans.push(mine);
-    return { result: planKind(mine), detail: planDocument(plan, problems, lifecycle.notes) };
+    return { result: planKind(mine), detail: planDocument(plan, problems, lifecycle.notes, environmentApproval(t.env, plan)) };
   });
   const order = new Map(outcomes.map((o, i) => [o.target, i]));
   plans.sort((a, b) => order.get(a.target)! - order.get(b.target)!);

@@ -6,6 +6,7 @@ import type { CommandContext } from '../context.js';
 import type { Scope } from '../flow.js';
 import { readStatus } from '../target-reads.js';
 import { eachTarget } from './each.js';
+import { windowNow } from '../../core/usecases/window-gate.js';
 import { fleetDocument, fleetMarkdown, fleetText } from './render.js';
 
 // States a reader need not look at one by one: the counts say enough.
@@ -24,9 +25,11 @@ export async function statusFleet(ctx: CommandContext, s: Scope, names: string[]
     };
   });
   const doc = fleetDocument(s.env.name, null, outcomes);
-  ctx.out.setDocument(doc);
+  const window = await windowNow(s.env, ctx.now());
+  ctx.out.setDocument({ ...doc, window: window.json });
   ctx.out.info(`status of ${s.env.name}:`);
   for (const line of fleetText(doc, ROUTINE)) ctx.out.info(line);
+  if (window.line) ctx.out.info(window.line);
   ctx.out.summary(() => fleetMarkdown('status', doc, ROUTINE));
   return doc.targets.some((t) => !ROUTINE.has(t.result) && t.result !== 'running') ? 1 : 0;
 }

@@ -49,7 +49,7 @@ export function onlineDecision(sql: string, spec: DdlSpec, impact: Impact, facts
   if (why) return no(why);
   const clauses = clausesOf(sql, spec);
   if (clauses === null) return no('changegate cannot read this statement as ALTER TABLE clauses to hand to the tool; write it as ALTER TABLE');
-  const seconds = Math.ceil(((facts.dataBytes + facts.indexBytes) / COPY_BYTES_PER_SECOND) * ONLINE_SLOWDOWN);
+  const seconds = onlineSeconds(facts.dataBytes + facts.indexBytes);
   return {
     tool: opts.tool,
     reason:
@@ -58,6 +58,11 @@ export function onlineDecision(sql: string, spec: DdlSpec, impact: Impact, facts
     clauses,
     table: facts.name,
   };
+}
+
+/** Seconds a tool's copy of a table of `bytes` (data and indexes) is expected to take. */
+export function onlineSeconds(bytes: number): number {
+  return Math.ceil((bytes / COPY_BYTES_PER_SECOND) * ONLINE_SLOWDOWN);
 }
 
 // Why a statement cannot go through a tool safely, or null.

@@ -6,12 +6,14 @@ import { CODES, diagnostic } from './codes.js';
 import type { ConfigFacts } from './config.js';
 import type { SqlFiles } from './paths.js';
 import { validateAgainstSchema } from './schema.js';
+import { checkChangeTickets } from './ticket-fields.js';
 import type { YamlSource } from './yaml.js';
 import { pushAll } from '../arrays.js';
 
 interface RawChange {
   title: string;
   ticket: string;
+  tickets?: Record<string, string>;
   owner?: string;
   destructive: boolean;
   apply: string[];
@@ -73,6 +75,7 @@ export function loadChange(id: string, source: YamlSource, files: SqlFiles, fact
   if (facts.ticketPattern && !facts.ticketPattern.test(raw.ticket)) {
     out.push(diagnostic(CODES.ticketMismatch, file, source.position(['ticket']), 'ticket', `"${raw.ticket}" does not match ticket_pattern ${facts.ticketPatternSource}`));
   }
+  pushAll(out, checkChangeTickets(raw, source, facts));
 
   if (raw.environments && facts.environments) {
     const envs = facts.environments;
@@ -110,6 +113,7 @@ export function loadChange(id: string, source: YamlSource, files: SqlFiles, fact
     fileChecksums,
   };
   if (raw.owner !== undefined) change.owner = raw.owner;
+  if (raw.tickets !== undefined) change.tickets = raw.tickets;
   if (raw.environments !== undefined) change.environments = raw.environments;
   if (raw.baseline === true) change.baseline = true;
   return { change, complete };

@@ -11,6 +11,8 @@ import { BACKUP_DEFAULTS, backupSettings, checkBackupFields, snapshotMethod } fr
 import { environmentKind } from './environments.js';
 import { checkOnlineFields, onlineSettings } from './online-fields.js';
 import { checkFleetFields, fleetSettings, targetsKind } from './fleet-fields.js';
+import { checkWindowFields, windowSettings } from './window-fields.js';
+import { checkTicketConfig, ticketSystemOf, type TicketSystemKind } from './ticket-fields.js';
 import { validateAgainstSchema } from './schema.js';
 import { placeholderDiagnostics } from './placeholders.js';
 import { YamlSource } from './yaml.js';
@@ -38,6 +40,8 @@ export interface ConfigFacts {
   ticketPattern?: RegExp;
   /** The source text of ticket_pattern, for messages. */
   ticketPatternSource?: string;
+  /** The system `notify.ticket` names, whose ticket form every change must have. */
+  ticketSystem?: TicketSystemKind;
 }
 
 /** Result of reading `changegate.yaml`: the config when it is valid, and every finding about it. */
@@ -83,12 +87,13 @@ export function readConfig(root: string, file = 'changegate.yaml'): LoadedConfig
   const raw = (source.data ?? {}) as RawConfig;
   const facts = collectFacts(raw, source, diagnostics);
   pushAll(diagnostics, checkEnvironments(raw, source));
+  pushAll(diagnostics, checkTicketConfig(raw.notify, source));
   if (!schemaOk || diagnostics.some((d) => d.severity === 'error')) return { diagnostics, facts };
   return { config: build(raw, source, root, rel), diagnostics, facts };
 }
 
 // An environment as written: every field of EnvironmentConfig optional, before defaults are filled in.
-type RawEnvironment = Partial<Omit<EnvironmentConfig, 'name' | 'line' | 'fleet' | 'target'>> & Parameters<typeof fleetSettings>[0];
+type RawEnvironment = Partial<Omit<EnvironmentConfig, 'name' | 'line' | 'fleet' | 'target' | 'windows'>> & Parameters<typeof fleetSettings>[0] & { windows?: Parameters<typeof windowSettings>[0] };
 
 interface RawConfig {
   database: string;
@@ -96,13 +101,15 @@ interface RawConfig {
   ticket_pattern?: string;
   protected_clusters?: string[];
   environments: Record<string, RawEnvironment>;
-  notify?: { slack?: { webhook_env: string; channel?: string } };
+  notify?: Config['notify'];
 }
 
 const isObject = (v: unknown): v is Record<string, unknown> => v !== null && typeof v === 'object' && !Array.isArray(v);
 
 function collectFacts(raw: RawConfig, source: YamlSource, out: Diagnostic[]): ConfigFacts {
   const facts: ConfigFacts = {};
+  const ticketSystem = ticketSystemOf(raw.notify);
+  if (ticketSystem) facts.ticketSystem = ticketSystem;
   if (isObject(raw.environments)) {
     facts.environments = new Map();
     for (const [name, env] of Object.entries(raw.environments)) {
@@ -152,13 +159,15 @@ function checkEnvironments(raw: RawConfig, source: YamlSource): Diagnostic[] {
       }
     }
     if (!isUrl) pushAll(out, checkAuth(env, name, source));
-    if (env['pull_requests'] === true && env['approval'] === 'required') {
-      // PROD runs only merged, reviewed changes: an unmerged pull request's SQL never reaches it.
-      out.push(diagnostic(CODES.envShape, file, at('pull_requests'), field('pull_requests'), 'cannot be true with approval: required: an environment behind an approval (PROD) runs merged changes only'));
+    if (env['pull_requests'] === true && (env['approval'] === 'required' || env['approval'] === 'risky')) {
+      // PROD runs only merged, reviewed changes: an unmerged pull request's SQL never reaches it, even
+      // a routine one under approval: risky.
+      out.push(diagnostic(CODES.envShape, file, at('pull_requests'), field('pull_requests'), `cannot be true with approval: ${env['approval']}: an environment behind an approval (PROD) runs merged changes only`));
     }
     pushAll(out, checkBackupFields(env, at, field, file));
     pushAll(out, checkOnlineFields(env['online_schema_change'], source, name));
     pushAll(out, checkFleetFields(env, name, source, protectedClusters));
+    pushAll(out, checkWindowFields(env, source, name));
     if (!isUrl && env['schema'] === undefined && env['schemas'] === undefined) {
       out.push(diagnostic(CODES.required, file, source.position(['environments', name], true), field('schema'), 'is required for an AWS environment (cluster, region and schema), unless url_env or url is given'));
     }
@@ -289,6 +298,8 @@ function build(raw: RawConfig, source: YamlSource, root: string, rel: string): C
     if (e.throttle) env.throttle = { ...e.throttle };
     if (e.pull_requests === true) env.pull_requests = true;
     if (fleet) env.fleet = fleet;
+    if (e.windows) env.windows = windowSettings(e.windows)!;
+    if (e.window_wait !== undefined) env.window_wait = e.window_wait;
     return env;
   });
   const config: Config = {

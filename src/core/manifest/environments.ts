@@ -41,7 +41,7 @@ export interface MatrixEntry {
   kind: 'aws' | 'url';
   /** The environment this one comes after, or '' (matrix values are strings in expressions). */
   after: string;
-  approval: 'required' | 'none';
+  approval: 'required' | 'risky' | 'none';
   snapshot: EnvironmentConfig['snapshot'];
   /** AWS region for `aws-actions/configure-aws-credentials`, '' for URL environments. */
   region: string;

@@ -4,7 +4,7 @@ import runtime_ucs2length from 'ajv/dist/runtime/ucs2length.js';
 import runtime_equal from 'ajv/dist/runtime/equal.js';
 
 export const change = validate10;
-const schema11 = {"$schema":"http://json-schema.org/draft-07/schema#","title":"changegate change manifest","description":"One database change: its ticket, the SQL files it applies in order, how to verify it and how to roll it back. The id is the file name without .yaml (YYYY-MM-DD-slug).","type":"object","additionalProperties":false,"required":["title","ticket","destructive","apply"],"properties":{"title":{"description":"One line that says what the change does, shown in plans, history and Slack.","type":"string","minLength":1},"ticket":{"description":"The work ticket for this change (for example INV-1234); must match ticket_pattern in changegate.yaml.","type":"string","minLength":1},"owner":{"description":"Who to ask about this change: a GitHub handle (@jdoe) or a team.","type":"string","minLength":1},"destructive":{"description":"true when any statement can lose or overwrite data, drop, rename or replace an existing object, or convert data lossily. Lint checks it; a destructive change gets a snapshot before PROD.","type":"boolean"},"apply":{"description":"SQL files to run, in order, as paths relative to the repository root (migrations/<id>/up.sql). Statements are split on ; and DELIMITER lines.","type":"array","minItems":1,"items":{"$ref":"#/definitions/sqlPath"}},"verify":{"description":"Queries run after apply; the first column of the first row must equal expect.","type":"array","items":{"$ref":"#/definitions/verify"}},"rollback":{"description":"SQL files that undo the change, run in order by `changegate rollback`. Not part of the change's checksum: a rollback may be added after the change was applied.","type":"array","items":{"$ref":"#/definitions/sqlPath"}},"depends_on":{"description":"Ids of changes that must be applied first. They must exist and be dated no later than this change.","type":"array","uniqueItems":true,"items":{"$ref":"#/definitions/changeId"}},"environments":{"description":"Environments this change runs in; default: every environment in changegate.yaml.","type":"array","minItems":1,"uniqueItems":true,"items":{"$ref":"#/definitions/environmentName"}},"baseline":{"description":"true on the one change `changegate baseline` writes from a schema that existed before changegate: environments that already have that schema record it without running it (changegate baseline --env E); apply runs it only on an empty schema. One per repository.","type":"boolean"},"lint":{"description":"Lint settings for this change.","type":"object","additionalProperties":false,"properties":{"ignore":{"description":"Lint codes (CG2xx, CG3xx) not reported for this change's statements. Destructive findings (CG1xx) cannot be ignored: declare destructive: true instead.","type":"array","uniqueItems":true,"items":{"$ref":"#/definitions/lintCode"}}}}},"definitions":{"sqlPath":{"description":"A SQL file, relative to the repository root, with / separators; it must stay inside the repository.","type":"string","minLength":1},"changeId":{"description":"A change id: the manifest's file name without .yaml.","type":"string","pattern":"^[0-9]{4}-[0-9]{2}-[0-9]{2}-[a-z0-9]+(-[a-z0-9]+)*$","patternErrorMessage":"must be a change id like 2026-11-24-add-invoice-due-date"},"environmentName":{"description":"The name of an environment in changegate.yaml.","type":"string","minLength":1},"lintCode":{"description":"A lint rule code such as CG201.","type":"string","pattern":"^CG[2-9][0-9]{2}$","patternErrorMessage":"must be a lint code like CG201 (validation codes CG0xx and destructive findings CG1xx cannot be ignored)"},"verify":{"description":"A query that checks the change took effect.","type":"object","additionalProperties":false,"required":["name","sql","expect"],"properties":{"name":{"description":"What the query checks, shown in reports.","type":"string","minLength":1},"sql":{"description":"One read-only query; use DATABASE() for the environment's schema.","type":"string","minLength":1},"expect":{"description":"The value the first column of the first row must equal: a number, a string, true/false, or null (no value or SQL NULL).","type":["number","string","boolean","null"]}}}},"$id":"changegate:change"};
+const schema11 = {"$schema":"http://json-schema.org/draft-07/schema#","title":"changegate change manifest","description":"One database change: its ticket, the SQL files it applies in order, how to verify it and how to roll it back. The id is the file name without .yaml (YYYY-MM-DD-slug).","type":"object","additionalProperties":false,"required":["title","ticket","destructive","apply"],"properties":{"title":{"description":"One line that says what the change does, shown in plans, history and Slack.","type":"string","minLength":1},"ticket":{"description":"The work ticket for this change (for example INV-1234); must match ticket_pattern in changegate.yaml.","type":"string","minLength":1},"tickets":{"description":"A ticket per environment, for example { prod: INV-1301 }: runs in that environment write to it instead of ticket. Each must match ticket_pattern.","type":"object","minProperties":1,"additionalProperties":{"type":"string","minLength":1}},"owner":{"description":"Who to ask about this change: a GitHub handle (@jdoe) or a team.","type":"string","minLength":1},"destructive":{"description":"true when any statement can lose or overwrite data, drop, rename or replace an existing object, or convert data lossily. Lint checks it; a destructive change gets a snapshot before PROD.","type":"boolean"},"apply":{"description":"SQL files to run, in order, as paths relative to the repository root (migrations/<id>/up.sql). Statements are split on ; and DELIMITER lines.","type":"array","minItems":1,"items":{"$ref":"#/definitions/sqlPath"}},"verify":{"description":"Queries run after apply; the first column of the first row must equal expect.","type":"array","items":{"$ref":"#/definitions/verify"}},"rollback":{"description":"SQL files that undo the change, run in order by `changegate rollback`. Not part of the change's checksum: a rollback may be added after the change was applied.","type":"array","items":{"$ref":"#/definitions/sqlPath"}},"depends_on":{"description":"Ids of changes that must be applied first. They must exist and be dated no later than this change.","type":"array","uniqueItems":true,"items":{"$ref":"#/definitions/changeId"}},"environments":{"description":"Environments this change runs in; default: every environment in changegate.yaml.","type":"array","minItems":1,"uniqueItems":true,"items":{"$ref":"#/definitions/environmentName"}},"baseline":{"description":"true on the one change `changegate baseline` writes from a schema that existed before changegate: environments that already have that schema record it without running it (changegate baseline --env E); apply runs it only on an empty schema. One per repository.","type":"boolean"},"lint":{"description":"Lint settings for this change.","type":"object","additionalProperties":false,"properties":{"ignore":{"description":"Lint codes (CG2xx, CG3xx) not reported for this change's statements. Destructive findings (CG1xx) cannot be ignored: declare destructive: true instead.","type":"array","uniqueItems":true,"items":{"$ref":"#/definitions/lintCode"}}}}},"definitions":{"sqlPath":{"description":"A SQL file, relative to the repository root, with / separators; it must stay inside the repository.","type":"string","minLength":1},"changeId":{"description":"A change id: the manifest's file name without .yaml.","type":"string","pattern":"^[0-9]{4}-[0-9]{2}-[0-9]{2}-[a-z0-9]+(-[a-z0-9]+)*$","patternErrorMessage":"must be a change id like 2026-11-24-add-invoice-due-date"},"environmentName":{"description":"The name of an environment in changegate.yaml.","type":"string","minLength":1},"lintCode":{"description":"A lint rule code such as CG201.","type":"string","pattern":"^CG[2-9][0-9]{2}$","patternErrorMessage":"must be a lint code like CG201 (validation codes CG0xx and destructive findings CG1xx cannot be ignored)"},"verify":{"description":"A query that checks the change took effect.","type":"object","additionalProperties":false,"required":["name","sql","expect"],"properties":{"name":{"description":"What the query checks, shown in reports.","type":"string","minLength":1},"sql":{"description":"One read-only query; use DATABASE() for the environment's schema.","type":"string","minLength":1},"expect":{"description":"The value the first column of the first row must equal: a number, a string, true/false, or null (no value or SQL NULL).","type":["number","string","boolean","null"]}}}},"$id":"changegate:change"};
 const schema12 = {"description":"A SQL file, relative to the repository root, with / separators; it must stay inside the repository.","type":"string","minLength":1};
 const schema13 = {"description":"A query that checks the change took effect.","type":"object","additionalProperties":false,"required":["name","sql","expect"],"properties":{"name":{"description":"What the query checks, shown in reports.","type":"string","minLength":1},"sql":{"description":"One read-only query; use DATABASE() for the environment's schema.","type":"string","minLength":1},"expect":{"description":"The value the first column of the first row must equal: a number, a string, true/false, or null (no value or SQL NULL).","type":["number","string","boolean","null"]}}};
 const schema15 = {"description":"A change id: the manifest's file name without .yaml.","type":"string","pattern":"^[0-9]{4}-[0-9]{2}-[0-9]{2}-[a-z0-9]+(-[a-z0-9]+)*$","patternErrorMessage":"must be a change id like 2026-11-24-add-invoice-due-date"};
@@ -123,11 +123,11 @@ vErrors.push(err8);
 errors++;
 }
 }
-if(data.owner !== undefined){
-let data2 = data.owner;
-if(typeof data2 === "string"){
-if(func3(data2) < 1){
-const err9 = {instancePath:instancePath+"/owner",schemaPath:"#/properties/owner/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema11.properties.owner,data:data2};
+if(data.tickets !== undefined){
+let data2 = data.tickets;
+if(data2 && typeof data2 == "object" && !Array.isArray(data2)){
+if(Object.keys(data2).length < 1){
+const err9 = {instancePath:instancePath+"/tickets",schemaPath:"#/properties/tickets/minProperties",keyword:"minProperties",params:{limit: 1},message:"must NOT have fewer than 1 properties",schema:1,parentSchema:schema11.properties.tickets,data:data2};
 if(vErrors === null){
 vErrors = [err9];
 }
@@ -136,9 +136,11 @@ vErrors.push(err9);
 }
 errors++;
 }
-}
-else {
-const err10 = {instancePath:instancePath+"/owner",schemaPath:"#/properties/owner/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.owner.type,parentSchema:schema11.properties.owner,data:data2};
+for(const key1 in data2){
+let data3 = data2[key1];
+if(typeof data3 === "string"){
+if(func3(data3) < 1){
+const err10 = {instancePath:instancePath+"/tickets/" + key1.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/tickets/additionalProperties/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema11.properties.tickets.additionalProperties,data:data3};
 if(vErrors === null){
 vErrors = [err10];
 }
@@ -148,10 +150,8 @@ vErrors.push(err10);
 errors++;
 }
 }
-if(data.destructive !== undefined){
-let data3 = data.destructive;
-if(typeof data3 !== "boolean"){
-const err11 = {instancePath:instancePath+"/destructive",schemaPath:"#/properties/destructive/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema11.properties.destructive.type,parentSchema:schema11.properties.destructive,data:data3};
+else {
+const err11 = {instancePath:instancePath+"/tickets/" + key1.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/tickets/additionalProperties/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.tickets.additionalProperties.type,parentSchema:schema11.properties.tickets.additionalProperties,data:data3};
 if(vErrors === null){
 vErrors = [err11];
 }
@@ -161,11 +161,9 @@ vErrors.push(err11);
 errors++;
 }
 }
-if(data.apply !== undefined){
-let data4 = data.apply;
-if(Array.isArray(data4)){
-if(data4.length < 1){
-const err12 = {instancePath:instancePath+"/apply",schemaPath:"#/properties/apply/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items",schema:1,parentSchema:schema11.properties.apply,data:data4};
+}
+else {
+const err12 = {instancePath:instancePath+"/tickets",schemaPath:"#/properties/tickets/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.tickets.type,parentSchema:schema11.properties.tickets,data:data2};
 if(vErrors === null){
 vErrors = [err12];
 }
@@ -174,12 +172,12 @@ vErrors.push(err12);
 }
 errors++;
 }
-const len0 = data4.length;
-for(let i0=0; i0<len0; i0++){
-let data5 = data4[i0];
-if(typeof data5 === "string"){
-if(func3(data5) < 1){
-const err13 = {instancePath:instancePath+"/apply/" + i0,schemaPath:"#/definitions/sqlPath/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema12,data:data5};
+}
+if(data.owner !== undefined){
+let data4 = data.owner;
+if(typeof data4 === "string"){
+if(func3(data4) < 1){
+const err13 = {instancePath:instancePath+"/owner",schemaPath:"#/properties/owner/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema11.properties.owner,data:data4};
 if(vErrors === null){
 vErrors = [err13];
 }
@@ -190,7 +188,7 @@ errors++;
 }
 }
 else {
-const err14 = {instancePath:instancePath+"/apply/" + i0,schemaPath:"#/definitions/sqlPath/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema12.type,parentSchema:schema12,data:data5};
+const err14 = {instancePath:instancePath+"/owner",schemaPath:"#/properties/owner/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.owner.type,parentSchema:schema11.properties.owner,data:data4};
 if(vErrors === null){
 vErrors = [err14];
 }
@@ -200,9 +198,10 @@ vErrors.push(err14);
 errors++;
 }
 }
-}
-else {
-const err15 = {instancePath:instancePath+"/apply",schemaPath:"#/properties/apply/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema11.properties.apply.type,parentSchema:schema11.properties.apply,data:data4};
+if(data.destructive !== undefined){
+let data5 = data.destructive;
+if(typeof data5 !== "boolean"){
+const err15 = {instancePath:instancePath+"/destructive",schemaPath:"#/properties/destructive/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema11.properties.destructive.type,parentSchema:schema11.properties.destructive,data:data5};
 if(vErrors === null){
 vErrors = [err15];
 }
@@ -212,15 +211,11 @@ vErrors.push(err15);
 errors++;
 }
 }
-if(data.verify !== undefined){
-let data6 = data.verify;
+if(data.apply !== undefined){
+let data6 = data.apply;
 if(Array.isArray(data6)){
-const len1 = data6.length;
-for(let i1=0; i1<len1; i1++){
-let data7 = data6[i1];
-if(data7 && typeof data7 == "object" && !Array.isArray(data7)){
-if(data7.name === undefined){
-const err16 = {instancePath:instancePath+"/verify/" + i1,schemaPath:"#/definitions/verify/required",keyword:"required",params:{missingProperty: "name"},message:"must have required property '"+"name"+"'",schema:schema13.required,parentSchema:schema13,data:data7};
+if(data6.length < 1){
+const err16 = {instancePath:instancePath+"/apply",schemaPath:"#/properties/apply/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items",schema:1,parentSchema:schema11.properties.apply,data:data6};
 if(vErrors === null){
 vErrors = [err16];
 }
@@ -229,8 +224,12 @@ vErrors.push(err16);
 }
 errors++;
 }
-if(data7.sql === undefined){
-const err17 = {instancePath:instancePath+"/verify/" + i1,schemaPath:"#/definitions/verify/required",keyword:"required",params:{missingProperty: "sql"},message:"must have required property '"+"sql"+"'",schema:schema13.required,parentSchema:schema13,data:data7};
+const len0 = data6.length;
+for(let i0=0; i0<len0; i0++){
+let data7 = data6[i0];
+if(typeof data7 === "string"){
+if(func3(data7) < 1){
+const err17 = {instancePath:instancePath+"/apply/" + i0,schemaPath:"#/definitions/sqlPath/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema12,data:data7};
 if(vErrors === null){
 vErrors = [err17];
 }
@@ -239,8 +238,9 @@ vErrors.push(err17);
 }
 errors++;
 }
-if(data7.expect === undefined){
-const err18 = {instancePath:instancePath+"/verify/" + i1,schemaPath:"#/definitions/verify/required",keyword:"required",params:{missingProperty: "expect"},message:"must have required property '"+"expect"+"'",schema:schema13.required,parentSchema:schema13,data:data7};
+}
+else {
+const err18 = {instancePath:instancePath+"/apply/" + i0,schemaPath:"#/definitions/sqlPath/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema12.type,parentSchema:schema12,data:data7};
 if(vErrors === null){
 vErrors = [err18];
 }
@@ -249,9 +249,10 @@ vErrors.push(err18);
 }
 errors++;
 }
-for(const key1 in data7){
-if(!(((key1 === "name") || (key1 === "sql")) || (key1 === "expect"))){
-const err19 = {instancePath:instancePath+"/verify/" + i1,schemaPath:"#/definitions/verify/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key1},message:"must NOT have additional properties",schema:false,parentSchema:schema13,data:data7};
+}
+}
+else {
+const err19 = {instancePath:instancePath+"/apply",schemaPath:"#/properties/apply/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema11.properties.apply.type,parentSchema:schema11.properties.apply,data:data6};
 if(vErrors === null){
 vErrors = [err19];
 }
@@ -261,11 +262,15 @@ vErrors.push(err19);
 errors++;
 }
 }
-if(data7.name !== undefined){
-let data8 = data7.name;
-if(typeof data8 === "string"){
-if(func3(data8) < 1){
-const err20 = {instancePath:instancePath+"/verify/" + i1+"/name",schemaPath:"#/definitions/verify/properties/name/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema13.properties.name,data:data8};
+if(data.verify !== undefined){
+let data8 = data.verify;
+if(Array.isArray(data8)){
+const len1 = data8.length;
+for(let i1=0; i1<len1; i1++){
+let data9 = data8[i1];
+if(data9 && typeof data9 == "object" && !Array.isArray(data9)){
+if(data9.name === undefined){
+const err20 = {instancePath:instancePath+"/verify/" + i1,schemaPath:"#/definitions/verify/required",keyword:"required",params:{missingProperty: "name"},message:"must have required property '"+"name"+"'",schema:schema13.required,parentSchema:schema13,data:data9};
 if(vErrors === null){
 vErrors = [err20];
 }
@@ -274,9 +279,8 @@ vErrors.push(err20);
 }
 errors++;
 }
-}
-else {
-const err21 = {instancePath:instancePath+"/verify/" + i1+"/name",schemaPath:"#/definitions/verify/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema13.properties.name.type,parentSchema:schema13.properties.name,data:data8};
+if(data9.sql === undefined){
+const err21 = {instancePath:instancePath+"/verify/" + i1,schemaPath:"#/definitions/verify/required",keyword:"required",params:{missingProperty: "sql"},message:"must have required property '"+"sql"+"'",schema:schema13.required,parentSchema:schema13,data:data9};
 if(vErrors === null){
 vErrors = [err21];
 }
@@ -285,12 +289,8 @@ vErrors.push(err21);
 }
 errors++;
 }
-}
-if(data7.sql !== undefined){
-let data9 = data7.sql;
-if(typeof data9 === "string"){
-if(func3(data9) < 1){
-const err22 = {instancePath:instancePath+"/verify/" + i1+"/sql",schemaPath:"#/definitions/verify/properties/sql/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema13.properties.sql,data:data9};
+if(data9.expect === undefined){
+const err22 = {instancePath:instancePath+"/verify/" + i1,schemaPath:"#/definitions/verify/required",keyword:"required",params:{missingProperty: "expect"},message:"must have required property '"+"expect"+"'",schema:schema13.required,parentSchema:schema13,data:data9};
 if(vErrors === null){
 vErrors = [err22];
 }
@@ -299,9 +299,9 @@ vErrors.push(err22);
 }
 errors++;
 }
-}
-else {
-const err23 = {instancePath:instancePath+"/verify/" + i1+"/sql",schemaPath:"#/definitions/verify/properties/sql/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema13.properties.sql.type,parentSchema:schema13.properties.sql,data:data9};
+for(const key2 in data9){
+if(!(((key2 === "name") || (key2 === "sql")) || (key2 === "expect"))){
+const err23 = {instancePath:instancePath+"/verify/" + i1,schemaPath:"#/definitions/verify/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key2},message:"must NOT have additional properties",schema:false,parentSchema:schema13,data:data9};
 if(vErrors === null){
 vErrors = [err23];
 }
@@ -311,10 +311,11 @@ vErrors.push(err23);
 errors++;
 }
 }
-if(data7.expect !== undefined){
-let data10 = data7.expect;
-if((((!((typeof data10 == "number") && (isFinite(data10)))) && (typeof data10 !== "string")) && (typeof data10 !== "boolean")) && (data10 !== null)){
-const err24 = {instancePath:instancePath+"/verify/" + i1+"/expect",schemaPath:"#/definitions/verify/properties/expect/type",keyword:"type",params:{type: schema13.properties.expect.type},message:"must be number,string,boolean,null",schema:schema13.properties.expect.type,parentSchema:schema13.properties.expect,data:data10};
+if(data9.name !== undefined){
+let data10 = data9.name;
+if(typeof data10 === "string"){
+if(func3(data10) < 1){
+const err24 = {instancePath:instancePath+"/verify/" + i1+"/name",schemaPath:"#/definitions/verify/properties/name/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema13.properties.name,data:data10};
 if(vErrors === null){
 vErrors = [err24];
 }
@@ -324,9 +325,8 @@ vErrors.push(err24);
 errors++;
 }
 }
-}
 else {
-const err25 = {instancePath:instancePath+"/verify/" + i1,schemaPath:"#/definitions/verify/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema13.type,parentSchema:schema13,data:data7};
+const err25 = {instancePath:instancePath+"/verify/" + i1+"/name",schemaPath:"#/definitions/verify/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema13.properties.name.type,parentSchema:schema13.properties.name,data:data10};
 if(vErrors === null){
 vErrors = [err25];
 }
@@ -336,9 +336,11 @@ vErrors.push(err25);
 errors++;
 }
 }
-}
-else {
-const err26 = {instancePath:instancePath+"/verify",schemaPath:"#/properties/verify/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema11.properties.verify.type,parentSchema:schema11.properties.verify,data:data6};
+if(data9.sql !== undefined){
+let data11 = data9.sql;
+if(typeof data11 === "string"){
+if(func3(data11) < 1){
+const err26 = {instancePath:instancePath+"/verify/" + i1+"/sql",schemaPath:"#/definitions/verify/properties/sql/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema13.properties.sql,data:data11};
 if(vErrors === null){
 vErrors = [err26];
 }
@@ -348,15 +350,8 @@ vErrors.push(err26);
 errors++;
 }
 }
-if(data.rollback !== undefined){
-let data11 = data.rollback;
-if(Array.isArray(data11)){
-const len2 = data11.length;
-for(let i2=0; i2<len2; i2++){
-let data12 = data11[i2];
-if(typeof data12 === "string"){
-if(func3(data12) < 1){
-const err27 = {instancePath:instancePath+"/rollback/" + i2,schemaPath:"#/definitions/sqlPath/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema12,data:data12};
+else {
+const err27 = {instancePath:instancePath+"/verify/" + i1+"/sql",schemaPath:"#/definitions/verify/properties/sql/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema13.properties.sql.type,parentSchema:schema13.properties.sql,data:data11};
 if(vErrors === null){
 vErrors = [err27];
 }
@@ -366,8 +361,10 @@ vErrors.push(err27);
 errors++;
 }
 }
-else {
-const err28 = {instancePath:instancePath+"/rollback/" + i2,schemaPath:"#/definitions/sqlPath/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema12.type,parentSchema:schema12,data:data12};
+if(data9.expect !== undefined){
+let data12 = data9.expect;
+if((((!((typeof data12 == "number") && (isFinite(data12)))) && (typeof data12 !== "string")) && (typeof data12 !== "boolean")) && (data12 !== null)){
+const err28 = {instancePath:instancePath+"/verify/" + i1+"/expect",schemaPath:"#/definitions/verify/properties/expect/type",keyword:"type",params:{type: schema13.properties.expect.type},message:"must be number,string,boolean,null",schema:schema13.properties.expect.type,parentSchema:schema13.properties.expect,data:data12};
 if(vErrors === null){
 vErrors = [err28];
 }
@@ -379,7 +376,7 @@ errors++;
 }
 }
 else {
-const err29 = {instancePath:instancePath+"/rollback",schemaPath:"#/properties/rollback/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema11.properties.rollback.type,parentSchema:schema11.properties.rollback,data:data11};
+const err29 = {instancePath:instancePath+"/verify/" + i1,schemaPath:"#/definitions/verify/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema13.type,parentSchema:schema13,data:data9};
 if(vErrors === null){
 vErrors = [err29];
 }
@@ -389,15 +386,9 @@ vErrors.push(err29);
 errors++;
 }
 }
-if(data.depends_on !== undefined){
-let data13 = data.depends_on;
-if(Array.isArray(data13)){
-const len3 = data13.length;
-for(let i3=0; i3<len3; i3++){
-let data14 = data13[i3];
-if(typeof data14 === "string"){
-if(!pattern0.test(data14)){
-const err30 = {instancePath:instancePath+"/depends_on/" + i3,schemaPath:"#/definitions/changeId/pattern",keyword:"pattern",params:{pattern: "^[0-9]{4}-[0-9]{2}-[0-9]{2}-[a-z0-9]+(-[a-z0-9]+)*$"},message:"must match pattern \""+"^[0-9]{4}-[0-9]{2}-[0-9]{2}-[a-z0-9]+(-[a-z0-9]+)*$"+"\"",schema:"^[0-9]{4}-[0-9]{2}-[0-9]{2}-[a-z0-9]+(-[a-z0-9]+)*$",parentSchema:schema15,data:data14};
+}
+else {
+const err30 = {instancePath:instancePath+"/verify",schemaPath:"#/properties/verify/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema11.properties.verify.type,parentSchema:schema11.properties.verify,data:data8};
 if(vErrors === null){
 vErrors = [err30];
 }
@@ -407,8 +398,15 @@ vErrors.push(err30);
 errors++;
 }
 }
-else {
-const err31 = {instancePath:instancePath+"/depends_on/" + i3,schemaPath:"#/definitions/changeId/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema15.type,parentSchema:schema15,data:data14};
+if(data.rollback !== undefined){
+let data13 = data.rollback;
+if(Array.isArray(data13)){
+const len2 = data13.length;
+for(let i2=0; i2<len2; i2++){
+let data14 = data13[i2];
+if(typeof data14 === "string"){
+if(func3(data14) < 1){
+const err31 = {instancePath:instancePath+"/rollback/" + i2,schemaPath:"#/definitions/sqlPath/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema12,data:data14};
 if(vErrors === null){
 vErrors = [err31];
 }
@@ -418,14 +416,8 @@ vErrors.push(err31);
 errors++;
 }
 }
-let i4 = data13.length;
-let j0;
-if(i4 > 1){
-outer0:
-for(;i4--;){
-for(j0 = i4; j0--;){
-if(func0(data13[i4], data13[j0])){
-const err32 = {instancePath:instancePath+"/depends_on",schemaPath:"#/properties/depends_on/uniqueItems",keyword:"uniqueItems",params:{i: i4, j: j0},message:"must NOT have duplicate items (items ## "+j0+" and "+i4+" are identical)",schema:true,parentSchema:schema11.properties.depends_on,data:data13};
+else {
+const err32 = {instancePath:instancePath+"/rollback/" + i2,schemaPath:"#/definitions/sqlPath/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema12.type,parentSchema:schema12,data:data14};
 if(vErrors === null){
 vErrors = [err32];
 }
@@ -433,14 +425,11 @@ else {
 vErrors.push(err32);
 }
 errors++;
-break outer0;
-}
-}
 }
 }
 }
 else {
-const err33 = {instancePath:instancePath+"/depends_on",schemaPath:"#/properties/depends_on/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema11.properties.depends_on.type,parentSchema:schema11.properties.depends_on,data:data13};
+const err33 = {instancePath:instancePath+"/rollback",schemaPath:"#/properties/rollback/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema11.properties.rollback.type,parentSchema:schema11.properties.rollback,data:data13};
 if(vErrors === null){
 vErrors = [err33];
 }
@@ -450,11 +439,15 @@ vErrors.push(err33);
 errors++;
 }
 }
-if(data.environments !== undefined){
-let data15 = data.environments;
+if(data.depends_on !== undefined){
+let data15 = data.depends_on;
 if(Array.isArray(data15)){
-if(data15.length < 1){
-const err34 = {instancePath:instancePath+"/environments",schemaPath:"#/properties/environments/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items",schema:1,parentSchema:schema11.properties.environments,data:data15};
+const len3 = data15.length;
+for(let i3=0; i3<len3; i3++){
+let data16 = data15[i3];
+if(typeof data16 === "string"){
+if(!pattern0.test(data16)){
+const err34 = {instancePath:instancePath+"/depends_on/" + i3,schemaPath:"#/definitions/changeId/pattern",keyword:"pattern",params:{pattern: "^[0-9]{4}-[0-9]{2}-[0-9]{2}-[a-z0-9]+(-[a-z0-9]+)*$"},message:"must match pattern \""+"^[0-9]{4}-[0-9]{2}-[0-9]{2}-[a-z0-9]+(-[a-z0-9]+)*$"+"\"",schema:"^[0-9]{4}-[0-9]{2}-[0-9]{2}-[a-z0-9]+(-[a-z0-9]+)*$",parentSchema:schema15,data:data16};
 if(vErrors === null){
 vErrors = [err34];
 }
@@ -463,12 +456,9 @@ vErrors.push(err34);
 }
 errors++;
 }
-const len4 = data15.length;
-for(let i5=0; i5<len4; i5++){
-let data16 = data15[i5];
-if(typeof data16 === "string"){
-if(func3(data16) < 1){
-const err35 = {instancePath:instancePath+"/environments/" + i5,schemaPath:"#/definitions/environmentName/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema16,data:data16};
+}
+else {
+const err35 = {instancePath:instancePath+"/depends_on/" + i3,schemaPath:"#/definitions/changeId/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema15.type,parentSchema:schema15,data:data16};
 if(vErrors === null){
 vErrors = [err35];
 }
@@ -478,8 +468,14 @@ vErrors.push(err35);
 errors++;
 }
 }
-else {
-const err36 = {instancePath:instancePath+"/environments/" + i5,schemaPath:"#/definitions/environmentName/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema16.type,parentSchema:schema16,data:data16};
+let i4 = data15.length;
+let j0;
+if(i4 > 1){
+outer0:
+for(;i4--;){
+for(j0 = i4; j0--;){
+if(func0(data15[i4], data15[j0])){
+const err36 = {instancePath:instancePath+"/depends_on",schemaPath:"#/properties/depends_on/uniqueItems",keyword:"uniqueItems",params:{i: i4, j: j0},message:"must NOT have duplicate items (items ## "+j0+" and "+i4+" are identical)",schema:true,parentSchema:schema11.properties.depends_on,data:data15};
 if(vErrors === null){
 vErrors = [err36];
 }
@@ -487,16 +483,14 @@ else {
 vErrors.push(err36);
 }
 errors++;
+break outer0;
 }
 }
-let i6 = data15.length;
-let j1;
-if(i6 > 1){
-outer1:
-for(;i6--;){
-for(j1 = i6; j1--;){
-if(func0(data15[i6], data15[j1])){
-const err37 = {instancePath:instancePath+"/environments",schemaPath:"#/properties/environments/uniqueItems",keyword:"uniqueItems",params:{i: i6, j: j1},message:"must NOT have duplicate items (items ## "+j1+" and "+i6+" are identical)",schema:true,parentSchema:schema11.properties.environments,data:data15};
+}
+}
+}
+else {
+const err37 = {instancePath:instancePath+"/depends_on",schemaPath:"#/properties/depends_on/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema11.properties.depends_on.type,parentSchema:schema11.properties.depends_on,data:data15};
 if(vErrors === null){
 vErrors = [err37];
 }
@@ -504,14 +498,13 @@ else {
 vErrors.push(err37);
 }
 errors++;
-break outer1;
 }
 }
-}
-}
-}
-else {
-const err38 = {instancePath:instancePath+"/environments",schemaPath:"#/properties/environments/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema11.properties.environments.type,parentSchema:schema11.properties.environments,data:data15};
+if(data.environments !== undefined){
+let data17 = data.environments;
+if(Array.isArray(data17)){
+if(data17.length < 1){
+const err38 = {instancePath:instancePath+"/environments",schemaPath:"#/properties/environments/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items",schema:1,parentSchema:schema11.properties.environments,data:data17};
 if(vErrors === null){
 vErrors = [err38];
 }
@@ -520,11 +513,12 @@ vErrors.push(err38);
 }
 errors++;
 }
-}
-if(data.baseline !== undefined){
-let data17 = data.baseline;
-if(typeof data17 !== "boolean"){
-const err39 = {instancePath:instancePath+"/baseline",schemaPath:"#/properties/baseline/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema11.properties.baseline.type,parentSchema:schema11.properties.baseline,data:data17};
+const len4 = data17.length;
+for(let i5=0; i5<len4; i5++){
+let data18 = data17[i5];
+if(typeof data18 === "string"){
+if(func3(data18) < 1){
+const err39 = {instancePath:instancePath+"/environments/" + i5,schemaPath:"#/definitions/environmentName/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema16,data:data18};
 if(vErrors === null){
 vErrors = [err39];
 }
@@ -534,12 +528,8 @@ vErrors.push(err39);
 errors++;
 }
 }
-if(data.lint !== undefined){
-let data18 = data.lint;
-if(data18 && typeof data18 == "object" && !Array.isArray(data18)){
-for(const key2 in data18){
-if(!(key2 === "ignore")){
-const err40 = {instancePath:instancePath+"/lint",schemaPath:"#/properties/lint/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key2},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.lint,data:data18};
+else {
+const err40 = {instancePath:instancePath+"/environments/" + i5,schemaPath:"#/definitions/environmentName/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema16.type,parentSchema:schema16,data:data18};
 if(vErrors === null){
 vErrors = [err40];
 }
@@ -549,15 +539,14 @@ vErrors.push(err40);
 errors++;
 }
 }
-if(data18.ignore !== undefined){
-let data19 = data18.ignore;
-if(Array.isArray(data19)){
-const len5 = data19.length;
-for(let i7=0; i7<len5; i7++){
-let data20 = data19[i7];
-if(typeof data20 === "string"){
-if(!pattern1.test(data20)){
-const err41 = {instancePath:instancePath+"/lint/ignore/" + i7,schemaPath:"#/definitions/lintCode/pattern",keyword:"pattern",params:{pattern: "^CG[2-9][0-9]{2}$"},message:"must match pattern \""+"^CG[2-9][0-9]{2}$"+"\"",schema:"^CG[2-9][0-9]{2}$",parentSchema:schema17,data:data20};
+let i6 = data17.length;
+let j1;
+if(i6 > 1){
+outer1:
+for(;i6--;){
+for(j1 = i6; j1--;){
+if(func0(data17[i6], data17[j1])){
+const err41 = {instancePath:instancePath+"/environments",schemaPath:"#/properties/environments/uniqueItems",keyword:"uniqueItems",params:{i: i6, j: j1},message:"must NOT have duplicate items (items ## "+j1+" and "+i6+" are identical)",schema:true,parentSchema:schema11.properties.environments,data:data17};
 if(vErrors === null){
 vErrors = [err41];
 }
@@ -565,10 +554,14 @@ else {
 vErrors.push(err41);
 }
 errors++;
+break outer1;
+}
+}
+}
 }
 }
 else {
-const err42 = {instancePath:instancePath+"/lint/ignore/" + i7,schemaPath:"#/definitions/lintCode/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema17.type,parentSchema:schema17,data:data20};
+const err42 = {instancePath:instancePath+"/environments",schemaPath:"#/properties/environments/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema11.properties.environments.type,parentSchema:schema11.properties.environments,data:data17};
 if(vErrors === null){
 vErrors = [err42];
 }
@@ -578,14 +571,10 @@ vErrors.push(err42);
 errors++;
 }
 }
-let i8 = data19.length;
-let j2;
-if(i8 > 1){
-outer2:
-for(;i8--;){
-for(j2 = i8; j2--;){
-if(func0(data19[i8], data19[j2])){
-const err43 = {instancePath:instancePath+"/lint/ignore",schemaPath:"#/properties/lint/properties/ignore/uniqueItems",keyword:"uniqueItems",params:{i: i8, j: j2},message:"must NOT have duplicate items (items ## "+j2+" and "+i8+" are identical)",schema:true,parentSchema:schema11.properties.lint.properties.ignore,data:data19};
+if(data.baseline !== undefined){
+let data19 = data.baseline;
+if(typeof data19 !== "boolean"){
+const err43 = {instancePath:instancePath+"/baseline",schemaPath:"#/properties/baseline/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema11.properties.baseline.type,parentSchema:schema11.properties.baseline,data:data19};
 if(vErrors === null){
 vErrors = [err43];
 }
@@ -593,14 +582,14 @@ else {
 vErrors.push(err43);
 }
 errors++;
-break outer2;
 }
 }
-}
-}
-}
-else {
-const err44 = {instancePath:instancePath+"/lint/ignore",schemaPath:"#/properties/lint/properties/ignore/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema11.properties.lint.properties.ignore.type,parentSchema:schema11.properties.lint.properties.ignore,data:data19};
+if(data.lint !== undefined){
+let data20 = data.lint;
+if(data20 && typeof data20 == "object" && !Array.isArray(data20)){
+for(const key3 in data20){
+if(!(key3 === "ignore")){
+const err44 = {instancePath:instancePath+"/lint",schemaPath:"#/properties/lint/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key3},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.lint,data:data20};
 if(vErrors === null){
 vErrors = [err44];
 }
@@ -610,9 +599,15 @@ vErrors.push(err44);
 errors++;
 }
 }
-}
-else {
-const err45 = {instancePath:instancePath+"/lint",schemaPath:"#/properties/lint/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.lint.type,parentSchema:schema11.properties.lint,data:data18};
+if(data20.ignore !== undefined){
+let data21 = data20.ignore;
+if(Array.isArray(data21)){
+const len5 = data21.length;
+for(let i7=0; i7<len5; i7++){
+let data22 = data21[i7];
+if(typeof data22 === "string"){
+if(!pattern1.test(data22)){
+const err45 = {instancePath:instancePath+"/lint/ignore/" + i7,schemaPath:"#/definitions/lintCode/pattern",keyword:"pattern",params:{pattern: "^CG[2-9][0-9]{2}$"},message:"must match pattern \""+"^CG[2-9][0-9]{2}$"+"\"",schema:"^CG[2-9][0-9]{2}$",parentSchema:schema17,data:data22};
 if(vErrors === null){
 vErrors = [err45];
 }
@@ -622,9 +617,8 @@ vErrors.push(err45);
 errors++;
 }
 }
-}
 else {
-const err46 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.type,parentSchema:schema11,data};
+const err46 = {instancePath:instancePath+"/lint/ignore/" + i7,schemaPath:"#/definitions/lintCode/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema17.type,parentSchema:schema17,data:data22};
 if(vErrors === null){
 vErrors = [err46];
 }
@@ -633,26 +627,85 @@ vErrors.push(err46);
 }
 errors++;
 }
+}
+let i8 = data21.length;
+let j2;
+if(i8 > 1){
+outer2:
+for(;i8--;){
+for(j2 = i8; j2--;){
+if(func0(data21[i8], data21[j2])){
+const err47 = {instancePath:instancePath+"/lint/ignore",schemaPath:"#/properties/lint/properties/ignore/uniqueItems",keyword:"uniqueItems",params:{i: i8, j: j2},message:"must NOT have duplicate items (items ## "+j2+" and "+i8+" are identical)",schema:true,parentSchema:schema11.properties.lint.properties.ignore,data:data21};
+if(vErrors === null){
+vErrors = [err47];
+}
+else {
+vErrors.push(err47);
+}
+errors++;
+break outer2;
+}
+}
+}
+}
+}
+else {
+const err48 = {instancePath:instancePath+"/lint/ignore",schemaPath:"#/properties/lint/properties/ignore/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema11.properties.lint.properties.ignore.type,parentSchema:schema11.properties.lint.properties.ignore,data:data21};
+if(vErrors === null){
+vErrors = [err48];
+}
+else {
+vErrors.push(err48);
+}
+errors++;
+}
+}
+}
+else {
+const err49 = {instancePath:instancePath+"/lint",schemaPath:"#/properties/lint/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.lint.type,parentSchema:schema11.properties.lint,data:data20};
+if(vErrors === null){
+vErrors = [err49];
+}
+else {
+vErrors.push(err49);
+}
+errors++;
+}
+}
+}
+else {
+const err50 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.type,parentSchema:schema11,data};
+if(vErrors === null){
+vErrors = [err50];
+}
+else {
+vErrors.push(err50);
+}
+errors++;
+}
 validate10.errors = vErrors;
 return errors === 0;
 }
 
 export const changegate = validate11;
-const schema18 = {"$schema":"http://json-schema.org/draft-07/schema#","title":"changegate.yaml","description":"changegate configuration: the database, its environments in promotion order, and the guards every run obeys.","type":"object","additionalProperties":false,"required":["database","environments"],"properties":{"database":{"description":"Logical name of the database these changes are for (used in messages, reports and Slack).","type":"string","minLength":1},"server":{"description":"Requirements on the MySQL server, checked on connect.","type":"object","additionalProperties":false,"properties":{"min_version":{"description":"Lowest server version changes may run on (default \"8.0\"); a run against an older server stops before any statement. Quote it: \"8.0\".","type":"string","pattern":"^[0-9]+\\.[0-9]+(\\.[0-9]+)?$","patternErrorMessage":"must be a version like \"8.0\" or \"8.0.32\""}}},"ticket_pattern":{"description":"Regular expression every change's ticket must match, for example ^INV-[0-9]+$.","type":"string","minLength":1},"protected_clusters":{"description":"Cluster identifiers changegate must never connect to (a corporate replica, for example). No environment may use one.","type":"array","uniqueItems":true,"items":{"$ref":"#/definitions/clusterId"}},"environments":{"description":"Targets in promotion order. An environment is either AWS (cluster, region, schema, and secret or auth: iam with db_user) or a URL (url_env or url).","type":"object","minProperties":1,"propertyNames":{"pattern":"^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$","patternErrorMessage":"environment names use letters, digits, _ and - (at most 64)"},"additionalProperties":{"$ref":"#/definitions/environment"}},"notify":{"description":"Where changegate announces runs.","type":"object","additionalProperties":false,"properties":{"slack":{"description":"A Slack incoming webhook; a message when QA or PROD starts, succeeds or fails.","type":"object","additionalProperties":false,"required":["webhook_env"],"properties":{"webhook_env":{"description":"Name of the environment variable holding the webhook URL (the URL itself is a secret and never goes in this file).","$ref":"#/definitions/envVarName"},"channel":{"description":"Channel named in messages, for example #invoicing-dev.","type":"string","minLength":1}}}}}},"definitions":{"clusterId":{"description":"An Aurora DB cluster identifier.","type":"string","pattern":"^[A-Za-z][A-Za-z0-9-]{0,62}$","patternErrorMessage":"must be a DB cluster identifier (a letter, then letters, digits and hyphens, at most 63)"},"envVarName":{"type":"string","pattern":"^[A-Za-z_][A-Za-z0-9_]*$","patternErrorMessage":"must be the name of an environment variable (letters, digits and _), not its value"},"seconds":{"type":"integer","minimum":1,"maximum":86400},"environment":{"description":"One target. AWS: cluster, region, schema, and secret (auth: secret) or db_user (auth: iam). URL: url_env (or url), schema optional.","type":"object","additionalProperties":false,"properties":{"cluster":{"description":"Aurora DB cluster identifier; the writer endpoint is looked up through RDS.","$ref":"#/definitions/clusterId"},"instance":{"description":"RDS MySQL DB instance identifier, instead of cluster: the endpoint comes from DescribeDBInstances and the snapshot is a DB snapshot.","$ref":"#/definitions/clusterId"},"snapshot_method":{"description":"How the backup before destructive work is taken: cluster (CreateDBClusterSnapshot), instance (CreateDBSnapshot) or tables (a copy of the tables the change may write or drop, in backup_schema, put back with changegate restore). Default from cluster:/instance:, tables for a URL environment.","enum":["cluster","instance","tables"]},"backup_schema":{"description":"snapshot_method: tables: the schema the table copies and their catalog go to, on the same server. Default changegate_backup. changegate never deletes a backup.","type":"string","pattern":"^[A-Za-z0-9_$]{1,64}$","patternErrorMessage":"must be a schema name (letters, digits, _ and $, at most 64)"},"backup_max_rows":{"description":"snapshot_method: tables: a backup of more rows than this is refused before any statement (raise it, or use a cluster or instance snapshot). Default 1000000.","type":"integer","minimum":0},"region":{"description":"AWS region of the cluster, for example us-east-2.","type":"string","pattern":"^[a-z]{2}(-[a-z]+)+-[0-9]+$","patternErrorMessage":"must be an AWS region like us-east-2"},"secret":{"description":"Secrets Manager id (name or ARN) of the cluster's admin credentials, fetched at run time and never written anywhere.","type":"string","minLength":1},"auth":{"description":"How an AWS environment logs in: iam (a 15-minute IAM database token per connection, signed with the job's own AWS credentials; no password anywhere; recommended) or secret (the admin credentials in `secret`). Default secret.","enum":["iam","secret"]},"db_user":{"description":"auth: iam: the database user the token logs in as (created IDENTIFIED WITH AWSAuthenticationPlugin AS 'RDS').","type":"string","pattern":"^[A-Za-z0-9_.$-]{1,32}$","patternErrorMessage":"must be a MySQL user name (letters, digits, _ . $ and -, at most 32)"},"require_rotation":{"description":"auth: secret: refuse a secret that Secrets Manager's DescribeSecret says never rotates, before it is read. Default false (a warning).","type":"boolean"},"schema":{"description":"The schema (database) changes run in. Optional for a URL environment whose URL names one.","type":"string","pattern":"^[A-Za-z0-9_$]{1,64}$","patternErrorMessage":"must be a schema name (letters, digits, _ and $, at most 64)"},"url_env":{"description":"Name of the environment variable holding a mysql:// URL (for a local or non-AWS server).","$ref":"#/definitions/envVarName"},"url":{"description":"A literal mysql:// URL without a password (use url_env for anything with credentials). TLS is used when the URL asks for it (?ssl=...).","type":"string","pattern":"^mysql://","patternErrorMessage":"must be a mysql:// URL"},"after":{"description":"The environment a change must have succeeded in before it runs here (prod after qa).","type":"string","minLength":1},"approval":{"description":"required: the job runs in a GitHub environment with required reviewers and the approver is recorded. Default none.","enum":["required","none"]},"snapshot":{"description":"When to snapshot the cluster before applying: never, destructive (a change is destructive) or always. Default destructive for AWS environments, never for URL ones.","enum":["never","destructive","always"]},"tls":{"description":"Extra TLS trust for this environment. Verification is always on for AWS environments.","type":"object","additionalProperties":false,"required":["ca_file"],"properties":{"ca_file":{"description":"PEM file of a CA to trust besides the Amazon RDS bundle (a private CA, or the tests' own).","type":"string","minLength":1}}},"lock_wait_timeout":{"description":"Seconds a statement waits for a metadata lock before it fails (session lock_wait_timeout). Default 5.","$ref":"#/definitions/seconds"},"lock_retries":{"description":"Times a statement that hit a lock wait timeout is retried before the run stops. Default 2.","type":"integer","minimum":0,"maximum":100},"lock_timeout":{"description":"Seconds apply waits for another runner's advisory lock on this target. Default 10.","type":"integer","minimum":0,"maximum":86400},"unreachable_timeout":{"description":"Seconds the server may stay silent (no answer to the run's heartbeat) before a run stops with the statement in flight named; the server ends a changegate session idle for twice this, so a runner that vanished holds the target no longer. Default 60.","type":"integer","minimum":1,"maximum":3600},"snapshot_timeout":{"description":"Seconds to wait for a snapshot to become available. Default 3600.","$ref":"#/definitions/seconds"},"snapshot_poll_seconds":{"description":"First wait between snapshot status polls, in seconds; it doubles up to six times this. Default 10.","type":"number","exclusiveMinimum":0},"max_copy_rows":{"description":"Refuse, before a change's first statement, an ALTER that copies a table (or whose algorithm is unknown) when the table holds more rows than this; such a copy blocks writes for as long as it runs. Unset: no bound.","type":"integer","minimum":0},"pull_requests":{"description":"true: `apply --pull-request N` applies an open pull request's changes here as provisional, rolled back when the pull request is amended or closed unmerged (QA). Never on an environment with approval: required (PROD). Default false.","type":"boolean"},"online_schema_change":{"description":"A blocking ALTER (a copy, an in-place rebuild, a lock that stops writers, or an unknown algorithm) on a table with more rows than above_rows runs through an online schema change tool, under the same gates, history and exactly-once rules as every other statement.","type":"object","additionalProperties":false,"properties":{"tool":{"description":"pt-online-schema-change (Percona Toolkit), or command (the `command` template below).","enum":["pt-online-schema-change","command"]},"command":{"description":"tool: command: the command line of another tool, with placeholders {SCHEMA} {TABLE} {CLAUSES} {HOST} {PORT} {USER} {DEFAULTS_FILE} (a mode-0600 option file holding the password); there is no {PASSWORD}.","type":"string","minLength":1},"above_rows":{"description":"Tables with more rows than this go online. Default max_copy_rows when set, else 1000000.","type":"integer","minimum":0}},"required":["tool"]},"throttle":{"description":"How an online change (and a batched backfill) yields to the server: pause while over max_load or max_lag, stop cleanly while over critical_load.","type":"object","additionalProperties":false,"properties":{"max_load":{"description":"Pause while a status variable is over this, for example \"Threads_running=25\".","$ref":"#/definitions/statusBound"},"critical_load":{"description":"Stop, leaving nothing half-done, when a status variable is over this, for example \"Threads_running=50\".","$ref":"#/definitions/statusBound"},"max_lag":{"description":"Seconds of replica lag before pausing.","type":"number","exclusiveMinimum":0,"maximum":3600},"chunk_time":{"description":"Seconds a copy chunk (or a backfill batch) should take. Default 0.5.","type":"number","exclusiveMinimum":0,"maximum":60}}},"max_dml_rows":{"description":"Refuse, before a change's first statement, an UPDATE or DELETE that is not marked -- changegate:batch when EXPLAIN estimates it reaches more rows than this: one transaction over that many rows locks them all until it ends. Unset: no bound.","type":"integer","minimum":0},"targets":{"description":"A fleet: several servers sharing this environment's other settings (region, auth, guards). Each names one server: an Aurora cluster, an RDS instance or the variable holding a URL. A target is one schema on one server, named server/schema.","type":"array","minItems":1,"items":{"type":"object","additionalProperties":false,"properties":{"cluster":{"description":"Aurora DB cluster identifier of this server.","$ref":"#/definitions/clusterId"},"instance":{"description":"RDS MySQL DB instance identifier of this server.","$ref":"#/definitions/clusterId"},"url_env":{"description":"Name of the environment variable holding this server's mysql:// URL.","$ref":"#/definitions/envVarName"},"secret":{"description":"auth: secret: the Secrets Manager id of this server's admin credentials, when each server has its own (instead of the environment's secret).","type":"string","minLength":1}},"description":"One server: exactly one of cluster, instance or url_env; with auth: secret, optionally its own secret."}},"schemas":{"description":"A fleet of schemas: every schema on each server whose name matches `like` (a LIKE pattern, found at run time and listed in the plan), or a list of names. Each is a target with its own history, run lock and result.","type":["object","array"],"additionalProperties":false,"required":["like"],"properties":{"like":{"description":"A LIKE pattern, for example \"tenant\\\\_%\" (\\\\_ is a literal underscore).","type":"string","minLength":1,"maxLength":64}},"minItems":1,"uniqueItems":true,"items":{"type":"string","pattern":"^[A-Za-z0-9_$]{1,64}$","patternErrorMessage":"must be a schema name (letters, digits, _ and $, at most 64)"}},"fleet":{"description":"How a fleet runs: canary targets first, one at a time; then parallel at a time; after stop_after_failures failures no new target starts.","type":"object","additionalProperties":false,"properties":{"parallel":{"description":"Targets applied at once on this runner. Default 4.","type":"integer","minimum":1,"maximum":64},"canary":{"description":"Targets applied first, one at a time; when one fails, nothing else runs. Default 0.","type":"integer","minimum":0},"stop_after_failures":{"description":"After this many failed targets no new target starts; the running ones finish. Default 1.","type":"integer","minimum":1}}}},"if":{"anyOf":[{"required":["url_env"]},{"required":["url"]},{"required":["targets"],"properties":{"targets":{"type":"array","contains":{"type":"object","required":["url_env"]}}}}]},"then":{},"else":{"required":["region"],"anyOf":[{"required":["cluster"]},{"required":["instance"]},{"required":["targets"]}]}},"statusBound":{"type":"string","pattern":"^[A-Za-z_]+=[0-9]+$","patternErrorMessage":"must be a status variable and a whole number, like \"Threads_running=25\""}},"$id":"changegate:changegate"};
+const schema18 = {"$schema":"http://json-schema.org/draft-07/schema#","title":"changegate.yaml","description":"changegate configuration: the database, its environments in promotion order, and the guards every run obeys.","type":"object","additionalProperties":false,"required":["database","environments"],"properties":{"database":{"description":"Logical name of the database these changes are for (used in messages, reports and Slack).","type":"string","minLength":1},"server":{"description":"Requirements on the MySQL server, checked on connect.","type":"object","additionalProperties":false,"properties":{"min_version":{"description":"Lowest server version changes may run on (default \"8.0\"); a run against an older server stops before any statement. Quote it: \"8.0\".","type":"string","pattern":"^[0-9]+\\.[0-9]+(\\.[0-9]+)?$","patternErrorMessage":"must be a version like \"8.0\" or \"8.0.32\""}}},"ticket_pattern":{"description":"Regular expression every change's ticket must match, for example ^INV-[0-9]+$.","type":"string","minLength":1},"protected_clusters":{"description":"Cluster identifiers changegate must never connect to (a corporate replica, for example). No environment may use one.","type":"array","uniqueItems":true,"items":{"$ref":"#/definitions/clusterId"}},"environments":{"description":"Targets in promotion order. An environment is either AWS (cluster, region, schema, and secret or auth: iam with db_user) or a URL (url_env or url).","type":"object","minProperties":1,"propertyNames":{"pattern":"^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$","patternErrorMessage":"environment names use letters, digits, _ and - (at most 64)"},"additionalProperties":{"$ref":"#/definitions/environment"}},"notify":{"description":"Where changegate announces runs.","type":"object","additionalProperties":false,"properties":{"slack":{"description":"A Slack incoming webhook; a message when QA or PROD starts, succeeds or fails.","type":"object","additionalProperties":false,"required":["webhook_env"],"properties":{"webhook_env":{"description":"Name of the environment variable holding the webhook URL (the URL itself is a secret and never goes in this file).","$ref":"#/definitions/envVarName"},"channel":{"description":"Channel named in messages, for example #invoicing-dev.","type":"string","minLength":1}}},"ticket":{"description":"The work tickets runs are written to: a comment on each change's ticket when a run starts and when it ends (applied, failed or refused). Exactly one of jira or github. A ticket system that is down or refuses never fails or blocks a change: a warning, and the run goes on.","type":"object","additionalProperties":false,"properties":{"jira":{"description":"Jira. Cloud: url, user_env and token_env (an Atlassian account's email and API token, REST v3). Data Center / Server: url and token_env alone (a personal access token, REST v2).","type":"object","additionalProperties":false,"required":["url","token_env"],"properties":{"url":{"description":"The site's base URL, for example https://example.atlassian.net (https; http only for a loopback test server).","type":"string","minLength":1},"user_env":{"description":"Jira Cloud: name of the environment variable holding the account's email address. Leave it out for Data Center (a personal access token).","$ref":"#/definitions/envVarName"},"token_env":{"description":"Name of the environment variable holding the API token (Cloud) or the personal access token (Data Center); the token itself never goes in this file.","$ref":"#/definitions/envVarName"}}},"github":{"description":"GitHub issues: a change's ticket is an issue number such as \"#123\" in this repository, commented on with the job's GITHUB_TOKEN (it needs issues: write).","type":"object","additionalProperties":false,"required":["repository"],"properties":{"repository":{"description":"owner/name of the repository holding the issues.","type":"string","pattern":"^[A-Za-z0-9][A-Za-z0-9-]*/[A-Za-z0-9._-]+$","patternErrorMessage":"must be a repository like owner/name"}}}}}}}},"definitions":{"clusterId":{"description":"An Aurora DB cluster identifier.","type":"string","pattern":"^[A-Za-z][A-Za-z0-9-]{0,62}$","patternErrorMessage":"must be a DB cluster identifier (a letter, then letters, digits and hyphens, at most 63)"},"envVarName":{"type":"string","pattern":"^[A-Za-z_][A-Za-z0-9_]*$","patternErrorMessage":"must be the name of an environment variable (letters, digits and _), not its value"},"seconds":{"type":"integer","minimum":1,"maximum":86400},"environment":{"description":"One target. AWS: cluster, region, schema, and secret (auth: secret) or db_user (auth: iam). URL: url_env (or url), schema optional.","type":"object","additionalProperties":false,"properties":{"cluster":{"description":"Aurora DB cluster identifier; the writer endpoint is looked up through RDS.","$ref":"#/definitions/clusterId"},"instance":{"description":"RDS MySQL DB instance identifier, instead of cluster: the endpoint comes from DescribeDBInstances and the snapshot is a DB snapshot.","$ref":"#/definitions/clusterId"},"snapshot_method":{"description":"How the backup before destructive work is taken: cluster (CreateDBClusterSnapshot), instance (CreateDBSnapshot) or tables (a copy of the tables the change may write or drop, in backup_schema, put back with changegate restore). Default from cluster:/instance:, tables for a URL environment.","enum":["cluster","instance","tables"]},"backup_schema":{"description":"snapshot_method: tables: the schema the table copies and their catalog go to, on the same server. Default changegate_backup. changegate never deletes a backup.","type":"string","pattern":"^[A-Za-z0-9_$]{1,64}$","patternErrorMessage":"must be a schema name (letters, digits, _ and $, at most 64)"},"backup_max_rows":{"description":"snapshot_method: tables: a backup of more rows than this is refused before any statement (raise it, or use a cluster or instance snapshot). Default 1000000.","type":"integer","minimum":0},"region":{"description":"AWS region of the cluster, for example us-east-2.","type":"string","pattern":"^[a-z]{2}(-[a-z]+)+-[0-9]+$","patternErrorMessage":"must be an AWS region like us-east-2"},"secret":{"description":"Secrets Manager id (name or ARN) of the cluster's admin credentials, fetched at run time and never written anywhere.","type":"string","minLength":1},"auth":{"description":"How an AWS environment logs in: iam (a 15-minute IAM database token per connection, signed with the job's own AWS credentials; no password anywhere; recommended) or secret (the admin credentials in `secret`). Default secret.","enum":["iam","secret"]},"db_user":{"description":"auth: iam: the database user the token logs in as (created IDENTIFIED WITH AWSAuthenticationPlugin AS 'RDS').","type":"string","pattern":"^[A-Za-z0-9_.$-]{1,32}$","patternErrorMessage":"must be a MySQL user name (letters, digits, _ . $ and -, at most 32)"},"require_rotation":{"description":"auth: secret: refuse a secret that Secrets Manager's DescribeSecret says never rotates, before it is read. Default false (a warning).","type":"boolean"},"schema":{"description":"The schema (database) changes run in. Optional for a URL environment whose URL names one.","type":"string","pattern":"^[A-Za-z0-9_$]{1,64}$","patternErrorMessage":"must be a schema name (letters, digits, _ and $, at most 64)"},"url_env":{"description":"Name of the environment variable holding a mysql:// URL (for a local or non-AWS server).","$ref":"#/definitions/envVarName"},"url":{"description":"A literal mysql:// URL without a password (use url_env for anything with credentials). TLS is used when the URL asks for it (?ssl=...).","type":"string","pattern":"^mysql://","patternErrorMessage":"must be a mysql:// URL"},"after":{"description":"The environment a change must have succeeded in before it runs here (prod after qa).","type":"string","minLength":1},"approval":{"description":"required: the job runs in a GitHub environment with required reviewers and the approver is recorded. risky: a reviewer is asked only for a run whose plan is risky (a destructive change, a statement that blocks writes or whose impact is unknown, an online or batched statement, a pre-check warning, a change without rollback files); a routine one applies without. Default none.","enum":["required","risky","none"]},"snapshot":{"description":"When to snapshot the cluster before applying: never, destructive (a change is destructive) or always. Default destructive for AWS environments, never for URL ones.","enum":["never","destructive","always"]},"tls":{"description":"Extra TLS trust for this environment. Verification is always on for AWS environments.","type":"object","additionalProperties":false,"required":["ca_file"],"properties":{"ca_file":{"description":"PEM file of a CA to trust besides the Amazon RDS bundle (a private CA, or the tests' own).","type":"string","minLength":1}}},"lock_wait_timeout":{"description":"Seconds a statement waits for a metadata lock before it fails (session lock_wait_timeout). Default 5.","$ref":"#/definitions/seconds"},"lock_retries":{"description":"Times a statement that hit a lock wait timeout is retried before the run stops. Default 2.","type":"integer","minimum":0,"maximum":100},"lock_timeout":{"description":"Seconds apply waits for another runner's advisory lock on this target. Default 10.","type":"integer","minimum":0,"maximum":86400},"unreachable_timeout":{"description":"Seconds the server may stay silent (no answer to the run's heartbeat) before a run stops with the statement in flight named; the server ends a changegate session idle for twice this, so a runner that vanished holds the target no longer. Default 60.","type":"integer","minimum":1,"maximum":3600},"snapshot_timeout":{"description":"Seconds to wait for a snapshot to become available. Default 3600.","$ref":"#/definitions/seconds"},"snapshot_poll_seconds":{"description":"First wait between snapshot status polls, in seconds; it doubles up to six times this. Default 10.","type":"number","exclusiveMinimum":0},"max_copy_rows":{"description":"Refuse, before a change's first statement, an ALTER that copies a table (or whose algorithm is unknown) when the table holds more rows than this; such a copy blocks writes for as long as it runs. Unset: no bound.","type":"integer","minimum":0},"pull_requests":{"description":"true: `apply --pull-request N` applies an open pull request's changes here as provisional, rolled back when the pull request is amended or closed unmerged (QA). Never on an environment with approval: required or risky (PROD). Default false.","type":"boolean"},"online_schema_change":{"description":"A blocking ALTER (a copy, an in-place rebuild, a lock that stops writers, or an unknown algorithm) on a table with more rows than above_rows runs through an online schema change tool, under the same gates, history and exactly-once rules as every other statement.","type":"object","additionalProperties":false,"properties":{"tool":{"description":"pt-online-schema-change (Percona Toolkit), or command (the `command` template below).","enum":["pt-online-schema-change","command"]},"command":{"description":"tool: command: the command line of another tool, with placeholders {SCHEMA} {TABLE} {CLAUSES} {HOST} {PORT} {USER} {DEFAULTS_FILE} (a mode-0600 option file holding the password); there is no {PASSWORD}.","type":"string","minLength":1},"above_rows":{"description":"Tables with more rows than this go online. Default max_copy_rows when set, else 1000000.","type":"integer","minimum":0}},"required":["tool"]},"throttle":{"description":"How an online change (and a batched backfill) yields to the server: pause while over max_load or max_lag, stop cleanly while over critical_load.","type":"object","additionalProperties":false,"properties":{"max_load":{"description":"Pause while a status variable is over this, for example \"Threads_running=25\".","$ref":"#/definitions/statusBound"},"critical_load":{"description":"Stop, leaving nothing half-done, when a status variable is over this, for example \"Threads_running=50\".","$ref":"#/definitions/statusBound"},"max_lag":{"description":"Seconds of replica lag before pausing.","type":"number","exclusiveMinimum":0,"maximum":3600},"chunk_time":{"description":"Seconds a copy chunk (or a backfill batch) should take. Default 0.5.","type":"number","exclusiveMinimum":0,"maximum":60}}},"max_dml_rows":{"description":"Refuse, before a change's first statement, an UPDATE or DELETE that is not marked -- changegate:batch when EXPLAIN estimates it reaches more rows than this: one transaction over that many rows locks them all until it ends. Unset: no bound.","type":"integer","minimum":0},"windows":{"description":"Weekly maintenance windows: apply runs only inside one of them (absent: always). A window whose to is before its from crosses midnight and belongs to the day it opens. --emergency with an approver overrides.","type":"array","minItems":1,"items":{"type":"object","additionalProperties":false,"required":["from","to","timezone"],"properties":{"days":{"description":"Days the window opens on. Default every day.","type":"array","minItems":1,"uniqueItems":true,"items":{"enum":["mon","tue","wed","thu","fri","sat","sun"]}},"from":{"description":"When it opens, HH:MM on the wall clock of timezone, for example \"02:00\".","$ref":"#/definitions/clockTime"},"to":{"description":"When it closes, HH:MM; before from: the next day.","$ref":"#/definitions/clockTime"},"timezone":{"description":"An IANA time zone, for example America/New_York; daylight saving follows it.","type":"string","minLength":1}}}},"window_wait":{"description":"Seconds apply may wait for the next opening of a window instead of refusing; at most 21600 (the six hours a GitHub Actions job lives). Default: no wait.","type":"integer","minimum":0,"maximum":21600},"targets":{"description":"A fleet: several servers sharing this environment's other settings (region, auth, guards). Each names one server: an Aurora cluster, an RDS instance or the variable holding a URL. A target is one schema on one server, named server/schema.","type":"array","minItems":1,"items":{"type":"object","additionalProperties":false,"properties":{"cluster":{"description":"Aurora DB cluster identifier of this server.","$ref":"#/definitions/clusterId"},"instance":{"description":"RDS MySQL DB instance identifier of this server.","$ref":"#/definitions/clusterId"},"url_env":{"description":"Name of the environment variable holding this server's mysql:// URL.","$ref":"#/definitions/envVarName"},"secret":{"description":"auth: secret: the Secrets Manager id of this server's admin credentials, when each server has its own (instead of the environment's secret).","type":"string","minLength":1}},"description":"One server: exactly one of cluster, instance or url_env; with auth: secret, optionally its own secret."}},"schemas":{"description":"A fleet of schemas: every schema on each server whose name matches `like` (a LIKE pattern, found at run time and listed in the plan), or a list of names. Each is a target with its own history, run lock and result.","type":["object","array"],"additionalProperties":false,"required":["like"],"properties":{"like":{"description":"A LIKE pattern, for example \"tenant\\\\_%\" (\\\\_ is a literal underscore).","type":"string","minLength":1,"maxLength":64}},"minItems":1,"uniqueItems":true,"items":{"type":"string","pattern":"^[A-Za-z0-9_$]{1,64}$","patternErrorMessage":"must be a schema name (letters, digits, _ and $, at most 64)"}},"fleet":{"description":"How a fleet runs: canary targets first, one at a time; then parallel at a time; after stop_after_failures failures no new target starts.","type":"object","additionalProperties":false,"properties":{"parallel":{"description":"Targets applied at once on this runner. Default 4.","type":"integer","minimum":1,"maximum":64},"canary":{"description":"Targets applied first, one at a time; when one fails, nothing else runs. Default 0.","type":"integer","minimum":0},"stop_after_failures":{"description":"After this many failed targets no new target starts; the running ones finish. Default 1.","type":"integer","minimum":1}}}},"if":{"anyOf":[{"required":["url_env"]},{"required":["url"]},{"required":["targets"],"properties":{"targets":{"type":"array","contains":{"type":"object","required":["url_env"]}}}}]},"then":{},"else":{"required":["region"],"anyOf":[{"required":["cluster"]},{"required":["instance"]},{"required":["targets"]}]}},"clockTime":{"type":"string","pattern":"^([01][0-9]|2[0-3]):[0-5][0-9]$","patternErrorMessage":"must be a time HH:MM on a 24-hour clock, like \"02:00\""},"statusBound":{"type":"string","pattern":"^[A-Za-z_]+=[0-9]+$","patternErrorMessage":"must be a status variable and a whole number, like \"Threads_running=25\""}},"$id":"changegate:changegate"};
 const schema19 = {"description":"An Aurora DB cluster identifier.","type":"string","pattern":"^[A-Za-z][A-Za-z0-9-]{0,62}$","patternErrorMessage":"must be a DB cluster identifier (a letter, then letters, digits and hyphens, at most 63)"};
 const schema23 = {"type":"string","pattern":"^[A-Za-z_][A-Za-z0-9_]*$","patternErrorMessage":"must be the name of an environment variable (letters, digits and _), not its value"};
 const pattern2 = new RegExp("^[0-9]+\\.[0-9]+(\\.[0-9]+)?$", "u");
 const pattern3 = new RegExp("^[A-Za-z][A-Za-z0-9-]{0,62}$", "u");
 const pattern4 = new RegExp("^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$", "u");
 const pattern11 = new RegExp("^[A-Za-z_][A-Za-z0-9_]*$", "u");
-const schema20 = {"description":"One target. AWS: cluster, region, schema, and secret (auth: secret) or db_user (auth: iam). URL: url_env (or url), schema optional.","type":"object","additionalProperties":false,"properties":{"cluster":{"description":"Aurora DB cluster identifier; the writer endpoint is looked up through RDS.","$ref":"#/definitions/clusterId"},"instance":{"description":"RDS MySQL DB instance identifier, instead of cluster: the endpoint comes from DescribeDBInstances and the snapshot is a DB snapshot.","$ref":"#/definitions/clusterId"},"snapshot_method":{"description":"How the backup before destructive work is taken: cluster (CreateDBClusterSnapshot), instance (CreateDBSnapshot) or tables (a copy of the tables the change may write or drop, in backup_schema, put back with changegate restore). Default from cluster:/instance:, tables for a URL environment.","enum":["cluster","instance","tables"]},"backup_schema":{"description":"snapshot_method: tables: the schema the table copies and their catalog go to, on the same server. Default changegate_backup. changegate never deletes a backup.","type":"string","pattern":"^[A-Za-z0-9_$]{1,64}$","patternErrorMessage":"must be a schema name (letters, digits, _ and $, at most 64)"},"backup_max_rows":{"description":"snapshot_method: tables: a backup of more rows than this is refused before any statement (raise it, or use a cluster or instance snapshot). Default 1000000.","type":"integer","minimum":0},"region":{"description":"AWS region of the cluster, for example us-east-2.","type":"string","pattern":"^[a-z]{2}(-[a-z]+)+-[0-9]+$","patternErrorMessage":"must be an AWS region like us-east-2"},"secret":{"description":"Secrets Manager id (name or ARN) of the cluster's admin credentials, fetched at run time and never written anywhere.","type":"string","minLength":1},"auth":{"description":"How an AWS environment logs in: iam (a 15-minute IAM database token per connection, signed with the job's own AWS credentials; no password anywhere; recommended) or secret (the admin credentials in `secret`). Default secret.","enum":["iam","secret"]},"db_user":{"description":"auth: iam: the database user the token logs in as (created IDENTIFIED WITH AWSAuthenticationPlugin AS 'RDS').","type":"string","pattern":"^[A-Za-z0-9_.$-]{1,32}$","patternErrorMessage":"must be a MySQL user name (letters, digits, _ . $ and -, at most 32)"},"require_rotation":{"description":"auth: secret: refuse a secret that Secrets Manager's DescribeSecret says never rotates, before it is read. Default false (a warning).","type":"boolean"},"schema":{"description":"The schema (database) changes run in. Optional for a URL environment whose URL names one.","type":"string","pattern":"^[A-Za-z0-9_$]{1,64}$","patternErrorMessage":"must be a schema name (letters, digits, _ and $, at most 64)"},"url_env":{"description":"Name of the environment variable holding a mysql:// URL (for a local or non-AWS server).","$ref":"#/definitions/envVarName"},"url":{"description":"A literal mysql:// URL without a password (use url_env for anything with credentials). TLS is used when the URL asks for it (?ssl=...).","type":"string","pattern":"^mysql://","patternErrorMessage":"must be a mysql:// URL"},"after":{"description":"The environment a change must have succeeded in before it runs here (prod after qa).","type":"string","minLength":1},"approval":{"description":"required: the job runs in a GitHub environment with required reviewers and the approver is recorded. Default none.","enum":["required","none"]},"snapshot":{"description":"When to snapshot the cluster before applying: never, destructive (a change is destructive) or always. Default destructive for AWS environments, never for URL ones.","enum":["never","destructive","always"]},"tls":{"description":"Extra TLS trust for this environment. Verification is always on for AWS environments.","type":"object","additionalProperties":false,"required":["ca_file"],"properties":{"ca_file":{"description":"PEM file of a CA to trust besides the Amazon RDS bundle (a private CA, or the tests' own).","type":"string","minLength":1}}},"lock_wait_timeout":{"description":"Seconds a statement waits for a metadata lock before it fails (session lock_wait_timeout). Default 5.","$ref":"#/definitions/seconds"},"lock_retries":{"description":"Times a statement that hit a lock wait timeout is retried before the run stops. Default 2.","type":"integer","minimum":0,"maximum":100},"lock_timeout":{"description":"Seconds apply waits for another runner's advisory lock on this target. Default 10.","type":"integer","minimum":0,"maximum":86400},"unreachable_timeout":{"description":"Seconds the server may stay silent (no answer to the run's heartbeat) before a run stops with the statement in flight named; the server ends a changegate session idle for twice this, so a runner that vanished holds the target no longer. Default 60.","type":"integer","minimum":1,"maximum":3600},"snapshot_timeout":{"description":"Seconds to wait for a snapshot to become available. Default 3600.","$ref":"#/definitions/seconds"},"snapshot_poll_seconds":{"description":"First wait between snapshot status polls, in seconds; it doubles up to six times this. Default 10.","type":"number","exclusiveMinimum":0},"max_copy_rows":{"description":"Refuse, before a change's first statement, an ALTER that copies a table (or whose algorithm is unknown) when the table holds more rows than this; such a copy blocks writes for as long as it runs. Unset: no bound.","type":"integer","minimum":0},"pull_requests":{"description":"true: `apply --pull-request N` applies an open pull request's changes here as provisional, rolled back when the pull request is amended or closed unmerged (QA). Never on an environment with approval: required (PROD). Default false.","type":"boolean"},"online_schema_change":{"description":"A blocking ALTER (a copy, an in-place rebuild, a lock that stops writers, or an unknown algorithm) on a table with more rows than above_rows runs through an online schema change tool, under the same gates, history and exactly-once rules as every other statement.","type":"object","additionalProperties":false,"properties":{"tool":{"description":"pt-online-schema-change (Percona Toolkit), or command (the `command` template below).","enum":["pt-online-schema-change","command"]},"command":{"description":"tool: command: the command line of another tool, with placeholders {SCHEMA} {TABLE} {CLAUSES} {HOST} {PORT} {USER} {DEFAULTS_FILE} (a mode-0600 option file holding the password); there is no {PASSWORD}.","type":"string","minLength":1},"above_rows":{"description":"Tables with more rows than this go online. Default max_copy_rows when set, else 1000000.","type":"integer","minimum":0}},"required":["tool"]},"throttle":{"description":"How an online change (and a batched backfill) yields to the server: pause while over max_load or max_lag, stop cleanly while over critical_load.","type":"object","additionalProperties":false,"properties":{"max_load":{"description":"Pause while a status variable is over this, for example \"Threads_running=25\".","$ref":"#/definitions/statusBound"},"critical_load":{"description":"Stop, leaving nothing half-done, when a status variable is over this, for example \"Threads_running=50\".","$ref":"#/definitions/statusBound"},"max_lag":{"description":"Seconds of replica lag before pausing.","type":"number","exclusiveMinimum":0,"maximum":3600},"chunk_time":{"description":"Seconds a copy chunk (or a backfill batch) should take. Default 0.5.","type":"number","exclusiveMinimum":0,"maximum":60}}},"max_dml_rows":{"description":"Refuse, before a change's first statement, an UPDATE or DELETE that is not marked -- changegate:batch when EXPLAIN estimates it reaches more rows than this: one transaction over that many rows locks them all until it ends. Unset: no bound.","type":"integer","minimum":0},"targets":{"description":"A fleet: several servers sharing this environment's other settings (region, auth, guards). Each names one server: an Aurora cluster, an RDS instance or the variable holding a URL. A target is one schema on one server, named server/schema.","type":"array","minItems":1,"items":{"type":"object","additionalProperties":false,"properties":{"cluster":{"description":"Aurora DB cluster identifier of this server.","$ref":"#/definitions/clusterId"},"instance":{"description":"RDS MySQL DB instance identifier of this server.","$ref":"#/definitions/clusterId"},"url_env":{"description":"Name of the environment variable holding this server's mysql:// URL.","$ref":"#/definitions/envVarName"},"secret":{"description":"auth: secret: the Secrets Manager id of this server's admin credentials, when each server has its own (instead of the environment's secret).","type":"string","minLength":1}},"description":"One server: exactly one of cluster, instance or url_env; with auth: secret, optionally its own secret."}},"schemas":{"description":"A fleet of schemas: every schema on each server whose name matches `like` (a LIKE pattern, found at run time and listed in the plan), or a list of names. Each is a target with its own history, run lock and result.","type":["object","array"],"additionalProperties":false,"required":["like"],"properties":{"like":{"description":"A LIKE pattern, for example \"tenant\\\\_%\" (\\\\_ is a literal underscore).","type":"string","minLength":1,"maxLength":64}},"minItems":1,"uniqueItems":true,"items":{"type":"string","pattern":"^[A-Za-z0-9_$]{1,64}$","patternErrorMessage":"must be a schema name (letters, digits, _ and $, at most 64)"}},"fleet":{"description":"How a fleet runs: canary targets first, one at a time; then parallel at a time; after stop_after_failures failures no new target starts.","type":"object","additionalProperties":false,"properties":{"parallel":{"description":"Targets applied at once on this runner. Default 4.","type":"integer","minimum":1,"maximum":64},"canary":{"description":"Targets applied first, one at a time; when one fails, nothing else runs. Default 0.","type":"integer","minimum":0},"stop_after_failures":{"description":"After this many failed targets no new target starts; the running ones finish. Default 1.","type":"integer","minimum":1}}}},"if":{"anyOf":[{"required":["url_env"]},{"required":["url"]},{"required":["targets"],"properties":{"targets":{"type":"array","contains":{"type":"object","required":["url_env"]}}}}]},"then":{},"else":{"required":["region"],"anyOf":[{"required":["cluster"]},{"required":["instance"]},{"required":["targets"]}]}};
+const pattern24 = new RegExp("^[A-Za-z0-9][A-Za-z0-9-]*/[A-Za-z0-9._-]+$", "u");
+const schema20 = {"description":"One target. AWS: cluster, region, schema, and secret (auth: secret) or db_user (auth: iam). URL: url_env (or url), schema optional.","type":"object","additionalProperties":false,"properties":{"cluster":{"description":"Aurora DB cluster identifier; the writer endpoint is looked up through RDS.","$ref":"#/definitions/clusterId"},"instance":{"description":"RDS MySQL DB instance identifier, instead of cluster: the endpoint comes from DescribeDBInstances and the snapshot is a DB snapshot.","$ref":"#/definitions/clusterId"},"snapshot_method":{"description":"How the backup before destructive work is taken: cluster (CreateDBClusterSnapshot), instance (CreateDBSnapshot) or tables (a copy of the tables the change may write or drop, in backup_schema, put back with changegate restore). Default from cluster:/instance:, tables for a URL environment.","enum":["cluster","instance","tables"]},"backup_schema":{"description":"snapshot_method: tables: the schema the table copies and their catalog go to, on the same server. Default changegate_backup. changegate never deletes a backup.","type":"string","pattern":"^[A-Za-z0-9_$]{1,64}$","patternErrorMessage":"must be a schema name (letters, digits, _ and $, at most 64)"},"backup_max_rows":{"description":"snapshot_method: tables: a backup of more rows than this is refused before any statement (raise it, or use a cluster or instance snapshot). Default 1000000.","type":"integer","minimum":0},"region":{"description":"AWS region of the cluster, for example us-east-2.","type":"string","pattern":"^[a-z]{2}(-[a-z]+)+-[0-9]+$","patternErrorMessage":"must be an AWS region like us-east-2"},"secret":{"description":"Secrets Manager id (name or ARN) of the cluster's admin credentials, fetched at run time and never written anywhere.","type":"string","minLength":1},"auth":{"description":"How an AWS environment logs in: iam (a 15-minute IAM database token per connection, signed with the job's own AWS credentials; no password anywhere; recommended) or secret (the admin credentials in `secret`). Default secret.","enum":["iam","secret"]},"db_user":{"description":"auth: iam: the database user the token logs in as (created IDENTIFIED WITH AWSAuthenticationPlugin AS 'RDS').","type":"string","pattern":"^[A-Za-z0-9_.$-]{1,32}$","patternErrorMessage":"must be a MySQL user name (letters, digits, _ . $ and -, at most 32)"},"require_rotation":{"description":"auth: secret: refuse a secret that Secrets Manager's DescribeSecret says never rotates, before it is read. Default false (a warning).","type":"boolean"},"schema":{"description":"The schema (database) changes run in. Optional for a URL environment whose URL names one.","type":"string","pattern":"^[A-Za-z0-9_$]{1,64}$","patternErrorMessage":"must be a schema name (letters, digits, _ and $, at most 64)"},"url_env":{"description":"Name of the environment variable holding a mysql:// URL (for a local or non-AWS server).","$ref":"#/definitions/envVarName"},"url":{"description":"A literal mysql:// URL without a password (use url_env for anything with credentials). TLS is used when the URL asks for it (?ssl=...).","type":"string","pattern":"^mysql://","patternErrorMessage":"must be a mysql:// URL"},"after":{"description":"The environment a change must have succeeded in before it runs here (prod after qa).","type":"string","minLength":1},"approval":{"description":"required: the job runs in a GitHub environment with required reviewers and the approver is recorded. risky: a reviewer is asked only for a run whose plan is risky (a destructive change, a statement that blocks writes or whose impact is unknown, an online or batched statement, a pre-check warning, a change without rollback files); a routine one applies without. Default none.","enum":["required","risky","none"]},"snapshot":{"description":"When to snapshot the cluster before applying: never, destructive (a change is destructive) or always. Default destructive for AWS environments, never for URL ones.","enum":["never","destructive","always"]},"tls":{"description":"Extra TLS trust for this environment. Verification is always on for AWS environments.","type":"object","additionalProperties":false,"required":["ca_file"],"properties":{"ca_file":{"description":"PEM file of a CA to trust besides the Amazon RDS bundle (a private CA, or the tests' own).","type":"string","minLength":1}}},"lock_wait_timeout":{"description":"Seconds a statement waits for a metadata lock before it fails (session lock_wait_timeout). Default 5.","$ref":"#/definitions/seconds"},"lock_retries":{"description":"Times a statement that hit a lock wait timeout is retried before the run stops. Default 2.","type":"integer","minimum":0,"maximum":100},"lock_timeout":{"description":"Seconds apply waits for another runner's advisory lock on this target. Default 10.","type":"integer","minimum":0,"maximum":86400},"unreachable_timeout":{"description":"Seconds the server may stay silent (no answer to the run's heartbeat) before a run stops with the statement in flight named; the server ends a changegate session idle for twice this, so a runner that vanished holds the target no longer. Default 60.","type":"integer","minimum":1,"maximum":3600},"snapshot_timeout":{"description":"Seconds to wait for a snapshot to become available. Default 3600.","$ref":"#/definitions/seconds"},"snapshot_poll_seconds":{"description":"First wait between snapshot status polls, in seconds; it doubles up to six times this. Default 10.","type":"number","exclusiveMinimum":0},"max_copy_rows":{"description":"Refuse, before a change's first statement, an ALTER that copies a table (or whose algorithm is unknown) when the table holds more rows than this; such a copy blocks writes for as long as it runs. Unset: no bound.","type":"integer","minimum":0},"pull_requests":{"description":"true: `apply --pull-request N` applies an open pull request's changes here as provisional, rolled back when the pull request is amended or closed unmerged (QA). Never on an environment with approval: required or risky (PROD). Default false.","type":"boolean"},"online_schema_change":{"description":"A blocking ALTER (a copy, an in-place rebuild, a lock that stops writers, or an unknown algorithm) on a table with more rows than above_rows runs through an online schema change tool, under the same gates, history and exactly-once rules as every other statement.","type":"object","additionalProperties":false,"properties":{"tool":{"description":"pt-online-schema-change (Percona Toolkit), or command (the `command` template below).","enum":["pt-online-schema-change","command"]},"command":{"description":"tool: command: the command line of another tool, with placeholders {SCHEMA} {TABLE} {CLAUSES} {HOST} {PORT} {USER} {DEFAULTS_FILE} (a mode-0600 option file holding the password); there is no {PASSWORD}.","type":"string","minLength":1},"above_rows":{"description":"Tables with more rows than this go online. Default max_copy_rows when set, else 1000000.","type":"integer","minimum":0}},"required":["tool"]},"throttle":{"description":"How an online change (and a batched backfill) yields to the server: pause while over max_load or max_lag, stop cleanly while over critical_load.","type":"object","additionalProperties":false,"properties":{"max_load":{"description":"Pause while a status variable is over this, for example \"Threads_running=25\".","$ref":"#/definitions/statusBound"},"critical_load":{"description":"Stop, leaving nothing half-done, when a status variable is over this, for example \"Threads_running=50\".","$ref":"#/definitions/statusBound"},"max_lag":{"description":"Seconds of replica lag before pausing.","type":"number","exclusiveMinimum":0,"maximum":3600},"chunk_time":{"description":"Seconds a copy chunk (or a backfill batch) should take. Default 0.5.","type":"number","exclusiveMinimum":0,"maximum":60}}},"max_dml_rows":{"description":"Refuse, before a change's first statement, an UPDATE or DELETE that is not marked -- changegate:batch when EXPLAIN estimates it reaches more rows than this: one transaction over that many rows locks them all until it ends. Unset: no bound.","type":"integer","minimum":0},"windows":{"description":"Weekly maintenance windows: apply runs only inside one of them (absent: always). A window whose to is before its from crosses midnight and belongs to the day it opens. --emergency with an approver overrides.","type":"array","minItems":1,"items":{"type":"object","additionalProperties":false,"required":["from","to","timezone"],"properties":{"days":{"description":"Days the window opens on. Default every day.","type":"array","minItems":1,"uniqueItems":true,"items":{"enum":["mon","tue","wed","thu","fri","sat","sun"]}},"from":{"description":"When it opens, HH:MM on the wall clock of timezone, for example \"02:00\".","$ref":"#/definitions/clockTime"},"to":{"description":"When it closes, HH:MM; before from: the next day.","$ref":"#/definitions/clockTime"},"timezone":{"description":"An IANA time zone, for example America/New_York; daylight saving follows it.","type":"string","minLength":1}}}},"window_wait":{"description":"Seconds apply may wait for the next opening of a window instead of refusing; at most 21600 (the six hours a GitHub Actions job lives). Default: no wait.","type":"integer","minimum":0,"maximum":21600},"targets":{"description":"A fleet: several servers sharing this environment's other settings (region, auth, guards). Each names one server: an Aurora cluster, an RDS instance or the variable holding a URL. A target is one schema on one server, named server/schema.","type":"array","minItems":1,"items":{"type":"object","additionalProperties":false,"properties":{"cluster":{"description":"Aurora DB cluster identifier of this server.","$ref":"#/definitions/clusterId"},"instance":{"description":"RDS MySQL DB instance identifier of this server.","$ref":"#/definitions/clusterId"},"url_env":{"description":"Name of the environment variable holding this server's mysql:// URL.","$ref":"#/definitions/envVarName"},"secret":{"description":"auth: secret: the Secrets Manager id of this server's admin credentials, when each server has its own (instead of the environment's secret).","type":"string","minLength":1}},"description":"One server: exactly one of cluster, instance or url_env; with auth: secret, optionally its own secret."}},"schemas":{"description":"A fleet of schemas: every schema on each server whose name matches `like` (a LIKE pattern, found at run time and listed in the plan), or a list of names. Each is a target with its own history, run lock and result.","type":["object","array"],"additionalProperties":false,"required":["like"],"properties":{"like":{"description":"A LIKE pattern, for example \"tenant\\\\_%\" (\\\\_ is a literal underscore).","type":"string","minLength":1,"maxLength":64}},"minItems":1,"uniqueItems":true,"items":{"type":"string","pattern":"^[A-Za-z0-9_$]{1,64}$","patternErrorMessage":"must be a schema name (letters, digits, _ and $, at most 64)"}},"fleet":{"description":"How a fleet runs: canary targets first, one at a time; then parallel at a time; after stop_after_failures failures no new target starts.","type":"object","additionalProperties":false,"properties":{"parallel":{"description":"Targets applied at once on this runner. Default 4.","type":"integer","minimum":1,"maximum":64},"canary":{"description":"Targets applied first, one at a time; when one fails, nothing else runs. Default 0.","type":"integer","minimum":0},"stop_after_failures":{"description":"After this many failed targets no new target starts; the running ones finish. Default 1.","type":"integer","minimum":1}}}},"if":{"anyOf":[{"required":["url_env"]},{"required":["url"]},{"required":["targets"],"properties":{"targets":{"type":"array","contains":{"type":"object","required":["url_env"]}}}}]},"then":{},"else":{"required":["region"],"anyOf":[{"required":["cluster"]},{"required":["instance"]},{"required":["targets"]}]}};
 const schema24 = {"type":"integer","minimum":1,"maximum":86400};
 const schema26 = {"type":"string","pattern":"^[A-Za-z_]+=[0-9]+$","patternErrorMessage":"must be a status variable and a whole number, like \"Threads_running=25\""};
+const schema28 = {"type":"string","pattern":"^([01][0-9]|2[0-3]):[0-5][0-9]$","patternErrorMessage":"must be a time HH:MM on a 24-hour clock, like \"02:00\""};
 const pattern7 = new RegExp("^[A-Za-z0-9_$]{1,64}$", "u");
 const pattern8 = new RegExp("^[a-z]{2}(-[a-z]+)+-[0-9]+$", "u");
 const pattern9 = new RegExp("^[A-Za-z0-9_.$-]{1,32}$", "u");
 const pattern12 = new RegExp("^mysql://", "u");
 const pattern13 = new RegExp("^[A-Za-z_]+=[0-9]+$", "u");
+const pattern15 = new RegExp("^([01][0-9]|2[0-3]):[0-5][0-9]$", "u");
 
 function validate12(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
@@ -1249,7 +1302,7 @@ errors++;
 }
 if(data.approval !== undefined){
 let data16 = data.approval;
-if(!((data16 === "required") || (data16 === "none"))){
+if(!(((data16 === "required") || (data16 === "risky")) || (data16 === "none"))){
 const err40 = {instancePath:instancePath+"/approval",schemaPath:"#/properties/approval/enum",keyword:"enum",params:{allowedValues: schema20.properties.approval.enum},message:"must be equal to one of the allowed values",schema:schema20.properties.approval.enum,parentSchema:schema20.properties.approval,data:data16};
 if(vErrors === null){
 vErrors = [err40];
@@ -1845,11 +1898,11 @@ errors++;
 }
 }
 }
-if(data.targets !== undefined){
-let data38 = data.targets;
+if(data.windows !== undefined){
+let data38 = data.windows;
 if(Array.isArray(data38)){
 if(data38.length < 1){
-const err89 = {instancePath:instancePath+"/targets",schemaPath:"#/properties/targets/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items",schema:1,parentSchema:schema20.properties.targets,data:data38};
+const err89 = {instancePath:instancePath+"/windows",schemaPath:"#/properties/windows/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items",schema:1,parentSchema:schema20.properties.windows,data:data38};
 if(vErrors === null){
 vErrors = [err89];
 }
@@ -1862,9 +1915,8 @@ const len1 = data38.length;
 for(let i1=0; i1<len1; i1++){
 let data39 = data38[i1];
 if(data39 && typeof data39 == "object" && !Array.isArray(data39)){
-for(const key4 in data39){
-if(!((((key4 === "cluster") || (key4 === "instance")) || (key4 === "url_env")) || (key4 === "secret"))){
-const err90 = {instancePath:instancePath+"/targets/" + i1,schemaPath:"#/properties/targets/items/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key4},message:"must NOT have additional properties",schema:false,parentSchema:schema20.properties.targets.items,data:data39};
+if(data39.from === undefined){
+const err90 = {instancePath:instancePath+"/windows/" + i1,schemaPath:"#/properties/windows/items/required",keyword:"required",params:{missingProperty: "from"},message:"must have required property '"+"from"+"'",schema:schema20.properties.windows.items.required,parentSchema:schema20.properties.windows.items,data:data39};
 if(vErrors === null){
 vErrors = [err90];
 }
@@ -1873,12 +1925,8 @@ vErrors.push(err90);
 }
 errors++;
 }
-}
-if(data39.cluster !== undefined){
-let data40 = data39.cluster;
-if(typeof data40 === "string"){
-if(!pattern3.test(data40)){
-const err91 = {instancePath:instancePath+"/targets/" + i1+"/cluster",schemaPath:"#/definitions/clusterId/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z][A-Za-z0-9-]{0,62}$"},message:"must match pattern \""+"^[A-Za-z][A-Za-z0-9-]{0,62}$"+"\"",schema:"^[A-Za-z][A-Za-z0-9-]{0,62}$",parentSchema:schema19,data:data40};
+if(data39.to === undefined){
+const err91 = {instancePath:instancePath+"/windows/" + i1,schemaPath:"#/properties/windows/items/required",keyword:"required",params:{missingProperty: "to"},message:"must have required property '"+"to"+"'",schema:schema20.properties.windows.items.required,parentSchema:schema20.properties.windows.items,data:data39};
 if(vErrors === null){
 vErrors = [err91];
 }
@@ -1887,9 +1935,8 @@ vErrors.push(err91);
 }
 errors++;
 }
-}
-else {
-const err92 = {instancePath:instancePath+"/targets/" + i1+"/cluster",schemaPath:"#/definitions/clusterId/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema19.type,parentSchema:schema19,data:data40};
+if(data39.timezone === undefined){
+const err92 = {instancePath:instancePath+"/windows/" + i1,schemaPath:"#/properties/windows/items/required",keyword:"required",params:{missingProperty: "timezone"},message:"must have required property '"+"timezone"+"'",schema:schema20.properties.windows.items.required,parentSchema:schema20.properties.windows.items,data:data39};
 if(vErrors === null){
 vErrors = [err92];
 }
@@ -1898,12 +1945,9 @@ vErrors.push(err92);
 }
 errors++;
 }
-}
-if(data39.instance !== undefined){
-let data41 = data39.instance;
-if(typeof data41 === "string"){
-if(!pattern3.test(data41)){
-const err93 = {instancePath:instancePath+"/targets/" + i1+"/instance",schemaPath:"#/definitions/clusterId/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z][A-Za-z0-9-]{0,62}$"},message:"must match pattern \""+"^[A-Za-z][A-Za-z0-9-]{0,62}$"+"\"",schema:"^[A-Za-z][A-Za-z0-9-]{0,62}$",parentSchema:schema19,data:data41};
+for(const key4 in data39){
+if(!((((key4 === "days") || (key4 === "from")) || (key4 === "to")) || (key4 === "timezone"))){
+const err93 = {instancePath:instancePath+"/windows/" + i1,schemaPath:"#/properties/windows/items/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key4},message:"must NOT have additional properties",schema:false,parentSchema:schema20.properties.windows.items,data:data39};
 if(vErrors === null){
 vErrors = [err93];
 }
@@ -1913,8 +1957,11 @@ vErrors.push(err93);
 errors++;
 }
 }
-else {
-const err94 = {instancePath:instancePath+"/targets/" + i1+"/instance",schemaPath:"#/definitions/clusterId/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema19.type,parentSchema:schema19,data:data41};
+if(data39.days !== undefined){
+let data40 = data39.days;
+if(Array.isArray(data40)){
+if(data40.length < 1){
+const err94 = {instancePath:instancePath+"/windows/" + i1+"/days",schemaPath:"#/properties/windows/items/properties/days/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items",schema:1,parentSchema:schema20.properties.windows.items.properties.days,data:data40};
 if(vErrors === null){
 vErrors = [err94];
 }
@@ -1923,12 +1970,11 @@ vErrors.push(err94);
 }
 errors++;
 }
-}
-if(data39.url_env !== undefined){
-let data42 = data39.url_env;
-if(typeof data42 === "string"){
-if(!pattern11.test(data42)){
-const err95 = {instancePath:instancePath+"/targets/" + i1+"/url_env",schemaPath:"#/definitions/envVarName/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z_][A-Za-z0-9_]*$"},message:"must match pattern \""+"^[A-Za-z_][A-Za-z0-9_]*$"+"\"",schema:"^[A-Za-z_][A-Za-z0-9_]*$",parentSchema:schema23,data:data42};
+const len2 = data40.length;
+for(let i2=0; i2<len2; i2++){
+let data41 = data40[i2];
+if(!(((((((data41 === "mon") || (data41 === "tue")) || (data41 === "wed")) || (data41 === "thu")) || (data41 === "fri")) || (data41 === "sat")) || (data41 === "sun"))){
+const err95 = {instancePath:instancePath+"/windows/" + i1+"/days/" + i2,schemaPath:"#/properties/windows/items/properties/days/items/enum",keyword:"enum",params:{allowedValues: schema20.properties.windows.items.properties.days.items.enum},message:"must be equal to one of the allowed values",schema:schema20.properties.windows.items.properties.days.items.enum,parentSchema:schema20.properties.windows.items.properties.days.items,data:data41};
 if(vErrors === null){
 vErrors = [err95];
 }
@@ -1938,8 +1984,14 @@ vErrors.push(err95);
 errors++;
 }
 }
-else {
-const err96 = {instancePath:instancePath+"/targets/" + i1+"/url_env",schemaPath:"#/definitions/envVarName/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema23.type,parentSchema:schema23,data:data42};
+let i3 = data40.length;
+let j0;
+if(i3 > 1){
+outer0:
+for(;i3--;){
+for(j0 = i3; j0--;){
+if(func0(data40[i3], data40[j0])){
+const err96 = {instancePath:instancePath+"/windows/" + i1+"/days",schemaPath:"#/properties/windows/items/properties/days/uniqueItems",keyword:"uniqueItems",params:{i: i3, j: j0},message:"must NOT have duplicate items (items ## "+j0+" and "+i3+" are identical)",schema:true,parentSchema:schema20.properties.windows.items.properties.days,data:data40};
 if(vErrors === null){
 vErrors = [err96];
 }
@@ -1947,13 +1999,14 @@ else {
 vErrors.push(err96);
 }
 errors++;
+break outer0;
 }
 }
-if(data39.secret !== undefined){
-let data43 = data39.secret;
-if(typeof data43 === "string"){
-if(func3(data43) < 1){
-const err97 = {instancePath:instancePath+"/targets/" + i1+"/secret",schemaPath:"#/properties/targets/items/properties/secret/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema20.properties.targets.items.properties.secret,data:data43};
+}
+}
+}
+else {
+const err97 = {instancePath:instancePath+"/windows/" + i1+"/days",schemaPath:"#/properties/windows/items/properties/days/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema20.properties.windows.items.properties.days.type,parentSchema:schema20.properties.windows.items.properties.days,data:data40};
 if(vErrors === null){
 vErrors = [err97];
 }
@@ -1963,8 +2016,11 @@ vErrors.push(err97);
 errors++;
 }
 }
-else {
-const err98 = {instancePath:instancePath+"/targets/" + i1+"/secret",schemaPath:"#/properties/targets/items/properties/secret/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema20.properties.targets.items.properties.secret.type,parentSchema:schema20.properties.targets.items.properties.secret,data:data43};
+if(data39.from !== undefined){
+let data42 = data39.from;
+if(typeof data42 === "string"){
+if(!pattern15.test(data42)){
+const err98 = {instancePath:instancePath+"/windows/" + i1+"/from",schemaPath:"#/definitions/clockTime/pattern",keyword:"pattern",params:{pattern: "^([01][0-9]|2[0-3]):[0-5][0-9]$"},message:"must match pattern \""+"^([01][0-9]|2[0-3]):[0-5][0-9]$"+"\"",schema:"^([01][0-9]|2[0-3]):[0-5][0-9]$",parentSchema:schema28,data:data42};
 if(vErrors === null){
 vErrors = [err98];
 }
@@ -1974,9 +2030,8 @@ vErrors.push(err98);
 errors++;
 }
 }
-}
 else {
-const err99 = {instancePath:instancePath+"/targets/" + i1,schemaPath:"#/properties/targets/items/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema20.properties.targets.items.type,parentSchema:schema20.properties.targets.items,data:data39};
+const err99 = {instancePath:instancePath+"/windows/" + i1+"/from",schemaPath:"#/definitions/clockTime/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema28.type,parentSchema:schema28,data:data42};
 if(vErrors === null){
 vErrors = [err99];
 }
@@ -1986,9 +2041,11 @@ vErrors.push(err99);
 errors++;
 }
 }
-}
-else {
-const err100 = {instancePath:instancePath+"/targets",schemaPath:"#/properties/targets/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema20.properties.targets.type,parentSchema:schema20.properties.targets,data:data38};
+if(data39.to !== undefined){
+let data43 = data39.to;
+if(typeof data43 === "string"){
+if(!pattern15.test(data43)){
+const err100 = {instancePath:instancePath+"/windows/" + i1+"/to",schemaPath:"#/definitions/clockTime/pattern",keyword:"pattern",params:{pattern: "^([01][0-9]|2[0-3]):[0-5][0-9]$"},message:"must match pattern \""+"^([01][0-9]|2[0-3]):[0-5][0-9]$"+"\"",schema:"^([01][0-9]|2[0-3]):[0-5][0-9]$",parentSchema:schema28,data:data43};
 if(vErrors === null){
 vErrors = [err100];
 }
@@ -1998,10 +2055,8 @@ vErrors.push(err100);
 errors++;
 }
 }
-if(data.schemas !== undefined){
-let data44 = data.schemas;
-if(!data44 || typeof data44 != "object"){
-const err101 = {instancePath:instancePath+"/schemas",schemaPath:"#/properties/schemas/type",keyword:"type",params:{type: schema20.properties.schemas.type},message:"must be object,array",schema:schema20.properties.schemas.type,parentSchema:schema20.properties.schemas,data:data44};
+else {
+const err101 = {instancePath:instancePath+"/windows/" + i1+"/to",schemaPath:"#/definitions/clockTime/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema28.type,parentSchema:schema28,data:data43};
 if(vErrors === null){
 vErrors = [err101];
 }
@@ -2010,9 +2065,12 @@ vErrors.push(err101);
 }
 errors++;
 }
-if(Array.isArray(data44)){
-if(data44.length < 1){
-const err102 = {instancePath:instancePath+"/schemas",schemaPath:"#/properties/schemas/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items",schema:1,parentSchema:schema20.properties.schemas,data:data44};
+}
+if(data39.timezone !== undefined){
+let data44 = data39.timezone;
+if(typeof data44 === "string"){
+if(func3(data44) < 1){
+const err102 = {instancePath:instancePath+"/windows/" + i1+"/timezone",schemaPath:"#/properties/windows/items/properties/timezone/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema20.properties.windows.items.properties.timezone,data:data44};
 if(vErrors === null){
 vErrors = [err102];
 }
@@ -2021,12 +2079,9 @@ vErrors.push(err102);
 }
 errors++;
 }
-const len2 = data44.length;
-for(let i2=0; i2<len2; i2++){
-let data45 = data44[i2];
-if(typeof data45 === "string"){
-if(!pattern7.test(data45)){
-const err103 = {instancePath:instancePath+"/schemas/" + i2,schemaPath:"#/properties/schemas/items/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z0-9_$]{1,64}$"},message:"must match pattern \""+"^[A-Za-z0-9_$]{1,64}$"+"\"",schema:"^[A-Za-z0-9_$]{1,64}$",parentSchema:schema20.properties.schemas.items,data:data45};
+}
+else {
+const err103 = {instancePath:instancePath+"/windows/" + i1+"/timezone",schemaPath:"#/properties/windows/items/properties/timezone/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema20.properties.windows.items.properties.timezone.type,parentSchema:schema20.properties.windows.items.properties.timezone,data:data44};
 if(vErrors === null){
 vErrors = [err103];
 }
@@ -2036,8 +2091,9 @@ vErrors.push(err103);
 errors++;
 }
 }
+}
 else {
-const err104 = {instancePath:instancePath+"/schemas/" + i2,schemaPath:"#/properties/schemas/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema20.properties.schemas.items.type,parentSchema:schema20.properties.schemas.items,data:data45};
+const err104 = {instancePath:instancePath+"/windows/" + i1,schemaPath:"#/properties/windows/items/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema20.properties.windows.items.type,parentSchema:schema20.properties.windows.items,data:data39};
 if(vErrors === null){
 vErrors = [err104];
 }
@@ -2047,18 +2103,9 @@ vErrors.push(err104);
 errors++;
 }
 }
-let i3 = data44.length;
-let j0;
-if(i3 > 1){
-const indices0 = {};
-for(;i3--;){
-let item0 = data44[i3];
-if(typeof item0 !== "string"){
-continue;
 }
-if(typeof indices0[item0] == "number"){
-j0 = indices0[item0];
-const err105 = {instancePath:instancePath+"/schemas",schemaPath:"#/properties/schemas/uniqueItems",keyword:"uniqueItems",params:{i: i3, j: j0},message:"must NOT have duplicate items (items ## "+j0+" and "+i3+" are identical)",schema:true,parentSchema:schema20.properties.schemas,data:data44};
+else {
+const err105 = {instancePath:instancePath+"/windows",schemaPath:"#/properties/windows/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema20.properties.windows.type,parentSchema:schema20.properties.windows,data:data38};
 if(vErrors === null){
 vErrors = [err105];
 }
@@ -2066,15 +2113,12 @@ else {
 vErrors.push(err105);
 }
 errors++;
-break;
-}
-indices0[item0] = i3;
 }
 }
-}
-if(data44 && typeof data44 == "object" && !Array.isArray(data44)){
-if(data44.like === undefined){
-const err106 = {instancePath:instancePath+"/schemas",schemaPath:"#/properties/schemas/required",keyword:"required",params:{missingProperty: "like"},message:"must have required property '"+"like"+"'",schema:schema20.properties.schemas.required,parentSchema:schema20.properties.schemas,data:data44};
+if(data.window_wait !== undefined){
+let data45 = data.window_wait;
+if(!(((typeof data45 == "number") && (!(data45 % 1) && !isNaN(data45))) && (isFinite(data45)))){
+const err106 = {instancePath:instancePath+"/window_wait",schemaPath:"#/properties/window_wait/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema20.properties.window_wait.type,parentSchema:schema20.properties.window_wait,data:data45};
 if(vErrors === null){
 vErrors = [err106];
 }
@@ -2083,9 +2127,9 @@ vErrors.push(err106);
 }
 errors++;
 }
-for(const key5 in data44){
-if(!(key5 === "like")){
-const err107 = {instancePath:instancePath+"/schemas",schemaPath:"#/properties/schemas/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key5},message:"must NOT have additional properties",schema:false,parentSchema:schema20.properties.schemas,data:data44};
+if((typeof data45 == "number") && (isFinite(data45))){
+if(data45 > 21600 || isNaN(data45)){
+const err107 = {instancePath:instancePath+"/window_wait",schemaPath:"#/properties/window_wait/maximum",keyword:"maximum",params:{comparison: "<=", limit: 21600},message:"must be <= 21600",schema:21600,parentSchema:schema20.properties.window_wait,data:data45};
 if(vErrors === null){
 vErrors = [err107];
 }
@@ -2094,12 +2138,8 @@ vErrors.push(err107);
 }
 errors++;
 }
-}
-if(data44.like !== undefined){
-let data46 = data44.like;
-if(typeof data46 === "string"){
-if(func3(data46) > 64){
-const err108 = {instancePath:instancePath+"/schemas/like",schemaPath:"#/properties/schemas/properties/like/maxLength",keyword:"maxLength",params:{limit: 64},message:"must NOT have more than 64 characters",schema:64,parentSchema:schema20.properties.schemas.properties.like,data:data46};
+if(data45 < 0 || isNaN(data45)){
+const err108 = {instancePath:instancePath+"/window_wait",schemaPath:"#/properties/window_wait/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0",schema:0,parentSchema:schema20.properties.window_wait,data:data45};
 if(vErrors === null){
 vErrors = [err108];
 }
@@ -2108,8 +2148,13 @@ vErrors.push(err108);
 }
 errors++;
 }
-if(func3(data46) < 1){
-const err109 = {instancePath:instancePath+"/schemas/like",schemaPath:"#/properties/schemas/properties/like/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema20.properties.schemas.properties.like,data:data46};
+}
+}
+if(data.targets !== undefined){
+let data46 = data.targets;
+if(Array.isArray(data46)){
+if(data46.length < 1){
+const err109 = {instancePath:instancePath+"/targets",schemaPath:"#/properties/targets/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items",schema:1,parentSchema:schema20.properties.targets,data:data46};
 if(vErrors === null){
 vErrors = [err109];
 }
@@ -2118,9 +2163,13 @@ vErrors.push(err109);
 }
 errors++;
 }
-}
-else {
-const err110 = {instancePath:instancePath+"/schemas/like",schemaPath:"#/properties/schemas/properties/like/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema20.properties.schemas.properties.like.type,parentSchema:schema20.properties.schemas.properties.like,data:data46};
+const len3 = data46.length;
+for(let i4=0; i4<len3; i4++){
+let data47 = data46[i4];
+if(data47 && typeof data47 == "object" && !Array.isArray(data47)){
+for(const key5 in data47){
+if(!((((key5 === "cluster") || (key5 === "instance")) || (key5 === "url_env")) || (key5 === "secret"))){
+const err110 = {instancePath:instancePath+"/targets/" + i4,schemaPath:"#/properties/targets/items/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key5},message:"must NOT have additional properties",schema:false,parentSchema:schema20.properties.targets.items,data:data47};
 if(vErrors === null){
 vErrors = [err110];
 }
@@ -2130,14 +2179,11 @@ vErrors.push(err110);
 errors++;
 }
 }
-}
-}
-if(data.fleet !== undefined){
-let data47 = data.fleet;
-if(data47 && typeof data47 == "object" && !Array.isArray(data47)){
-for(const key6 in data47){
-if(!(((key6 === "parallel") || (key6 === "canary")) || (key6 === "stop_after_failures"))){
-const err111 = {instancePath:instancePath+"/fleet",schemaPath:"#/properties/fleet/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key6},message:"must NOT have additional properties",schema:false,parentSchema:schema20.properties.fleet,data:data47};
+if(data47.cluster !== undefined){
+let data48 = data47.cluster;
+if(typeof data48 === "string"){
+if(!pattern3.test(data48)){
+const err111 = {instancePath:instancePath+"/targets/" + i4+"/cluster",schemaPath:"#/definitions/clusterId/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z][A-Za-z0-9-]{0,62}$"},message:"must match pattern \""+"^[A-Za-z][A-Za-z0-9-]{0,62}$"+"\"",schema:"^[A-Za-z][A-Za-z0-9-]{0,62}$",parentSchema:schema19,data:data48};
 if(vErrors === null){
 vErrors = [err111];
 }
@@ -2147,10 +2193,8 @@ vErrors.push(err111);
 errors++;
 }
 }
-if(data47.parallel !== undefined){
-let data48 = data47.parallel;
-if(!(((typeof data48 == "number") && (!(data48 % 1) && !isNaN(data48))) && (isFinite(data48)))){
-const err112 = {instancePath:instancePath+"/fleet/parallel",schemaPath:"#/properties/fleet/properties/parallel/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema20.properties.fleet.properties.parallel.type,parentSchema:schema20.properties.fleet.properties.parallel,data:data48};
+else {
+const err112 = {instancePath:instancePath+"/targets/" + i4+"/cluster",schemaPath:"#/definitions/clusterId/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema19.type,parentSchema:schema19,data:data48};
 if(vErrors === null){
 vErrors = [err112];
 }
@@ -2159,9 +2203,12 @@ vErrors.push(err112);
 }
 errors++;
 }
-if((typeof data48 == "number") && (isFinite(data48))){
-if(data48 > 64 || isNaN(data48)){
-const err113 = {instancePath:instancePath+"/fleet/parallel",schemaPath:"#/properties/fleet/properties/parallel/maximum",keyword:"maximum",params:{comparison: "<=", limit: 64},message:"must be <= 64",schema:64,parentSchema:schema20.properties.fleet.properties.parallel,data:data48};
+}
+if(data47.instance !== undefined){
+let data49 = data47.instance;
+if(typeof data49 === "string"){
+if(!pattern3.test(data49)){
+const err113 = {instancePath:instancePath+"/targets/" + i4+"/instance",schemaPath:"#/definitions/clusterId/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z][A-Za-z0-9-]{0,62}$"},message:"must match pattern \""+"^[A-Za-z][A-Za-z0-9-]{0,62}$"+"\"",schema:"^[A-Za-z][A-Za-z0-9-]{0,62}$",parentSchema:schema19,data:data49};
 if(vErrors === null){
 vErrors = [err113];
 }
@@ -2170,8 +2217,9 @@ vErrors.push(err113);
 }
 errors++;
 }
-if(data48 < 1 || isNaN(data48)){
-const err114 = {instancePath:instancePath+"/fleet/parallel",schemaPath:"#/properties/fleet/properties/parallel/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema20.properties.fleet.properties.parallel,data:data48};
+}
+else {
+const err114 = {instancePath:instancePath+"/targets/" + i4+"/instance",schemaPath:"#/definitions/clusterId/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema19.type,parentSchema:schema19,data:data49};
 if(vErrors === null){
 vErrors = [err114];
 }
@@ -2181,11 +2229,11 @@ vErrors.push(err114);
 errors++;
 }
 }
-}
-if(data47.canary !== undefined){
-let data49 = data47.canary;
-if(!(((typeof data49 == "number") && (!(data49 % 1) && !isNaN(data49))) && (isFinite(data49)))){
-const err115 = {instancePath:instancePath+"/fleet/canary",schemaPath:"#/properties/fleet/properties/canary/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema20.properties.fleet.properties.canary.type,parentSchema:schema20.properties.fleet.properties.canary,data:data49};
+if(data47.url_env !== undefined){
+let data50 = data47.url_env;
+if(typeof data50 === "string"){
+if(!pattern11.test(data50)){
+const err115 = {instancePath:instancePath+"/targets/" + i4+"/url_env",schemaPath:"#/definitions/envVarName/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z_][A-Za-z0-9_]*$"},message:"must match pattern \""+"^[A-Za-z_][A-Za-z0-9_]*$"+"\"",schema:"^[A-Za-z_][A-Za-z0-9_]*$",parentSchema:schema23,data:data50};
 if(vErrors === null){
 vErrors = [err115];
 }
@@ -2194,9 +2242,9 @@ vErrors.push(err115);
 }
 errors++;
 }
-if((typeof data49 == "number") && (isFinite(data49))){
-if(data49 < 0 || isNaN(data49)){
-const err116 = {instancePath:instancePath+"/fleet/canary",schemaPath:"#/properties/fleet/properties/canary/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0",schema:0,parentSchema:schema20.properties.fleet.properties.canary,data:data49};
+}
+else {
+const err116 = {instancePath:instancePath+"/targets/" + i4+"/url_env",schemaPath:"#/definitions/envVarName/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema23.type,parentSchema:schema23,data:data50};
 if(vErrors === null){
 vErrors = [err116];
 }
@@ -2206,11 +2254,11 @@ vErrors.push(err116);
 errors++;
 }
 }
-}
-if(data47.stop_after_failures !== undefined){
-let data50 = data47.stop_after_failures;
-if(!(((typeof data50 == "number") && (!(data50 % 1) && !isNaN(data50))) && (isFinite(data50)))){
-const err117 = {instancePath:instancePath+"/fleet/stop_after_failures",schemaPath:"#/properties/fleet/properties/stop_after_failures/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema20.properties.fleet.properties.stop_after_failures.type,parentSchema:schema20.properties.fleet.properties.stop_after_failures,data:data50};
+if(data47.secret !== undefined){
+let data51 = data47.secret;
+if(typeof data51 === "string"){
+if(func3(data51) < 1){
+const err117 = {instancePath:instancePath+"/targets/" + i4+"/secret",schemaPath:"#/properties/targets/items/properties/secret/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema20.properties.targets.items.properties.secret,data:data51};
 if(vErrors === null){
 vErrors = [err117];
 }
@@ -2219,9 +2267,9 @@ vErrors.push(err117);
 }
 errors++;
 }
-if((typeof data50 == "number") && (isFinite(data50))){
-if(data50 < 1 || isNaN(data50)){
-const err118 = {instancePath:instancePath+"/fleet/stop_after_failures",schemaPath:"#/properties/fleet/properties/stop_after_failures/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema20.properties.fleet.properties.stop_after_failures,data:data50};
+}
+else {
+const err118 = {instancePath:instancePath+"/targets/" + i4+"/secret",schemaPath:"#/properties/targets/items/properties/secret/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema20.properties.targets.items.properties.secret.type,parentSchema:schema20.properties.targets.items.properties.secret,data:data51};
 if(vErrors === null){
 vErrors = [err118];
 }
@@ -2232,9 +2280,8 @@ errors++;
 }
 }
 }
-}
 else {
-const err119 = {instancePath:instancePath+"/fleet",schemaPath:"#/properties/fleet/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema20.properties.fleet.type,parentSchema:schema20.properties.fleet,data:data47};
+const err119 = {instancePath:instancePath+"/targets/" + i4,schemaPath:"#/properties/targets/items/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema20.properties.targets.items.type,parentSchema:schema20.properties.targets.items,data:data47};
 if(vErrors === null){
 vErrors = [err119];
 }
@@ -2246,12 +2293,270 @@ errors++;
 }
 }
 else {
-const err120 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema20.type,parentSchema:schema20,data};
+const err120 = {instancePath:instancePath+"/targets",schemaPath:"#/properties/targets/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema20.properties.targets.type,parentSchema:schema20.properties.targets,data:data46};
 if(vErrors === null){
 vErrors = [err120];
 }
 else {
 vErrors.push(err120);
+}
+errors++;
+}
+}
+if(data.schemas !== undefined){
+let data52 = data.schemas;
+if(!data52 || typeof data52 != "object"){
+const err121 = {instancePath:instancePath+"/schemas",schemaPath:"#/properties/schemas/type",keyword:"type",params:{type: schema20.properties.schemas.type},message:"must be object,array",schema:schema20.properties.schemas.type,parentSchema:schema20.properties.schemas,data:data52};
+if(vErrors === null){
+vErrors = [err121];
+}
+else {
+vErrors.push(err121);
+}
+errors++;
+}
+if(Array.isArray(data52)){
+if(data52.length < 1){
+const err122 = {instancePath:instancePath+"/schemas",schemaPath:"#/properties/schemas/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items",schema:1,parentSchema:schema20.properties.schemas,data:data52};
+if(vErrors === null){
+vErrors = [err122];
+}
+else {
+vErrors.push(err122);
+}
+errors++;
+}
+const len4 = data52.length;
+for(let i5=0; i5<len4; i5++){
+let data53 = data52[i5];
+if(typeof data53 === "string"){
+if(!pattern7.test(data53)){
+const err123 = {instancePath:instancePath+"/schemas/" + i5,schemaPath:"#/properties/schemas/items/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z0-9_$]{1,64}$"},message:"must match pattern \""+"^[A-Za-z0-9_$]{1,64}$"+"\"",schema:"^[A-Za-z0-9_$]{1,64}$",parentSchema:schema20.properties.schemas.items,data:data53};
+if(vErrors === null){
+vErrors = [err123];
+}
+else {
+vErrors.push(err123);
+}
+errors++;
+}
+}
+else {
+const err124 = {instancePath:instancePath+"/schemas/" + i5,schemaPath:"#/properties/schemas/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema20.properties.schemas.items.type,parentSchema:schema20.properties.schemas.items,data:data53};
+if(vErrors === null){
+vErrors = [err124];
+}
+else {
+vErrors.push(err124);
+}
+errors++;
+}
+}
+let i6 = data52.length;
+let j1;
+if(i6 > 1){
+const indices0 = {};
+for(;i6--;){
+let item0 = data52[i6];
+if(typeof item0 !== "string"){
+continue;
+}
+if(typeof indices0[item0] == "number"){
+j1 = indices0[item0];
+const err125 = {instancePath:instancePath+"/schemas",schemaPath:"#/properties/schemas/uniqueItems",keyword:"uniqueItems",params:{i: i6, j: j1},message:"must NOT have duplicate items (items ## "+j1+" and "+i6+" are identical)",schema:true,parentSchema:schema20.properties.schemas,data:data52};
+if(vErrors === null){
+vErrors = [err125];
+}
+else {
+vErrors.push(err125);
+}
+errors++;
+break;
+}
+indices0[item0] = i6;
+}
+}
+}
+if(data52 && typeof data52 == "object" && !Array.isArray(data52)){
+if(data52.like === undefined){
+const err126 = {instancePath:instancePath+"/schemas",schemaPath:"#/properties/schemas/required",keyword:"required",params:{missingProperty: "like"},message:"must have required property '"+"like"+"'",schema:schema20.properties.schemas.required,parentSchema:schema20.properties.schemas,data:data52};
+if(vErrors === null){
+vErrors = [err126];
+}
+else {
+vErrors.push(err126);
+}
+errors++;
+}
+for(const key6 in data52){
+if(!(key6 === "like")){
+const err127 = {instancePath:instancePath+"/schemas",schemaPath:"#/properties/schemas/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key6},message:"must NOT have additional properties",schema:false,parentSchema:schema20.properties.schemas,data:data52};
+if(vErrors === null){
+vErrors = [err127];
+}
+else {
+vErrors.push(err127);
+}
+errors++;
+}
+}
+if(data52.like !== undefined){
+let data54 = data52.like;
+if(typeof data54 === "string"){
+if(func3(data54) > 64){
+const err128 = {instancePath:instancePath+"/schemas/like",schemaPath:"#/properties/schemas/properties/like/maxLength",keyword:"maxLength",params:{limit: 64},message:"must NOT have more than 64 characters",schema:64,parentSchema:schema20.properties.schemas.properties.like,data:data54};
+if(vErrors === null){
+vErrors = [err128];
+}
+else {
+vErrors.push(err128);
+}
+errors++;
+}
+if(func3(data54) < 1){
+const err129 = {instancePath:instancePath+"/schemas/like",schemaPath:"#/properties/schemas/properties/like/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema20.properties.schemas.properties.like,data:data54};
+if(vErrors === null){
+vErrors = [err129];
+}
+else {
+vErrors.push(err129);
+}
+errors++;
+}
+}
+else {
+const err130 = {instancePath:instancePath+"/schemas/like",schemaPath:"#/properties/schemas/properties/like/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema20.properties.schemas.properties.like.type,parentSchema:schema20.properties.schemas.properties.like,data:data54};
+if(vErrors === null){
+vErrors = [err130];
+}
+else {
+vErrors.push(err130);
+}
+errors++;
+}
+}
+}
+}
+if(data.fleet !== undefined){
+let data55 = data.fleet;
+if(data55 && typeof data55 == "object" && !Array.isArray(data55)){
+for(const key7 in data55){
+if(!(((key7 === "parallel") || (key7 === "canary")) || (key7 === "stop_after_failures"))){
+const err131 = {instancePath:instancePath+"/fleet",schemaPath:"#/properties/fleet/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key7},message:"must NOT have additional properties",schema:false,parentSchema:schema20.properties.fleet,data:data55};
+if(vErrors === null){
+vErrors = [err131];
+}
+else {
+vErrors.push(err131);
+}
+errors++;
+}
+}
+if(data55.parallel !== undefined){
+let data56 = data55.parallel;
+if(!(((typeof data56 == "number") && (!(data56 % 1) && !isNaN(data56))) && (isFinite(data56)))){
+const err132 = {instancePath:instancePath+"/fleet/parallel",schemaPath:"#/properties/fleet/properties/parallel/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema20.properties.fleet.properties.parallel.type,parentSchema:schema20.properties.fleet.properties.parallel,data:data56};
+if(vErrors === null){
+vErrors = [err132];
+}
+else {
+vErrors.push(err132);
+}
+errors++;
+}
+if((typeof data56 == "number") && (isFinite(data56))){
+if(data56 > 64 || isNaN(data56)){
+const err133 = {instancePath:instancePath+"/fleet/parallel",schemaPath:"#/properties/fleet/properties/parallel/maximum",keyword:"maximum",params:{comparison: "<=", limit: 64},message:"must be <= 64",schema:64,parentSchema:schema20.properties.fleet.properties.parallel,data:data56};
+if(vErrors === null){
+vErrors = [err133];
+}
+else {
+vErrors.push(err133);
+}
+errors++;
+}
+if(data56 < 1 || isNaN(data56)){
+const err134 = {instancePath:instancePath+"/fleet/parallel",schemaPath:"#/properties/fleet/properties/parallel/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema20.properties.fleet.properties.parallel,data:data56};
+if(vErrors === null){
+vErrors = [err134];
+}
+else {
+vErrors.push(err134);
+}
+errors++;
+}
+}
+}
+if(data55.canary !== undefined){
+let data57 = data55.canary;
+if(!(((typeof data57 == "number") && (!(data57 % 1) && !isNaN(data57))) && (isFinite(data57)))){
+const err135 = {instancePath:instancePath+"/fleet/canary",schemaPath:"#/properties/fleet/properties/canary/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema20.properties.fleet.properties.canary.type,parentSchema:schema20.properties.fleet.properties.canary,data:data57};
+if(vErrors === null){
+vErrors = [err135];
+}
+else {
+vErrors.push(err135);
+}
+errors++;
+}
+if((typeof data57 == "number") && (isFinite(data57))){
+if(data57 < 0 || isNaN(data57)){
+const err136 = {instancePath:instancePath+"/fleet/canary",schemaPath:"#/properties/fleet/properties/canary/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0",schema:0,parentSchema:schema20.properties.fleet.properties.canary,data:data57};
+if(vErrors === null){
+vErrors = [err136];
+}
+else {
+vErrors.push(err136);
+}
+errors++;
+}
+}
+}
+if(data55.stop_after_failures !== undefined){
+let data58 = data55.stop_after_failures;
+if(!(((typeof data58 == "number") && (!(data58 % 1) && !isNaN(data58))) && (isFinite(data58)))){
+const err137 = {instancePath:instancePath+"/fleet/stop_after_failures",schemaPath:"#/properties/fleet/properties/stop_after_failures/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema20.properties.fleet.properties.stop_after_failures.type,parentSchema:schema20.properties.fleet.properties.stop_after_failures,data:data58};
+if(vErrors === null){
+vErrors = [err137];
+}
+else {
+vErrors.push(err137);
+}
+errors++;
+}
+if((typeof data58 == "number") && (isFinite(data58))){
+if(data58 < 1 || isNaN(data58)){
+const err138 = {instancePath:instancePath+"/fleet/stop_after_failures",schemaPath:"#/properties/fleet/properties/stop_after_failures/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema20.properties.fleet.properties.stop_after_failures,data:data58};
+if(vErrors === null){
+vErrors = [err138];
+}
+else {
+vErrors.push(err138);
+}
+errors++;
+}
+}
+}
+}
+else {
+const err139 = {instancePath:instancePath+"/fleet",schemaPath:"#/properties/fleet/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema20.properties.fleet.type,parentSchema:schema20.properties.fleet,data:data55};
+if(vErrors === null){
+vErrors = [err139];
+}
+else {
+vErrors.push(err139);
+}
+errors++;
+}
+}
+}
+else {
+const err140 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema20.type,parentSchema:schema20,data};
+if(vErrors === null){
+vErrors = [err140];
+}
+else {
+vErrors.push(err140);
 }
 errors++;
 }
@@ -2521,7 +2826,7 @@ if(data.notify !== undefined){
 let data8 = data.notify;
 if(data8 && typeof data8 == "object" && !Array.isArray(data8)){
 for(const key4 in data8){
-if(!(key4 === "slack")){
+if(!((key4 === "slack") || (key4 === "ticket"))){
 const err19 = {instancePath:instancePath+"/notify",schemaPath:"#/properties/notify/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key4},message:"must NOT have additional properties",schema:false,parentSchema:schema18.properties.notify,data:data8};
 if(vErrors === null){
 vErrors = [err19];
@@ -2619,9 +2924,12 @@ vErrors.push(err26);
 errors++;
 }
 }
-}
-else {
-const err27 = {instancePath:instancePath+"/notify",schemaPath:"#/properties/notify/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema18.properties.notify.type,parentSchema:schema18.properties.notify,data:data8};
+if(data8.ticket !== undefined){
+let data12 = data8.ticket;
+if(data12 && typeof data12 == "object" && !Array.isArray(data12)){
+for(const key6 in data12){
+if(!((key6 === "jira") || (key6 === "github"))){
+const err27 = {instancePath:instancePath+"/notify/ticket",schemaPath:"#/properties/notify/properties/ticket/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key6},message:"must NOT have additional properties",schema:false,parentSchema:schema18.properties.notify.properties.ticket,data:data12};
 if(vErrors === null){
 vErrors = [err27];
 }
@@ -2631,14 +2939,222 @@ vErrors.push(err27);
 errors++;
 }
 }
-}
-else {
-const err28 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema18.type,parentSchema:schema18,data};
+if(data12.jira !== undefined){
+let data13 = data12.jira;
+if(data13 && typeof data13 == "object" && !Array.isArray(data13)){
+if(data13.url === undefined){
+const err28 = {instancePath:instancePath+"/notify/ticket/jira",schemaPath:"#/properties/notify/properties/ticket/properties/jira/required",keyword:"required",params:{missingProperty: "url"},message:"must have required property '"+"url"+"'",schema:schema18.properties.notify.properties.ticket.properties.jira.required,parentSchema:schema18.properties.notify.properties.ticket.properties.jira,data:data13};
 if(vErrors === null){
 vErrors = [err28];
 }
 else {
 vErrors.push(err28);
+}
+errors++;
+}
+if(data13.token_env === undefined){
+const err29 = {instancePath:instancePath+"/notify/ticket/jira",schemaPath:"#/properties/notify/properties/ticket/properties/jira/required",keyword:"required",params:{missingProperty: "token_env"},message:"must have required property '"+"token_env"+"'",schema:schema18.properties.notify.properties.ticket.properties.jira.required,parentSchema:schema18.properties.notify.properties.ticket.properties.jira,data:data13};
+if(vErrors === null){
+vErrors = [err29];
+}
+else {
+vErrors.push(err29);
+}
+errors++;
+}
+for(const key7 in data13){
+if(!(((key7 === "url") || (key7 === "user_env")) || (key7 === "token_env"))){
+const err30 = {instancePath:instancePath+"/notify/ticket/jira",schemaPath:"#/properties/notify/properties/ticket/properties/jira/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key7},message:"must NOT have additional properties",schema:false,parentSchema:schema18.properties.notify.properties.ticket.properties.jira,data:data13};
+if(vErrors === null){
+vErrors = [err30];
+}
+else {
+vErrors.push(err30);
+}
+errors++;
+}
+}
+if(data13.url !== undefined){
+let data14 = data13.url;
+if(typeof data14 === "string"){
+if(func3(data14) < 1){
+const err31 = {instancePath:instancePath+"/notify/ticket/jira/url",schemaPath:"#/properties/notify/properties/ticket/properties/jira/properties/url/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema18.properties.notify.properties.ticket.properties.jira.properties.url,data:data14};
+if(vErrors === null){
+vErrors = [err31];
+}
+else {
+vErrors.push(err31);
+}
+errors++;
+}
+}
+else {
+const err32 = {instancePath:instancePath+"/notify/ticket/jira/url",schemaPath:"#/properties/notify/properties/ticket/properties/jira/properties/url/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema18.properties.notify.properties.ticket.properties.jira.properties.url.type,parentSchema:schema18.properties.notify.properties.ticket.properties.jira.properties.url,data:data14};
+if(vErrors === null){
+vErrors = [err32];
+}
+else {
+vErrors.push(err32);
+}
+errors++;
+}
+}
+if(data13.user_env !== undefined){
+let data15 = data13.user_env;
+if(typeof data15 === "string"){
+if(!pattern11.test(data15)){
+const err33 = {instancePath:instancePath+"/notify/ticket/jira/user_env",schemaPath:"#/definitions/envVarName/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z_][A-Za-z0-9_]*$"},message:"must match pattern \""+"^[A-Za-z_][A-Za-z0-9_]*$"+"\"",schema:"^[A-Za-z_][A-Za-z0-9_]*$",parentSchema:schema23,data:data15};
+if(vErrors === null){
+vErrors = [err33];
+}
+else {
+vErrors.push(err33);
+}
+errors++;
+}
+}
+else {
+const err34 = {instancePath:instancePath+"/notify/ticket/jira/user_env",schemaPath:"#/definitions/envVarName/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema23.type,parentSchema:schema23,data:data15};
+if(vErrors === null){
+vErrors = [err34];
+}
+else {
+vErrors.push(err34);
+}
+errors++;
+}
+}
+if(data13.token_env !== undefined){
+let data16 = data13.token_env;
+if(typeof data16 === "string"){
+if(!pattern11.test(data16)){
+const err35 = {instancePath:instancePath+"/notify/ticket/jira/token_env",schemaPath:"#/definitions/envVarName/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z_][A-Za-z0-9_]*$"},message:"must match pattern \""+"^[A-Za-z_][A-Za-z0-9_]*$"+"\"",schema:"^[A-Za-z_][A-Za-z0-9_]*$",parentSchema:schema23,data:data16};
+if(vErrors === null){
+vErrors = [err35];
+}
+else {
+vErrors.push(err35);
+}
+errors++;
+}
+}
+else {
+const err36 = {instancePath:instancePath+"/notify/ticket/jira/token_env",schemaPath:"#/definitions/envVarName/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema23.type,parentSchema:schema23,data:data16};
+if(vErrors === null){
+vErrors = [err36];
+}
+else {
+vErrors.push(err36);
+}
+errors++;
+}
+}
+}
+else {
+const err37 = {instancePath:instancePath+"/notify/ticket/jira",schemaPath:"#/properties/notify/properties/ticket/properties/jira/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema18.properties.notify.properties.ticket.properties.jira.type,parentSchema:schema18.properties.notify.properties.ticket.properties.jira,data:data13};
+if(vErrors === null){
+vErrors = [err37];
+}
+else {
+vErrors.push(err37);
+}
+errors++;
+}
+}
+if(data12.github !== undefined){
+let data17 = data12.github;
+if(data17 && typeof data17 == "object" && !Array.isArray(data17)){
+if(data17.repository === undefined){
+const err38 = {instancePath:instancePath+"/notify/ticket/github",schemaPath:"#/properties/notify/properties/ticket/properties/github/required",keyword:"required",params:{missingProperty: "repository"},message:"must have required property '"+"repository"+"'",schema:schema18.properties.notify.properties.ticket.properties.github.required,parentSchema:schema18.properties.notify.properties.ticket.properties.github,data:data17};
+if(vErrors === null){
+vErrors = [err38];
+}
+else {
+vErrors.push(err38);
+}
+errors++;
+}
+for(const key8 in data17){
+if(!(key8 === "repository")){
+const err39 = {instancePath:instancePath+"/notify/ticket/github",schemaPath:"#/properties/notify/properties/ticket/properties/github/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key8},message:"must NOT have additional properties",schema:false,parentSchema:schema18.properties.notify.properties.ticket.properties.github,data:data17};
+if(vErrors === null){
+vErrors = [err39];
+}
+else {
+vErrors.push(err39);
+}
+errors++;
+}
+}
+if(data17.repository !== undefined){
+let data18 = data17.repository;
+if(typeof data18 === "string"){
+if(!pattern24.test(data18)){
+const err40 = {instancePath:instancePath+"/notify/ticket/github/repository",schemaPath:"#/properties/notify/properties/ticket/properties/github/properties/repository/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z0-9][A-Za-z0-9-]*/[A-Za-z0-9._-]+$"},message:"must match pattern \""+"^[A-Za-z0-9][A-Za-z0-9-]*/[A-Za-z0-9._-]+$"+"\"",schema:"^[A-Za-z0-9][A-Za-z0-9-]*/[A-Za-z0-9._-]+$",parentSchema:schema18.properties.notify.properties.ticket.properties.github.properties.repository,data:data18};
+if(vErrors === null){
+vErrors = [err40];
+}
+else {
+vErrors.push(err40);
+}
+errors++;
+}
+}
+else {
+const err41 = {instancePath:instancePath+"/notify/ticket/github/repository",schemaPath:"#/properties/notify/properties/ticket/properties/github/properties/repository/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema18.properties.notify.properties.ticket.properties.github.properties.repository.type,parentSchema:schema18.properties.notify.properties.ticket.properties.github.properties.repository,data:data18};
+if(vErrors === null){
+vErrors = [err41];
+}
+else {
+vErrors.push(err41);
+}
+errors++;
+}
+}
+}
+else {
+const err42 = {instancePath:instancePath+"/notify/ticket/github",schemaPath:"#/properties/notify/properties/ticket/properties/github/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema18.properties.notify.properties.ticket.properties.github.type,parentSchema:schema18.properties.notify.properties.ticket.properties.github,data:data17};
+if(vErrors === null){
+vErrors = [err42];
+}
+else {
+vErrors.push(err42);
+}
+errors++;
+}
+}
+}
+else {
+const err43 = {instancePath:instancePath+"/notify/ticket",schemaPath:"#/properties/notify/properties/ticket/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema18.properties.notify.properties.ticket.type,parentSchema:schema18.properties.notify.properties.ticket,data:data12};
+if(vErrors === null){
+vErrors = [err43];
+}
+else {
+vErrors.push(err43);
+}
+errors++;
+}
+}
+}
+else {
+const err44 = {instancePath:instancePath+"/notify",schemaPath:"#/properties/notify/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema18.properties.notify.type,parentSchema:schema18.properties.notify,data:data8};
+if(vErrors === null){
+vErrors = [err44];
+}
+else {
+vErrors.push(err44);
+}
+errors++;
+}
+}
+}
+else {
+const err45 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema18.type,parentSchema:schema18,data};
+if(vErrors === null){
+vErrors = [err45];
+}
+else {
+vErrors.push(err45);
 }
 errors++;
 }

@@ -1,17 +1,18 @@
 // `apply`: every guard in its one order, then the plan, the protection, the statements. The order is
 // the safety argument, so it is written here once and every caller (the CLI, the tests) runs it:
-//   1. the approval gate that needs no connection;
+//   1. the approval gate that needs no connection (approval: risky waits for the plan, step 6); the
+//      maintenance window (refuse, wait, or an emergency);
 //   2. connect (protected-cluster, read-only and version guards) and take the run lock;
 //   3. settle what an interrupted run left in flight;
 //   4. plan with the pull-request lifecycle and the promotion gate; a baseline never over a schema;
 //   5. judge the impact (each change's pre-checks run again right before it starts);
-//   6. refuse a plan with problems; adopt or roll back provisional changes;
+//   6. refuse a plan with problems; approval: risky's gate on this plan; adopt or roll back provisional changes;
 //   7. the approval GitHub recorded; tell the team;
 //   8. snapshot or back up when the policy asks, then the apply loop; tell the team how it ended.
 // From the lock on, a watchdog stops the run when the server goes silent or this runner was frozen.
 import { applyPlan, reconcileInterrupted, type ApplyContext } from '../apply.js';
 import { ApplyError, RefusedError } from '../errors.js';
-import { approvalGate, type RunnerFacts } from '../guards.js';
+import type { RunnerFacts } from '../guards.js';
 import { checkDiagnostics } from '../impact/findings.js';
 import type { ApplyReport, Plan, PlannedChange } from '../plan-types.js';
 import { undoChanges } from '../undo.js';
@@ -21,6 +22,8 @@ import { protectRun } from './protect.js';
 import { settleProvisional } from './settle.js';
 import { watched } from './liveness.js';
 import { plansOnline } from '../online.js';
+import { approvalBeforePlan, environmentApproval, riskGate } from '../risk.js';
+import { announcingEmergency, fitsWindow, windowGate } from './window-gate.js';
 
 /** What one `apply` is asked to do. */
 export interface ApplyRequest {
@@ -38,6 +41,8 @@ export interface ApplyRequest {
   inFlightWaitMs: number;
   /** Poll interval of that wait. */
   pollMs: number;
+  /** `--emergency "<reason>"`: run outside the maintenance windows (with an approver); recorded and announced. */
+  emergency?: string;
   /** Settings of the apply loop itself (timers, clocks), for tests that reach its every branch. */
   loop?: Partial<Pick<ApplyContext, 'recordAppliedAfterMs' | 'now' | 'sleep'>>;
 }
@@ -57,13 +62,18 @@ export interface ApplyOutcome {
  * ApplyError after recording a failed statement; a failure after statements ran carries `report`.
  */
 export async function applyRun(s: Scope, req: ApplyRequest, ports: RunPorts, events: RunEvents): Promise<ApplyOutcome> {
-  let approver = approvalGate(s.env, req.runner);
+  let approver = approvalBeforePlan(s.env, req.runner);
+  const pass = await windowGate(s.env, req, ports, events);
+  ports = announcingEmergency(ports, pass);
   const operator = ports.operator(approver);
   const target = await ports.lock(s.env, req.lockTimeoutSec);
   let impact: ImpactPort | undefined;
+  // The plan of a run a guard refuses before it starts: its tickets are told why.
+  let refusable: Plan | undefined;
   try {
     return await watched(target, s.env, events, async (check, events) => {
       const applyCtx: ApplyContext = { ...lockedApplyContext(target, s, await operator, { inFlightWaitMs: req.inFlightWaitMs, pollMs: req.pollMs, events }), beforeStatement: check, ...req.loop };
+      if (pass.emergency !== null) applyCtx.operator.emergency = pass.emergency;
       // A dry run writes nothing, not even the in-doubt verdict on an interrupted run.
       const history = req.dryRun ? target.history : await reconcileInterrupted(new Map([...s.byId, ...undoChanges(target.history)]), target.history, s.env.name, applyCtx);
       if (req.pullRequest !== null) applyCtx.pullRequest = { number: req.pullRequest, headCommit: req.headCommit || applyCtx.operator.gitCommit };
@@ -71,28 +81,34 @@ export async function applyRun(s: Scope, req: ApplyRequest, ports: RunPorts, eve
       await refuseBaselineOverSchema(s, plan, () => target.schemaIsEmpty());
       if (plan.changes.length > 0 && problems.length === 0) {
         impact = await target.impact();
-        // A dry run reports the checks as plan does; a real run checks each change right before it starts.
-        await impact.assess(plan, { checks: req.dryRun, keepFacts: !req.dryRun });
+        // A dry run reports the checks as plan does; a real run checks each change right before it starts
+        // (and now too under approval: risky, whose decision counts the checks' warnings).
+        const checks = req.dryRun || s.env.approval === 'risky';
+        await impact.assess(plan, { checks, keepFacts: !checks });
         const session = impact;
-        applyCtx.beforeChange = (c) => preflight(s.env.name, session, c, events);
+        applyCtx.beforeChange = (c) => preflight(s.env.name, session, c, events).then(() => fitsWindow(s.env, pass, c, ports.now(), events));
       }
       events.planned?.(plan, problems, lifecycle.notes);
+      if (!req.dryRun) refusable = plan;
       refuseProblems(s.env.name, problems);
       // A tool that cannot run here is said now, never after half of the run.
       if (plansOnline(plan.changes)) {
         if (!target.online) throw new RefusedError(`refused: the plan runs statements online in ${s.env.name}, but the run has no online schema change tool`);
         await target.online.check();
       }
+      // approval: risky decides on this run's own plan, before anything is written; never on a plan job's word.
+      const gated = req.dryRun ? { env: s.env } : riskGate(s.env, environmentApproval(s.env, plan), req.runner);
       await settleProvisional(s.env, s.byId, lifecycle, history, applyCtx, req.dryRun, events);
       const runUrl = applyCtx.operator.runUrl;
       if (req.dryRun || plan.changes.length === 0) {
         const report: ApplyReport = { environment: plan.environment, snapshot: plan.snapshot, changes: plan.changes.map((c) => ({ ...c, result: 'not-run' as const, durationMs: 0 })) };
         return { kind: req.dryRun ? 'dry-run' : 'nothing-pending', plan, report };
       }
-      const approved = await requireApproval(s.env, req.runner, ports.approvals, approver);
+      const approved = await requireApproval(gated.env, req.runner, ports.approvals, approver);
       approver = approved.approver;
       applyCtx.operator.approver = approver;
       await ports.announce({ phase: 'start', environment: s.env.name, plan, approver, runUrl });
+      refusable = undefined;
       let report: ApplyReport;
       try {
         // Rows the lifecycle set aside (rolled back, abandoned, another pull request's) are not resumed.
@@ -102,9 +118,9 @@ export async function applyRun(s: Scope, req: ApplyRequest, ports: RunPorts, eve
         const failedReport = (err as { report?: ApplyReport }).report;
         if (failedReport) events.reported?.(failedReport, approved.approvals, runUrl);
         await ports.announce({
-          phase: 'failure', environment: s.env.name, plan, approver, runUrl, snapshotId: applyCtx.snapshotId,
+          phase: 'failure', environment: s.env.name, plan, approver, runUrl, snapshotId: applyCtx.snapshotId, report: failedReport,
           error: err instanceof Error ? err.message : String(err),
-          ...(err instanceof ApplyError ? { changeId: err.changeId } : {}),
+          ...(err instanceof ApplyError ? { changeId: err.changeId, failedAt: { statement: err.statement, file: err.file, line: err.line } } : {}),
         });
         if (err instanceof ApplyError && err.file) {
           events.diagnostics?.([{ code: 'CG900', severity: 'error', file: err.file, line: err.line ?? 1, column: 1, message: err.message, destructive: false }]);
@@ -112,9 +128,12 @@ export async function applyRun(s: Scope, req: ApplyRequest, ports: RunPorts, eve
         throw err;
       }
       events.reported?.(report, approved.approvals, runUrl);
-      await ports.announce({ phase: 'success', environment: s.env.name, plan, approver, runUrl, snapshotId: applyCtx.snapshotId });
+      await ports.announce({ phase: 'success', environment: s.env.name, plan, approver, runUrl, snapshotId: applyCtx.snapshotId, report });
       return { kind: 'applied', plan, report };
     });
+  } catch (err) {
+    if (refusable && err instanceof RefusedError) await ports.announce({ phase: 'refused', environment: s.env.name, plan: refusable, approver, runUrl: (await operator).runUrl, error: err.message });
+    throw err;
   } finally {
     await impact?.close().catch(() => undefined);
     await target.close();

@@ -63,7 +63,7 @@ export function approverText(found: Approvals): string | null {
 
 /**
  * The second half of the approval gate, right before anything changes: an `approval: required`
- * environment in GitHub Actions is refused when GitHub reports no approved deployment review and
+ * environment (or `risky`, for a rollback or a restore; apply passes its plan's verdict) in GitHub Actions is refused when GitHub reports no approved deployment review and
  * no `--approved-by` was given, since the GitHub environment gates only when it has required
  * reviewers. Returns the approvals and the approver to record.
  */
@@ -74,7 +74,7 @@ export async function requireApproval(
   known: string | null,
 ): Promise<{ approvals: Approvals | null; approver: string | null }> {
   const found = await approvals();
-  if (env.approval === 'required' && facts.inActions && !facts.approvedBy && !found?.approver) {
+  if ((env.approval === 'required' || env.approval === 'risky') && facts.inActions && !facts.approvedBy && !found?.approver) {
     throw new RefusedError(
       `refused: ${env.name} requires approval, but GitHub reports no approved deployment review of this run for environment ${env.name}; ` +
         `give the ${env.name} environment required reviewers (and the job actions: read and GITHUB_TOKEN)`,

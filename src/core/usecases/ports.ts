@@ -70,7 +70,8 @@ export interface Approvals {
 
 /** One moment of a run to tell the team about. */
 export interface Announcement {
-  phase: 'start' | 'success' | 'failure';
+  /** `refused`: a guard stopped the run after its plan was known and before anything ran (told to the tickets only). */
+  phase: 'start' | 'success' | 'failure' | 'refused';
   environment: string;
   plan: Plan;
   approver: string | null;
@@ -78,8 +79,16 @@ export interface Announcement {
   snapshotId?: string | null;
   error?: string;
   changeId?: string;
+  /** How the run ended, when the apply loop ran: each change's result and duration. */
+  report?: ApplyReport;
+  /** Where a failed statement is: its number within `changeId`, its file and line. */
+  failedAt?: { statement?: number | undefined; file?: string | undefined; line?: number | undefined };
+  /** The maintenance window the run is in, as a reader says it (`Sat 02:00-05:00 America/New_York, closes ...`). */
+  windowNote?: string;
   /** A run over a fleet: how many targets, the count per result, and the targets that did not apply. */
   fleet?: { targets: number; counts: Record<string, number>; odd: string[] };
+  /** `apply --emergency`: the reason the run overrides the environment's maintenance windows. */
+  emergency?: string;
 }
 
 /** A backup taken right before a change's first statement, for the CLI to report. */
@@ -120,4 +129,6 @@ export interface RunPorts {
   announce(a: Announcement): Promise<void>;
   /** The clock. */
   now(): Date;
+  /** Waits (for a maintenance window to open); a timer when absent. */
+  sleep?(ms: number): Promise<void>;
 }

@@ -25,6 +25,8 @@ export interface StatusRow {
   backfill?: { statement: number; last_key: string[] | null; rows_done: number };
   /** Why a change is restored (what undid it, what runs it again), or why its rollback stopped. */
   note?: string;
+  /** The reason of the `apply --emergency` run that last wrote the change, outside the maintenance windows. */
+  emergency?: string;
 }
 
 /** The changes of `history` whose in-flight statement may have run on a connection the server no longer has. */
@@ -81,5 +83,6 @@ function row(id: string, rec: HistoryRecord | undefined, st: StatusRow['status']
       ? { backfill: { statement: rec.backfill.statement, last_key: rec.backfill.lastKey, rows_done: rec.backfill.rowsDone } }
       : {}),
     ...(rec?.status === 'restored' && rec.error ? { note: rec.error } : {}),
+    ...(rec?.emergency ? { emergency: rec.emergency } : {}),
   };
 }
