@@ -28,13 +28,8 @@ export async function driftOf(ctx: CommandContext, s: Scope, shadowUrl: string |
   const { open, history } = await readTarget(ctx, s);
   try {
     const { describeSchema } = await import('../adapters/mysql/introspect.js');
-    // The live schema is read on the target's connection while the replay runs on the shadow's.
-    return await driftRun<Promise<SchemaShape>>(s, {
-      read: async () => {
-        const live = describeSchema(open.target.connection, open.target.schema);
-        live.catch(() => undefined); // awaited by compare; a failure before then is not unhandled
-        return { history, live };
-      },
+    return await driftRun<SchemaShape>(s, {
+      read: async () => ({ history, live: await describeSchema(open.target.connection, open.target.schema) }),
       compare: async (applied, live) => {
         const shadowSpec = shadowUrl
           ? (await import('../adapters/mysql/connect.js')).parseTargetUrl(shadowUrl, 'the shadow server')
@@ -42,10 +37,8 @@ export async function driftOf(ctx: CommandContext, s: Scope, shadowUrl: string |
         refuseProtected(s.config, s.env, shadowSpec.host, 'has a shadow server at host');
         return withShadow(shadowSpec, open.target.schema, `${s.env.name} (shadow)`, async (conn, name, more) => {
           const failure = await replay(conn, applied, more);
-          const expected = failure ? null : await describeSchema(conn, name);
-          const actual = await live;
           if (failure) return { failure: `${failure.file}:${failure.line}: ${failure.message}`, diff: [] };
-          return { failure: null, diff: diffSchemas(expected!, actual) };
+          return { failure: null, diff: diffSchemas(await describeSchema(conn, name), live) };
         });
       },
     });
