@@ -7,12 +7,16 @@
 //      changegate's protocol (mysql2 making only the history writes the protocol needs), on the server
 //      CHANGEGATE_TEST_SERVER names, or on each of `--server mariadb,mysql`
 //   4. on the same server(s): what impact-aware planning adds to `plan` (50 statements, 50 tables)
-//   5. on the same server(s), after the online and backfill figures: one change over 1,000 tenant
+//   5. on the same server(s): drift, validate --shadow and baseline on 500 and 2,000 generated tables
+//      (10,000 with CHANGEGATE_BENCH_10K=1) beside skeema diff and skeema init (scripts/bench-schema.ts)
+//   6. on the same server(s), after the online and backfill figures: one change over 1,000 tenant
 //      schemas as a fleet against 1,000 single runs, one by one and under `xargs -P 8`; plan and status
-//      of the fleet. `--only fleet` runs this section alone (on a server of its own).
+//      of the fleet.
+// `--only <section>` runs one of: validate, cold-start, apply (with 4, 6 and the online and backfill
+// figures), schema, fleet (the fleet section alone, on a server of its own).
 import { execFileSync, spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { cpus, loadavg, tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { benchOnline } from './bench-online.js';
@@ -24,6 +28,7 @@ import { run } from '../src/cli/main.js';
 import { validateRepository } from '../src/core/validate.js';
 import { startServer } from '../test/helpers/mysql-server.js';
 import { bestAsync, benchImpact } from './bench-impact.js';
+import { benchSchema, schemaSizes, schemaTable, type SchemaBench } from './bench-schema.js';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 const cli = path.join(root, 'dist', 'cli', 'bin.mjs');
@@ -66,12 +71,57 @@ function best(times: number, fn: () => void): number {
 const ms = (x: number) => `${x.toFixed(0)} ms`;
 const ROUNDS = 15;
 
+const SECTIONS = ['validate', 'cold-start', 'apply', 'schema', 'fleet'];
+
+// Whether `--only` (if given) names `section`; `alone`: only when it is named (a section that a full
+// run reaches through another).
+function want(section: string, alone = false): boolean {
+  const i = process.argv.indexOf('--only');
+  if (i < 0) return !alone;
+  const asked = process.argv[i + 1] ?? '';
+  if (!SECTIONS.includes(asked)) throw new Error(`--only takes one of ${SECTIONS.join(', ')}, not '${asked}'`);
+  return asked === section;
+}
+
 async function main(): Promise<void> {
-  const only = onlySection();
-  if (only === 'fleet') {
+  if (want('fleet', true)) {
     for (const kind of servers()) await fleetAlone(kind);
     return;
   }
+  if (want('validate')) benchValidate();
+  if (want('cold-start')) {
+    // 2. cold start on the example repository
+    const node = best(5, () => void spawnSync(process.execPath, ['-e', ''], { stdio: 'ignore' }));
+    const cold = best(5, () => void spawnSync(process.execPath, [cli, 'validate'], { cwd: root, stdio: 'ignore' }));
+    console.log(`cold start of changegate validate on the example repo: ${ms(cold)} (node -e '' alone: ${ms(node)}; changegate's own share ${ms(cold - node)})`);
+  }
+  // 3. apply against the raw client and knex, per server; 5. big schemas against Skeema
+  for (const kind of servers()) {
+    if (want('apply')) await benchApply(kind);
+    if (want('schema')) await benchSchemas(kind);
+  }
+}
+
+async function benchSchemas(kind: 'mariadb' | 'mysql'): Promise<void> {
+  if (kind === 'mysql') execFileSync('bash', [path.join(root, 'scripts', 'fetch-oracle-mysql.sh')], { stdio: 'inherit' });
+  process.env.CHANGEGATE_TEST_SERVER = kind;
+  const server = await startServer();
+  const name = `${kind === 'mariadb' ? 'MariaDB' : 'MySQL'} ${server.version}`;
+  const skeema = spawnSync('skeema', ['version'], { encoding: 'utf8' });
+  if (skeema.status !== 0) throw new Error('skeema is not installed (npm run prebench installs it with apt)');
+  console.log(`big schemas on ${name} against ${skeema.stdout.trim()}; load average ${loadavg().map((x) => x.toFixed(1)).join(' ')} on ${cpus().length} cores`);
+  try {
+    const results: SchemaBench[] = [];
+    const rounds = Number(process.env.CHANGEGATE_BENCH_ROUNDS ?? 3);
+    for (const n of schemaSizes()) results.push(await benchSchema(server, cli, n, rounds, (l) => console.log(l)));
+    for (const l of schemaTable(name, results)) console.log(l);
+    console.log(`load average at the end: ${loadavg().map((x) => x.toFixed(1)).join(' ')}`);
+  } finally {
+    await server.stop();
+  }
+}
+
+function benchValidate(): void {
   // 1. validate at two sizes
   const small = generateRepo(2000, 10);
   const large = generateRepo(4000, 10);
@@ -88,23 +138,6 @@ async function main(): Promise<void> {
     rmSync(small, { recursive: true, force: true });
     rmSync(large, { recursive: true, force: true });
   }
-
-  // 2. cold start on the example repository
-  const node = best(5, () => void spawnSync(process.execPath, ['-e', ''], { stdio: 'ignore' }));
-  const cold = best(5, () => void spawnSync(process.execPath, [cli, 'validate'], { cwd: root, stdio: 'ignore' }));
-  console.log(`cold start of changegate validate on the example repo: ${ms(cold)} (node -e '' alone: ${ms(node)}; changegate's own share ${ms(cold - node)})`);
-
-  // 3. apply against the raw client and knex, per server
-  for (const kind of servers()) await benchApply(kind);
-}
-
-// `--only fleet` runs the fleet section alone; without it, every section runs.
-function onlySection(): 'fleet' | undefined {
-  const i = process.argv.indexOf('--only');
-  if (i < 0) return undefined;
-  const asked = process.argv[i + 1] ?? '';
-  if (asked !== 'fleet') throw new Error(`--only takes fleet, not '${asked}'`);
-  return asked;
 }
 
 // Oracle MySQL comes from .cache/ (fetched once per machine); the harness reads the kind from the environment.

@@ -7,37 +7,159 @@ import type { Change, Config, Diagnostic, EnvironmentConfig } from '../core/type
 import type { MysqlConnection, TargetSpec } from '../adapters/mysql/connection.js';
 import type { CommandContext } from './context.js';
 import { diagnosticLine } from './render.js';
+import { replayOrder } from '../core/sql/replay-order.js';
 
-/** Runs every statement of `changes`, in order, on `conn` (already in the shadow schema); the first failure is returned. */
-export async function replay(conn: MysqlConnection, changes: Change[]): Promise<Diagnostic | null> {
-  for (const change of changes) {
-    for (const stmt of change.statements) {
-      try {
-        await conn.run(stmt.sql);
-      } catch (err) {
-        const message = err instanceof StatementError ? err.message : String(err);
-        return {
-          code: 'CG090', severity: 'error', file: stmt.file, line: stmt.line, column: stmt.column,
-          message: `shadow replay of ${change.id} failed: ${message}`, destructive: false,
-        };
-      }
+/** How many connections a shadow replay uses at most: statements that touch different objects run on them at once. */
+export const REPLAY_CONNECTIONS = 8;
+
+/** Opens one more connection in the shadow schema (closed by `withShadow`). */
+export type MoreConnections = () => Promise<MysqlConnection>;
+
+/**
+ * Runs every statement of `changes` on `conn` (already in the shadow schema) and, when `more` is
+ * given, on up to REPLAY_CONNECTIONS connections at once where `replayOrder` allows; the outcome is
+ * that of running them one by one in order: the first failure in that order is returned.
+ */
+export async function replay(conn: MysqlConnection, changes: Change[], more?: MoreConnections): Promise<Diagnostic | null> {
+  const flat = changes.flatMap((change) => change.statements.map((stmt) => ({ change, stmt })));
+  const slots = replayOrder(flat.map((f) => f.stmt.sql));
+  const failures = new Map<number, Diagnostic>();
+  const runOne = async (c: MysqlConnection, i: number): Promise<boolean> => {
+    const { change, stmt } = flat[i]!;
+    try {
+      await c.run(stmt.sql);
+      return true;
+    } catch (err) {
+      const message = err instanceof StatementError ? err.message : String(err);
+      failures.set(i, {
+        code: 'CG090', severity: 'error', file: stmt.file, line: stmt.line, column: stmt.column,
+        message: `shadow replay of ${change.id} failed: ${message}`, destructive: false,
+      });
+      return false;
     }
+  };
+  const parallel = more !== undefined && slots.filter((s) => !s.first).length > 1;
+  if (!parallel) {
+    for (let i = 0; i < flat.length; i++) if (!(await runOne(conn, i))) return failures.get(i)!;
+    return null;
   }
-  return null;
+
+  // Dependants of each statement, and how many of its own waits are still open.
+  const waiting = slots.map((s) => s.after.length);
+  const dependants: number[][] = slots.map(() => []);
+  slots.forEach((s, i) => s.after.forEach((a) => dependants[a]!.push(i)));
+  const ready = new MinHeap();
+  const readyFirst = new MinHeap();
+  const markReady = (i: number) => (slots[i]!.first ? readyFirst : ready).push(i);
+  waiting.forEach((w, i) => w === 0 && markReady(i));
+  // Once a statement fails, only the statements before it still run: one of them may fail first.
+  let stopAt = Infinity;
+  const take = (mayFirst: boolean): number | undefined => {
+    const a = ready.peek();
+    const b = mayFirst ? readyFirst.peek() : undefined;
+    const i = b !== undefined && (a === undefined || b < a) ? b : a;
+    if (i === undefined || i >= stopAt) return undefined;
+    return i === b ? readyFirst.pop() : ready.pop();
+  };
+  // Every finished statement wakes the idle connections: it may have made others ready.
+  const newSignal = () => {
+    let resolve!: () => void;
+    const promise = new Promise<void>((r) => (resolve = r));
+    return { promise, resolve };
+  };
+  let signal = newSignal();
+  const notify = (): void => {
+    const s = signal;
+    signal = newSignal();
+    s.resolve();
+  };
+  let running = 0;
+  const worker = async (c: MysqlConnection, mayFirst: boolean): Promise<void> => {
+    for (;;) {
+      const i = take(mayFirst);
+      if (i === undefined) {
+        if (running === 0) return notify();
+        await signal.promise;
+        continue;
+      }
+      running++;
+      const ok = await runOne(c, i);
+      running--;
+      if (!ok) stopAt = Math.min(stopAt, i);
+      else for (const d of dependants[i]!) if (--waiting[d]! === 0) markReady(d);
+      notify();
+    }
+  };
+  // The first connection starts at once; the others join as they open (one that cannot open is done without).
+  const workers: Promise<void>[] = [worker(conn, true)];
+  await Promise.all(Array.from({ length: REPLAY_CONNECTIONS - 1 }, () =>
+    more!().then((c) => void workers.push(worker(c, false)), () => undefined)));
+  while (workers.length > 0) await Promise.all(workers.splice(0));
+  const first = Math.min(...failures.keys());
+  return Number.isFinite(first) ? failures.get(first)! : null;
 }
 
-/** Opens `spec`'s server, creates a shadow schema named after `base`, runs `fn` in it and drops it. */
-export async function withShadow<T>(spec: TargetSpec, base: string, label: string, fn: (conn: MysqlConnection, name: string) => Promise<T>): Promise<T> {
+// A binary min-heap of statement indexes: the next statement to start is always the earliest ready one.
+class MinHeap {
+  private readonly a: number[] = [];
+  peek(): number | undefined {
+    return this.a[0];
+  }
+  push(x: number): void {
+    const a = this.a;
+    a.push(x);
+    let i = a.length - 1;
+    while (i > 0) {
+      const p = (i - 1) >> 1;
+      if (a[p]! <= x) break;
+      a[i] = a[p]!;
+      i = p;
+    }
+    a[i] = x;
+  }
+  pop(): number | undefined {
+    const a = this.a;
+    const top = a[0];
+    const last = a.pop();
+    if (a.length > 0 && last !== undefined) {
+      let i = 0;
+      for (;;) {
+        const l = 2 * i + 1;
+        const r = l + 1;
+        let m = i;
+        const v = (k: number) => (k === i ? last : a[k]!);
+        if (l < a.length && a[l]! < v(m)) m = l;
+        if (r < a.length && a[r]! < v(m)) m = r;
+        if (m === i) break;
+        a[i] = a[m]!;
+        i = m;
+      }
+      a[i] = last;
+    }
+    return top;
+  }
+}
+
+/** Opens `spec`'s server, creates a shadow schema named after `base`, runs `fn` in it (with a way to open more connections there) and drops it. */
+export async function withShadow<T>(spec: TargetSpec, base: string, label: string, fn: (conn: MysqlConnection, name: string, more: MoreConnections) => Promise<T>): Promise<T> {
   const { openConnection, useSchema } = await import('../adapters/mysql/connection.js');
   const { createShadowSchema, dropSchema } = await import('../adapters/mysql/introspect.js');
   const conn = await openConnection(spec, label);
   try {
     const name = await createShadowSchema(conn, base);
+    const extra: MysqlConnection[] = [];
+    const more: MoreConnections = async () => {
+      const c = await openConnection(spec, label);
+      extra.push(c);
+      await useSchema(c, name);
+      return c;
+    };
     try {
       await useSchema(conn, name);
-      return await fn(conn, name);
+      return await fn(conn, name, more);
     } finally {
-      await dropSchema(conn, name).catch(() => undefined);
+      await dropSchema(conn, name, extra).catch(() => undefined);
+      await Promise.all(extra.map((c) => c.close().catch(() => undefined)));
     }
   } finally {
     await conn.close();
@@ -55,9 +177,9 @@ export async function shadowReplay(ctx: CommandContext, config: Config, changes:
   const spec = parseTargetUrl(source, 'the shadow server');
   ctx.out.secret(spec.password);
   refuseProtected(config, { name: 'shadow' } as EnvironmentConfig, spec.host, 'points at host');
-  const failure = await withShadow(spec, config.database, 'the shadow server', async (conn, name) => {
+  const failure = await withShadow(spec, config.database, 'the shadow server', async (conn, name, more) => {
     ctx.out.info(`shadow: replaying ${changes.length} change(s) into ${name}`);
-    return replay(conn, changes);
+    return replay(conn, changes, more);
   });
   if (failure) {
     ctx.out.diagnostics([failure], diagnosticLine);

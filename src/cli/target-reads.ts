@@ -35,8 +35,8 @@ export async function driftOf(ctx: CommandContext, s: Scope, shadowUrl: string |
           ? (await import('../adapters/mysql/connect.js')).parseTargetUrl(shadowUrl, 'the shadow server')
           : (await (await import('./target.js')).resolveEnvironment(ctx, s.config, s.env)).spec;
         refuseProtected(s.config, s.env, shadowSpec.host, 'has a shadow server at host');
-        return withShadow(shadowSpec, open.target.schema, `${s.env.name} (shadow)`, async (conn, name) => {
-          const failure = await replay(conn, applied);
+        return withShadow(shadowSpec, open.target.schema, `${s.env.name} (shadow)`, async (conn, name, more) => {
+          const failure = await replay(conn, applied, more);
           if (failure) return { failure: `${failure.file}:${failure.line}: ${failure.message}`, diff: [] };
           return { failure: null, diff: diffSchemas(await describeSchema(conn, name), live) };
         });

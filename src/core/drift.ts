@@ -370,9 +370,12 @@ function wordDiff(a: string[], b: string[]): Segment[] {
 export function diffSchemas(expected: SchemaShape, actual: SchemaShape): string[] {
   const exp = new Map(objects(expected).map((o) => [o.id, o]));
   const act = new Map(objects(actual).map((o) => [o.id, o]));
+  // Sets, not a search of the other side per table: a schema of thousands of tables stays linear.
+  const expectedNames = new Set(expected.tables.map((t) => t.name));
+  const actualNames = new Set(actual.tables.map((t) => t.name));
   const onlyOneSide = new Set<string>();
-  for (const t of expected.tables) if (!actual.tables.some((a) => a.name === t.name)) onlyOneSide.add(t.name);
-  for (const t of actual.tables) if (!expected.tables.some((e) => e.name === t.name)) onlyOneSide.add(t.name);
+  for (const t of expectedNames) if (!actualNames.has(t)) onlyOneSide.add(t);
+  for (const t of actualNames) if (!expectedNames.has(t)) onlyOneSide.add(t);
   const tableOf = (id: string): string | null => {
     const m = /^(?:column|index|foreign key|check) ([^.]+)\./.exec(id) ?? /^primary key (.+)$/.exec(id);
     return m ? m[1]! : null;

@@ -335,8 +335,30 @@ export async function createShadowSchema(conn: MysqlConnection, base: string): P
   return name;
 }
 
-/** Drops a shadow schema; refuses any name without SHADOW_PREFIX, so a slip can never drop a real schema. */
-export async function dropSchema(conn: MysqlConnection, name: string): Promise<void> {
+/** Tables dropped per DROP TABLE statement when a shadow schema's tables are dropped on several connections. */
+const DROP_CHUNK = 25;
+
+/**
+ * Drops a shadow schema; refuses any name without SHADOW_PREFIX, so a slip can never drop a real schema.
+ * With `helpers` (more connections to the same server), its tables are dropped first on all of them at
+ * once: DROP DATABASE drops thousands of tables one after another.
+ */
+export async function dropSchema(conn: MysqlConnection, name: string, helpers: MysqlConnection[] = []): Promise<void> {
   if (!name.startsWith(SHADOW_PREFIX)) throw new Error(`refusing to drop schema ${name}: only ${SHADOW_PREFIX}* schemas are dropped`);
+  if (helpers.length > 0) {
+    const rows = await conn.query<Row>("SELECT TABLE_NAME FROM information_schema.TABLES WHERE TABLE_SCHEMA = ? AND TABLE_TYPE <> 'VIEW'", [name]);
+    const chunks: string[][] = [];
+    for (let i = 0; i < rows.length; i += DROP_CHUNK) chunks.push(rows.slice(i, i + DROP_CHUNK).map((r) => str(r.TABLE_NAME)));
+    let next = 0;
+    // Foreign keys between tables in different chunks would make the order matter: the checks are off
+    // on these connections, which only ever serve the shadow schema. Whatever is left, DROP DATABASE drops.
+    await Promise.all([conn, ...helpers].map(async (c) => {
+      await c.exec('SET SESSION foreign_key_checks = 0');
+      while (next < chunks.length) {
+        const chunk = chunks[next++]!;
+        await c.exec(`DROP TABLE IF EXISTS ${chunk.map((t) => `${quoteIdent(name)}.${quoteIdent(t)}`).join(', ')}`);
+      }
+    })).catch(() => undefined);
+  }
   await conn.exec(`DROP DATABASE IF EXISTS ${quoteIdent(name)}`);
 }

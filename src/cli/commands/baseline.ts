@@ -55,8 +55,8 @@ export default async function baseline(ctx: CommandContext, opts: BaselineOption
         : (await (await import('../target.js')).resolveEnvironment(ctx, s.config, s.env)).spec;
       if (opts.shadowUrl) ctx.out.secret(shadowSpec.password);
       refuseProtected(s.config, s.env, shadowSpec.host, 'has a shadow server at host');
-      return withShadow(shadowSpec, schema, `${s.env.name} (shadow)`, async (shadow, name) => {
-        const failure = await replay(shadow, [change as Change]);
+      return withShadow(shadowSpec, schema, `${s.env.name} (shadow)`, async (shadow, name, more) => {
+        const failure = await replay(shadow, [change as Change], more);
         if (failure) return { failure: `${failure.file}:${failure.line}: ${failure.message}`, diff: [] };
         return { failure: null, diff: diffSchemas(await describeSchema(shadow, name), live.shape) };
       });
