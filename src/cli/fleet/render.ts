@@ -2,25 +2,13 @@
 // counts; the job summary shows the same as tables. Shards' documents merge into one of these.
 import { mdInline, mdTable } from '../../adapters/github/markdown.js';
 import { summarize } from '../../core/fleet/run.js';
+import type { FleetReport, FleetTargetEntry } from '../../core/fleet/merge.js';
 
 /** One target in a fleet document: its name, result, timing, error, and the single-target document's fields. */
-export interface FleetTargetJson {
-  target: string;
-  result: string;
-  duration_ms: number;
-  error?: { code: string; message: string };
-  [field: string]: unknown;
-}
+export type FleetTargetJson = FleetTargetEntry;
 
-/** The JSON of `plan`, `apply`, `status` and `drift` over a fleet. */
-export interface FleetDocument {
-  environment: string;
-  /** `i/N` when the run was one shard of a matrix; null for the whole fleet. */
-  shard: string | null;
-  targets: FleetTargetJson[];
-  /** Count of targets per result (or status). */
-  summary: Record<string, number>;
-}
+/** The JSON of `plan`, `apply`, `status` and `drift` over a fleet (the shape `merge` reads back). */
+export type FleetDocument = FleetReport;
 
 // Results a reader need not look at one by one.
 const QUIET = new Set(['applied', 'nothing-pending', 'dry-run', 'up-to-date']);
