@@ -20,26 +20,23 @@ export default async function apply(ctx: CommandContext, opts: { env: string; dr
   const s = scope(ctx, opts.env);
   const pr = pullRequestOption(s, opts.pullRequest);
   const lockTimeoutSec = seconds('--lock-timeout', opts.lockTimeout, s.env.lock_timeout);
+  const request = {
+    runner: runnerFacts(ctx, opts.approvedBy),
+    dryRun: !!opts.dryRun,
+    pullRequest: pr,
+    headCommit: ctx.env.CHANGEGATE_HEAD_SHA || null,
+    lockTimeoutSec,
+    inFlightWaitMs,
+    pollMs: 2000,
+    ...(opts.emergency !== undefined ? { emergency: opts.emergency } : {}),
+  };
   const fleet = fleetOptions(s, opts);
-  if (fleet) {
-    const { applyFleet } = await import('../fleet/apply.js');
-    const request = { runner: runnerFacts(ctx, opts.approvedBy), dryRun: !!opts.dryRun, pullRequest: pr, headCommit: ctx.env.CHANGEGATE_HEAD_SHA || null, lockTimeoutSec, inFlightWaitMs, pollMs: 2000, ...(opts.emergency !== undefined ? { emergency: opts.emergency } : {}) };
-    return applyFleet(ctx, s, { request, ...fleet });
-  }
+  if (fleet) return (await import('../fleet/apply.js')).applyFleet(ctx, s, { request, ...fleet });
   let group: { end(): void } | undefined;
   const progress = new ProgressLines((line) => ctx.out.info(line));
   const outcome = await applyRun(
     s,
-    {
-      runner: runnerFacts(ctx, opts.approvedBy),
-      dryRun: !!opts.dryRun,
-      pullRequest: pr,
-      headCommit: ctx.env.CHANGEGATE_HEAD_SHA || null,
-      lockTimeoutSec,
-      inFlightWaitMs,
-      pollMs: 2000,
-      ...(opts.emergency !== undefined ? { emergency: opts.emergency } : {}),
-    },
+    request,
     runPorts(ctx, s),
     {
       ...commonEvents(ctx),

@@ -62,18 +62,11 @@ export async function runFleet<D>(
     }
   }
   if (stopReason === null) {
-    const rest = targets.slice(canaries.length);
-    let next = 0;
-    const worker = async (): Promise<void> => {
-      while (next < rest.length) {
-        if (failures >= pace.stop_after_failures) {
-          stopReason ??= `not started: ${failures} target(s) failed (stop_after_failures: ${pace.stop_after_failures})`;
-          return;
-        }
-        await one(rest[next++]!);
-      }
-    };
-    await Promise.all(Array.from({ length: Math.max(1, Math.min(pace.parallel, rest.length)) }, worker));
+    // A target is started only while the failures stay under the bound; the ones after are left not-run.
+    await mapLimited(targets.slice(canaries.length), pace.parallel, async (t) => {
+      if (failures < pace.stop_after_failures) return one(t);
+      stopReason ??= `not started: ${failures} target(s) failed (stop_after_failures: ${pace.stop_after_failures})`;
+    });
   }
   return targets.map(
     (t) => outcomes.get(t) ?? { target: t, result: 'not-run' as const, durationMs: 0, error: { code: 'not-run', message: stopReason ?? 'not started' } },
