@@ -119,12 +119,12 @@ export class Output {
   }
 
   /**
-   * An output of the same run that keeps its lines in `lines` instead of printing them: one target
-   * of a fleet, whose lines are shown only when it did not apply. Credentials are masked as here.
+   * An output of the same run that prints nothing: one target of a fleet, whose result line the fleet
+   * prints instead. Credentials it meets are still registered and masked as here.
    */
-  capture(lines: string[]): Output {
-    const keep: Sink = (text) => lines.push(text.replace(/\n$/, ''));
-    return new Output('text', keep, keep, undefined, this.mask);
+  silent(): Output {
+    const drop: Sink = () => undefined;
+    return new Output('text', drop, drop, undefined, this.mask);
   }
 
   /** Flushes the json document and the job summary. */

@@ -116,8 +116,7 @@ async function applyOne(
 ): Promise<Omit<TargetOutcome<FleetTargetJson>, 'target'>> {
   if (!member.env) return { result: 'failed', durationMs: 0, error: { code: member.error!.code, message: member.error!.message } };
   const started = Date.now();
-  const lines: string[] = [];
-  const child: CommandContext = { ...ctx, out: ctx.out.capture(lines) };
+  const child: CommandContext = { ...ctx, out: ctx.out.silent() };
   const scope: Scope = { ...s, env: member.env };
   const base = runPorts(child, scope);
   const server = member.env.target!.server.name;

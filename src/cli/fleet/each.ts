@@ -26,7 +26,7 @@ export async function eachTarget(
   return mapLimited(members, s.env.fleet!.parallel, async (m): Promise<OutcomeLike> => {
     if (!m.env) return { target: m.name, result: 'failed', durationMs: 0, error: { code: m.error!.code, message: m.error!.message } };
     const started = Date.now();
-    const child: CommandContext = { ...ctx, out: ctx.out.capture([]) };
+    const child: CommandContext = { ...ctx, out: ctx.out.silent() };
     try {
       const found = await work(child, { ...s, env: m.env });
       return { target: m.name, result: found.result, durationMs: Date.now() - started, detail: found.detail, ...(found.error ? { error: found.error } : {}) };
