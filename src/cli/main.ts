@@ -87,6 +87,7 @@ export async function run(argv: string[], io: { stdout?: (s: string) => void; st
     .action(action(() => import('./commands/snapshot.js')));
   program.command('drift').description('files and live schema against what the applied changes produce').requiredOption('--env <name>', 'environment')
     .option('--shadow-url <url>', 'server for the replay (default: the target server)')
+    .option('--replay', 'replay the applied changes even when the schema their last replay produced is kept')
     .option('--target <name>', 'only this target of a fleet, server/schema (repeatable)', repeated, [])
     .action(action(() => import('./commands/drift.js')));
   program.command('envs').description('environments in promotion order').option('--json', 'a GitHub Actions matrix')

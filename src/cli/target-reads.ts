@@ -1,10 +1,11 @@
 // What a read-only command learns from one target, for the command itself and for each target of a
 // fleet: its status rows and backups, and both kinds of drift.
 import { refuseProtected } from '../core/guards.js';
-import { diffSchemas, type SchemaShape } from '../core/drift.js';
+import type { SchemaShape } from '../core/drift.js';
 import { driftRun, type DriftReport } from '../core/usecases/drift.js';
 import { inDoubtNow, statusRows, type StatusRow } from '../core/usecases/status.js';
 import { backupRows, type BackupRow } from './backup-status.js';
+import type { Change } from '../core/types.js';
 import type { CommandContext } from './context.js';
 import { readTarget, type Scope } from './flow.js';
 import { replay, withShadow } from './shadow.js';
@@ -23,25 +24,67 @@ export async function readStatus(ctx: CommandContext, s: Scope): Promise<{ rows:
   return { rows: statusRows(s, history, gone), backups };
 }
 
-/** Both kinds of drift of one target: its files against its history, its live schema against a replay on a shadow schema. */
-export async function driftOf(ctx: CommandContext, s: Scope, shadowUrl: string | undefined): Promise<DriftReport> {
+/** Replays already made in this run, by key: targets of a fleet that share a server's settings and their applied changes share one replay. */
+export type ReplayMemo = Map<string, Promise<{ failure: string } | { shape: SchemaShape }>>;
+
+/** How `driftOf` runs: where the replay goes, whether it must replay, and replays to share with other targets. */
+export interface DriftOptions {
+  shadowUrl?: string;
+  /** Replay even when a result is kept for the same key. */
+  replay?: boolean;
+  memo?: ReplayMemo;
+}
+
+/**
+ * Both kinds of drift of one target: its files against its history, its live schema against a replay
+ * on a shadow schema. The replay's result is kept in the target, and used instead of a replay while
+ * its key holds; a replay on another server (`shadowUrl`) neither uses nor keeps one, since the key is
+ * made of the target server's settings.
+ */
+export async function driftOf(ctx: CommandContext, s: Scope, opts: DriftOptions = {}): Promise<DriftReport> {
   const { open, history } = await readTarget(ctx, s);
   try {
     const { describeSchema } = await import('../adapters/mysql/introspect.js');
-    return await driftRun<SchemaShape>(s, {
-      read: async () => ({ history, live: await describeSchema(open.target.connection, open.target.schema) }),
-      compare: async (applied, live) => {
-        const shadowSpec = shadowUrl
-          ? (await import('../adapters/mysql/connect.js')).parseTargetUrl(shadowUrl, 'the shadow server')
-          : (await (await import('./target.js')).resolveEnvironment(ctx, s.config, s.env)).spec;
-        refuseProtected(s.config, s.env, shadowSpec.host, 'has a shadow server at host');
-        return withShadow(shadowSpec, open.target.schema, `${s.env.name} (shadow)`, async (conn, name, more) => {
-          const failure = await replay(conn, applied, more);
-          if (failure) return { failure: `${failure.file}:${failure.line}: ${failure.message}`, diff: [] };
-          return { failure: null, diff: diffSchemas(await describeSchema(conn, name), live) };
-        });
+    const kept = await import('../adapters/mysql/expected-schema.js');
+    const conn = open.target.connection;
+    const schema = open.target.schema;
+    const own = opts.shadowUrl === undefined;
+    const replayNow = async (applied: Change[]): Promise<{ failure: string } | { shape: SchemaShape }> => {
+      const shadowSpec = opts.shadowUrl
+        ? (await import('../adapters/mysql/connect.js')).parseTargetUrl(opts.shadowUrl, 'the shadow server')
+        : (await (await import('./target.js')).resolveEnvironment(ctx, s.config, s.env)).spec;
+      ctx.out.secret(shadowSpec.password);
+      refuseProtected(s.config, s.env, shadowSpec.host, 'has a shadow server at host');
+      return withShadow(shadowSpec, schema, `${s.env.name} (shadow)`, async (sc, name, more) => {
+        const failure = await replay(sc, applied, more);
+        if (failure) return { failure: `${failure.file}:${failure.line}: ${failure.message}` };
+        return { shape: await describeSchema(sc, name) };
+      });
+    };
+    return await driftRun(s, {
+      read: async () => ({ history, live: await describeSchema(conn, schema), server: own ? await kept.replayIdentity(conn, schema) : 'the --shadow-url server' }),
+      ...(own && {
+        kept: (key: string) => kept.readKept(conn, key),
+        keep: async (key: string, shape: SchemaShape, changes: number) => {
+          try {
+            await kept.keepExpected(conn, key, shape, changes);
+          } catch (e) {
+            ctx.out.warn(`could not keep the expected schema in ${schema}.${kept.EXPECTED_TABLE} (${e instanceof Error ? e.message : String(e)}); the next drift replays again`);
+          }
+        },
+      }),
+      replay: (applied, key) => {
+        if (!opts.memo) return replayNow(applied);
+        let p = opts.memo.get(key);
+        if (!p) {
+          p = replayNow(applied);
+          opts.memo.set(key, p);
+          // A replay that could not run (a lost connection) is not a result: the next target tries again.
+          p.catch(() => opts.memo!.delete(key));
+        }
+        return p;
       },
-    });
+    }, { replay: opts.replay });
   } finally {
     await open.close();
   }

@@ -7,6 +7,7 @@ import { StatementError } from '../../core/ports.js';
 import type { MysqlConnection } from './connection.js';
 import { quoteIdent } from '../../core/sql/quote.js';
 import { HISTORY_TABLE } from './history.js';
+import { EXPECTED_TABLE } from './expected-schema.js';
 import type { ForeignKeyShape, IndexShape, RoutineShape, SchemaShape, TableShape } from '../../core/drift.js';
 import { str, strOrNull, type Row } from './values.js';
 
@@ -57,13 +58,13 @@ async function optional(conn: MysqlConnection, sql: string, values: unknown[]): 
   }
 }
 
-/** Describes `schema` from information_schema, leaving out changegate's own history table. */
+/** Describes `schema` from information_schema, leaving out changegate's own tables (the history, the kept expected schema). */
 export async function describeSchema(conn: MysqlConnection, schema: string): Promise<SchemaShape> {
   const norm = (s: unknown) => normalizeSql(str(s), schema);
   const tableRows = await conn.query<Row>(
     `SELECT TABLE_NAME, ENGINE, TABLE_COLLATION, TABLE_COMMENT FROM information_schema.TABLES
-     WHERE TABLE_SCHEMA = ? AND TABLE_TYPE <> 'VIEW' AND TABLE_NAME <> ?`,
-    [schema, HISTORY_TABLE],
+     WHERE TABLE_SCHEMA = ? AND TABLE_TYPE <> 'VIEW' AND TABLE_NAME NOT IN (?, ?)`,
+    [schema, HISTORY_TABLE, EXPECTED_TABLE],
   );
   const tables = new Map<string, TableShape>();
   for (const r of tableRows) {
@@ -283,8 +284,8 @@ export async function describeSchema(conn: MysqlConnection, schema: string): Pro
   const triggers = (
     await conn.query<Row>(
       `SELECT TRIGGER_NAME, EVENT_OBJECT_TABLE, ACTION_TIMING, EVENT_MANIPULATION, ACTION_ORDER, ACTION_STATEMENT
-       FROM information_schema.TRIGGERS WHERE TRIGGER_SCHEMA = ? AND EVENT_OBJECT_TABLE <> ?`,
-      [schema, HISTORY_TABLE],
+       FROM information_schema.TRIGGERS WHERE TRIGGER_SCHEMA = ? AND EVENT_OBJECT_TABLE NOT IN (?, ?)`,
+      [schema, HISTORY_TABLE, EXPECTED_TABLE],
     )
   ).map((r) => ({
     name: str(r.TRIGGER_NAME),

@@ -1,16 +1,32 @@
 // `drift`: files changed after they were applied (checksum drift), and the live schema against what
-// replaying the applied changes produces (schema drift).
+// replaying the applied changes produces (schema drift). A replay's result is kept under its key (the
+// replaying server and every statement replayed): while the applied changes, their files and the
+// server stay as they were, the kept result is the replay's result, and drift compares with it
+// instead of replaying thousands of tables again.
 import { inPlace } from '../baseline.js';
+import { diffSchemas, type SchemaShape } from '../drift.js';
+import { expectedKey } from '../expected-schema.js';
 import { planEnvironment } from '../plan.js';
 import type { Change, HistoryRecord } from '../types.js';
 import type { Scope } from './gates.js';
 
-/** What drift needs: the environment's history and live schema, and a replay compared with it. */
-export interface DriftPorts<L> {
-  /** The history and the live schema of the environment (read without its lock). */
-  read(): Promise<{ history: HistoryRecord[]; live: L }>;
-  /** Replays `changes` into a throwaway schema and compares it with `live` (expected -> live). */
-  compare(changes: Change[], live: L): Promise<{ failure: string | null; diff: string[] }>;
+/** A replay's result kept for a later drift. */
+export interface KeptSchema {
+  shape: SchemaShape;
+  /** When the replay that made it ran. */
+  recordedAt: Date;
+}
+
+/** What drift needs: the environment's history and live schema, a replay, and a place to keep its result. */
+export interface DriftPorts {
+  /** The history and the live schema of the environment (read without its lock), and the identity of the server a replay runs on. */
+  read(): Promise<{ history: HistoryRecord[]; live: SchemaShape; server: string }>;
+  /** The replay result kept under `key`; null when none is. Absent: nothing is ever kept (a replay on another server). */
+  kept?(key: string): Promise<KeptSchema | null>;
+  /** Replays `changes` (whose key is `key`) into a throwaway schema and describes the result; `failure` names the statement that failed. */
+  replay(changes: Change[], key: string): Promise<{ failure: string } | { shape: SchemaShape }>;
+  /** Keeps a replay's result under `key` for the next drift; a failure to keep it is the port's to report. */
+  keep?(key: string, shape: SchemaShape, changes: number): Promise<void>;
 }
 
 /** Both kinds of drift, and the pull-request changes a reader should know about. */
@@ -20,18 +36,28 @@ export interface DriftReport {
   /** How many applied changes the expected schema was built from. */
   applied: number;
   pullRequests: string[];
+  /** Where the expected schema came from: a replay now, or one kept from an earlier drift (with when it ran). */
+  expected: { source: 'replay' } | { source: 'kept'; recordedAt: Date };
 }
 
-/** Compares the files with the history and the live schema with the applied changes' replay. */
-export async function driftRun<L>(s: Scope, ports: DriftPorts<L>): Promise<DriftReport> {
-  const { history, live } = await ports.read();
+/**
+ * Compares the files with the history and the live schema with the applied changes' replay: the kept
+ * one when its key still matches and `replay` is not asked for, else a new one, kept afterwards.
+ */
+export async function driftRun(s: Scope, ports: DriftPorts, opts: { replay?: boolean } = {}): Promise<DriftReport> {
+  const { history, live, server } = await ports.read();
   const { problems } = planEnvironment(s.changes, history, s.env);
   const files = problems.filter((p) => p.kind === 'drift' || p.kind === 'missing').map((p) => p.message);
   const appliedIds = new Set(history.filter((r) => inPlace(r.status)).map((r) => r.changeId));
   const applied = s.changes.filter((c) => appliedIds.has(c.id));
-  const result = await ports.compare(applied, live);
-  const schema = result.failure ? [`cannot compute the expected schema: ${result.failure}`] : result.diff;
-  return { files, schema, applied: applied.length, pullRequests: pullRequestNotes(history, s.env.name) };
+  const base = { files, applied: applied.length, pullRequests: pullRequestNotes(history, s.env.name) };
+  const key = expectedKey(server, applied);
+  const kept = opts.replay || !ports.kept ? null : await ports.kept(key);
+  if (kept) return { ...base, schema: diffSchemas(kept.shape, live), expected: { source: 'kept', recordedAt: kept.recordedAt } };
+  const result = await ports.replay(applied, key);
+  if ('failure' in result) return { ...base, schema: [`cannot compute the expected schema: ${result.failure}`], expected: { source: 'replay' } };
+  await ports.keep?.(key, result.shape, applied.length);
+  return { ...base, schema: diffSchemas(result.shape, live), expected: { source: 'replay' } };
 }
 
 // Provisional and abandoned changes of pull requests, named with their pull request: the objects of
