@@ -8,6 +8,7 @@ import type { MysqlConnection, TargetSpec } from '../adapters/mysql/connection.j
 import type { CommandContext } from './context.js';
 import { diagnosticLine } from './render.js';
 import { replayOrder } from '../core/sql/replay-order.js';
+import { runSchedule } from '../core/sql/replay-schedule.js';
 
 /** How many connections a shadow replay uses at most: statements that touch different objects run on them at once. */
 export const REPLAY_CONNECTIONS = 8;
@@ -43,101 +44,10 @@ export async function replay(conn: MysqlConnection, changes: Change[], more?: Mo
     for (let i = 0; i < flat.length; i++) if (!(await runOne(conn, i))) return failures.get(i)!;
     return null;
   }
-
-  // Dependants of each statement, and how many of its own waits are still open.
-  const waiting = slots.map((s) => s.after.length);
-  const dependants: number[][] = slots.map(() => []);
-  slots.forEach((s, i) => s.after.forEach((a) => dependants[a]!.push(i)));
-  const ready = new MinHeap();
-  const readyFirst = new MinHeap();
-  const markReady = (i: number) => (slots[i]!.first ? readyFirst : ready).push(i);
-  waiting.forEach((w, i) => w === 0 && markReady(i));
-  // Once a statement fails, only the statements before it still run: one of them may fail first.
-  let stopAt = Infinity;
-  const take = (mayFirst: boolean): number | undefined => {
-    const a = ready.peek();
-    const b = mayFirst ? readyFirst.peek() : undefined;
-    const i = b !== undefined && (a === undefined || b < a) ? b : a;
-    if (i === undefined || i >= stopAt) return undefined;
-    return i === b ? readyFirst.pop() : ready.pop();
-  };
-  // Every finished statement wakes the idle connections: it may have made others ready.
-  const newSignal = () => {
-    let resolve!: () => void;
-    const promise = new Promise<void>((r) => (resolve = r));
-    return { promise, resolve };
-  };
-  let signal = newSignal();
-  const notify = (): void => {
-    const s = signal;
-    signal = newSignal();
-    s.resolve();
-  };
-  let running = 0;
-  const worker = async (c: MysqlConnection, mayFirst: boolean): Promise<void> => {
-    for (;;) {
-      const i = take(mayFirst);
-      if (i === undefined) {
-        if (running === 0) return notify();
-        await signal.promise;
-        continue;
-      }
-      running++;
-      const ok = await runOne(c, i);
-      running--;
-      if (!ok) stopAt = Math.min(stopAt, i);
-      else for (const d of dependants[i]!) if (--waiting[d]! === 0) markReady(d);
-      notify();
-    }
-  };
   // The first connection starts at once; the others join as they open (one that cannot open is done without).
-  const workers: Promise<void>[] = [worker(conn, true)];
-  await Promise.all(Array.from({ length: REPLAY_CONNECTIONS - 1 }, () =>
-    more!().then((c) => void workers.push(worker(c, false)), () => undefined)));
-  while (workers.length > 0) await Promise.all(workers.splice(0));
-  const first = Math.min(...failures.keys());
-  return Number.isFinite(first) ? failures.get(first)! : null;
-}
-
-// A binary min-heap of statement indexes: the next statement to start is always the earliest ready one.
-class MinHeap {
-  private readonly a: number[] = [];
-  peek(): number | undefined {
-    return this.a[0];
-  }
-  push(x: number): void {
-    const a = this.a;
-    a.push(x);
-    let i = a.length - 1;
-    while (i > 0) {
-      const p = (i - 1) >> 1;
-      if (a[p]! <= x) break;
-      a[i] = a[p]!;
-      i = p;
-    }
-    a[i] = x;
-  }
-  pop(): number | undefined {
-    const a = this.a;
-    const top = a[0];
-    const last = a.pop();
-    if (a.length > 0 && last !== undefined) {
-      let i = 0;
-      for (;;) {
-        const l = 2 * i + 1;
-        const r = l + 1;
-        let m = i;
-        const v = (k: number) => (k === i ? last : a[k]!);
-        if (l < a.length && a[l]! < v(m)) m = l;
-        if (r < a.length && a[r]! < v(m)) m = r;
-        if (m === i) break;
-        a[i] = a[m]!;
-        i = m;
-      }
-      a[i] = last;
-    }
-    return top;
-  }
+  const joining = Array.from({ length: REPLAY_CONNECTIONS - 1 }, () => more().catch(() => null));
+  const first = await runSchedule(slots, conn, joining, runOne);
+  return first === null ? null : failures.get(first)!;
 }
 
 /** Opens `spec`'s server, creates a shadow schema named after `base`, runs `fn` in it (with a way to open more connections there) and drops it. */
