@@ -6,6 +6,8 @@ import { refuseProtected } from '../core/guards.js';
 import type { Change, Config, Diagnostic, EnvironmentConfig } from '../core/types.js';
 import type { MysqlConnection, TargetSpec } from '../adapters/mysql/connection.js';
 import type { CommandContext } from './context.js';
+import type { Scope } from './flow.js';
+import type { SchemaShape } from '../core/drift.js';
 import { diagnosticLine } from './render.js';
 import { replayOrder } from '../core/sql/replay-order.js';
 import { runSchedule } from '../core/sql/replay-schedule.js';
@@ -74,6 +76,24 @@ export async function withShadow<T>(spec: TargetSpec, base: string, label: strin
   } finally {
     await conn.close();
   }
+}
+
+/**
+ * Replays `changes` for environment `s.env` into a throwaway schema (on `shadowUrl`'s server, else on the
+ * environment's own) made like `base`, and describes the result; `failure` names the statement that failed.
+ */
+export async function replayDescribed(ctx: CommandContext, s: Scope, changes: Change[], base: string, shadowUrl: string | undefined): Promise<{ failure: string } | { shape: SchemaShape }> {
+  const { describeSchema } = await import('../adapters/mysql/introspect.js');
+  const spec = shadowUrl
+    ? (await import('../adapters/mysql/connect.js')).parseTargetUrl(shadowUrl, 'the shadow server')
+    : (await (await import('./target.js')).resolveEnvironment(ctx, s.config, s.env)).spec;
+  ctx.out.secret(spec.password);
+  refuseProtected(s.config, s.env, spec.host, 'has a shadow server at host');
+  return withShadow(spec, base, `${s.env.name} (shadow)`, async (conn, name, more) => {
+    const failure = await replay(conn, changes, more);
+    if (failure) return { failure: `${failure.file}:${failure.line}: ${failure.message}` };
+    return { shape: await describeSchema(conn, name) };
+  });
 }
 
 /** `validate --shadow`: replays every change into a throwaway schema; 1 when one fails. */

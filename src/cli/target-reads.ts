@@ -1,6 +1,5 @@
 // What a read-only command learns from one target, for the command itself and for each target of a
 // fleet: its status rows and backups, and both kinds of drift.
-import { refuseProtected } from '../core/guards.js';
 import type { SchemaShape } from '../core/drift.js';
 import { driftRun, type DriftReport } from '../core/usecases/drift.js';
 import { inDoubtNow, statusRows, type StatusRow } from '../core/usecases/status.js';
@@ -8,7 +7,7 @@ import { backupRows, type BackupRow } from './backup-status.js';
 import type { Change } from '../core/types.js';
 import type { CommandContext } from './context.js';
 import { readTarget, type Scope } from './flow.js';
-import { replay, withShadow } from './shadow.js';
+import { replayDescribed } from './shadow.js';
 
 /** The status rows and backups of one target, read on a connection that is closed again. */
 export async function readStatus(ctx: CommandContext, s: Scope): Promise<{ rows: StatusRow[]; backups: BackupRow[] }> {
@@ -49,18 +48,7 @@ export async function driftOf(ctx: CommandContext, s: Scope, opts: DriftOptions 
     const conn = open.target.connection;
     const schema = open.target.schema;
     const own = opts.shadowUrl === undefined;
-    const replayNow = async (applied: Change[]): Promise<{ failure: string } | { shape: SchemaShape }> => {
-      const shadowSpec = opts.shadowUrl
-        ? (await import('../adapters/mysql/connect.js')).parseTargetUrl(opts.shadowUrl, 'the shadow server')
-        : (await (await import('./target.js')).resolveEnvironment(ctx, s.config, s.env)).spec;
-      ctx.out.secret(shadowSpec.password);
-      refuseProtected(s.config, s.env, shadowSpec.host, 'has a shadow server at host');
-      return withShadow(shadowSpec, schema, `${s.env.name} (shadow)`, async (sc, name, more) => {
-        const failure = await replay(sc, applied, more);
-        if (failure) return { failure: `${failure.file}:${failure.line}: ${failure.message}` };
-        return { shape: await describeSchema(sc, name) };
-      });
-    };
+    const replayNow = (applied: Change[]) => replayDescribed(ctx, s, applied, schema, opts.shadowUrl);
     return await driftRun(s, {
       read: async () => ({ history, live: await describeSchema(conn, schema), server: own ? await kept.replayIdentity(conn, schema) : 'the --shadow-url server' }),
       ...(own && {

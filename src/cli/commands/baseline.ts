@@ -2,7 +2,6 @@
 // shadow schema, and what it says.
 import { existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { refuseProtected } from '../../core/guards.js';
 import { schemaReference } from '../../core/scaffold.js';
 import type { Change } from '../../core/types.js';
 import { baselineRun, type BaselinePorts, type LiveSchema } from '../../core/usecases/baseline.js';
@@ -13,7 +12,7 @@ import { scope } from '../flow.js';
 import { oneTarget } from '../fleet/options.js';
 import { loadRepoOrFail } from '../load.js';
 import { commonEvents, runPorts } from '../run-ports.js';
-import { replay, withShadow } from '../shadow.js';
+import { replayDescribed } from '../shadow.js';
 import { diffSchemas } from '../../core/drift.js';
 
 /** Options of `changegate baseline`. */
@@ -49,17 +48,8 @@ export default async function baseline(ctx: CommandContext, opts: BaselineOption
     },
     baselineSql: async (target, header) => (await import('../../adapters/mysql/baseline-sql.js')).baselineSql(conn!, target.schema, header),
     prove: async (change, live) => {
-      const { describeSchema } = await import('../../adapters/mysql/introspect.js');
-      const shadowSpec = opts.shadowUrl
-        ? (await import('../../adapters/mysql/connect.js')).parseTargetUrl(opts.shadowUrl, 'the shadow server')
-        : (await (await import('../target.js')).resolveEnvironment(ctx, s.config, s.env)).spec;
-      if (opts.shadowUrl) ctx.out.secret(shadowSpec.password);
-      refuseProtected(s.config, s.env, shadowSpec.host, 'has a shadow server at host');
-      return withShadow(shadowSpec, schema, `${s.env.name} (shadow)`, async (shadow, name, more) => {
-        const failure = await replay(shadow, [change as Change], more);
-        if (failure) return { failure: `${failure.file}:${failure.line}: ${failure.message}`, diff: [] };
-        return { failure: null, diff: diffSchemas(await describeSchema(shadow, name), live.shape) };
-      });
+      const r = await replayDescribed(ctx, s, [change as Change], schema, opts.shadowUrl);
+      return 'failure' in r ? { failure: r.failure, diff: [] } : { failure: null, diff: diffSchemas(r.shape, live.shape) };
     },
     exists: (rel) => existsSync(path.join(ctx.root, rel)),
     write: async (files, sql, manifest) => {
