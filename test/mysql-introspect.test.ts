@@ -94,6 +94,21 @@ describe('mysql adapter: schema introspection and diff', function () {
     assert.deepEqual(ea.events.map((e) => [e.name, e.schedule]), [['ev_cleanup', 'EVERY 1 DAY']]);
   });
 
+  it('reads the same description on four connections at once as on one, partitions, foreign keys and checks included', async () => {
+    await ta.session.run('CREATE TABLE parted (id INT NOT NULL, PRIMARY KEY (id)) PARTITION BY HASH (id) PARTITIONS 2');
+    const more = await Promise.all([1, 2, 3].map(() => ta.reader()));
+    try {
+      const one = await describeSchema(ta.connection, a.name);
+      const four = await describeSchema([ta.connection, ...more], a.name);
+      assert.deepEqual(four, one);
+      assert.equal(four.tables.find((t) => t.name === 'parted')!.partitioning, 'HASH (`id`) p0, p1');
+      assert.equal(four.tables.find((t) => t.name === 'invoices')!.foreignKeys.length, 1);
+      assert.equal(four.tables.find((t) => t.name === 'invoices')!.checks.length, 1);
+    } finally {
+      await Promise.all(more.map((c) => c.close()));
+    }
+  });
+
   it('reports each kind of manual change as one readable line, in a stable order', async () => {
     for (const sql of [
       'ALTER TABLE invoices ADD COLUMN extra VARCHAR(20) NULL AFTER id',

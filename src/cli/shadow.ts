@@ -15,6 +15,9 @@ import { runSchedule } from '../core/sql/replay-schedule.js';
 /** How many connections a shadow replay uses at most: statements that touch different objects run on them at once. */
 export const REPLAY_CONNECTIONS = 8;
 
+/** How many connections read a schema's description at most: its five queries that open every table each get one (see `describeSchema`). */
+export const DESCRIBE_CONNECTIONS = 6;
+
 /** Opens one more connection in the shadow schema (closed by `withShadow`). */
 export type MoreConnections = () => Promise<MysqlConnection>;
 
@@ -52,8 +55,14 @@ export async function replay(conn: MysqlConnection, changes: Change[], more?: Mo
   return first === null ? null : failures.get(first)!;
 }
 
-/** Opens `spec`'s server, creates a shadow schema named after `base`, runs `fn` in it (with a way to open more connections there) and drops it. */
-export async function withShadow<T>(spec: TargetSpec, base: string, label: string, fn: (conn: MysqlConnection, name: string, more: MoreConnections) => Promise<T>): Promise<T> {
+/**
+ * Opens `spec`'s server, creates a shadow schema named after `base`, runs `fn` in it (with a way to open
+ * more connections there, and the ones opened so far) and drops it.
+ */
+export async function withShadow<T>(
+  spec: TargetSpec, base: string, label: string,
+  fn: (conn: MysqlConnection, name: string, more: MoreConnections, opened: () => readonly MysqlConnection[]) => Promise<T>,
+): Promise<T> {
   const { openConnection, useSchema } = await import('../adapters/mysql/connection.js');
   const { createShadowSchema, dropSchema } = await import('../adapters/mysql/introspect.js');
   const conn = await openConnection(spec, label);
@@ -68,7 +77,7 @@ export async function withShadow<T>(spec: TargetSpec, base: string, label: strin
     };
     try {
       await useSchema(conn, name);
-      return await fn(conn, name, more);
+      return await fn(conn, name, more, () => extra);
     } finally {
       await dropSchema(conn, name, extra).catch(() => undefined);
       await Promise.all(extra.map((c) => c.close().catch(() => undefined)));
@@ -89,10 +98,10 @@ export async function replayDescribed(ctx: CommandContext, s: Scope, changes: Ch
     : (await (await import('./target.js')).resolveEnvironment(ctx, s.config, s.env)).spec;
   ctx.out.secret(spec.password);
   refuseProtected(s.config, s.env, spec.host, 'has a shadow server at host');
-  return withShadow(spec, base, `${s.env.name} (shadow)`, async (conn, name, more) => {
+  return withShadow(spec, base, `${s.env.name} (shadow)`, async (conn, name, more, opened) => {
     const failure = await replay(conn, changes, more);
     if (failure) return { failure: `${failure.file}:${failure.line}: ${failure.message}` };
-    return { shape: await describeSchema(conn, name) };
+    return { shape: await describeSchema([conn, ...opened().slice(0, DESCRIBE_CONNECTIONS - 1)], name) };
   });
 }
 

@@ -7,7 +7,8 @@ import { backupRows, type BackupRow } from './backup-status.js';
 import type { Change } from '../core/types.js';
 import type { CommandContext } from './context.js';
 import { readTarget, type Scope } from './flow.js';
-import { replayDescribed } from './shadow.js';
+import type { OpenEnvironment } from './target.js';
+import { DESCRIBE_CONNECTIONS, replayDescribed } from './shadow.js';
 
 /** The status rows and backups of one target, read on a connection that is closed again. */
 export async function readStatus(ctx: CommandContext, s: Scope): Promise<{ rows: StatusRow[]; backups: BackupRow[] }> {
@@ -21,6 +22,23 @@ export async function readStatus(ctx: CommandContext, s: Scope): Promise<{ rows:
     await open.close();
   }
   return { rows: statusRows(s, history, gone), backups };
+}
+
+// Past this many tables the live schema is read on DESCRIBE_CONNECTIONS connections (the target's and
+// read-only readers): below it, opening them costs more than the queries they share.
+const MANY_TABLES = 300;
+
+// The live schema of a target, on several connections when it holds many tables.
+async function describeLive(target: OpenEnvironment['target'], schema: string): Promise<SchemaShape> {
+  const { describeSchema } = await import('../adapters/mysql/introspect.js');
+  const [count] = await target.connection.query<{ n: number }>('SELECT COUNT(*) AS n FROM information_schema.TABLES WHERE TABLE_SCHEMA = ?', [schema]);
+  if (Number(count?.n ?? 0) <= MANY_TABLES) return describeSchema(target.connection, schema);
+  const readers = (await Promise.all(Array.from({ length: DESCRIBE_CONNECTIONS - 1 }, () => target.reader().catch(() => null)))).filter((r) => r !== null);
+  try {
+    return await describeSchema([target.connection, ...readers], schema);
+  } finally {
+    await Promise.all(readers.map((r) => r.close().catch(() => undefined)));
+  }
 }
 
 /** Replays already made in this run, by key: targets of a fleet that share a server's settings and their applied changes share one replay. */
@@ -43,14 +61,13 @@ export interface DriftOptions {
 export async function driftOf(ctx: CommandContext, s: Scope, opts: DriftOptions = {}): Promise<DriftReport> {
   const { open, history } = await readTarget(ctx, s);
   try {
-    const { describeSchema } = await import('../adapters/mysql/introspect.js');
     const kept = await import('../adapters/mysql/expected-schema.js');
     const conn = open.target.connection;
     const schema = open.target.schema;
     const own = opts.shadowUrl === undefined;
     const replayNow = (applied: Change[]) => replayDescribed(ctx, s, applied, schema, opts.shadowUrl);
     return await driftRun(s, {
-      read: async () => ({ history, live: await describeSchema(conn, schema), server: own ? await kept.replayIdentity(conn, schema) : 'the --shadow-url server' }),
+      read: async () => ({ history, live: await describeLive(open.target, schema), server: own ? await kept.replayIdentity(conn, schema) : 'the --shadow-url server' }),
       ...(own && {
         kept: (key: string) => kept.readKept(conn, key),
         keep: async (key: string, shape: SchemaShape, changes: number) => {
