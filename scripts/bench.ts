@@ -7,7 +7,8 @@
 //      changegate's protocol (mysql2 making only the history writes the protocol needs), on the server
 //      CHANGEGATE_TEST_SERVER names, or on each of `--server mariadb,mysql`
 //   4. on the same server(s): what impact-aware planning adds to `plan` (50 statements, 50 tables)
-//   5. on the same server(s): drift, validate --shadow and baseline on 500 and 2,000 generated tables
+//   5. on the same server(s): drift (with its kept result and with --replay), validate --shadow and
+//      baseline on 500 and 2,000 generated tables
 //      (10,000 with CHANGEGATE_BENCH_10K=1) beside skeema diff and skeema init (scripts/bench-schema.ts)
 //   6. on the same server(s), after the online and backfill figures: one change over 1,000 tenant
 //      schemas as a fleet against 1,000 single runs, one by one and under `xargs -P 8`; plan and status

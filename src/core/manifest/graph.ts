@@ -1,5 +1,6 @@
 // The depends_on graph: checked (unknown ids, cycles, dependencies that sort later) and ordered.
 // Linear in changes + edges: a repository of thousands of changes is the normal case for a fleet.
+import { MinHeap } from '../min-heap.js';
 import type { Diagnostic } from '../types.js';
 import { CODES, diagnostic } from './codes.js';
 import { idDate } from './ids.js';
@@ -144,12 +145,13 @@ export function dependencyOrder<T extends GraphNode>(nodes: T[]): T[] {
       list.push(n.id);
     }
   }
-  const ready = new MinHeap();
+  // Ids are compared as strings; with well-formed ids that is date order, then slug.
+  const ready = new MinHeap<string>();
   for (const n of nodes) if (waiting.get(n.id) === 0) ready.push(n.id);
   const out: T[] = [];
   const placed = new Set<string>();
   while (ready.size > 0) {
-    const id = ready.pop();
+    const id = ready.pop()!;
     out.push(byId.get(id)!);
     placed.add(id);
     for (const d of dependents.get(id) ?? []) {
@@ -162,43 +164,4 @@ export function dependencyOrder<T extends GraphNode>(nodes: T[]): T[] {
     pushAll(out, nodes.filter((n) => !placed.has(n.id)).sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0)));
   }
   return out;
-}
-
-// Ids are compared as strings; with well-formed ids that is date order, then slug.
-class MinHeap {
-  private readonly items: string[] = [];
-  get size(): number {
-    return this.items.length;
-  }
-  push(v: string): void {
-    const a = this.items;
-    a.push(v);
-    let i = a.length - 1;
-    while (i > 0) {
-      const p = (i - 1) >> 1;
-      if (a[p]! <= a[i]!) break;
-      [a[p], a[i]] = [a[i]!, a[p]!];
-      i = p;
-    }
-  }
-  pop(): string {
-    const a = this.items;
-    const top = a[0]!;
-    const last = a.pop()!;
-    if (a.length > 0) {
-      a[0] = last;
-      let i = 0;
-      for (;;) {
-        const l = 2 * i + 1;
-        const r = l + 1;
-        let m = i;
-        if (l < a.length && a[l]! < a[m]!) m = l;
-        if (r < a.length && a[r]! < a[m]!) m = r;
-        if (m === i) break;
-        [a[m], a[i]] = [a[i]!, a[m]!];
-        i = m;
-      }
-    }
-    return top;
-  }
 }

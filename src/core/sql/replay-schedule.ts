@@ -2,6 +2,7 @@
 // of running them one by one in order: the statement reported as failed is the first one in statement
 // order that fails, and nothing after it starts once it has failed (a statement before it may still
 // run, since it may fail first). The next statement to start is always the earliest ready one.
+import { MinHeap } from '../min-heap.js';
 import type { ReplaySlot } from './replay-order.js';
 
 /**
@@ -14,8 +15,8 @@ export async function runSchedule<W>(slots: readonly ReplaySlot[], first: W, joi
   const waiting = slots.map((s) => s.after.length);
   const dependants: number[][] = slots.map(() => []);
   slots.forEach((s, i) => s.after.forEach((a) => dependants[a]!.push(i)));
-  const ready = new MinHeap();
-  const readyFirst = new MinHeap();
+  const ready = new MinHeap<number>();
+  const readyFirst = new MinHeap<number>();
   const markReady = (i: number) => (slots[i]!.first ? readyFirst : ready).push(i);
   waiting.forEach((w, i) => w === 0 && markReady(i));
   let stopAt = Infinity;
@@ -62,45 +63,4 @@ export async function runSchedule<W>(slots: readonly ReplaySlot[], first: W, joi
   await Promise.all(joining.map((p) => p.then((w) => void (w !== null && workers.push(worker(w, false))), () => undefined)));
   while (workers.length > 0) await Promise.all(workers.splice(0));
   return failed.length ? Math.min(...failed) : null;
-}
-
-// A binary min-heap of statement indexes.
-class MinHeap {
-  private readonly a: number[] = [];
-  peek(): number | undefined {
-    return this.a[0];
-  }
-  push(x: number): void {
-    const a = this.a;
-    a.push(x);
-    let i = a.length - 1;
-    while (i > 0) {
-      const p = (i - 1) >> 1;
-      if (a[p]! <= x) break;
-      a[i] = a[p]!;
-      i = p;
-    }
-    a[i] = x;
-  }
-  pop(): number | undefined {
-    const a = this.a;
-    const top = a[0];
-    const last = a.pop();
-    if (a.length > 0 && last !== undefined) {
-      let i = 0;
-      for (;;) {
-        const l = 2 * i + 1;
-        const r = l + 1;
-        let m = i;
-        const v = (k: number) => (k === i ? last : a[k]!);
-        if (l < a.length && a[l]! < v(m)) m = l;
-        if (r < a.length && a[r]! < v(m)) m = r;
-        if (m === i) break;
-        a[i] = a[m]!;
-        i = m;
-      }
-      a[i] = last;
-    }
-    return top;
-  }
 }
