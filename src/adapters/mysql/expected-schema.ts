@@ -1,7 +1,8 @@
 // Where drift keeps a shadow replay's result: one row in a table of changegate's own beside the history
 // table, in the target schema, holding the described schema (JSON, gzipped) under the key of the
 // replay that made it (core/expected-schema.ts). Keeping it is a cache, never a record of what ran:
-// a read that fails or a row that cannot be decoded is "nothing kept", and drift replays again.
+// no table, no right to read it or a row that cannot be decoded is "nothing kept", and drift replays
+// again; a failure to keep it is a warning.
 import { gunzipSync, gzipSync } from 'node:zlib';
 import { StatementError } from '../../core/ports.js';
 import type { SchemaShape } from '../../core/drift.js';
